@@ -1,0 +1,92 @@
+//! The error every server function returns, shaped for the UI.
+//!
+//! Variants are things a person can act on. Database and other internal failures are logged in
+//! full on the server and reach the browser only as [`AppError::Internal`] with a reference the
+//! person can quote, never with their text.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Something failed on the server; details are in the server log under this reference.
+    #[error(
+        "Something went wrong on our side. If it keeps happening, quote reference {reference}."
+    )]
+    Internal { reference: String },
+    /// The browser could not reach the server (offline, server restarting, …).
+    #[error("NetCare could not be reached. Check your connection and try again.")]
+    Unreachable,
+    /// The request was malformed (a client bug or a tampered request), not a user mistake.
+    #[error("The request could not be understood. Reload the page and try again.")]
+    BadRequest,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Raised in the browser when the request never got an answer.
+            ServerFnErrorErr::Request(_) => AppError::Unreachable,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            // Anything else is ours to fix; on the server it is logged where it happens.
+            other => AppError::Internal {
+                reference: short_reference(&other.to_string()),
+            },
+        }
+    }
+}
+
+/// A short, stable tag for an error text, so two reports of one failure can be matched without
+/// the text itself leaving the server.
+fn short_reference(text: &str) -> String {
+    // FNV-1a: tiny, deterministic, good enough to tell messages apart.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("E-{hash:08x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_failures_become_unreachable() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("refused".into()));
+        assert_eq!(err, AppError::Unreachable);
+    }
+
+    #[test]
+    fn internal_text_never_appears_in_the_message() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "relation \"companies\" does not exist".into(),
+        ));
+        let shown = err.to_string();
+        assert!(!shown.contains("companies"), "{shown}");
+        assert!(shown.contains("E-"), "{shown}");
+    }
+
+    #[test]
+    fn bad_arguments_are_bad_requests() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(err, AppError::BadRequest);
+    }
+
+    #[test]
+    fn errors_round_trip_through_the_wire_encoding() {
+        let err = AppError::Internal {
+            reference: "req-123".into(),
+        };
+        assert_eq!(AppError::de(err.ser()), err);
+    }
+}

@@ -1,0 +1,14 @@
+//! NetCare's shared crate: compiled for the browser (`csr`) and for the server (`ssr`).
+//!
+//! One module per domain area (see ARCHITECTURE.md). Each area holds its plain types, its pure
+//! rules, its `#[server]` functions and, behind `ssr`, the SQL that backs them.
+
+pub mod error;
+pub mod registry;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use error::AppError;
+pub use ui::App;

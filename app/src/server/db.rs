@@ -1,0 +1,201 @@
+//! One pool for both databases, through sqlx's `Any` driver, so every query is written once with
+//! portable SQL and `$1` placeholders. Timestamps are stored as RFC 3339 UTC text and dates as
+//! `YYYY-MM-DD` text: both sort and compare correctly as text on SQLite and PostgreSQL alike.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+    AnyPool, Executor,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Which backend a database URL names. A bare path (`netcare.db`) means a SQLite file.
+    pub fn of_url(url: &str) -> Result<Self, DbUrlError> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme);
+        match scheme {
+            Some("sqlite") => Ok(Backend::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Backend::Postgres),
+            Some(other) if !other.contains(['/', '\\', '.']) && other.len() > 1 => {
+                Err(DbUrlError::UnsupportedScheme(other.to_owned()))
+            }
+            _ => Ok(Backend::Sqlite),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbUrlError {
+    #[error("unsupported database URL scheme `{0}:` (use sqlite:// or postgres://)")]
+    UnsupportedScheme(String),
+}
+
+/// How the pool is sized and how long a connection may be waited for.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects (creating a missing SQLite file) and applies the connection settings each backend
+    /// needs. Does not migrate: call [`Database::migrate`].
+    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, ConnectError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let url = normalise_url(url, backend);
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time is SQLite's nature; readers share WAL snapshots.
+                Backend::Sqlite => settings.max_connections.min(8),
+                Backend::Postgres => settings.max_connections,
+            })
+            .acquire_timeout(settings.acquire_timeout)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 10000; \
+                             PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies pending migrations. On PostgreSQL sqlx holds an advisory lock meanwhile, so several
+    /// processes starting at once migrate once.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Turns the forms people type into URLs sqlx accepts: a bare path becomes `sqlite://path`, and
+/// SQLite files are created when missing.
+fn normalise_url(url: &str, backend: Backend) -> String {
+    if backend == Backend::Postgres {
+        return url.to_owned();
+    }
+    let mut url = if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}")
+    };
+    if !url.contains("mode=") && !url.contains(":memory:") {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("mode=rwc");
+    }
+    url
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Url(#[from] DbUrlError),
+    #[error("could not open the database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_paths_and_sqlite_urls_are_sqlite() {
+        assert_eq!(Backend::of_url("netcare.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("./data/netcare.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::of_url("/var/lib/netcare.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+    }
+
+    #[test]
+    fn postgres_urls_are_postgres() {
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn other_schemes_are_refused() {
+        assert!(matches!(
+            Backend::of_url("mysql://u@h/db"),
+            Err(DbUrlError::UnsupportedScheme(s)) if s == "mysql"
+        ));
+    }
+
+    #[test]
+    fn sqlite_files_are_created_when_missing() {
+        assert_eq!(
+            normalise_url("netcare.db", Backend::Sqlite),
+            "sqlite://netcare.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite://x.db?cache=shared", Backend::Sqlite),
+            "sqlite://x.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite://x.db?mode=ro", Backend::Sqlite),
+            "sqlite://x.db?mode=ro"
+        );
+    }
+}

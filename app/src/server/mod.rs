@@ -1,0 +1,10 @@
+//! Server-only plumbing shared by every area: the database, the state server functions see, and
+//! the mapping of internal failures to [`crate::AppError`].
+
+pub mod db;
+pub mod failure;
+pub mod state;
+
+pub use db::{Backend, Database};
+pub use failure::internal;
+pub use state::{app_state, AppState};

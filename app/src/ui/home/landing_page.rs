@@ -1,0 +1,38 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::RegistryStatsPanel;
+
+/// What NetCare is, the three stages of getting started, and what this instance's registry holds.
+#[component]
+pub fn LandingPage() -> impl IntoView {
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>"Know which of your network devices are covered, and why."</h1>
+            <p class="lead">
+                "NetCare matches every device in your inventory to the vendor's service contracts by serial "
+                "number and product ID, and tells you device by device: covered, expiring, expired or not "
+                "covered, with the reason."
+            </p>
+        </section>
+        <section aria-labelledby="stages-heading">
+            <h2 id="stages-heading">"Getting started takes three stages"</h2>
+            <ol class="stages">
+                <li class="card">
+                    <h3>"1. Registration"</h3>
+                    <p>"Prove your company's entitlement with a contract number and the serial number of a device it covers."</p>
+                </li>
+                <li class="card">
+                    <h3>"2. Collection"</h3>
+                    <p>"Upload your device inventory as a CSV file, or let a collector send it for you."</p>
+                </li>
+                <li class="card">
+                    <h3>"3. Portal use"</h3>
+                    <p>"See coverage per device, the contracts that cover them, and what expires soon."</p>
+                </li>
+            </ol>
+        </section>
+        <RegistryStatsPanel/>
+    }
+}

@@ -1,0 +1,68 @@
+import { defineConfig, devices } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Chosen once in the runner process; the workers inherit the environment, so all agree.
+function freePort(): string {
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return execFileSync(process.execPath, ['-e', script]).toString();
+}
+process.env.NETCARE_E2E_PORT ??= freePort();
+// A fresh database per run: a SQLite file in a new temp dir unless the test command gives a URL.
+process.env.NETCARE_E2E_DATABASE_URL ??= join(mkdtempSync(join(tmpdir(), 'netcare-e2e-')), 'netcare.db');
+
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'netcare', 'target');
+const netcareBin = process.env.NETCARE_BIN ?? join(targetDir, 'debug', 'netcare');
+const siteDir = resolve(__dirname, '..', 'dist');
+const baseURL = `http://127.0.0.1:${process.env.NETCARE_E2E_PORT}`;
+
+// Debian's Chromium, offline: no background traffic to hosts this machine cannot reach.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: chromiumArgs,
+    },
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'phone', use: { ...devices['Pixel 7'], channel: undefined } },
+  ],
+  webServer: {
+    command: `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}"`,
+    url: `${baseURL}/healthz`,
+    env: {
+      DATABASE_URL: process.env.NETCARE_E2E_DATABASE_URL,
+      NETCARE_LOG: process.env.NETCARE_E2E_LOG ?? 'warn',
+    },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

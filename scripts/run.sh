@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Command 1: builds everything NetCare needs and runs it on SQLite at http://127.0.0.1:3000
+# (netcare.db in the repository folder; extra arguments go to the netcare binary).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$NETCARE_ROOT"
+bash scripts/build.sh
+export DATABASE_URL="${DATABASE_URL:-$NETCARE_ROOT/netcare.db}"
+say "starting NetCare (database: $DATABASE_URL)"
+exec "$CARGO_TARGET_DIR/release/netcare" --site-dir "$NETCARE_ROOT/dist" "$@"

@@ -1,0 +1,167 @@
+//! The typed configuration: flags with environment fallbacks, each with a default that runs the
+//! embedded setup (a SQLite file in the working directory). See `.env.example`.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netcare",
+    version,
+    about = "NetCare: service coverage for network device inventories"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    /// Serving options, used when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app, server functions and API (the default).
+    Serve(ServeOptions),
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+/// Options every subcommand shares.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// Database: a SQLite path or URL (sqlite://…) or a PostgreSQL URL (postgres://…).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "netcare.db",
+        global = true
+    )]
+    pub database_url: DatabaseUrl,
+    /// Most connections in the database pool (SQLite uses at most 8).
+    #[arg(
+        long,
+        env = "NETCARE_DB_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_max_connections: u32,
+    /// Log filter, e.g. `info` or `netcare_server=debug,sqlx=warn`.
+    #[arg(long, env = "NETCARE_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "NETCARE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeOptions {
+    /// Address and port to listen on.
+    #[arg(long, env = "NETCARE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// Folder holding the built browser app (Trunk's output).
+    #[arg(long, env = "NETCARE_SITE_DIR", default_value = "dist")]
+    pub site_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A database URL that never prints its password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_password(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, p)| (a, Some(p)));
+    let Some((credentials, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    let user = credentials
+        .split_once(':')
+        .map_or(credentials, |(user, _)| user);
+    let redacted = if credentials.contains(':') {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
+    match path {
+        Some(path) => format!("{scheme}://{redacted}@{host}/{path}"),
+        None => format!("{scheme}://{redacted}@{host}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_print() {
+        let url: DatabaseUrl = "postgres://netcare:s3cret@db:5432/netcare".parse().unwrap();
+        assert_eq!(url.to_string(), "postgres://netcare:***@db:5432/netcare");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert_eq!(url.expose(), "postgres://netcare:s3cret@db:5432/netcare");
+    }
+
+    #[test]
+    fn urls_without_passwords_are_unchanged() {
+        for url in [
+            "netcare.db",
+            "sqlite://x.db",
+            "postgres://u@h/db",
+            "postgres://h/db",
+        ] {
+            assert_eq!(redact_password(url), url);
+        }
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_embedded_defaults() {
+        let cli = Cli::try_parse_from(["netcare"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.global.database_url.expose(), "netcare.db");
+    }
+
+    #[test]
+    fn global_options_work_after_a_subcommand() {
+        let cli = Cli::try_parse_from(["netcare", "migrate", "--database-url", "x.db"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Migrate)));
+        assert_eq!(cli.global.database_url.expose(), "x.db");
+    }
+}

@@ -1,0 +1,10 @@
+//! The netcare server as a library, so integration tests drive the same router `main` serves.
+
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod serve;
+pub mod static_site;
+pub mod telemetry;
+
+pub use router::router;

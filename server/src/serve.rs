@@ -1,0 +1,89 @@
+//! Start-up: open and migrate the database, bind, serve until SIGTERM or Ctrl-C.
+
+use std::time::Duration;
+
+use app::server::{db::PoolSettings, AppState, Database};
+use tokio::net::TcpListener;
+
+use crate::config::{GlobalOptions, ServeOptions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Connect(#[from] app::server::db::ConnectError),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the database named by the options and brings its schema up to date.
+pub async fn open_database(global: &GlobalOptions) -> Result<Database, StartError> {
+    let settings = PoolSettings {
+        max_connections: global.db_max_connections,
+        ..PoolSettings::default()
+    };
+    let db = Database::connect(global.database_url.expose(), &settings).await?;
+    db.migrate().await?;
+    tracing::info!(database = %global.database_url, backend = ?db.backend(), "database ready");
+    Ok(db)
+}
+
+pub async fn migrate_only(global: &GlobalOptions) -> Result<(), StartError> {
+    open_database(global).await?.close().await;
+    Ok(())
+}
+
+pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), StartError> {
+    let db = open_database(global).await?;
+    if !options.site_dir.join("index.html").exists() {
+        tracing::warn!(site_dir = %options.site_dir.display(), "the browser app is not built; only the API is served");
+    }
+    let app = crate::router(AppState { db: db.clone() }, options.site_dir.clone());
+    let listener = TcpListener::bind(options.bind)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: options.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    tracing::info!("NetCare is listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    // Give in-flight database work a moment, then close the pool cleanly (SQLite checkpoints WAL).
+    let _ = tokio::time::timeout(Duration::from_secs(5), db.close()).await;
+    tracing::info!("NetCare stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!("cannot listen for SIGTERM: {err}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real router, in-process, against a fresh real database per test.
+//! Every test runs on SQLite and on PostgreSQL (see `support::both_databases!`).
+
+mod support;
+
+mod health;
+mod registry_stats;
+mod request_safety;
+mod static_site;

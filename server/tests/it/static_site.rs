@@ -1,0 +1,76 @@
+use axum::http::StatusCode;
+
+use crate::support::{body_text, both_databases, Backend, TestApp};
+
+both_databases!(
+    client_routes_get_the_app_shell,
+    precompressed_assets_are_sent_to_browsers_that_accept_them,
+    hashed_assets_are_cached_for_good,
+    missing_files_are_not_found,
+    missing_build_is_explained
+);
+
+async fn client_routes_get_the_app_shell(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for path in ["/", "/library/devices", "/onboarding/verify"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(
+            body_text(response).await.contains("NetCare test shell"),
+            "{path}"
+        );
+    }
+}
+
+async fn hashed_assets_are_cached_for_good(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    std::fs::write(
+        app.site_dir.join("frontend-0123456789abcdef_bg.wasm"),
+        b"\0asm",
+    )
+    .unwrap();
+    let response = app.get("/frontend-0123456789abcdef_bg.wasm").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+}
+
+async fn missing_files_are_not_found(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let response = app.get("/frontend-ffffffffffffffff.js").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+async fn missing_build_is_explained(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    std::fs::remove_file(app.site_dir.join("index.html")).unwrap();
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body_text(response).await.contains("not built"));
+}
+
+async fn precompressed_assets_are_sent_to_browsers_that_accept_them(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let asset = "frontend-0123456789abcdef.js";
+    std::fs::write(app.site_dir.join(asset), "console.log('plain')").unwrap();
+    std::fs::write(app.site_dir.join(format!("{asset}.gz")), b"gzipped bytes").unwrap();
+    let request = axum::http::Request::get(format!("/{asset}"))
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        crate::support::body_bytes(response).await.as_ref(),
+        b"gzipped bytes"
+    );
+    // A client that does not accept gzip gets the file itself.
+    let response = app.get(&format!("/{asset}")).await;
+    assert_eq!(body_text(response).await, "console.log('plain')");
+}

@@ -1,0 +1,180 @@
+//! Test helpers: fresh databases on both backends and an in-process client for the router.
+
+use std::path::{Path, PathBuf};
+
+use app::server::{db::PoolSettings, AppState, Database};
+use axum::{
+    body::{Body, Bytes},
+    http::{Request, Response},
+    Router,
+};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The PostgreSQL server the test command starts; each test creates its own database in it.
+pub const POSTGRES_URL_VAR: &str = "NETCARE_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares, for each async fn `name(backend)`, the tests `name::sqlite` and `name::postgres`.
+macro_rules! both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+pub(crate) use both_databases;
+
+/// A migrated, empty database that lives as long as the value.
+pub struct TestDb {
+    pub db: Database,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn fresh(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => dir.path().join("netcare.db").display().to_string(),
+            Backend::Postgres => fresh_postgres_database().await,
+        };
+        let db = Database::connect(&url, &PoolSettings::default())
+            .await
+            .expect("connect");
+        db.migrate().await.expect("migrate");
+        Self { db, _dir: dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+}
+
+async fn fresh_postgres_database() -> String {
+    let server = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set: run the tests with scripts/test.sh, which starts a \
+             PostgreSQL server, or point it at one (postgres://user@host:port/postgres)"
+        )
+    });
+    let name = format!("netcare_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::any::install_default_drivers();
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&server)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("postgres URL with a database");
+    format!("{base}/{name}")
+}
+
+/// The router over a fresh database, driven in-process.
+pub struct TestApp {
+    pub test_db: TestDb,
+    pub router: Router,
+    pub site_dir: PathBuf,
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Self {
+        let test_db = TestDb::fresh(backend).await;
+        let site_dir = test_db.dir().join("site");
+        std::fs::create_dir_all(&site_dir).unwrap();
+        std::fs::write(
+            site_dir.join("index.html"),
+            "<!DOCTYPE html><title>NetCare test shell</title>",
+        )
+        .unwrap();
+        let router = netcare_server::router(
+            AppState {
+                db: test_db.db.clone(),
+            },
+            site_dir.clone(),
+        );
+        Self {
+            test_db,
+            router,
+            site_dir,
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.test_db.db
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router is infallible")
+    }
+
+    pub async fn get(&self, path: &str) -> Response<Body> {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Calls a server function the way the browser does (POST, form-encoded arguments).
+    pub async fn call_server_fn(&self, path: &str, form_body: &str) -> Response<Body> {
+        let request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from(form_body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+}
+
+pub async fn body_bytes(response: Response<Body>) -> Bytes {
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    String::from_utf8(body_bytes(response).await.to_vec()).expect("utf-8 body")
+}
+
+/// Inserts a small registry (two companies, one site, two contracts, three lines, one association)
+/// directly, for tests that need rows before the import exists in their scope.
+pub async fn seed_small_registry(db: &Database) {
+    let now = "2026-11-22T00:00:00Z";
+    let statements = [
+        format!("INSERT INTO companies (id, name, requires_assessment, created_at, updated_at) VALUES ('C1', 'Acme', FALSE, '{now}', '{now}')"),
+        format!("INSERT INTO companies (id, name, requires_assessment, created_at, updated_at) VALUES ('C2', 'Globex', TRUE, '{now}', '{now}')"),
+        format!("INSERT INTO sites (id, company_id, name, address, created_at, updated_at) VALUES ('S1', 'C1', 'Acme Lyon', '1 rue X', '{now}', '{now}')"),
+        format!("INSERT INTO contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, end_date, flagged_for_review, created_at, updated_at) VALUES ('100', 'C1', 'S1', 'SNTC', TRUE, '2026-01-01', '2027-01-01', FALSE, '{now}', '{now}')"),
+        format!("INSERT INTO contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, end_date, flagged_for_review, created_at, updated_at) VALUES ('200', 'C2', NULL, 'SP Base', FALSE, '2025-01-01', '2026-01-01', TRUE, '{now}', '{now}')"),
+        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, serial_key, pid_key, start_date, end_date, created_at, updated_at) VALUES ('100', 'FOC1', 'C9300-48P', 'FOC1', 'C9300-48P', '2026-01-01', '2027-01-01', '{now}', '{now}')"),
+        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, serial_key, pid_key, start_date, end_date, created_at, updated_at) VALUES ('100', 'FOC2', 'C9300-48P', 'FOC2', 'C9300-48P', '2026-01-01', '2027-01-01', '{now}', '{now}')"),
+        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, mac_address, serial_key, pid_key, mac_key, start_date, end_date, created_at, updated_at) VALUES ('200', '', 'CP-8845', '00:11:22:33:44:55', '', 'CP-8845', '001122334455', '2025-01-01', '2026-01-01', '{now}', '{now}')"),
+        format!("INSERT INTO account_contracts (contract_number, email, created_at) VALUES ('100', 'ann@acme.example', '{now}')"),
+        format!("INSERT INTO account_contracts (contract_number, email, created_at) VALUES ('200', 'ann@acme.example', '{now}')"),
+    ];
+    for statement in statements {
+        sqlx::query(&statement)
+            .execute(db.pool())
+            .await
+            .expect(&statement);
+    }
+}
