@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Command 1: builds everything NetCare needs and runs it on SQLite at http://127.0.0.1:3000
-# (netcare.db in the repository folder; extra arguments go to the netcare binary).
+# (netcare.db in the repository folder, with demo data when it is empty; extra arguments go to
+# the netcare binary).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
 bash scripts/build.sh
 export DATABASE_URL="${DATABASE_URL:-$NETCARE_ROOT/netcare.db}"
+# A new user can click through every flow at once: demo data on an empty database.
+NETCARE_LOG=warn "$CARGO_TARGET_DIR/release/netcare" demo --if-empty
 say "starting NetCare (database: $DATABASE_URL)"
 exec "$CARGO_TARGET_DIR/release/netcare" --site-dir "$NETCARE_ROOT/dist" "$@"

@@ -1,11 +1,22 @@
 -- The vendor's entitlement registry: companies and their sites, service contracts, the devices each
 -- contract line covers, and which accounts (by email) are associated with which contracts.
--- Timestamps are RFC 3339 UTC text, dates `YYYY-MM-DD` text (see app/src/server/db.rs).
+-- Timestamps are RFC 3339 UTC text, dates `YYYY-MM-DD` text, flags INTEGER 0/1 (BOOLEAN on
+-- PostgreSQL): see app/src/server/db.rs.
+
+-- Every change to the registry (what, when, by whom). Contracts and lines carry the id of the
+-- change that last touched them, so coverage can be recomputed for exactly those serials.
+CREATE TABLE registry_changes (
+    id         INTEGER PRIMARY KEY,
+    source     TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    summary    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 
 CREATE TABLE companies (
     id                  TEXT PRIMARY KEY,
     name                TEXT NOT NULL,
-    requires_assessment BOOLEAN NOT NULL DEFAULT FALSE,
+    requires_assessment INTEGER NOT NULL DEFAULT 0 CHECK (requires_assessment IN (0, 1)),
     created_at          TEXT NOT NULL,
     updated_at          TEXT NOT NULL
 );
@@ -33,10 +44,11 @@ CREATE TABLE contracts (
     company_id         TEXT NOT NULL REFERENCES companies (id),
     site_id            TEXT REFERENCES sites (id),
     service_level      TEXT NOT NULL,
-    smart_entitled     BOOLEAN NOT NULL,
+    smart_entitled     INTEGER NOT NULL CHECK (smart_entitled IN (0, 1)),
     start_date         TEXT NOT NULL,
     end_date           TEXT NOT NULL,
-    flagged_for_review BOOLEAN NOT NULL DEFAULT FALSE,
+    change_id          BIGINT NOT NULL REFERENCES registry_changes (id),
+    flagged_for_review INTEGER NOT NULL DEFAULT 0 CHECK (flagged_for_review IN (0, 1)),
     created_at         TEXT NOT NULL,
     updated_at         TEXT NOT NULL,
     CHECK (end_date >= start_date)
@@ -56,6 +68,7 @@ CREATE TABLE contract_lines (
     mac_key         TEXT NOT NULL DEFAULT '',
     start_date      TEXT NOT NULL,
     end_date        TEXT NOT NULL,
+    change_id       BIGINT NOT NULL REFERENCES registry_changes (id),
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     CHECK (end_date >= start_date)
@@ -63,6 +76,8 @@ CREATE TABLE contract_lines (
 CREATE UNIQUE INDEX contract_lines_identity ON contract_lines (contract_number, serial_key, pid_key, mac_key);
 CREATE INDEX contract_lines_by_serial ON contract_lines (serial_key);
 CREATE INDEX contract_lines_by_mac ON contract_lines (mac_key) WHERE mac_key <> '';
+CREATE INDEX contract_lines_by_change ON contract_lines (change_id);
+CREATE INDEX contracts_by_change ON contracts (change_id);
 
 CREATE TABLE account_contracts (
     contract_number TEXT NOT NULL REFERENCES contracts (contract_number),

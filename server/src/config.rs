@@ -27,6 +27,49 @@ pub enum Command {
     Serve(ServeOptions),
     /// Apply database migrations and exit.
     Migrate,
+    /// The vendor's entitlement registry.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
+    /// Load demo data: the walk-through registry, or a large generated one (--devices).
+    Demo(DemoOptions),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Load (insert or update) the registry's CSV files from DIR: companies.csv, sites.csv,
+    /// contracts.csv, contract_lines.csv, account_contracts.csv (any may be missing). A file with a
+    /// bad row is rejected with its line, column and reason, and nothing is applied.
+    Import {
+        /// Folder holding the CSV files.
+        dir: PathBuf,
+        /// Who is making the change, recorded with it (default: the login name).
+        #[arg(long)]
+        actor: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoOptions {
+    /// Do nothing if the registry already holds companies (for start-up scripts).
+    #[arg(long)]
+    pub if_empty: bool,
+    /// Instead of the walk-through demo, generate a registry of this many contract lines.
+    #[arg(long)]
+    pub devices: Option<usize>,
+    /// With --devices: where to write the generated CSV files (default: a temporary folder).
+    #[arg(long, requires = "devices")]
+    pub out: Option<PathBuf>,
+    /// With --devices: also write a matching inventory CSV (upload template format) here.
+    #[arg(long, requires = "devices")]
+    pub inventory: Option<PathBuf>,
+    /// With --devices: write the files only, do not import them.
+    #[arg(long, requires = "devices")]
+    pub no_import: bool,
+    /// The day the walk-through's dates are relative to (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// Options every subcommand shares.

@@ -1,6 +1,8 @@
 //! The netcare server as a library, so integration tests drive the same router `main` serves.
 
+pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod health;
 pub mod router;
 pub mod serve;

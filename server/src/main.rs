@@ -1,6 +1,7 @@
 use clap::Parser;
 use netcare_server::{
-    config::{Cli, Command},
+    commands,
+    config::{Cli, Command, RegistryCommand},
     serve, telemetry,
 };
 
@@ -8,15 +9,22 @@ use netcare_server::{
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     telemetry::init(&cli.global.log, cli.global.log_format);
-    let outcome = match cli.command {
-        None => serve::run(&cli.global, &cli.serve).await,
-        Some(Command::Serve(options)) => serve::run(&cli.global, &options).await,
-        Some(Command::Migrate) => serve::migrate_only(&cli.global).await,
+    let outcome: Result<(), commands::CommandError> = match cli.command {
+        None => serve::run(&cli.global, &cli.serve)
+            .await
+            .map_err(Into::into),
+        Some(Command::Serve(options)) => {
+            serve::run(&cli.global, &options).await.map_err(Into::into)
+        }
+        Some(Command::Migrate) => serve::migrate_only(&cli.global).await.map_err(Into::into),
+        Some(Command::Registry {
+            command: RegistryCommand::Import { dir, actor },
+        }) => commands::registry_import(&cli.global, &dir, actor).await,
+        Some(Command::Demo(options)) => commands::demo(&cli.global, &options).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!("{err}");
             eprintln!("netcare: {err}");
             std::process::ExitCode::FAILURE
         }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod queries;
 
 /// How much the registry of this NetCare instance holds.

@@ -1,8 +1,20 @@
-//! The registry's SQL. Registry rows are the vendor's, not a company's, so these take no company id.
+//! The registry's SQL. Registry rows are the vendor's, not a company's, so these take no company
+//! id. Writes are multi-row statements over chunks of checked records, inside the caller's
+//! transaction.
 
-use sqlx::{AnyPool, FromRow};
+use std::{
+    collections::{HashMap, HashSet},
+    future::Future,
+};
 
-use super::RegistryStats;
+use sqlx::{any::AnyArguments, query::Query, Any, AnyConnection, AnyPool, FromRow};
+
+use crate::server::Backend;
+
+use super::{
+    import::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord},
+    RegistryStats,
+};
 
 #[derive(FromRow)]
 struct RegistryStatsRow {
@@ -31,4 +43,358 @@ pub async fn registry_stats(pool: &AnyPool) -> Result<RegistryStats, sqlx::Error
         contract_lines: row.contract_lines,
         associated_accounts: row.associated_accounts,
     })
+}
+
+/// Records a registry change and returns its id; the summary is filled in when it is known.
+pub async fn insert_change(
+    conn: &mut AnyConnection,
+    source: &str,
+    actor: &str,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO registry_changes (source, actor, summary, created_at) VALUES ($1, $2, '', $3) RETURNING id",
+    )
+    .bind(source)
+    .bind(actor)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_change_summary(
+    conn: &mut AnyConnection,
+    change_id: i64,
+    summary: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE registry_changes SET summary = $1 WHERE id = $2")
+        .bind(summary)
+        .bind(change_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn company_ids(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM companies")
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Every site with the company it belongs to.
+pub async fn site_companies(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, company_id FROM sites")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn contract_numbers(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT contract_number FROM contracts")
+        .fetch_all(conn)
+        .await?;
+    Ok(numbers.into_iter().collect())
+}
+
+/// What every write of one registry change shares.
+pub struct WriteContext {
+    pub backend: Backend,
+    pub change_id: i64,
+    pub now: String,
+}
+
+/// A checked record that can be written to the registry, a chunk at a time. Returns how many rows
+/// were added or changed (rows already as given are left untouched and not counted).
+pub trait Upsert: Sized + Send + Sync + 'static {
+    fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+}
+
+/// `INSERT INTO {head} VALUES (…), (…) {tail}` for `rows` rows of `columns` values.
+///
+/// SQLite gets positional `?` placeholders: with numbered `$N` ones, binding a statement of
+/// thousands of values is quadratic (measured: 2,400 rows/s against 120,000 with `?`).
+fn multi_row_insert(
+    backend: Backend,
+    head: &str,
+    columns: usize,
+    rows: usize,
+    tail: &str,
+) -> String {
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * columns * 6);
+    sql.push_str("INSERT INTO ");
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push(',');
+            }
+            push_placeholder(&mut sql, backend, row * columns + column + 1);
+        }
+        sql.push(')');
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    sql
+}
+
+fn push_placeholder(sql: &mut String, backend: Backend, number: usize) {
+    match backend {
+        Backend::Sqlite => sql.push('?'),
+        Backend::Postgres => {
+            sql.push('$');
+            sql.push_str(&number.to_string());
+        }
+    }
+}
+
+type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+
+impl Upsert for CompanyRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = multi_row_insert(
+            context.backend,
+            "companies (id, name, requires_assessment, created_at, updated_at)",
+            5,
+            chunk.len(),
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+             requires_assessment = excluded.requires_assessment, updated_at = excluded.updated_at \
+             WHERE companies.name <> excluded.name OR companies.requires_assessment <> excluded.requires_assessment",
+        );
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for company in chunk {
+            query = query
+                .bind(&company.id)
+                .bind(&company.name)
+                .bind(company.requires_assessment)
+                .bind(&context.now)
+                .bind(&context.now);
+        }
+        let changed = query.execute(&mut *conn).await?.rows_affected();
+        replace_email_domains(conn, chunk, context).await?;
+        Ok(changed)
+    }
+}
+
+/// A company's known email domains are exactly the ones its latest row lists.
+async fn replace_email_domains(
+    conn: &mut AnyConnection,
+    companies: &[CompanyRecord],
+    context: &WriteContext,
+) -> Result<(), sqlx::Error> {
+    let mut sql = String::from("DELETE FROM company_email_domains WHERE company_id IN (");
+    for number in 1..=companies.len() {
+        if number > 1 {
+            sql.push(',');
+        }
+        push_placeholder(&mut sql, context.backend, number);
+    }
+    sql.push(')');
+    let mut delete: AnyQuery<'_> = sqlx::query(&sql);
+    for company in companies {
+        delete = delete.bind(&company.id);
+    }
+    delete.execute(&mut *conn).await?;
+
+    let pairs: Vec<(&str, &str)> = companies
+        .iter()
+        .flat_map(|c| {
+            c.email_domains
+                .iter()
+                .map(move |d| (c.id.as_str(), d.as_str()))
+        })
+        .collect();
+    for batch in pairs.chunks(1000) {
+        let sql = multi_row_insert(
+            context.backend,
+            "company_email_domains (company_id, domain, created_at)",
+            3,
+            batch.len(),
+            "",
+        );
+        let mut insert: AnyQuery<'_> = sqlx::query(&sql);
+        for (company_id, domain) in batch {
+            insert = insert.bind(*company_id).bind(*domain).bind(&context.now);
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+impl Upsert for SiteRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = multi_row_insert(
+            context.backend,
+            "sites (id, company_id, name, address, created_at, updated_at)",
+            6,
+            chunk.len(),
+            "ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, name = excluded.name, \
+             address = excluded.address, updated_at = excluded.updated_at \
+             WHERE sites.company_id <> excluded.company_id OR sites.name <> excluded.name \
+             OR sites.address <> excluded.address",
+        );
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for site in chunk {
+            query = query
+                .bind(&site.id)
+                .bind(&site.company_id)
+                .bind(&site.name)
+                .bind(&site.address)
+                .bind(&context.now)
+                .bind(&context.now);
+        }
+        Ok(query.execute(conn).await?.rows_affected())
+    }
+}
+
+impl Upsert for ContractRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = multi_row_insert(
+            context.backend,
+            "contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, \
+             end_date, flagged_for_review, change_id, created_at, updated_at)",
+            11,
+            chunk.len(),
+            "ON CONFLICT (contract_number) DO UPDATE SET company_id = excluded.company_id, \
+             site_id = excluded.site_id, service_level = excluded.service_level, \
+             smart_entitled = excluded.smart_entitled, start_date = excluded.start_date, \
+             end_date = excluded.end_date, flagged_for_review = excluded.flagged_for_review, \
+             change_id = excluded.change_id, updated_at = excluded.updated_at \
+             WHERE contracts.company_id <> excluded.company_id \
+             OR contracts.site_id IS DISTINCT FROM excluded.site_id \
+             OR contracts.service_level <> excluded.service_level \
+             OR contracts.smart_entitled <> excluded.smart_entitled \
+             OR contracts.start_date <> excluded.start_date OR contracts.end_date <> excluded.end_date \
+             OR contracts.flagged_for_review <> excluded.flagged_for_review",
+        );
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for contract in chunk {
+            query = query
+                .bind(&contract.contract_number)
+                .bind(&contract.company_id)
+                .bind(&contract.site_id)
+                .bind(&contract.service_level)
+                .bind(contract.smart_entitled)
+                .bind(&contract.start_date)
+                .bind(&contract.end_date)
+                .bind(contract.flagged_for_review)
+                .bind(context.change_id)
+                .bind(&context.now)
+                .bind(&context.now);
+        }
+        Ok(query.execute(conn).await?.rows_affected())
+    }
+}
+
+impl Upsert for LineRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = multi_row_insert(
+            context.backend,
+            "contract_lines (contract_number, serial_number, product_id, mac_address, serial_key, pid_key, \
+             mac_key, start_date, end_date, change_id, created_at, updated_at)",
+            12,
+            chunk.len(),
+            "ON CONFLICT (contract_number, serial_key, pid_key, mac_key) DO UPDATE SET \
+             serial_number = excluded.serial_number, product_id = excluded.product_id, \
+             mac_address = excluded.mac_address, start_date = excluded.start_date, \
+             end_date = excluded.end_date, change_id = excluded.change_id, updated_at = excluded.updated_at \
+             WHERE contract_lines.start_date <> excluded.start_date \
+             OR contract_lines.end_date <> excluded.end_date \
+             OR contract_lines.serial_number <> excluded.serial_number \
+             OR contract_lines.product_id <> excluded.product_id \
+             OR contract_lines.mac_address IS DISTINCT FROM excluded.mac_address",
+        );
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for line in chunk {
+            query = query
+                .bind(&line.contract_number)
+                .bind(&line.serial_number)
+                .bind(&line.product_id)
+                .bind(&line.mac_address)
+                .bind(&line.serial_key)
+                .bind(&line.pid_key)
+                .bind(&line.mac_key)
+                .bind(&line.start_date)
+                .bind(&line.end_date)
+                .bind(context.change_id)
+                .bind(&context.now)
+                .bind(&context.now);
+        }
+        Ok(query.execute(conn).await?.rows_affected())
+    }
+}
+
+impl Upsert for AssociationRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = multi_row_insert(
+            context.backend,
+            "account_contracts (contract_number, email, created_at)",
+            3,
+            chunk.len(),
+            "ON CONFLICT (contract_number, email) DO NOTHING",
+        );
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for association in chunk {
+            query = query
+                .bind(&association.contract_number)
+                .bind(&association.email)
+                .bind(&context.now);
+        }
+        Ok(query.execute(conn).await?.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::multi_row_insert;
+    use crate::server::Backend;
+
+    #[test]
+    fn multi_row_inserts_number_their_placeholders() {
+        assert_eq!(
+            multi_row_insert(
+                Backend::Postgres,
+                "t (a, b)",
+                2,
+                2,
+                "ON CONFLICT DO NOTHING"
+            ),
+            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
+        );
+        assert_eq!(
+            multi_row_insert(Backend::Sqlite, "t (a, b)", 2, 2, ""),
+            "INSERT INTO t (a, b) VALUES (?,?),(?,?) "
+        );
+    }
 }

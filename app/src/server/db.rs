@@ -7,7 +7,7 @@ use std::{str::FromStr, time::Duration};
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
-    AnyPool, Executor,
+    AnyPool, ConnectOptions, Executor,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -69,7 +69,11 @@ impl Database {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
         let url = normalise_url(url, backend);
-        let options = AnyConnectOptions::from_str(&url)?;
+        // Statements are traced at debug level only; a slow one is a warning (bulk imports send
+        // statements of thousands of values, so the threshold is generous).
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(tracing::log::LevelFilter::Debug)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(10));
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 // One writer at a time is SQLite's nature; readers share WAL snapshots.
@@ -105,6 +109,15 @@ impl Database {
         }
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads then writes never fails half-way on a lock.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -134,6 +147,20 @@ fn normalise_url(url: &str, backend: Backend) -> String {
         url.push_str("mode=rwc");
     }
     url
+}
+
+/// Now, as stored: RFC 3339 in UTC with a fixed width, so text order is time order.
+pub fn timestamp_now() -> String {
+    timestamp_text(time::OffsetDateTime::now_utc())
+}
+
+pub fn timestamp_text(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .expect("timestamps always format")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,5 +224,30 @@ mod tests {
             normalise_url("sqlite://x.db?mode=ro", Backend::Sqlite),
             "sqlite://x.db?mode=ro"
         );
+    }
+}
+
+/// A flag read from either database: SQLite stores flags as INTEGER 0/1 (sqlx's `Any` driver cannot
+/// read SQLite's BOOLEAN declaration), PostgreSQL as BOOLEAN. Bind plain `bool` when writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DbBool(pub bool);
+
+impl sqlx::Type<sqlx::Any> for DbBool {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <bool as sqlx::Type<sqlx::Any>>::compatible(ty)
+            || <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for DbBool {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <bool as sqlx::Decode<sqlx::Any>>::decode(value.clone()) {
+            Ok(flag) => Ok(DbBool(flag)),
+            Err(_) => <i64 as sqlx::Decode<sqlx::Any>>::decode(value).map(|n| DbBool(n != 0)),
+        }
     }
 }

@@ -3,7 +3,9 @@
 
 mod support;
 
+mod cli;
 mod health;
+mod registry_import;
 mod registry_stats;
 mod request_safety;
 mod static_site;

@@ -31,7 +31,7 @@ async fn counts_follow_the_registry(backend: Backend) {
         counts,
         RegistryStats {
             companies: 2,
-            sites: 1,
+            sites: 2,
             contracts: 2,
             contract_lines: 3,
             associated_accounts: 1

@@ -40,6 +40,8 @@ pub(crate) use both_databases;
 /// A migrated, empty database that lives as long as the value.
 pub struct TestDb {
     pub db: Database,
+    /// The URL the database was opened with, for running the `netcare` binary against it.
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -54,7 +56,7 @@ impl TestDb {
             .await
             .expect("connect");
         db.migrate().await.expect("migrate");
-        Self { db, _dir: dir }
+        Self { db, url, _dir: dir }
     }
 
     pub fn dir(&self) -> &Path {
@@ -155,26 +157,10 @@ pub async fn body_text(response: Response<Body>) -> String {
     String::from_utf8(body_bytes(response).await.to_vec()).expect("utf-8 body")
 }
 
-/// Inserts a small registry (two companies, one site, two contracts, three lines, one association)
-/// directly, for tests that need rows before the import exists in their scope.
+/// Loads the small registry of `registry_import::full_registry` (two companies, two sites, two
+/// contracts, three lines, one associated account).
 pub async fn seed_small_registry(db: &Database) {
-    let now = "2026-11-22T00:00:00Z";
-    let statements = [
-        format!("INSERT INTO companies (id, name, requires_assessment, created_at, updated_at) VALUES ('C1', 'Acme', FALSE, '{now}', '{now}')"),
-        format!("INSERT INTO companies (id, name, requires_assessment, created_at, updated_at) VALUES ('C2', 'Globex', TRUE, '{now}', '{now}')"),
-        format!("INSERT INTO sites (id, company_id, name, address, created_at, updated_at) VALUES ('S1', 'C1', 'Acme Lyon', '1 rue X', '{now}', '{now}')"),
-        format!("INSERT INTO contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, end_date, flagged_for_review, created_at, updated_at) VALUES ('100', 'C1', 'S1', 'SNTC', TRUE, '2026-01-01', '2027-01-01', FALSE, '{now}', '{now}')"),
-        format!("INSERT INTO contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, end_date, flagged_for_review, created_at, updated_at) VALUES ('200', 'C2', NULL, 'SP Base', FALSE, '2025-01-01', '2026-01-01', TRUE, '{now}', '{now}')"),
-        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, serial_key, pid_key, start_date, end_date, created_at, updated_at) VALUES ('100', 'FOC1', 'C9300-48P', 'FOC1', 'C9300-48P', '2026-01-01', '2027-01-01', '{now}', '{now}')"),
-        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, serial_key, pid_key, start_date, end_date, created_at, updated_at) VALUES ('100', 'FOC2', 'C9300-48P', 'FOC2', 'C9300-48P', '2026-01-01', '2027-01-01', '{now}', '{now}')"),
-        format!("INSERT INTO contract_lines (contract_number, serial_number, product_id, mac_address, serial_key, pid_key, mac_key, start_date, end_date, created_at, updated_at) VALUES ('200', '', 'CP-8845', '00:11:22:33:44:55', '', 'CP-8845', '001122334455', '2025-01-01', '2026-01-01', '{now}', '{now}')"),
-        format!("INSERT INTO account_contracts (contract_number, email, created_at) VALUES ('100', 'ann@acme.example', '{now}')"),
-        format!("INSERT INTO account_contracts (contract_number, email, created_at) VALUES ('200', 'ann@acme.example', '{now}')"),
-    ];
-    for statement in statements {
-        sqlx::query(&statement)
-            .execute(db.pool())
-            .await
-            .expect(&statement);
-    }
+    crate::registry_import::import(db, crate::registry_import::full_registry())
+        .await
+        .expect("seed registry");
 }

@@ -1,0 +1,3 @@
+//! Coverage: how a device is matched to contract lines, and what its status is.
+
+pub mod normalise;

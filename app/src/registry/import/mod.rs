@@ -1,0 +1,341 @@
+//! `netcare registry import DIR` and the agents' console import: one piece of code for both.
+//!
+//! The five files are applied in dependency order inside one transaction. Each file is parsed and
+//! checked on a blocking thread that streams chunks of checked records to the database task, so a
+//! million contract lines never sit in memory at once. The first file with a bad row stops the
+//! import: every bad row of that file is reported (up to [`MAX_REPORTED_ERRORS`]) and nothing of
+//! the import is applied.
+
+mod fields;
+mod records;
+mod table;
+
+use std::{collections::HashMap, fmt, io::Read, path::Path};
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+use tokio::sync::mpsc;
+
+use self::{
+    records::{AssociationRules, CompanyRules, ContractRules, LineRules, RowRules, SiteRules},
+    table::Table,
+};
+use super::queries::{self, Upsert};
+use crate::server::{db::timestamp_now, Database};
+
+pub use records::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord};
+
+/// The most bad rows one failed import reports.
+pub const MAX_REPORTED_ERRORS: usize = 100;
+/// Records written per multi-row statement.
+const CHUNK_ROWS: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RegistryFile {
+    #[serde(rename = "companies.csv")]
+    Companies,
+    #[serde(rename = "sites.csv")]
+    Sites,
+    #[serde(rename = "contracts.csv")]
+    Contracts,
+    #[serde(rename = "contract_lines.csv")]
+    ContractLines,
+    #[serde(rename = "account_contracts.csv")]
+    AccountContracts,
+}
+
+impl RegistryFile {
+    /// In the order they are applied: each may refer to the ones before it.
+    pub const ALL: [RegistryFile; 5] = [
+        RegistryFile::Companies,
+        RegistryFile::Sites,
+        RegistryFile::Contracts,
+        RegistryFile::ContractLines,
+        RegistryFile::AccountContracts,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            RegistryFile::Companies => "companies.csv",
+            RegistryFile::Sites => "sites.csv",
+            RegistryFile::Contracts => "contracts.csv",
+            RegistryFile::ContractLines => "contract_lines.csv",
+            RegistryFile::AccountContracts => "account_contracts.csv",
+        }
+    }
+
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|file| file.file_name() == name)
+    }
+
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            RegistryFile::Companies => {
+                &["company_id", "name", "email_domains", "requires_assessment"]
+            }
+            RegistryFile::Sites => &["site_id", "company_id", "name", "address"],
+            RegistryFile::Contracts => &[
+                "contract_number",
+                "company_id",
+                "site_id",
+                "service_level",
+                "smart_entitled",
+                "start_date",
+                "end_date",
+                "flagged_for_review",
+            ],
+            RegistryFile::ContractLines => &[
+                "contract_number",
+                "serial_number",
+                "product_id",
+                "mac_address",
+                "start_date",
+                "end_date",
+            ],
+            RegistryFile::AccountContracts => &["contract_number", "email"],
+        }
+    }
+}
+
+impl fmt::Display for RegistryFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file_name())
+    }
+}
+
+/// Why one row (or a whole file, `line` 1 with no column) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub file: RegistryFile,
+    pub line: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)?;
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// Where a registry change came from, recorded with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOrigin {
+    CommandLine,
+    AgentConsole,
+    Demo,
+}
+
+impl ChangeOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOrigin::CommandLine => "command-line import",
+            ChangeOrigin::AgentConsole => "agent console import",
+            ChangeOrigin::Demo => "demo data",
+        }
+    }
+}
+
+/// The files of one import; any may be missing.
+#[derive(Default)]
+pub struct ImportSource {
+    files: HashMap<RegistryFile, Box<dyn Read + Send>>,
+}
+
+impl ImportSource {
+    pub fn add(&mut self, file: RegistryFile, reader: impl Read + Send + 'static) {
+        self.files.insert(file, Box::new(reader));
+    }
+
+    /// The registry files present in `dir`.
+    pub fn from_dir(dir: &Path) -> Result<Self, ImportError> {
+        if !dir.is_dir() {
+            return Err(ImportError::NotADirectory(dir.display().to_string()));
+        }
+        let mut source = Self::default();
+        for file in RegistryFile::ALL {
+            let path = dir.join(file.file_name());
+            if path.exists() {
+                let opened = std::fs::File::open(&path)
+                    .map_err(|err| ImportError::Unreadable(format!("{}: {err}", path.display())))?;
+                source.add(file, std::io::BufReader::with_capacity(1 << 16, opened));
+            }
+        }
+        Ok(source)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileSummary {
+    pub file: RegistryFile,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows that added or changed something (the rest were already in the registry as given).
+    pub changed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub change_id: i64,
+    pub files: Vec<FileSummary>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} is not a directory", .0)]
+    NotADirectory(String),
+    #[error("cannot read {0}")]
+    Unreadable(String),
+    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv)")]
+    NoFiles,
+    #[error("the registry import was rejected; nothing was applied")]
+    Invalid(Vec<RowError>),
+    #[error("database error during the registry import: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Applies `source` to the registry as one change by `actor`, or nothing at all.
+pub async fn import_registry(
+    db: &Database,
+    mut source: ImportSource,
+    origin: ChangeOrigin,
+    actor: &str,
+) -> Result<ImportReport, ImportError> {
+    if source.is_empty() {
+        return Err(ImportError::NoFiles);
+    }
+    let now = timestamp_now();
+    let mut tx = db.begin_write().await?;
+    let change_id = queries::insert_change(&mut tx, origin.as_str(), actor, &now).await?;
+    let context = queries::WriteContext {
+        backend: db.backend(),
+        change_id,
+        now,
+    };
+    let mut summaries = Vec::new();
+    for file in RegistryFile::ALL {
+        let Some(reader) = source.files.remove(&file) else {
+            continue;
+        };
+        let summary = match file {
+            RegistryFile::Companies => {
+                apply_file(&mut tx, file, reader, CompanyRules::default(), &context).await?
+            }
+            RegistryFile::Sites => {
+                let rules = SiteRules::new(queries::company_ids(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::Contracts => {
+                let companies = queries::company_ids(&mut tx).await?;
+                let rules = ContractRules::new(companies, queries::site_companies(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::ContractLines => {
+                let rules = LineRules::new(queries::contract_numbers(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::AccountContracts => {
+                let rules = AssociationRules::new(queries::contract_numbers(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+        };
+        summaries.push(summary);
+    }
+    let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
+    queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        change_id,
+        files: summaries,
+    })
+}
+
+/// Streams one file through its rules into the database. Errors stop the writing (the caller's
+/// transaction is then dropped, so nothing lands) but not the checking, so all of them are told.
+async fn apply_file<Rules>(
+    conn: &mut AnyConnection,
+    file: RegistryFile,
+    reader: Box<dyn Read + Send>,
+    rules: Rules,
+    context: &queries::WriteContext,
+) -> Result<FileSummary, ImportError>
+where
+    Rules: RowRules + Send + 'static,
+    Rules::Record: Upsert,
+{
+    let (chunks_tx, mut chunks) = mpsc::channel::<Vec<Rules::Record>>(4);
+    let parser = tokio::task::spawn_blocking(move || parse_file(file, reader, rules, chunks_tx));
+    let mut changed = 0;
+    while let Some(chunk) = chunks.recv().await {
+        changed += Rules::Record::upsert(conn, &chunk, context).await?;
+    }
+    let parsed = parser
+        .await
+        .map_err(|err| ImportError::Unreadable(format!("{file}: {err}")))?;
+    if !parsed.errors.is_empty() {
+        return Err(ImportError::Invalid(parsed.errors));
+    }
+    Ok(FileSummary {
+        file,
+        rows: parsed.rows,
+        changed,
+    })
+}
+
+struct Parsed {
+    rows: u64,
+    errors: Vec<RowError>,
+}
+
+fn parse_file<Rules: RowRules>(
+    file: RegistryFile,
+    reader: Box<dyn Read + Send>,
+    mut rules: Rules,
+    chunks: mpsc::Sender<Vec<Rules::Record>>,
+) -> Parsed {
+    let mut parsed = Parsed {
+        rows: 0,
+        errors: Vec::new(),
+    };
+    let mut table = match Table::open(file, reader) {
+        Ok(table) => table,
+        Err(err) => {
+            parsed.errors.push(err);
+            return parsed;
+        }
+    };
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    while let Some(row) = table.next_row() {
+        parsed.rows += 1;
+        match row.and_then(|row| rules.check(&row)) {
+            Ok(record) if parsed.errors.is_empty() => {
+                chunk.push(record);
+                if chunk.len() == CHUNK_ROWS {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+                    if chunks.blocking_send(full).is_err() {
+                        return parsed; // the writer stopped (a database error): it reports that
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                parsed.errors.push(err);
+                if parsed.errors.len() >= MAX_REPORTED_ERRORS {
+                    break;
+                }
+            }
+        }
+    }
+    if parsed.errors.is_empty() && !chunk.is_empty() {
+        let _ = chunks.blocking_send(chunk);
+    }
+    parsed
+}

@@ -1,0 +1,159 @@
+//! The command-line subcommands other than serving.
+
+use std::{path::Path, time::Instant};
+
+use app::registry::import::{
+    import_registry, ChangeOrigin, ImportError, ImportReport, ImportSource,
+};
+use time::{macros::format_description, Date};
+
+use crate::{
+    config::{DemoOptions, GlobalOptions},
+    demo,
+    serve::{open_database, StartError},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("{}", describe_import_error(.0))]
+    Import(#[from] ImportError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write the generated files: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn describe_import_error(err: &ImportError) -> String {
+    match err {
+        ImportError::Invalid(rows) => {
+            let mut text = format!("{err}:");
+            for row in rows {
+                text.push_str("\n  ");
+                text.push_str(&row.to_string());
+            }
+            if rows.len() >= app::registry::import::MAX_REPORTED_ERRORS {
+                text.push_str("\n  (only the first errors are shown)");
+            }
+            text
+        }
+        other => other.to_string(),
+    }
+}
+
+pub async fn registry_import(
+    global: &GlobalOptions,
+    dir: &Path,
+    actor: Option<String>,
+) -> Result<(), CommandError> {
+    let actor = actor.unwrap_or_else(login_name);
+    let source = ImportSource::from_dir(dir)?;
+    let db = open_database(global).await?;
+    let started = Instant::now();
+    let outcome = import_registry(&db, source, ChangeOrigin::CommandLine, &actor).await;
+    db.close().await;
+    let report = outcome?;
+    print_report(&format!("Imported {}", dir.display()), &report, started);
+    Ok(())
+}
+
+pub async fn demo(global: &GlobalOptions, options: &DemoOptions) -> Result<(), CommandError> {
+    let db = open_database(global).await?;
+    let outcome = load_demo(&db, options).await;
+    db.close().await;
+    outcome
+}
+
+async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<(), CommandError> {
+    if options.if_empty
+        && !app::registry::queries::registry_stats(db.pool())
+            .await
+            .map_err(ImportError::from)?
+            .is_empty()
+    {
+        println!("The registry already holds data; demo data not loaded.");
+        return Ok(());
+    }
+    let started = Instant::now();
+    let Some(devices) = options.devices else {
+        let today = match &options.today {
+            Some(text) => Date::parse(text, format_description!("[year]-[month]-[day]"))
+                .map_err(|_| CommandError::Usage(format!("--today {text}: expected YYYY-MM-DD")))?,
+            None => time::OffsetDateTime::now_utc().date(),
+        };
+        let report = import_registry(
+            db,
+            demo::walkthrough::source(today),
+            ChangeOrigin::Demo,
+            "netcare demo",
+        )
+        .await?;
+        print_report("Loaded the walk-through demo registry", &report, started);
+        return Ok(());
+    };
+    let temp;
+    let dir = match &options.out {
+        Some(dir) => dir.as_path(),
+        None => {
+            temp =
+                std::env::temp_dir().join(format!("netcare-demo-{}-{devices}", std::process::id()));
+            temp.as_path()
+        }
+    };
+    let generated = demo::large::write_registry(dir, devices)?;
+    println!(
+        "Generated {} contract lines on {} contracts of {} companies in {} ({:.1} s)",
+        generated.lines,
+        generated.contracts,
+        generated.companies,
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &options.inventory {
+        demo::large::write_inventory(path, devices)?;
+        println!(
+            "Wrote a matching inventory of {devices} devices to {}",
+            path.display()
+        );
+    }
+    if options.no_import {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let report = import_registry(
+        db,
+        ImportSource::from_dir(dir)?,
+        ChangeOrigin::Demo,
+        "netcare demo",
+    )
+    .await?;
+    print_report("Imported the generated registry", &report, started);
+    if options.out.is_none() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}
+
+fn print_report(title: &str, report: &ImportReport, started: Instant) {
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{title} as registry change #{} in {seconds:.2} s:",
+        report.change_id
+    );
+    for file in &report.files {
+        println!(
+            "  {:<22} {:>9} rows, {:>9} new or changed, {:>9} unchanged",
+            file.file.file_name(),
+            file.rows,
+            file.changed,
+            file.rows.saturating_sub(file.changed)
+        );
+    }
+}
+
+fn login_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "operator".to_owned())
+}

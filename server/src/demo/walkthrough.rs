@@ -1,0 +1,324 @@
+//! The walk-through registry: small, deterministic for a given day, and chosen so a new user can
+//! try every branch of onboarding and every coverage status. Dates are relative to `today`, so
+//! "expiring soon" stays expiring whenever the demo is loaded.
+
+use std::io::Cursor;
+
+use app::registry::import::{ImportSource, RegistryFile};
+use time::{Date, Duration};
+
+use super::CsvText;
+
+/// The demo companies, for the README and tests.
+pub const NORTHWIND: &str = "NW-1001"; // already has a Delegated Administrator
+pub const CONTOSO: &str = "CT-2002"; // new to NetCare, several sites
+pub const FABRIKAM: &str = "FB-3003"; // onboarding needs an additional assessment
+pub const TAILSPIN: &str = "TS-9001"; // a partner holding a contract for Contoso's devices
+
+fn day(today: Date, offset_days: i64) -> String {
+    let date = today + Duration::days(offset_days);
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+pub fn source(today: Date) -> ImportSource {
+    let mut companies = CsvText::new(RegistryFile::Companies.columns());
+    companies.row(&[
+        NORTHWIND,
+        "Northwind Networks",
+        "northwind.example",
+        "false",
+    ]);
+    companies.row(&[
+        CONTOSO,
+        "Contoso Logistics",
+        "contoso.example;contoso-logistics.example",
+        "false",
+    ]);
+    companies.row(&[FABRIKAM, "Fabrikam Health", "fabrikam.example", "true"]);
+    companies.row(&[TAILSPIN, "Tailspin Partners", "tailspin.example", "false"]);
+
+    let mut sites = CsvText::new(RegistryFile::Sites.columns());
+    sites.row(&[
+        "NW-1001-HQ",
+        NORTHWIND,
+        "Northwind HQ",
+        "12 Quai Perrache, Lyon",
+    ]);
+    sites.row(&[
+        "NW-1001-DC",
+        NORTHWIND,
+        "Northwind Data Centre",
+        "5 Rue du Centre, Paris",
+    ]);
+    sites.row(&[
+        "CT-2002-HAM",
+        CONTOSO,
+        "Contoso Hamburg",
+        "Hafenstraße 1, Hamburg",
+    ]);
+    sites.row(&[
+        "CT-2002-RTM",
+        CONTOSO,
+        "Contoso Rotterdam",
+        "Kade 7, Rotterdam",
+    ]);
+    sites.row(&[
+        "CT-2002-ANR",
+        CONTOSO,
+        "Contoso Antwerp",
+        "Haven 3, Antwerp",
+    ]);
+    sites.row(&[
+        "FB-3003-MAIN",
+        FABRIKAM,
+        "Fabrikam Main Hospital",
+        "1 Health Way, Leeds",
+    ]);
+
+    let t = |offset| day(today, offset);
+    let mut contracts = CsvText::new(RegistryFile::Contracts.columns());
+    // number, company, site, level, smart-entitled, start, end, flagged for review
+    contracts.row(&[
+        "91000001",
+        NORTHWIND,
+        "NW-1001-HQ",
+        "SNTC",
+        "true",
+        &t(-300),
+        &t(400),
+        "false",
+    ]);
+    contracts.row(&[
+        "91000002",
+        NORTHWIND,
+        "NW-1001-DC",
+        "SNTC",
+        "true",
+        &t(-700),
+        &t(45),
+        "false",
+    ]);
+    contracts.row(&[
+        "91000003",
+        NORTHWIND,
+        "",
+        "Solution Support",
+        "true",
+        &t(-1500),
+        &t(-30),
+        "false",
+    ]);
+    contracts.row(&[
+        "91000004",
+        NORTHWIND,
+        "",
+        "TelePresence",
+        "true",
+        &t(30),
+        &t(400),
+        "false",
+    ]);
+    contracts.row(&[
+        "92000001",
+        CONTOSO,
+        "",
+        "SNTC",
+        "true",
+        &t(-100),
+        &t(600),
+        "false",
+    ]);
+    contracts.row(&[
+        "92000002",
+        CONTOSO,
+        "CT-2002-HAM",
+        "SP Base",
+        "true",
+        &t(-200),
+        &t(160),
+        "false",
+    ]);
+    contracts.row(&[
+        "92000003",
+        CONTOSO,
+        "CT-2002-RTM",
+        "Essential Operate",
+        "false",
+        &t(-50),
+        &t(300),
+        "false",
+    ]);
+    contracts.row(&[
+        "92000004",
+        CONTOSO,
+        "CT-2002-ANR",
+        "SNTC",
+        "true",
+        &t(-20),
+        &t(700),
+        "true",
+    ]);
+    contracts.row(&[
+        "93000001",
+        FABRIKAM,
+        "FB-3003-MAIN",
+        "SNTC",
+        "true",
+        &t(-90),
+        &t(500),
+        "false",
+    ]);
+    contracts.row(&[
+        "99000001",
+        TAILSPIN,
+        "",
+        "Partner Shared Support",
+        "true",
+        &t(-400),
+        &t(200),
+        "false",
+    ]);
+    contracts.row(&[
+        "99000002",
+        TAILSPIN,
+        "",
+        "Partner Shared Support",
+        "true",
+        &t(-900),
+        &t(-200),
+        "false",
+    ]);
+
+    let mut lines = CsvText::new(RegistryFile::ContractLines.columns());
+    // contract, serial, pid, mac, start, end
+    let line_rows: Vec<(&str, &str, &str, &str, String, String)> = vec![
+        // Northwind: active, expiring, expired, future.
+        ("91000001", "FOC2101A0AA", "C9300-48P", "", t(-300), t(400)),
+        ("91000001", "FOC2101A0AB", "C9300-48P", "", t(-300), t(400)),
+        ("91000001", "FOC2101A0AC", "C9300-24T", "", t(-300), t(400)),
+        ("91000001", "FDO2233A1B2", "C9500-32C", "", t(-300), t(400)),
+        ("91000001", "JAE1122B3C4", "ISR4331/K9", "", t(-300), t(400)),
+        (
+            "91000002",
+            "FOC1907X1Y1",
+            "WS-C3850-24T",
+            "",
+            t(-700),
+            t(45),
+        ),
+        (
+            "91000002",
+            "FOC1907X1Y2",
+            "WS-C3850-24T",
+            "",
+            t(-700),
+            t(45),
+        ),
+        (
+            "91000003",
+            "FOC1601Z9Z9",
+            "WS-C2960X-48FPD-L",
+            "",
+            t(-1500),
+            t(-30),
+        ),
+        // The same serial, renewed on the active contract: active beats expired.
+        ("91000003", "FOC2101A0AA", "C9300-48P", "", t(-1500), t(-30)),
+        ("91000004", "FTX2001T1P1", "CTS-SX80", "", t(30), t(400)),
+        // Contoso: switches, an access point, a phone known only by its MAC address.
+        (
+            "92000001",
+            "FCW2245L0A1",
+            "C9200L-48P-4G",
+            "",
+            t(-100),
+            t(600),
+        ),
+        (
+            "92000001",
+            "FCW2245L0A2",
+            "C9200L-48P-4G",
+            "",
+            t(-100),
+            t(600),
+        ),
+        // Registered under C9300-24T; the demo inventory says C9300-48P (the PID mismatch case).
+        ("92000001", "FOC2330M0M1", "C9300-24T", "", t(-100), t(600)),
+        (
+            "92000001",
+            "",
+            "CP-8845-K9",
+            "00:1B:54:AA:10:01",
+            t(-100),
+            t(600),
+        ),
+        ("92000002", "FJC2318R0Q1", "C9120AXI-E", "", t(-200), t(160)),
+        ("92000003", "FDO2150E0E1", "C9407R", "", t(-50), t(300)),
+        ("92000004", "FOC2340N0N1", "C9300-48U", "", t(-20), t(700)),
+        // Fabrikam.
+        ("93000001", "FOC2402H0H1", "C9300-48P", "", t(-90), t(500)),
+        ("93000001", "FOC2402H0H2", "C9300-48P", "", t(-90), t(500)),
+        // Tailspin, the partner, covers some of Contoso's devices.
+        (
+            "99000001",
+            "FCW2245L0A3",
+            "C9200L-48P-4G",
+            "",
+            t(-400),
+            t(200),
+        ),
+        (
+            "99000001",
+            "FCW2245L0A4",
+            "C9200L-48P-4G",
+            "",
+            t(-400),
+            t(200),
+        ),
+        (
+            "99000002",
+            "FCW2011K0K1",
+            "WS-C2960X-24TS-L",
+            "",
+            t(-900),
+            t(-200),
+        ),
+    ];
+    for (contract, serial, pid, mac, start, end) in &line_rows {
+        lines.row(&[contract, serial, pid, mac, start, end]);
+    }
+
+    let mut associations = CsvText::new(RegistryFile::AccountContracts.columns());
+    for (contract, email) in [
+        ("91000001", "dana.admin@northwind.example"),
+        ("91000002", "dana.admin@northwind.example"),
+        ("91000003", "dana.admin@northwind.example"),
+        ("91000001", "uma.user@northwind.example"),
+        ("92000001", "carla.new@contoso.example"),
+        ("92000002", "carla.new@contoso.example"),
+        ("92000003", "carla.new@contoso.example"),
+        ("92000004", "carla.new@contoso.example"),
+        ("92000001", "piet.ops@contoso.example"),
+        ("93000001", "alex.ward@fabrikam.example"),
+        ("99000001", "sam.partner@tailspin.example"),
+    ] {
+        associations.row(&[contract, email]);
+    }
+
+    let mut source = ImportSource::default();
+    for (file, text) in [
+        (RegistryFile::Companies, companies),
+        (RegistryFile::Sites, sites),
+        (RegistryFile::Contracts, contracts),
+        (RegistryFile::ContractLines, lines),
+        (RegistryFile::AccountContracts, associations),
+    ] {
+        source.add(file, Cursor::new(text.into_string().into_bytes()));
+    }
+    source
+}

@@ -1,0 +1,150 @@
+//! The `netcare` binary's subcommands, run as an operator would.
+
+use std::process::{Command, Output};
+
+use app::registry::{queries::registry_stats, RegistryStats};
+
+use crate::support::{both_databases, Backend, TestDb};
+
+fn netcare(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netcare"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("NETCARE_LOG", "warn")
+        .output()
+        .expect("run netcare")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+both_databases!(
+    registry_import_command,
+    demo_command_loads_once,
+    generated_registry_and_inventory
+);
+
+async fn registry_import_command(backend: Backend) {
+    let t = TestDb::fresh(backend).await;
+    let url = t.url.clone();
+    let dir = t.dir().join("registry");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("companies.csv"), crate::registry_import::COMPANIES).unwrap();
+    std::fs::write(dir.join("contract_lines.csv"), "contract_number,serial_number,product_id,mac_address,start_date,end_date\n404,S,P,,2026-01-01,2027-01-01\n").unwrap();
+
+    let refused = netcare(&url, &["registry", "import", dir.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("nothing was applied"), "{stderr}");
+    assert!(
+        stderr
+            .contains("contract_lines.csv line 2, column contract_number: unknown contract `404`"),
+        "{stderr}"
+    );
+    assert!(registry_stats(t.db.pool()).await.unwrap().is_empty());
+
+    std::fs::remove_file(dir.join("contract_lines.csv")).unwrap();
+    let accepted = netcare(
+        &url,
+        &[
+            "registry",
+            "import",
+            dir.to_str().unwrap(),
+            "--actor",
+            "ops",
+        ],
+    );
+    assert!(accepted.status.success(), "{}", text(&accepted.stderr));
+    let stdout = text(&accepted.stdout);
+    assert!(
+        stdout.contains("companies.csv") && stdout.contains("2 new or changed"),
+        "{stdout}"
+    );
+    let actor: String = sqlx::query_scalar("SELECT actor FROM registry_changes")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(actor, "ops");
+
+    let missing = netcare(&url, &["registry", "import", "/no/such/dir"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("/no/such/dir is not a directory"));
+}
+
+async fn demo_command_loads_once(backend: Backend) {
+    let t = TestDb::fresh(backend).await;
+    let first = netcare(&t.url, &["demo", "--today", "2026-11-22"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let loaded = registry_stats(t.db.pool()).await.unwrap();
+    assert_eq!(
+        loaded,
+        RegistryStats {
+            companies: 4,
+            sites: 6,
+            contracts: 11,
+            contract_lines: 22,
+            associated_accounts: 6
+        }
+    );
+    let skipped = netcare(&t.url, &["demo", "--if-empty"]);
+    assert!(text(&skipped.stdout).contains("already holds data"));
+    let again = netcare(&t.url, &["demo", "--today", "2026-11-22"]);
+    assert!(again.status.success());
+    assert_eq!(
+        registry_stats(t.db.pool()).await.unwrap(),
+        loaded,
+        "the demo is idempotent"
+    );
+
+    // The walk-through holds every status relative to its day: active, expiring within 90 days,
+    // expired and starting in the future.
+    let ends: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT contract_number, start_date, end_date FROM contracts WHERE company_id = 'NW-1001' ORDER BY contract_number")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap();
+    let today = "2026-11-22";
+    assert!(
+        ends.iter()
+            .any(|(_, s, e)| s.as_str() <= today && e.as_str() > "2027-02-20"),
+        "active"
+    );
+    assert!(
+        ends.iter().any(|(_, s, e)| s.as_str() <= today
+            && e.as_str() > today
+            && e.as_str() <= "2027-02-20"),
+        "expiring"
+    );
+    assert!(ends.iter().any(|(_, _, e)| e.as_str() < today), "expired");
+    assert!(ends.iter().any(|(_, s, _)| s.as_str() > today), "future");
+}
+
+async fn generated_registry_and_inventory(backend: Backend) {
+    let t = TestDb::fresh(backend).await;
+    let out = t.dir().join("generated");
+    let inventory = t.dir().join("inventory.csv");
+    let run = netcare(
+        &t.url,
+        &[
+            "demo",
+            "--devices",
+            "2500",
+            "--out",
+            out.to_str().unwrap(),
+            "--inventory",
+            inventory.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stats = registry_stats(t.db.pool()).await.unwrap();
+    assert_eq!(
+        (stats.contract_lines, stats.contracts, stats.companies),
+        (2500, 3, 1)
+    );
+    let inventory = std::fs::read_to_string(inventory).unwrap();
+    assert_eq!(inventory.lines().count(), 2501);
+    assert!(inventory.starts_with(
+        "serial_number,product_id,hostname,ip_address,mac_address,software_version,site\n"
+    ));
+}
