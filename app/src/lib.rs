@@ -3,11 +3,14 @@
 //! One module per domain area (see ARCHITECTURE.md). Each area holds its plain types, its pure
 //! rules, its `#[server]` functions and, behind `ssr`, the SQL that backs them.
 
+pub mod accounts;
 pub mod coverage;
 pub mod error;
 pub mod registry;
 pub mod ui;
 
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod server;
 

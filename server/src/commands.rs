@@ -135,6 +135,45 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
     Ok(())
 }
 
+pub async fn agent_add(
+    global: &GlobalOptions,
+    username: &str,
+    name: &str,
+    email: &str,
+) -> Result<(), CommandError> {
+    let password = match std::env::var("NETCARE_AGENT_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let db = open_database(global).await?;
+    let outcome = app::accounts::service::create_verified_account(
+        &db, username, name, email, &password, true,
+    )
+    .await;
+    db.close().await;
+    match outcome {
+        Ok(Some(id)) => {
+            println!("Created agent account #{id} ({username}, {email}).");
+            Ok(())
+        }
+        Ok(None) => Err(CommandError::Usage(format!(
+            "an account with the username {username} or the email {email} already exists"
+        ))),
+        Err(app::accounts::AccountError::Invalid(fields)) => Err(CommandError::Usage(
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+        Err(other) => Err(CommandError::Usage(other.to_string())),
+    }
+}
+
 fn print_report(title: &str, report: &ImportReport, started: Instant) {
     let seconds = started.elapsed().as_secs_f64();
     println!(

@@ -34,6 +34,25 @@ pub enum Command {
     },
     /// Load demo data: the walk-through registry, or a large generated one (--devices).
     Demo(DemoOptions),
+    /// Vendor agents (the agents' console).
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Create a vendor agent account. The password is read from NETCARE_AGENT_PASSWORD or, if
+    /// that is not set, from the first line of standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +101,7 @@ pub struct GlobalOptions {
         default_value = "netcare.db",
         global = true
     )]
-    pub database_url: DatabaseUrl,
+    pub database_url: SecretUrl,
     /// Most connections in the database pool (SQLite uses at most 8).
     #[arg(
         long,
@@ -107,6 +126,58 @@ pub struct ServeOptions {
     /// Folder holding the built browser app (Trunk's output).
     #[arg(long, env = "NETCARE_SITE_DIR", default_value = "dist")]
     pub site_dir: PathBuf,
+    /// The address people use to reach NetCare, for links in emails (default: http://BIND).
+    /// An https:// address also marks cookies Secure.
+    #[arg(long, env = "NETCARE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Show the mail outbox at /dev/mailbox (for local use: it shows every message's links).
+    #[arg(long, env = "NETCARE_DEV_MAILBOX")]
+    pub dev_mailbox: bool,
+    #[command(flatten)]
+    pub mail: MailOptions,
+    #[command(flatten)]
+    pub sessions: SessionOptions,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MailOptions {
+    /// SMTP server, e.g. smtp://mail.example:25 or smtps://user:password@mail.example:465.
+    /// Without it, mail stays in the outbox (see --dev-mailbox).
+    #[arg(long, env = "NETCARE_SMTP_URL")]
+    pub smtp_url: Option<SecretUrl>,
+    /// The sender of NetCare's emails.
+    #[arg(
+        long,
+        env = "NETCARE_MAIL_FROM",
+        default_value = "NetCare <no-reply@netcare.invalid>"
+    )]
+    pub mail_from: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionOptions {
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "NETCARE_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u64,
+    /// A session ends this many hours after sign-in.
+    #[arg(long, env = "NETCARE_SESSION_MAX_HOURS", default_value_t = 168)]
+    pub session_max_hours: u64,
+}
+
+impl ServeOptions {
+    pub fn settings(&self) -> app::server::Settings {
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind));
+        let mut settings = app::server::Settings::new(&public_url);
+        settings.session_idle =
+            std::time::Duration::from_secs(self.sessions.session_idle_minutes * 60);
+        settings.session_max =
+            std::time::Duration::from_secs(self.sessions.session_max_hours * 3600);
+        settings.mail_from = self.mail.mail_from.clone();
+        settings
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,32 +186,32 @@ pub enum LogFormat {
     Json,
 }
 
-/// A database URL that never prints its password.
+/// A URL (database, SMTP) that never prints its password.
 #[derive(Clone)]
-pub struct DatabaseUrl(String);
+pub struct SecretUrl(String);
 
-impl DatabaseUrl {
+impl SecretUrl {
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-impl std::str::FromStr for DatabaseUrl {
+impl std::str::FromStr for SecretUrl {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self(s.to_owned()))
     }
 }
 
-impl fmt::Display for DatabaseUrl {
+impl fmt::Display for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&redact_password(&self.0))
     }
 }
 
-impl fmt::Debug for DatabaseUrl {
+impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DatabaseUrl({self})")
+        write!(f, "SecretUrl({self})")
     }
 }
 
@@ -175,7 +246,7 @@ mod tests {
 
     #[test]
     fn passwords_never_print() {
-        let url: DatabaseUrl = "postgres://netcare:s3cret@db:5432/netcare".parse().unwrap();
+        let url: SecretUrl = "postgres://netcare:s3cret@db:5432/netcare".parse().unwrap();
         assert_eq!(url.to_string(), "postgres://netcare:***@db:5432/netcare");
         assert!(!format!("{url:?}").contains("s3cret"));
         assert_eq!(url.expose(), "postgres://netcare:s3cret@db:5432/netcare");

@@ -1,7 +1,7 @@
 use clap::Parser;
 use netcare_server::{
     commands,
-    config::{Cli, Command, RegistryCommand},
+    config::{AgentCommand, Cli, Command, RegistryCommand},
     serve, telemetry,
 };
 
@@ -21,6 +21,14 @@ async fn main() -> std::process::ExitCode {
             command: RegistryCommand::Import { dir, actor },
         }) => commands::registry_import(&cli.global, &dir, actor).await,
         Some(Command::Demo(options)) => commands::demo(&cli.global, &options).await,
+        Some(Command::Agent {
+            command:
+                AgentCommand::Add {
+                    username,
+                    name,
+                    email,
+                },
+        }) => commands::agent_add(&cli.global, &username, &name, &email).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

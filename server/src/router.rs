@@ -7,6 +7,7 @@ use axum::{
     body::Body,
     extract::{Request, State},
     http::{header, HeaderName, HeaderValue, StatusCode},
+    middleware,
     response::{IntoResponse, Response},
     routing::{get, post},
     Router,
@@ -21,18 +22,35 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{health, static_site};
+use crate::{health, mailbox, security, static_site};
 
 /// Largest request body any route accepts unless it sets its own limit (uploads will).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn router(state: AppState, site_dir: PathBuf) -> Router {
+/// What the router serves besides the API.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// The built browser app.
+    pub site_dir: PathBuf,
+    /// Serve the outbox at /dev/mailbox.
+    pub dev_mailbox: bool,
+}
+
+pub fn router(state: AppState, site: SiteOptions) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    Router::new()
+    let mut routes = Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
-        .route("/healthz", get(health::healthz))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::server_fn_guard,
+        ))
+        .route("/healthz", get(health::healthz));
+    if site.dev_mailbox {
+        routes = routes.route("/dev/mailbox", get(mailbox::mailbox));
+    }
+    routes
         .with_state(state)
-        .fallback_service(static_site::service(site_dir))
+        .fallback_service(static_site::service(site.site_dir))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -20,6 +20,8 @@ pub enum StartError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// Opens the database named by the options and brings its schema up to date.
@@ -44,7 +46,28 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
     if !options.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %options.site_dir.display(), "the browser app is not built; only the API is served");
     }
-    let app = crate::router(AppState { db: db.clone() }, options.site_dir.clone());
+    let state = AppState {
+        db: db.clone(),
+        settings: std::sync::Arc::new(options.settings()),
+    };
+    match &options.mail.smtp_url {
+        Some(url) => {
+            let transport =
+                crate::mail_sender::transport(url.expose()).map_err(StartError::Mail)?;
+            tokio::spawn(crate::mail_sender::run(state.clone(), transport));
+            tracing::info!(smtp = %url, "mail goes out over SMTP");
+        }
+        None if options.dev_mailbox => {
+            tracing::info!("no SMTP server: mail stays in the outbox, shown at /dev/mailbox")
+        }
+        None => tracing::warn!("no SMTP server configured (--smtp-url): mail stays in the outbox"),
+    }
+    let site = crate::router::SiteOptions {
+        site_dir: options.site_dir.clone(),
+        dev_mailbox: options.dev_mailbox,
+    };
+    let app =
+        crate::router(state, site).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = TcpListener::bind(options.bind)
         .await
         .map_err(|source| StartError::Bind {

@@ -4,7 +4,8 @@
 pub mod db;
 pub mod failure;
 pub mod state;
+pub mod throttle;
 
 pub use db::{Backend, Database};
 pub use failure::internal;
-pub use state::{app_state, AppState};
+pub use state::{app_state, AppState, Settings};

@@ -1,6 +1,8 @@
 //! What every server function can reach: provided into the Leptos context by the server for each
 //! request (see `server/src/router.rs`).
 
+use std::{sync::Arc, time::Duration};
+
 use leptos::prelude::use_context;
 
 use super::{internal, Database};
@@ -9,6 +11,45 @@ use crate::AppError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Database,
+    pub settings: Arc<Settings>,
+}
+
+/// Settings the domain needs (the server's configuration turns flags into these).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where people reach NetCare, for links in emails (no trailing slash).
+    pub public_url: String,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and this long after sign-in, whatever happens.
+    pub session_max: Duration,
+    /// How long an email verification link works.
+    pub verification_ttl: Duration,
+    /// How long a password reset link works.
+    pub reset_ttl: Duration,
+    /// The sender address of NetCare's emails.
+    pub mail_from: String,
+}
+
+impl Settings {
+    pub fn new(public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        Self {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            session_idle: Duration::from_secs(8 * 3600),
+            session_max: Duration::from_secs(7 * 24 * 3600),
+            verification_ttl: Duration::from_secs(24 * 3600),
+            reset_ttl: Duration::from_secs(3600),
+            mail_from: "NetCare <no-reply@netcare.invalid>".to_owned(),
+        }
+    }
+
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.public_url)
+    }
 }
 
 /// The state of the running server, from inside a server function.

@@ -2,6 +2,7 @@
 //! benchmarks. Both are written as the registry's CSV files and loaded by the same import the
 //! operators use, so the demo also exercises that code.
 
+pub mod accounts;
 pub mod large;
 pub mod walkthrough;
 

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use app::server::{db::PoolSettings, AppState, Database};
+use std::sync::Arc;
+
+use app::server::{db::PoolSettings, AppState, Database, Settings};
 use axum::{
     body::{Body, Bytes},
     http::{Request, Response},
@@ -10,6 +12,9 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+/// Where the test app says it lives (links in emails start with it).
+pub const PUBLIC_URL: &str = "http://netcare.test";
 
 /// The PostgreSQL server the test command starts; each test creates its own database in it.
 pub const POSTGRES_URL_VAR: &str = "NETCARE_TEST_POSTGRES_URL";
@@ -103,12 +108,15 @@ impl TestApp {
             "<!DOCTYPE html><title>NetCare test shell</title>",
         )
         .unwrap();
-        let router = netcare_server::router(
-            AppState {
-                db: test_db.db.clone(),
-            },
-            site_dir.clone(),
-        );
+        let state = AppState {
+            db: test_db.db.clone(),
+            settings: Arc::new(Settings::new(PUBLIC_URL)),
+        };
+        let site = netcare_server::router::SiteOptions {
+            site_dir: site_dir.clone(),
+            dev_mailbox: true,
+        };
+        let router = netcare_server::router(state, site);
         Self {
             test_db,
             router,
@@ -133,14 +141,10 @@ impl TestApp {
             .await
     }
 
-    /// Calls a server function the way the browser does (POST, form-encoded arguments).
+    /// Calls a server function the way the browser does (POST from the app's own page,
+    /// form-encoded arguments), without a session.
     pub async fn call_server_fn(&self, path: &str, form_body: &str) -> Response<Body> {
-        let request = Request::post(path)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(Body::from(form_body.to_owned()))
-            .unwrap();
-        self.send(request).await
+        self.send(server_fn_request(path, form_body, None)).await
     }
 }
 
@@ -163,4 +167,77 @@ pub async fn seed_small_registry(db: &Database) {
     crate::registry_import::import(db, crate::registry_import::full_registry())
         .await
         .expect("seed registry");
+}
+
+/// A server-function request as NetCare's own page sends it.
+pub fn server_fn_request(path: &str, form_body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header("host", "netcare.test")
+        .header("origin", PUBLIC_URL)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(form_body.to_owned())).unwrap()
+}
+
+/// Form-encodes server-function arguments.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A browser's view of the app: keeps the session cookie between calls.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self { app, cookie: None }
+    }
+
+    /// Calls a server function; returns the status and the JSON body, and keeps any new cookie.
+    pub async fn call(
+        &mut self,
+        path: &str,
+        args: &[(&str, &str)],
+    ) -> (axum::http::StatusCode, serde_json::Value) {
+        let response = self
+            .app
+            .send(server_fn_request(path, &form(args), self.cookie.as_deref()))
+            .await;
+        let status = response.status();
+        if let Some(set) = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+        {
+            let pair = set.split(';').next().unwrap_or_default().to_owned();
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        let text = body_text(response).await;
+        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, json)
+    }
 }

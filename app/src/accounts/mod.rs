@@ -1,0 +1,220 @@
+//! Accounts: registration, sign-in, sessions, email verification, password reset and the profile.
+//!
+//! The server functions here are thin: they read the caller's session, call `service` and map
+//! errors. The rules are in `rules` (shared with the browser); the SQL is in `queries`.
+
+pub mod free_mail;
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod passwords;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use leptos::{
+    prelude::*,
+    server_fn::{
+        codec::JsonEncoding,
+        error::{FromServerFnError, ServerFnErrorErr},
+    },
+};
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// The signed-in person, as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub is_agent: bool,
+}
+
+/// A problem with one form field, named as the form names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AccountError {
+    #[error("Some fields need attention.")]
+    Invalid(Vec<FieldError>),
+    #[error("That username or email and password do not match an account.")]
+    WrongCredentials,
+    #[error("Too many attempts. Try again in {retry_after_seconds} seconds.")]
+    TooManyAttempts { retry_after_seconds: u64 },
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    #[error("This account is disabled. Ask your company's Delegated Administrator.")]
+    Disabled,
+    #[error("This link is not valid. Check that you copied all of it, or ask for a new one.")]
+    LinkInvalid,
+    #[error("This link has expired. Ask for a new one.")]
+    LinkExpired,
+    #[error("This link was already used.")]
+    LinkUsed,
+    #[error("{0}")]
+    App(AppError),
+}
+
+impl AccountError {
+    /// The message for one field, if the error is about it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AccountError::Invalid(fields) => fields
+                .iter()
+                .find(|f| f.field == name)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl From<AppError> for AccountError {
+    fn from(err: AppError) -> Self {
+        AccountError::App(err)
+    }
+}
+
+impl FromServerFnError for AccountError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AccountError::App(AppError::from_server_fn_error(value))
+    }
+}
+
+/// What a verification link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VerifiedEmail {
+    /// The account's address is now verified.
+    AccountEmail,
+    /// The account's address was changed to the newly verified one.
+    ChangedEmail,
+}
+
+#[server(endpoint = "accounts/me")]
+pub async fn load_current_user() -> Result<Option<CurrentUser>, AccountError> {
+    let state = crate::server::app_state()?;
+    match session::current() {
+        Some(session) => Ok(service::load_user(&state, session.account_id).await?),
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "accounts/register")]
+pub async fn register(
+    username: String,
+    full_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    service::register(
+        &state,
+        &session::client_address(),
+        &username,
+        &full_name,
+        &email,
+        &password,
+    )
+    .await
+}
+
+#[server(endpoint = "accounts/login")]
+pub async fn login(login: String, password: String) -> Result<CurrentUser, AccountError> {
+    let state = crate::server::app_state()?;
+    let (user, token) = service::login(
+        &state,
+        &session::client_address(),
+        &login,
+        &password,
+        session::presented_token(),
+    )
+    .await?;
+    session::set_cookie(&state.settings, &token);
+    Ok(user)
+}
+
+#[server(endpoint = "accounts/logout")]
+pub async fn logout() -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    if let Some(token) = session::presented_token() {
+        service::end_session(&state, &token).await?;
+    }
+    session::clear_cookie(&state.settings);
+    Ok(())
+}
+
+#[server(endpoint = "accounts/logout-everywhere")]
+pub async fn logout_everywhere() -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    let session = session::require()?;
+    service::end_all_sessions(&state, session.account_id).await?;
+    session::clear_cookie(&state.settings);
+    Ok(())
+}
+
+#[server(endpoint = "accounts/verify-email")]
+pub async fn verify_email(token: String) -> Result<VerifiedEmail, AccountError> {
+    let state = crate::server::app_state()?;
+    service::verify_email(&state, &token).await
+}
+
+#[server(endpoint = "accounts/resend-verification")]
+pub async fn resend_verification() -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    let session = session::require()?;
+    service::resend_verification(&state, session.account_id).await
+}
+
+#[server(endpoint = "accounts/request-password-reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    service::request_password_reset(&state, &session::client_address(), &email).await
+}
+
+#[server(endpoint = "accounts/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    service::reset_password(&state, &token, &password).await
+}
+
+#[server(endpoint = "accounts/update-name")]
+pub async fn update_name(full_name: String) -> Result<CurrentUser, AccountError> {
+    let state = crate::server::app_state()?;
+    let session = session::require()?;
+    service::update_name(&state, session.account_id, &full_name).await
+}
+
+#[server(endpoint = "accounts/change-email")]
+pub async fn change_email(new_email: String, current_password: String) -> Result<(), AccountError> {
+    let state = crate::server::app_state()?;
+    let session = session::require()?;
+    service::change_email(
+        &state,
+        &session::client_address(),
+        session.account_id,
+        &new_email,
+        &current_password,
+    )
+    .await
+}

@@ -1,0 +1,331 @@
+//! The accounts' SQL. Accounts are people, not company data, so these take account ids.
+
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use super::CurrentUser;
+use crate::server::db::DbBool;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub email_verified_at: Option<String>,
+    pub password_hash: String,
+    pub is_agent: DbBool,
+    pub disabled_at: Option<String>,
+}
+
+impl AccountRow {
+    pub fn to_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            email: self.email.clone(),
+            email_verified: self.email_verified_at.is_some(),
+            is_agent: self.is_agent.0,
+        }
+    }
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, username, full_name, email, email_verified_at, password_hash, is_agent, disabled_at";
+
+/// By username (any case) or email.
+pub async fn find_by_login(
+    conn: &mut AnyConnection,
+    username_key: &str,
+    email: &str,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_key = $1 OR email = $2"
+    ))
+    .bind(username_key)
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Which of a username and an email are already taken.
+pub async fn taken(
+    conn: &mut AnyConnection,
+    username_key: &str,
+    email: &str,
+) -> Result<(bool, bool), sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT username_key, email FROM accounts WHERE username_key = $1 OR email = $2",
+    )
+    .bind(username_key)
+    .bind(email)
+    .fetch_all(conn)
+    .await?;
+    Ok((
+        rows.iter().any(|(u, _)| u == username_key),
+        rows.iter().any(|(_, e)| e == email),
+    ))
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub username_key: &'a str,
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub is_agent: bool,
+    pub email_verified_at: Option<&'a str>,
+}
+
+pub async fn insert_account(
+    conn: &mut AnyConnection,
+    account: &NewAccount<'_>,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO accounts (username, username_key, full_name, email, email_verified_at, password_hash, is_agent, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(account.username)
+    .bind(account.username_key)
+    .bind(account.full_name)
+    .bind(account.email)
+    .bind(account.email_verified_at)
+    .bind(account.password_hash)
+    .bind(account.is_agent)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_full_name(
+    conn: &mut AnyConnection,
+    id: i64,
+    full_name: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET full_name = $1, updated_at = $2 WHERE id = $3")
+        .bind(full_name)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_email_verified(
+    conn: &mut AnyConnection,
+    id: i64,
+    email: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE accounts SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(email)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_last_login(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    account_id: i64,
+    now: &str,
+    idle_expires_at: &str,
+    expires_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, idle_expires_at, expires_at) VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(idle_expires_at)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+/// The account of a live session: not expired (idle or absolute), account not disabled.
+pub async fn live_session(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.account_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2 AND a.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn touch_session(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: &str,
+    idle_expires_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = $1, idle_expires_at = $2 WHERE token_hash = $3",
+    )
+    .bind(now)
+    .bind(idle_expires_at)
+    .bind(token_hash)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub account_id: i64,
+    pub purpose: String,
+    pub email: String,
+    pub expires_at: String,
+    pub used_at: Option<String>,
+}
+
+pub async fn insert_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    account_id: i64,
+    purpose: &str,
+    email: &str,
+    expires_at: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, account_id, purpose, email, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(purpose)
+    .bind(email)
+    .bind(expires_at)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<TokenRow>, sqlx::Error> {
+    sqlx::query_as("SELECT account_id, purpose, email, expires_at, used_at FROM email_tokens WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Marks a token used; false if it already was (a concurrent click).
+pub async fn use_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let affected = sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(affected == 1)
+}
+
+/// Earlier unused tokens of a purpose stop working when a new one is sent.
+pub async fn retire_tokens(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    purpose: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE account_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1")
+        .bind(now)
+        .bind(account_id)
+        .bind(purpose)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,622 @@
+//! What the accounts' server functions do, with the database and the mail outbox.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::{
+    passwords, queries,
+    rules::{
+        check_business_email, check_email_shape, check_full_name, check_username, username_key,
+    },
+    session::{random_token, token_hash, SessionInfo},
+    AccountError, CurrentUser, FieldError, VerifiedEmail,
+};
+use crate::{
+    mail::{outbox, templates},
+    server::{
+        db::{timestamp_now, timestamp_text},
+        internal,
+        throttle::{self, Throttle},
+        AppState,
+    },
+};
+
+const VERIFY_EMAIL: &str = "verify_email";
+const CHANGE_EMAIL: &str = "change_email";
+const RESET_PASSWORD: &str = "reset_password";
+
+fn db_error(err: sqlx::Error) -> AccountError {
+    AccountError::App(internal(err))
+}
+
+fn later(after: Duration) -> String {
+    timestamp_text(OffsetDateTime::now_utc() + after)
+}
+
+pub async fn load_user(
+    state: &AppState,
+    account_id: i64,
+) -> Result<Option<CurrentUser>, AccountError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    Ok(queries::find_by_id(&mut conn, account_id)
+        .await
+        .map_err(db_error)?
+        .map(|row| row.to_user()))
+}
+
+/// Fails with `TooManyAttempts` if any of `keys` is throttled now.
+async fn ensure_not_throttled(
+    conn: &mut sqlx::AnyConnection,
+    keys: &[&str],
+) -> Result<(), AccountError> {
+    for key in keys {
+        if let Err(retry_after_seconds) = throttle::check(conn, key).await.map_err(db_error)? {
+            return Err(AccountError::TooManyAttempts {
+                retry_after_seconds,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn record_failures(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    for (key, rule) in keys {
+        throttle::record_failure(&mut tx, rule, key)
+            .await
+            .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn register(
+    state: &AppState,
+    client: &str,
+    username: &str,
+    full_name: &str,
+    email: &str,
+    password: &str,
+) -> Result<(), AccountError> {
+    let address_key = format!("register:address:{client}");
+    {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        ensure_not_throttled(&mut conn, &[&address_key]).await?;
+    }
+    let mut problems = Vec::new();
+    let username = check_username(username)
+        .map_err(|m| problems.push(FieldError::new("username", m)))
+        .ok();
+    let full_name = check_full_name(full_name)
+        .map_err(|m| problems.push(FieldError::new("full_name", m)))
+        .ok();
+    let email = check_business_email(email)
+        .map_err(|p| problems.push(FieldError::new("email", p.message())))
+        .ok();
+    let context = [
+        username.as_deref().unwrap_or(""),
+        full_name.as_deref().unwrap_or(""),
+        email.as_deref().unwrap_or(""),
+    ];
+    if let Err(message) = passwords::check_password(password, &context) {
+        problems.push(FieldError::new("password", message));
+    }
+    let (Some(username), Some(full_name), Some(email), true) =
+        (username, full_name, email, problems.is_empty())
+    else {
+        return Err(AccountError::Invalid(problems));
+    };
+    let key = username_key(&username);
+    let password_hash = passwords::hash(password.to_owned())
+        .await
+        .map_err(|e| AccountError::App(internal(e)))?;
+
+    let now = timestamp_now();
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email)
+        .await
+        .map_err(db_error)?;
+    if username_taken || email_taken {
+        drop(tx);
+        record_failures(state, &[(&address_key, &throttle::PER_ADDRESS)]).await?;
+        let mut problems = Vec::new();
+        if username_taken {
+            problems.push(FieldError::new(
+                "username",
+                "This username is taken. Choose another.",
+            ));
+        }
+        if email_taken {
+            problems.push(FieldError::new(
+                "email",
+                "An account with this email already exists. Sign in, or reset your password.",
+            ));
+        }
+        return Err(AccountError::Invalid(problems));
+    }
+    let account = queries::NewAccount {
+        username: &username,
+        username_key: &key,
+        full_name: &full_name,
+        email: &email,
+        password_hash: &password_hash,
+        is_agent: false,
+        email_verified_at: None,
+    };
+    let account_id = queries::insert_account(&mut tx, &account, &now)
+        .await
+        .map_err(db_error)?;
+    send_verification(state, &mut tx, account_id, &full_name, &email, VERIFY_EMAIL).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Creates a single-use token and queues the email that carries it, in the caller's transaction.
+async fn send_verification(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    name: &str,
+    email: &str,
+    purpose: &str,
+) -> Result<(), AccountError> {
+    let now = timestamp_now();
+    queries::retire_tokens(conn, account_id, purpose, &now)
+        .await
+        .map_err(db_error)?;
+    let token = random_token();
+    let ttl = if purpose == RESET_PASSWORD {
+        state.settings.reset_ttl
+    } else {
+        state.settings.verification_ttl
+    };
+    queries::insert_token(
+        conn,
+        &token_hash(&token),
+        account_id,
+        purpose,
+        email,
+        &later(ttl),
+        &now,
+    )
+    .await
+    .map_err(db_error)?;
+    let message = match purpose {
+        RESET_PASSWORD => templates::password_reset(
+            email,
+            name,
+            &state
+                .settings
+                .link(&format!("/reset-password?token={token}")),
+            ttl.as_secs() / 60,
+        ),
+        CHANGE_EMAIL => templates::change_email(
+            email,
+            name,
+            &state.settings.link(&format!("/verify-email?token={token}")),
+            ttl.as_secs() / 3600,
+        ),
+        _ => templates::verify_email(
+            email,
+            name,
+            &state.settings.link(&format!("/verify-email?token={token}")),
+            ttl.as_secs() / 3600,
+        ),
+    };
+    outbox::enqueue(conn, &message).await.map_err(db_error)?;
+    Ok(())
+}
+
+/// Signs in by username or email. Returns the user and the new session's token (for the cookie).
+pub async fn login(
+    state: &AppState,
+    client: &str,
+    login: &str,
+    password: &str,
+    presented: Option<String>,
+) -> Result<(CurrentUser, String), AccountError> {
+    let login = login.trim();
+    let email_form = check_email_shape(login).unwrap_or_default();
+    let user_key = username_key(login);
+    let account_key = format!(
+        "login:account:{}",
+        if email_form.is_empty() {
+            &user_key
+        } else {
+            &email_form
+        }
+    );
+    let address_key = format!("login:address:{client}");
+
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
+    let account = queries::find_by_login(&mut conn, &user_key, &email_form)
+        .await
+        .map_err(db_error)?;
+    drop(conn);
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    if !passwords::verify(password.to_owned(), stored).await {
+        record_failures(
+            state,
+            &[
+                (&account_key, &throttle::SIGN_IN),
+                (&address_key, &throttle::PER_ADDRESS),
+            ],
+        )
+        .await?;
+        return Err(AccountError::WrongCredentials);
+    }
+    let account = account.expect("a verified password has an account");
+    if account.disabled_at.is_some() {
+        return Err(AccountError::Disabled);
+    }
+
+    let now = timestamp_now();
+    let token = random_token();
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    if let Some(old) = presented {
+        // Whatever session id the browser had before (possibly planted), it ends here.
+        queries::delete_session(&mut tx, &token_hash(&old))
+            .await
+            .map_err(db_error)?;
+    }
+    queries::insert_session(
+        &mut tx,
+        &token_hash(&token),
+        account.id,
+        &now,
+        &later(state.settings.session_idle),
+        &later(state.settings.session_max),
+    )
+    .await
+    .map_err(db_error)?;
+    queries::set_last_login(&mut tx, account.id, &now)
+        .await
+        .map_err(db_error)?;
+    throttle::clear(&mut tx, &account_key)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok((account.to_user(), token))
+}
+
+/// The session a cookie's token belongs to, if it is live; extends its idle deadline (at most
+/// once a minute, so reads do not become writes).
+pub async fn resolve_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<SessionInfo>, sqlx::Error> {
+    let hash = token_hash(token);
+    let now = OffsetDateTime::now_utc();
+    let Some((account_id, last_seen)) =
+        queries::live_session(state.db.pool(), &hash, &timestamp_text(now)).await?
+    else {
+        return Ok(None);
+    };
+    if last_seen < timestamp_text(now - Duration::from_secs(60)) {
+        queries::touch_session(
+            state.db.pool(),
+            &hash,
+            &timestamp_text(now),
+            &later(state.settings.session_idle),
+        )
+        .await?;
+    }
+    Ok(Some(SessionInfo {
+        account_id,
+        token_hash: hash,
+    }))
+}
+
+pub async fn end_session(state: &AppState, token: &str) -> Result<(), AccountError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    queries::delete_session(&mut conn, &token_hash(token))
+        .await
+        .map_err(db_error)
+}
+
+pub async fn end_all_sessions(state: &AppState, account_id: i64) -> Result<(), AccountError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    queries::delete_sessions_of(&mut conn, account_id)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Checks a link's token: the row, or why it cannot be used.
+async fn usable_token(
+    conn: &mut sqlx::AnyConnection,
+    token: &str,
+    purposes: &[&str],
+) -> Result<queries::TokenRow, AccountError> {
+    let row = queries::find_token(conn, &token_hash(token.trim()))
+        .await
+        .map_err(db_error)?;
+    let row = row
+        .filter(|r| purposes.contains(&r.purpose.as_str()))
+        .ok_or(AccountError::LinkInvalid)?;
+    if row.used_at.is_some() {
+        return Err(AccountError::LinkUsed);
+    }
+    if row.expires_at <= timestamp_now() {
+        return Err(AccountError::LinkExpired);
+    }
+    Ok(row)
+}
+
+pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail, AccountError> {
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let row = usable_token(&mut tx, token, &[VERIFY_EMAIL, CHANGE_EMAIL]).await?;
+    let now = timestamp_now();
+    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AccountError::LinkUsed);
+    }
+    if row.purpose == CHANGE_EMAIL {
+        if let Some(other) = queries::find_by_email(&mut tx, &row.email)
+            .await
+            .map_err(db_error)?
+        {
+            if other.id != row.account_id {
+                return Err(AccountError::Invalid(vec![FieldError::new(
+                    "email",
+                    "Another account now uses this email address.",
+                )]));
+            }
+        }
+    }
+    queries::set_email_verified(&mut tx, row.account_id, &row.email, &now)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(if row.purpose == CHANGE_EMAIL {
+        VerifiedEmail::ChangedEmail
+    } else {
+        VerifiedEmail::AccountEmail
+    })
+}
+
+pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<(), AccountError> {
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let account = queries::find_by_id(&mut tx, account_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AccountError::NotSignedIn)?;
+    if account.email_verified_at.is_some() {
+        return Ok(());
+    }
+    send_verification(
+        state,
+        &mut tx,
+        account.id,
+        &account.full_name,
+        &account.email,
+        VERIFY_EMAIL,
+    )
+    .await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Always the same answer, whether or not an account has this address.
+pub async fn request_password_reset(
+    state: &AppState,
+    client: &str,
+    email: &str,
+) -> Result<(), AccountError> {
+    let address_key = format!("reset:address:{client}");
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    ensure_not_throttled(&mut tx, &[&address_key]).await?;
+    // Every request counts towards the address's throttle, found or not, so it cannot probe.
+    throttle::record_failure(&mut tx, &throttle::PER_ADDRESS, &address_key)
+        .await
+        .map_err(db_error)?;
+    let Ok(email) = check_email_shape(email) else {
+        return tx.commit().await.map_err(db_error);
+    };
+    if let Some(account) = queries::find_by_email(&mut tx, &email)
+        .await
+        .map_err(db_error)?
+    {
+        if account.disabled_at.is_none() {
+            send_verification(
+                state,
+                &mut tx,
+                account.id,
+                &account.full_name,
+                &account.email,
+                RESET_PASSWORD,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+) -> Result<(), AccountError> {
+    let row = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        usable_token(&mut conn, token, &[RESET_PASSWORD]).await?
+    };
+    let account = load_user(state, row.account_id)
+        .await?
+        .ok_or(AccountError::LinkInvalid)?;
+    passwords::check_password(
+        password,
+        &[&account.username, &account.full_name, &account.email],
+    )
+    .map_err(|m| AccountError::Invalid(vec![FieldError::new("password", m)]))?;
+    let hash = passwords::hash(password.to_owned())
+        .await
+        .map_err(|e| AccountError::App(internal(e)))?;
+    let now = timestamp_now();
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AccountError::LinkUsed);
+    }
+    queries::set_password(&mut tx, row.account_id, &hash, &now)
+        .await
+        .map_err(db_error)?;
+    // A reset means the old password may be known to someone else: every session ends.
+    queries::delete_sessions_of(&mut tx, row.account_id)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn update_name(
+    state: &AppState,
+    account_id: i64,
+    full_name: &str,
+) -> Result<CurrentUser, AccountError> {
+    let full_name = check_full_name(full_name)
+        .map_err(|m| AccountError::Invalid(vec![FieldError::new("full_name", m)]))?;
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    queries::set_full_name(&mut tx, account_id, &full_name, &timestamp_now())
+        .await
+        .map_err(db_error)?;
+    let account = queries::find_by_id(&mut tx, account_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AccountError::NotSignedIn)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(account.to_user())
+}
+
+/// Re-authenticates with the current password, then sends a confirmation link to the new address;
+/// the address changes only when that link is opened.
+pub async fn change_email(
+    state: &AppState,
+    client: &str,
+    account_id: i64,
+    new_email: &str,
+    current_password: &str,
+) -> Result<(), AccountError> {
+    let account_key = format!("reauth:account:{account_id}");
+    let address_key = format!("login:address:{client}");
+    let account = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
+        queries::find_by_id(&mut conn, account_id)
+            .await
+            .map_err(db_error)?
+            .ok_or(AccountError::NotSignedIn)?
+    };
+    if !passwords::verify(
+        current_password.to_owned(),
+        Some(account.password_hash.clone()),
+    )
+    .await
+    {
+        record_failures(
+            state,
+            &[
+                (&account_key, &throttle::SIGN_IN),
+                (&address_key, &throttle::PER_ADDRESS),
+            ],
+        )
+        .await?;
+        return Err(AccountError::Invalid(vec![FieldError::new(
+            "current_password",
+            "This is not your current password.",
+        )]));
+    }
+    let email = check_business_email(new_email)
+        .map_err(|p| AccountError::Invalid(vec![FieldError::new("new_email", p.message())]))?;
+    if email == account.email {
+        return Err(AccountError::Invalid(vec![FieldError::new(
+            "new_email",
+            "This is already your email address.",
+        )]));
+    }
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    if queries::find_by_email(&mut tx, &email)
+        .await
+        .map_err(db_error)?
+        .is_some()
+    {
+        return Err(AccountError::Invalid(vec![FieldError::new(
+            "new_email",
+            "Another account uses this email address.",
+        )]));
+    }
+    send_verification(
+        state,
+        &mut tx,
+        account.id,
+        &account.full_name,
+        &email,
+        CHANGE_EMAIL,
+    )
+    .await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// An account created by an operator (agents, demo accounts): same rules as registration, email
+/// already verified, no mail sent. Returns `None` if the username or email is already taken.
+pub async fn create_verified_account(
+    db: &crate::server::Database,
+    username: &str,
+    full_name: &str,
+    email: &str,
+    password: &str,
+    is_agent: bool,
+) -> Result<Option<i64>, AccountError> {
+    let mut problems = Vec::new();
+    let username = check_username(username)
+        .map_err(|m| problems.push(FieldError::new("username", m)))
+        .ok();
+    let full_name = check_full_name(full_name)
+        .map_err(|m| problems.push(FieldError::new("full_name", m)))
+        .ok();
+    let email = check_email_shape(email)
+        .map_err(|p| problems.push(FieldError::new("email", p.message())))
+        .ok();
+    if let Err(message) = passwords::check_password(
+        password,
+        &[
+            username.as_deref().unwrap_or(""),
+            full_name.as_deref().unwrap_or(""),
+        ],
+    ) {
+        problems.push(FieldError::new("password", message));
+    }
+    let (Some(username), Some(full_name), Some(email), true) =
+        (username, full_name, email, problems.is_empty())
+    else {
+        return Err(AccountError::Invalid(problems));
+    };
+    let hash = passwords::hash(password.to_owned())
+        .await
+        .map_err(|e| AccountError::App(internal(e)))?;
+    let key = username_key(&username);
+    let now = timestamp_now();
+    let mut tx = db.begin_write().await.map_err(db_error)?;
+    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email)
+        .await
+        .map_err(db_error)?;
+    if username_taken || email_taken {
+        return Ok(None);
+    }
+    let account = queries::NewAccount {
+        username: &username,
+        username_key: &key,
+        full_name: &full_name,
+        email: &email,
+        password_hash: &hash,
+        is_agent,
+        email_verified_at: Some(&now),
+    };
+    let id = queries::insert_account(&mut tx, &account, &now)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(Some(id))
+}

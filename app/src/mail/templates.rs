@@ -1,0 +1,122 @@
+//! The messages NetCare sends: plain text and HTML, with the product name and the link.
+
+use super::Email;
+
+/// Escapes text for HTML (names and addresses are people's input).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message with a greeting, paragraphs, an optional call to action, and a footer.
+fn compose(
+    to: &str,
+    subject: &str,
+    name: &str,
+    paragraphs: &[&str],
+    action: Option<(&str, &str)>,
+) -> Email {
+    let mut text = format!("Hello {name},\n\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5\">\
+         <h1 style=\"font-size:18px\">NetCare</h1><p>Hello {},</p>",
+        escape(name)
+    );
+    for paragraph in paragraphs {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+    }
+    if let Some((label, link)) = action {
+        text.push_str(&format!("{label}: {link}\n\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"background:#0b5cad;color:#fff;padding:8px 14px;border-radius:6px;text-decoration:none\">{}</a></p>\
+             <p style=\"color:#555\">Or copy this link into your browser: {}</p>",
+            escape(link),
+            escape(label),
+            escape(link)
+        ));
+    }
+    text.push_str("— NetCare\n");
+    html.push_str("<p>— NetCare</p></body></html>");
+    Email {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html,
+    }
+}
+
+pub fn verify_email(to: &str, name: &str, link: &str, hours: u64) -> Email {
+    compose(
+        to,
+        "Verify your email address for NetCare",
+        name,
+        &[
+            "Please confirm that this is your email address, so NetCare can send you notifications about your registration and access requests.",
+            &format!("The link works once and expires in {hours} hours. If you did not create a NetCare account, ignore this message."),
+        ],
+        Some(("Verify my email address", link)),
+    )
+}
+
+pub fn change_email(to: &str, name: &str, link: &str, hours: u64) -> Email {
+    compose(
+        to,
+        "Confirm your new email address for NetCare",
+        name,
+        &[
+            "You asked to change the email address of your NetCare account to this one. It replaces the old one once you confirm it.",
+            &format!("The link works once and expires in {hours} hours. If you did not ask for this, ignore this message."),
+        ],
+        Some(("Confirm my new email address", link)),
+    )
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str, minutes: u64) -> Email {
+    compose(
+        to,
+        "Reset your NetCare password",
+        name,
+        &[
+            "Someone, hopefully you, asked to reset the password of your NetCare account.",
+            &format!("The link works once and expires in {minutes} minutes. Resetting signs you out everywhere. If you did not ask for this, ignore this message: your password stays as it is."),
+        ],
+        Some(("Choose a new password", link)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_in_html_but_not_in_text() {
+        let email = verify_email(
+            "a@corp.example",
+            "<script>x</script>",
+            "https://nc.example/verify-email?token=abc",
+            24,
+        );
+        assert!(email.html.contains("&lt;script&gt;"));
+        assert!(!email.html.contains("<script>"));
+        assert!(email.text.contains("Hello <script>x</script>,"));
+        assert!(email
+            .text
+            .contains("https://nc.example/verify-email?token=abc"));
+        assert!(email
+            .html
+            .contains("href=\"https://nc.example/verify-email?token=abc\""));
+        assert!(email.text.contains("NetCare"));
+    }
+}

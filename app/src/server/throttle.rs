@@ -1,0 +1,117 @@
+//! Throttles on repeated failures (sign-in, registration, reset requests), kept in the database so
+//! every server process sees the same counts. Past `free_attempts` failures within `window`, each
+//! further attempt must wait, twice as long each time up to `max_wait`: attempts slow down, no
+//! account is locked for good.
+
+use std::time::Duration;
+
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+use super::db::timestamp_text;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Throttle {
+    pub free_attempts: i64,
+    pub window: Duration,
+    pub max_wait: Duration,
+}
+
+pub const SIGN_IN: Throttle = Throttle {
+    free_attempts: 5,
+    window: Duration::from_secs(3600),
+    max_wait: Duration::from_secs(900),
+};
+pub const PER_ADDRESS: Throttle = Throttle {
+    free_attempts: 30,
+    window: Duration::from_secs(3600),
+    max_wait: Duration::from_secs(900),
+};
+
+/// The wait after `failures` failures, if any.
+pub fn wait_after(throttle: &Throttle, failures: i64) -> Option<Duration> {
+    let over = failures - throttle.free_attempts;
+    if over < 0 {
+        return None;
+    }
+    let seconds = 1u64.checked_shl(over.min(30) as u32).unwrap_or(u64::MAX);
+    Some(Duration::from_secs(seconds).min(throttle.max_wait))
+}
+
+/// `Err(seconds to wait)` when `key` is blocked now.
+pub async fn check(conn: &mut AnyConnection, key: &str) -> Result<Result<(), u64>, sqlx::Error> {
+    let now = OffsetDateTime::now_utc();
+    let blocked: Option<Option<String>> =
+        sqlx::query_scalar("SELECT blocked_until FROM throttles WHERE key = $1")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?;
+    let Some(Some(until)) = blocked else {
+        return Ok(Ok(()));
+    };
+    let now_text = timestamp_text(now);
+    if until <= now_text {
+        return Ok(Ok(()));
+    }
+    let until = OffsetDateTime::parse(&until, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(now);
+    Ok(Err((until - now).whole_seconds().max(1) as u64))
+}
+
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    throttle: &Throttle,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    let now = OffsetDateTime::now_utc();
+    let window_start = timestamp_text(now - throttle.window);
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT failures, window_start_at FROM throttles WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    // Failures older than the window are forgotten: the count starts again.
+    let (failures, started) = match row {
+        Some((failures, started)) if started > window_start => (failures + 1, started),
+        _ => (1, timestamp_text(now)),
+    };
+    let blocked_until = wait_after(throttle, failures).map(|wait| timestamp_text(now + wait));
+    sqlx::query(
+        "INSERT INTO throttles (key, failures, window_start_at, blocked_until, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start_at = excluded.window_start_at,
+         blocked_until = excluded.blocked_until, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(failures)
+    .bind(started)
+    .bind(blocked_until)
+    .bind(timestamp_text(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear(conn: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM throttles WHERE key = $1")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_past_the_free_attempts_and_are_capped() {
+        assert_eq!(wait_after(&SIGN_IN, 4), None);
+        assert_eq!(wait_after(&SIGN_IN, 5), Some(Duration::from_secs(1)));
+        assert_eq!(wait_after(&SIGN_IN, 8), Some(Duration::from_secs(8)));
+        assert_eq!(wait_after(&SIGN_IN, 40), Some(Duration::from_secs(900)));
+        assert_eq!(
+            wait_after(&SIGN_IN, i64::MAX),
+            Some(Duration::from_secs(900))
+        );
+    }
+}

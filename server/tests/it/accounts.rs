@@ -1,0 +1,612 @@
+//! Accounts, sessions and email verification through the real server functions.
+
+use app::accounts::{
+    ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register, RequestPasswordReset,
+    ResetPassword, UpdateName, VerifyEmail,
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::support::{both_databases, server_fn_request, Backend, Browser, TestApp, PUBLIC_URL};
+
+pub const PASSWORD: &str = "copper kettle orbit lantern";
+
+pub async fn register(
+    browser: &mut Browser<'_>,
+    username: &str,
+    email: &str,
+) -> (StatusCode, Value) {
+    browser
+        .call(
+            Register::PATH,
+            &[
+                ("username", username),
+                ("full_name", "Ann Lee"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+}
+
+/// The token in the newest email to `to` (from the link it carries).
+pub async fn token_mailed_to(app: &TestApp, to: &str, path: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_one(app.db().pool())
+    .await
+    .expect("a message was queued");
+    let prefix = format!("{PUBLIC_URL}{path}?token=");
+    let start = body.find(&prefix).expect("the message carries the link") + prefix.len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn mail_count(app: &TestApp, to: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_address = $1")
+        .bind(to)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap()
+}
+
+fn field_error(body: &Value, field: &str) -> String {
+    body["Invalid"]
+        .as_array()
+        .and_then(|fields| fields.iter().find(|f| f["field"] == field))
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no error for {field} in {body}"))
+        .to_owned()
+}
+
+/// Registers, verifies and signs in `username`; returns the signed-in browser.
+pub async fn signed_in<'a>(app: &'a TestApp, username: &str, email: &str) -> Browser<'a> {
+    let mut browser = Browser::new(app);
+    let (status, body) = register(&mut browser, username, email).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = token_mailed_to(app, email, "/verify-email").await;
+    browser.call(VerifyEmail::PATH, &[("token", &token)]).await;
+    let (status, body) = browser
+        .call(Login::PATH, &[("login", username), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    browser
+}
+
+both_databases!(
+    register_verify_and_sign_in,
+    personal_and_malformed_emails_are_refused,
+    passwords_are_long_and_uncommon,
+    taken_usernames_and_emails,
+    verification_links_work_once,
+    sign_in_by_username_or_email_with_safe_cookies,
+    session_fixation_is_prevented,
+    logout_and_logout_everywhere,
+    idle_sessions_expire,
+    repeated_failures_slow_down,
+    password_reset,
+    profile_name_and_email_change,
+    cross_site_calls_are_refused,
+);
+
+async fn register_verify_and_sign_in(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = Browser::new(&app);
+    let (status, body) = register(&mut browser, "ann.lee", "Ann.Lee@Corp.Example.").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Canonical address; verification mail queued with a link to this NetCare.
+    let token = token_mailed_to(&app, "ann.lee@corp.example", "/verify-email").await;
+    let (subject, html): (String, String) = sqlx::query_as("SELECT subject, html_body FROM outbox")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert!(subject.contains("Verify your email"), "{subject}");
+    assert!(
+        html.contains("href=\"http://netcare.test/verify-email?token="),
+        "{html}"
+    );
+
+    let (_, me) = browser.call(LoadCurrentUser::PATH, &[]).await;
+    assert_eq!(me, Value::Null, "registering does not sign in");
+    let (status, verified) = browser.call(VerifyEmail::PATH, &[("token", &token)]).await;
+    assert_eq!((status, verified), (StatusCode::OK, json!("AccountEmail")));
+
+    let (status, user) = browser
+        .call(Login::PATH, &[("login", "ann.lee"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(user["email"], "ann.lee@corp.example");
+    assert_eq!(user["email_verified"], true);
+    let (_, me) = browser.call(LoadCurrentUser::PATH, &[]).await;
+    assert_eq!(me["username"], "ann.lee");
+    // The stored password is an Argon2id hash.
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM accounts")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+}
+
+async fn personal_and_malformed_emails_are_refused(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = Browser::new(&app);
+    for email in [
+        "ann@gmail.com",
+        "ann@yahoo.com",
+        "ann@outlook.com",
+        "ann@GMAIL.com.",
+        "ann@ｇｍａｉｌ.com",
+    ] {
+        let (_, body) = register(&mut browser, "ann", email).await;
+        assert!(
+            field_error(&body, "email").contains("personal email provider"),
+            "{email}: {body}"
+        );
+    }
+    for email in [
+        "ann@@corp.example",
+        "ann@corp@example.com",
+        "ann",
+        "ann@corp",
+    ] {
+        let (_, body) = register(&mut browser, "ann", email).await;
+        assert!(
+            field_error(&body, "email").contains("Enter an email address"),
+            "{email}: {body}"
+        );
+    }
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(accounts, 0);
+    let (status, _) = register(&mut browser, "ann", "user@corp.example.").await;
+    assert_eq!(status, StatusCode::OK, "a trailing dot is the same domain");
+}
+
+async fn passwords_are_long_and_uncommon(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = Browser::new(&app);
+    let long = "x".repeat(1000);
+    for (password, expected) in [
+        ("short", "at least 12"),
+        (long.as_str(), "at most 256"),
+        ("password1234", "too common"),
+        ("qwertyuiopasdfgh", "too common"),
+    ] {
+        let (_, body) = browser
+            .call(
+                Register::PATH,
+                &[
+                    ("username", "ann"),
+                    ("full_name", "Ann"),
+                    ("email", "ann@corp.example"),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert!(
+            field_error(&body, "password").contains(expected),
+            "{password}: {body}"
+        );
+    }
+}
+
+async fn taken_usernames_and_emails(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = Browser::new(&app);
+    register(&mut browser, "ann", "ann@corp.example").await;
+    let (_, body) = register(&mut browser, "ANN", "other@corp.example").await;
+    assert!(field_error(&body, "username").contains("taken"), "{body}");
+    let (_, body) = register(&mut browser, "other", "ann@corp.example").await;
+    assert!(
+        field_error(&body, "email").contains("already exists"),
+        "{body}"
+    );
+}
+
+async fn verification_links_work_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = Browser::new(&app);
+    register(&mut browser, "ann", "ann@corp.example").await;
+    let token = token_mailed_to(&app, "ann@corp.example", "/verify-email").await;
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("AccountEmail")
+    );
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("LinkUsed")
+    );
+    let last = if token.ends_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{}{last}", &token[..token.len() - 1]);
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &tampered)])
+            .await
+            .1,
+        json!("LinkInvalid")
+    );
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &token[..20])])
+            .await
+            .1,
+        json!("LinkInvalid")
+    );
+
+    // An expired link says so; only a hash of the token is stored.
+    register(&mut browser, "bob", "bob@corp.example").await;
+    let token = token_mailed_to(&app, "bob@corp.example", "/verify-email").await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1")
+        .bind(&token)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "tokens are stored hashed");
+    sqlx::query("UPDATE email_tokens SET expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("LinkExpired")
+    );
+}
+
+async fn sign_in_by_username_or_email_with_safe_cookies(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    let response = app
+        .send(server_fn_request(
+            Login::PATH,
+            "login=ANN%40corp.example&password=copper%20kettle%20orbit%20lantern",
+            None,
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "netcare_session=",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http test server: {cookie}"
+    );
+    let (_, body) = browser
+        .call(
+            Login::PATH,
+            &[("login", "ann"), ("password", "wrong password entirely")],
+        )
+        .await;
+    assert_eq!(body, json!("WrongCredentials"));
+    let (_, body) = browser
+        .call(Login::PATH, &[("login", "nobody"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        body,
+        json!("WrongCredentials"),
+        "an unknown user gets the same answer"
+    );
+}
+
+async fn session_fixation_is_prevented(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    signed_in(&app, "ann", "ann@corp.example").await;
+    let planted = "netcare_session=attacker-chosen-value";
+    let mut browser = Browser {
+        app: &app,
+        cookie: Some(planted.to_owned()),
+    };
+    browser
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    let issued = browser.cookie.clone().unwrap();
+    assert_ne!(issued, planted, "sign-in issues a new session id");
+    let mut attacker = Browser {
+        app: &app,
+        cookie: Some(planted.to_owned()),
+    };
+    assert_eq!(
+        attacker.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null
+    );
+}
+
+async fn logout_and_logout_everywhere(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut first = signed_in(&app, "ann", "ann@corp.example").await;
+    let mut second = Browser::new(&app);
+    second
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    let old_cookie = first.cookie.clone();
+    first.call(Logout::PATH, &[]).await;
+    assert_eq!(first.cookie, None, "the cookie is cleared");
+    let mut replay = Browser {
+        app: &app,
+        cookie: old_cookie,
+    };
+    assert_eq!(
+        replay.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null,
+        "a logged-out session is gone"
+    );
+    assert_eq!(
+        second.call(LoadCurrentUser::PATH, &[]).await.1["username"],
+        "ann"
+    );
+
+    let mut third = Browser::new(&app);
+    third
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    third.call(LogoutEverywhere::PATH, &[]).await;
+    assert_eq!(
+        second.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null,
+        "every session ended"
+    );
+    assert_eq!(
+        second.call(LogoutEverywhere::PATH, &[]).await.1,
+        json!("NotSignedIn")
+    );
+}
+
+async fn idle_sessions_expire(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    sqlx::query("UPDATE sessions SET idle_expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null
+    );
+    let mut browser = signed_in(&app, "bob", "bob@corp.example").await;
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null,
+        "absolute timeout"
+    );
+}
+
+async fn repeated_failures_slow_down(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    for _ in 0..5 {
+        assert_eq!(
+            browser
+                .call(
+                    Login::PATH,
+                    &[("login", "ann"), ("password", "not the password")]
+                )
+                .await
+                .1,
+            json!("WrongCredentials")
+        );
+    }
+    let (_, body) = browser
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    let wait = body["TooManyAttempts"]["retry_after_seconds"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!((1..=900).contains(&wait), "{wait}");
+    // The block is temporary: once it has passed, the right password works again.
+    sqlx::query("UPDATE throttles SET blocked_until = '2000-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    let (status, body) = browser
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn password_reset(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    let mut other = Browser::new(&app);
+    let unknown = other
+        .call(
+            RequestPasswordReset::PATH,
+            &[("email", "nobody@corp.example")],
+        )
+        .await;
+    let known = other
+        .call(RequestPasswordReset::PATH, &[("email", "Ann@corp.example")])
+        .await;
+    assert_eq!(
+        unknown, known,
+        "the same answer whether or not the account exists"
+    );
+    assert_eq!(mail_count(&app, "nobody@corp.example").await, 0);
+    let token = token_mailed_to(&app, "ann@corp.example", "/reset-password").await;
+
+    let (_, body) = other
+        .call(
+            ResetPassword::PATH,
+            &[("token", &token), ("password", "password1234")],
+        )
+        .await;
+    assert!(
+        field_error(&body, "password").contains("too common"),
+        "{body}"
+    );
+    let new_password = "violet harbour seventy gravel";
+    let (status, body) = other
+        .call(
+            ResetPassword::PATH,
+            &[("token", &token), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        browser.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null,
+        "resetting ends the other sessions"
+    );
+    assert_eq!(
+        other
+            .call(
+                ResetPassword::PATH,
+                &[("token", &token), ("password", new_password)]
+            )
+            .await
+            .1,
+        json!("LinkUsed")
+    );
+    assert_eq!(
+        other
+            .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+            .await
+            .1,
+        json!("WrongCredentials")
+    );
+    let (status, _) = other
+        .call(Login::PATH, &[("login", "ann"), ("password", new_password)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn profile_name_and_email_change(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    let (_, user) = browser
+        .call(UpdateName::PATH, &[("full_name", "  Ann Lee-Smith ")])
+        .await;
+    assert_eq!(user["full_name"], "Ann Lee-Smith");
+    let (_, body) = browser.call(UpdateName::PATH, &[("full_name", " ")]).await;
+    assert!(field_error(&body, "full_name").contains("Enter your full name"));
+
+    let (_, body) = browser
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("new_email", "ann@newcorp.example"),
+                ("current_password", "wrong password"),
+            ],
+        )
+        .await;
+    assert!(
+        field_error(&body, "current_password").contains("not your current password"),
+        "{body}"
+    );
+    let (_, body) = browser
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("new_email", "ann@gmail.com"),
+                ("current_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(
+        field_error(&body, "new_email").contains("personal"),
+        "{body}"
+    );
+    let (status, body) = browser
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("new_email", "ann@newcorp.example"),
+                ("current_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Not replaced until the new address is verified.
+    assert_eq!(
+        browser.call(LoadCurrentUser::PATH, &[]).await.1["email"],
+        "ann@corp.example"
+    );
+    let token = token_mailed_to(&app, "ann@newcorp.example", "/verify-email").await;
+    assert_eq!(
+        browser
+            .call(VerifyEmail::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("ChangedEmail")
+    );
+    let me = browser.call(LoadCurrentUser::PATH, &[]).await.1;
+    assert_eq!(
+        (me["email"].as_str(), me["email_verified"].as_bool()),
+        (Some("ann@newcorp.example"), Some(true))
+    );
+    assert_eq!(
+        browser
+            .call(UpdateName::PATH, &[("full_name", "x")])
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let mut anonymous = Browser::new(&app);
+    assert_eq!(
+        anonymous
+            .call(UpdateName::PATH, &[("full_name", "x")])
+            .await
+            .1,
+        json!("NotSignedIn")
+    );
+}
+
+async fn cross_site_calls_are_refused(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let browser = signed_in(&app, "ann", "ann@corp.example").await;
+    let cookie = browser.cookie.clone().unwrap();
+    for (origin, fetch_site) in [
+        (Some("https://evil.example"), None),
+        (None, Some("cross-site")),
+        (None, None),
+    ] {
+        let mut request = axum::http::Request::post(LogoutEverywhere::PATH)
+            .header("host", "netcare.test")
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let response = app
+            .send(request.body(axum::body::Body::empty()).unwrap())
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{origin:?} {fetch_site:?}"
+        );
+    }
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1, "the refused calls changed nothing");
+}
