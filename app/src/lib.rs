@@ -4,6 +4,7 @@
 //! rules, its `#[server]` functions and, behind `ssr`, the SQL that backs them.
 
 pub mod accounts;
+pub mod contexts;
 pub mod coverage;
 pub mod error;
 pub mod registry;

@@ -88,6 +88,38 @@ impl AccountError {
     }
 }
 
+impl AccountError {
+    /// The HTTP status that says what kind of refusal this is (for logs, proxies and clients).
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AccountError::Invalid(_)
+            | AccountError::LinkInvalid
+            | AccountError::LinkExpired
+            | AccountError::LinkUsed => 400,
+            AccountError::WrongCredentials | AccountError::NotSignedIn => 401,
+            AccountError::Disabled => 403,
+            AccountError::TooManyAttempts { .. } => 429,
+            AccountError::App(AppError::BadRequest) => 400,
+            AccountError::App(AppError::Unreachable) => 503,
+            AccountError::App(AppError::Internal { .. }) => 500,
+        }
+    }
+}
+
+/// Sets the response status of a failed server function to match its error.
+#[cfg(feature = "ssr")]
+fn answered<T>(result: Result<T, AccountError>) -> Result<T, AccountError> {
+    if let Err(err) = &result {
+        if let (Some(options), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(err.status_code()),
+        ) {
+            options.set_status(status);
+        }
+    }
+    result
+}
+
 impl From<AppError> for AccountError {
     fn from(err: AppError) -> Self {
         AccountError::App(err)
@@ -113,11 +145,16 @@ pub enum VerifiedEmail {
 
 #[server(endpoint = "accounts/me")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AccountError> {
-    let state = crate::server::app_state()?;
-    match session::current() {
-        Some(session) => Ok(service::load_user(&state, session.account_id).await?),
-        None => Ok(None),
-    }
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            match session::current() {
+                Some(session) => Ok(service::load_user(&state, session.account_id).await?),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/register")]
@@ -127,94 +164,144 @@ pub async fn register(
     email: String,
     password: String,
 ) -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    service::register(
-        &state,
-        &session::client_address(),
-        &username,
-        &full_name,
-        &email,
-        &password,
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            service::register(
+                &state,
+                &session::client_address(),
+                &username,
+                &full_name,
+                &email,
+                &password,
+            )
+            .await
+        }
+        .await,
     )
-    .await
 }
 
 #[server(endpoint = "accounts/login")]
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AccountError> {
-    let state = crate::server::app_state()?;
-    let (user, token) = service::login(
-        &state,
-        &session::client_address(),
-        &login,
-        &password,
-        session::presented_token(),
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (user, token) = service::login(
+                &state,
+                &session::client_address(),
+                &login,
+                &password,
+                session::presented_token(),
+            )
+            .await?;
+            session::set_cookie(&state.settings, &token);
+            Ok(user)
+        }
+        .await,
     )
-    .await?;
-    session::set_cookie(&state.settings, &token);
-    Ok(user)
 }
 
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    if let Some(token) = session::presented_token() {
-        service::end_session(&state, &token).await?;
-    }
-    session::clear_cookie(&state.settings);
-    Ok(())
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            if let Some(token) = session::presented_token() {
+                service::end_session(&state, &token).await?;
+            }
+            session::clear_cookie(&state.settings);
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/logout-everywhere")]
 pub async fn logout_everywhere() -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    let session = session::require()?;
-    service::end_all_sessions(&state, session.account_id).await?;
-    session::clear_cookie(&state.settings);
-    Ok(())
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let session = session::require()?;
+            service::end_all_sessions(&state, session.account_id).await?;
+            session::clear_cookie(&state.settings);
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/verify-email")]
 pub async fn verify_email(token: String) -> Result<VerifiedEmail, AccountError> {
-    let state = crate::server::app_state()?;
-    service::verify_email(&state, &token).await
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            service::verify_email(&state, &token).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/resend-verification")]
 pub async fn resend_verification() -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    let session = session::require()?;
-    service::resend_verification(&state, session.account_id).await
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let session = session::require()?;
+            service::resend_verification(&state, session.account_id).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/request-password-reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    service::request_password_reset(&state, &session::client_address(), &email).await
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            service::request_password_reset(&state, &session::client_address(), &email).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    service::reset_password(&state, &token, &password).await
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            service::reset_password(&state, &token, &password).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/update-name")]
 pub async fn update_name(full_name: String) -> Result<CurrentUser, AccountError> {
-    let state = crate::server::app_state()?;
-    let session = session::require()?;
-    service::update_name(&state, session.account_id, &full_name).await
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let session = session::require()?;
+            service::update_name(&state, session.account_id, &full_name).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "accounts/change-email")]
 pub async fn change_email(new_email: String, current_password: String) -> Result<(), AccountError> {
-    let state = crate::server::app_state()?;
-    let session = session::require()?;
-    service::change_email(
-        &state,
-        &session::client_address(),
-        session.account_id,
-        &new_email,
-        &current_password,
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let session = session::require()?;
+            service::change_email(
+                &state,
+                &session::client_address(),
+                session.account_id,
+                &new_email,
+                &current_password,
+            )
+            .await
+        }
+        .await,
     )
-    .await
 }

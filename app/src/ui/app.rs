@@ -5,12 +5,22 @@ use leptos_router::{
     path,
 };
 
-use super::{home::LandingPage, not_found_page::NotFoundPage, shell::TopBar};
+use super::{
+    accounts::{
+        ForgotPasswordPage, LoginPage, ProfilePage, RegisterPage, ResetPasswordPage,
+        VerifyEmailPage,
+    },
+    home::LandingPage,
+    not_found_page::NotFoundPage,
+    shell::TopBar,
+};
+use crate::contexts::session::Session;
 
 /// The root of the single-page app: shell, routes and page titles.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Session::provide();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "NetCare".to_owned() } else { format!("{page} · NetCare") }/>
         <Router>
@@ -18,6 +28,12 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=LandingPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/profile") view=ProfilePage/>
                 </Routes>
             </main>
         </Router>

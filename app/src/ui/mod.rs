@@ -1,6 +1,8 @@
 //! The browser UI: one component per file, grouped by feature.
 
+pub mod accounts;
 mod app;
+pub mod forms;
 pub mod home;
 pub mod not_found_page;
 pub mod shell;

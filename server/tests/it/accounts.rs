@@ -411,9 +411,10 @@ async fn repeated_failures_slow_down(backend: Backend) {
             json!("WrongCredentials")
         );
     }
-    let (_, body) = browser
+    let (status_of_last, body) = browser
         .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
         .await;
+    assert_eq!(status_of_last, StatusCode::TOO_MANY_REQUESTS);
     let wait = body["TooManyAttempts"]["retry_after_seconds"]
         .as_u64()
         .unwrap_or_else(|| panic!("{body}"));

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod cli;
 mod health;
+mod mail_delivery;
 mod registry_import;
 mod registry_stats;
 mod request_safety;

@@ -1,9 +1,20 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_navigate};
 
-/// The bar at the top of every page: the product name and the main navigation.
+use crate::{accounts::logout, contexts::session::use_session};
+
+/// The bar at the top of every page: the product name, the main navigation and the account.
 #[component]
 pub fn TopBar() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(|_: &()| logout());
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            session.refresh();
+            navigate("/", Default::default());
+        }
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top-bar">
@@ -14,6 +25,18 @@ pub fn TopBar() -> impl IntoView {
             <nav aria-label="Main">
                 <ul class="nav-links">
                     <li><A href="/">"Home"</A></li>
+                    {move || match session.user() {
+                        Some(user) => view! {
+                            <li><A href="/profile">{user.full_name}</A></li>
+                            <li>
+                                <button type="button" class="link-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                            </li>
+                        }.into_any(),
+                        None => view! {
+                            <li><A href="/login">"Sign in"</A></li>
+                            <li><A href="/register">"Create account"</A></li>
+                        }.into_any(),
+                    }}
                 </ul>
             </nav>
         </header>

@@ -1,0 +1,3 @@
+//! App-wide state the components share.
+
+pub mod session;
