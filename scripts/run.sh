@@ -10,4 +10,5 @@ export DATABASE_URL="${DATABASE_URL:-$NETCARE_ROOT/netcare.db}"
 # A new user can click through every flow at once: demo data on an empty database.
 NETCARE_LOG=warn "$CARGO_TARGET_DIR/release/netcare" demo --if-empty
 say "starting NetCare (database: $DATABASE_URL)"
-exec "$CARGO_TARGET_DIR/release/netcare" --site-dir "$NETCARE_ROOT/dist" "$@"
+# --dev-mailbox: without an SMTP server, verification and reset emails are read at /dev/mailbox.
+exec "$CARGO_TARGET_DIR/release/netcare" --site-dir "$NETCARE_ROOT/dist" --dev-mailbox "$@"
