@@ -70,6 +70,59 @@ async fn record_failures(state: &AppState, keys: &[(&str, &Throttle)]) -> Result
     tx.commit().await.map_err(db_error)
 }
 
+struct NewAccountFields {
+    username: String,
+    full_name: String,
+    email: String,
+}
+
+enum EmailRule {
+    Business,
+    AnyDomain,
+}
+
+/// Every rule a new account's fields must meet, with one message per field that fails.
+fn check_new_account(
+    username: &str,
+    full_name: &str,
+    email: &str,
+    password: &str,
+    rule: EmailRule,
+) -> Result<NewAccountFields, AccountError> {
+    let mut problems = Vec::new();
+    let username = check_username(username)
+        .map_err(|m| problems.push(FieldError::new("username", m)))
+        .ok();
+    let full_name = check_full_name(full_name)
+        .map_err(|m| problems.push(FieldError::new("full_name", m)))
+        .ok();
+    let email = match rule {
+        EmailRule::Business => check_business_email(email),
+        EmailRule::AnyDomain => check_email_shape(email),
+    }
+    .map_err(|p| problems.push(FieldError::new("email", p.message())))
+    .ok();
+    // The person's own words make a password easy to guess for anyone who knows them.
+    let context = [
+        username.as_deref().unwrap_or(""),
+        full_name.as_deref().unwrap_or(""),
+        email.as_deref().unwrap_or(""),
+    ];
+    if let Err(message) = passwords::check_password(password, &context) {
+        problems.push(FieldError::new("password", message));
+    }
+    match (username, full_name, email) {
+        (Some(username), Some(full_name), Some(email)) if problems.is_empty() => {
+            Ok(NewAccountFields {
+                username,
+                full_name,
+                email,
+            })
+        }
+        _ => Err(AccountError::Invalid(problems)),
+    }
+}
+
 pub async fn register(
     state: &AppState,
     client: &str,
@@ -83,29 +136,11 @@ pub async fn register(
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         ensure_not_throttled(&mut conn, &[&address_key]).await?;
     }
-    let mut problems = Vec::new();
-    let username = check_username(username)
-        .map_err(|m| problems.push(FieldError::new("username", m)))
-        .ok();
-    let full_name = check_full_name(full_name)
-        .map_err(|m| problems.push(FieldError::new("full_name", m)))
-        .ok();
-    let email = check_business_email(email)
-        .map_err(|p| problems.push(FieldError::new("email", p.message())))
-        .ok();
-    let context = [
-        username.as_deref().unwrap_or(""),
-        full_name.as_deref().unwrap_or(""),
-        email.as_deref().unwrap_or(""),
-    ];
-    if let Err(message) = passwords::check_password(password, &context) {
-        problems.push(FieldError::new("password", message));
-    }
-    let (Some(username), Some(full_name), Some(email), true) =
-        (username, full_name, email, problems.is_empty())
-    else {
-        return Err(AccountError::Invalid(problems));
-    };
+    let NewAccountFields {
+        username,
+        full_name,
+        email,
+    } = check_new_account(username, full_name, email, password, EmailRule::Business)?;
     let key = username_key(&username);
     let password_hash = passwords::hash(password.to_owned())
         .await
@@ -569,30 +604,12 @@ pub async fn create_verified_account(
     password: &str,
     is_agent: bool,
 ) -> Result<Option<i64>, AccountError> {
-    let mut problems = Vec::new();
-    let username = check_username(username)
-        .map_err(|m| problems.push(FieldError::new("username", m)))
-        .ok();
-    let full_name = check_full_name(full_name)
-        .map_err(|m| problems.push(FieldError::new("full_name", m)))
-        .ok();
-    let email = check_email_shape(email)
-        .map_err(|p| problems.push(FieldError::new("email", p.message())))
-        .ok();
-    if let Err(message) = passwords::check_password(
-        password,
-        &[
-            username.as_deref().unwrap_or(""),
-            full_name.as_deref().unwrap_or(""),
-        ],
-    ) {
-        problems.push(FieldError::new("password", message));
-    }
-    let (Some(username), Some(full_name), Some(email), true) =
-        (username, full_name, email, problems.is_empty())
-    else {
-        return Err(AccountError::Invalid(problems));
-    };
+    // Operators create agents with the vendor's own addresses, so only the shape is checked.
+    let NewAccountFields {
+        username,
+        full_name,
+        email,
+    } = check_new_account(username, full_name, email, password, EmailRule::AnyDomain)?;
     let hash = passwords::hash(password.to_owned())
         .await
         .map_err(|e| AccountError::App(internal(e)))?;

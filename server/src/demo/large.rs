@@ -28,6 +28,16 @@ pub struct Generated {
     pub companies: usize,
 }
 
+/// The dates of generated contract `k` (its lines share them): most are active, one in ten has
+/// expired and one in ten has not started yet.
+fn contract_span(k: usize) -> (&'static str, &'static str) {
+    match k % 10 {
+        0 => ("2019-01-01", "2024-12-31"),
+        1 => ("2027-06-01", "2030-05-31"),
+        _ => ("2024-01-01", "2029-12-31"),
+    }
+}
+
 pub fn serial(index: usize) -> String {
     format!("GEN{index:09}")
 }
@@ -67,12 +77,7 @@ pub fn write_registry(dir: &Path, devices: usize) -> std::io::Result<Generated> 
 
     let mut out = csv_file(dir, RegistryFile::Contracts)?;
     for k in 0..contracts {
-        // A spread of end dates: most active, some expired, some far in the future.
-        let (start, end) = match k % 10 {
-            0 => ("2019-01-01", "2024-12-31"),
-            1 => ("2027-06-01", "2030-05-31"),
-            _ => ("2024-01-01", "2029-12-31"),
-        };
+        let (start, end) = contract_span(k);
         writeln!(
             out,
             "{},{},,SNTC,true,{start},{end},false",
@@ -85,11 +90,7 @@ pub fn write_registry(dir: &Path, devices: usize) -> std::io::Result<Generated> 
     let mut out = csv_file(dir, RegistryFile::ContractLines)?;
     for i in 0..devices {
         let k = i / LINES_PER_CONTRACT;
-        let (start, end) = match k % 10 {
-            0 => ("2019-01-01", "2024-12-31"),
-            1 => ("2027-06-01", "2030-05-31"),
-            _ => ("2024-01-01", "2029-12-31"),
-        };
+        let (start, end) = contract_span(k);
         writeln!(
             out,
             "{},{},{},,{start},{end}",

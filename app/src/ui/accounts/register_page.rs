@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use super::{field_error, form_error};
 use crate::{
     accounts::Register,
-    ui::forms::{FormError, TextField},
+    ui::forms::{FormError, NewPasswordField, TextField},
 };
 
 #[component]
@@ -26,14 +26,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <TextField name="username" label="Username" autocomplete="username" error=field_error(result, "username")/>
                         <TextField name="full_name" label="Full name" autocomplete="name" error=field_error(result, "full_name")/>
                         <TextField name="email" label="Business email" kind="email" autocomplete="email" error=field_error(result, "email")/>
-                        <TextField
-                            name="password"
-                            label="Password"
-                            kind="password"
-                            autocomplete="new-password"
-                            hint="At least 12 characters. A few unrelated words make a strong password."
-                            error=field_error(result, "password")
-                        />
+                        <NewPasswordField label="Password" error=field_error(result, "password")/>
                         <button type="submit" class="button" disabled=move || register.pending().get()>"Create account"</button>
                     </ActionForm>
                     <p>"Already have an account? " <A href="/login">"Sign in"</A></p>

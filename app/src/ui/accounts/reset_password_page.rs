@@ -5,7 +5,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 use super::{field_error, form_error};
 use crate::{
     accounts::{AccountError, ResetPassword},
-    ui::forms::{FormError, TextField},
+    ui::forms::{FormError, NewPasswordField},
 };
 
 #[component]
@@ -32,14 +32,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <ActionForm action=reset>
                         <FormError message=form_error(result)/>
                         <input type="hidden" name="token" prop:value=token/>
-                        <TextField
-                            name="password"
-                            label="New password"
-                            kind="password"
-                            autocomplete="new-password"
-                            hint="At least 12 characters. A few unrelated words make a strong password."
-                            error=field_error(result, "password")
-                        />
+                        <NewPasswordField label="New password" error=field_error(result, "password")/>
                         <button type="submit" class="button" disabled=move || reset.pending().get()>"Change my password"</button>
                     </ActionForm>
                     <Show when=link_problem>

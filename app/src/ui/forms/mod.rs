@@ -1,5 +1,7 @@
 mod form_error;
+mod new_password_field;
 mod text_field;
 
 pub use form_error::FormError;
+pub use new_password_field::NewPasswordField;
 pub use text_field::TextField;
