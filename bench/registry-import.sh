@@ -15,7 +15,8 @@ command -v /usr/bin/time >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONT
 cargo build --release --locked -p server >&2
 netcare="$CARGO_TARGET_DIR/release/netcare"
 work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
-pg_dir="$work/pg"
+# Its own temp dir: the server runs as `postgres`, which cannot enter root-only $work.
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
 trap 'bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
 
 say "generating $lines contract lines"
