@@ -25,6 +25,36 @@ pub enum AppError {
     BadRequest,
 }
 
+/// An error that knows the HTTP status saying what kind of refusal it is (4xx for the person's
+/// mistakes and refusals, 5xx for ours), for logs, proxies and API clients.
+pub trait StatusCoded {
+    fn status_code(&self) -> u16;
+}
+
+impl StatusCoded for AppError {
+    fn status_code(&self) -> u16 {
+        match self {
+            AppError::Internal { .. } => 500,
+            AppError::Unreachable => 503,
+            AppError::BadRequest => 400,
+        }
+    }
+}
+
+/// Sets a failed server function's response status from its error.
+#[cfg(feature = "ssr")]
+pub fn answered<T, E: StatusCoded>(result: Result<T, E>) -> Result<T, E> {
+    if let Err(err) = &result {
+        if let (Some(options), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(err.status_code()),
+        ) {
+            options.set_status(status);
+        }
+    }
+    result
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

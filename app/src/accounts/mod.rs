@@ -24,7 +24,9 @@ use leptos::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::answered;
+use crate::{error::StatusCoded, AppError};
 
 /// The signed-in person, as the UI sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,9 +90,8 @@ impl AccountError {
     }
 }
 
-impl AccountError {
-    /// The HTTP status that says what kind of refusal this is (for logs, proxies and clients).
-    pub fn status_code(&self) -> u16 {
+impl StatusCoded for AccountError {
+    fn status_code(&self) -> u16 {
         match self {
             AccountError::Invalid(_)
             | AccountError::LinkInvalid
@@ -99,25 +100,9 @@ impl AccountError {
             AccountError::WrongCredentials | AccountError::NotSignedIn => 401,
             AccountError::Disabled => 403,
             AccountError::TooManyAttempts { .. } => 429,
-            AccountError::App(AppError::BadRequest) => 400,
-            AccountError::App(AppError::Unreachable) => 503,
-            AccountError::App(AppError::Internal { .. }) => 500,
+            AccountError::App(err) => err.status_code(),
         }
     }
-}
-
-/// Sets the response status of a failed server function to match its error.
-#[cfg(feature = "ssr")]
-fn answered<T>(result: Result<T, AccountError>) -> Result<T, AccountError> {
-    if let Err(err) = &result {
-        if let (Some(options), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(err.status_code()),
-        ) {
-            options.set_status(status);
-        }
-    }
-    result
 }
 
 impl From<AppError> for AccountError {

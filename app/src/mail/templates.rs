@@ -96,6 +96,107 @@ pub fn password_reset(to: &str, name: &str, link: &str, minutes: u64) -> Email {
     )
 }
 
+pub fn onboarding_verify(to: &str, name: &str, company: &str, link: &str, hours: u64) -> Email {
+    compose(
+        to,
+        "Verify your email to finish registering with NetCare",
+        name,
+        &[
+            &format!("Your request to become the Delegated Administrator of {company} is approved."),
+            "Verify your business email address to finish: NetCare sends your registration and access notifications, and other people's access requests, to it.",
+            &format!("The link works once and expires in {hours} hours."),
+        ],
+        Some(("Verify my email address", link)),
+    )
+}
+
+pub fn access_request_for_da(
+    to: &str,
+    da_name: &str,
+    requester: &str,
+    requester_email: &str,
+    company: &str,
+    link: &str,
+) -> Email {
+    compose(
+        to,
+        &format!("{requester} asks for access to NetCare for {company}"),
+        da_name,
+        &[&format!(
+            "{requester} ({requester_email}) proved an entitlement of {company} and asks for access to NetCare. As a Delegated Administrator, you can grant a role or deny the request."
+        )],
+        Some(("Review the request", link)),
+    )
+}
+
+pub fn access_decision(
+    to: &str,
+    name: &str,
+    company: &str,
+    granted_role: Option<&str>,
+    reason: Option<&str>,
+    link: &str,
+) -> Email {
+    match granted_role {
+        Some(role) => compose(
+            to,
+            "Your access to NetCare is approved",
+            name,
+            &[&format!("You now have access to NetCare for {company}, as {role}. You can use the portal at once.")],
+            Some(("Open NetCare", link)),
+        ),
+        None => {
+            let why = reason.map(|r| format!(" The reason given: {r}")).unwrap_or_default();
+            compose(
+                to,
+                "Your request for access to NetCare was declined",
+                name,
+                &[&format!("Your request for access to NetCare for {company} was declined.{why}"), "If you think this is a mistake, contact your company's Delegated Administrator."],
+                Some(("Open NetCare", link)),
+            )
+        }
+    }
+}
+
+pub fn agent_question(to: &str, name: &str, question: &str, link: &str) -> Email {
+    compose(
+        to,
+        "NetCare needs more information about your registration",
+        name,
+        &[
+            "An agent looking at your registration asks:",
+            question,
+            "Answer in the registration wizard.",
+        ],
+        Some(("Answer", link)),
+    )
+}
+
+pub fn welcome(to: &str, name: &str, company: &str, link: &str) -> Email {
+    compose(
+        to,
+        "Welcome to NetCare",
+        name,
+        &[
+            &format!("Your registration for {company} is complete."),
+            "Next, upload your device inventory: a CSV file from the Uploads page (a template is there), or a collector sending it with a token from the Collectors page. NetCare then shows the coverage of every device.",
+        ],
+        Some(("Open NetCare", link)),
+    )
+}
+
+pub fn granted_administrator(to: &str, name: &str, company: &str, link: &str) -> Email {
+    compose(
+        to,
+        "Granted access to NetCare as an Administrator",
+        name,
+        &[&format!(
+            "You are a Delegated Administrator of {company} in NetCare, and its administrator by default: you approve other people's access requests and manage uploads and collectors."
+        )],
+        Some(("Open NetCare", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod health;
 mod mail_delivery;
+mod onboarding;
 mod registry_import;
 mod registry_stats;
 mod request_safety;

@@ -1,0 +1,730 @@
+//! What the onboarding server functions do: load a person's stage, apply an event through the
+//! state machine, carry out its effects and record it, all in one transaction.
+
+use time::OffsetDateTime;
+
+use super::{
+    assessment::assessment_reasons,
+    entitlement::{check_entitlement, EntitlementProblem},
+    queries,
+    wizard::{advance, Effect, Event, Proof, Stage, Standing},
+    AgentDecision, OnboardingError, QueueItem, WaitingRequest,
+};
+use crate::{
+    accounts::{
+        queries as accounts_db, rules::check_business_email, session::random_token,
+        session::token_hash,
+    },
+    coverage::normalise::serial_key,
+    mail::{outbox, templates},
+    server::{
+        db::{timestamp_now, timestamp_text},
+        internal,
+        throttle::{self, Throttle},
+        AppState,
+    },
+};
+
+const LINK_PURPOSE: &str = "onboarding";
+/// Step 2 may be retried freely, but not fast enough to guess contracts and serials.
+const VERIFY_ATTEMPTS: Throttle = Throttle {
+    free_attempts: 20,
+    window: std::time::Duration::from_secs(3600),
+    max_wait: std::time::Duration::from_secs(900),
+};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+fn db(err: sqlx::Error) -> OnboardingError {
+    OnboardingError::App(internal(err))
+}
+
+fn today() -> String {
+    timestamp_now()[..10].to_owned()
+}
+
+async fn account(tx: &mut Tx, account_id: i64) -> Result<accounts_db::AccountRow, OnboardingError> {
+    accounts_db::find_by_id(tx, account_id)
+        .await
+        .map_err(db)?
+        .ok_or(OnboardingError::NotSignedIn)
+}
+
+/// Where the person is. Someone who is already a member of a company has finished.
+pub async fn status(state: &AppState, account_id: i64) -> Result<Stage, OnboardingError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    if let Some(stage) = queries::load_stage(&mut conn, account_id)
+        .await
+        .map_err(db)?
+    {
+        return Ok(stage);
+    }
+    Ok(
+        match queries::membership(&mut conn, account_id)
+            .await
+            .map_err(db)?
+        {
+            Some(_) => Stage::Complete,
+            None => Stage::Overview,
+        },
+    )
+}
+
+/// Applies a move the person makes themselves.
+pub async fn person_moves(
+    state: &AppState,
+    account_id: i64,
+    event: Event,
+) -> Result<Stage, OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(stage)
+}
+
+/// Loads the stage, advances it, stores it, carries out the effects and records the event.
+async fn apply(
+    state: &AppState,
+    tx: &mut Tx,
+    account_id: i64,
+    event: Event,
+    actor_id: Option<i64>,
+    granted_role: Option<&str>,
+    reasons: Option<String>,
+) -> Result<Stage, OnboardingError> {
+    let before = match queries::load_stage(tx, account_id).await.map_err(db)? {
+        Some(stage) => stage,
+        None if queries::membership(tx, account_id)
+            .await
+            .map_err(db)?
+            .is_some() =>
+        {
+            Stage::Complete
+        }
+        None => Stage::Overview,
+    };
+    let (after, effects) = advance(&before, event.clone())?;
+    let now = timestamp_now();
+    queries::save_stage(tx, account_id, &after, reasons.as_deref(), &now)
+        .await
+        .map_err(db)?;
+    let recorded = serde_json::to_string(&event).expect("events serialise");
+    queries::record_event(tx, account_id, &recorded, actor_id, &now)
+        .await
+        .map_err(db)?;
+    for effect in effects {
+        carry_out(
+            state,
+            tx,
+            account_id,
+            &before,
+            &after,
+            &event,
+            &effect,
+            granted_role,
+        )
+        .await?;
+    }
+    Ok(after)
+}
+
+fn proof_of(stage: &Stage) -> Option<&Proof> {
+    match stage {
+        Stage::ConfirmRequest { proof, .. }
+        | Stage::ChooseOrganisation { proof, .. }
+        | Stage::RequestSubmitted { proof, .. } => Some(proof),
+        _ => None,
+    }
+}
+
+async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, OnboardingError> {
+    Ok(queries::company_profile(tx, company_id)
+        .await
+        .map_err(db)?
+        .0)
+}
+
+/// The company an organisation entry (a company or one of its sites) belongs to.
+async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>, OnboardingError> {
+    let company: Option<String> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+        .bind(entry_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db)?;
+    if company.is_some() {
+        return Ok(company);
+    }
+    sqlx::query_scalar("SELECT company_id FROM sites WHERE id = $1")
+        .bind(entry_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn carry_out(
+    state: &AppState,
+    tx: &mut Tx,
+    account_id: i64,
+    before: &Stage,
+    after: &Stage,
+    event: &Event,
+    effect: &Effect,
+    granted_role: Option<&str>,
+) -> Result<(), OnboardingError> {
+    let person = account(tx, account_id).await?;
+    let portal = state.settings.link("/");
+    match effect {
+        Effect::ForwardToFirstDa => {
+            let proof = proof_of(after)
+                .ok_or_else(|| OnboardingError::App(internal("forwarding without a proof")))?;
+            let company = company_name(tx, &proof.company_id).await?;
+            for (_, da_name, da_email) in queries::delegated_admins(tx, &proof.company_id)
+                .await
+                .map_err(db)?
+            {
+                let email = templates::access_request_for_da(
+                    &da_email,
+                    &da_name,
+                    &person.full_name,
+                    &person.email,
+                    &company,
+                    &state.settings.link("/access/requests"),
+                );
+                outbox::enqueue(tx, &email).await.map_err(db)?;
+            }
+        }
+        Effect::BecomeDelegatedAdmin { entry_id } => {
+            let company_id = company_of_entry(tx, entry_id)
+                .await?
+                .ok_or(OnboardingError::NotFound)?;
+            queries::add_member(
+                tx,
+                &company_id,
+                account_id,
+                "da",
+                entry_id,
+                &timestamp_now(),
+            )
+            .await
+            .map_err(db)?;
+        }
+        Effect::QueueForAgent(_) => {}
+        Effect::SendVerificationLink => {
+            let company_id = queries::membership(tx, account_id)
+                .await
+                .map_err(db)?
+                .map(|(c, _)| c)
+                .unwrap_or_default();
+            let company = company_name(tx, &company_id).await?;
+            let token = random_token();
+            let now = timestamp_now();
+            let ttl = state.settings.verification_ttl;
+            let expires = timestamp_text(OffsetDateTime::now_utc() + ttl);
+            accounts_db::retire_tokens(tx, account_id, LINK_PURPOSE, &now)
+                .await
+                .map_err(db)?;
+            accounts_db::insert_token(
+                tx,
+                &token_hash(&token),
+                account_id,
+                LINK_PURPOSE,
+                &person.email,
+                &expires,
+                &now,
+            )
+            .await
+            .map_err(db)?;
+            let link = state
+                .settings
+                .link(&format!("/onboarding/verify?token={token}"));
+            let email = templates::onboarding_verify(
+                &person.email,
+                &person.full_name,
+                &company,
+                &link,
+                ttl.as_secs() / 3600,
+            );
+            outbox::enqueue(tx, &email).await.map_err(db)?;
+        }
+        Effect::GrantAccess => {
+            let proof = proof_of(before)
+                .ok_or_else(|| OnboardingError::App(internal("granting without a proof")))?;
+            let role = granted_role.unwrap_or("user");
+            queries::add_member(
+                tx,
+                &proof.company_id,
+                account_id,
+                role,
+                &proof.company_id,
+                &timestamp_now(),
+            )
+            .await
+            .map_err(db)?;
+        }
+        Effect::NotifyRequester => {
+            let company = match proof_of(before) {
+                Some(proof) => company_name(tx, &proof.company_id).await?,
+                None => "your company".to_owned(),
+            };
+            let email = match event {
+                Event::DaGranted => templates::access_decision(
+                    &person.email,
+                    &person.full_name,
+                    &company,
+                    Some(role_label(granted_role.unwrap_or("user"))),
+                    None,
+                    &portal,
+                ),
+                Event::DaDenied { reason } => templates::access_decision(
+                    &person.email,
+                    &person.full_name,
+                    &company,
+                    None,
+                    reason.as_deref(),
+                    &portal,
+                ),
+                Event::AgentRejected { reason } => templates::access_decision(
+                    &person.email,
+                    &person.full_name,
+                    &company,
+                    None,
+                    Some(reason),
+                    &portal,
+                ),
+                Event::AgentAsked { question } => templates::agent_question(
+                    &person.email,
+                    &person.full_name,
+                    question,
+                    &state.settings.link("/onboarding"),
+                ),
+                _ => return Ok(()),
+            };
+            outbox::enqueue(tx, &email).await.map_err(db)?;
+        }
+        Effect::SendWelcomeEmails => {
+            let company_id = queries::membership(tx, account_id)
+                .await
+                .map_err(db)?
+                .map(|(c, _)| c)
+                .unwrap_or_default();
+            let company = company_name(tx, &company_id).await?;
+            outbox::enqueue(
+                tx,
+                &templates::welcome(&person.email, &person.full_name, &company, &portal),
+            )
+            .await
+            .map_err(db)?;
+            outbox::enqueue(
+                tx,
+                &templates::granted_administrator(
+                    &person.email,
+                    &person.full_name,
+                    &company,
+                    &portal,
+                ),
+            )
+            .await
+            .map_err(db)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn role_label(role: &str) -> &'static str {
+    match role {
+        "da" => "Delegated Administrator",
+        "admin" => "Administrator",
+        _ => "User",
+    }
+}
+
+/// Step 2: checks the contract and serial, then branches on the company's standing.
+pub async fn verify_entitlement(
+    state: &AppState,
+    account_id: i64,
+    contract_number: &str,
+    serial_number: &str,
+) -> Result<Stage, OnboardingError> {
+    let throttle_key = format!("onboarding:verify:{account_id}");
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    if let Err(retry_after_seconds) = throttle::check(&mut tx, &throttle_key).await.map_err(db)? {
+        return Err(OnboardingError::TooManyAttempts {
+            retry_after_seconds,
+        });
+    }
+    if !matches!(status_in(&mut tx, account_id).await?, Stage::VerifyAccount) {
+        return Err(OnboardingError::Refused(super::wizard::Refused::NotNow));
+    }
+    let person = account(&mut tx, account_id).await?;
+    let contract_number = contract_number.trim();
+    let facts = queries::contract_facts(
+        &mut tx,
+        contract_number,
+        &person.email,
+        &serial_key(serial_number),
+    )
+    .await
+    .map_err(db)?;
+    let checked = check_entitlement(
+        check_business_email(&person.email).is_ok(),
+        person.email_verified_at.is_some(),
+        contract_number,
+        serial_number,
+        facts.as_ref().map(|(facts, _, _)| facts),
+        &today(),
+    );
+    if let Err(problem) = checked {
+        if !matches!(
+            problem,
+            EntitlementProblem::PersonalEmail
+                | EntitlementProblem::EmailNotVerified
+                | EntitlementProblem::Missing
+        ) {
+            throttle::record_failure(&mut tx, &VERIFY_ATTEMPTS, &throttle_key)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        return Err(OnboardingError::Entitlement(problem));
+    }
+    let (_, company_id, flagged) = facts.expect("checked facts exist");
+    let (_, requires_assessment, domains) = queries::company_profile(&mut tx, &company_id)
+        .await
+        .map_err(db)?;
+    let reasons = assessment_reasons(requires_assessment, flagged, &person.email, &domains);
+    let standing = if !reasons.is_empty() {
+        Standing::NeedsAssessment {
+            reasons: reasons.clone(),
+        }
+    } else if let Some((_, first_da, _)) = queries::delegated_admins(&mut tx, &company_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .next()
+    {
+        Standing::HasDelegatedAdmins { first_da }
+    } else {
+        Standing::New {
+            entries: queries::org_entries(&mut tx, &company_id)
+                .await
+                .map_err(db)?,
+        }
+    };
+    let proof = Proof {
+        contract_number: contract_number.to_owned(),
+        serial_number: serial_number.trim().to_owned(),
+        company_id: company_id.clone(),
+    };
+    let details = serde_json::json!({
+        "contract_number": proof.contract_number,
+        "serial_number": proof.serial_number,
+        "company_id": company_id,
+        "reasons": reasons.iter().map(|r| r.describe()).collect::<Vec<_>>(),
+    })
+    .to_string();
+    throttle::clear(&mut tx, &throttle_key).await.map_err(db)?;
+    let stage = apply(
+        state,
+        &mut tx,
+        account_id,
+        Event::Proved { proof, standing },
+        None,
+        None,
+        Some(details),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(stage)
+}
+
+async fn status_in(tx: &mut Tx, account_id: i64) -> Result<Stage, OnboardingError> {
+    Ok(
+        match queries::load_stage(tx, account_id).await.map_err(db)? {
+            Some(stage) => stage,
+            None if queries::membership(tx, account_id)
+                .await
+                .map_err(db)?
+                .is_some() =>
+            {
+                Stage::Complete
+            }
+            None => Stage::Overview,
+        },
+    )
+}
+
+/// Choosing an entry of a new company: under the company's lock, the first to choose becomes its
+/// DA; anyone later has their request sent to that DA instead.
+pub async fn choose_entry(
+    state: &AppState,
+    account_id: i64,
+    entry_id: &str,
+) -> Result<Stage, OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let Stage::ChooseOrganisation { proof, .. } = status_in(&mut tx, account_id).await? else {
+        return Err(OnboardingError::Refused(super::wizard::Refused::NotNow));
+    };
+    queries::lock_company(&mut tx, state.db.backend(), &proof.company_id)
+        .await
+        .map_err(db)?;
+    let first = queries::delegated_admins(&mut tx, &proof.company_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .next();
+    let event = match first {
+        Some((_, first_da, _)) => Event::CompanyGainedDa { first_da },
+        None => Event::ChooseEntry {
+            entry_id: entry_id.to_owned(),
+        },
+    };
+    let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(stage)
+}
+
+/// The link in the onboarding email: works once, without needing a session (it may be opened on
+/// another device), and moves its owner's wizard on.
+pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let hash = token_hash(token.trim());
+    let row = accounts_db::find_token(&mut tx, &hash)
+        .await
+        .map_err(db)?
+        .filter(|r| r.purpose == LINK_PURPOSE)
+        .ok_or(OnboardingError::LinkInvalid)?;
+    if row.used_at.is_some() {
+        return Err(OnboardingError::LinkUsed);
+    }
+    if row.expires_at <= timestamp_now() {
+        return Err(OnboardingError::LinkExpired);
+    }
+    if !accounts_db::use_token(&mut tx, &hash, &timestamp_now())
+        .await
+        .map_err(db)?
+    {
+        return Err(OnboardingError::LinkUsed);
+    }
+    accounts_db::set_email_verified(&mut tx, row.account_id, &row.email, &timestamp_now())
+        .await
+        .map_err(db)?;
+    let stage = apply(
+        state,
+        &mut tx,
+        row.account_id,
+        Event::EmailLinkOpened,
+        None,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(stage)
+}
+
+pub async fn answer_question(
+    state: &AppState,
+    account_id: i64,
+    answer: &str,
+) -> Result<Stage, OnboardingError> {
+    let answer = answer.trim();
+    if answer.is_empty() || answer.chars().count() > 2000 {
+        return Err(OnboardingError::Invalid(
+            "Write an answer of at most 2,000 characters.".into(),
+        ));
+    }
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let stage = apply(
+        state,
+        &mut tx,
+        account_id,
+        Event::UserAnswered,
+        None,
+        None,
+        None,
+    )
+    .await?;
+    queries::set_answer(&mut tx, account_id, answer)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(stage)
+}
+
+/// The DA's company, or `NotAllowed` for anyone who is not a DA.
+async fn da_company(tx: &mut Tx, account_id: i64) -> Result<String, OnboardingError> {
+    match queries::membership(tx, account_id).await.map_err(db)? {
+        Some((company_id, role)) if role == "da" => Ok(company_id),
+        _ => Err(OnboardingError::NotAllowed),
+    }
+}
+
+fn waiting(row: queries::WaitingRow) -> Option<WaitingRequest> {
+    let stage: Stage = serde_json::from_str(&row.stage).ok()?;
+    let proof = proof_of(&stage).cloned();
+    Some(WaitingRequest {
+        account_id: row.account_id,
+        full_name: row.full_name,
+        email: row.email,
+        contract_number: proof
+            .as_ref()
+            .map(|p| p.contract_number.clone())
+            .unwrap_or_default(),
+        serial_number: proof.map(|p| p.serial_number).unwrap_or_default(),
+        since: row.updated_at,
+    })
+}
+
+/// Requests waiting for the caller's company's DAs.
+pub async fn pending_for_da(
+    state: &AppState,
+    da_account_id: i64,
+) -> Result<Vec<WaitingRequest>, OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let company_id = da_company(&mut tx, da_account_id).await?;
+    let rows = queries::waiting_for_da(&mut tx, &company_id)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(rows.into_iter().filter_map(waiting).collect())
+}
+
+/// A DA grants a role to, or denies, a request of their own company; any other request is
+/// `NotFound`, whether it exists elsewhere or not.
+pub async fn decide_for_da(
+    state: &AppState,
+    da_account_id: i64,
+    requester_id: i64,
+    role: Option<&str>,
+    reason: Option<String>,
+) -> Result<(), OnboardingError> {
+    if let Some(role) = role {
+        if !matches!(role, "da" | "admin" | "user") {
+            return Err(OnboardingError::Invalid(
+                "Choose the role: Delegated Administrator, Administrator or User.".into(),
+            ));
+        }
+    }
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let company_id = da_company(&mut tx, da_account_id).await?;
+    match queries::load_stage(&mut tx, requester_id)
+        .await
+        .map_err(db)?
+    {
+        Some(Stage::RequestSubmitted { proof, .. }) if proof.company_id == company_id => {}
+        _ => return Err(OnboardingError::NotFound),
+    }
+    let event = match role {
+        Some(_) => Event::DaGranted,
+        None => Event::DaDenied {
+            reason: reason.filter(|r| !r.trim().is_empty()),
+        },
+    };
+    apply(
+        state,
+        &mut tx,
+        requester_id,
+        event,
+        Some(da_account_id),
+        role,
+        None,
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+async fn require_agent(tx: &mut Tx, account_id: i64) -> Result<(), OnboardingError> {
+    match accounts_db::find_by_id(tx, account_id).await.map_err(db)? {
+        Some(account) if account.is_agent.0 && account.disabled_at.is_none() => Ok(()),
+        _ => Err(OnboardingError::NotAllowed),
+    }
+}
+
+pub async fn agent_queue(
+    state: &AppState,
+    agent_id: i64,
+) -> Result<Vec<QueueItem>, OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    require_agent(&mut tx, agent_id).await?;
+    let rows = queries::waiting_for_agents(&mut tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let stage: Stage = serde_json::from_str(&row.stage).ok()?;
+            let question = match &stage {
+                Stage::WaitingForAgent { question, .. } => question.clone(),
+                _ => None,
+            };
+            Some(QueueItem {
+                account_id: row.account_id,
+                full_name: row.full_name,
+                email: row.email,
+                assessment: row.queue.as_deref() == Some("assessment"),
+                details: row.reasons,
+                question,
+                answer: row.answer,
+                since: row.updated_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn agent_decides(
+    state: &AppState,
+    agent_id: i64,
+    requester_id: i64,
+    decision: AgentDecision,
+) -> Result<(), OnboardingError> {
+    let mut tx = state.db.begin_write().await.map_err(db)?;
+    require_agent(&mut tx, agent_id).await?;
+    if !matches!(
+        queries::load_stage(&mut tx, requester_id)
+            .await
+            .map_err(db)?,
+        Some(Stage::WaitingForAgent { .. })
+    ) {
+        return Err(OnboardingError::NotFound);
+    }
+    let event = match decision {
+        AgentDecision::Approve { entry_id } => {
+            let company_id = company_of_entry(&mut tx, entry_id.trim())
+                .await?
+                .ok_or_else(|| {
+                    OnboardingError::Invalid(format!(
+                        "There is no company or site `{}`.",
+                        entry_id.trim()
+                    ))
+                })?;
+            queries::lock_company(&mut tx, state.db.backend(), &company_id)
+                .await
+                .map_err(db)?;
+            Event::AgentApproved {
+                entry_id: entry_id.trim().to_owned(),
+            }
+        }
+        AgentDecision::Reject { reason } if !reason.trim().is_empty() => Event::AgentRejected {
+            reason: reason.trim().to_owned(),
+        },
+        AgentDecision::Ask { question } if !question.trim().is_empty() => Event::AgentAsked {
+            question: question.trim().to_owned(),
+        },
+        _ => {
+            return Err(OnboardingError::Invalid(
+                "Write the reason or the question for the person.".into(),
+            ))
+        }
+    };
+    apply(
+        state,
+        &mut tx,
+        requester_id,
+        event,
+        Some(agent_id),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}

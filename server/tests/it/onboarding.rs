@@ -1,0 +1,617 @@
+//! The onboarding wizard through its server functions: every validation failure and every branch
+//! of the guide, DA decisions, the agents' queues, and two founders racing.
+
+use app::onboarding::{
+    AgentDecide, AgentQueue, AnswerQuestion, ChooseOrganisation, ConfirmRequest,
+    ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
+    NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain, VerifyEntitlement,
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::{
+    accounts::{signed_in, token_mailed_to, PASSWORD},
+    support::{both_databases, Backend, Browser, TestApp},
+};
+
+async fn with_demo_registry(backend: Backend) -> TestApp {
+    let app = TestApp::new(backend).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let source = netcare_server::demo::walkthrough::source(today);
+    app::registry::import::import_registry(
+        app.db(),
+        source,
+        app::registry::import::ChangeOrigin::Demo,
+        "test",
+    )
+    .await
+    .unwrap();
+    app
+}
+
+async fn agent(app: &TestApp) -> Browser<'_> {
+    app::accounts::service::create_verified_account(
+        app.db(),
+        "agent",
+        "Avery Agent",
+        "avery@vendor.example",
+        PASSWORD,
+        true,
+    )
+    .await
+    .unwrap();
+    let mut browser = Browser::new(app);
+    let (status, _) = browser
+        .call(
+            app::accounts::Login::PATH,
+            &[("login", "agent"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    browser
+}
+
+async fn verify(browser: &mut Browser<'_>, contract: &str, serial: &str) -> (StatusCode, Value) {
+    browser
+        .call(
+            VerifyEntitlement::PATH,
+            &[("contract_number", contract), ("serial_number", serial)],
+        )
+        .await
+}
+
+async fn stage(browser: &mut Browser<'_>) -> Value {
+    browser.call(LoadWizard::PATH, &[]).await.1["stage"].clone()
+}
+
+/// Signs `username` in and walks to step 2.
+async fn at_step_two<'a>(app: &'a TestApp, username: &str, email: &str) -> Browser<'a> {
+    let mut browser = signed_in(app, username, email).await;
+    assert_eq!(stage(&mut browser).await, json!("Overview"));
+    let (status, body) = browser.call(ContinueRegistration::PATH, &[]).await;
+    assert_eq!((status, body), (StatusCode::OK, json!("VerifyAccount")));
+    browser
+}
+
+/// Carla becomes the first DA of Contoso through the self-service branch.
+async fn carla_becomes_da(app: &TestApp) -> Browser<'_> {
+    let mut carla = at_step_two(app, "carla", "carla.new@contoso.example").await;
+    let (status, body) = verify(&mut carla, "92000001", "fcw2245l0a1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    carla
+        .call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002")])
+        .await;
+    let token = token_mailed_to(app, "carla.new@contoso.example", "/onboarding/verify").await;
+    carla
+        .call(OpenOnboardingLink::PATH, &[("token", &token)])
+        .await;
+    carla.call(FinishRegistration::PATH, &[]).await;
+    assert_eq!(stage(&mut carla).await, json!("Complete"));
+    carla
+}
+
+async fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT subject FROM outbox WHERE to_address = $1 ORDER BY id")
+        .bind(to)
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap()
+}
+
+async fn role_of(app: &TestApp, email: &str) -> Option<(String, String)> {
+    sqlx::query_as("SELECT m.company_id, m.role FROM company_members m JOIN accounts a ON a.id = m.account_id WHERE a.email = $1")
+        .bind(email)
+        .fetch_optional(app.db().pool())
+        .await
+        .unwrap()
+}
+
+async fn account_id(app: &TestApp, email: &str) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+both_databases!(
+    every_verification_failure_is_precise,
+    new_company_first_person_becomes_da,
+    existing_company_request_is_granted_by_the_da,
+    a_da_denies_and_only_decides_for_their_company,
+    none_of_the_above_goes_to_an_agent_who_asks_then_approves,
+    assessment_is_required_and_an_agent_rejects,
+    the_verification_link_works_once,
+    racing_founders_make_exactly_one_da,
+);
+
+async fn every_verification_failure_is_precise(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    // Next is not available before a successful validation.
+    let (status, body) = carla
+        .call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002")])
+        .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::CONFLICT, json!({"Refused": "NotNow"}))
+    );
+    for (contract, serial, expected) in [
+        ("00000000", "X", json!({"Entitlement": "UnknownContract"})),
+        (
+            "91000001",
+            "FOC2101A0AA",
+            json!({"Entitlement": "NotAssociated"}),
+        ),
+        (
+            "92000003",
+            "FDO2150E0E1",
+            json!({"Entitlement": "NotSmartEntitled"}),
+        ),
+        (
+            "92000001",
+            "FOC2101A0AA",
+            json!({"Entitlement": "SerialNotOnContract"}),
+        ),
+        ("", "FOC2101A0AA", json!({"Entitlement": "Missing"})),
+    ] {
+        let (status, body) = verify(&mut carla, contract, serial).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::BAD_REQUEST, expected),
+            "{contract} {serial}"
+        );
+    }
+    assert_eq!(
+        stage(&mut carla).await,
+        json!("VerifyAccount"),
+        "failures keep the person at step 2"
+    );
+
+    let mut dana = at_step_two(&app, "dana", "dana.admin@northwind.example").await;
+    let (_, body) = verify(&mut dana, "91000003", "FOC1601Z9Z9").await;
+    assert!(
+        body["Entitlement"]["Expired"]["end_date"].is_string(),
+        "{body}"
+    );
+
+    // A profile with a personal address cannot register a company.
+    app::accounts::service::create_verified_account(
+        app.db(),
+        "pat",
+        "Pat Home",
+        "pat@gmail.com",
+        PASSWORD,
+        false,
+    )
+    .await
+    .unwrap();
+    let mut pat = Browser::new(&app);
+    pat.call(
+        app::accounts::Login::PATH,
+        &[("login", "pat"), ("password", PASSWORD)],
+    )
+    .await;
+    pat.call(ContinueRegistration::PATH, &[]).await;
+    assert_eq!(
+        verify(&mut pat, "92000001", "FCW2245L0A1").await.1,
+        json!({"Entitlement": "PersonalEmail"})
+    );
+    // Without a session, nothing.
+    let mut anonymous = Browser::new(&app);
+    assert_eq!(
+        anonymous.call(LoadWizard::PATH, &[]).await,
+        (StatusCode::UNAUTHORIZED, json!("NotSignedIn"))
+    );
+}
+
+async fn new_company_first_person_becomes_da(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    let (status, body) = verify(&mut carla, " 92000001 ", "fcw2245l0a1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let entries = body["ChooseOrganisation"]["entries"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["CT-2002", "CT-2002-ANR", "CT-2002-HAM", "CT-2002-RTM"],
+        "whole company first, then sites"
+    );
+    // Back returns to step 2; the wizard resumes where it was on reload.
+    assert_eq!(
+        carla.call(GoBack::PATH, &[]).await.1,
+        json!("VerifyAccount")
+    );
+    verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    assert!(stage(&mut carla).await["ChooseOrganisation"].is_object());
+    assert_eq!(
+        carla
+            .call(ChooseOrganisation::PATH, &[("entry_id", "NW-1001")])
+            .await
+            .1,
+        json!({"Refused": "UnknownEntry"})
+    );
+    assert_eq!(
+        carla
+            .call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002-HAM")])
+            .await
+            .1,
+        json!("VerifyEmail")
+    );
+    assert_eq!(
+        role_of(&app, "carla.new@contoso.example").await,
+        Some(("CT-2002".into(), "da".into()))
+    );
+
+    let token = token_mailed_to(&app, "carla.new@contoso.example", "/onboarding/verify").await;
+    // The link works without a session (opened on another device).
+    let mut phone = Browser::new(&app);
+    assert_eq!(
+        phone
+            .call(OpenOnboardingLink::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("EmailVerified")
+    );
+    assert_eq!(stage(&mut carla).await, json!("EmailVerified"));
+    assert_eq!(
+        carla.call(FinishRegistration::PATH, &[]).await.1,
+        json!("Complete")
+    );
+    let subjects = subjects_to(&app, "carla.new@contoso.example").await;
+    assert!(
+        subjects.contains(&"Welcome to NetCare".to_owned()),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.contains(&"Granted access to NetCare as an Administrator".to_owned()),
+        "{subjects:?}"
+    );
+}
+
+async fn existing_company_request_is_granted_by_the_da(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = carla_becomes_da(&app).await;
+    let mut piet = at_step_two(&app, "piet", "piet.ops@contoso.example").await;
+    let (_, body) = verify(&mut piet, "92000001", "FCW2245L0A2").await;
+    // The test accounts are all registered under the name Ann Lee (see accounts::register).
+    assert_eq!(body["ConfirmRequest"]["first_da"], "Ann Lee", "{body}");
+    assert_eq!(
+        body["ConfirmRequest"]["proof"]["serial_number"],
+        "FCW2245L0A2"
+    );
+    let (_, body) = piet.call(ConfirmRequest::PATH, &[]).await;
+    assert!(body["RequestSubmitted"].is_object(), "{body}");
+    let subjects = subjects_to(&app, "carla.new@contoso.example").await;
+    assert!(
+        subjects.iter().any(|s| s.contains("asks for access")),
+        "every DA is notified: {subjects:?}"
+    );
+
+    let (_, pending) = carla.call(PendingAccessRequests::PATH, &[]).await;
+    assert_eq!(pending[0]["email"], "piet.ops@contoso.example");
+    assert_eq!(pending[0]["contract_number"], "92000001");
+    let piet_id = account_id(&app, "piet.ops@contoso.example").await;
+    let (status, body) = carla
+        .call(
+            DecideAccessRequest::PATH,
+            &[
+                ("requester_id", &piet_id),
+                ("role", "admin"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(stage(&mut piet).await, json!("Complete"), "access at once");
+    assert_eq!(
+        role_of(&app, "piet.ops@contoso.example").await,
+        Some(("CT-2002".into(), "admin".into()))
+    );
+    assert!(subjects_to(&app, "piet.ops@contoso.example")
+        .await
+        .contains(&"Your access to NetCare is approved".to_owned()));
+    assert_eq!(
+        carla.call(PendingAccessRequests::PATH, &[]).await.1,
+        json!([])
+    );
+}
+
+async fn a_da_denies_and_only_decides_for_their_company(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = carla_becomes_da(&app).await;
+    // Dana becomes Northwind's DA; Uma asks Dana for access.
+    let mut dana = at_step_two(&app, "dana", "dana.admin@northwind.example").await;
+    verify(&mut dana, "91000001", "FOC2101A0AA").await;
+    dana.call(ChooseOrganisation::PATH, &[("entry_id", "NW-1001")])
+        .await;
+    let token = token_mailed_to(&app, "dana.admin@northwind.example", "/onboarding/verify").await;
+    dana.call(OpenOnboardingLink::PATH, &[("token", &token)])
+        .await;
+    dana.call(FinishRegistration::PATH, &[]).await;
+    let mut uma = at_step_two(&app, "uma", "uma.user@northwind.example").await;
+    verify(&mut uma, "91000001", "FOC2101A0AB").await;
+    uma.call(ConfirmRequest::PATH, &[]).await;
+    let uma_id = account_id(&app, "uma.user@northwind.example").await;
+
+    // Contoso's DA cannot see or decide Northwind's request: not found, as if it did not exist.
+    assert_eq!(
+        carla.call(PendingAccessRequests::PATH, &[]).await.1,
+        json!([])
+    );
+    assert_eq!(
+        carla
+            .call(
+                DecideAccessRequest::PATH,
+                &[("requester_id", &uma_id), ("role", "da"), ("reason", "")]
+            )
+            .await,
+        (StatusCode::NOT_FOUND, json!("NotFound"))
+    );
+    assert_eq!(
+        carla
+            .call(
+                DecideAccessRequest::PATH,
+                &[("requester_id", "999999"), ("role", "da"), ("reason", "")]
+            )
+            .await
+            .1,
+        json!("NotFound")
+    );
+    // A person who is not a DA cannot decide at all.
+    assert_eq!(
+        uma.call(PendingAccessRequests::PATH, &[]).await,
+        (StatusCode::FORBIDDEN, json!("NotAllowed"))
+    );
+
+    let (status, _) = dana
+        .call(
+            DecideAccessRequest::PATH,
+            &[
+                ("requester_id", &uma_id),
+                ("role", ""),
+                ("reason", "Use the shared team account"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        stage(&mut uma).await,
+        json!({"Denied": {"reason": "Use the shared team account"}})
+    );
+    assert_eq!(role_of(&app, "uma.user@northwind.example").await, None);
+    assert!(subjects_to(&app, "uma.user@northwind.example")
+        .await
+        .contains(&"Your request for access to NetCare was declined".to_owned()));
+    assert_eq!(uma.call(StartAgain::PATH, &[]).await.1, json!("Overview"));
+}
+
+async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    let (_, body) = carla.call(NoneOfTheAbove::PATH, &[]).await;
+    assert_eq!(
+        body,
+        json!({"WaitingForAgent": {"queue": "ManualOnboarding", "question": null}})
+    );
+
+    let mut agent = agent(&app).await;
+    assert_eq!(
+        carla.call(AgentQueue::PATH, &[]).await,
+        (StatusCode::FORBIDDEN, json!("NotAllowed")),
+        "only agents"
+    );
+    let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
+    assert_eq!(queue[0]["email"], "carla.new@contoso.example");
+    assert_eq!(queue[0]["assessment"], false);
+    assert!(
+        queue[0]["details"].as_str().unwrap().contains("92000001"),
+        "everything the person entered: {queue}"
+    );
+    let carla_id = account_id(&app, "carla.new@contoso.example").await;
+
+    let (status, _) = agent
+        .call(
+            AgentDecide::PATH,
+            &[
+                ("requester_id", &carla_id),
+                ("action", "ask"),
+                ("text", "Which site do you manage?"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        stage(&mut carla).await["WaitingForAgent"]["question"],
+        "Which site do you manage?"
+    );
+    assert!(subjects_to(&app, "carla.new@contoso.example")
+        .await
+        .iter()
+        .any(|s| s.contains("needs more information")));
+    assert_eq!(
+        carla.call(AnswerQuestion::PATH, &[("answer", " ")]).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    carla
+        .call(AnswerQuestion::PATH, &[("answer", "Hamburg")])
+        .await;
+    let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
+    assert_eq!(queue[0]["answer"], "Hamburg");
+
+    assert_eq!(
+        agent
+            .call(
+                AgentDecide::PATH,
+                &[
+                    ("requester_id", &carla_id),
+                    ("action", "approve"),
+                    ("text", "NOPE")
+                ]
+            )
+            .await
+            .1,
+        json!({"Invalid": "There is no company or site `NOPE`."})
+    );
+    agent
+        .call(
+            AgentDecide::PATH,
+            &[
+                ("requester_id", &carla_id),
+                ("action", "approve"),
+                ("text", "CT-2002-HAM"),
+            ],
+        )
+        .await;
+    assert_eq!(stage(&mut carla).await, json!("VerifyEmail"));
+    assert_eq!(
+        role_of(&app, "carla.new@contoso.example").await,
+        Some(("CT-2002".into(), "da".into()))
+    );
+    let token = token_mailed_to(&app, "carla.new@contoso.example", "/onboarding/verify").await;
+    carla
+        .call(OpenOnboardingLink::PATH, &[("token", &token)])
+        .await;
+    assert_eq!(
+        carla.call(FinishRegistration::PATH, &[]).await.1,
+        json!("Complete")
+    );
+    let decided_by: Option<i64> = sqlx::query_scalar(
+        "SELECT actor_id FROM onboarding_events WHERE event LIKE '%AgentApproved%'",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert!(
+        decided_by.is_some(),
+        "the decision is recorded with its agent"
+    );
+}
+
+async fn assessment_is_required_and_an_agent_rejects(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut alex = at_step_two(&app, "alex", "alex.ward@fabrikam.example").await;
+    let (_, body) = verify(&mut alex, "93000001", "FOC2402H0H1").await;
+    assert_eq!(
+        body,
+        json!({"WaitingForAgent": {"queue": "Assessment", "question": null}})
+    );
+    let mut agent = agent(&app).await;
+    let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
+    assert_eq!(queue[0]["assessment"], true);
+    assert!(
+        queue[0]["details"]
+            .as_str()
+            .unwrap()
+            .contains("reviewed by an agent"),
+        "{queue}"
+    );
+    let alex_id = account_id(&app, "alex.ward@fabrikam.example").await;
+    assert_eq!(
+        agent
+            .call(
+                AgentDecide::PATH,
+                &[
+                    ("requester_id", &alex_id),
+                    ("action", "reject"),
+                    ("text", "")
+                ]
+            )
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    agent
+        .call(
+            AgentDecide::PATH,
+            &[
+                ("requester_id", &alex_id),
+                ("action", "reject"),
+                ("text", "Not a Fabrikam employee"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        stage(&mut alex).await,
+        json!({"Denied": {"reason": "Not a Fabrikam employee"}})
+    );
+    assert_eq!(
+        agent
+            .call(
+                AgentDecide::PATH,
+                &[
+                    ("requester_id", &alex_id),
+                    ("action", "approve"),
+                    ("text", "FB-3003")
+                ]
+            )
+            .await
+            .1,
+        json!("NotFound")
+    );
+}
+
+async fn the_verification_link_works_once(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    carla
+        .call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002")])
+        .await;
+    let token = token_mailed_to(&app, "carla.new@contoso.example", "/onboarding/verify").await;
+    assert_eq!(
+        carla
+            .call(OpenOnboardingLink::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("EmailVerified")
+    );
+    assert_eq!(
+        carla
+            .call(OpenOnboardingLink::PATH, &[("token", &token)])
+            .await,
+        (StatusCode::BAD_REQUEST, json!("LinkUsed"))
+    );
+    assert_eq!(
+        carla
+            .call(OpenOnboardingLink::PATH, &[("token", "forged")])
+            .await
+            .1,
+        json!("LinkInvalid")
+    );
+}
+
+async fn racing_founders_make_exactly_one_da(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    let mut piet = at_step_two(&app, "piet", "piet.ops@contoso.example").await;
+    verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    verify(&mut piet, "92000001", "FCW2245L0A2").await;
+    let (a, b) = tokio::join!(
+        carla.call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002")]),
+        piet.call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002-HAM")]),
+    );
+    let das: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM company_members WHERE company_id = 'CT-2002' AND role = 'da'",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(das, 1, "{a:?} {b:?}");
+    let (winner, loser) = if a.1 == json!("VerifyEmail") {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(winner.1, json!("VerifyEmail"));
+    let first_da = loser.1["RequestSubmitted"]["first_da"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{loser:?}"));
+    assert!(["Carla New", "Ann Lee"].contains(&first_da) || !first_da.is_empty());
+}
