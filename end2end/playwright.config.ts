@@ -54,7 +54,10 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 7'], channel: undefined } },
   ],
   webServer: {
-    command: `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}" --dev-mailbox --public-url ${baseURL}`,
+    // Demo data (with the agent account), then each project's own companies and contracts.
+    command:
+      `"${netcareBin}" demo --if-empty && "${netcareBin}" registry import "${resolve(__dirname, 'fixtures', 'registry')}" && ` +
+      `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}" --dev-mailbox --public-url ${baseURL}`,
     url: `${baseURL}/healthz`,
     env: {
       DATABASE_URL: process.env.NETCARE_E2E_DATABASE_URL,

@@ -1,15 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, watchForErrors } from './app';
-
-const PASSWORD = 'copper kettle orbit lantern';
-
-/** Opens the newest message to `to` in the developer mailbox and follows its link. */
-async function followMailedLink(page: Page, to: string, subject: string): Promise<void> {
-  await page.goto('/dev/mailbox');
-  const message = page.getByRole('article', { name: subject }).filter({ hasText: `To ${to}` }).first();
-  await expect(message).toBeVisible();
-  await message.getByRole('link').first().click();
-}
+import { followMailedLink, openApp, PASSWORD, watchForErrors } from './app';
 
 test('register, verify from the mailbox, sign in, change name, sign out', async ({ page }, testInfo) => {
   const errors = watchForErrors(page);

@@ -20,3 +20,49 @@ export function watchForErrors(page: Page): string[] {
   });
   return errors;
 }
+
+export const PASSWORD = 'copper kettle orbit lantern';
+
+/** Opens the newest message to `to` with `subject` in the developer mailbox and follows its link. */
+export async function followMailedLink(page: Page, to: string, subject: string): Promise<void> {
+  await page.goto('/dev/mailbox');
+  const message = page.getByRole('article', { name: subject }).filter({ hasText: `To ${to}` }).first();
+  await expect(message).toBeVisible();
+  await message.getByRole('link').first().click();
+}
+
+/** The URL of the newest link mailed to `to` with `subject`. */
+export async function mailedLink(page: Page, to: string, subject: string): Promise<string> {
+  await page.goto('/dev/mailbox');
+  const message = page.getByRole('article', { name: subject }).filter({ hasText: `To ${to}` }).first();
+  const href = await message.getByRole('link').first().getAttribute('href');
+  if (!href) throw new Error(`no link mailed to ${to}`);
+  return href;
+}
+
+export async function signIn(page: Page, login: string, password = PASSWORD): Promise<void> {
+  await openApp(page, '/login');
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+}
+
+/** Creates an account for `email`, verifies it from the mailbox and signs in. */
+export async function registerAndSignIn(page: Page, username: string, email: string, fullName: string): Promise<void> {
+  await openApp(page, '/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Full name').fill(fullName);
+  await page.getByLabel('Business email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await followMailedLink(page, email, 'Verify your email address for NetCare');
+  await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
+  await signIn(page, username);
+}

@@ -90,6 +90,16 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
         )
         .await?;
         print_report("Loaded the walk-through demo registry", &report, started);
+        let created = demo::accounts::create(db)
+            .await
+            .map_err(|e| CommandError::Usage(e.to_string()))?;
+        println!(
+            "Demo accounts ({created} created now), all with the password \"{}\":",
+            demo::accounts::PASSWORD
+        );
+        for (username, _, email, _, what) in demo::accounts::ACCOUNTS {
+            println!("  {username:<12} {email:<32} {what}");
+        }
         return Ok(());
     };
     let temp;

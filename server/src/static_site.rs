@@ -35,10 +35,23 @@ pub fn service(site_dir: PathBuf) -> SiteService {
                 if !index.exists() {
                     return Ok(not_built(&index));
                 }
-                index_file
-                    .oneshot(request)
+                // The CSP names the hash of the shell's inline start-up script, so it is computed
+                // from the file being served (small; re-read so a rebuild needs no restart).
+                let csp = tokio::fs::read_to_string(&index)
                     .await
-                    .map(IntoResponse::into_response)
+                    .ok()
+                    .and_then(|html| {
+                        HeaderValue::from_str(&crate::security::app_shell_csp(&html)).ok()
+                    });
+                index_file.oneshot(request).await.map(|response| {
+                    let mut response = response.into_response();
+                    if let Some(csp) = csp {
+                        response
+                            .headers_mut()
+                            .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    }
+                    response
+                })
             } else {
                 files
                     .oneshot(request)

@@ -37,6 +37,15 @@ pub struct CurrentUser {
     pub email: String,
     pub email_verified: bool,
     pub is_agent: bool,
+    /// The company the person belongs to, with their role (`da`, `admin`, `user`).
+    pub membership: Option<Membership>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub company_id: String,
+    pub company_name: String,
+    pub role: String,
 }
 
 /// A problem with one form field, named as the form names it.

@@ -26,6 +26,7 @@ impl AccountRow {
             email: self.email.clone(),
             email_verified: self.email_verified_at.is_some(),
             is_agent: self.is_agent.0,
+            membership: None,
         }
     }
 }
@@ -328,4 +329,27 @@ pub async fn retire_tokens(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The company an account belongs to and its role there, once its registration is complete (a DA
+/// approved but not yet verified has a membership row but no access).
+pub async fn membership_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Option<super::Membership>, sqlx::Error> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT m.company_id, c.name, m.role FROM company_members m JOIN companies c ON c.id = m.company_id
+         LEFT JOIN onboarding o ON o.account_id = m.account_id
+         WHERE m.account_id = $1 AND (o.stage_name IS NULL OR o.stage_name = 'Complete')",
+    )
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(
+        row.map(|(company_id, company_name, role)| super::Membership {
+            company_id,
+            company_name,
+            role,
+        }),
+    )
 }

@@ -39,10 +39,17 @@ pub async fn load_user(
     account_id: i64,
 ) -> Result<Option<CurrentUser>, AccountError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    Ok(queries::find_by_id(&mut conn, account_id)
+    let Some(row) = queries::find_by_id(&mut conn, account_id)
         .await
         .map_err(db_error)?
-        .map(|row| row.to_user()))
+    else {
+        return Ok(None);
+    };
+    let mut user = row.to_user();
+    user.membership = queries::membership_of(&mut conn, account_id)
+        .await
+        .map_err(db_error)?;
+    Ok(Some(user))
 }
 
 /// Fails with `TooManyAttempts` if any of `keys` is throttled now.

@@ -552,10 +552,13 @@ pub async fn answer_question(
     Ok(stage)
 }
 
-/// The DA's company, or `NotAllowed` for anyone who is not a DA.
+/// The DA's company, or `NotAllowed` for anyone who is not a DA with a complete registration.
 async fn da_company(tx: &mut Tx, account_id: i64) -> Result<String, OnboardingError> {
-    match queries::membership(tx, account_id).await.map_err(db)? {
-        Some((company_id, role)) if role == "da" => Ok(company_id),
+    match accounts_db::membership_of(tx, account_id)
+        .await
+        .map_err(db)?
+    {
+        Some(membership) if membership.role == "da" => Ok(membership.company_id),
         _ => Err(OnboardingError::NotAllowed),
     }
 }

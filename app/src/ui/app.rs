@@ -12,6 +12,7 @@ use super::{
     },
     home::LandingPage,
     not_found_page::NotFoundPage,
+    onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
     shell::TopBar,
 };
 use crate::contexts::session::Session;
@@ -34,6 +35,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
+                    <Route path=path!("/onboarding") view=WizardPage/>
+                    <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
+                    <Route path=path!("/access/requests") view=AccessRequestsPage/>
+                    <Route path=path!("/agents") view=AgentConsolePage/>
                 </Routes>
             </main>
         </Router>

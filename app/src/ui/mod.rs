@@ -5,6 +5,7 @@ mod app;
 pub mod forms;
 pub mod home;
 pub mod not_found_page;
+pub mod onboarding;
 pub mod shell;
 
 pub use app::App;

@@ -293,13 +293,17 @@ async fn sign_in_by_username_or_email_with_safe_cookies(backend: Backend) {
         !cookie.contains("Secure"),
         "plain http test server: {cookie}"
     );
-    let (_, body) = browser
+    let (status, body) = browser
         .call(
             Login::PATH,
             &[("login", "ann"), ("password", "wrong password entirely")],
         )
         .await;
-    assert_eq!(body, json!("WrongCredentials"));
+    // A refusal, not a server failure.
+    assert_eq!(
+        (status, body),
+        (StatusCode::UNAUTHORIZED, json!("WrongCredentials"))
+    );
     let (_, body) = browser
         .call(Login::PATH, &[("login", "nobody"), ("password", PASSWORD)])
         .await;

@@ -87,6 +87,22 @@ async fn demo_command_loads_once(backend: Backend) {
             associated_accounts: 6
         }
     );
+    let stdout = text(&first.stdout);
+    assert!(stdout.contains("copper kettle orbit lantern"), "{stdout}");
+    let accounts: Vec<(String, app::server::db::DbBool)> =
+        sqlx::query_as("SELECT username, is_agent FROM accounts ORDER BY username")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap();
+    let names: Vec<&str> = accounts.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        names,
+        ["agent", "alex.ward", "carla.new", "dana.admin", "uma.user"]
+    );
+    assert!(
+        accounts.iter().any(|(u, agent)| u == "agent" && agent.0),
+        "the demo agent is an agent"
+    );
     let skipped = netcare(&t.url, &["demo", "--if-empty"]);
     assert!(text(&skipped.stdout).contains("already holds data"));
     let again = netcare(&t.url, &["demo", "--today", "2026-11-22"]);

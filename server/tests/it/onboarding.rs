@@ -247,6 +247,18 @@ async fn new_company_first_person_becomes_da(backend: Backend) {
         role_of(&app, "carla.new@contoso.example").await,
         Some(("CT-2002".into(), "da".into()))
     );
+    // Approved but not yet verified: no DA powers, and no membership shown.
+    assert_eq!(
+        carla.call(PendingAccessRequests::PATH, &[]).await.1,
+        json!("NotAllowed")
+    );
+    assert_eq!(
+        carla
+            .call(app::accounts::LoadCurrentUser::PATH, &[])
+            .await
+            .1["membership"],
+        Value::Null
+    );
 
     let token = token_mailed_to(&app, "carla.new@contoso.example", "/onboarding/verify").await;
     // The link works without a session (opened on another device).
@@ -262,6 +274,14 @@ async fn new_company_first_person_becomes_da(backend: Backend) {
     assert_eq!(
         carla.call(FinishRegistration::PATH, &[]).await.1,
         json!("Complete")
+    );
+    let me = carla
+        .call(app::accounts::LoadCurrentUser::PATH, &[])
+        .await
+        .1;
+    assert_eq!(
+        me["membership"],
+        json!({"company_id": "CT-2002", "company_name": "Contoso Logistics", "role": "da"})
     );
     let subjects = subjects_to(&app, "carla.new@contoso.example").await;
     assert!(

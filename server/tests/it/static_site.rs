@@ -12,6 +12,27 @@ both_databases!(
 
 async fn client_routes_get_the_app_shell(backend: Backend) {
     let app = TestApp::new(backend).await;
+    // The shell's Content-Security-Policy allows its inline start-up script by hash, nothing else.
+    std::fs::write(
+        app.site_dir.join("index.html"),
+        "<!DOCTYPE html><title>NetCare test shell</title><script type=\"module\">start()</script>",
+    )
+    .unwrap();
+    let response = app.get("/").await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let scripts = csp
+        .split(';')
+        .find(|d| d.trim_start().starts_with("script-src"))
+        .unwrap();
+    assert!(!scripts.contains("unsafe-inline"), "{csp}");
     for path in ["/", "/library/devices", "/onboarding/verify"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");

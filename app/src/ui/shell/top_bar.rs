@@ -27,6 +27,12 @@ pub fn TopBar() -> impl IntoView {
                     <li><A href="/">"Home"</A></li>
                     {move || match session.user() {
                         Some(user) => view! {
+                            {match (&user.membership, user.is_agent) {
+                                (_, true) => view! { <li><A href="/agents">"Agents' console"</A></li> }.into_any(),
+                                (Some(m), _) if m.role == "da" => view! { <li><A href="/access/requests">"Access requests"</A></li> }.into_any(),
+                                (Some(_), _) => ().into_any(),
+                                (None, false) => view! { <li><A href="/onboarding">"Registration"</A></li> }.into_any(),
+                            }}
                             <li><A href="/profile">{user.full_name}</A></li>
                             <li>
                                 <button type="button" class="link-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>

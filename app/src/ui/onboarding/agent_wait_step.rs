@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+
+use super::StageSetter;
+use crate::onboarding::{answer_question, wizard::AgentQueue};
+
+/// Waiting for an agent: manual onboarding or an additional assessment, and the agent's question
+/// when there is one.
+#[component]
+pub fn AgentWaitStep(
+    set_stage: StageSetter,
+    queue: AgentQueue,
+    question: Option<String>,
+) -> impl IntoView {
+    let answer = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let send = Action::new_local(move |_: &()| {
+        let text = answer.get_untracked();
+        async move {
+            match answer_question(text).await {
+                Ok(stage) => set_stage.set(Some(stage)),
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        }
+    });
+    let (title, text) = match queue {
+        AgentQueue::Assessment => (
+            "Additional assessment required",
+            "Your registration needs a check by one of our agents before access is given. Allow up to 24 hours; the agent may contact you for more information.",
+        ),
+        AgentQueue::ManualOnboarding => (
+            "Request sent to an agent",
+            "An agent will find the right company with you for manual onboarding. Allow up to 24 hours; the agent may contact you for more information.",
+        ),
+    };
+    view! {
+        <h1>{title}</h1>
+        <p role="status">{text}</p>
+        {question.map(|question| view! {
+            <h2>"The agent asks"</h2>
+            <blockquote class="question">{question}</blockquote>
+            <form on:submit=move |ev| { ev.prevent_default(); send.dispatch(()); }>
+                <div class="field">
+                    <label for="answer">"Your answer"</label>
+                    <textarea id="answer" rows="4" prop:value=answer on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                </div>
+                {move || error.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
+                <button type="submit" class="button" disabled=move || send.pending().get()>"Send answer"</button>
+            </form>
+        })}
+    }
+}

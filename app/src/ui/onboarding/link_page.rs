@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+use crate::{
+    contexts::session::use_session,
+    onboarding::{finish_registration, open_onboarding_link},
+};
+
+/// Opened from the onboarding email: verifies the address once, then *Continue* completes the
+/// registration.
+#[component]
+pub fn OnboardingLinkPage() -> impl IntoView {
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let outcome = LocalResource::new(move || open_onboarding_link(token.clone()));
+    let session = use_session();
+    let finish = Action::new_local(|_: &()| finish_registration());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = finish.value().get() {
+            session.refresh();
+        }
+    });
+    view! {
+        <Title text="Verify your email"/>
+        <section class="card narrow">
+            <Transition fallback=|| view! { <p aria-busy="true">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match outcome.await {
+                        Ok(_) => view! {
+                            {move || match finish.value().get() {
+                                Some(Ok(_)) => view! {
+                                    <h1>"Registration complete"</h1>
+                                    <p role="status">"You are your company's Delegated Administrator, and its administrator in NetCare."</p>
+                                    <A href="/" attr:class="button">"Go to NetCare"</A>
+                                }.into_any(),
+                                Some(Err(err)) => view! {
+                                    <h1>"Email successfully verified"</h1>
+                                    <p role="alert">{err.to_string()}</p>
+                                    <A href="/onboarding" attr:class="button">"Go to your registration"</A>
+                                }.into_any(),
+                                None => view! {
+                                    <h1>"Email successfully verified"</h1>
+                                    <p>"Thank you: your business email address is verified."</p>
+                                    <button type="button" class="button" on:click=move |_| { finish.dispatch(()); }>"Continue"</button>
+                                }.into_any(),
+                            }}
+                        }.into_any(),
+                        Err(err) => view! {
+                            <h1>"This link cannot be used"</h1>
+                            <p role="alert">{err.to_string()}</p>
+                            <A href="/onboarding" attr:class="button">"Go to your registration"</A>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

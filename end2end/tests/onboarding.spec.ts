@@ -1,0 +1,190 @@
+import { expect, test, type Page } from '@playwright/test';
+import { followMailedLink, mailedLink, openApp, registerAndSignIn, signIn, signOut } from './app';
+
+// Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.
+function data(project: string, kind: 'NEW' | 'OLD' | 'MAN' | 'ASM') {
+  const digit = project === 'desktop' ? '1' : '2';
+  const index = { NEW: '1', OLD: '2', MAN: '3', ASM: '4' }[kind];
+  return {
+    contract: `7${digit}${index}0001`,
+    serial: (n: number) => `SN${project[0].toUpperCase()}${kind}${String(n).padStart(3, '0')}`,
+    company: `E2E-${project.toUpperCase()}-${kind}`,
+    domain: `${kind.toLowerCase()}-${project}.example`,
+  };
+}
+
+async function startWizard(page: Page, contract: string, serial: string): Promise<void> {
+  await openApp(page, '/onboarding');
+  await expect(page.getByRole('heading', { name: 'Register your company with NetCare' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue registration' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
+  await page.getByLabel('Contract number').fill(contract);
+  await page.getByLabel('Serial number').fill(serial);
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await expect(page.getByText('Validated')).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** A new company's first person becomes its DA through the whole wizard. */
+async function becomeDa(page: Page, username: string, email: string, name: string, contract: string, serial: string, entry: RegExp) {
+  await registerAndSignIn(page, username, email, name);
+  await startWizard(page, contract, serial);
+  await expect(page.getByRole('heading', { name: 'Choose your organisation' })).toBeVisible();
+  await page.getByLabel(entry).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await followMailedLink(page, email, 'Verify your email to finish registering with NetCare');
+  await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+}
+
+test('new company: validation errors, back, then the first person becomes DA', async ({ page }, testInfo) => {
+  const d = data(testInfo.project.name, 'NEW');
+  const email = `founder@${d.domain}`;
+  await registerAndSignIn(page, `founder-${testInfo.project.name}`, email, 'Fran Founder');
+  await openApp(page, '/onboarding');
+  await page.getByRole('button', { name: 'Continue registration' }).click();
+  // The profile is shown, and each failure says precisely what is wrong.
+  await expect(page.getByText(email)).toBeVisible();
+  await page.getByLabel('Contract number').fill('00000000');
+  await page.getByLabel('Serial number').fill(d.serial(1));
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await expect(page.getByText('There is no contract with this number.')).toBeVisible();
+  await page.getByLabel('Contract number').fill(d.contract);
+  await page.getByLabel('Serial number').fill('NOT-ON-IT');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await expect(page.getByText('This serial number is not covered by this contract.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+
+  await page.getByLabel('Serial number').fill(d.serial(1).toLowerCase());
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose your organisation' })).toBeVisible();
+  // The wizard resumes where it was after a reload.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Choose your organisation' })).toBeVisible();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
+  await page.getByLabel('Contract number').fill(d.contract);
+  await page.getByLabel('Serial number').fill(d.serial(2));
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel(/Site One/).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+
+  const link = await mailedLink(page, email, 'Verify your email to finish registering with NetCare');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Access requests' })).toBeVisible();
+  // The link works once.
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'This link cannot be used' })).toBeVisible();
+  await page.goto('/dev/mailbox');
+  await expect(page.getByRole('article', { name: 'Welcome to NetCare' }).filter({ hasText: `To ${email}` })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'Granted access to NetCare as an Administrator' }).filter({ hasText: `To ${email}` })).toBeVisible();
+});
+
+test('existing company: the request goes to the DA, who grants one and denies another', async ({ page }, testInfo) => {
+  const p = testInfo.project.name;
+  const d = data(p, 'OLD');
+  await becomeDa(page, `da-${p}`, `da@${d.domain}`, 'Dee Admin', d.contract, d.serial(1), /whole organisation/);
+  await signOut(page);
+
+  for (const person of ['joiner', 'denied']) {
+    await registerAndSignIn(page, `${person}-${p}`, `${person}@${d.domain}`, person === 'joiner' ? 'Jo Joiner' : 'Den Nied');
+    await startWizard(page, d.contract, d.serial(2));
+    await expect(page.getByRole('heading', { name: 'Confirm your request' })).toBeVisible();
+    await expect(page.getByText('Dee Admin')).toBeVisible();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByRole('heading', { name: 'Request submitted' })).toBeVisible();
+    await signOut(page);
+  }
+
+  await signIn(page, `da-${p}`);
+  await page.getByRole('link', { name: 'Access requests' }).click();
+  const joiner = page.getByRole('listitem', { name: 'Request from Jo Joiner' });
+  await joiner.getByLabel('Role to grant').selectOption('admin');
+  await joiner.getByRole('button', { name: 'Grant' }).click();
+  await expect(joiner).toHaveCount(0);
+  const denied = page.getByRole('listitem', { name: 'Request from Den Nied' });
+  await denied.getByLabel('Reason, if you deny (optional)').fill('Please use the team account');
+  await denied.getByRole('button', { name: 'Deny' }).click();
+  await expect(page.getByText('No requests are waiting for you.')).toBeVisible();
+  await signOut(page);
+
+  await signIn(page, `joiner-${p}`);
+  await openApp(page, '/onboarding');
+  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+  await expect(page.getByText('as an Administrator')).toBeVisible();
+  await signOut(page);
+  await signIn(page, `denied-${p}`);
+  await openApp(page, '/onboarding');
+  await expect(page.getByRole('heading', { name: 'Your request was declined' })).toBeVisible();
+  await expect(page.getByText('Please use the team account')).toBeVisible();
+});
+
+/** The agent asks a question in the console, the person answers in the wizard, the agent approves. */
+async function agentAsksThenApproves(page: Page, person: string, name: string, company: string) {
+  await signIn(page, 'agent');
+  await page.getByRole('link', { name: "Agents' console" }).click();
+  const item = page.getByRole('listitem', { name: `Registration of ${name}` });
+  await item.getByLabel(/Organisation entry to approve/).fill('Which team do you work in?');
+  await item.getByRole('button', { name: 'Ask for information' }).click();
+  await expect(item.getByText('Asked: Which team do you work in?')).toBeVisible();
+  await signOut(page);
+
+  await signIn(page, person);
+  await openApp(page, '/onboarding');
+  await expect(page.getByText('Which team do you work in?')).toBeVisible();
+  await page.getByLabel('Your answer').fill('Network operations');
+  await page.getByRole('button', { name: 'Send answer' }).click();
+  await expect(page.getByText('The agent asks')).toHaveCount(0);
+  await signOut(page);
+
+  await signIn(page, 'agent');
+  await page.getByRole('link', { name: "Agents' console" }).click();
+  await expect(item.getByText('Answer: Network operations')).toBeVisible();
+  await item.getByLabel(/Organisation entry to approve/).fill(company);
+  await item.getByRole('button', { name: 'Approve' }).click();
+  await expect(item).toHaveCount(0);
+  await signOut(page);
+}
+
+test('none of the above: an agent asks, the person answers, the agent approves', async ({ page }, testInfo) => {
+  const p = testInfo.project.name;
+  const d = data(p, 'MAN');
+  const email = `manual@${d.domain}`;
+  await registerAndSignIn(page, `manual-${p}`, email, `Manny ${p}`);
+  await startWizard(page, d.contract, d.serial(1));
+  await page.getByLabel('None of the above').check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { name: 'Request sent to an agent' })).toBeVisible();
+  await signOut(page);
+
+  await agentAsksThenApproves(page, `manual-${p}`, `Manny ${p}`, d.company);
+  await signIn(page, `manual-${p}`);
+  await followMailedLink(page, email, 'Verify your email to finish registering with NetCare');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+});
+
+test('assessment required: the agent asks, the person answers, the agent approves', async ({ page }, testInfo) => {
+  const p = testInfo.project.name;
+  const d = data(p, 'ASM');
+  const email = `assessed@${d.domain}`;
+  await registerAndSignIn(page, `assessed-${p}`, email, `Asa ${p}`);
+  await startWizard(page, d.contract, d.serial(1));
+  await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
+  await expect(page.getByText('up to 24 hours')).toBeVisible();
+  await signOut(page);
+
+  await agentAsksThenApproves(page, `assessed-${p}`, `Asa ${p}`, `${d.company}-S1`);
+  await signIn(page, `assessed-${p}`);
+  await openApp(page, '/onboarding');
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+});
