@@ -128,8 +128,25 @@ test('existing company: the request goes to the DA, who grants one and denies an
   await expect(page.getByText('Please use the team account')).toBeVisible();
 });
 
+/** In the agents' console, imports a company and its first site from registry CSV files. */
+async function agentCreatesCompany(page: Page, company: string, site: string) {
+  await page.getByLabel('Registry files', { exact: true }).setInputFiles([
+    { name: 'companies.csv', mimeType: 'text/csv', buffer: Buffer.from(`company_id,name,email_domains,requires_assessment\n${company},Found By Agent,,false\n`) },
+    { name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(`site_id,company_id,name,address\n${site},${company},Agent Site,2 Test Road\n`) },
+  ]);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText('companies.csv: 1 rows, 1 new or changed')).toBeVisible();
+  // A bad file is refused with its line, column and reason.
+  await page.getByLabel('Registry files', { exact: true }).setInputFiles([
+    { name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from('site_id,company_id,name,address\nX1,NO-SUCH,Nowhere,\n') },
+  ]);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText('sites.csv line 2, column company_id')).toBeVisible();
+  await expect(page.getByText('unknown company `NO-SUCH`')).toBeVisible();
+}
+
 /** The agent asks a question in the console, the person answers in the wizard, the agent approves. */
-async function agentAsksThenApproves(page: Page, person: string, name: string, company: string) {
+async function agentAsksThenApproves(page: Page, person: string, name: string, company: string, createFirst?: string) {
   await signIn(page, 'agent');
   await page.getByRole('link', { name: "Agents' console" }).click();
   const item = page.getByRole('listitem', { name: `Registration of ${name}` });
@@ -149,13 +166,14 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   await signIn(page, 'agent');
   await page.getByRole('link', { name: "Agents' console" }).click();
   await expect(item.getByText('Answer: Network operations')).toBeVisible();
+  if (createFirst) await agentCreatesCompany(page, createFirst, company);
   await item.getByLabel(/Organisation entry to approve/).fill(company);
   await item.getByRole('button', { name: 'Approve' }).click();
   await expect(item).toHaveCount(0);
   await signOut(page);
 }
 
-test('none of the above: an agent asks, the person answers, the agent approves', async ({ page }, testInfo) => {
+test('none of the above: an agent asks, the person answers, the agent creates the company and approves', async ({ page }, testInfo) => {
   const p = testInfo.project.name;
   const d = data(p, 'MAN');
   const email = `manual@${d.domain}`;
@@ -166,7 +184,8 @@ test('none of the above: an agent asks, the person answers, the agent approves',
   await expect(page.getByRole('heading', { name: 'Request sent to an agent' })).toBeVisible();
   await signOut(page);
 
-  await agentAsksThenApproves(page, `manual-${p}`, `Manny ${p}`, d.company);
+  // The agent finds no fitting company, so creates one with its first site, and approves into it.
+  await agentAsksThenApproves(page, `manual-${p}`, `Manny ${p}`, `AGENT-${p.toUpperCase()}-S1`, `AGENT-${p.toUpperCase()}`);
   await signIn(page, `manual-${p}`);
   await followMailedLink(page, email, 'Verify your email to finish registering with NetCare');
   await page.getByRole('button', { name: 'Continue' }).click();

@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use leptos::prelude::provide_context;
+use leptos::{prelude::provide_context, server_fn::ServerFn};
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
@@ -65,7 +65,7 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(RequestBodyLimitLayer::new(DEFAULT_BODY_LIMIT))
+                .layer(RequestBodyLimitLayer::new(app::registry::CONSOLE_IMPORT_LIMIT))
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,
@@ -86,7 +86,13 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
 /// within the limit, so an oversized one is a clear 413 whether or not it declared its length.
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, DEFAULT_BODY_LIMIT).await {
+    // The agents' console sends registry files; everything else is small.
+    let limit = if parts.uri.path() == app::registry::ImportRegistryFiles::PATH {
+        app::registry::CONSOLE_IMPORT_LIMIT
+    } else {
+        DEFAULT_BODY_LIMIT
+    };
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
             return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response()

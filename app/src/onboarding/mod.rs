@@ -117,8 +117,8 @@ pub struct QueueItem {
     pub email: String,
     /// In the assessment queue (else manual onboarding).
     pub assessment: bool,
-    /// What the person entered and why an agent must look (JSON).
-    pub details: String,
+    /// What the person entered and why an agent must look, as (label, value) pairs.
+    pub details: Vec<(String, String)>,
     pub question: Option<String>,
     pub answer: Option<String>,
     pub since: String,

@@ -665,13 +665,35 @@ pub async fn agent_queue(
                 full_name: row.full_name,
                 email: row.email,
                 assessment: row.queue.as_deref() == Some("assessment"),
-                details: row.reasons,
+                details: details(&row.reasons),
                 question,
                 answer: row.answer,
                 since: row.updated_at,
             })
         })
         .collect())
+}
+
+/// The details stored with a request (JSON), as (label, value) pairs for the agents' console.
+fn details(json: &str) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            };
+            (key.replace('_', " "), text)
+        })
+        .filter(|(_, text)| !text.is_empty())
+        .collect()
 }
 
 pub async fn agent_decides(

@@ -36,3 +36,118 @@ pub async fn load_registry_stats() -> Result<RegistryStats, AppError> {
         .await
         .map_err(internal)
 }
+
+/// One bad row (or a whole file: line 1 without a column) of a refused registry import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+/// What one file of an accepted import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedFile {
+    pub file: String,
+    pub rows: u64,
+    pub changed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum RegistryError {
+    #[error("The import was refused; nothing was applied.")]
+    Rejected(Vec<ImportProblem>),
+    #[error("`{0}` is not a registry file (expected companies.csv, sites.csv, contracts.csv, contract_lines.csv or account_contracts.csv).")]
+    UnknownFile(String),
+    #[error("Choose one or more registry files to import.")]
+    NoFiles,
+    #[error("Only vendor agents can change the registry.")]
+    NotAllowed,
+    #[error("{0}")]
+    App(AppError),
+}
+
+impl crate::error::StatusCoded for RegistryError {
+    fn status_code(&self) -> u16 {
+        match self {
+            RegistryError::NotAllowed => 403,
+            RegistryError::App(err) => err.status_code(),
+            _ => 400,
+        }
+    }
+}
+
+impl From<AppError> for RegistryError {
+    fn from(err: AppError) -> Self {
+        RegistryError::App(err)
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for RegistryError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        RegistryError::App(AppError::from_server_fn_error(value))
+    }
+}
+
+/// The largest registry upload the agents' console accepts (bigger registries: the command line).
+pub const CONSOLE_IMPORT_LIMIT: usize = 20 * 1024 * 1024;
+
+/// The agents' console import: the same import as `netcare registry import`, from files the agent
+/// picked in the browser (name and text of each).
+#[server(endpoint = "agents/registry-import", input = leptos::server_fn::codec::Json)]
+pub async fn import_registry_files(
+    files: Vec<(String, String)>,
+) -> Result<Vec<ImportedFile>, RegistryError> {
+    crate::error::answered(
+        async move {
+            use import::{import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile};
+            let state = crate::server::app_state()?;
+            let session = crate::accounts::session::current().ok_or(RegistryError::NotAllowed)?;
+            let agent = crate::accounts::service::load_user(&state, session.account_id)
+                .await
+                .map_err(|_| RegistryError::NotAllowed)?
+                .filter(|user| user.is_agent)
+                .ok_or(RegistryError::NotAllowed)?;
+            let mut source = ImportSource::default();
+            for (name, text) in files {
+                let file = RegistryFile::from_file_name(name.trim())
+                    .ok_or(RegistryError::UnknownFile(name.clone()))?;
+                source.add(file, std::io::Cursor::new(text.into_bytes()));
+            }
+            match import_registry(
+                &state.db,
+                source,
+                ChangeOrigin::AgentConsole,
+                &agent.username,
+            )
+            .await
+            {
+                Ok(report) => Ok(report
+                    .files
+                    .into_iter()
+                    .map(|f| ImportedFile {
+                        file: f.file.file_name().to_owned(),
+                        rows: f.rows,
+                        changed: f.changed,
+                    })
+                    .collect()),
+                Err(ImportError::Invalid(rows)) => Err(RegistryError::Rejected(
+                    rows.into_iter()
+                        .map(|r| ImportProblem {
+                            file: r.file.file_name().to_owned(),
+                            line: r.line,
+                            column: r.column,
+                            reason: r.reason,
+                        })
+                        .collect(),
+                )),
+                Err(ImportError::NoFiles) => Err(RegistryError::NoFiles),
+                Err(other) => Err(RegistryError::App(crate::server::internal(other))),
+            }
+        }
+        .await,
+    )
+}

@@ -411,3 +411,89 @@ async fn import_from_a_directory(backend: Backend) {
         Err(ImportError::NotADirectory(_))
     ));
 }
+
+mod console {
+    use app::registry::ImportRegistryFiles;
+    use axum::http::StatusCode;
+    use leptos::server_fn::ServerFn;
+    use serde_json::json;
+
+    use crate::{
+        accounts::{signed_in, PASSWORD},
+        support::{both_databases, Backend, Browser, TestApp},
+    };
+
+    both_databases!(agents_import_from_the_console);
+
+    async fn agents_import_from_the_console(backend: Backend) {
+        let app = TestApp::new(backend).await;
+        app::accounts::service::create_verified_account(
+            app.db(),
+            "agent",
+            "Avery Agent",
+            "avery@vendor.example",
+            PASSWORD,
+            true,
+        )
+        .await
+        .unwrap();
+        let mut agent = Browser::new(&app);
+        agent
+            .call(
+                app::accounts::Login::PATH,
+                &[("login", "agent"), ("password", PASSWORD)],
+            )
+            .await;
+
+        let files = json!({"files": [
+            ["companies.csv", super::COMPANIES],
+            ["sites.csv", super::SITES],
+        ]});
+        let (status, body) = agent
+            .call_json(ImportRegistryFiles::PATH, files.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body,
+            json!([{"file": "companies.csv", "rows": 2, "changed": 2}, {"file": "sites.csv", "rows": 2, "changed": 2}])
+        );
+        let actor: String = sqlx::query_scalar(
+            "SELECT actor FROM registry_changes WHERE source = 'agent console import'",
+        )
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        assert_eq!(actor, "agent", "recorded with the agent who imported");
+
+        let bad = json!({"files": [["sites.csv", "site_id,company_id,name,address\nS9,C404,Nowhere,\n"]]});
+        let (status, body) = agent.call_json(ImportRegistryFiles::PATH, bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body,
+            json!({"Rejected": [{"file": "sites.csv", "line": 2, "column": "company_id", "reason": "unknown company `C404`"}]})
+        );
+        let (_, body) = agent
+            .call_json(
+                ImportRegistryFiles::PATH,
+                json!({"files": [["notes.csv", "x"]]}),
+            )
+            .await;
+        assert_eq!(body, json!({"UnknownFile": "notes.csv"}));
+
+        // Only agents: a signed-in customer, or nobody, is refused.
+        let mut customer = signed_in(&app, "ann", "ann@corp.example").await;
+        assert_eq!(
+            customer
+                .call_json(ImportRegistryFiles::PATH, files.clone())
+                .await,
+            (StatusCode::FORBIDDEN, json!("NotAllowed"))
+        );
+        assert_eq!(
+            Browser::new(&app)
+                .call_json(ImportRegistryFiles::PATH, files)
+                .await
+                .1,
+            json!("NotAllowed")
+        );
+    }
+}

@@ -214,15 +214,34 @@ impl<'a> Browser<'a> {
     }
 
     /// Calls a server function; returns the status and the JSON body, and keeps any new cookie.
+    /// Calls a server function; returns the status and the JSON body, and keeps any new cookie.
     pub async fn call(
         &mut self,
         path: &str,
         args: &[(&str, &str)],
     ) -> (axum::http::StatusCode, serde_json::Value) {
-        let response = self
-            .app
-            .send(server_fn_request(path, &form(args), self.cookie.as_deref()))
-            .await;
+        let request = server_fn_request(path, &form(args), self.cookie.as_deref());
+        self.send(request).await
+    }
+
+    /// Calls a server function whose arguments are JSON-encoded.
+    pub async fn call_json(
+        &mut self,
+        path: &str,
+        args: serde_json::Value,
+    ) -> (axum::http::StatusCode, serde_json::Value) {
+        let mut request = server_fn_request(path, &args.to_string(), self.cookie.as_deref());
+        request
+            .headers_mut()
+            .insert("content-type", "application/json".parse().unwrap());
+        self.send(request).await
+    }
+
+    async fn send(
+        &mut self,
+        request: Request<Body>,
+    ) -> (axum::http::StatusCode, serde_json::Value) {
+        let response = self.app.send(request).await;
         let status = response.status();
         if let Some(set) = response
             .headers()

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::registry_import_panel::RegistryImportPanel;
 use crate::onboarding::{agent_decide, agent_queue, QueueItem};
 
 /// The agents' console: manual onboarding and assessment requests, oldest first.
@@ -26,29 +27,8 @@ pub fn AgentConsolePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <RegistryImportPanel/>
     }
-}
-
-/// The details JSON, as label and value pairs.
-fn details(json: &str) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
-        return Vec::new();
-    };
-    map.into_iter()
-        .map(|(key, value)| {
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            };
-            (key.replace('_', " "), text)
-        })
-        .filter(|(_, text)| !text.is_empty())
-        .collect()
 }
 
 #[component]
@@ -77,7 +57,7 @@ fn QueueEntry(item: QueueItem, on_done: impl Fn() + Copy + Send + Sync + 'static
             <h2>{item.full_name.clone()} <span class="badge">{queue}</span></h2>
             <dl class="facts">
                 <div><dt>"Email"</dt><dd>{item.email}</dd></div>
-                {details(&item.details).into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                {item.details.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
                 <div><dt>"Waiting since"</dt><dd>{item.since.get(..16).unwrap_or_default().replace('T', " ")}</dd></div>
             </dl>
             {item.question.map(|q| view! { <p><strong>"Asked: "</strong>{q}" (waiting for the answer)"</p> })}

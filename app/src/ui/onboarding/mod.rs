@@ -10,6 +10,7 @@ mod email_verified_step;
 mod link_page;
 mod outcome_steps;
 mod overview_step;
+mod registry_import_panel;
 mod verify_step;
 mod wizard_page;
 
