@@ -53,17 +53,20 @@ async fn account(tx: &mut Tx, account_id: i64) -> Result<accounts_db::AccountRow
 /// Where the person is. Someone who is already a member of a company has finished.
 pub async fn status(state: &AppState, account_id: i64) -> Result<Stage, OnboardingError> {
     let mut conn = state.db.pool().acquire().await.map_err(db)?;
-    if let Some(stage) = queries::load_stage(&mut conn, account_id)
-        .await
-        .map_err(db)?
-    {
+    current_stage(&mut conn, account_id).await
+}
+
+/// The stored stage; without one, a member of a company (created by an operator) has finished and
+/// anyone else has not started.
+async fn current_stage(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<Stage, OnboardingError> {
+    if let Some(stage) = queries::load_stage(conn, account_id).await.map_err(db)? {
         return Ok(stage);
     }
     Ok(
-        match queries::membership(&mut conn, account_id)
-            .await
-            .map_err(db)?
-        {
+        match queries::membership(conn, account_id).await.map_err(db)? {
             Some(_) => Stage::Complete,
             None => Stage::Overview,
         },
@@ -92,17 +95,7 @@ async fn apply(
     granted_role: Option<&str>,
     reasons: Option<String>,
 ) -> Result<Stage, OnboardingError> {
-    let before = match queries::load_stage(tx, account_id).await.map_err(db)? {
-        Some(stage) => stage,
-        None if queries::membership(tx, account_id)
-            .await
-            .map_err(db)?
-            .is_some() =>
-        {
-            Stage::Complete
-        }
-        None => Stage::Overview,
-    };
+    let before = current_stage(tx, account_id).await?;
     let (after, effects) = advance(&before, event.clone())?;
     let now = timestamp_now();
     queries::save_stage(tx, account_id, &after, reasons.as_deref(), &now)
@@ -353,7 +346,10 @@ pub async fn verify_entitlement(
             retry_after_seconds,
         });
     }
-    if !matches!(status_in(&mut tx, account_id).await?, Stage::VerifyAccount) {
+    if !matches!(
+        current_stage(&mut tx, account_id).await?,
+        Stage::VerifyAccount
+    ) {
         return Err(OnboardingError::Refused(super::wizard::Refused::NotNow));
     }
     let person = account(&mut tx, account_id).await?;
@@ -438,22 +434,6 @@ pub async fn verify_entitlement(
     Ok(stage)
 }
 
-async fn status_in(tx: &mut Tx, account_id: i64) -> Result<Stage, OnboardingError> {
-    Ok(
-        match queries::load_stage(tx, account_id).await.map_err(db)? {
-            Some(stage) => stage,
-            None if queries::membership(tx, account_id)
-                .await
-                .map_err(db)?
-                .is_some() =>
-            {
-                Stage::Complete
-            }
-            None => Stage::Overview,
-        },
-    )
-}
-
 /// Choosing an entry of a new company: under the company's lock, the first to choose becomes its
 /// DA; anyone later has their request sent to that DA instead.
 pub async fn choose_entry(
@@ -462,7 +442,7 @@ pub async fn choose_entry(
     entry_id: &str,
 ) -> Result<Stage, OnboardingError> {
     let mut tx = state.db.begin_write().await.map_err(db)?;
-    let Stage::ChooseOrganisation { proof, .. } = status_in(&mut tx, account_id).await? else {
+    let Stage::ChooseOrganisation { proof, .. } = current_stage(&mut tx, account_id).await? else {
         return Err(OnboardingError::Refused(super::wizard::Refused::NotNow));
     };
     queries::lock_company(&mut tx, state.db.backend(), &proof.company_id)

@@ -615,3 +615,23 @@ async fn cross_site_calls_are_refused(backend: Backend) {
         .unwrap();
     assert_eq!(sessions, 1, "the refused calls changed nothing");
 }
+
+/// A vendor agent, signed in.
+pub async fn signed_in_agent(app: &TestApp) -> Browser<'_> {
+    app::accounts::service::create_verified_account(
+        app.db(),
+        "agent",
+        "Avery Agent",
+        "avery@vendor.example",
+        PASSWORD,
+        true,
+    )
+    .await
+    .unwrap();
+    let mut browser = Browser::new(app);
+    let (status, _) = browser
+        .call(Login::PATH, &[("login", "agent"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    browser
+}

@@ -11,7 +11,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use crate::{
-    accounts::{signed_in, token_mailed_to, PASSWORD},
+    accounts::{signed_in, signed_in_agent, token_mailed_to, PASSWORD},
     support::{both_databases, Backend, Browser, TestApp},
 };
 
@@ -28,28 +28,6 @@ async fn with_demo_registry(backend: Backend) -> TestApp {
     .await
     .unwrap();
     app
-}
-
-async fn agent(app: &TestApp) -> Browser<'_> {
-    app::accounts::service::create_verified_account(
-        app.db(),
-        "agent",
-        "Avery Agent",
-        "avery@vendor.example",
-        PASSWORD,
-        true,
-    )
-    .await
-    .unwrap();
-    let mut browser = Browser::new(app);
-    let (status, _) = browser
-        .call(
-            app::accounts::Login::PATH,
-            &[("login", "agent"), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    browser
 }
 
 async fn verify(browser: &mut Browser<'_>, contract: &str, serial: &str) -> (StatusCode, Value) {
@@ -421,7 +399,7 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
         json!({"WaitingForAgent": {"queue": "ManualOnboarding", "question": null}})
     );
 
-    let mut agent = agent(&app).await;
+    let mut agent = signed_in_agent(&app).await;
     assert_eq!(
         carla.call(AgentQueue::PATH, &[]).await,
         (StatusCode::FORBIDDEN, json!("NotAllowed")),
@@ -522,7 +500,7 @@ async fn assessment_is_required_and_an_agent_rejects(backend: Backend) {
         body,
         json!({"WaitingForAgent": {"queue": "Assessment", "question": null}})
     );
-    let mut agent = agent(&app).await;
+    let mut agent = signed_in_agent(&app).await;
     let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
     assert_eq!(queue[0]["assessment"], true);
     assert!(

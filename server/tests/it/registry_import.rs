@@ -419,7 +419,7 @@ mod console {
     use serde_json::json;
 
     use crate::{
-        accounts::{signed_in, PASSWORD},
+        accounts::{signed_in, signed_in_agent},
         support::{both_databases, Backend, Browser, TestApp},
     };
 
@@ -427,23 +427,7 @@ mod console {
 
     async fn agents_import_from_the_console(backend: Backend) {
         let app = TestApp::new(backend).await;
-        app::accounts::service::create_verified_account(
-            app.db(),
-            "agent",
-            "Avery Agent",
-            "avery@vendor.example",
-            PASSWORD,
-            true,
-        )
-        .await
-        .unwrap();
-        let mut agent = Browser::new(&app);
-        agent
-            .call(
-                app::accounts::Login::PATH,
-                &[("login", "agent"), ("password", PASSWORD)],
-            )
-            .await;
+        let mut agent = signed_in_agent(&app).await;
 
         let files = json!({"files": [
             ["companies.csv", super::COMPANIES],
