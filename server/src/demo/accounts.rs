@@ -1,7 +1,10 @@
-//! The demo accounts: one vendor agent and people of the demo companies. All share one password,
-//! shown by the README and printed when the demo is loaded.
+//! The demo accounts: one vendor agent and people of the demo companies, all with one password
+//! (shown by the README and printed when the demo is loaded). Northwind already has a Delegated
+//! Administrator and an ordinary user, so the "company already has DAs" branch can be tried.
 
 use app::{accounts::service::create_verified_account, accounts::AccountError, server::Database};
+
+use super::walkthrough::NORTHWIND;
 
 pub const PASSWORD: &str = "copper kettle orbit lantern";
 
@@ -19,32 +22,46 @@ pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
         "Dana Admin",
         "dana.admin@northwind.example",
         false,
-        "Northwind Networks (NW-1001)",
+        "Northwind (NW-1001): its Delegated Administrator",
+    ),
+    (
+        "ben.user",
+        "Ben User",
+        "ben.user@northwind.example",
+        false,
+        "Northwind (NW-1001): an ordinary User",
     ),
     (
         "uma.user",
         "Uma User",
         "uma.user@northwind.example",
         false,
-        "Northwind Networks (NW-1001)",
+        "Northwind (NW-1001): not registered; her request goes to Dana",
     ),
     (
         "carla.new",
         "Carla New",
         "carla.new@contoso.example",
         false,
-        "Contoso Logistics (CT-2002), new to NetCare",
+        "Contoso (CT-2002): new to NetCare, three sites",
     ),
     (
         "alex.ward",
         "Alex Ward",
         "alex.ward@fabrikam.example",
         false,
-        "Fabrikam Health (FB-3003), needs an assessment",
+        "Fabrikam (FB-3003): registration needs an assessment",
     ),
 ];
 
-/// Creates the demo accounts that do not exist yet; returns how many were created.
+/// Who already belongs to a demo company: (username, company, role, organisation entry).
+pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
+    ("dana.admin", NORTHWIND, "da", NORTHWIND),
+    ("ben.user", NORTHWIND, "user", NORTHWIND),
+];
+
+/// Creates the demo accounts and memberships that do not exist yet; returns how many accounts
+/// were created.
 pub async fn create(db: &Database) -> Result<usize, AccountError> {
     let mut created = 0;
     for (username, name, email, is_agent, _) in ACCOUNTS {
@@ -55,5 +72,29 @@ pub async fn create(db: &Database) -> Result<usize, AccountError> {
             created += 1;
         }
     }
+    add_members(db)
+        .await
+        .map_err(|err| AccountError::App(app::server::internal(err)))?;
     Ok(created)
+}
+
+async fn add_members(db: &Database) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    for (username, company, role, entry) in MEMBERS {
+        let account: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE username_key = $1")
+                .bind(*username)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(account_id) = account else { continue };
+        if app::onboarding::queries::membership(&mut tx, account_id)
+            .await?
+            .is_none()
+        {
+            let now = app::server::db::timestamp_now();
+            app::onboarding::queries::add_member(&mut tx, company, account_id, role, entry, &now)
+                .await?;
+        }
+    }
+    tx.commit().await
 }

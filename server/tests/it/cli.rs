@@ -97,11 +97,32 @@ async fn demo_command_loads_once(backend: Backend) {
     let names: Vec<&str> = accounts.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(
         names,
-        ["agent", "alex.ward", "carla.new", "dana.admin", "uma.user"]
+        [
+            "agent",
+            "alex.ward",
+            "ben.user",
+            "carla.new",
+            "dana.admin",
+            "uma.user"
+        ]
     );
     assert!(
         accounts.iter().any(|(u, agent)| u == "agent" && agent.0),
         "the demo agent is an agent"
+    );
+    // Northwind already has its Delegated Administrator, and an ordinary user.
+    let members: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.username, m.role FROM company_members m JOIN accounts a ON a.id = m.account_id WHERE m.company_id = 'NW-1001' ORDER BY a.username",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        members,
+        [
+            ("ben.user".to_owned(), "user".to_owned()),
+            ("dana.admin".to_owned(), "da".to_owned())
+        ]
     );
     let skipped = netcare(&t.url, &["demo", "--if-empty"]);
     assert!(text(&skipped.stdout).contains("already holds data"));
