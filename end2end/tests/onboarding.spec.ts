@@ -106,7 +106,10 @@ test('existing company: the request goes to the DA, who grants one and denies an
   }
 
   await signIn(page, `da-${p}`);
-  await page.getByRole('link', { name: 'Access requests' }).click();
+  // The home page's dashlet shows what waits for the DA.
+  await openApp(page, '/');
+  await expect(page.getByText('2 waiting for your decision')).toBeVisible();
+  await page.getByRole('link', { name: 'Review requests' }).click();
   const joiner = page.getByRole('listitem', { name: 'Request from Jo Joiner' });
   await joiner.getByLabel('Role to grant').selectOption('admin');
   await joiner.getByRole('button', { name: 'Grant' }).click();

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 mod app;
+pub mod dashlets;
 pub mod forms;
 pub mod home;
 pub mod not_found_page;

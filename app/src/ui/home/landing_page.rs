@@ -2,10 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::RegistryStatsPanel;
+use crate::{contexts::session::use_session, ui::dashlets::PendingRequestsDashlet};
 
 /// What NetCare is, the three stages of getting started, and what this instance's registry holds.
 #[component]
 pub fn LandingPage() -> impl IntoView {
+    let session = use_session();
     view! {
         <Title text=""/>
         <section class="hero">
@@ -33,6 +35,7 @@ pub fn LandingPage() -> impl IntoView {
                 </li>
             </ol>
         </section>
+        {move || session.user().and_then(|u| u.membership).filter(|m| m.role == "da").map(|_| view! { <PendingRequestsDashlet/> })}
         <RegistryStatsPanel/>
     }
 }
