@@ -105,18 +105,21 @@ async fn apply(
     queries::record_event(tx, account_id, &recorded, actor_id, &now)
         .await
         .map_err(db)?;
-    for effect in effects {
-        carry_out(
-            state,
-            tx,
-            account_id,
-            &before,
-            &after,
-            &event,
-            &effect,
-            granted_role,
-        )
-        .await?;
+    if !effects.is_empty() {
+        let person = account(tx, account_id).await?;
+        for effect in effects {
+            carry_out(
+                state,
+                tx,
+                &person,
+                &before,
+                &after,
+                &event,
+                &effect,
+                granted_role,
+            )
+            .await?;
+        }
     }
     Ok(after)
 }
@@ -158,14 +161,14 @@ async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>,
 async fn carry_out(
     state: &AppState,
     tx: &mut Tx,
-    account_id: i64,
+    person: &accounts_db::AccountRow,
     before: &Stage,
     after: &Stage,
     event: &Event,
     effect: &Effect,
     granted_role: Option<&str>,
 ) -> Result<(), OnboardingError> {
-    let person = account(tx, account_id).await?;
+    let account_id = person.id;
     let portal = state.settings.link("/");
     match effect {
         Effect::ForwardToFirstDa => {

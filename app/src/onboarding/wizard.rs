@@ -249,11 +249,6 @@ pub fn advance(stage: &Stage, event: Event) -> Result<(Stage, Vec<Effect>), Refu
     })
 }
 
-/// Whether a person at this stage may use the portal.
-pub fn has_access(stage: &Stage) -> bool {
-    matches!(stage, Stage::Complete)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,13 +319,13 @@ mod tests {
         );
         let (stage, _) = go(stage, Event::EmailLinkOpened);
         assert_eq!(stage, Stage::EmailVerified);
-        assert!(!has_access(&stage));
+        assert_ne!(stage, Stage::Complete);
         let (stage, effects) = go(stage, Event::Continue);
         assert_eq!(
             (stage.clone(), effects),
             (Stage::Complete, vec![Effect::SendWelcomeEmails])
         );
-        assert!(has_access(&stage));
+        assert_eq!(stage, Stage::Complete);
     }
 
     #[test]
