@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod contexts;
 pub mod coverage;
 pub mod error;
+pub mod inventory;
 pub mod onboarding;
 pub mod registry;
 pub mod ui;

@@ -184,6 +184,42 @@ pub async fn agent_add(
     }
 }
 
+pub async fn token_create(
+    global: &GlobalOptions,
+    company_id: &str,
+    name: &str,
+) -> Result<(), CommandError> {
+    let db = open_database(global).await?;
+    let state = app::server::AppState {
+        db: db.clone(),
+        settings: std::sync::Arc::new(app::server::Settings::new("http://localhost")),
+    };
+    let outcome = async {
+        let mut conn = db.pool().acquire().await.map_err(|e| e.to_string())?;
+        if !app::inventory::tokens::queries::company_exists(&mut conn, company_id)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!(
+                "no company with the id {company_id} in the registry"
+            ));
+        }
+        drop(conn);
+        app::inventory::tokens::create(&state, company_id, None, name)
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    db.close().await;
+    let (token, secret) = outcome.map_err(CommandError::Usage)?;
+    eprintln!(
+        "Created collector token #{} \"{}\" for {company_id}. It is shown only now:",
+        token.id, token.name
+    );
+    println!("{secret}");
+    Ok(())
+}
+
 fn print_report(title: &str, report: &ImportReport, started: Instant) {
     let seconds = started.elapsed().as_secs_f64();
     println!(

@@ -39,6 +39,24 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// Collector tokens (for operators and tests; DAs and Admins use the Collectors page).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a collector token for a company and print it (it is not shown again).
+    Create {
+        /// The company's id in the registry, e.g. NW-1001.
+        #[arg(long)]
+        company: String,
+        /// A name saying which collector uses it.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +155,32 @@ pub struct ServeOptions {
     pub mail: MailOptions,
     #[command(flatten)]
     pub sessions: SessionOptions,
+    #[command(flatten)]
+    pub uploads: UploadOptions,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UploadOptions {
+    /// Uploads a company may make per day (CSV and collectors together).
+    #[arg(long, env = "NETCARE_UPLOADS_PER_DAY", default_value_t = 5)]
+    pub uploads_per_day: u32,
+    /// The UTC offset the upload quota's day is counted in, e.g. +02:00 (default: UTC).
+    #[arg(long, env = "NETCARE_QUOTA_UTC_OFFSET", default_value = "+00:00", value_parser = parse_utc_offset)]
+    pub quota_utc_offset: time::UtcOffset,
+    /// The largest upload accepted, in megabytes (bigger bodies are refused before being read).
+    #[arg(long, env = "NETCARE_MAX_UPLOAD_MB", default_value_t = 100)]
+    pub max_upload_mb: u64,
+    /// A covered device whose contract line ends within this many days is shown as expiring.
+    #[arg(long, env = "NETCARE_EXPIRING_DAYS", default_value_t = 90)]
+    pub expiring_days: u32,
+}
+
+fn parse_utc_offset(text: &str) -> Result<time::UtcOffset, String> {
+    time::UtcOffset::parse(
+        text,
+        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+    )
+    .map_err(|_| format!("`{text}` is not a UTC offset such as +02:00 or -05:00"))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -176,6 +220,10 @@ impl ServeOptions {
         settings.session_max =
             std::time::Duration::from_secs(self.sessions.session_max_hours * 3600);
         settings.mail_from = self.mail.mail_from.clone();
+        settings.uploads_per_day = self.uploads.uploads_per_day;
+        settings.quota_day_offset = self.uploads.quota_utc_offset;
+        settings.max_upload_bytes = self.uploads.max_upload_mb * 1024 * 1024;
+        settings.expiring_window_days = self.uploads.expiring_days;
         settings
     }
 }

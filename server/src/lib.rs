@@ -11,5 +11,6 @@ pub mod security;
 pub mod serve;
 pub mod static_site;
 pub mod telemetry;
+pub mod uploads;
 
 pub use router::router;

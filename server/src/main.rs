@@ -1,7 +1,7 @@
 use clap::Parser;
 use netcare_server::{
     commands,
-    config::{AgentCommand, Cli, Command, RegistryCommand},
+    config::{AgentCommand, Cli, Command, RegistryCommand, TokenCommand},
     serve, telemetry,
 };
 
@@ -29,6 +29,9 @@ async fn main() -> std::process::ExitCode {
                     email,
                 },
         }) => commands::agent_add(&cli.global, &username, &name, &email).await,
+        Some(Command::Token {
+            command: TokenCommand::Create { company, name },
+        }) => commands::token_create(&cli.global, &company, &name).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

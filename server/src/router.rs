@@ -16,15 +16,15 @@ use leptos::{prelude::provide_context, server_fn::ServerFn};
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
-use crate::{health, mailbox, security, static_site};
+use crate::{health, mailbox, security, static_site, uploads};
 
-/// Largest request body any route accepts unless it sets its own limit (uploads will).
+/// Largest server-function request body (the agents' console import and uploads have their own
+/// limits; every route that reads a body enforces one).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// What the router serves besides the API.
@@ -39,11 +39,13 @@ pub struct SiteOptions {
 pub fn router(state: AppState, site: SiteOptions) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let mut routes = Router::new()
+        .route("/api/inventory/upload", post(uploads::browser::upload))
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             security::server_fn_guard,
         ))
+        .merge(uploads::api::routes())
         .route("/healthz", get(health::healthz));
     if site.dev_mailbox {
         routes = routes.route("/dev/mailbox", get(mailbox::mailbox));
@@ -65,7 +67,6 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(RequestBodyLimitLayer::new(app::registry::CONSOLE_IMPORT_LIMIT))
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,

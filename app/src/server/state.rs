@@ -31,6 +31,14 @@ pub struct Settings {
     pub reset_ttl: Duration,
     /// The sender address of NetCare's emails.
     pub mail_from: String,
+    /// Uploads a company may make per quota day (all methods together).
+    pub uploads_per_day: u32,
+    /// The UTC offset the quota day is counted in (UTC unless configured).
+    pub quota_day_offset: time::UtcOffset,
+    /// The largest upload body accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// A covered device whose line ends within this many days is "expiring".
+    pub expiring_window_days: u32,
 }
 
 impl Settings {
@@ -44,6 +52,10 @@ impl Settings {
             verification_ttl: Duration::from_secs(24 * 3600),
             reset_ttl: Duration::from_secs(3600),
             mail_from: "NetCare <no-reply@netcare.invalid>".to_owned(),
+            uploads_per_day: 5,
+            quota_day_offset: time::UtcOffset::UTC,
+            max_upload_bytes: 100 * 1024 * 1024,
+            expiring_window_days: 90,
         }
     }
 

@@ -12,3 +12,4 @@ mod registry_import;
 mod registry_stats;
 mod request_safety;
 mod static_site;
+mod uploads;

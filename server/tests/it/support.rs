@@ -94,12 +94,18 @@ async fn fresh_postgres_database() -> String {
 /// The router over a fresh database, driven in-process.
 pub struct TestApp {
     pub test_db: TestDb,
+    pub state: AppState,
     pub router: Router,
     pub site_dir: PathBuf,
 }
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Self {
+        Self::with_settings(backend, |_| {}).await
+    }
+
+    /// The app with some settings changed from the defaults.
+    pub async fn with_settings(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Self {
         let test_db = TestDb::fresh(backend).await;
         let site_dir = test_db.dir().join("site");
         std::fs::create_dir_all(&site_dir).unwrap();
@@ -108,17 +114,20 @@ impl TestApp {
             "<!DOCTYPE html><title>NetCare test shell</title>",
         )
         .unwrap();
+        let mut settings = Settings::new(PUBLIC_URL);
+        configure(&mut settings);
         let state = AppState {
             db: test_db.db.clone(),
-            settings: Arc::new(Settings::new(PUBLIC_URL)),
+            settings: Arc::new(settings),
         };
         let site = netcare_server::router::SiteOptions {
             site_dir: site_dir.clone(),
             dev_mailbox: true,
         };
-        let router = netcare_server::router(state, site);
+        let router = netcare_server::router(state.clone(), site);
         Self {
             test_db,
+            state,
             router,
             site_dir,
         }

@@ -1,0 +1,116 @@
+//! Fetching the registry lines that can decide a set of devices, and deciding them. The registry
+//! is the vendor's, not a company's: any company's device is matched against every holder's
+//! contracts (partners' and resellers' count), and only the line's own terms are passed on.
+
+use std::collections::HashMap;
+
+use sqlx::AnyConnection;
+use time::{Duration, OffsetDateTime};
+
+use super::decision::{decide, Clock, Decision, DeviceKeys, Line};
+use crate::server::{db::push_placeholders, Backend};
+
+/// Today (UTC) and the last day of the expiring window.
+pub fn clock_now(expiring_window_days: u32) -> Clock {
+    let today = OffsetDateTime::now_utc().date();
+    let until = today + Duration::days(i64::from(expiring_window_days));
+    Clock {
+        today: today.to_string(),
+        expiring_until: until.to_string(),
+    }
+}
+
+/// The registry lines of some serial numbers and MAC addresses, by key.
+#[derive(Default)]
+pub struct CandidateLines {
+    by_serial: HashMap<String, Vec<Line>>,
+    by_mac: HashMap<String, Vec<Line>>,
+}
+
+impl CandidateLines {
+    /// Decides one device from the lines that share its serial (or MAC, without a serial).
+    pub fn decide(&self, device: &DeviceKeys, clock: &Clock) -> Decision {
+        let candidates = if device.serial_key.is_empty() {
+            self.by_mac.get(&device.mac_key)
+        } else {
+            self.by_serial.get(&device.serial_key)
+        };
+        decide(device, candidates.map_or(&[][..], Vec::as_slice), clock)
+    }
+}
+
+const LINE_COLUMNS: &str =
+    "SELECT l.contract_number, c.service_level, l.serial_key, l.pid_key, l.mac_key, \
+     l.product_id, l.start_date, l.end_date \
+     FROM contract_lines l JOIN contracts c ON c.contract_number = l.contract_number WHERE ";
+
+type LineRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn line_of(row: LineRow) -> Line {
+    let (contract_number, service_level, serial_key, pid_key, mac_key, product_id, start, end) =
+        row;
+    Line {
+        contract_number,
+        service_level,
+        serial_key,
+        pid_key,
+        mac_key,
+        product_id,
+        start_date: start,
+        end_date: end,
+    }
+}
+
+/// Loads every line whose serial key is in `serial_keys` or whose MAC key is in `mac_keys`.
+pub async fn candidate_lines(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    serial_keys: &[&str],
+    mac_keys: &[&str],
+) -> Result<CandidateLines, sqlx::Error> {
+    let mut lines = CandidateLines::default();
+    for batch in serial_keys.chunks(2000) {
+        let mut sql = format!("{LINE_COLUMNS} l.serial_key IN (");
+        push_placeholders(&mut sql, backend, 1, batch.len());
+        sql.push(')');
+        let mut query = sqlx::query_as::<_, LineRow>(&sql);
+        for key in batch {
+            query = query.bind(*key);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let line = line_of(row);
+            lines
+                .by_serial
+                .entry(line.serial_key.clone())
+                .or_default()
+                .push(line);
+        }
+    }
+    for batch in mac_keys.chunks(2000) {
+        let mut sql = format!("{LINE_COLUMNS} l.mac_key <> '' AND l.mac_key IN (");
+        push_placeholders(&mut sql, backend, 1, batch.len());
+        sql.push(')');
+        let mut query = sqlx::query_as::<_, LineRow>(&sql);
+        for key in batch {
+            query = query.bind(*key);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let line = line_of(row);
+            lines
+                .by_mac
+                .entry(line.mac_key.clone())
+                .or_default()
+                .push(line);
+        }
+    }
+    Ok(lines)
+}

@@ -1,0 +1,298 @@
+//! The columns of an inventory file: the template's names, the many names spreadsheets and
+//! exports use for them, and which delimiter a file uses. Pure: the browser preview and the server
+//! read files with the same rules.
+
+use serde::{Deserialize, Serialize};
+
+/// What NetCare knows about a device, one column each in the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    SerialNumber,
+    ProductId,
+    Hostname,
+    IpAddress,
+    MacAddress,
+    SoftwareVersion,
+    Site,
+}
+
+impl Field {
+    /// In the template's order.
+    pub const ALL: [Field; 7] = [
+        Field::SerialNumber,
+        Field::ProductId,
+        Field::Hostname,
+        Field::IpAddress,
+        Field::MacAddress,
+        Field::SoftwareVersion,
+        Field::Site,
+    ];
+
+    /// The template's column name.
+    pub fn column(self) -> &'static str {
+        match self {
+            Field::SerialNumber => "serial_number",
+            Field::ProductId => "product_id",
+            Field::Hostname => "hostname",
+            Field::IpAddress => "ip_address",
+            Field::MacAddress => "mac_address",
+            Field::SoftwareVersion => "software_version",
+            Field::Site => "site",
+        }
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::SerialNumber => "Serial number",
+            Field::ProductId => "Product ID",
+            Field::Hostname => "Hostname",
+            Field::IpAddress => "IP address",
+            Field::MacAddress => "MAC address",
+            Field::SoftwareVersion => "Software version",
+            Field::Site => "Site",
+        }
+    }
+
+    /// The longest value accepted, in characters.
+    pub fn max_chars(self) -> usize {
+        match self {
+            Field::SerialNumber | Field::ProductId => 100,
+            Field::Hostname => 255,
+            Field::IpAddress => 45,
+            Field::MacAddress => 32,
+            Field::SoftwareVersion => 100,
+            Field::Site => 200,
+        }
+    }
+
+    /// Header spellings that mean this field, compared after [`header_key`].
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::SerialNumber => &[
+                "serialnumber",
+                "serial",
+                "serialno",
+                "serialnum",
+                "serialnr",
+                "sn",
+            ],
+            Field::ProductId => &["productid", "pid", "product", "productnumber", "partnumber"],
+            Field::Hostname => &["hostname", "host", "devicename"],
+            Field::IpAddress => &["ipaddress", "ip", "ipaddr", "managementip", "mgmtip"],
+            Field::MacAddress => &["macaddress", "mac", "macaddr"],
+            Field::SoftwareVersion => &[
+                "softwareversion",
+                "software",
+                "swversion",
+                "version",
+                "osversion",
+            ],
+            Field::Site => &["site", "sitename", "location"],
+        }
+    }
+}
+
+/// The template's header line.
+pub fn template_header() -> String {
+    Field::ALL.map(Field::column).join(",")
+}
+
+/// A header cell reduced to lower-case letters and digits: `Serial Number`, `serial_number`,
+/// `SERIAL-NUMBER`, `serialNumber` and `\u{FEFF}serial number ` are all `serialnumber`.
+pub fn header_key(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The field a header cell names, if any.
+pub fn field_for_header(raw: &str) -> Option<Field> {
+    let key = header_key(raw);
+    Field::ALL
+        .into_iter()
+        .find(|field| field.aliases().contains(&key.as_str()))
+}
+
+/// Which field each column of a file holds (`None`: a column NetCare does not use).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMap {
+    pub headers: Vec<String>,
+    pub fields: Vec<Option<Field>>,
+}
+
+impl ColumnMap {
+    /// The column index holding `field`.
+    pub fn index_of(&self, field: Field) -> Option<usize> {
+        self.fields.iter().position(|f| *f == Some(field))
+    }
+
+    /// Header cells that were not recognised (ignored on import).
+    pub fn ignored(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .zip(&self.fields)
+            .filter(|(_, field)| field.is_none())
+            .map(|(header, _)| header.clone())
+            .collect()
+    }
+}
+
+/// Why a header row cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum HeaderProblem {
+    #[error("The header row has no `{}` column (the template's columns are: {}).", .0.column(), template_header())]
+    Missing(Field),
+    #[error("Two columns, `{first}` and `{second}`, both hold the {}; keep one.", .field.label().to_lowercase())]
+    Twice {
+        field: Field,
+        first: String,
+        second: String,
+    },
+}
+
+/// Maps a header row's cells to fields. Serial number and product ID are required columns;
+/// unknown columns are ignored.
+pub fn map_header(headers: &[String]) -> Result<ColumnMap, HeaderProblem> {
+    let mut fields: Vec<Option<Field>> = Vec::with_capacity(headers.len());
+    for (index, header) in headers.iter().enumerate() {
+        let field = field_for_header(header);
+        if let Some(field) = field {
+            if let Some(first) = fields.iter().position(|f| *f == Some(field)) {
+                return Err(HeaderProblem::Twice {
+                    field,
+                    first: headers[first].trim().to_owned(),
+                    second: headers[index].trim().to_owned(),
+                });
+            }
+        }
+        fields.push(field);
+    }
+    let map = ColumnMap {
+        headers: headers.iter().map(|h| clean_header(h)).collect(),
+        fields,
+    };
+    for required in [Field::SerialNumber, Field::ProductId] {
+        if map.index_of(required).is_none() {
+            return Err(HeaderProblem::Missing(required));
+        }
+    }
+    Ok(map)
+}
+
+fn clean_header(raw: &str) -> String {
+    raw.trim_start_matches('\u{FEFF}').trim().to_owned()
+}
+
+/// The delimiter of a file, from its first line: whichever of comma, semicolon and tab occurs
+/// most often outside quotes (European spreadsheets write semicolons). Comma when none does.
+pub fn detect_delimiter(first_line: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in first_line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            '\n' | '\r' if !quoted => break,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3)
+        .max_by_key(|i| (counts[*i], usize::MAX - *i))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+/// How a delimiter is named to people.
+pub fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    #[test]
+    fn header_spellings_map_to_fields() {
+        for (raw, field) in [
+            ("serial_number", Field::SerialNumber),
+            ("Serial Number", Field::SerialNumber),
+            ("SERIAL-NUMBER", Field::SerialNumber),
+            ("serialNumber", Field::SerialNumber),
+            ("\u{FEFF}Serial #", Field::SerialNumber),
+            (" SN ", Field::SerialNumber),
+            ("PID", Field::ProductId),
+            ("Product ID", Field::ProductId),
+            ("productId", Field::ProductId),
+            ("Host Name", Field::Hostname),
+            ("IP", Field::IpAddress),
+            ("IP Address", Field::IpAddress),
+            ("MAC", Field::MacAddress),
+            ("Software Version", Field::SoftwareVersion),
+            ("Site Name", Field::Site),
+        ] {
+            assert_eq!(field_for_header(raw), Some(field), "{raw}");
+        }
+        assert_eq!(field_for_header("Owner"), None);
+    }
+
+    #[test]
+    fn the_template_maps_every_field_in_order() {
+        let cells: Vec<String> = template_header().split(',').map(str::to_owned).collect();
+        let map = map_header(&cells).unwrap();
+        assert_eq!(map.fields, Field::ALL.map(Some).to_vec());
+        assert!(map.ignored().is_empty());
+    }
+
+    #[test]
+    fn required_columns_and_duplicates_are_named() {
+        assert_eq!(
+            map_header(&headers(&["hostname", "pid"])),
+            Err(HeaderProblem::Missing(Field::SerialNumber))
+        );
+        assert_eq!(
+            map_header(&headers(&["serial", "hostname"])),
+            Err(HeaderProblem::Missing(Field::ProductId))
+        );
+        let twice = map_header(&headers(&["Serial", "PID", "SN"])).unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "Two columns, `Serial` and `SN`, both hold the serial number; keep one."
+        );
+    }
+
+    #[test]
+    fn unknown_columns_are_ignored_and_listed() {
+        let map = map_header(&headers(&["Owner", "Serial Number", "PID", "Rack"])).unwrap();
+        assert_eq!(map.index_of(Field::SerialNumber), Some(1));
+        assert_eq!(map.index_of(Field::ProductId), Some(2));
+        assert_eq!(map.ignored(), vec!["Owner".to_owned(), "Rack".to_owned()]);
+    }
+
+    #[test]
+    fn delimiters_are_detected_outside_quotes() {
+        assert_eq!(detect_delimiter("serial_number,product_id,site"), b',');
+        assert_eq!(detect_delimiter("serial_number;product_id;site"), b';');
+        assert_eq!(detect_delimiter("serial_number\tproduct_id\tsite"), b'\t');
+        assert_eq!(detect_delimiter("\"a;b\",\"c;d\",e"), b',');
+        assert_eq!(detect_delimiter("serial"), b',');
+        assert_eq!(detect_delimiter("a;b;c\nx,y,z,w,v"), b';');
+    }
+}

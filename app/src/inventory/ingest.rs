@@ -1,0 +1,482 @@
+//! The one pipeline every upload goes through (CSV in the browser, collector CSV or JSON): read
+//! and check rows on a blocking thread, decide each device's coverage, write everything and the
+//! upload's record in one transaction, counted against the company's daily quota.
+//!
+//! Nothing of a refused or failed upload remains: the transaction is dropped, and with it the
+//! devices written so far, the upload row and the quota slot it held.
+
+use std::{
+    collections::{HashMap, HashSet},
+    io::Read,
+};
+
+use time::{OffsetDateTime, Time, UtcOffset};
+use tokio::sync::{mpsc, watch};
+
+use super::{
+    json,
+    queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts},
+    reader::{InventoryReader, RowOutcome},
+    CoverageCounts, FileProblem, QuotaStatus, RejectedRow, UploadError, UploadMethod,
+    UploadSummary, MAX_LISTED_REJECTIONS,
+};
+use crate::{
+    coverage::{
+        decision::{DeviceKeys, Status},
+        lines::{candidate_lines, clock_now},
+    },
+    server::{db::timestamp_text, internal, AppState},
+};
+
+/// Rows checked and written per chunk.
+const CHUNK_ROWS: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadFormat {
+    Csv,
+    Json,
+}
+
+/// Who uploads what, for which company (always taken from the session or the token).
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub company_id: String,
+    pub method: UploadMethod,
+    pub account_id: Option<i64>,
+    pub token_id: Option<i64>,
+    pub file_name: String,
+    pub idempotency_key: Option<String>,
+    pub format: UploadFormat,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    Landed(UploadSummary),
+    /// An earlier upload with the same idempotency key: its answer, not counted again.
+    Replayed(UploadSummary),
+}
+
+/// The quota day `now` falls in, and when the next one starts.
+pub fn quota_day(now: OffsetDateTime, offset: UtcOffset) -> (String, String) {
+    let local = now.to_offset(offset);
+    let next_midnight = local
+        .date()
+        .next_day()
+        .expect("not the end of time")
+        .with_time(Time::MIDNIGHT)
+        .assume_offset(offset);
+    (local.date().to_string(), timestamp_text(next_midnight))
+}
+
+/// Today's quota for a company, read without locking.
+pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaStatus, UploadError> {
+    let (day, resets_at) = quota_day(OffsetDateTime::now_utc(), state.settings.quota_day_offset);
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let used = queries::quota_used(&mut conn, company_id, &day)
+        .await
+        .map_err(db_error)?;
+    Ok(QuotaStatus {
+        used: used as u32,
+        limit: state.settings.uploads_per_day,
+        day,
+        resets_at,
+    })
+}
+
+/// An earlier answer for this idempotency key, if any (read without locking; the upload
+/// transaction checks again).
+pub async fn earlier_answer(
+    state: &AppState,
+    company_id: &str,
+    key: &str,
+) -> Result<Option<UploadSummary>, UploadError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let summary = queries::summary_for_key(&mut conn, company_id, key)
+        .await
+        .map_err(db_error)?;
+    summary.map(|json| parse_summary(&json)).transpose()
+}
+
+fn parse_summary(json: &str) -> Result<UploadSummary, UploadError> {
+    serde_json::from_str(json).map_err(|err| UploadError::App(internal(err)))
+}
+
+fn db_error(err: sqlx::Error) -> UploadError {
+    UploadError::App(internal(err))
+}
+
+/// What the reading thread hands over.
+enum Piece {
+    Columns(Vec<String>),
+    Rows(Vec<RowOutcome>),
+}
+
+/// Runs one upload. `progress`, when given, is told the number of rows processed as they are.
+pub async fn ingest(
+    state: &AppState,
+    request: UploadRequest,
+    source: Box<dyn Read + Send>,
+    progress: Option<watch::Sender<u64>>,
+) -> Result<Ingested, UploadError> {
+    let (pieces_tx, mut pieces) = mpsc::channel::<Piece>(4);
+    let format = request.format;
+    let reader = tokio::task::spawn_blocking(move || read_rows(format, source, pieces_tx));
+
+    // The file is looked at before the database is: a file refused whole takes no lock.
+    let columns = match pieces.recv().await {
+        Some(Piece::Columns(columns)) => columns,
+        _ => {
+            let problem = finished(reader).await.err().unwrap_or(FileProblem::NoRows);
+            return Err(UploadError::File(problem));
+        }
+    };
+
+    let now_at = OffsetDateTime::now_utc();
+    let now = timestamp_text(now_at);
+    let (day, resets_at) = quota_day(now_at, state.settings.quota_day_offset);
+    let limit = state.settings.uploads_per_day;
+    let company_id = request.company_id.as_str();
+    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let used = queries::lock_quota(&mut tx, company_id, &day)
+        .await
+        .map_err(db_error)?;
+    if let Some(key) = &request.idempotency_key {
+        if let Some(json) = queries::summary_for_key(&mut tx, company_id, key)
+            .await
+            .map_err(db_error)?
+        {
+            return Ok(Ingested::Replayed(parse_summary(&json)?));
+        }
+    }
+    if used >= i64::from(limit) {
+        return Err(UploadError::QuotaExhausted { limit, resets_at });
+    }
+    let upload_id = queries::insert_upload(
+        &mut tx,
+        &NewUpload {
+            company_id,
+            method: request.method,
+            account_id: request.account_id,
+            token_id: request.token_id,
+            file_name: &request.file_name,
+            idempotency_key: request.idempotency_key.as_deref(),
+            quota_day: &day,
+            now: &now,
+        },
+    )
+    .await
+    .map_err(db_error)?;
+    queries::consume_quota(&mut tx, company_id, &day)
+        .await
+        .map_err(db_error)?;
+
+    let write = DeviceWrite {
+        backend: state.db.backend(),
+        company_id,
+        upload_id,
+        token_id: request.token_id,
+        now: &now,
+    };
+    let clock = clock_now(state.settings.expiring_window_days);
+    let mut tally = Tally::default();
+    while let Some(piece) = pieces.recv().await {
+        let Piece::Rows(rows) = piece else { continue };
+        let mut accepted = Vec::with_capacity(rows.len());
+        for row in rows {
+            tally.rows += 1;
+            match row {
+                RowOutcome::Accepted { line, device } => accepted.push((line, device)),
+                RowOutcome::Rejected(row) => tally.reject(row),
+            }
+        }
+        write_chunk(&mut tx, &write, &clock, accepted, &mut tally).await?;
+        if let Some(progress) = &progress {
+            progress.send_replace(tally.rows);
+        }
+    }
+    finished(reader).await.map_err(UploadError::File)?;
+    if tally.rows == 0 {
+        return Err(UploadError::File(FileProblem::NoRows));
+    }
+    if tally.accepted == 0 {
+        return Err(UploadError::NothingAccepted {
+            rejected: tally.rejected,
+            columns,
+            rejected_rows: tally.rejected_rows,
+        });
+    }
+    let no_longer_seen = if request.token_id.is_some() {
+        queries::mark_no_longer_seen(&mut tx, &write)
+            .await
+            .map_err(db_error)?
+    } else {
+        0
+    };
+    let summary = UploadSummary {
+        upload_id,
+        method: request.method,
+        file_name: request.file_name.clone(),
+        received_at: now.clone(),
+        rows: tally.rows,
+        accepted: tally.accepted,
+        added: tally.added,
+        updated: tally.accepted - tally.added,
+        rejected: tally.rejected,
+        columns,
+        rejected_rows: tally.rejected_rows,
+        no_longer_seen,
+        coverage: tally.coverage,
+        quota: QuotaStatus {
+            used: used as u32 + 1,
+            limit,
+            day: day.clone(),
+            resets_at,
+        },
+    };
+    let summary_json =
+        serde_json::to_string(&summary).map_err(|err| UploadError::App(internal(err)))?;
+    queries::finish_upload(
+        &mut tx,
+        company_id,
+        upload_id,
+        &UploadCounts {
+            rows: summary.rows,
+            accepted: summary.accepted,
+            rejected: summary.rejected,
+            no_longer_seen,
+        },
+        &summary_json,
+    )
+    .await
+    .map_err(db_error)?;
+    if let Some(token_id) = request.token_id {
+        super::tokens::queries::touch(&mut tx, company_id, token_id, &now)
+            .await
+            .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(Ingested::Landed(summary))
+}
+
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    accepted: u64,
+    added: u64,
+    rejected: u64,
+    rejected_rows: Vec<RejectedRow>,
+    coverage: CoverageCounts,
+}
+
+impl Tally {
+    fn reject(&mut self, row: RejectedRow) {
+        self.rejected += 1;
+        if self.rejected_rows.len() < MAX_LISTED_REJECTIONS {
+            self.rejected_rows.push(row);
+        }
+    }
+
+    fn count_status(&mut self, status: Status) {
+        let counter = match status {
+            Status::Covered => &mut self.coverage.covered,
+            Status::Expiring => &mut self.coverage.expiring,
+            Status::Future => &mut self.coverage.future,
+            Status::Expired => &mut self.coverage.expired,
+            Status::NotCovered => &mut self.coverage.not_covered,
+        };
+        *counter += 1;
+    }
+}
+
+/// Decides and writes one chunk's accepted devices; a device already written by this upload
+/// (the same serial and PID, or MAC and PID, twice in one file) is rejected as a duplicate.
+async fn write_chunk(
+    conn: &mut sqlx::AnyConnection,
+    write: &DeviceWrite<'_>,
+    clock: &crate::coverage::decision::Clock,
+    accepted: Vec<(u64, super::rows::CheckedDevice)>,
+    tally: &mut Tally,
+) -> Result<(), UploadError> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    // Duplicates inside the chunk: the first one is kept.
+    let mut first_line: HashMap<String, u64> = HashMap::with_capacity(accepted.len());
+    let mut unique = Vec::with_capacity(accepted.len());
+    let mut duplicates = Vec::new();
+    for (line, device) in accepted {
+        match first_line.get(&device.identity_key) {
+            Some(first) => duplicates.push((line, device, *first as i64)),
+            None => {
+                first_line.insert(device.identity_key.clone(), line);
+                unique.push((line, device));
+            }
+        }
+    }
+    let serials: Vec<&str> = unique
+        .iter()
+        .filter(|(_, d)| !d.serial_key.is_empty())
+        .map(|(_, d)| d.serial_key.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let macs: Vec<&str> = unique
+        .iter()
+        .filter(|(_, d)| d.serial_key.is_empty())
+        .map(|(_, d)| d.mac_key.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let lines = candidate_lines(conn, write.backend, &serials, &macs)
+        .await
+        .map_err(db_error)?;
+    let decided: Vec<DecidedDevice> = unique
+        .into_iter()
+        .map(|(line, device)| {
+            let keys = DeviceKeys {
+                serial_key: device.serial_key.clone(),
+                pid_key: device.pid_key.clone(),
+                mac_key: device.mac_key.clone(),
+            };
+            let decision = lines.decide(&keys, clock);
+            DecidedDevice {
+                line,
+                device,
+                decision,
+            }
+        })
+        .collect();
+    let written = queries::upsert_devices(conn, write, &decided)
+        .await
+        .map_err(db_error)?;
+    let written_keys: HashMap<&str, bool> = written
+        .iter()
+        .map(|(identity, added)| (identity.as_str(), *added))
+        .collect();
+    // Devices an earlier chunk of this upload already wrote.
+    let earlier: HashSet<&str> = decided
+        .iter()
+        .map(|d| d.device.identity_key.as_str())
+        .filter(|identity| !written_keys.contains_key(identity))
+        .collect();
+    let earlier_lines = if earlier.is_empty() {
+        HashMap::new()
+    } else {
+        queries::upload_lines(conn, write, &earlier)
+            .await
+            .map_err(db_error)?
+    };
+    for decided in &decided {
+        match written_keys.get(decided.device.identity_key.as_str()) {
+            Some(added) => {
+                tally.accepted += 1;
+                tally.added += u64::from(*added);
+                tally.count_status(decided.decision.status);
+            }
+            None => {
+                let first = earlier_lines
+                    .get(&decided.device.identity_key)
+                    .copied()
+                    .unwrap_or_default();
+                duplicates.push((decided.line, decided.device.clone(), first));
+            }
+        }
+    }
+    duplicates.sort_by_key(|(line, _, _)| *line);
+    for (line, device, first) in duplicates {
+        let what = if device.serial_key.is_empty() {
+            "MAC address and product ID"
+        } else {
+            "serial number and product ID"
+        };
+        tally.reject(RejectedRow {
+            line,
+            reason: format!("duplicate: the same {what} as line {first}"),
+            values: super::columns::Field::ALL
+                .iter()
+                .map(|f| device.fields.get(*f).to_owned())
+                .collect(),
+        });
+    }
+    Ok(())
+}
+
+async fn finished(
+    reader: tokio::task::JoinHandle<Result<(), FileProblem>>,
+) -> Result<(), FileProblem> {
+    reader
+        .await
+        .map_err(|err| FileProblem::Unreadable(err.to_string()))?
+}
+
+/// The reading thread: parses the source and sends the columns, then chunks of row outcomes.
+fn read_rows(
+    format: UploadFormat,
+    source: Box<dyn Read + Send>,
+    pieces: mpsc::Sender<Piece>,
+) -> Result<(), FileProblem> {
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut stopped = false;
+    let mut each = |outcome: RowOutcome| {
+        chunk.push(outcome);
+        if chunk.len() == CHUNK_ROWS {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            if pieces.blocking_send(Piece::Rows(full)).is_err() {
+                stopped = true; // the upload ended (refused or failed): stop reading
+                return false;
+            }
+        }
+        true
+    };
+    match format {
+        UploadFormat::Csv => {
+            let mut reader = InventoryReader::open(source)?;
+            if pieces
+                .blocking_send(Piece::Columns(reader.columns().headers.clone()))
+                .is_err()
+            {
+                return Ok(());
+            }
+            while let Some(row) = reader.next_row() {
+                if !each(row?) {
+                    break;
+                }
+            }
+        }
+        UploadFormat::Json => {
+            if pieces
+                .blocking_send(Piece::Columns(json::columns()))
+                .is_err()
+            {
+                return Ok(());
+            }
+            let result = json::read_devices(source, &mut each);
+            if !stopped {
+                result?;
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = pieces.blocking_send(Piece::Rows(chunk));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{datetime, offset};
+
+    #[test]
+    fn the_quota_day_follows_the_configured_offset() {
+        let at = datetime!(2026-11-24 23:30 UTC);
+        assert_eq!(
+            quota_day(at, UtcOffset::UTC),
+            ("2026-11-24".into(), "2026-11-25T00:00:00.000000Z".into())
+        );
+        assert_eq!(
+            quota_day(at, offset!(+2)),
+            ("2026-11-25".into(), "2026-11-25T22:00:00.000000Z".into())
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Companies' device inventories: how devices get in (CSV in the browser, collectors through the
+//! HTTP API), one pipeline and one daily quota for all of them, and what an upload answers.
+
+pub mod columns;
+pub mod rows;
+
+#[cfg(feature = "ssr")]
+pub mod ingest;
+#[cfg(feature = "ssr")]
+pub mod json;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod reader;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+
+mod server_fns;
+pub use server_fns::*;
+
+use serde::{Deserialize, Serialize};
+
+use self::columns::HeaderProblem;
+use crate::AppError;
+
+/// The most rejected rows an upload's answer lists (all are counted).
+pub const MAX_LISTED_REJECTIONS: usize = 10_000;
+
+/// The template people download and fill in.
+pub const TEMPLATE_PATH: &str = "/netcare-inventory-template.csv";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadMethod {
+    /// A CSV file imported in the browser.
+    Csv,
+    /// The vendor's collector, with a collector token.
+    Collector,
+    /// Another collector, with a collector token.
+    ThirdParty,
+}
+
+impl UploadMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadMethod::Csv => "csv",
+            UploadMethod::Collector => "collector",
+            UploadMethod::ThirdParty => "third_party",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "csv" => Some(UploadMethod::Csv),
+            "collector" => Some(UploadMethod::Collector),
+            "third_party" => Some(UploadMethod::ThirdParty),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UploadMethod::Csv => "CSV file",
+            UploadMethod::Collector => "Collector",
+            UploadMethod::ThirdParty => "Third-party collector",
+        }
+    }
+}
+
+/// One row that was not accepted: its line in the file, why, and its values as they were (to
+/// download, fix and upload again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub reason: String,
+    pub values: Vec<String>,
+}
+
+/// Today's uploads against the daily limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaStatus {
+    pub used: u32,
+    pub limit: u32,
+    /// The quota day, `YYYY-MM-DD`.
+    pub day: String,
+    /// When the next day's quota starts (RFC 3339, UTC).
+    pub resets_at: String,
+}
+
+impl QuotaStatus {
+    pub fn left(&self) -> u32 {
+        self.limit.saturating_sub(self.used)
+    }
+}
+
+/// Devices of an upload by coverage status, as computed when it landed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageCounts {
+    pub covered: u64,
+    pub expiring: u64,
+    pub future: u64,
+    pub expired: u64,
+    pub not_covered: u64,
+}
+
+/// What an upload that landed did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadSummary {
+    pub upload_id: i64,
+    pub method: UploadMethod,
+    pub file_name: String,
+    pub received_at: String,
+    /// Data rows read (blank lines are not rows).
+    pub rows: u64,
+    pub accepted: u64,
+    /// Of the accepted: devices new to the inventory, and ones already there (now updated).
+    pub added: u64,
+    pub updated: u64,
+    pub rejected: u64,
+    /// The file's header cells, for the rejected rows' download.
+    pub columns: Vec<String>,
+    /// The first [`MAX_LISTED_REJECTIONS`] rejected rows.
+    pub rejected_rows: Vec<RejectedRow>,
+    /// Devices the same collector reported before and not in this upload.
+    pub no_longer_seen: u64,
+    pub coverage: CoverageCounts,
+    pub quota: QuotaStatus,
+}
+
+/// An upload in the list of recent ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadItem {
+    pub upload_id: i64,
+    pub received_at: String,
+    pub method: UploadMethod,
+    /// The person, or the collector token's name.
+    pub by: String,
+    pub file_name: String,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub no_longer_seen: u64,
+}
+
+/// Recent uploads and today's quota, for the Uploads dashlet and page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadOverview {
+    pub quota: QuotaStatus,
+    pub recent: Vec<UploadItem>,
+    pub devices: u64,
+    /// Whether the person may manage collectors and delete the inventory.
+    pub can_manage: bool,
+}
+
+/// A device of the inventory with its coverage as last computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceRecord {
+    pub id: i64,
+    pub serial_number: String,
+    pub product_id: String,
+    pub hostname: String,
+    pub ip_address: String,
+    pub mac_address: String,
+    pub software_version: String,
+    pub site: String,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    /// Set when the collector that reported it stopped reporting it.
+    pub no_longer_seen_at: Option<String>,
+    pub coverage: DeviceCoverage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCoverage {
+    /// `covered`, `expiring`, `future`, `expired` or `not_covered`.
+    pub status: String,
+    /// For `not_covered`: `unknown_serial` or `pid_mismatch`.
+    pub reason: Option<String>,
+    /// For `pid_mismatch`: the product ID the registry has for this serial number.
+    pub registry_product_id: Option<String>,
+    pub contract_number: Option<String>,
+    pub service_level: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub computed_at: String,
+}
+
+/// Why a whole file was refused (before any row was looked at).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FileProblem {
+    #[error("The file is empty: it needs a header row and one device per line.")]
+    Empty,
+    #[error("The file has a header row but no devices.")]
+    NoRows,
+    #[error("This is not a CSV file: it looks like {0}.")]
+    NotCsv(String),
+    #[error("The header row is not UTF-8 text: save the file as CSV UTF-8.")]
+    NotUtf8Header,
+    #[error("{0}")]
+    Header(HeaderProblem),
+    #[error("The body is not valid JSON of the form {{\"devices\":[…]}}: {0}")]
+    InvalidJson(String),
+    #[error("The file could not be read: {0}")]
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum UploadError {
+    #[error("Sign in to continue.")]
+    NotSignedIn,
+    #[error("Your account is not part of a company yet.")]
+    NoCompany,
+    #[error("Only a Delegated Administrator or an Admin of your company can do this.")]
+    NotAllowed,
+    #[error("Today's {limit} uploads are used; the quota resets at {resets_at}.")]
+    QuotaExhausted { limit: u32, resets_at: String },
+    #[error("{0}")]
+    File(FileProblem),
+    #[error("No device was accepted ({rejected} rows rejected); nothing was changed and the upload does not count.")]
+    NothingAccepted {
+        rejected: u64,
+        columns: Vec<String>,
+        rejected_rows: Vec<RejectedRow>,
+    },
+    #[error("The file is larger than the {limit_mb} MB an upload may be.")]
+    TooLarge { limit_mb: u64 },
+    #[error("Give the collector a name (up to 100 characters).")]
+    InvalidTokenName,
+    #[error("No such collector token.")]
+    TokenNotFound,
+    #[error("To delete the inventory, confirm by typing DELETE.")]
+    NotConfirmed,
+    #[error("{0}")]
+    App(AppError),
+}
+
+impl UploadError {
+    /// A stable machine-readable code, for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UploadError::NotSignedIn => "not_signed_in",
+            UploadError::NoCompany => "no_company",
+            UploadError::NotAllowed => "not_allowed",
+            UploadError::QuotaExhausted { .. } => "quota_exhausted",
+            UploadError::File(_) => "invalid_file",
+            UploadError::NothingAccepted { .. } => "nothing_accepted",
+            UploadError::TooLarge { .. } => "too_large",
+            UploadError::InvalidTokenName => "invalid_name",
+            UploadError::TokenNotFound => "not_found",
+            UploadError::NotConfirmed => "not_confirmed",
+            UploadError::App(AppError::Internal { .. }) => "internal",
+            UploadError::App(_) => "bad_request",
+        }
+    }
+}
+
+impl crate::error::StatusCoded for UploadError {
+    fn status_code(&self) -> u16 {
+        match self {
+            UploadError::NotSignedIn => 401,
+            UploadError::NoCompany | UploadError::NotAllowed => 403,
+            UploadError::QuotaExhausted { .. } => 429,
+            UploadError::NothingAccepted { .. } => 422,
+            UploadError::TooLarge { .. } => 413,
+            UploadError::TokenNotFound => 404,
+            UploadError::App(err) => err.status_code(),
+            _ => 400,
+        }
+    }
+}
+
+impl From<AppError> for UploadError {
+    fn from(err: AppError) -> Self {
+        UploadError::App(err)
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for UploadError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        UploadError::App(AppError::from_server_fn_error(value))
+    }
+}
+
+/// A cell made safe to open in a spreadsheet: text that starts like a formula (`=`, `+`, `-`,
+/// `@`, tab, carriage return) gets a leading apostrophe so it is shown, never run.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("+1+1"), "'+1+1");
+        assert_eq!(spreadsheet_safe("-2"), "'-2");
+        assert_eq!(spreadsheet_safe("@SUM(1)"), "'@SUM(1)");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("FOC1"), "FOC1");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
+}

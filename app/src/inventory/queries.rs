@@ -1,0 +1,425 @@
+//! The inventory's SQL. Every function takes the company id and reads or writes only that
+//! company's rows.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::AnyConnection;
+
+use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
+use crate::{
+    coverage::decision::{Decision, Reason, Status},
+    server::{
+        db::{multi_row_insert, push_placeholders},
+        Backend,
+    },
+};
+
+/// Locks the company's quota row for `day` (creating it) until the transaction ends, and returns
+/// how many uploads have landed that day. Concurrent uploads of one company wait here in turn.
+pub async fn lock_quota(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO upload_quota (company_id, quota_day, used) VALUES ($1, $2, 0)
+         ON CONFLICT (company_id, quota_day) DO UPDATE SET used = upload_quota.used
+         RETURNING used",
+    )
+    .bind(company_id)
+    .bind(day)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn consume_quota(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE upload_quota SET used = used + 1 WHERE company_id = $1 AND quota_day = $2")
+        .bind(company_id)
+        .bind(day)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Uploads landed on `day`, without locking (for display and early refusals).
+pub async fn quota_used(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<i64, sqlx::Error> {
+    let used: Option<i64> = sqlx::query_scalar(
+        "SELECT used FROM upload_quota WHERE company_id = $1 AND quota_day = $2",
+    )
+    .bind(company_id)
+    .bind(day)
+    .fetch_optional(conn)
+    .await?;
+    Ok(used.unwrap_or(0))
+}
+
+/// The answer given to an earlier upload with this idempotency key.
+pub async fn summary_for_key(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT summary FROM uploads WHERE company_id = $1 AND idempotency_key = $2")
+        .bind(company_id)
+        .bind(key)
+        .fetch_optional(conn)
+        .await
+}
+
+pub struct NewUpload<'a> {
+    pub company_id: &'a str,
+    pub method: UploadMethod,
+    pub account_id: Option<i64>,
+    pub token_id: Option<i64>,
+    pub file_name: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub quota_day: &'a str,
+    pub now: &'a str,
+}
+
+/// Records the upload (its counts are filled in by [`finish_upload`] before commit).
+pub async fn insert_upload(
+    conn: &mut AnyConnection,
+    upload: &NewUpload<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO uploads (company_id, method, account_id, token_id, file_name, idempotency_key,
+             quota_day, rows_read, accepted, rejected, summary, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0, '', $8) RETURNING id",
+    )
+    .bind(upload.company_id)
+    .bind(upload.method.as_str())
+    .bind(upload.account_id)
+    .bind(upload.token_id)
+    .bind(upload.file_name)
+    .bind(upload.idempotency_key)
+    .bind(upload.quota_day)
+    .bind(upload.now)
+    .fetch_one(conn)
+    .await
+}
+
+pub struct UploadCounts {
+    pub rows: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub no_longer_seen: u64,
+}
+
+pub async fn finish_upload(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    upload_id: i64,
+    counts: &UploadCounts,
+    summary_json: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE uploads SET rows_read = $1, accepted = $2, rejected = $3, no_longer_seen = $4, summary = $5
+         WHERE company_id = $6 AND id = $7",
+    )
+    .bind(counts.rows as i64)
+    .bind(counts.accepted as i64)
+    .bind(counts.rejected as i64)
+    .bind(counts.no_longer_seen as i64)
+    .bind(summary_json)
+    .bind(company_id)
+    .bind(upload_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What one device write of an upload shares.
+pub struct DeviceWrite<'a> {
+    pub backend: Backend,
+    pub company_id: &'a str,
+    pub upload_id: i64,
+    pub token_id: Option<i64>,
+    pub now: &'a str,
+}
+
+/// One accepted device with its line in the file and its coverage decision.
+pub struct DecidedDevice {
+    pub line: u64,
+    pub device: CheckedDevice,
+    pub decision: Decision,
+}
+
+pub fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Covered => "covered",
+        Status::Expiring => "expiring",
+        Status::Future => "future",
+        Status::Expired => "expired",
+        Status::NotCovered => "not_covered",
+    }
+}
+
+pub fn reason_parts(reason: &Option<Reason>) -> (Option<&'static str>, Option<&str>) {
+    match reason {
+        None => (None, None),
+        Some(Reason::UnknownSerial) => (Some("unknown_serial"), None),
+        Some(Reason::PidMismatch { registry_pid }) => {
+            (Some("pid_mismatch"), Some(registry_pid.as_str()))
+        }
+    }
+}
+
+/// Adds or updates a chunk of devices (identities distinct within the chunk). Returns, for each
+/// device written, its identity and whether it is new. A device this upload already wrote (the
+/// same device twice in one file) is not written again and not returned.
+pub async fn upsert_devices(
+    conn: &mut AnyConnection,
+    write: &DeviceWrite<'_>,
+    chunk: &[DecidedDevice],
+) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    let sql = multi_row_insert(
+        write.backend,
+        "devices (company_id, identity_key, serial_number, product_id, hostname, ip_address, mac_address, \
+         software_version, site, serial_key, pid_key, mac_key, first_seen_at, last_seen_at, first_upload_id, \
+         last_upload_id, upload_line, seen_by_token_id, status, reason, registry_pid, contract_number, \
+         service_level, coverage_start, coverage_end, coverage_computed_at)",
+        26,
+        chunk.len(),
+        "ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
+         product_id = excluded.product_id, hostname = excluded.hostname, ip_address = excluded.ip_address, \
+         mac_address = excluded.mac_address, software_version = excluded.software_version, \
+         site = excluded.site, serial_key = excluded.serial_key, pid_key = excluded.pid_key, \
+         mac_key = excluded.mac_key, last_seen_at = excluded.last_seen_at, \
+         last_upload_id = excluded.last_upload_id, upload_line = excluded.upload_line, \
+         seen_by_token_id = COALESCE(excluded.seen_by_token_id, devices.seen_by_token_id), \
+         no_longer_seen_at = NULL, status = excluded.status, reason = excluded.reason, \
+         registry_pid = excluded.registry_pid, contract_number = excluded.contract_number, \
+         service_level = excluded.service_level, coverage_start = excluded.coverage_start, \
+         coverage_end = excluded.coverage_end, coverage_computed_at = excluded.coverage_computed_at \
+         WHERE devices.last_upload_id <> excluded.last_upload_id \
+         RETURNING identity_key, first_upload_id",
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    for decided in chunk {
+        let device = &decided.device;
+        let fields = &device.fields;
+        let decision = &decided.decision;
+        let (reason, registry_pid) = reason_parts(&decision.reason);
+        let line = decision.line.as_ref();
+        query = query
+            .bind(write.company_id)
+            .bind(&device.identity_key)
+            .bind(&fields.serial_number)
+            .bind(&fields.product_id)
+            .bind(&fields.hostname)
+            .bind(&fields.ip_address)
+            .bind(&fields.mac_address)
+            .bind(&fields.software_version)
+            .bind(&fields.site)
+            .bind(&device.serial_key)
+            .bind(&device.pid_key)
+            .bind(&device.mac_key)
+            .bind(write.now)
+            .bind(write.now)
+            .bind(write.upload_id)
+            .bind(write.upload_id)
+            .bind(decided.line as i64)
+            .bind(write.token_id)
+            .bind(status_text(decision.status))
+            .bind(reason)
+            .bind(registry_pid)
+            .bind(line.map(|l| l.contract_number.as_str()))
+            .bind(line.map(|l| l.service_level.as_str()))
+            .bind(line.map(|l| l.start_date.as_str()))
+            .bind(line.map(|l| l.end_date.as_str()))
+            .bind(write.now);
+    }
+    let written = query.fetch_all(conn).await?;
+    Ok(written
+        .into_iter()
+        .map(|(identity, first_upload)| (identity, first_upload == write.upload_id))
+        .collect())
+}
+
+/// The lines this upload wrote some devices from (to name a duplicate's first occurrence).
+pub async fn upload_lines(
+    conn: &mut AnyConnection,
+    write: &DeviceWrite<'_>,
+    identities: &HashSet<&str>,
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let mut sql = String::from(
+        "SELECT identity_key, upload_line FROM devices WHERE company_id = $1 AND last_upload_id = $2 AND identity_key IN (",
+    );
+    push_placeholders(&mut sql, write.backend, 3, identities.len());
+    sql.push(')');
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
+        .bind(write.company_id)
+        .bind(write.upload_id);
+    for identity in identities {
+        query = query.bind(*identity);
+    }
+    Ok(query.fetch_all(conn).await?.into_iter().collect())
+}
+
+/// After a collector's upload: its devices it did not report this time are no longer seen.
+pub async fn mark_no_longer_seen(
+    conn: &mut AnyConnection,
+    write: &DeviceWrite<'_>,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE devices SET no_longer_seen_at = $1
+         WHERE company_id = $2 AND seen_by_token_id = $3 AND last_upload_id <> $4 AND no_longer_seen_at IS NULL",
+    )
+    .bind(write.now)
+    .bind(write.company_id)
+    .bind(write.token_id)
+    .bind(write.upload_id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+pub async fn recent_uploads(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    limit: i64,
+) -> Result<Vec<UploadItem>, sqlx::Error> {
+    let rows: Vec<UploadRow> = sqlx::query_as(
+        "SELECT u.id, u.created_at, u.method, a.full_name AS person, t.name AS token_name, u.file_name,
+                u.accepted, u.rejected, u.no_longer_seen
+         FROM uploads u
+         LEFT JOIN accounts a ON a.id = u.account_id
+         LEFT JOIN collector_tokens t ON t.id = u.token_id AND t.company_id = u.company_id
+         WHERE u.company_id = $1
+         ORDER BY u.id DESC LIMIT $2",
+    )
+    .bind(company_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| UploadItem {
+            upload_id: row.id,
+            received_at: row.created_at,
+            method: UploadMethod::parse(&row.method).unwrap_or(UploadMethod::Csv),
+            by: row
+                .person
+                .or(row.token_name.map(|name| format!("token “{name}”")))
+                .unwrap_or_default(),
+            file_name: row.file_name,
+            accepted: row.accepted as u64,
+            rejected: row.rejected as u64,
+            no_longer_seen: row.no_longer_seen as u64,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct UploadRow {
+    id: i64,
+    created_at: String,
+    method: String,
+    person: Option<String>,
+    token_name: Option<String>,
+    file_name: String,
+    accepted: i64,
+    rejected: i64,
+    no_longer_seen: i64,
+}
+
+pub async fn device_count(conn: &mut AnyConnection, company_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Removes the company's devices; its upload history stays.
+pub async fn delete_devices(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM devices WHERE company_id = $1")
+        .bind(company_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    id: i64,
+    serial_number: String,
+    product_id: String,
+    hostname: String,
+    ip_address: String,
+    mac_address: String,
+    software_version: String,
+    site: String,
+    first_seen_at: String,
+    last_seen_at: String,
+    no_longer_seen_at: Option<String>,
+    status: String,
+    reason: Option<String>,
+    registry_pid: Option<String>,
+    contract_number: Option<String>,
+    service_level: Option<String>,
+    coverage_start: Option<String>,
+    coverage_end: Option<String>,
+    coverage_computed_at: String,
+}
+
+impl From<DeviceRow> for DeviceRecord {
+    fn from(row: DeviceRow) -> Self {
+        DeviceRecord {
+            id: row.id,
+            serial_number: row.serial_number,
+            product_id: row.product_id,
+            hostname: row.hostname,
+            ip_address: row.ip_address,
+            mac_address: row.mac_address,
+            software_version: row.software_version,
+            site: row.site,
+            first_seen_at: row.first_seen_at,
+            last_seen_at: row.last_seen_at,
+            no_longer_seen_at: row.no_longer_seen_at,
+            coverage: DeviceCoverage {
+                status: row.status,
+                reason: row.reason,
+                registry_product_id: row.registry_pid,
+                contract_number: row.contract_number,
+                service_level: row.service_level,
+                start_date: row.coverage_start,
+                end_date: row.coverage_end,
+                computed_at: row.coverage_computed_at,
+            },
+        }
+    }
+}
+
+/// The company's devices after id `after`, in id order, at most `limit` (keyset pages, so a
+/// million devices stream without a long-held read).
+pub async fn devices_after(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<DeviceRecord>, sqlx::Error> {
+    let rows: Vec<DeviceRow> = sqlx::query_as(
+        "SELECT id, serial_number, product_id, hostname, ip_address, mac_address, software_version, site,
+                first_seen_at, last_seen_at, no_longer_seen_at, status, reason, registry_pid,
+                contract_number, service_level, coverage_start, coverage_end, coverage_computed_at
+         FROM devices WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(company_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(DeviceRecord::from).collect())
+}

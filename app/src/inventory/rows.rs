@@ -1,0 +1,209 @@
+//! Checking one device of an upload: what is required, what is well-formed, and the keys it is
+//! matched on. Pure; each refusal is a reason a person can act on.
+
+use std::net::IpAddr;
+
+use super::columns::Field;
+use crate::coverage::normalise::{mac_key, pid_key, serial_key};
+
+/// One device as uploaded, each value trimmed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceFields {
+    pub serial_number: String,
+    pub product_id: String,
+    pub hostname: String,
+    pub ip_address: String,
+    pub mac_address: String,
+    pub software_version: String,
+    pub site: String,
+}
+
+impl DeviceFields {
+    pub fn get(&self, field: Field) -> &str {
+        match field {
+            Field::SerialNumber => &self.serial_number,
+            Field::ProductId => &self.product_id,
+            Field::Hostname => &self.hostname,
+            Field::IpAddress => &self.ip_address,
+            Field::MacAddress => &self.mac_address,
+            Field::SoftwareVersion => &self.software_version,
+            Field::Site => &self.site,
+        }
+    }
+
+    pub fn set(&mut self, field: Field, value: String) {
+        let slot = match field {
+            Field::SerialNumber => &mut self.serial_number,
+            Field::ProductId => &mut self.product_id,
+            Field::Hostname => &mut self.hostname,
+            Field::IpAddress => &mut self.ip_address,
+            Field::MacAddress => &mut self.mac_address,
+            Field::SoftwareVersion => &mut self.software_version,
+            Field::Site => &mut self.site,
+        };
+        *slot = value;
+    }
+}
+
+/// A device that passed every check, with the keys it is matched on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedDevice {
+    pub fields: DeviceFields,
+    pub serial_key: String,
+    pub pid_key: String,
+    pub mac_key: String,
+    /// One device per company and identity: serial and PID, or MAC and PID for a device
+    /// without a serial number.
+    pub identity_key: String,
+}
+
+/// Checks one device. The first problem found is the reason given.
+pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
+    for field in Field::ALL {
+        let value = fields.get(field);
+        if value.chars().any(char::is_control) {
+            return Err(format!(
+                "{} contains control characters (tabs, line breaks or NUL inside a value)",
+                field.label()
+            ));
+        }
+        let length = value.chars().count();
+        if length > field.max_chars() {
+            return Err(format!(
+                "{} is too long ({length} characters, at most {})",
+                field.label(),
+                field.max_chars()
+            ));
+        }
+    }
+    let serial = serial_key(&fields.serial_number);
+    let pid = pid_key(&fields.product_id);
+    if pid.is_empty() {
+        return Err("missing product ID".into());
+    }
+    let mac = if fields.mac_address.is_empty() {
+        String::new()
+    } else {
+        mac_key(&fields.mac_address)
+            .ok_or_else(|| format!("`{}` is not a MAC address", fields.mac_address))?
+    };
+    if serial.is_empty() && mac.is_empty() {
+        return Err(
+            "missing serial number (a device without one, such as an IP phone, needs its MAC address)"
+                .into(),
+        );
+    }
+    if looks_rewritten_by_a_spreadsheet(&fields.serial_number) {
+        return Err(format!(
+            "serial number `{}` looks like a number a spreadsheet rewrote: format the column as text and export again",
+            fields.serial_number
+        ));
+    }
+    if !fields.ip_address.is_empty() && fields.ip_address.parse::<IpAddr>().is_err() {
+        return Err(format!("`{}` is not an IP address", fields.ip_address));
+    }
+    let identity_key = if serial.is_empty() {
+        format!("M|{mac}|{pid}")
+    } else {
+        format!("S|{serial}|{pid}")
+    };
+    Ok(CheckedDevice {
+        fields,
+        serial_key: serial,
+        pid_key: pid,
+        mac_key: mac,
+        identity_key,
+    })
+}
+
+/// `1.23E+10`: what Excel shows for a long all-digit serial it took for a number. The digits
+/// after the third are lost, so the serial cannot be recovered from the file.
+fn looks_rewritten_by_a_spreadsheet(serial: &str) -> bool {
+    let Some((mantissa, exponent)) = serial.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let mantissa_ok = !mantissa.is_empty()
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && mantissa.contains('.');
+    mantissa_ok && !exponent.is_empty() && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(serial: &str, pid: &str) -> DeviceFields {
+        DeviceFields {
+            serial_number: serial.into(),
+            product_id: pid.into(),
+            ..DeviceFields::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_device_passes_with_its_keys() {
+        let checked = check_device(DeviceFields {
+            mac_address: "00-11-22-aa-bb-cc".into(),
+            ip_address: "10.0.0.1".into(),
+            ..device("foc1234x5yz", "C9300-48P=")
+        })
+        .unwrap();
+        assert_eq!(checked.serial_key, "FOC1234X5YZ");
+        assert_eq!(checked.pid_key, "C9300-48P");
+        assert_eq!(checked.mac_key, "001122AABBCC");
+        assert_eq!(checked.identity_key, "S|FOC1234X5YZ|C9300-48P");
+        assert_eq!(checked.fields.serial_number, "foc1234x5yz");
+    }
+
+    #[test]
+    fn phones_are_identified_by_mac() {
+        let checked = check_device(DeviceFields {
+            mac_address: "0011.22aa.bbcc".into(),
+            ..device("", "CP-8845")
+        })
+        .unwrap();
+        assert_eq!(checked.identity_key, "M|001122AABBCC|CP-8845");
+    }
+
+    #[test]
+    fn each_rule_gives_its_reason() {
+        let reason = |fields: DeviceFields| check_device(fields).unwrap_err();
+        assert_eq!(reason(device("FOC1", "")), "missing product ID");
+        assert!(reason(device("", "C9300")).starts_with("missing serial number"));
+        assert!(reason(device("\u{200B}", "C9300")).starts_with("missing serial number"));
+        assert_eq!(
+            reason(DeviceFields {
+                mac_address: "00:11:22".into(),
+                ..device("FOC1", "C9300")
+            }),
+            "`00:11:22` is not a MAC address"
+        );
+        assert_eq!(
+            reason(DeviceFields {
+                ip_address: "10.0.0.300".into(),
+                ..device("FOC1", "C9300")
+            }),
+            "`10.0.0.300` is not an IP address"
+        );
+        assert!(reason(device(&"X".repeat(101), "C9300")).starts_with("Serial number is too long"));
+        assert!(reason(device("FOC\u{0}1", "C9300")).contains("control characters"));
+        assert!(reason(DeviceFields {
+            hostname: "a\tb".into(),
+            ..device("FOC1", "C9300")
+        })
+        .starts_with("Hostname contains control characters"));
+        assert!(reason(device("1.23E+10", "C9300")).contains("spreadsheet rewrote"));
+    }
+
+    #[test]
+    fn ipv6_and_plain_serials_pass() {
+        let checked = check_device(DeviceFields {
+            ip_address: "2001:db8::1".into(),
+            ..device("12345678901", "C9300")
+        });
+        assert!(checked.is_ok());
+        assert!(check_device(device("E1234", "C9300")).is_ok());
+        assert!(check_device(device("1E5", "C9300")).is_ok());
+    }
+}

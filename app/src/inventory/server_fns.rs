@@ -1,0 +1,278 @@
+//! The inventory's server functions and the types they exchange with the browser. The company is
+//! always the signed-in person's own; no argument names one.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{columns::Field, UploadError, UploadOverview};
+#[cfg(feature = "ssr")]
+use crate::error::answered;
+
+/// A collector token as listed (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub hint: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// A token just created: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: TokenInfo,
+    pub secret: String,
+}
+
+/// One column of a file as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewColumn {
+    pub header: String,
+    /// The field it is read as; `None`: ignored.
+    pub field: Option<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub line: u64,
+    pub values: Vec<String>,
+    /// Why the row would be rejected, if it would.
+    pub problem: Option<String>,
+}
+
+/// The start of a file as it will be read: delimiter, column mapping and first rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryPreview {
+    pub delimiter: String,
+    pub columns: Vec<PreviewColumn>,
+    pub rows: Vec<PreviewRow>,
+    /// Why the whole file would be refused, if it would.
+    pub problem: Option<String>,
+}
+
+/// Rows the preview shows.
+pub const PREVIEW_ROWS: usize = 10;
+/// Bytes of the file's start the browser sends for the preview.
+pub const PREVIEW_BYTES: usize = 64 * 1024;
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use super::UploadError;
+    use crate::{
+        accounts::{queries::membership_of, session, Membership},
+        server::{internal, AppState},
+    };
+
+    /// The company an account belongs to (with complete registration).
+    pub async fn membership_for(
+        state: &AppState,
+        account_id: i64,
+    ) -> Result<Membership, UploadError> {
+        let mut conn = state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(|err| UploadError::App(internal(err)))?;
+        membership_of(&mut conn, account_id)
+            .await
+            .map_err(|err| UploadError::App(internal(err)))?
+            .ok_or(UploadError::NoCompany)
+    }
+
+    /// The signed-in person and their company membership.
+    pub async fn member(state: &AppState) -> Result<(i64, Membership), UploadError> {
+        let session = session::require().map_err(|_| UploadError::NotSignedIn)?;
+        let membership = membership_for(state, session.account_id).await?;
+        Ok((session.account_id, membership))
+    }
+
+    pub fn can_manage(membership: &Membership) -> bool {
+        matches!(membership.role.as_str(), "da" | "admin")
+    }
+
+    /// A DA or Admin of their company.
+    pub async fn manager(state: &AppState) -> Result<(i64, Membership), UploadError> {
+        let (account_id, membership) = member(state).await?;
+        if can_manage(&membership) {
+            Ok((account_id, membership))
+        } else {
+            Err(UploadError::NotAllowed)
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use guard::{can_manage, member, membership_for};
+
+/// Today's quota, recent uploads and the inventory's size, for the Uploads dashlet and page.
+#[server(endpoint = "inventory/overview")]
+pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = guard::member(&state).await?;
+            let company_id = membership.company_id.as_str();
+            let quota = super::ingest::quota_status(&state, company_id).await?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let recent = super::queries::recent_uploads(&mut conn, company_id, 10)
+                .await
+                .map_err(db_error)?;
+            let devices = super::queries::device_count(&mut conn, company_id)
+                .await
+                .map_err(db_error)?;
+            Ok(UploadOverview {
+                quota,
+                recent,
+                devices: devices as u64,
+                can_manage: guard::can_manage(&membership),
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn db_error(err: sqlx::Error) -> UploadError {
+    UploadError::App(crate::server::internal(err))
+}
+
+/// How the start of a file will be read, before it is uploaded. `sample` is the file's first
+/// [`PREVIEW_BYTES`] (the browser cuts at a line end).
+#[server(endpoint = "inventory/preview")]
+pub async fn preview_inventory(sample: String) -> Result<InventoryPreview, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            guard::member(&state).await?;
+            Ok(preview(sample.as_bytes()))
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn preview(sample: &[u8]) -> InventoryPreview {
+    use super::{
+        columns::delimiter_name,
+        reader::{InventoryReader, RowOutcome},
+        rows::DeviceFields,
+    };
+    let sample = &sample[..sample.len().min(PREVIEW_BYTES)];
+    let mut reader = match InventoryReader::open(sample) {
+        Ok(reader) => reader,
+        Err(problem) => {
+            return InventoryPreview {
+                delimiter: String::new(),
+                columns: Vec::new(),
+                rows: Vec::new(),
+                problem: Some(problem.to_string()),
+            }
+        }
+    };
+    let map = reader.columns().clone();
+    let columns = map
+        .headers
+        .iter()
+        .zip(&map.fields)
+        .map(|(header, field)| PreviewColumn {
+            header: header.clone(),
+            field: *field,
+        })
+        .collect();
+    let mut rows = Vec::new();
+    while rows.len() < PREVIEW_ROWS {
+        let Some(Ok(outcome)) = reader.next_row() else {
+            break;
+        };
+        rows.push(match outcome {
+            RowOutcome::Accepted { line, device } => PreviewRow {
+                line,
+                values: values_in_file_order(&map, &device.fields),
+                problem: None,
+            },
+            RowOutcome::Rejected(row) => PreviewRow {
+                line: row.line,
+                values: row.values,
+                problem: Some(row.reason),
+            },
+        });
+    }
+    fn values_in_file_order(map: &super::columns::ColumnMap, fields: &DeviceFields) -> Vec<String> {
+        map.fields
+            .iter()
+            .map(|field| field.map(|f| fields.get(f).to_owned()).unwrap_or_default())
+            .collect()
+    }
+    InventoryPreview {
+        delimiter: delimiter_name(reader.delimiter()).to_owned(),
+        columns,
+        rows,
+        problem: None,
+    }
+}
+
+#[server(endpoint = "inventory/tokens")]
+pub async fn list_collector_tokens() -> Result<Vec<TokenInfo>, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = guard::manager(&state).await?;
+            super::tokens::list(&state, &membership.company_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "inventory/tokens/create")]
+pub async fn create_collector_token(name: String) -> Result<CreatedToken, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (account_id, membership) = guard::manager(&state).await?;
+            let (token, secret) =
+                super::tokens::create(&state, &membership.company_id, Some(account_id), &name)
+                    .await?;
+            Ok(CreatedToken { token, secret })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "inventory/tokens/revoke")]
+pub async fn revoke_collector_token(token_id: i64) -> Result<TokenInfo, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (account_id, membership) = guard::manager(&state).await?;
+            super::tokens::revoke(&state, &membership.company_id, account_id, token_id).await
+        }
+        .await,
+    )
+}
+
+/// Removes every device of the company (the upload history stays). `confirmation` must be
+/// `DELETE`, as the person typed it.
+#[server(endpoint = "inventory/delete")]
+pub async fn delete_inventory(confirmation: String) -> Result<u64, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = guard::manager(&state).await?;
+            if confirmation.trim() != "DELETE" {
+                return Err(UploadError::NotConfirmed);
+            }
+            let mut tx = state.db.begin_write().await.map_err(db_error)?;
+            let deleted = super::queries::delete_devices(&mut tx, &membership.company_id)
+                .await
+                .map_err(db_error)?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(deleted)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,84 @@
+-- Companies' device inventories, how they got there (uploads, collector tokens) and each device's
+-- coverage as last computed. Every row here belongs to one company (company_id).
+
+-- Bearer tokens collectors upload with. Only the SHA-256 of the token is kept; `hint` is its
+-- first characters, so people can tell tokens apart.
+CREATE TABLE collector_tokens (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    company_id  TEXT NOT NULL REFERENCES companies (id),
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    hint        TEXT NOT NULL,
+    created_by  BIGINT REFERENCES accounts (id),
+    created_at  TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at  TEXT,
+    revoked_by  BIGINT REFERENCES accounts (id)
+);
+CREATE INDEX collector_tokens_by_company ON collector_tokens (company_id);
+
+-- One row per upload that landed (a refused or failed upload leaves none). `summary` is the JSON
+-- answer given, replayed for a retry with the same idempotency key.
+CREATE TABLE uploads (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    company_id      TEXT NOT NULL REFERENCES companies (id),
+    method          TEXT NOT NULL CHECK (method IN ('csv', 'collector', 'third_party')),
+    account_id      BIGINT REFERENCES accounts (id),
+    token_id        BIGINT REFERENCES collector_tokens (id),
+    file_name       TEXT NOT NULL DEFAULT '',
+    idempotency_key TEXT,
+    quota_day       TEXT NOT NULL,
+    rows_read       BIGINT NOT NULL,
+    accepted        BIGINT NOT NULL,
+    rejected        BIGINT NOT NULL,
+    no_longer_seen  BIGINT NOT NULL DEFAULT 0,
+    summary         TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX uploads_by_company ON uploads (company_id, id);
+CREATE UNIQUE INDEX uploads_idempotency ON uploads (company_id, idempotency_key);
+
+-- Uploads landed per company and quota day. The row is locked by every upload transaction, so
+-- concurrent uploads of one company take turns and the daily limit is exact.
+CREATE TABLE upload_quota (
+    company_id TEXT NOT NULL REFERENCES companies (id),
+    quota_day  TEXT NOT NULL,
+    used       BIGINT NOT NULL,
+    PRIMARY KEY (company_id, quota_day)
+);
+
+-- identity_key: `S|serial_key|pid_key`, or `M|mac_key|pid_key` for a device known by its MAC
+-- address only (IP phones). The text columns keep what was uploaded; *_key are what matching uses.
+CREATE TABLE devices (
+    id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    company_id           TEXT NOT NULL REFERENCES companies (id),
+    identity_key         TEXT NOT NULL,
+    serial_number        TEXT NOT NULL,
+    product_id           TEXT NOT NULL,
+    hostname             TEXT NOT NULL DEFAULT '',
+    ip_address           TEXT NOT NULL DEFAULT '',
+    mac_address          TEXT NOT NULL DEFAULT '',
+    software_version     TEXT NOT NULL DEFAULT '',
+    site                 TEXT NOT NULL DEFAULT '',
+    serial_key           TEXT NOT NULL,
+    pid_key              TEXT NOT NULL,
+    mac_key              TEXT NOT NULL DEFAULT '',
+    first_seen_at        TEXT NOT NULL,
+    last_seen_at         TEXT NOT NULL,
+    first_upload_id      BIGINT NOT NULL,
+    last_upload_id       BIGINT NOT NULL,
+    upload_line          BIGINT NOT NULL,
+    seen_by_token_id     BIGINT,
+    no_longer_seen_at    TEXT,
+    status               TEXT NOT NULL,
+    reason               TEXT,
+    registry_pid         TEXT,
+    contract_number      TEXT,
+    service_level        TEXT,
+    coverage_start       TEXT,
+    coverage_end         TEXT,
+    coverage_computed_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX devices_identity ON devices (company_id, identity_key);
+CREATE INDEX devices_by_serial ON devices (serial_key);
+CREATE INDEX devices_by_company ON devices (company_id, id);

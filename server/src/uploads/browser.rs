@@ -1,0 +1,168 @@
+//! `POST /api/inventory/upload`: a CSV file from the browser, for the signed-in person's company.
+//! The answer is NDJSON, so the page can show rows processed while the server works:
+//! `{"stage":"processing","rows":N}` lines, then one `{"stage":"done","summary":…}` or
+//! `{"stage":"failed","status":…,"error":…}`.
+
+use std::time::Duration;
+
+use app::{
+    accounts::session::SessionInfo,
+    inventory::{
+        ingest::{self, Ingested, UploadFormat, UploadRequest},
+        membership_for, UploadError, UploadMethod,
+    },
+    server::AppState,
+};
+use axum::{
+    body::{Body, Bytes},
+    extract::{Query, Request, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::{mpsc, watch};
+
+use super::{error_body, error_response, spool};
+
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    pub file_name: Option<String>,
+}
+
+/// A file name fit to show: its last path part, without control characters, at most 200
+/// characters.
+pub fn display_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "upload.csv".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Query(query): Query<UploadQuery>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
+        return error_response(&UploadError::NotSignedIn);
+    };
+    let membership = match membership_for(&state, session.account_id).await {
+        Ok(membership) => membership,
+        Err(err) => return error_response(&err),
+    };
+    let company_id = membership.company_id;
+    // Refuse early, before the file is sent: the upload's transaction checks again.
+    match ingest::quota_status(&state, &company_id).await {
+        Ok(quota) if quota.used >= quota.limit => {
+            return error_response(&UploadError::QuotaExhausted {
+                limit: quota.limit,
+                resets_at: quota.resets_at,
+            })
+        }
+        Ok(_) => {}
+        Err(err) => return error_response(&err),
+    }
+    let limit = state.settings.max_upload_bytes;
+    if let Err(err) = spool::check_declared_length(&parts.headers, limit) {
+        return error_response(&err);
+    }
+    let (file, _size) = match spool::spool(body, limit).await {
+        Ok(spooled) => spooled,
+        Err(spool::SpoolError::Refused(err)) => return error_response(&err),
+        Err(spool::SpoolError::Interrupted) => {
+            return (StatusCode::BAD_REQUEST, "The upload was interrupted.").into_response()
+        }
+    };
+    let request = UploadRequest {
+        company_id,
+        method: UploadMethod::Csv,
+        account_id: Some(session.account_id),
+        token_id: None,
+        file_name: display_file_name(query.file_name.as_deref().unwrap_or("")),
+        idempotency_key: None,
+        format: UploadFormat::Csv,
+    };
+    let (lines_tx, lines) = mpsc::channel::<Bytes>(16);
+    tokio::spawn(run_with_progress(state, request, file, lines_tx));
+    let stream = futures_util::stream::unfold(lines, |mut lines| async move {
+        lines
+            .recv()
+            .await
+            .map(|line| (Ok::<_, std::io::Error>(line), lines))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from_stream(stream))
+        .expect("static response parts are valid")
+}
+
+fn ndjson(value: serde_json::Value) -> Bytes {
+    let mut text = value.to_string();
+    text.push('\n');
+    Bytes::from(text)
+}
+
+/// Runs the upload, reporting rows processed at most every 100 ms, then the outcome. The upload
+/// runs to its end even if the browser goes away meanwhile.
+async fn run_with_progress(
+    state: AppState,
+    request: UploadRequest,
+    file: std::fs::File,
+    lines: mpsc::Sender<Bytes>,
+) {
+    let (progress_tx, mut progress) = watch::channel(0u64);
+    let mut work = tokio::spawn(async move {
+        ingest::ingest(&state, request, Box::new(file), Some(progress_tx)).await
+    });
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    let mut last_sent = 0u64;
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut work => break outcome,
+            _ = ticker.tick() => {
+                let rows = *progress.borrow_and_update();
+                if rows != last_sent {
+                    last_sent = rows;
+                    let _ = lines.send(ndjson(json!({"stage": "processing", "rows": rows}))).await;
+                }
+            }
+        }
+    };
+    let line = match outcome {
+        Ok(Ok(Ingested::Landed(summary) | Ingested::Replayed(summary))) => {
+            json!({"stage": "done", "summary": summary})
+        }
+        Ok(Err(err)) => failed(&err),
+        Err(join_error) => failed(&UploadError::App(app::server::internal(join_error))),
+    };
+    let _ = lines.send(ndjson(line)).await;
+}
+
+fn failed(err: &UploadError) -> serde_json::Value {
+    let (status, body, _) = error_body(err);
+    json!({"stage": "failed", "status": status.as_u16(), "error": body})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_file_name;
+
+    #[test]
+    fn file_names_are_made_safe_to_show() {
+        assert_eq!(display_file_name("inventory.csv"), "inventory.csv");
+        assert_eq!(display_file_name("../../x.csv"), "x.csv");
+        assert_eq!(display_file_name("C:\\Users\\me\\inv.csv"), "inv.csv");
+        assert_eq!(display_file_name("a\r\nb.csv"), "ab.csv");
+        assert_eq!(display_file_name(".."), "upload.csv");
+        assert_eq!(display_file_name(""), "upload.csv");
+        assert_eq!(display_file_name(&"x".repeat(300)).chars().count(), 200);
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTTP side of uploads: the browser's CSV import (session cookie, progress as NDJSON) and
+//! the collector API under `/api/v1` (bearer token). Both spool the body to an anonymous temporary
+//! file first, so a slow client never holds the database, then run the one pipeline in
+//! `app::inventory::ingest`.
+
+pub mod api;
+pub mod browser;
+mod devices_export;
+mod spool;
+
+use app::inventory::{UploadError, UploadSummary};
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+/// An upload error as JSON: `{"error": code, "message": text, …}`, its status and headers.
+pub fn error_body(
+    err: &UploadError,
+) -> (
+    StatusCode,
+    serde_json::Value,
+    Vec<(header::HeaderName, HeaderValue)>,
+) {
+    use app::error::StatusCoded;
+    let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut body = json!({ "error": err.code(), "message": err.to_string() });
+    let mut headers = Vec::new();
+    match err {
+        UploadError::QuotaExhausted { resets_at, .. } => {
+            body["resets_at"] = json!(resets_at);
+            if let Some(seconds) = seconds_until(resets_at) {
+                headers.push((header::RETRY_AFTER, HeaderValue::from(seconds)));
+            }
+        }
+        UploadError::NothingAccepted {
+            rejected,
+            columns,
+            rejected_rows,
+        } => {
+            body["rejected"] = json!(rejected);
+            body["columns"] = json!(columns);
+            body["rejected_rows"] = json!(rejected_rows);
+        }
+        UploadError::NotSignedIn => {
+            headers.push((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"netcare\""),
+            ));
+        }
+        _ => {}
+    }
+    (status, body, headers)
+}
+
+/// An upload error as a JSON response.
+pub fn error_response(err: &UploadError) -> Response {
+    let (status, body, headers) = error_body(err);
+    let mut response = (status, axum::Json(body)).into_response();
+    for (name, value) in headers {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+fn seconds_until(timestamp: &str) -> Option<u64> {
+    let at = time::OffsetDateTime::parse(timestamp, &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    let seconds = (at - time::OffsetDateTime::now_utc()).whole_seconds();
+    Some(seconds.max(1) as u64)
+}
+
+/// A landed upload (201) or a replayed one (200, `Idempotent-Replayed: true`).
+pub fn summary_response(summary: &UploadSummary, replayed: bool) -> Response {
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut response = (status, axum::Json(summary)).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}

@@ -1,0 +1,67 @@
+//! Receiving an upload body into an anonymous temporary file (unlinked at creation, so nothing is
+//! left behind even if the server is killed), within the size limit.
+
+use std::io::{Seek, SeekFrom};
+
+use app::inventory::UploadError;
+use axum::body::Body;
+use http::HeaderMap;
+use http_body_util::BodyExt;
+use tokio::io::AsyncWriteExt;
+
+/// Refuses a declared length over the limit before anything is read.
+pub fn check_declared_length(headers: &HeaderMap, limit: u64) -> Result<(), UploadError> {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(limit: u64) -> UploadError {
+    UploadError::TooLarge {
+        limit_mb: limit.div_ceil(1024 * 1024),
+    }
+}
+
+/// Why a body could not be received.
+pub enum SpoolError {
+    Refused(UploadError),
+    /// The client went away or sent a broken body: there is no one to answer.
+    Interrupted,
+}
+
+/// Streams `body` to a temporary file, stopping as soon as it passes `limit` bytes. Returns the
+/// file, rewound, and its size.
+pub async fn spool(body: Body, limit: u64) -> Result<(std::fs::File, u64), SpoolError> {
+    let file = tempfile::tempfile()
+        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    let mut writer = tokio::io::BufWriter::with_capacity(1 << 16, tokio::fs::File::from_std(file));
+    let mut body = body;
+    let mut size = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| SpoolError::Interrupted)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        size += data.len() as u64;
+        if size > limit {
+            return Err(SpoolError::Refused(too_large(limit)));
+        }
+        writer
+            .write_all(&data)
+            .await
+            .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    }
+    writer
+        .flush()
+        .await
+        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    let mut file = writer.into_inner().into_std().await;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    Ok((file, size))
+}
