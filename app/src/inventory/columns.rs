@@ -262,6 +262,12 @@ mod tests {
     }
 
     #[test]
+    fn the_downloadable_template_is_the_template_header() {
+        let file = include_str!("../../../public/netcare-inventory-template.csv");
+        assert_eq!(file.trim_end(), template_header());
+    }
+
+    #[test]
     fn required_columns_and_duplicates_are_named() {
         assert_eq!(
             map_header(&headers(&["hostname", "pid"])),

@@ -17,19 +17,20 @@ use super::{
     json,
     queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts},
     reader::{InventoryReader, RowOutcome},
+    rows::CheckedDevice,
     CoverageCounts, FileProblem, QuotaStatus, RejectedRow, UploadError, UploadMethod,
     UploadSummary, MAX_LISTED_REJECTIONS,
 };
 use crate::{
     coverage::{
-        decision::{DeviceKeys, Status},
+        decision::{Clock, DeviceKeys, Status},
         lines::{candidate_lines, clock_now},
     },
     server::{db::timestamp_text, internal, AppState},
 };
 
-/// Rows checked and written per chunk.
-const CHUNK_ROWS: usize = 1000;
+/// Rows checked and written per chunk: 19 values each stay under SQLite's 32,766 parameters.
+const CHUNK_ROWS: usize = 1500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UploadFormat {
@@ -177,19 +178,17 @@ pub async fn ingest(
         token_id: request.token_id,
         now: &now,
     };
-    let clock = clock_now(state.settings.expiring_window_days);
+    // Coverage is decided on another connection while this one writes the previous chunk.
+    let (decided_tx, mut decided_chunks) = mpsc::channel::<Result<DecidedChunk, sqlx::Error>>(2);
+    tokio::spawn(decide_stage(
+        state.db.clone(),
+        clock_now(state.settings.expiring_window_days),
+        pieces,
+        decided_tx,
+    ));
     let mut tally = Tally::default();
-    while let Some(piece) = pieces.recv().await {
-        let Piece::Rows(rows) = piece else { continue };
-        let mut accepted = Vec::with_capacity(rows.len());
-        for row in rows {
-            tally.rows += 1;
-            match row {
-                RowOutcome::Accepted { line, device } => accepted.push((line, device)),
-                RowOutcome::Rejected(row) => tally.reject(row),
-            }
-        }
-        write_chunk(&mut tx, &write, &clock, accepted, &mut tally).await?;
+    while let Some(chunk) = decided_chunks.recv().await {
+        write_chunk(&mut tx, &write, chunk.map_err(db_error)?, &mut tally).await?;
         if let Some(progress) = &progress {
             progress.send_replace(tally.rows);
         }
@@ -288,49 +287,78 @@ impl Tally {
     }
 }
 
-/// Decides and writes one chunk's accepted devices; a device already written by this upload
-/// (the same serial and PID, or MAC and PID, twice in one file) is rejected as a duplicate.
-async fn write_chunk(
-    conn: &mut sqlx::AnyConnection,
-    write: &DeviceWrite<'_>,
-    clock: &crate::coverage::decision::Clock,
-    accepted: Vec<(u64, super::rows::CheckedDevice)>,
-    tally: &mut Tally,
-) -> Result<(), UploadError> {
-    if accepted.is_empty() {
-        return Ok(());
-    }
-    // Duplicates inside the chunk: the first one is kept.
-    let mut first_line: HashMap<String, u64> = HashMap::with_capacity(accepted.len());
-    let mut unique = Vec::with_capacity(accepted.len());
-    let mut duplicates = Vec::new();
-    for (line, device) in accepted {
-        match first_line.get(&device.identity_key) {
-            Some(first) => duplicates.push((line, device, *first as i64)),
-            None => {
-                first_line.insert(device.identity_key.clone(), line);
-                unique.push((line, device));
-            }
+/// One chunk of rows, checked and decided, ready to write.
+struct DecidedChunk {
+    rows: u64,
+    rejected: Vec<RejectedRow>,
+    /// Repeats inside the chunk: (line, device, line of the first occurrence).
+    duplicates: Vec<(u64, CheckedDevice, u64)>,
+    decided: Vec<DecidedDevice>,
+}
+
+/// The middle stage: takes the reader's chunks, decides each accepted device's coverage from the
+/// registry (read on its own connection), and hands the chunks on in order.
+async fn decide_stage(
+    db: crate::server::Database,
+    clock: Clock,
+    mut pieces: mpsc::Receiver<Piece>,
+    decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
+) {
+    while let Some(piece) = pieces.recv().await {
+        let Piece::Rows(rows) = piece else { continue };
+        let chunk = decide_chunk(&db, &clock, rows).await;
+        let failed = chunk.is_err();
+        if decided.send(chunk).await.is_err() || failed {
+            return; // the upload ended, or cannot go on
         }
     }
-    let serials: Vec<&str> = unique
+}
+
+async fn decide_chunk(
+    db: &crate::server::Database,
+    clock: &Clock,
+    rows: Vec<RowOutcome>,
+) -> Result<DecidedChunk, sqlx::Error> {
+    let mut chunk = DecidedChunk {
+        rows: rows.len() as u64,
+        rejected: Vec::new(),
+        duplicates: Vec::new(),
+        decided: Vec::with_capacity(rows.len()),
+    };
+    // Duplicates inside the chunk: the first one is kept.
+    let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows.len());
+    let mut unique = Vec::with_capacity(rows.len());
+    for row in rows {
+        match row {
+            RowOutcome::Rejected(row) => chunk.rejected.push(row),
+            RowOutcome::Accepted { line, device } => match first_line.get(&device.identity_key) {
+                Some(first) => chunk.duplicates.push((line, device, *first)),
+                None => {
+                    first_line.insert(device.identity_key.clone(), line);
+                    unique.push((line, device));
+                }
+            },
+        }
+    }
+    if unique.is_empty() {
+        return Ok(chunk);
+    }
+    let serials: HashSet<&str> = unique
         .iter()
         .filter(|(_, d)| !d.serial_key.is_empty())
         .map(|(_, d)| d.serial_key.as_str())
-        .collect::<HashSet<_>>()
-        .into_iter()
         .collect();
-    let macs: Vec<&str> = unique
+    let macs: HashSet<&str> = unique
         .iter()
         .filter(|(_, d)| d.serial_key.is_empty())
         .map(|(_, d)| d.mac_key.as_str())
-        .collect::<HashSet<_>>()
-        .into_iter()
         .collect();
-    let lines = candidate_lines(conn, write.backend, &serials, &macs)
-        .await
-        .map_err(db_error)?;
-    let decided: Vec<DecidedDevice> = unique
+    let serials: Vec<&str> = serials.into_iter().collect();
+    let macs: Vec<&str> = macs.into_iter().collect();
+    let mut conn = db.pool().acquire().await?;
+    let lines = candidate_lines(&mut conn, db.backend(), &serials, &macs).await?;
+    drop(conn);
+    chunk.decided = unique
         .into_iter()
         .map(|(line, device)| {
             let keys = DeviceKeys {
@@ -346,14 +374,32 @@ async fn write_chunk(
             }
         })
         .collect();
-    let written = queries::upsert_devices(conn, write, &decided)
-        .await
-        .map_err(db_error)?;
+    Ok(chunk)
+}
+
+/// Writes one decided chunk; a device an earlier chunk of this upload already wrote (the same
+/// serial and PID, or MAC and PID, twice in one file) is rejected as a duplicate.
+async fn write_chunk(
+    conn: &mut sqlx::AnyConnection,
+    write: &DeviceWrite<'_>,
+    chunk: DecidedChunk,
+    tally: &mut Tally,
+) -> Result<(), UploadError> {
+    tally.rows += chunk.rows;
+    let mut duplicates = chunk.duplicates;
+    let mut rejected = chunk.rejected;
+    let decided = chunk.decided;
+    let written = if decided.is_empty() {
+        Vec::new()
+    } else {
+        queries::upsert_devices(conn, write, &decided)
+            .await
+            .map_err(db_error)?
+    };
     let written_keys: HashMap<&str, bool> = written
         .iter()
         .map(|(identity, added)| (identity.as_str(), *added))
         .collect();
-    // Devices an earlier chunk of this upload already wrote.
     let earlier: HashSet<&str> = decided
         .iter()
         .map(|d| d.device.identity_key.as_str())
@@ -378,18 +424,17 @@ async fn write_chunk(
                     .get(&decided.device.identity_key)
                     .copied()
                     .unwrap_or_default();
-                duplicates.push((decided.line, decided.device.clone(), first));
+                duplicates.push((decided.line, decided.device.clone(), first as u64));
             }
         }
     }
-    duplicates.sort_by_key(|(line, _, _)| *line);
     for (line, device, first) in duplicates {
         let what = if device.serial_key.is_empty() {
             "MAC address and product ID"
         } else {
             "serial number and product ID"
         };
-        tally.reject(RejectedRow {
+        rejected.push(RejectedRow {
             line,
             reason: format!("duplicate: the same {what} as line {first}"),
             values: super::columns::Field::ALL
@@ -397,6 +442,10 @@ async fn write_chunk(
                 .map(|f| device.fields.get(*f).to_owned())
                 .collect(),
         });
+    }
+    rejected.sort_by_key(|row| row.line);
+    for row in rejected {
+        tally.reject(row);
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ use crate::AppError;
 pub const MAX_LISTED_REJECTIONS: usize = 10_000;
 
 /// The template people download and fill in.
-pub const TEMPLATE_PATH: &str = "/netcare-inventory-template.csv";
+pub const TEMPLATE_PATH: &str = "/public/netcare-inventory-template.csv";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,7 +9,7 @@ use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, Uploa
 use crate::{
     coverage::decision::{Decision, Reason, Status},
     server::{
-        db::{multi_row_insert, push_placeholders},
+        db::{push_placeholders, push_value_rows},
         Backend,
     },
 };
@@ -181,15 +181,24 @@ pub async fn upsert_devices(
     write: &DeviceWrite<'_>,
     chunk: &[DecidedDevice],
 ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    let sql = multi_row_insert(
-        write.backend,
-        "devices (company_id, identity_key, serial_number, product_id, hostname, ip_address, mac_address, \
-         software_version, site, serial_key, pid_key, mac_key, first_seen_at, last_seen_at, first_upload_id, \
-         last_upload_id, upload_line, seen_by_token_id, status, reason, registry_pid, contract_number, \
-         service_level, coverage_start, coverage_end, coverage_computed_at)",
-        26,
-        chunk.len(),
-        "ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
+    // What every row shares is bound once per statement (7 parameters); each row binds 19.
+    let mut sql = String::from(
+        "INSERT INTO devices (company_id, first_seen_at, last_seen_at, coverage_computed_at, \
+         first_upload_id, last_upload_id, seen_by_token_id, identity_key, serial_number, product_id, \
+         hostname, ip_address, mac_address, software_version, site, serial_key, pid_key, mac_key, \
+         upload_line, status, reason, registry_pid, contract_number, service_level, coverage_start, \
+         coverage_end) SELECT ",
+    );
+    push_placeholders(&mut sql, write.backend, 1, 7);
+    sql.push_str(
+        ", v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, \
+         v.column9, v.column10, v.column11, v.column12, v.column13, v.column14, v.column15, \
+         v.column16, v.column17, v.column18, v.column19 FROM (VALUES ",
+    );
+    push_value_rows(&mut sql, write.backend, 8, 19, chunk.len());
+    sql.push_str(
+        ") AS v WHERE true \
+         ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
          product_id = excluded.product_id, hostname = excluded.hostname, ip_address = excluded.ip_address, \
          mac_address = excluded.mac_address, software_version = excluded.software_version, \
          site = excluded.site, serial_key = excluded.serial_key, pid_key = excluded.pid_key, \
@@ -203,7 +212,14 @@ pub async fn upsert_devices(
          WHERE devices.last_upload_id <> excluded.last_upload_id \
          RETURNING identity_key, first_upload_id",
     );
-    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
+        .bind(write.company_id)
+        .bind(write.now)
+        .bind(write.now)
+        .bind(write.now)
+        .bind(write.upload_id)
+        .bind(write.upload_id)
+        .bind(write.token_id);
     for decided in chunk {
         let device = &decided.device;
         let fields = &device.fields;
@@ -211,7 +227,6 @@ pub async fn upsert_devices(
         let (reason, registry_pid) = reason_parts(&decision.reason);
         let line = decision.line.as_ref();
         query = query
-            .bind(write.company_id)
             .bind(&device.identity_key)
             .bind(&fields.serial_number)
             .bind(&fields.product_id)
@@ -223,20 +238,14 @@ pub async fn upsert_devices(
             .bind(&device.serial_key)
             .bind(&device.pid_key)
             .bind(&device.mac_key)
-            .bind(write.now)
-            .bind(write.now)
-            .bind(write.upload_id)
-            .bind(write.upload_id)
             .bind(decided.line as i64)
-            .bind(write.token_id)
             .bind(status_text(decision.status))
             .bind(reason)
             .bind(registry_pid)
             .bind(line.map(|l| l.contract_number.as_str()))
             .bind(line.map(|l| l.service_level.as_str()))
             .bind(line.map(|l| l.start_date.as_str()))
-            .bind(line.map(|l| l.end_date.as_str()))
-            .bind(write.now);
+            .bind(line.map(|l| l.end_date.as_str()));
     }
     let written = query.fetch_all(conn).await?;
     Ok(written

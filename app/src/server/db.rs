@@ -87,7 +87,7 @@ impl Database {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; \
                              PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 10000; \
+                             PRAGMA busy_timeout = 30000; \
                              PRAGMA foreign_keys = ON;",
                         )
                         .await?;
@@ -180,6 +180,25 @@ pub fn multi_row_insert(
     sql.push(' ');
     sql.push_str(tail);
     sql
+}
+
+/// `(…),(…)`: `rows` tuples of `columns` placeholders, numbered from `first` on PostgreSQL. On
+/// SQLite they are plain `?` (sqlx binds those in order; never mix them with `?N`).
+pub fn push_value_rows(
+    sql: &mut String,
+    backend: Backend,
+    first: usize,
+    columns: usize,
+    rows: usize,
+) {
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        push_placeholders(sql, backend, first + row * columns, columns);
+        sql.push(')');
+    }
 }
 
 pub fn push_placeholder(sql: &mut String, backend: Backend, number: usize) {

@@ -11,6 +11,7 @@ use super::{
         VerifyEmailPage,
     },
     home::LandingPage,
+    inventory::{CollectorsPage, UploadsPage},
     not_found_page::NotFoundPage,
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
     shell::TopBar,
@@ -39,6 +40,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
                     <Route path=path!("/access/requests") view=AccessRequestsPage/>
                     <Route path=path!("/agents") view=AgentConsolePage/>
+                    <Route path=path!("/uploads") view=UploadsPage/>
+                    <Route path=path!("/collectors") view=CollectorsPage/>
                 </Routes>
             </main>
         </Router>

@@ -5,6 +5,7 @@ mod app;
 pub mod dashlets;
 pub mod forms;
 pub mod home;
+pub mod inventory;
 pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;

@@ -90,16 +90,22 @@ pub async fn upload(
     };
     let (lines_tx, lines) = mpsc::channel::<Bytes>(16);
     tokio::spawn(run_with_progress(state, request, file, lines_tx));
-    let stream = futures_util::stream::unfold(lines, |mut lines| async move {
-        lines
-            .recv()
-            .await
-            .map(|line| (Ok::<_, std::io::Error>(line), lines))
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        lines,
+        |mut lines| async move {
+            lines
+                .recv()
+                .await
+                .map(|line| (Ok::<_, std::io::Error>(line), lines))
+        },
+    ));
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/x-ndjson")
         .header(header::CACHE_CONTROL, "no-store")
+        // Not compressed: a compressor would hold the progress lines back.
+        .header(header::CONTENT_ENCODING, "identity")
         .body(Body::from_stream(stream))
         .expect("static response parts are valid")
 }

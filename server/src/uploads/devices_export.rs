@@ -82,9 +82,11 @@ pub async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let csv = wants_csv(&headers);
     let (chunks_tx, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(write_pages(state, holder.company_id, csv, chunks_tx));
-    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        chunks,
+        |mut chunks| async move { chunks.recv().await.map(|chunk| (chunk, chunks)) },
+    ));
     let content_type = if csv {
         "text/csv; charset=utf-8"
     } else {

@@ -12,4 +12,5 @@ mod registry_import;
 mod registry_stats;
 mod request_safety;
 mod static_site;
+mod upload_faults;
 mod uploads;

@@ -35,6 +35,7 @@ both_databases!(
     oversized_bodies_are_refused_before_reading,
     deleting_the_inventory_keeps_the_history,
     companies_see_only_their_own_inventory,
+    streamed_answers_survive_compression,
 );
 
 pub const NORTHWIND_FILE: &str =
@@ -917,4 +918,31 @@ async fn companies_see_only_their_own_inventory(backend: Backend) {
     let anonymous = Browser::new(&app);
     let (status, _) = browser_upload(&anonymous, "x.csv", b"serial_number,product_id\nX,Y\n").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn streamed_answers_survive_compression(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let dana = login(&app, "dana.admin").await;
+    // The progress answer is never compressed (a compressor would hold the lines back).
+    let request = Request::post("/api/inventory/upload?file_name=g.csv")
+        .header("host", "netcare.test")
+        .header("origin", PUBLIC_URL)
+        .header("accept-encoding", "gzip")
+        .header("cookie", dana.cookie.clone().unwrap())
+        .body(Body::from("serial_number,product_id\nGZ1,C9300-48P\n"))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.headers()["content-encoding"], "identity");
+    assert!(body_text(response).await.contains("\"stage\":\"done\""));
+    // The device export may be compressed, and ends cleanly when it is.
+    let token = token_for(&app, "NW-1001", "gz").await;
+    let request = Request::get("/api/v1/devices")
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert!(!crate::support::body_bytes(response).await.is_empty());
 }

@@ -2,7 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::RegistryStatsPanel;
-use crate::{contexts::session::use_session, ui::dashlets::PendingRequestsDashlet};
+use crate::{
+    contexts::session::use_session,
+    ui::dashlets::{PendingRequestsDashlet, UploadsDashlet},
+};
 
 /// What NetCare is, the three stages of getting started, and what this instance's registry holds.
 #[component]
@@ -35,6 +38,7 @@ pub fn LandingPage() -> impl IntoView {
                 </li>
             </ol>
         </section>
+        {move || session.user().and_then(|u| u.membership).map(|_| view! { <UploadsDashlet/> })}
         {move || session.user().and_then(|u| u.membership).filter(|m| m.role == "da").map(|_| view! { <PendingRequestsDashlet/> })}
         <RegistryStatsPanel/>
     }

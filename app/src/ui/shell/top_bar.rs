@@ -29,8 +29,12 @@ pub fn TopBar() -> impl IntoView {
                         Some(user) => view! {
                             {match (&user.membership, user.is_agent) {
                                 (_, true) => view! { <li><A href="/agents">"Agents' console"</A></li> }.into_any(),
-                                (Some(m), _) if m.role == "da" => view! { <li><A href="/access/requests">"Access requests"</A></li> }.into_any(),
-                                (Some(_), _) => ().into_any(),
+                                (Some(m), _) if m.role == "da" || m.role == "admin" => view! {
+                                    <li><A href="/uploads">"Uploads"</A></li>
+                                    <li><A href="/collectors">"Collectors"</A></li>
+                                    {(m.role == "da").then(|| view! { <li><A href="/access/requests">"Access requests"</A></li> })}
+                                }.into_any(),
+                                (Some(_), _) => view! { <li><A href="/uploads">"Uploads"</A></li> }.into_any(),
                                 (None, false) => view! { <li><A href="/onboarding">"Registration"</A></li> }.into_any(),
                             }}
                             <li><A href="/profile">{user.full_name}</A></li>

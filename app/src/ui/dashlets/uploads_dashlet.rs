@@ -1,0 +1,87 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    inventory::{load_upload_overview, UploadOverview, TEMPLATE_PATH},
+    ui::inventory::format::{count, utc_minute},
+};
+
+/// Recent uploads and how many of today's uploads are used. `refresh` changes when an upload
+/// lands on the same page.
+#[component]
+pub fn UploadsDashlet(#[prop(optional, into)] refresh: Option<Signal<u32>>) -> impl IntoView {
+    let overview = LocalResource::new(move || {
+        if let Some(refresh) = refresh {
+            refresh.track();
+        }
+        load_upload_overview()
+    });
+    view! {
+        <section class="card" aria-labelledby="uploads-heading" data-testid="uploads-dashlet">
+            <div class="card-header">
+                <h2 id="uploads-heading">"Uploads"</h2>
+                <A href="/uploads">"Upload an inventory"</A>
+            </div>
+            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading uploads…"</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
+                        Err(err) => view! {
+                            <p class="error" role="alert">{err.to_string()}</p>
+                            <button type="button" class="button secondary" on:click=move |_| overview.refetch()>"Retry"</button>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OverviewBody(overview: UploadOverview) -> impl IntoView {
+    let quota = overview.quota;
+    let quota_text = format!(
+        "Today: {} of {} uploads used ({} left; the count resets at {}).",
+        quota.used,
+        quota.limit,
+        quota.left(),
+        utc_minute(&quota.resets_at)
+    );
+    let devices = format!("{} devices in your inventory.", count(overview.devices));
+    let recent = overview.recent;
+    view! {
+        <p data-testid="quota">{quota_text}</p>
+        <p data-testid="device-count">{devices}</p>
+        {if recent.is_empty() {
+            view! {
+                <p class="empty-state">
+                    "No uploads yet. Download the "
+                    <a href=TEMPLATE_PATH download="netcare-inventory-template.csv">"inventory template"</a>
+                    ", fill in one device per line, and upload it; or let a collector send it with a collector token."
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <table class="data-table">
+                    <caption class="visually-hidden">"Recent uploads"</caption>
+                    <thead><tr>
+                        <th scope="col">"When"</th><th scope="col">"Method"</th><th scope="col">"By"</th>
+                        <th scope="col">"File"</th><th scope="col">"Accepted"</th><th scope="col">"Rejected"</th>
+                    </tr></thead>
+                    <tbody>
+                        {recent.into_iter().map(|u| view! {
+                            <tr>
+                                <td data-label="When">{utc_minute(&u.received_at)}</td>
+                                <td data-label="Method">{u.method.label()}</td>
+                                <td data-label="By">{u.by}</td>
+                                <td data-label="File">{u.file_name}</td>
+                                <td data-label="Accepted">{count(u.accepted)}</td>
+                                <td data-label="Rejected">{count(u.rejected)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,115 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::format::utc_minute;
+use crate::inventory::{
+    create_collector_token, list_collector_tokens, revoke_collector_token, CreatedToken, TokenInfo,
+};
+
+/// Collector tokens (DA and Admin): create one per collector, see when each was last used, and
+/// revoke one so its uploads are refused from then on.
+#[component]
+pub fn CollectorsPage() -> impl IntoView {
+    let (name, set_name) = signal(String::new());
+    let create = Action::new_local(move |_: &()| create_collector_token(name.get_untracked()));
+    let revoke = Action::new_local(|id: &i64| revoke_collector_token(*id));
+    let tokens = LocalResource::new(move || {
+        create.version().track();
+        revoke.version().track();
+        list_collector_tokens()
+    });
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            set_name.set(String::new());
+        }
+    });
+    view! {
+        <Title text="Collectors"/>
+        <h1>"Collectors"</h1>
+        <p class="lead">
+            "A collector uploads your inventory through NetCare's API with a collector token. Create one token per "
+            "collector, so each can be revoked on its own. Uploads by collectors count toward the same 5 a day."
+        </p>
+        <section class="card" aria-labelledby="new-token-heading">
+            <h2 id="new-token-heading">"New collector token"</h2>
+            <form on:submit=move |ev| { ev.prevent_default(); create.dispatch(()); }>
+                <div class="field">
+                    <label for="token-name">"Collector name"</label>
+                    <input id="token-name" type="text" maxlength="100" required prop:value=name
+                        on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="button" disabled=move || create.pending().get()>"Create token"</button>
+            </form>
+            {move || create.value().get().map(|result| match result {
+                Ok(created) => view! { <NewToken created/> }.into_any(),
+                Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+            })}
+        </section>
+        <section class="card" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"Tokens"</h2>
+            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty-state">"No collector tokens yet."</p> }.into_any(),
+                        Ok(list) => view! { <TokenTable list on_revoke=move |id| { revoke.dispatch(id); }/> }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || revoke.value().get().and_then(|r| r.err()).map(|err| view! { <p class="form-error" role="alert">{err.to_string()}</p> })}
+        </section>
+        <section class="card" aria-labelledby="api-heading">
+            <h2 id="api-heading">"Using the API"</h2>
+            <p>"Send the inventory as CSV (the template's columns) or JSON; a retry with the same Idempotency-Key counts once:"</p>
+            <pre><code>"curl -H 'Authorization: Bearer nct_…' -H 'Content-Type: text/csv' \\\n     -H 'Idempotency-Key: inventory-2026-11-24' \\\n     --data-binary @inventory.csv https://…/api/v1/uploads"</code></pre>
+            <p>"The full description is at " <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a> "."</p>
+        </section>
+    }
+}
+
+#[component]
+fn NewToken(created: CreatedToken) -> impl IntoView {
+    view! {
+        <div class="new-token" role="status">
+            <p>{format!("Token “{}” created. Copy it now: it is not shown again.", created.token.name)}</p>
+            <p><code class="secret" data-testid="new-token">{created.secret}</code></p>
+        </div>
+    }
+}
+
+#[component]
+fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> impl IntoView {
+    view! {
+        <table class="data-table">
+            <thead><tr>
+                <th scope="col">"Name"</th><th scope="col">"Token"</th><th scope="col">"Created"</th>
+                <th scope="col">"Last used"</th><th scope="col">"Status"</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|t| {
+                    let id = t.id;
+                    let created = format!("{} by {}", utc_minute(&t.created_at), t.created_by);
+                    let last_used = t.last_used_at.as_deref().map_or("never".to_owned(), utc_minute);
+                    view! {
+                        <tr>
+                            <td data-label="Name">{t.name.clone()}</td>
+                            <td data-label="Token"><code>{t.hint}</code></td>
+                            <td data-label="Created">{created}</td>
+                            <td data-label="Last used">{last_used}</td>
+                            <td data-label="Status">
+                                {match t.revoked_at {
+                                    Some(at) => view! { <span>{format!("Revoked {}", utc_minute(&at))}</span> }.into_any(),
+                                    None => view! {
+                                        <button type="button" class="button secondary"
+                                            aria-label=format!("Revoke {}", t.name)
+                                            on:click=move |_| on_revoke.run(id)>"Revoke"</button>
+                                    }.into_any(),
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,175 @@
+use leptos::{html, prelude::*};
+
+use super::{
+    format::{count, file_size},
+    preview_table::PreviewTable,
+    rejected_rows_panel::RejectedRowsPanel,
+    upload_answer::UploadPhase,
+};
+use crate::inventory::{preview_inventory, UploadSummary, PREVIEW_BYTES, TEMPLATE_PATH};
+
+/// Importing a CSV file in the browser: pick it, see how it will be read, upload it with a real
+/// progress bar (bytes sent, then rows processed), and read what happened to every row.
+#[component]
+pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let chosen = StoredValue::new_local(None::<web_sys::File>);
+    let (file_label, set_file_label) = signal(None::<String>);
+    let (estimated_rows, set_estimated_rows) = signal(0f64);
+    let (phase, set_phase) = signal(UploadPhase::Idle);
+    let preview = Action::new_local(move |_: &()| {
+        let file = chosen.get_value();
+        async move {
+            let file = file?;
+            let (sample, rows_estimate) = read_sample(&file).await;
+            set_estimated_rows.set(rows_estimate);
+            Some(preview_inventory(sample).await)
+        }
+    });
+    let on_change = move |_| {
+        let file = input
+            .get_untracked()
+            .and_then(|el| el.files())
+            .and_then(|files| files.get(0));
+        set_file_label.set(
+            file.as_ref()
+                .map(|f| format!("{} ({})", f.name(), file_size(f.size()))),
+        );
+        chosen.set_value(file);
+        set_phase.set(UploadPhase::Idle);
+        preview.dispatch(());
+    };
+    let busy = move || {
+        matches!(
+            phase.get(),
+            UploadPhase::Sending { .. } | UploadPhase::Processing { .. }
+        )
+    };
+    let can_upload = move || {
+        !busy() && matches!(preview.value().get(), Some(Some(Ok(ref p))) if p.problem.is_none())
+    };
+    let start = move |_| {
+        if let Some(file) = chosen.get_value() {
+            super::xhr_upload::send_inventory_file(file, set_phase);
+        }
+    };
+    Effect::new(move |_| {
+        if matches!(phase.get(), UploadPhase::Done(_)) {
+            on_uploaded.run(());
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="csv-heading">
+            <h2 id="csv-heading">"Import a CSV file"</h2>
+            <p>
+                "One device per line, with at least its serial number and product ID. Start from the "
+                <a href=TEMPLATE_PATH download="netcare-inventory-template.csv" data-testid="template-link">"inventory template"</a>
+                " (serial_number, product_id, hostname, ip_address, mac_address, software_version, site); "
+                "common column names such as " <q>"Serial Number"</q> " or " <q>"PID"</q> " work too, "
+                "separated by commas, semicolons or tabs. An IP phone without a serial number needs its MAC address."
+            </p>
+            <div class="field">
+                <label for="inventory-file">"Inventory file (CSV)"</label>
+                <input id="inventory-file" type="file" accept=".csv,text/csv,text/plain" node_ref=input on:change=on_change/>
+            </div>
+            {move || preview.value().get().flatten().map(|result| match result {
+                Ok(preview) => view! { <PreviewTable preview/> }.into_any(),
+                Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+            })}
+            <button type="button" class="button" on:click=start disabled=move || !can_upload()>
+                {move || match file_label.get() { Some(label) => format!("Upload {label}"), None => "Upload".to_owned() }}
+            </button>
+            <div aria-live="polite">
+                {move || match phase.get() {
+                    UploadPhase::Idle => ().into_any(),
+                    UploadPhase::Sending { sent, total } => {
+                        let percent = if total > 0.0 { (sent / total * 100.0).round() } else { 100.0 };
+                        view! {
+                            <label class="progress-label" for="upload-progress">
+                                {format!("Sending the file: {percent}% ({} of {})", file_size(sent), file_size(total))}
+                            </label>
+                            <progress id="upload-progress" data-testid="upload-progress" max=total.max(1.0) value=sent></progress>
+                        }.into_any()
+                    }
+                    UploadPhase::Processing { rows } => {
+                        let estimate = estimated_rows.get_untracked().max(rows as f64).max(1.0);
+                        view! {
+                            <label class="progress-label" for="upload-progress">
+                                {format!("Checking rows and computing coverage: {} rows processed", count(rows))}
+                            </label>
+                            <progress id="upload-progress" data-testid="upload-progress" max=estimate value=rows as f64></progress>
+                        }.into_any()
+                    }
+                    UploadPhase::Done(summary) => view! { <UploadOutcome summary/> }.into_any(),
+                    UploadPhase::Failed(failure) => view! {
+                        <p class="form-error" role="alert">{failure.message.clone()}</p>
+                        {(!failure.rejected_rows.is_empty()).then(|| view! {
+                            <RejectedRowsPanel columns=failure.columns.clone() rows=failure.rejected_rows.clone() total=failure.rejected_rows.len() as u64/>
+                        })}
+                    }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UploadOutcome(summary: UploadSummary) -> impl IntoView {
+    let c = &summary.coverage;
+    let headline = format!(
+        "Upload #{} of {}: {} devices accepted ({} new, {} updated), {} rows rejected.",
+        summary.upload_id,
+        summary.file_name,
+        count(summary.accepted),
+        count(summary.added),
+        count(summary.updated),
+        count(summary.rejected)
+    );
+    let coverage = [
+        ("Covered", c.covered),
+        ("Expiring soon", c.expiring),
+        ("Starting later", c.future),
+        ("Expired", c.expired),
+        ("Not covered", c.not_covered),
+    ];
+    let quota = format!(
+        "{} of today's {} uploads used.",
+        summary.quota.used, summary.quota.limit
+    );
+    view! {
+        <div class="upload-outcome" data-testid="upload-summary">
+            <p class="success" role="status">{headline}</p>
+            <ul class="coverage-counts">
+                {coverage.into_iter().map(|(label, n)| view! { <li>{format!("{label}: {}", count(n))}</li> }).collect_view()}
+            </ul>
+            <p>{quota}</p>
+            {(summary.rejected > 0).then(|| view! {
+                <RejectedRowsPanel columns=summary.columns.clone() rows=summary.rejected_rows.clone() total=summary.rejected/>
+            })}
+        </div>
+    }
+}
+
+/// The file's first bytes (cut at a line end) for the preview, and the number of rows the whole
+/// file probably has (from the sample's line length), for the progress bar.
+async fn read_sample(file: &web_sys::File) -> (String, f64) {
+    let size = file.size();
+    let Ok(blob) = file.slice_with_f64_and_f64(0.0, PREVIEW_BYTES as f64) else {
+        return (String::new(), 0.0);
+    };
+    let text = wasm_bindgen_futures::JsFuture::from(blob.text())
+        .await
+        .ok()
+        .and_then(|value| value.as_string())
+        .unwrap_or_default();
+    let sample = if size > PREVIEW_BYTES as f64 {
+        text.rfind('\n')
+            .map_or(text.as_str(), |end| &text[..=end])
+            .to_owned()
+    } else {
+        text
+    };
+    let lines = sample.matches('\n').count().max(1) as f64;
+    let estimate = (size / sample.len().max(1) as f64 * lines - 1.0).max(1.0);
+    (sample, estimate)
+}

@@ -1,0 +1,53 @@
+//! How sizes, counts and times are written on inventory pages.
+
+/// `1.4 MB`, `820 KB`, `312 bytes`.
+pub fn file_size(bytes: f64) -> String {
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+    } else if bytes >= 1024.0 {
+        format!("{:.0} KB", bytes / 1024.0)
+    } else {
+        format!("{bytes:.0} bytes")
+    }
+}
+
+/// `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An RFC 3339 UTC timestamp as `2026-11-24 06:30 UTC`.
+pub fn utc_minute(timestamp: &str) -> String {
+    match (timestamp.get(..10), timestamp.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => timestamp.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_times_read_well() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(file_size(312.0), "312 bytes");
+        assert_eq!(file_size(2048.0), "2 KB");
+        assert_eq!(file_size(1.5 * 1024.0 * 1024.0), "1.5 MB");
+        assert_eq!(
+            utc_minute("2026-11-24T06:30:12.123456Z"),
+            "2026-11-24 06:30 UTC"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark: inventory uploads through the real HTTP endpoint (POST /api/v1/uploads, CSV), on
+# SQLite and PostgreSQL, against a generated registry of 1,000,000 contract lines.
+#   bench/uploads.sh [DEVICES...]          (default: 100000 1000000)
+#   BENCH_DATABASES=sqlite bench/uploads.sh  (default: "sqlite postgres")
+# For each size: wall time to the summary (coverage computed included), devices per second, and
+# the server's peak memory (VmHWM) next to its memory when idle, so growth with file size shows.
+# The reference is sqlite3's own `.import` of the same file into an in-memory table (the floor for
+# "read a CSV into a table"). Informational: it never fails on a time.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+cd "$NETCARE_ROOT"
+sizes=("${@:-100000 1000000}")
+read -r -a sizes <<< "${sizes[*]}"
+for tool in bc sqlite3 curl; do
+  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
+done
+cargo build --release --locked -p server >&2
+netcare="$CARGO_TARGET_DIR/release/netcare"
+work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
+server_pid=""
+trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+
+largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
+registry_lines=$(( largest > 1000000 ? largest : 1000000 ))
+say "generating a registry of $registry_lines lines and an inventory of $largest devices"
+NETCARE_LOG=warn "$netcare" --database-url "$work/gen.db" demo --devices "$registry_lines" \
+  --out "$work/registry" --inventory "$work/inventory-all.csv" --no-import >/dev/null
+for size in "${sizes[@]}"; do head -n $((size + 1)) "$work/inventory-all.csv" > "$work/inventory-$size.csv"; done
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+results=()
+
+start_server() { # database-url
+  NETCARE_LOG=warn "$netcare" --database-url "$1" serve --bind "127.0.0.1:$port" --site-dir "$work" \
+    --max-upload-mb 1024 --uploads-per-day 1000 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+stop_server() { kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""; }
+rss_mb() { awk -v f="$1" '$1 == f":" { printf "%d", $2 / 1024 }' "/proc/$server_pid/status"; }
+
+run_database() { # label database-url
+  local label=$1 url=$2 index=0
+  NETCARE_LOG=warn "$netcare" --database-url "$url" registry import "$work/registry" --actor bench >/dev/null
+  for size in "${sizes[@]}"; do
+    # One company per size, so each upload adds its devices to an empty inventory.
+    local token
+    token=$(NETCARE_LOG=warn "$netcare" --database-url "$url" token create --company "$(printf 'GEN-C%05d' $index)" --name bench 2>/dev/null)
+    start_server "$url"
+    local idle; idle=$(rss_mb VmRSS)
+    local seconds
+    seconds=$(curl -sS -o "$work/summary.json" -w '%{time_total}' -H "Authorization: Bearer $token" \
+      -H 'Content-Type: text/csv' --data-binary "@$work/inventory-$size.csv" "http://127.0.0.1:$port/api/v1/uploads")
+    local accepted; accepted=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted"])' "$work/summary.json")
+    local peak; peak=$(rss_mb VmHWM)
+    stop_server
+    results+=("$(printf '%-10s %9d devices %8.2f s %10.0f devices/s   peak %4d MB (idle %3d MB)' "$label" "$accepted" "$seconds" "$(echo "$accepted / $seconds" | bc -l)" "$peak" "$idle")")
+    index=$((index + 1))
+  done
+}
+
+for database in ${BENCH_DATABASES:-sqlite postgres}; do
+  if [ "$database" = sqlite ]; then
+    say "SQLite"
+    run_database sqlite "$work/bench.db"
+  else
+    say "PostgreSQL"
+    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+    psql -q "$pg_url" -c "CREATE DATABASE bench"
+    run_database postgres "${pg_url%/*}/bench"
+  fi
+done
+
+say "reference: sqlite3 .import into :memory:"
+for size in "${sizes[@]}"; do
+  start=$(date +%s.%N)
+  sqlite3 :memory: ".import --csv $work/inventory-$size.csv devices" "SELECT COUNT(*) FROM devices;" >/dev/null
+  reference=$(echo "$(date +%s.%N) - $start" | bc -l)
+  results+=("$(printf '%-10s %9d devices %8.2f s %10.0f devices/s   (no checks, no coverage)' "sqlite3" "$size" "$reference" "$(echo "$size / $reference" | bc -l)")")
+done
+
+echo
+echo "inventory upload through POST /api/v1/uploads, registry of $registry_lines lines, $(nproc) cores"
+printf '%s\n' "${results[@]}"
