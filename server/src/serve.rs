@@ -62,6 +62,7 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         }
         None => tracing::warn!("no SMTP server configured (--smtp-url): mail stays in the outbox"),
     }
+    tokio::spawn(checkpoint_loop(db.clone()));
     let site = crate::router::SiteOptions {
         site_dir: options.site_dir.clone(),
         dev_mailbox: options.dev_mailbox,
@@ -109,4 +110,18 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Keeps SQLite's write-ahead log short, off the requests' path (see `Database::checkpoint`).
+async fn checkpoint_loop(db: app::server::Database) {
+    if db.backend() != app::server::Backend::Sqlite {
+        return;
+    }
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        every.tick().await;
+        if let Err(err) = db.checkpoint().await {
+            tracing::warn!(error = %err, "SQLite checkpoint failed; retrying");
+        }
+    }
 }

@@ -55,6 +55,19 @@ impl Field {
         }
     }
 
+    /// The name inside a sentence.
+    pub fn lower_label(self) -> &'static str {
+        match self {
+            Field::SerialNumber => "serial number",
+            Field::ProductId => "product ID",
+            Field::Hostname => "hostname",
+            Field::IpAddress => "IP address",
+            Field::MacAddress => "MAC address",
+            Field::SoftwareVersion => "software version",
+            Field::Site => "site",
+        }
+    }
+
     /// The longest value accepted, in characters.
     pub fn max_chars(self) -> usize {
         match self {
@@ -145,7 +158,7 @@ impl ColumnMap {
 pub enum HeaderProblem {
     #[error("The header row has no `{}` column (the template's columns are: {}).", .0.column(), template_header())]
     Missing(Field),
-    #[error("Two columns, `{first}` and `{second}`, both hold the {}; keep one.", .field.label().to_lowercase())]
+    #[error("Two columns, `{first}` and `{second}`, both hold the {}; keep one.", .field.lower_label())]
     Twice {
         field: Field,
         first: String,

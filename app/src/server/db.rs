@@ -74,6 +74,8 @@ impl Database {
         let options = AnyConnectOptions::from_str(&url)?
             .log_statements(tracing::log::LevelFilter::Debug)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(10));
+        // WAL with checkpoints off the commit path (see `checkpoint`), a generous busy timeout
+        // for writers queued behind a large upload, and a bounded log file.
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 // One writer at a time is SQLite's nature; readers share WAL snapshots.
@@ -88,6 +90,8 @@ impl Database {
                             "PRAGMA journal_mode = WAL; \
                              PRAGMA synchronous = NORMAL; \
                              PRAGMA busy_timeout = 30000; \
+                             PRAGMA wal_autocheckpoint = 0; \
+                             PRAGMA journal_size_limit = 67108864; \
                              PRAGMA foreign_keys = ON;",
                         )
                         .await?;
@@ -124,6 +128,18 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Copies the SQLite write-ahead log into the database without blocking anyone (a no-op on
+    /// PostgreSQL). Connections do not checkpoint on commit (`wal_autocheckpoint = 0`), so a big
+    /// upload's commit does not wait for it: the server calls this every few seconds instead.
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -1,7 +1,7 @@
 use leptos::{html, prelude::*};
 
 use super::{
-    format::{count, file_size},
+    format::{count, file_size, percent},
     preview_table::PreviewTable,
     rejected_rows_panel::RejectedRowsPanel,
     upload_answer::UploadPhase,
@@ -83,21 +83,21 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
                 {move || match phase.get() {
                     UploadPhase::Idle => ().into_any(),
                     UploadPhase::Sending { sent, total } => {
-                        let percent = if total > 0.0 { (sent / total * 100.0).round() } else { 100.0 };
+                        let done = percent(sent, total);
                         view! {
                             <label class="progress-label" for="upload-progress">
-                                {format!("Sending the file: {percent}% ({} of {})", file_size(sent), file_size(total))}
+                                {format!("Sending the file: {done}% ({} of {})", file_size(sent), file_size(total))}
                             </label>
-                            <progress id="upload-progress" data-testid="upload-progress" max=total.max(1.0) value=sent></progress>
+                            <progress id="upload-progress" data-testid="upload-progress" max="100" value=done.to_string()></progress>
                         }.into_any()
                     }
                     UploadPhase::Processing { rows } => {
-                        let estimate = estimated_rows.get_untracked().max(rows as f64).max(1.0);
+                        let done = percent(rows as f64, estimated_rows.get_untracked().max(rows as f64));
                         view! {
                             <label class="progress-label" for="upload-progress">
                                 {format!("Checking rows and computing coverage: {} rows processed", count(rows))}
                             </label>
-                            <progress id="upload-progress" data-testid="upload-progress" max=estimate value=rows as f64></progress>
+                            <progress id="upload-progress" data-testid="upload-progress" max="100" value=done.to_string()></progress>
                         }.into_any()
                     }
                     UploadPhase::Done(summary) => view! { <UploadOutcome summary/> }.into_any(),

@@ -1,13 +1,26 @@
 //! How sizes, counts and times are written on inventory pages.
 
-/// `1.4 MB`, `820 KB`, `312 bytes`.
+/// `1.4 MB`, `820 KB`, `312 bytes`. Integer arithmetic only: formatting floats would add a lot
+/// to the browser bundle.
 pub fn file_size(bytes: f64) -> String {
-    if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
-    } else if bytes >= 1024.0 {
-        format!("{:.0} KB", bytes / 1024.0)
+    let bytes = bytes.max(0.0) as u64;
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    } else if bytes >= 1024 {
+        format!("{} KB", (bytes + 512) / 1024)
     } else {
-        format!("{bytes:.0} bytes")
+        format!("{bytes} bytes")
+    }
+}
+
+/// `part` of `whole` in whole percent.
+pub fn percent(part: f64, whole: f64) -> u64 {
+    if whole <= 0.0 {
+        100
+    } else {
+        ((part / whole * 100.0).round() as u64).min(100)
     }
 }
 
@@ -45,6 +58,9 @@ mod tests {
         assert_eq!(file_size(312.0), "312 bytes");
         assert_eq!(file_size(2048.0), "2 KB");
         assert_eq!(file_size(1.5 * 1024.0 * 1024.0), "1.5 MB");
+        assert_eq!(file_size(877.0 * 1024.0), "877 KB");
+        assert_eq!(percent(1.0, 3.0), 33);
+        assert_eq!(percent(5.0, 0.0), 100);
         assert_eq!(
             utc_minute("2026-11-24T06:30:12.123456Z"),
             "2026-11-24 06:30 UTC"

@@ -41,12 +41,14 @@ impl UploadFailure {
     }
 }
 
+/// One NDJSON line: `stage` says which of the other fields is there. A plain struct rather than
+/// an internally tagged enum, whose buffering deserialiser costs the browser bundle dearly.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
-enum AnswerLine {
-    Processing { rows: u64 },
-    Done { summary: Box<UploadSummary> },
-    Failed { error: UploadFailure },
+struct AnswerLine {
+    stage: String,
+    rows: Option<u64>,
+    summary: Option<UploadSummary>,
+    error: Option<UploadFailure>,
 }
 
 /// The phase the answer received so far shows: its last complete line (and, once the answer is
@@ -57,10 +59,12 @@ pub fn phase_of_answer(text: &str, complete: bool) -> Option<UploadPhase> {
         lines.pop(); // possibly cut short
     }
     let line = lines.into_iter().rev().find(|l| !l.trim().is_empty())?;
-    match serde_json::from_str::<AnswerLine>(line).ok()? {
-        AnswerLine::Processing { rows } => Some(UploadPhase::Processing { rows }),
-        AnswerLine::Done { summary } => Some(UploadPhase::Done(*summary)),
-        AnswerLine::Failed { error } => Some(UploadPhase::Failed(error)),
+    let answer = serde_json::from_str::<AnswerLine>(line).ok()?;
+    match answer.stage.as_str() {
+        "processing" => Some(UploadPhase::Processing { rows: answer.rows? }),
+        "done" => Some(UploadPhase::Done(answer.summary?)),
+        "failed" => Some(UploadPhase::Failed(answer.error?)),
+        _ => None,
     }
 }
 
