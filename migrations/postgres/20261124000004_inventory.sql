@@ -49,6 +49,7 @@ CREATE TABLE upload_quota (
 
 -- identity_key: `S|serial_key|pid_key`, or `M|mac_key|pid_key` for a device known by its MAC
 -- address only (IP phones). The text columns keep what was uploaded; *_key are what matching uses.
+-- When a device was first and last seen are its first and last uploads' times.
 CREATE TABLE devices (
     id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     company_id           TEXT NOT NULL REFERENCES companies (id),
@@ -63,8 +64,6 @@ CREATE TABLE devices (
     serial_key           TEXT NOT NULL,
     pid_key              TEXT NOT NULL,
     mac_key              TEXT NOT NULL DEFAULT '',
-    first_seen_at        TEXT NOT NULL,
-    last_seen_at         TEXT NOT NULL,
     first_upload_id      BIGINT NOT NULL,
     last_upload_id       BIGINT NOT NULL,
     upload_line          BIGINT NOT NULL,

@@ -120,6 +120,9 @@ async fn checkpoint_loop(db: app::server::Database) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         every.tick().await;
+        if db.pool().is_closed() {
+            return; // shutting down
+        }
         if let Err(err) = db.checkpoint().await {
             tracing::warn!(error = %err, "SQLite checkpoint failed; retrying");
         }

@@ -39,28 +39,18 @@ impl CandidateLines {
     }
 }
 
-const LINE_COLUMNS: &str =
-    "SELECT l.contract_number, c.service_level, l.serial_key, l.pid_key, l.mac_key, \
-     l.product_id, l.start_date, l.end_date \
-     FROM contract_lines l JOIN contracts c ON c.contract_number = l.contract_number WHERE ";
+// The contract's service level is filled in afterwards from one small query per chunk: joining
+// it onto every line cost a quarter of an upload's time.
+const LINE_COLUMNS: &str = "SELECT l.contract_number, l.serial_key, l.pid_key, l.mac_key, \
+     l.product_id, l.start_date, l.end_date FROM contract_lines l WHERE ";
 
-type LineRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+type LineRow = (String, String, String, String, String, String, String);
 
 fn line_of(row: LineRow) -> Line {
-    let (contract_number, service_level, serial_key, pid_key, mac_key, product_id, start, end) =
-        row;
+    let (contract_number, serial_key, pid_key, mac_key, product_id, start, end) = row;
     Line {
         contract_number,
-        service_level,
+        service_level: String::new(),
         serial_key,
         pid_key,
         mac_key,
@@ -68,6 +58,47 @@ fn line_of(row: LineRow) -> Line {
         start_date: start,
         end_date: end,
     }
+}
+
+/// Fills in each line's service level from its contract.
+async fn add_service_levels(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    lines: &mut CandidateLines,
+) -> Result<(), sqlx::Error> {
+    let numbers: Vec<String> = lines
+        .by_serial
+        .values()
+        .chain(lines.by_mac.values())
+        .flatten()
+        .map(|line| line.contract_number.clone())
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut levels: HashMap<String, String> = HashMap::with_capacity(numbers.len());
+    for batch in numbers.chunks(2000) {
+        let mut sql = String::from(
+            "SELECT contract_number, service_level FROM contracts WHERE contract_number IN (",
+        );
+        push_placeholders(&mut sql, backend, 1, batch.len());
+        sql.push(')');
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for number in batch {
+            query = query.bind(number);
+        }
+        levels.extend(query.fetch_all(&mut *conn).await?);
+    }
+    for line in lines
+        .by_serial
+        .values_mut()
+        .chain(lines.by_mac.values_mut())
+        .flatten()
+    {
+        if let Some(level) = levels.get(&line.contract_number) {
+            line.service_level.clone_from(level);
+        }
+    }
+    Ok(())
 }
 
 /// Loads every line whose serial key is in `serial_keys` or whose MAC key is in `mac_keys`.
@@ -112,5 +143,6 @@ pub async fn candidate_lines(
                 .push(line);
         }
     }
+    add_service_levels(conn, backend, &mut lines).await?;
     Ok(lines)
 }

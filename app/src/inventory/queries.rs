@@ -181,28 +181,28 @@ pub async fn upsert_devices(
     write: &DeviceWrite<'_>,
     chunk: &[DecidedDevice],
 ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    // What every row shares is bound once per statement (7 parameters); each row binds 19.
+    // What every row shares is bound once per statement (5 parameters); each row binds 19.
     let mut sql = String::from(
-        "INSERT INTO devices (company_id, first_seen_at, last_seen_at, coverage_computed_at, \
+        "INSERT INTO devices (company_id, coverage_computed_at, \
          first_upload_id, last_upload_id, seen_by_token_id, identity_key, serial_number, product_id, \
          hostname, ip_address, mac_address, software_version, site, serial_key, pid_key, mac_key, \
          upload_line, status, reason, registry_pid, contract_number, service_level, coverage_start, \
          coverage_end) SELECT ",
     );
-    push_placeholders(&mut sql, write.backend, 1, 7);
+    push_placeholders(&mut sql, write.backend, 1, 5);
     sql.push_str(
         ", v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, \
          v.column9, v.column10, v.column11, v.column12, v.column13, v.column14, v.column15, \
          v.column16, v.column17, v.column18, v.column19 FROM (VALUES ",
     );
-    push_value_rows(&mut sql, write.backend, 8, 19, chunk.len());
+    push_value_rows(&mut sql, write.backend, 6, 19, chunk.len());
     sql.push_str(
         ") AS v WHERE true \
          ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
          product_id = excluded.product_id, hostname = excluded.hostname, ip_address = excluded.ip_address, \
          mac_address = excluded.mac_address, software_version = excluded.software_version, \
          site = excluded.site, serial_key = excluded.serial_key, pid_key = excluded.pid_key, \
-         mac_key = excluded.mac_key, last_seen_at = excluded.last_seen_at, \
+         mac_key = excluded.mac_key, \
          last_upload_id = excluded.last_upload_id, upload_line = excluded.upload_line, \
          seen_by_token_id = COALESCE(excluded.seen_by_token_id, devices.seen_by_token_id), \
          no_longer_seen_at = NULL, status = excluded.status, reason = excluded.reason, \
@@ -214,8 +214,6 @@ pub async fn upsert_devices(
     );
     let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
         .bind(write.company_id)
-        .bind(write.now)
-        .bind(write.now)
         .bind(write.now)
         .bind(write.upload_id)
         .bind(write.upload_id)
@@ -420,10 +418,15 @@ pub async fn devices_after(
     limit: i64,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
     let rows: Vec<DeviceRow> = sqlx::query_as(
-        "SELECT id, serial_number, product_id, hostname, ip_address, mac_address, software_version, site,
-                first_seen_at, last_seen_at, no_longer_seen_at, status, reason, registry_pid,
-                contract_number, service_level, coverage_start, coverage_end, coverage_computed_at
-         FROM devices WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        "SELECT d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+                d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
+                COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
+                d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
+                d.coverage_computed_at
+         FROM devices d
+         LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
+         LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
+         WHERE d.company_id = $1 AND d.id > $2 ORDER BY d.id LIMIT $3",
     )
     .bind(company_id)
     .bind(after)

@@ -67,6 +67,7 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
                     <thead><tr>
                         <th scope="col">"When"</th><th scope="col">"Method"</th><th scope="col">"By"</th>
                         <th scope="col">"File"</th><th scope="col">"Accepted"</th><th scope="col">"Rejected"</th>
+                        <th scope="col">"Status"</th>
                     </tr></thead>
                     <tbody>
                         {recent.into_iter().map(|u| view! {
@@ -77,6 +78,7 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
                                 <td data-label="File">{u.file_name}</td>
                                 <td data-label="Accepted">{count(u.accepted)}</td>
                                 <td data-label="Rejected">{count(u.rejected)}</td>
+                                <td data-label="Status">{upload_status(u.rejected, u.no_longer_seen)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -84,4 +86,18 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
             }.into_any()
         }}
     }
+}
+
+/// Every recorded upload landed (a refused one leaves no record); what is left to say is whether
+/// all its rows did, and whether devices went missing from a collector's view.
+fn upload_status(rejected: u64, no_longer_seen: u64) -> String {
+    let mut status = if rejected == 0 {
+        "Landed".to_owned()
+    } else {
+        "Landed, some rows rejected".to_owned()
+    };
+    if no_longer_seen > 0 {
+        status.push_str(&format!("; {} no longer seen", count(no_longer_seen)));
+    }
+    status
 }
