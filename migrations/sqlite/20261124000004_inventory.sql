@@ -76,8 +76,41 @@ CREATE TABLE devices (
     service_level        TEXT,
     coverage_start       TEXT,
     coverage_end         TEXT,
-    coverage_computed_at TEXT NOT NULL
+    coverage_computed_at TEXT NOT NULL,
+    -- When the current coverage (status and deciding contract) began, and what brought it:
+    -- `upload`, `registry` (a registry change) or `refresh`.
+    coverage_since       TEXT NOT NULL,
+    coverage_cause       TEXT NOT NULL
 );
 CREATE UNIQUE INDEX devices_identity ON devices (company_id, identity_key);
 CREATE INDEX devices_by_serial ON devices (serial_key);
 CREATE INDEX devices_by_company ON devices (company_id, id);
+
+-- Earlier coverage of each device: one row per period that ended, written when a device's status or
+-- deciding contract changes (the current period is on the device itself).
+CREATE TABLE coverage_history (
+    id              INTEGER PRIMARY KEY,
+    company_id      TEXT NOT NULL,
+    device_id       INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    status          TEXT NOT NULL,
+    reason          TEXT,
+    registry_pid    TEXT,
+    contract_number TEXT,
+    service_level   TEXT,
+    coverage_end    TEXT,
+    valid_from      TEXT NOT NULL,
+    valid_until     TEXT NOT NULL,
+    -- What ended it (the next period's cause).
+    ended_by        TEXT NOT NULL
+);
+CREATE INDEX coverage_history_by_device ON coverage_history (device_id);
+CREATE INDEX coverage_history_by_company ON coverage_history (company_id, valid_until);
+
+CREATE TRIGGER devices_coverage_history AFTER UPDATE OF status, contract_number ON devices
+WHEN old.status IS NOT new.status OR old.contract_number IS NOT new.contract_number
+BEGIN
+    INSERT INTO coverage_history (company_id, device_id, status, reason, registry_pid, contract_number,
+        service_level, coverage_end, valid_from, valid_until, ended_by)
+    VALUES (old.company_id, old.id, old.status, old.reason, old.registry_pid, old.contract_number,
+        old.service_level, old.coverage_end, old.coverage_since, new.coverage_since, new.coverage_cause);
+END;

@@ -297,16 +297,23 @@ struct DecidedChunk {
 }
 
 /// The middle stage: takes the reader's chunks, decides each accepted device's coverage from the
-/// registry (read on its own connection), and hands the chunks on in order.
+/// registry (read on a dedicated connection), and hands the chunks on in order.
 async fn decide_stage(
     db: crate::server::Database,
     clock: Clock,
     mut pieces: mpsc::Receiver<Piece>,
     decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
 ) {
+    let mut conn = match db.dedicated_connection().await {
+        Ok(conn) => conn,
+        Err(err) => {
+            let _ = decided.send(Err(err)).await;
+            return;
+        }
+    };
     while let Some(piece) = pieces.recv().await {
         let Piece::Rows(rows) = piece else { continue };
-        let chunk = decide_chunk(&db, &clock, rows).await;
+        let chunk = decide_chunk(&mut conn, db.backend(), &clock, rows).await;
         let failed = chunk.is_err();
         if decided.send(chunk).await.is_err() || failed {
             return; // the upload ended, or cannot go on
@@ -315,7 +322,8 @@ async fn decide_stage(
 }
 
 async fn decide_chunk(
-    db: &crate::server::Database,
+    conn: &mut sqlx::AnyConnection,
+    backend: crate::server::Backend,
     clock: &Clock,
     rows: Vec<RowOutcome>,
 ) -> Result<DecidedChunk, sqlx::Error> {
@@ -355,9 +363,7 @@ async fn decide_chunk(
         .collect();
     let serials: Vec<&str> = serials.into_iter().collect();
     let macs: Vec<&str> = macs.into_iter().collect();
-    let mut conn = db.pool().acquire().await?;
-    let lines = candidate_lines(&mut conn, db.backend(), &serials, &macs).await?;
-    drop(conn);
+    let lines = candidate_lines(conn, backend, &serials, &macs).await?;
     chunk.decided = unique
         .into_iter()
         .map(|(line, device)| {

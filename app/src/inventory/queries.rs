@@ -181,21 +181,21 @@ pub async fn upsert_devices(
     write: &DeviceWrite<'_>,
     chunk: &[DecidedDevice],
 ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    // What every row shares is bound once per statement (5 parameters); each row binds 19.
+    // What every row shares is bound once per statement (7 parameters); each row binds 19.
     let mut sql = String::from(
-        "INSERT INTO devices (company_id, coverage_computed_at, \
+        "INSERT INTO devices (company_id, coverage_computed_at, coverage_since, coverage_cause, \
          first_upload_id, last_upload_id, seen_by_token_id, identity_key, serial_number, product_id, \
          hostname, ip_address, mac_address, software_version, site, serial_key, pid_key, mac_key, \
          upload_line, status, reason, registry_pid, contract_number, service_level, coverage_start, \
          coverage_end) SELECT ",
     );
-    push_placeholders(&mut sql, write.backend, 1, 5);
+    push_placeholders(&mut sql, write.backend, 1, 7);
     sql.push_str(
         ", v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, \
          v.column9, v.column10, v.column11, v.column12, v.column13, v.column14, v.column15, \
          v.column16, v.column17, v.column18, v.column19 FROM (VALUES ",
     );
-    push_value_rows(&mut sql, write.backend, 6, 19, chunk.len());
+    push_value_rows(&mut sql, write.backend, 8, 19, chunk.len());
     sql.push_str(
         ") AS v WHERE true \
          ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
@@ -208,13 +208,21 @@ pub async fn upsert_devices(
          no_longer_seen_at = NULL, status = excluded.status, reason = excluded.reason, \
          registry_pid = excluded.registry_pid, contract_number = excluded.contract_number, \
          service_level = excluded.service_level, coverage_start = excluded.coverage_start, \
-         coverage_end = excluded.coverage_end, coverage_computed_at = excluded.coverage_computed_at \
+         coverage_end = excluded.coverage_end, coverage_computed_at = excluded.coverage_computed_at, \
+         coverage_since = CASE WHEN devices.status = excluded.status \
+             AND devices.contract_number IS NOT DISTINCT FROM excluded.contract_number \
+             THEN devices.coverage_since ELSE excluded.coverage_since END, \
+         coverage_cause = CASE WHEN devices.status = excluded.status \
+             AND devices.contract_number IS NOT DISTINCT FROM excluded.contract_number \
+             THEN devices.coverage_cause ELSE excluded.coverage_cause END \
          WHERE devices.last_upload_id <> excluded.last_upload_id \
          RETURNING identity_key, first_upload_id",
     );
     let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
         .bind(write.company_id)
         .bind(write.now)
+        .bind(write.now)
+        .bind("upload")
         .bind(write.upload_id)
         .bind(write.upload_id)
         .bind(write.token_id);

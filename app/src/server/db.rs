@@ -60,6 +60,7 @@ impl Default for PoolSettings {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    options: AnyConnectOptions,
 }
 
 impl Database {
@@ -99,9 +100,24 @@ impl Database {
                     Ok(())
                 })
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            options,
+        })
+    }
+
+    /// A connection of its own, outside the pool, for a long job's side reads (an upload decides
+    /// coverage on one while its transaction writes on a pooled one). Not from the pool, so a job
+    /// holding a pooled connection can never wait for a second one that queued writers hold.
+    pub async fn dedicated_connection(&self) -> Result<sqlx::AnyConnection, sqlx::Error> {
+        let mut conn = self.options.connect().await?;
+        if self.backend == Backend::Sqlite {
+            conn.execute("PRAGMA busy_timeout = 30000;").await?;
+        }
+        Ok(conn)
     }
 
     /// Applies pending migrations. On PostgreSQL sqlx holds an advisory lock meanwhile, so several
