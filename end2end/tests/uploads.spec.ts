@@ -68,6 +68,10 @@ test('a DA downloads the template, uploads a file with good and bad rows, and se
   await expect(dashlet.getByRole('cell', { name: fileName })).toBeVisible();
   await expect(dashlet.getByTestId('quota')).toContainText(/of 5 uploads used/);
   await page.screenshot({ path: testInfo.outputPath('upload-summary.png'), fullPage: true });
+
+  // Coverage can be decided again on demand.
+  await page.getByRole('button', { name: 'Refresh coverage now' }).click();
+  await expect(page.getByText(/Coverage decided again for [\d,]+ devices; \d+ changed\./)).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -52,9 +52,26 @@ pub async fn registry_import(
     let db = open_database(global).await?;
     let started = Instant::now();
     let outcome = import_registry(&db, source, ChangeOrigin::CommandLine, &actor).await;
-    db.close().await;
-    let report = outcome?;
+    let report = match outcome {
+        Ok(report) => report,
+        Err(err) => {
+            db.close().await;
+            return Err(err.into());
+        }
+    };
     print_report(&format!("Imported {}", dir.display()), &report, started);
+    // Coverage follows the registry (with the default expiring window; a server started with
+    // another --expiring-days applies its own on the next refresh).
+    let window = app::server::Settings::new("http://localhost").expiring_window_days;
+    let recomputed =
+        app::coverage::recompute::recompute_change(&db, report.change_id, window).await;
+    db.close().await;
+    let recomputed = recomputed
+        .map_err(|err| CommandError::Usage(format!("coverage recompute failed: {err}")))?;
+    println!(
+        "Coverage decided again for {} devices the change touched ({} changed).",
+        recomputed.devices, recomputed.changed
+    );
     Ok(())
 }
 

@@ -231,6 +231,8 @@ pub enum UploadError {
     TokenNotFound,
     #[error("To delete the inventory, confirm by typing DELETE.")]
     NotConfirmed,
+    #[error("No such device in your inventory.")]
+    DeviceNotFound,
     #[error("{0}")]
     App(AppError),
 }
@@ -249,6 +251,7 @@ impl UploadError {
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
+            UploadError::DeviceNotFound => "not_found",
             UploadError::App(AppError::Internal { .. }) => "internal",
             UploadError::App(_) => "bad_request",
         }
@@ -263,7 +266,7 @@ impl crate::error::StatusCoded for UploadError {
             UploadError::QuotaExhausted { .. } => 429,
             UploadError::NothingAccepted { .. } => 422,
             UploadError::TooLarge { .. } => 413,
-            UploadError::TokenNotFound => 404,
+            UploadError::TokenNotFound | UploadError::DeviceNotFound => 404,
             UploadError::App(err) => err.status_code(),
             _ => 400,
         }

@@ -443,3 +443,67 @@ pub async fn devices_after(
     .await?;
     Ok(rows.into_iter().map(DeviceRecord::from).collect())
 }
+
+/// A device's coverage periods, the current one first (empty when the company has no such
+/// device).
+pub async fn coverage_timeline(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Vec<super::CoveragePeriod>, sqlx::Error> {
+    type PeriodRow = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+    );
+    let rows: Vec<PeriodRow> = sqlx::query_as(
+        "SELECT status, reason, registry_pid, contract_number, service_level, coverage_end,
+                coverage_since, NULL, coverage_cause
+         FROM devices WHERE company_id = $1 AND id = $2
+         UNION ALL
+         SELECT h.status, h.reason, h.registry_pid, h.contract_number, h.service_level, h.coverage_end,
+                h.valid_from, h.valid_until, COALESCE(p.ended_by, 'upload')
+         FROM coverage_history h
+         LEFT JOIN coverage_history p ON p.device_id = h.device_id AND p.valid_until = h.valid_from AND p.id <> h.id
+         WHERE h.company_id = $1 AND h.device_id = $2
+         ORDER BY 7 DESC",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                status,
+                reason,
+                registry_pid,
+                contract_number,
+                service_level,
+                coverage_end,
+                from,
+                until,
+                cause,
+            )| {
+                super::CoveragePeriod {
+                    status,
+                    reason,
+                    registry_pid,
+                    contract_number,
+                    service_level,
+                    coverage_end,
+                    from,
+                    until,
+                    cause,
+                }
+            },
+        )
+        .collect())
+}

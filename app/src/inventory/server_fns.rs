@@ -276,3 +276,63 @@ pub async fn delete_inventory(confirmation: String) -> Result<u64, UploadError> 
         .await,
     )
 }
+
+/// Decides the coverage of every device of the company again (DA and Admin): *Refresh coverage
+/// now*.
+#[server(endpoint = "inventory/refresh-coverage")]
+pub async fn refresh_coverage() -> Result<crate::coverage::Recomputed, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = guard::manager(&state).await?;
+            crate::coverage::recompute::recompute_company(
+                &state.db,
+                &membership.company_id,
+                state.settings.expiring_window_days,
+                crate::coverage::recompute::Cause::Refresh,
+            )
+            .await
+            .map_err(db_error)
+        }
+        .await,
+    )
+}
+
+/// One period of a device's coverage, newest first in a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoveragePeriod {
+    pub status: String,
+    pub reason: Option<String>,
+    pub registry_pid: Option<String>,
+    pub contract_number: Option<String>,
+    pub service_level: Option<String>,
+    pub coverage_end: Option<String>,
+    pub from: String,
+    /// `None` for the current period.
+    pub until: Option<String>,
+    /// `upload`, `registry` or `refresh`: what started this period.
+    pub cause: String,
+}
+
+/// A device's coverage over time, current period first. Another company's device is simply not
+/// found.
+#[server(endpoint = "inventory/device-timeline")]
+pub async fn device_coverage_timeline(device_id: i64) -> Result<Vec<CoveragePeriod>, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = guard::member(&state).await?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let timeline =
+                super::queries::coverage_timeline(&mut conn, &membership.company_id, device_id)
+                    .await
+                    .map_err(db_error)?;
+            if timeline.is_empty() {
+                Err(UploadError::DeviceNotFound)
+            } else {
+                Ok(timeline)
+            }
+        }
+        .await,
+    )
+}

@@ -125,15 +125,26 @@ pub async fn import_registry_files(
             )
             .await
             {
-                Ok(report) => Ok(report
-                    .files
-                    .into_iter()
-                    .map(|f| ImportedFile {
-                        file: f.file.file_name().to_owned(),
-                        rows: f.rows,
-                        changed: f.changed,
-                    })
-                    .collect()),
+                Ok(report) => {
+                    // Coverage follows the registry: the devices whose serials the change
+                    // touched are decided again, in every company that has them.
+                    crate::coverage::recompute::recompute_change(
+                        &state.db,
+                        report.change_id,
+                        state.settings.expiring_window_days,
+                    )
+                    .await
+                    .map_err(|err| RegistryError::App(crate::server::internal(err)))?;
+                    Ok(report
+                        .files
+                        .into_iter()
+                        .map(|f| ImportedFile {
+                            file: f.file.file_name().to_owned(),
+                            rows: f.rows,
+                            changed: f.changed,
+                        })
+                        .collect())
+                }
                 Err(ImportError::Invalid(rows)) => Err(RegistryError::Rejected(
                     rows.into_iter()
                         .map(|r| ImportProblem {

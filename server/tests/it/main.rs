@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod cli;
+mod coverage_recompute;
 mod health;
 mod mail_delivery;
 mod onboarding;

@@ -48,7 +48,10 @@ pub const NORTHWIND_FILE: &str =
     NOPE0000001,C9300-48P,lab-1,,,,Lab\n";
 
 /// The walk-through registry and demo accounts (Northwind: dana.admin DA, ben.user User).
-async fn demo_app(backend: Backend, configure: impl FnOnce(&mut app::server::Settings)) -> TestApp {
+pub async fn demo_app(
+    backend: Backend,
+    configure: impl FnOnce(&mut app::server::Settings),
+) -> TestApp {
     let app = TestApp::with_settings(backend, configure).await;
     let today = time::OffsetDateTime::now_utc().date();
     app::registry::import::import_registry(
@@ -65,7 +68,7 @@ async fn demo_app(backend: Backend, configure: impl FnOnce(&mut app::server::Set
     app
 }
 
-async fn login<'a>(app: &'a TestApp, username: &str) -> Browser<'a> {
+pub async fn login<'a>(app: &'a TestApp, username: &str) -> Browser<'a> {
     let mut browser = Browser::new(app);
     let (status, body) = browser
         .call(Login::PATH, &[("login", username), ("password", PASSWORD)])
@@ -107,7 +110,7 @@ async fn upload_outcome(browser: &Browser<'_>, file_name: &str, bytes: &[u8]) ->
     lines.last().cloned().expect("an outcome line")
 }
 
-async fn token_for(app: &TestApp, company: &str, name: &str) -> String {
+pub async fn token_for(app: &TestApp, company: &str, name: &str) -> String {
     app::inventory::tokens::create(&app.state, company, None, name)
         .await
         .unwrap()
@@ -135,7 +138,7 @@ async fn api(
     (status, headers, body_text(response).await)
 }
 
-async fn api_upload(
+pub async fn api_upload(
     app: &TestApp,
     token: &str,
     csv: &str,
@@ -160,14 +163,14 @@ async fn api_upload(
     )
 }
 
-async fn devices_json(app: &TestApp, token: &str) -> Vec<Value> {
+pub async fn devices_json(app: &TestApp, token: &str) -> Vec<Value> {
     let (status, _, text) = api(app, "GET", "/api/v1/devices", token, &[], Vec::new()).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let body: Value = serde_json::from_str(&text).unwrap();
     body["devices"].as_array().unwrap().clone()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(app.db().pool())
         .await

@@ -5,6 +5,7 @@ mod csv_import_panel;
 mod delete_inventory_panel;
 pub mod format;
 mod preview_table;
+mod refresh_coverage_panel;
 mod rejected_rows_panel;
 pub mod upload_answer;
 mod uploads_page;

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{csv_import_panel::CsvImportPanel, delete_inventory_panel::DeleteInventoryPanel};
+use super::{
+    csv_import_panel::CsvImportPanel, delete_inventory_panel::DeleteInventoryPanel,
+    refresh_coverage_panel::RefreshCoveragePanel,
+};
 use crate::{contexts::session::use_session, ui::dashlets::UploadsDashlet};
 
 /// Getting devices into NetCare: the CSV import, recent uploads and today's quota, and (for DAs
@@ -28,7 +31,10 @@ pub fn UploadsPage() -> impl IntoView {
                 </p>
                 <CsvImportPanel on_uploaded=move |_| set_landed.update(|n| *n += 1)/>
                 <UploadsDashlet refresh=landed/>
-                {manages().then(|| view! { <DeleteInventoryPanel on_deleted=move |_| set_landed.update(|n| *n += 1)/> })}
+                {manages().then(|| view! {
+                    <RefreshCoveragePanel on_refreshed=move |_| set_landed.update(|n| *n += 1)/>
+                    <DeleteInventoryPanel on_deleted=move |_| set_landed.update(|n| *n += 1)/>
+                })}
             }.into_any(),
             Some(_) => view! { <p>"Your account is not part of a company yet: finish your registration first."</p> }.into_any(),
             None => view! { <p>"Sign in to upload your inventory."</p> }.into_any(),

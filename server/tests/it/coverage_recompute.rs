@@ -1,0 +1,163 @@
+//! Coverage kept current: a registry change decides again exactly the devices whose serials it
+//! touched (in every company), *Refresh coverage now* decides a company's devices again, and each
+//! device keeps its coverage timeline.
+
+use app::{
+    inventory::{DeviceCoverageTimeline, RefreshCoverage},
+    registry::ImportRegistryFiles,
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::{
+    accounts::signed_in_agent,
+    support::{both_databases, Backend, TestApp},
+    uploads::{api_upload, demo_app, devices_json, login, token_for, NORTHWIND_FILE},
+};
+
+both_databases!(
+    a_registry_change_decides_again_only_what_it_touched,
+    refresh_decides_the_company_again,
+);
+
+async fn device_id(app: &TestApp, company: &str, serial: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM devices WHERE company_id = $1 AND serial_number = $2")
+        .bind(company)
+        .bind(serial)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap()
+}
+
+async fn computed_at(app: &TestApp) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT company_id, serial_number, coverage_computed_at FROM devices ORDER BY id",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap()
+}
+
+async fn a_registry_change_decides_again_only_what_it_touched(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let northwind = token_for(&app, "NW-1001", "nw").await;
+    let contoso = token_for(&app, "CT-2002", "ct").await;
+    assert_eq!(
+        api_upload(&app, &northwind, NORTHWIND_FILE, None).await.0,
+        StatusCode::CREATED
+    );
+    let (status, _) = api_upload(
+        &app,
+        &contoso,
+        "serial_number,product_id\nNOPE0000001,C9300-48P\nCT0000002,C9300-48P\n",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let before = computed_at(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+
+    // An agent adds a line for the unknown serial to a Northwind contract.
+    let today = time::OffsetDateTime::now_utc().date();
+    let lines = format!(
+        "contract_number,serial_number,product_id,mac_address,start_date,end_date\n91000001,nope0000001,C9300-48P,,{},{}\n",
+        today - time::Duration::days(10),
+        today + time::Duration::days(400)
+    );
+    let mut agent = signed_in_agent(&app).await;
+    let (status, body) = agent
+        .call_json(
+            ImportRegistryFiles::PATH,
+            json!({"files": [["contract_lines.csv", lines]]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let after = computed_at(&app).await;
+    for (old, new) in before.iter().zip(&after) {
+        let touched = old.1 == "NOPE0000001";
+        assert_eq!(old.2 != new.2, touched, "{old:?} → {new:?}");
+    }
+    // Both companies' devices with that serial are covered now, whoever holds the contract.
+    for token in [&northwind, &contoso] {
+        let devices = devices_json(&app, token).await;
+        let device = devices
+            .iter()
+            .find(|d| d["serialNumber"] == "NOPE0000001")
+            .unwrap();
+        assert_eq!(device["coverage"]["status"], "covered");
+        assert_eq!(device["coverage"]["contractNumber"], "91000001");
+    }
+    let mut dana = login(&app, "dana.admin").await;
+    let id = device_id(&app, "NW-1001", "NOPE0000001").await;
+    let (status, timeline) = dana
+        .call(
+            DeviceCoverageTimeline::PATH,
+            &[("device_id", &id.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{timeline}");
+    let periods = timeline.as_array().unwrap();
+    assert_eq!(periods.len(), 2, "{timeline}");
+    assert_eq!(
+        (periods[0]["status"].as_str(), periods[0]["cause"].as_str()),
+        (Some("covered"), Some("registry"))
+    );
+    assert!(periods[0]["until"].is_null());
+    assert_eq!(periods[1]["status"], "not_covered");
+    assert_eq!(periods[1]["reason"], "unknown_serial");
+    assert_eq!(periods[1]["cause"], "upload");
+    assert_eq!(periods[1]["until"], periods[0]["from"]);
+    // Another company's device is not found, like a missing one.
+    let theirs = device_id(&app, "CT-2002", "NOPE0000001").await;
+    let mut answers = Vec::new();
+    for missing in [theirs, 999_999] {
+        let (status, body) = dana
+            .call(
+                DeviceCoverageTimeline::PATH,
+                &[("device_id", &missing.to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        answers.push(body);
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "no difference between theirs and missing"
+    );
+}
+
+async fn refresh_decides_the_company_again(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let northwind = token_for(&app, "NW-1001", "nw").await;
+    let contoso = token_for(&app, "CT-2002", "ct").await;
+    api_upload(&app, &northwind, NORTHWIND_FILE, None).await;
+    api_upload(
+        &app,
+        &contoso,
+        "serial_number,product_id\nCT1,C9300-48P\n",
+        None,
+    )
+    .await;
+    let before = computed_at(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, body) = dana.call(RefreshCoverage::PATH, &[]).await;
+    assert_eq!(
+        (status, body.clone()),
+        (StatusCode::OK, json!({"devices": 6, "changed": 0})),
+        "{body}"
+    );
+    let after = computed_at(&app).await;
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(
+            old.2 != new.2,
+            old.0 == "NW-1001",
+            "only Northwind's devices: {old:?}"
+        );
+    }
+    let mut ben = login(&app, "ben.user").await;
+    let (status, _): (StatusCode, Value) = ben.call(RefreshCoverage::PATH, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
