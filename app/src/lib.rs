@@ -8,6 +8,7 @@ pub mod contexts;
 pub mod coverage;
 pub mod error;
 pub mod inventory;
+pub mod library;
 pub mod onboarding;
 pub mod registry;
 pub mod ui;

@@ -83,6 +83,11 @@ CREATE TABLE devices (
     coverage_cause       TEXT NOT NULL
 );
 CREATE UNIQUE INDEX devices_identity ON devices (company_id, identity_key);
+-- The Library lists devices in identity order (by serial number, then PID; phones last), which
+-- the identity index serves, also for serial number searches; status and contract filters have
+-- their own. Other filters scan the company's devices.
+CREATE INDEX devices_library_status ON devices (company_id, status, identity_key);
+CREATE INDEX devices_library_contract ON devices (company_id, contract_number);
 CREATE INDEX devices_by_serial ON devices (serial_key);
 CREATE INDEX devices_by_company ON devices (company_id, id);
 
@@ -120,3 +125,12 @@ CREATE TRIGGER devices_coverage_history AFTER UPDATE OF status, contract_number 
 FOR EACH ROW
 WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.contract_number IS DISTINCT FROM NEW.contract_number)
 EXECUTE FUNCTION record_coverage_change();
+
+-- Contracts a company added to its Library by number, to see them before any device is uploaded.
+CREATE TABLE company_contracts (
+    company_id      TEXT NOT NULL REFERENCES companies (id),
+    contract_number TEXT NOT NULL REFERENCES contracts (contract_number),
+    added_by        BIGINT REFERENCES accounts (id),
+    added_at        TEXT NOT NULL,
+    PRIMARY KEY (company_id, contract_number)
+);

@@ -83,6 +83,11 @@ CREATE TABLE devices (
     coverage_cause       TEXT NOT NULL
 );
 CREATE UNIQUE INDEX devices_identity ON devices (company_id, identity_key);
+-- The Library lists devices in identity order (by serial number, then PID; phones last), which
+-- the identity index serves, also for serial number searches; status and contract filters have
+-- their own. Other filters scan the company's devices.
+CREATE INDEX devices_library_status ON devices (company_id, status, identity_key);
+CREATE INDEX devices_library_contract ON devices (company_id, contract_number);
 CREATE INDEX devices_by_serial ON devices (serial_key);
 CREATE INDEX devices_by_company ON devices (company_id, id);
 
@@ -114,3 +119,12 @@ BEGIN
     VALUES (old.company_id, old.id, old.status, old.reason, old.registry_pid, old.contract_number,
         old.service_level, old.coverage_end, old.coverage_since, new.coverage_since, new.coverage_cause);
 END;
+
+-- Contracts a company added to its Library by number, to see them before any device is uploaded.
+CREATE TABLE company_contracts (
+    company_id      TEXT NOT NULL REFERENCES companies (id),
+    contract_number TEXT NOT NULL REFERENCES contracts (contract_number),
+    added_by        INTEGER REFERENCES accounts (id),
+    added_at        TEXT NOT NULL,
+    PRIMARY KEY (company_id, contract_number)
+);

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod health;
+pub mod library_export;
 pub mod mail_sender;
 pub mod mailbox;
 pub mod router;

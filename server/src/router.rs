@@ -21,7 +21,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{health, mailbox, security, static_site, uploads};
+use crate::{health, library_export, mailbox, security, static_site, uploads};
 
 /// Largest server-function request body (the agents' console import and uploads have their own
 /// limits; every route that reads a body enforces one).
@@ -40,6 +40,11 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let mut routes = Router::new()
         .route("/api/inventory/upload", post(uploads::browser::upload))
+        .route("/api/library/devices.csv", get(library_export::devices_csv))
+        .route(
+            "/api/library/devices.xlsx",
+            get(library_export::devices_xlsx),
+        )
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -233,6 +233,8 @@ pub enum UploadError {
     NotConfirmed,
     #[error("No such device in your inventory.")]
     DeviceNotFound,
+    #[error("Your company holds no contract with that number in the registry.")]
+    ContractNotFound,
     #[error("{0}")]
     App(AppError),
 }
@@ -251,7 +253,7 @@ impl UploadError {
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
-            UploadError::DeviceNotFound => "not_found",
+            UploadError::DeviceNotFound | UploadError::ContractNotFound => "not_found",
             UploadError::App(AppError::Internal { .. }) => "internal",
             UploadError::App(_) => "bad_request",
         }
@@ -266,7 +268,9 @@ impl crate::error::StatusCoded for UploadError {
             UploadError::QuotaExhausted { .. } => 429,
             UploadError::NothingAccepted { .. } => 422,
             UploadError::TooLarge { .. } => 413,
-            UploadError::TokenNotFound | UploadError::DeviceNotFound => 404,
+            UploadError::TokenNotFound
+            | UploadError::DeviceNotFound
+            | UploadError::ContractNotFound => 404,
             UploadError::App(err) => err.status_code(),
             _ => 400,
         }

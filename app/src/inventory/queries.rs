@@ -367,7 +367,7 @@ pub async fn delete_devices(
 }
 
 #[derive(sqlx::FromRow)]
-struct DeviceRow {
+pub struct DeviceRow {
     id: i64,
     serial_number: String,
     product_id: String,

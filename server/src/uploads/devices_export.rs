@@ -43,7 +43,7 @@ fn text(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or("")
 }
 
-fn csv_row(device: &DeviceRecord) -> [&str; 18] {
+pub fn csv_row(device: &DeviceRecord) -> [&str; 18] {
     let coverage = &device.coverage;
     [
         &device.serial_number,

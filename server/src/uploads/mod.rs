@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod browser;
-mod devices_export;
+pub mod devices_export;
 mod spool;
 
 use app::inventory::{UploadError, UploadSummary};

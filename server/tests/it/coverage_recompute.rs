@@ -109,6 +109,25 @@ async fn a_registry_change_decides_again_only_what_it_touched(backend: Backend) 
     assert_eq!(periods[1]["reason"], "unknown_serial");
     assert_eq!(periods[1]["cause"], "upload");
     assert_eq!(periods[1]["until"], periods[0]["from"]);
+    // The change is listed among what changed since the last upload.
+    let (_, changes) = dana
+        .call(app::library::LoadCoverageChanges::PATH, &[])
+        .await;
+    let change = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["serial_number"] == "NOPE0000001")
+        .cloned();
+    let change = change.unwrap_or_else(|| panic!("{changes}"));
+    assert_eq!(
+        (
+            change["before"].as_str(),
+            change["now"].as_str(),
+            change["cause"].as_str()
+        ),
+        (Some("not_covered"), Some("covered"), Some("registry"))
+    );
     // Another company's device is not found, like a missing one.
     let theirs = device_id(&app, "CT-2002", "NOPE0000001").await;
     let mut answers = Vec::new();

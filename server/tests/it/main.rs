@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod coverage_recompute;
 mod health;
+mod library;
 mod mail_delivery;
 mod onboarding;
 mod registry_import;

@@ -1,0 +1,196 @@
+//! The Library's device filters, as the page's URL and the export links carry them, and the SQL
+//! they become. Pure: the WHERE clause is built from a whitelist, values are always bound.
+
+use serde::{Deserialize, Serialize};
+
+use crate::coverage::normalise::{pid_key, serial_key};
+
+/// Rows per Library page.
+pub const PAGE_SIZE: u64 = 50;
+
+/// What the person chose to see. Empty strings mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceFilter {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub contract: String,
+    #[serde(default)]
+    pub site: String,
+    #[serde(default)]
+    pub pid: String,
+    /// The start of a serial number or hostname.
+    #[serde(default)]
+    pub search: String,
+    /// `serial` (default), `hostname`, `status`, `end_date` or `site`.
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub descending: bool,
+}
+
+pub const STATUSES: [(&str, &str); 5] = [
+    ("covered", "Covered"),
+    ("expiring", "Expiring soon"),
+    ("future", "Starting later"),
+    ("expired", "Expired"),
+    ("not_covered", "Not covered"),
+];
+
+pub const REASONS: [(&str, &str); 2] = [
+    ("unknown_serial", "Unknown serial number"),
+    ("pid_mismatch", "Serial known under another PID"),
+];
+
+pub const SORTS: [(&str, &str); 5] = [
+    ("serial", "Serial number"),
+    ("hostname", "Hostname"),
+    ("status", "Status"),
+    ("end_date", "Coverage end date"),
+    ("site", "Site"),
+];
+
+/// A WHERE clause over `devices d` (company first, as `$1`) and the values to bind after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterSql {
+    pub clause: String,
+    pub binds: Vec<String>,
+}
+
+fn like_prefix(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("{escaped}%")
+}
+
+impl DeviceFilter {
+    /// The clause; `placeholder(n)` writes the n-th parameter (1 is the company id).
+    pub fn to_sql(&self, placeholder: impl Fn(usize) -> String) -> FilterSql {
+        let mut clause = format!("d.company_id = {}", placeholder(1));
+        let mut binds = Vec::new();
+        let mut add = |sql: &str, value: String, clause: &mut String| {
+            binds.push(value);
+            clause.push_str(&sql.replace('?', &placeholder(binds.len() + 1)));
+        };
+        if STATUSES.iter().any(|(s, _)| *s == self.status) {
+            add(" AND d.status = ?", self.status.clone(), &mut clause);
+        }
+        if REASONS.iter().any(|(r, _)| *r == self.reason) {
+            add(" AND d.reason = ?", self.reason.clone(), &mut clause);
+        }
+        if !self.contract.trim().is_empty() {
+            add(
+                " AND d.contract_number = ?",
+                self.contract.trim().to_owned(),
+                &mut clause,
+            );
+        }
+        if !self.site.trim().is_empty() {
+            add(" AND d.site = ?", self.site.trim().to_owned(), &mut clause);
+        }
+        if !pid_key(&self.pid).is_empty() {
+            add(" AND d.pid_key = ?", pid_key(&self.pid), &mut clause);
+        }
+        let search = self.search.trim();
+        if !search.is_empty() {
+            // A serial prefix is a range of the identity index; hostnames are compared as typed.
+            add(
+                " AND (d.identity_key LIKE ? ESCAPE '\\'",
+                like_prefix(&format!("S|{}", serial_key(search))),
+                &mut clause,
+            );
+            add(
+                " OR d.hostname LIKE ? ESCAPE '\\')",
+                like_prefix(search),
+                &mut clause,
+            );
+        }
+        FilterSql { clause, binds }
+    }
+
+    /// ORDER BY for the chosen sort, ties broken by identity so pages never overlap.
+    pub fn order_by(&self) -> String {
+        let column = match self.sort.as_str() {
+            "hostname" => "d.hostname",
+            "status" => "d.status",
+            "end_date" => "d.coverage_end",
+            "site" => "d.site",
+            _ => "d.identity_key",
+        };
+        let direction = if self.descending { "DESC" } else { "ASC" };
+        if column == "d.identity_key" {
+            format!("d.identity_key {direction}")
+        } else {
+            format!("{column} {direction}, d.identity_key {direction}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(n: usize) -> String {
+        format!("${n}")
+    }
+
+    #[test]
+    fn no_filter_is_the_whole_company() {
+        let sql = DeviceFilter::default().to_sql(numbered);
+        assert_eq!(sql.clause, "d.company_id = $1");
+        assert!(sql.binds.is_empty());
+        assert_eq!(DeviceFilter::default().order_by(), "d.identity_key ASC");
+    }
+
+    #[test]
+    fn each_filter_is_bound_never_spliced() {
+        let filter = DeviceFilter {
+            status: "not_covered".into(),
+            reason: "pid_mismatch".into(),
+            contract: " 91000001 ".into(),
+            site: "HQ".into(),
+            pid: "c9300-48p=".into(),
+            search: "foc_1%".into(),
+            sort: "end_date".into(),
+            descending: true,
+        };
+        let sql = filter.to_sql(numbered);
+        assert_eq!(
+            sql.clause,
+            "d.company_id = $1 AND d.status = $2 AND d.reason = $3 AND d.contract_number = $4 AND d.site = $5 \
+             AND d.pid_key = $6 AND (d.identity_key LIKE $7 ESCAPE '\\' OR d.hostname LIKE $8 ESCAPE '\\')"
+        );
+        assert_eq!(
+            sql.binds,
+            vec![
+                "not_covered",
+                "pid_mismatch",
+                "91000001",
+                "HQ",
+                "C9300-48P",
+                "S|FOC\\_1\\%%",
+                "foc\\_1\\%%"
+            ]
+        );
+        assert_eq!(
+            filter.order_by(),
+            "d.coverage_end DESC, d.identity_key DESC"
+        );
+    }
+
+    #[test]
+    fn unknown_statuses_reasons_and_sorts_are_ignored() {
+        let filter = DeviceFilter {
+            status: "x' OR 1=1 --".into(),
+            reason: "nope".into(),
+            sort: "password".into(),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(filter.to_sql(numbered).clause, "d.company_id = $1");
+        assert_eq!(filter.order_by(), "d.identity_key ASC");
+    }
+}

@@ -1,0 +1,142 @@
+//! The Library: a company's devices with their coverage (filtered, searched, sorted, paged on the
+//! server), the contracts that cover them, and what changed since the last upload.
+
+pub mod filter;
+#[cfg(feature = "ssr")]
+pub mod queries;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::error::answered;
+use crate::inventory::{DeviceRecord, UploadError};
+pub use filter::{DeviceFilter, PAGE_SIZE};
+
+/// One page of the Library's devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePage {
+    pub devices: Vec<DeviceRecord>,
+    /// Devices matching the filter, all pages together.
+    pub total: u64,
+    pub offset: u64,
+}
+
+/// A contract covering some of the company's devices (or added by number): only its own terms,
+/// nothing of who holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractSummary {
+    pub contract_number: String,
+    pub service_level: String,
+    pub start_date: String,
+    pub end_date: String,
+    /// The company's devices whose coverage this contract decides.
+    pub devices: u64,
+    /// Added to the Library by number.
+    pub added: bool,
+}
+
+/// A device whose coverage changed since the company's last upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageChange {
+    pub device_id: i64,
+    pub serial_number: String,
+    pub product_id: String,
+    pub before: String,
+    pub now: String,
+    pub contract_number: Option<String>,
+    pub at: String,
+    /// `upload`, `registry` or `refresh`.
+    pub cause: String,
+}
+
+#[server(endpoint = "library/devices", input = leptos::server_fn::codec::Json)]
+pub async fn load_library_devices(
+    filter: DeviceFilter,
+    offset: u64,
+) -> Result<DevicePage, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = crate::inventory::member(&state).await?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            queries::device_page(
+                &mut conn,
+                state.db.backend(),
+                &membership.company_id,
+                &filter,
+                offset,
+            )
+            .await
+            .map_err(db_error)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "library/contracts")]
+pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = crate::inventory::member(&state).await?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            queries::company_contracts(&mut conn, &membership.company_id)
+                .await
+                .map_err(db_error)
+        }
+        .await,
+    )
+}
+
+/// Adds a contract the company holds to its Library, to see it before any device is uploaded.
+#[server(endpoint = "library/contracts/add")]
+pub async fn add_company_contract(contract_number: String) -> Result<ContractSummary, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (account_id, membership) = crate::inventory::member(&state).await?;
+            let number = contract_number.trim();
+            let mut tx = state.db.begin_write().await.map_err(db_error)?;
+            if !queries::holds_contract(&mut tx, &membership.company_id, number)
+                .await
+                .map_err(db_error)?
+            {
+                return Err(UploadError::ContractNotFound);
+            }
+            queries::add_contract(&mut tx, &membership.company_id, number, account_id)
+                .await
+                .map_err(db_error)?;
+            tx.commit().await.map_err(db_error)?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            queries::company_contracts(&mut conn, &membership.company_id)
+                .await
+                .map_err(db_error)?
+                .into_iter()
+                .find(|c| c.contract_number == number)
+                .ok_or(UploadError::ContractNotFound)
+        }
+        .await,
+    )
+}
+
+/// Coverage changes since the company's last upload (that upload's own changes included).
+#[server(endpoint = "library/changes")]
+pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = crate::inventory::member(&state).await?;
+            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            queries::changes_since_last_upload(&mut conn, &membership.company_id)
+                .await
+                .map_err(db_error)
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn db_error(err: sqlx::Error) -> UploadError {
+    UploadError::App(crate::server::internal(err))
+}

@@ -1,0 +1,200 @@
+//! The Library's SQL; every function takes the company id.
+
+use sqlx::AnyConnection;
+
+use super::{filter::DeviceFilter, ContractSummary, CoverageChange, DevicePage, PAGE_SIZE};
+use crate::{
+    inventory::{queries::DeviceRow, DeviceRecord},
+    server::{db::push_placeholders, Backend},
+};
+
+/// The columns of a device with its coverage, over `devices d`.
+pub const DEVICE_COLUMNS: &str =
+    "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+    d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
+    COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
+    d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
+    d.coverage_computed_at
+    FROM devices d
+    LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
+    LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id";
+
+fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
+    move |n| {
+        let mut text = String::new();
+        push_placeholders(&mut text, backend, n, 1);
+        text
+    }
+}
+
+/// The devices matching `filter`, `PAGE_SIZE` from `offset`, and how many match in all.
+pub async fn device_page(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    offset: u64,
+) -> Result<DevicePage, sqlx::Error> {
+    let devices = devices_matching(conn, backend, company_id, filter, PAGE_SIZE, offset).await?;
+    let sql = filter.to_sql(placeholder(backend));
+    let count_sql = format!("SELECT COUNT(*) FROM devices d WHERE {}", sql.clause);
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(company_id);
+    for value in &sql.binds {
+        count = count.bind(value);
+    }
+    let total = count.fetch_one(conn).await? as u64;
+    Ok(DevicePage {
+        devices,
+        total,
+        offset,
+    })
+}
+
+/// Up to `limit` devices matching `filter`, in its order, from `offset`.
+pub async fn devices_matching(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<DeviceRecord>, sqlx::Error> {
+    let sql = filter.to_sql(placeholder(backend));
+    let next = sql.binds.len() + 2;
+    let query_sql = format!(
+        "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
+        sql.clause,
+        filter.order_by(),
+        placeholder(backend)(next),
+        placeholder(backend)(next + 1),
+    );
+    let mut query = sqlx::query_as::<_, DeviceRow>(&query_sql).bind(company_id);
+    for value in &sql.binds {
+        query = query.bind(value);
+    }
+    let rows = query
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(DeviceRecord::from).collect())
+}
+
+type ContractRow = (String, String, String, String, i64, i64);
+
+pub async fn company_contracts(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<ContractSummary>, sqlx::Error> {
+    let rows: Vec<ContractRow> = sqlx::query_as(
+        "SELECT c.contract_number, c.service_level, c.start_date, c.end_date,
+                COALESCE(d.devices, 0), CASE WHEN a.contract_number IS NULL THEN 0 ELSE 1 END
+         FROM contracts c
+         LEFT JOIN (SELECT contract_number, COUNT(*) AS devices FROM devices
+                    WHERE company_id = $1 AND contract_number IS NOT NULL
+                    GROUP BY contract_number) d ON d.contract_number = c.contract_number
+         LEFT JOIN company_contracts a ON a.contract_number = c.contract_number AND a.company_id = $1
+         WHERE d.contract_number IS NOT NULL OR a.contract_number IS NOT NULL
+         ORDER BY c.end_date, c.contract_number",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(contract_number, service_level, start_date, end_date, devices, added)| {
+                ContractSummary {
+                    contract_number,
+                    service_level,
+                    start_date,
+                    end_date,
+                    devices: devices as u64,
+                    added: added != 0,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Whether the registry has this contract under this company.
+pub async fn holds_contract(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    contract_number: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT contract_number FROM contracts WHERE contract_number = $1 AND company_id = $2",
+    )
+    .bind(contract_number)
+    .bind(company_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+pub async fn add_contract(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    contract_number: &str,
+    account_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO company_contracts (company_id, contract_number, added_by, added_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (company_id, contract_number) DO NOTHING",
+    )
+    .bind(company_id)
+    .bind(contract_number)
+    .bind(account_id)
+    .bind(crate::server::db::timestamp_now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+type ChangeRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
+pub async fn changes_since_last_upload(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<CoverageChange>, sqlx::Error> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT d.id, d.serial_number, d.product_id, h.status, d.status, d.contract_number,
+                h.valid_until, h.ended_by
+         FROM coverage_history h
+         JOIN devices d ON d.id = h.device_id AND d.company_id = h.company_id
+         WHERE h.company_id = $1
+           AND h.valid_until >= COALESCE((SELECT MAX(created_at) FROM uploads WHERE company_id = $1), '')
+         ORDER BY h.valid_until DESC, d.identity_key
+         LIMIT 200",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(device_id, serial_number, product_id, before, now, contract_number, at, cause)| {
+                CoverageChange {
+                    device_id,
+                    serial_number,
+                    product_id,
+                    before,
+                    now,
+                    contract_number,
+                    at,
+                    cause,
+                }
+            },
+        )
+        .collect())
+}

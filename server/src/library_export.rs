@@ -1,0 +1,205 @@
+//! `GET /api/library/devices.csv` and `.xlsx`: the Library's current view (its filters and order,
+//! from the query string) as a file, for the signed-in person's company. Cells that a spreadsheet
+//! would run as a formula are neutralised: an apostrophe in CSV, the quote-prefix flag in XLSX.
+
+use app::{
+    accounts::session::SessionInfo,
+    inventory::{membership_for, queries::DeviceRow, spreadsheet_safe, DeviceRecord, UploadError},
+    library::{queries::DEVICE_COLUMNS, DeviceFilter},
+    server::{db::push_placeholders, AppState},
+};
+use axum::{
+    body::{Body, Bytes},
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Extension,
+};
+use futures_util::TryStreamExt;
+use tokio::sync::mpsc;
+
+use crate::uploads::{
+    devices_export::{csv_row, CSV_COLUMNS},
+    error_response,
+};
+
+/// Excel's last row, less the header.
+const XLSX_MAX_ROWS: u32 = 1_048_575;
+
+async fn company_of(state: &AppState, session: Option<SessionInfo>) -> Result<String, Response> {
+    let Some(session) = session else {
+        return Err(error_response(&UploadError::NotSignedIn));
+    };
+    membership_for(state, session.account_id)
+        .await
+        .map(|m| m.company_id)
+        .map_err(|err| error_response(&err))
+}
+
+/// The filtered, ordered SELECT and its values (company first).
+fn export_query(state: &AppState, filter: &DeviceFilter) -> (String, Vec<String>) {
+    let backend = state.db.backend();
+    let sql = filter.to_sql(|n| {
+        let mut text = String::new();
+        push_placeholders(&mut text, backend, n, 1);
+        text
+    });
+    (
+        format!(
+            "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {}",
+            sql.clause,
+            filter.order_by()
+        ),
+        sql.binds,
+    )
+}
+
+/// Runs `body` with the rows of the filtered query, read on a connection of its own.
+macro_rules! for_each_device {
+    ($state:expr, $company_id:expr, $filter:expr, |$device:ident| $body:block) => {{
+        let (sql, binds) = export_query($state, $filter);
+        let mut conn = $state.db.dedicated_connection().await?;
+        let mut query = sqlx::query_as::<_, DeviceRow>(&sql).bind($company_id);
+        for value in &binds {
+            query = query.bind(value);
+        }
+        let mut rows = query.fetch(&mut conn);
+        while let Some(row) = rows.try_next().await? {
+            let $device = DeviceRecord::from(row);
+            $body
+        }
+    }};
+}
+
+pub async fn devices_csv(
+    State(state): State<AppState>,
+    Query(filter): Query<DeviceFilter>,
+    session: Option<Extension<SessionInfo>>,
+) -> Response {
+    let company_id = match company_of(&state, session.map(|s| s.0)).await {
+        Ok(company) => company,
+        Err(response) => return response,
+    };
+    let (chunks_tx, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
+            let error = app::server::internal(err);
+            let _ = chunks_tx
+                .send(Err(std::io::Error::other(error.to_string())))
+                .await;
+        }
+    });
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        chunks,
+        |mut chunks| async move { chunks.recv().await.map(|chunk| (chunk, chunks)) },
+    ));
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"netcare-devices.csv\"",
+        )
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from_stream(stream))
+        .expect("static response parts are valid")
+}
+
+/// Writes the CSV in 64 KB pieces; stops quietly when the client goes away.
+async fn write_csv(
+    state: &AppState,
+    company_id: &str,
+    filter: &DeviceFilter,
+    chunks: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+) -> Result<(), sqlx::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(1 << 16));
+    let _ = writer.write_record(CSV_COLUMNS);
+    for_each_device!(state, company_id, filter, |device| {
+        let cells = csv_row(&device).map(spreadsheet_safe);
+        let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
+        if writer.get_ref().len() >= 1 << 16 {
+            let full = std::mem::replace(
+                &mut writer,
+                csv::Writer::from_writer(Vec::with_capacity(1 << 16)),
+            );
+            if chunks
+                .send(Ok(Bytes::from(full.into_inner().unwrap_or_default())))
+                .await
+                .is_err()
+            {
+                return Ok(());
+            }
+        }
+    });
+    let rest = writer.into_inner().unwrap_or_default();
+    let _ = chunks.send(Ok(Bytes::from(rest))).await;
+    Ok(())
+}
+
+pub async fn devices_xlsx(
+    State(state): State<AppState>,
+    Query(filter): Query<DeviceFilter>,
+    session: Option<Extension<SessionInfo>>,
+) -> Response {
+    let company_id = match company_of(&state, session.map(|s| s.0)).await {
+        Ok(company) => company,
+        Err(response) => return response,
+    };
+    match build_xlsx(&state, &company_id, &filter).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"netcare-devices.xlsx\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => error_response(&UploadError::App(app::server::internal(err.to_string()))),
+    }
+}
+
+async fn build_xlsx(
+    state: &AppState,
+    company_id: &str,
+    filter: &DeviceFilter,
+) -> Result<Vec<u8>, XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let quoted = Format::new().set_quote_prefix();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name("Devices")?;
+    for (column, name) in CSV_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *name, &bold)?;
+    }
+    let mut row = 0u32;
+    for_each_device!(state, company_id, filter, |device| {
+        if row >= XLSX_MAX_ROWS {
+            break;
+        }
+        row += 1;
+        for (column, cell) in csv_row(&device).iter().enumerate() {
+            if spreadsheet_safe(cell) != *cell {
+                sheet.write_string_with_format(row, column as u16, *cell, &quoted)?;
+            } else {
+                sheet.write_string(row, column as u16, *cell)?;
+            }
+        }
+    });
+    Ok(workbook.save_to_buffer()?)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum XlsxError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+}

@@ -1,0 +1,266 @@
+//! The Library through its server functions and exports: filters, search, sort and pages over a
+//! company's devices, the contracts that cover them, and files that spreadsheets open safely.
+
+use app::library::{AddCompanyContract, LoadCompanyContracts, LoadLibraryDevices};
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::{
+    support::{body_bytes, body_text, both_databases, Backend, Browser, TestApp},
+    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+};
+
+both_databases!(
+    devices_filter_search_sort_and_page,
+    contracts_appear_with_their_devices,
+    exports_follow_the_view_and_neutralise_formulas,
+);
+
+async fn page(browser: &mut Browser<'_>, filter: Value, offset: u64) -> Value {
+    let (status, body) = browser
+        .call_json(
+            LoadLibraryDevices::PATH,
+            json!({"filter": filter, "offset": offset}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn serials(page: &Value) -> Vec<String> {
+    page["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["serialNumber"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn northwind_with_devices(backend: Backend) -> TestApp {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    assert_eq!(
+        api_upload(&app, &token, NORTHWIND_FILE, None).await.0,
+        StatusCode::CREATED
+    );
+    app
+}
+
+async fn devices_filter_search_sort_and_page(backend: Backend) {
+    let app = northwind_with_devices(backend).await;
+    let contoso = token_for(&app, "CT-2002", "ct").await;
+    api_upload(
+        &app,
+        &contoso,
+        "serial_number,product_id\nCT-ONLY,C9300-48P\n",
+        None,
+    )
+    .await;
+    let mut ben = login(&app, "ben.user").await;
+
+    let all = page(&mut ben, json!({}), 0).await;
+    assert_eq!(all["total"], 6, "only Northwind's devices");
+    assert_eq!(
+        serials(&all),
+        [
+            "FOC1601Z9Z9",
+            "FOC1907X1Y1",
+            "FOC2101A0AA",
+            "FOC2101A0AB",
+            "FTX2001T1P1",
+            "NOPE0000001"
+        ]
+    );
+    let not_covered = page(&mut ben, json!({"status": "not_covered"}), 0).await;
+    assert_eq!(serials(&not_covered), ["FOC2101A0AB", "NOPE0000001"]);
+    let mismatch = page(&mut ben, json!({"reason": "pid_mismatch"}), 0).await;
+    assert_eq!(serials(&mismatch), ["FOC2101A0AB"]);
+    assert_eq!(
+        mismatch["devices"][0]["coverage"]["registryProductId"],
+        "C9300-48P"
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"contract": "91000001"}), 0).await),
+        ["FOC2101A0AA"]
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"site": "DC"}), 0).await),
+        ["FOC1601Z9Z9"]
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"pid": "cts-sx80"}), 0).await),
+        ["FTX2001T1P1"]
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"search": "foc2101"}), 0).await),
+        ["FOC2101A0AA", "FOC2101A0AB"]
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"search": "lab-"}), 0).await),
+        ["NOPE0000001"]
+    );
+    assert_eq!(
+        serials(&page(&mut ben, json!({"search": "CT-ONLY"}), 0).await),
+        Vec::<String>::new()
+    );
+    let by_end = page(
+        &mut ben,
+        json!({"sort": "end_date", "descending": true, "status": "covered"}),
+        0,
+    )
+    .await;
+    assert_eq!(serials(&by_end), ["FOC2101A0AA"]);
+    // Hostile filter values are values, never SQL.
+    let hostile = page(&mut ben, json!({"status": "x' OR '1'='1", "search": "%' OR 1=1 --", "sort": "id; DROP TABLE devices"}), 0).await;
+    assert_eq!(hostile["total"], 0);
+
+    // Pages of 50.
+    let token = token_for(&app, "NW-1001", "many").await;
+    let mut file = String::from("serial_number,product_id\n");
+    for n in 0..120 {
+        file.push_str(&format!("PAGE{n:04},C9300-48P\n"));
+    }
+    api_upload(&app, &token, &file, None).await;
+    let first = page(&mut ben, json!({"search": "PAGE"}), 0).await;
+    let third = page(&mut ben, json!({"search": "PAGE"}), 100).await;
+    assert_eq!(first["total"], 120);
+    assert_eq!(serials(&first).len(), 50);
+    assert_eq!(serials(&first)[0], "PAGE0000");
+    assert_eq!(
+        serials(&third),
+        (100..120)
+            .map(|n| format!("PAGE{n:04}"))
+            .collect::<Vec<_>>()
+    );
+}
+
+async fn contracts_appear_with_their_devices(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, contracts) = dana.call(LoadCompanyContracts::PATH, &[]).await;
+    assert_eq!((status, contracts), (StatusCode::OK, json!([])));
+    // A contract added by number shows before any upload.
+    let (status, added) = dana
+        .call(
+            AddCompanyContract::PATH,
+            &[("contract_number", " 91000002 ")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{added}");
+    assert_eq!(
+        (added["devices"].as_u64(), added["added"].as_bool()),
+        (Some(0), Some(true))
+    );
+    // Another company's contract, or one that does not exist, is not found alike.
+    let (status_theirs, theirs) = dana
+        .call(AddCompanyContract::PATH, &[("contract_number", "92000001")])
+        .await;
+    let (status_none, none) = dana
+        .call(AddCompanyContract::PATH, &[("contract_number", "00000000")])
+        .await;
+    assert_eq!(
+        (status_theirs, status_none),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(theirs, none);
+
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let (_, contracts) = dana.call(LoadCompanyContracts::PATH, &[]).await;
+    let listed: Vec<(String, u64)> = contracts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["contract_number"].as_str().unwrap().to_owned(),
+                c["devices"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut numbers: Vec<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+    numbers.sort();
+    assert_eq!(numbers, ["91000001", "91000002", "91000003", "91000004"]);
+    assert!(
+        listed.iter().all(|(_, devices)| *devices == 1),
+        "{listed:?}"
+    );
+    let first = &contracts[0];
+    assert!(
+        first["service_level"].is_string()
+            && first["start_date"].is_string()
+            && first["end_date"].is_string()
+    );
+    assert!(first.get("company_id").is_none(), "nothing of the holder");
+    // Contoso has no devices and added nothing: an empty list, not Northwind's.
+    let contoso = token_for(&app, "CT-2002", "ct").await;
+    api_upload(
+        &app,
+        &contoso,
+        "serial_number,product_id\nFCW2245L0A1,C9200L-48P-4G\n",
+        None,
+    )
+    .await;
+    let stranger_count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM company_contracts WHERE company_id = 'CT-2002'")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(stranger_count, 0);
+}
+
+async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
+    let app = northwind_with_devices(backend).await;
+    let token = token_for(&app, "NW-1001", "formulas").await;
+    let file = "serial_number,product_id,hostname,site\n\
+        FORM1,C9300-48P,=HYPERLINK(\"http://evil\"),+1+1\n\
+        FORM2,C9300-48P,@SUM(1),-2\n";
+    api_upload(&app, &token, file, None).await;
+    let dana = login(&app, "dana.admin").await;
+    let get = |path: &str| {
+        Request::get(path)
+            .header("cookie", dana.cookie.clone().unwrap())
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = app
+        .send(get(
+            "/api/library/devices.csv?status=not_covered&search=FORM",
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"netcare-devices.csv\""
+    );
+    let csv = body_text(response).await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("serial_number,product_id,hostname"));
+    assert!(lines[1].starts_with("FORM1,C9300-48P,\"'=HYPERLINK(\"\"http://evil\"\")\",,,,'+1+1,not_covered,unknown_serial"), "{csv}");
+    assert!(
+        lines[2].starts_with("FORM2,C9300-48P,'@SUM(1),,,,'-2,"),
+        "{csv}"
+    );
+
+    let response = app
+        .send(get("/api/library/devices.xlsx?status=covered"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let bytes = body_bytes(response).await;
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX (zip) file");
+
+    // Without a session there is nothing to export.
+    let anonymous = Request::get("/api/library/devices.csv")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(anonymous).await.status(), StatusCode::UNAUTHORIZED);
+}
