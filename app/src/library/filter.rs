@@ -52,6 +52,63 @@ pub const SORTS: [(&str, &str); 5] = [
     ("site", "Site"),
 ];
 
+impl DeviceFilter {
+    /// The filter as a URL query string (for the page's address and the export links).
+    pub fn to_query(&self, offset: u64) -> String {
+        let mut pairs: Vec<(&str, String)> = [
+            ("status", &self.status),
+            ("reason", &self.reason),
+            ("contract", &self.contract),
+            ("site", &self.site),
+            ("pid", &self.pid),
+            ("search", &self.search),
+            ("sort", &self.sort),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
+        if self.descending {
+            pairs.push(("descending", "true".to_owned()));
+        }
+        if offset > 0 {
+            pairs.push(("offset", offset.to_string()));
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The filter a URL's query carries (`get` reads one parameter).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> (Self, u64) {
+        let text = |key: &str| get(key).unwrap_or_default();
+        let filter = DeviceFilter {
+            status: text("status"),
+            reason: text("reason"),
+            contract: text("contract"),
+            site: text("site"),
+            pid: text("pid"),
+            search: text("search"),
+            sort: text("sort"),
+            descending: text("descending") == "true",
+        };
+        (filter, text("offset").parse().unwrap_or(0))
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A WHERE clause over `devices d` (company first, as `$1`) and the values to bind after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterSql {
@@ -180,6 +237,30 @@ mod tests {
             filter.order_by(),
             "d.coverage_end DESC, d.identity_key DESC"
         );
+    }
+
+    #[test]
+    fn filters_travel_in_the_query_string() {
+        let filter = DeviceFilter {
+            status: "not_covered".into(),
+            search: "FOC 12&x".into(),
+            descending: true,
+            ..DeviceFilter::default()
+        };
+        let query = filter.to_query(50);
+        assert_eq!(
+            query,
+            "status=not_covered&search=FOC%2012%26x&descending=true&offset=50"
+        );
+        let decoded = |key: &str| match key {
+            "status" => Some("not_covered".to_owned()),
+            "search" => Some("FOC 12&x".to_owned()),
+            "descending" => Some("true".to_owned()),
+            "offset" => Some("50".to_owned()),
+            _ => None,
+        };
+        assert_eq!(DeviceFilter::from_query(decoded), (filter, 50));
+        assert_eq!(DeviceFilter::default().to_query(0), "");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::{
     },
     home::LandingPage,
     inventory::{CollectorsPage, UploadsPage},
+    library::{ContractsPage, DevicesPage},
     not_found_page::NotFoundPage,
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
     shell::TopBar,
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agents") view=AgentConsolePage/>
                     <Route path=path!("/uploads") view=UploadsPage/>
                     <Route path=path!("/collectors") view=CollectorsPage/>
+                    <Route path=path!("/library") view=DevicesPage/>
+                    <Route path=path!("/library/contracts") view=ContractsPage/>
                 </Routes>
             </main>
         </Router>

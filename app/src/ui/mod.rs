@@ -6,6 +6,7 @@ pub mod dashlets;
 pub mod forms;
 pub mod home;
 pub mod inventory;
+pub mod library;
 pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;

@@ -30,11 +30,15 @@ pub fn TopBar() -> impl IntoView {
                             {match (&user.membership, user.is_agent) {
                                 (_, true) => view! { <li><A href="/agents">"Agents' console"</A></li> }.into_any(),
                                 (Some(m), _) if m.role == "da" || m.role == "admin" => view! {
+                                    <li><A href="/library">"Library"</A></li>
                                     <li><A href="/uploads">"Uploads"</A></li>
                                     <li><A href="/collectors">"Collectors"</A></li>
                                     {(m.role == "da").then(|| view! { <li><A href="/access/requests">"Access requests"</A></li> })}
                                 }.into_any(),
-                                (Some(_), _) => view! { <li><A href="/uploads">"Uploads"</A></li> }.into_any(),
+                                (Some(_), _) => view! {
+                                    <li><A href="/library">"Library"</A></li>
+                                    <li><A href="/uploads">"Uploads"</A></li>
+                                }.into_any(),
                                 (None, false) => view! { <li><A href="/onboarding">"Registration"</A></li> }.into_any(),
                             }}
                             <li><A href="/profile">{user.full_name}</A></li>

@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::{
+    library::{add_company_contract, load_company_contracts, DeviceFilter},
+    ui::inventory::format::count,
+};
+
+/// Library → Contracts → All contracts: every contract that covers one of the company's devices
+/// (appearing as uploads land), and contracts added by number to see them before any upload.
+#[component]
+pub fn ContractsPage() -> impl IntoView {
+    let (number, set_number) = signal(String::new());
+    let add = Action::new_local(move |_: &()| add_company_contract(number.get_untracked()));
+    let contracts = LocalResource::new(move || {
+        add.version().track();
+        load_company_contracts()
+    });
+    view! {
+        <Title text="Contracts · Library"/>
+        <h1>"All contracts"</h1>
+        <p class="lead">
+            "The contracts that cover your devices, with their service level, dates and how many of your devices each covers. "
+            <A href="/library">"See the devices"</A> "."
+        </p>
+        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading contracts…"</p> }>
+            {move || Suspend::new(async move {
+                match contracts.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty-state">"No contracts yet: they appear here as soon as an upload has devices they cover. You can also add a contract your company holds below."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <table class="data-table" data-testid="contracts-table">
+                            <caption class="visually-hidden">"Contracts"</caption>
+                            <thead><tr>
+                                <th scope="col">"Contract"</th><th scope="col">"Service level"</th><th scope="col">"Starts"</th>
+                                <th scope="col">"Ends"</th><th scope="col">"Devices"</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| {
+                                    let filter = DeviceFilter { contract: c.contract_number.clone(), ..DeviceFilter::default() };
+                                    let link = format!("/library?{}", filter.to_query(0));
+                                    let added = c.added.then_some(" (added by number)");
+                                    view! {
+                                        <tr>
+                                            <td data-label="Contract">{c.contract_number.clone()}{added}</td>
+                                            <td data-label="Service level">{c.service_level}</td>
+                                            <td data-label="Starts">{c.start_date}</td>
+                                            <td data-label="Ends">{c.end_date}</td>
+                                            <td data-label="Devices"><A href=link>{format!("{} devices", count(c.devices))}</A></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card" aria-labelledby="add-contract-heading">
+            <h2 id="add-contract-heading">"Add a contract by number"</h2>
+            <form on:submit=move |ev| { ev.prevent_default(); add.dispatch(()); }>
+                <div class="field">
+                    <label for="contract-number">"Contract number"</label>
+                    <input id="contract-number" type="text" required prop:value=number
+                        on:input=move |ev| set_number.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="button" disabled=move || add.pending().get()>"Add contract"</button>
+            </form>
+            {move || add.value().get().map(|result| match result {
+                Ok(contract) => view! { <p role="status">{format!("Contract {} added.", contract.contract_number)}</p> }.into_any(),
+                Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}

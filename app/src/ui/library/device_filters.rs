@@ -1,0 +1,73 @@
+use leptos::prelude::*;
+
+use crate::library::{
+    filter::{REASONS, SORTS, STATUSES},
+    DeviceFilter,
+};
+
+/// The Library's filter form: status, reason, contract, site, PID, a serial or hostname search,
+/// and the order.
+#[component]
+pub fn DeviceFilters(
+    #[prop(into)] current: Signal<DeviceFilter>,
+    #[prop(into)] on_apply: Callback<DeviceFilter>,
+) -> impl IntoView {
+    let draft = RwSignal::new(current.get_untracked());
+    Effect::new(move |_| draft.set(current.get()));
+    let text_field = move |id: &'static str,
+                           label: &'static str,
+                           get: fn(&DeviceFilter) -> String,
+                           set: fn(&mut DeviceFilter, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type="text" prop:value=move || get(&draft.get())
+                    on:input=move |ev| draft.update(|f| set(f, event_target_value(&ev)))/>
+            </div>
+        }
+    };
+    view! {
+        <form class="filters" role="search" aria-label="Filter devices"
+            on:submit=move |ev| { ev.prevent_default(); on_apply.run(draft.get_untracked()); }>
+            {text_field("filter-search", "Serial number or hostname starts with", |f| f.search.clone(), |f, v| f.search = v)}
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" prop:value=move || draft.get().status
+                    on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
+                    <option value="">"Any status"</option>
+                    {STATUSES.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-reason">"Why not covered"</label>
+                <select id="filter-reason" prop:value=move || draft.get().reason
+                    on:change=move |ev| draft.update(|f| f.reason = event_target_value(&ev))>
+                    <option value="">"Any reason"</option>
+                    {REASONS.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                </select>
+            </div>
+            {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v)}
+            {text_field("filter-site", "Site", |f| f.site.clone(), |f, v| f.site = v)}
+            {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v)}
+            <div class="field">
+                <label for="filter-sort">"Order by"</label>
+                <select id="filter-sort" prop:value=move || draft.get().sort
+                    on:change=move |ev| draft.update(|f| f.sort = event_target_value(&ev))>
+                    {SORTS.iter().map(|(value, label)| {
+                        let value = if *value == "serial" { "" } else { *value };
+                        view! { <option value=value>{*label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field checkbox">
+                <input id="filter-descending" type="checkbox" prop:checked=move || draft.get().descending
+                    on:change=move |ev| draft.update(|f| f.descending = event_target_checked(&ev))/>
+                <label for="filter-descending">"Descending"</label>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button">"Show devices"</button>
+                <button type="button" class="button secondary" on:click=move |_| on_apply.run(DeviceFilter::default())>"Clear"</button>
+            </div>
+        </form>
+    }
+}

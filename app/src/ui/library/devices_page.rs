@@ -1,0 +1,86 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
+
+use super::{
+    changes_panel::ChangesPanel, device_filters::DeviceFilters, devices_table::DevicesTable,
+};
+use crate::{
+    library::{load_library_devices, DeviceFilter, PAGE_SIZE},
+    ui::inventory::format::count,
+};
+
+/// Library → Devices: the inventory with each device's coverage and why, filtered, searched,
+/// sorted and paged on the server. The filters live in the address, so views can be bookmarked
+/// and shared, and exports download exactly what is shown.
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let query = use_query_map();
+    let current = Memo::new(move |_| {
+        let params = query.get();
+        DeviceFilter::from_query(|key| params.get(key))
+    });
+    let devices = LocalResource::new(move || {
+        let (filter, offset) = current.get();
+        load_library_devices(filter, offset)
+    });
+    let navigate = use_navigate();
+    let go = Callback::new(move |(filter, offset): (DeviceFilter, u64)| {
+        let query = filter.to_query(offset);
+        let path = if query.is_empty() {
+            "/library".to_owned()
+        } else {
+            format!("/library?{query}")
+        };
+        navigate(&path, Default::default());
+    });
+    view! {
+        <Title text="Devices · Library"/>
+        <h1>"Devices"</h1>
+        <p class="lead">
+            "Every device of your inventory with its coverage: which contract covers it until when, or why it is not covered. "
+            <A href="/library/contracts">"See the contracts"</A> "."
+        </p>
+        <DeviceFilters current=Signal::derive(move || current.get().0) on_apply=move |filter| go.run((filter, 0))/>
+        <p class="exports">
+            "Download this view: "
+            <a href=move || format!("/api/library/devices.csv?{}", current.get().0.to_query(0)) download>"CSV"</a>
+            " · "
+            <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
+        </p>
+        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> }>
+            {move || Suspend::new(async move {
+                match devices.await {
+                    Ok(page) => {
+                        let offset = current.get_untracked().1;
+                        let total = page.total;
+                        let shown = page.devices.len() as u64;
+                        let range = if total == 0 {
+                            "No devices match.".to_owned()
+                        } else {
+                            format!("Showing {}–{} of {} devices.", count(offset + 1), count(offset + shown), count(total))
+                        };
+                        view! {
+                            <p role="status" data-testid="device-range">{range}</p>
+                            <DevicesTable devices=page.devices/>
+                            <nav class="pager" aria-label="Pages">
+                                <button type="button" class="button secondary" disabled=offset == 0
+                                    on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>
+                                <button type="button" class="button secondary" disabled=offset + shown >= total
+                                    on:click=move |_| go.run((current.get_untracked().0, offset + PAGE_SIZE))>"Next page"</button>
+                            </nav>
+                        }.into_any()
+                    }
+                    Err(err) => view! {
+                        <p class="error" role="alert">{err.to_string()}</p>
+                        <button type="button" class="button secondary" on:click=move |_| devices.refetch()>"Retry"</button>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <ChangesPanel/>
+    }
+}

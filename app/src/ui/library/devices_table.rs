@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+
+use crate::{inventory::DeviceRecord, ui::inventory::format::utc_minute};
+
+/// How a status reads.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "covered" => "Covered",
+        "expiring" => "Expiring soon",
+        "future" => "Starting later",
+        "expired" => "Expired",
+        _ => "Not covered",
+    }
+}
+
+/// Why a device has its status, in words: the contract that decides it, or what is wrong.
+pub fn explanation(device: &DeviceRecord) -> String {
+    let c = &device.coverage;
+    match (c.status.as_str(), c.reason.as_deref()) {
+        (_, Some("pid_mismatch")) => format!(
+            "Serial known under PID {} (this inventory says {}): check the product ID.",
+            c.registry_product_id.as_deref().unwrap_or("?"),
+            device.product_id
+        ),
+        (_, Some(_)) => "Unknown serial number: no contract line has it.".to_owned(),
+        (status, None) => {
+            let contract = c.contract_number.as_deref().unwrap_or("?");
+            let level = c.service_level.as_deref().unwrap_or("");
+            let end = c.end_date.as_deref().unwrap_or("?");
+            let start = c.start_date.as_deref().unwrap_or("?");
+            match status {
+                "future" => format!("Contract {contract} ({level}) starts on {start}."),
+                "expired" => format!("Contract {contract} ({level}) ended on {end}."),
+                _ => format!("Contract {contract} ({level}) until {end}."),
+            }
+        }
+    }
+}
+
+#[component]
+pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
+    view! {
+        <table class="data-table" data-testid="devices-table">
+            <caption class="visually-hidden">"Devices and their coverage"</caption>
+            <thead><tr>
+                <th scope="col">"Serial number"</th><th scope="col">"Product ID"</th><th scope="col">"Hostname"</th>
+                <th scope="col">"Site"</th><th scope="col">"Status"</th><th scope="col">"Why"</th>
+                <th scope="col">"Computed"</th>
+            </tr></thead>
+            <tbody>
+                {devices.into_iter().map(|device| {
+                    let why = explanation(&device);
+                    let status = device.coverage.status.clone();
+                    let gone = device.no_longer_seen_at.as_deref().map(|at| format!(" · no longer seen since {}", utc_minute(at)));
+                    view! {
+                        <tr>
+                            <td data-label="Serial number">{device.serial_number.clone()}</td>
+                            <td data-label="Product ID">{device.product_id.clone()}</td>
+                            <td data-label="Hostname">{device.hostname.clone()}</td>
+                            <td data-label="Site">{device.site.clone()}</td>
+                            <td data-label="Status"><span class=format!("status status-{status}")>{status_label(&status)}</span></td>
+                            <td data-label="Why">{why}{gone}</td>
+                            <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

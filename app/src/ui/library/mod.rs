@@ -1,0 +1,10 @@
+//! The Library: devices with their coverage, and the contracts that cover them.
+
+mod changes_panel;
+mod contracts_page;
+mod device_filters;
+mod devices_page;
+mod devices_table;
+
+pub use contracts_page::ContractsPage;
+pub use devices_page::DevicesPage;
