@@ -128,3 +128,10 @@ CREATE TABLE company_contracts (
     added_at        TEXT NOT NULL,
     PRIMARY KEY (company_id, contract_number)
 );
+
+-- When each company's coverage was last decided again as a whole (Refresh coverage now): a device
+-- shows this or its own `coverage_computed_at`, whichever is later.
+CREATE TABLE coverage_refreshes (
+    company_id  TEXT PRIMARY KEY REFERENCES companies (id),
+    computed_at TEXT NOT NULL
+);

@@ -4,8 +4,12 @@
 
 use app::{
     accounts::session::SessionInfo,
-    inventory::{membership_for, queries::DeviceRow, spreadsheet_safe, DeviceRecord, UploadError},
-    library::{queries::DEVICE_COLUMNS, DeviceFilter},
+    inventory::{
+        membership_for,
+        queries::{DeviceRow, DEVICE_COLUMNS},
+        spreadsheet_safe, DeviceRecord, UploadError,
+    },
+    library::DeviceFilter,
     server::{db::push_placeholders, AppState},
 };
 use axum::{

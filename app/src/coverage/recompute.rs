@@ -216,6 +216,7 @@ async fn recompute(
 ) -> Result<Recomputed, sqlx::Error> {
     let backend = db.backend();
     let clock = clock_now(window_days);
+    let started_at = timestamp_now();
     let mut done = Recomputed::default();
     let mut after = 0i64;
     loop {
@@ -245,40 +246,61 @@ async fn recompute(
             .filter(|(device, decision)| device.differs_from(decision))
             .map(|(device, decision)| (device.id, decision))
             .collect();
-        let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
-        write_page(db, &ids, &changed, cause).await?;
+        // A whole company's unchanged devices are stamped at once, at the end.
+        let stamped: Vec<i64> = match scope {
+            Scope::Company(_) => Vec::new(),
+            Scope::Keys { .. } => page.iter().map(|d| d.id).collect(),
+        };
+        write_page(db, &stamped, &changed, cause, &started_at).await?;
         done.devices += page.len() as u64;
         done.changed += changed.len() as u64;
         if page.len() < PAGE {
             break;
         }
     }
+    if let Scope::Company(company_id) = scope {
+        let mut tx = db.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO coverage_refreshes (company_id, computed_at) VALUES ($1, $2)
+             ON CONFLICT (company_id) DO UPDATE SET computed_at = excluded.computed_at",
+        )
+        .bind(company_id)
+        .bind(&started_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
     Ok(done)
 }
 
-/// Rewrites the changed devices of a page and stamps every device of it as computed now.
+/// Rewrites the changed devices of a page and stamps the `stamped` ones as computed `now`.
 async fn write_page(
     db: &Database,
-    ids: &[i64],
+    stamped: &[i64],
     changed: &[(i64, Decision)],
     cause: Cause,
+    now: &str,
 ) -> Result<(), sqlx::Error> {
+    if stamped.is_empty() && changed.is_empty() {
+        return Ok(());
+    }
     let backend = db.backend();
-    let now = timestamp_now();
     let mut tx = db.begin_write().await?;
     if !changed.is_empty() {
         let mut sql = String::from(
             "UPDATE devices SET status = v.column2, reason = v.column3, registry_pid = v.column4, \
              contract_number = v.column5, service_level = v.column6, coverage_start = v.column7, \
-             coverage_end = v.column8, coverage_since = ",
+             coverage_end = v.column8, coverage_computed_at = ",
         );
         push_placeholders(&mut sql, backend, 1, 1);
-        sql.push_str(", coverage_cause = ");
+        sql.push_str(", coverage_since = ");
         push_placeholders(&mut sql, backend, 2, 1);
+        sql.push_str(", coverage_cause = ");
+        push_placeholders(&mut sql, backend, 3, 1);
         sql.push_str(" FROM (VALUES ");
-        push_value_rows(&mut sql, backend, 3, 8, changed.len());
+        push_value_rows(&mut sql, backend, 4, 8, changed.len());
         sql.push_str(") AS v WHERE devices.id = v.column1");
-        let mut query = sqlx::query(&sql).bind(&now).bind(cause.as_str());
+        let mut query = sqlx::query(&sql).bind(now).bind(now).bind(cause.as_str());
         for (id, decision) in changed {
             let (reason, registry_pid) = reason_parts(&decision.reason);
             let line = decision.line.as_ref();
@@ -294,15 +316,17 @@ async fn write_page(
         }
         query.execute(&mut *tx).await?;
     }
-    let mut sql = String::from("UPDATE devices SET coverage_computed_at = ");
-    push_placeholders(&mut sql, backend, 1, 1);
-    sql.push_str(" WHERE id IN (");
-    push_placeholders(&mut sql, backend, 2, ids.len());
-    sql.push(')');
-    let mut query = sqlx::query(&sql).bind(&now);
-    for id in ids {
-        query = query.bind(*id);
+    if !stamped.is_empty() {
+        let mut sql = String::from("UPDATE devices SET coverage_computed_at = ");
+        push_placeholders(&mut sql, backend, 1, 1);
+        sql.push_str(" WHERE id IN (");
+        push_placeholders(&mut sql, backend, 2, stamped.len());
+        sql.push(')');
+        let mut query = sqlx::query(&sql).bind(now);
+        for id in stamped {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *tx).await?;
     }
-    query.execute(&mut *tx).await?;
     tx.commit().await
 }

@@ -366,6 +366,20 @@ pub async fn delete_devices(
         .rows_affected())
 }
 
+/// The columns of a device with its coverage, over `devices d`. When it was first and last seen
+/// come from its uploads; it was last computed at its own time or the company's last refresh,
+/// whichever is later (a refresh rewrites only the devices whose coverage changed).
+pub const DEVICE_COLUMNS: &str = "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+    d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
+    COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
+    d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
+    CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
+        AS coverage_computed_at
+    FROM devices d
+    LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
+    LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
+    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id";
+
 #[derive(sqlx::FromRow)]
 pub struct DeviceRow {
     id: i64,
@@ -425,17 +439,9 @@ pub async fn devices_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let rows: Vec<DeviceRow> = sqlx::query_as(
-        "SELECT d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
-                d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
-                COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
-                d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
-                d.coverage_computed_at
-         FROM devices d
-         LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
-         LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
-         WHERE d.company_id = $1 AND d.id > $2 ORDER BY d.id LIMIT $3",
-    )
+    let rows: Vec<DeviceRow> = sqlx::query_as(&format!(
+        "SELECT {DEVICE_COLUMNS} WHERE d.company_id = $1 AND d.id > $2 ORDER BY d.id LIMIT $3"
+    ))
     .bind(company_id)
     .bind(after)
     .bind(limit)

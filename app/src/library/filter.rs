@@ -137,6 +137,10 @@ impl DeviceFilter {
             add(" AND d.status = ?", self.status.clone(), &mut clause);
         }
         if REASONS.iter().any(|(r, _)| *r == self.reason) {
+            // Only not-covered devices have a reason: saying so lets the status index serve.
+            if self.status != "not_covered" {
+                clause.push_str(" AND d.status = 'not_covered'");
+            }
             add(" AND d.reason = ?", self.reason.clone(), &mut clause);
         }
         if !self.contract.trim().is_empty() {
@@ -261,6 +265,18 @@ mod tests {
         };
         assert_eq!(DeviceFilter::from_query(decoded), (filter, 50));
         assert_eq!(DeviceFilter::default().to_query(0), "");
+    }
+
+    #[test]
+    fn a_reason_implies_not_covered() {
+        let filter = DeviceFilter {
+            reason: "unknown_serial".into(),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(
+            filter.to_sql(numbered).clause,
+            "d.company_id = $1 AND d.status = 'not_covered' AND d.reason = $2"
+        );
     }
 
     #[test]

@@ -4,20 +4,12 @@ use sqlx::AnyConnection;
 
 use super::{filter::DeviceFilter, ContractSummary, CoverageChange, DevicePage, PAGE_SIZE};
 use crate::{
-    inventory::{queries::DeviceRow, DeviceRecord},
+    inventory::{
+        queries::{DeviceRow, DEVICE_COLUMNS},
+        DeviceRecord,
+    },
     server::{db::push_placeholders, Backend},
 };
-
-/// The columns of a device with its coverage, over `devices d`.
-pub const DEVICE_COLUMNS: &str =
-    "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
-    d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
-    COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
-    d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
-    d.coverage_computed_at
-    FROM devices d
-    LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
-    LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id";
 
 fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
     move |n| {

@@ -30,9 +30,14 @@ async fn device_id(app: &TestApp, company: &str, serial: &str) -> i64 {
         .unwrap()
 }
 
+/// Each device's company, serial and when its coverage was computed, as the Library shows it.
 async fn computed_at(app: &TestApp) -> Vec<(String, String, String)> {
     sqlx::query_as(
-        "SELECT company_id, serial_number, coverage_computed_at FROM devices ORDER BY id",
+        "SELECT d.company_id, d.serial_number,
+                CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at
+                     ELSE d.coverage_computed_at END
+         FROM devices d LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
+         ORDER BY d.id",
     )
     .fetch_all(app.db().pool())
     .await

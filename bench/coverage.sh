@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark: keeping coverage current, and the Library, on SQLite and PostgreSQL. A company with
+# DEVICES devices (default 1,000,000, uploaded through the HTTP API) against a registry of as many
+# contract lines; then (server/examples/coverage_bench.rs): recomputing the company's coverage, a
+# registry change touching 10,000 of its serials, and the Library's first page for each filter.
+#   bench/coverage.sh [DEVICES]            BENCH_DATABASES=sqlite for one database
+# Goals (issue 8): recompute under 5 s, the change under 0.5 s, each Library page under 50 ms.
+# Informational: it never fails on a time.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+cd "$NETCARE_ROOT"
+devices=${1:-1000000}
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+cargo build --release --locked -p server >&2
+cargo build --release --locked -p server --example coverage_bench >&2
+netcare="$CARGO_TARGET_DIR/release/netcare"
+bench="$CARGO_TARGET_DIR/release/examples/coverage_bench"
+work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
+server_pid=""
+trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+export NETCARE_LOG=warn
+
+say "generating a registry of $devices lines and an inventory of $devices devices"
+"$netcare" --database-url "$work/gen.db" demo --devices "$devices" --out "$work/registry" \
+  --inventory "$work/inventory.csv" --no-import >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+run_database() { # label database-url
+  local label=$1 url=$2
+  say "$label: registry import and a $devices-device upload"
+  "$netcare" --database-url "$url" registry import "$work/registry" --actor bench >/dev/null
+  local token; token=$("$netcare" --database-url "$url" token create --company GEN-C00000 --name bench 2>/dev/null)
+  "$netcare" --database-url "$url" serve --bind "127.0.0.1:$port" --site-dir "$work" --max-upload-mb 1024 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  curl -sS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
+    --data-binary "@$work/inventory.csv" "http://127.0.0.1:$port/api/v1/uploads"
+  kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
+  echo "== $label"
+  "$bench" "$url" GEN-C00000
+}
+
+for database in ${BENCH_DATABASES:-sqlite postgres}; do
+  if [ "$database" = sqlite ]; then
+    run_database sqlite "$work/bench.db"
+  else
+    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+    psql -q "$pg_url" -c "CREATE DATABASE bench"
+    run_database postgres "${pg_url%/*}/bench"
+  fi
+done
