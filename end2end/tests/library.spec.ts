@@ -44,6 +44,11 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(table).toContainText(`Serial known under PID ${c.registryPid}`);
   await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /status=not_covered&reason=pid_mismatch/);
 
+  // Each device keeps its coverage history.
+  await page.getByRole('button', { name: /^Coverage history of / }).first().click();
+  await expect(page.getByTestId('device-history').first()).toContainText('Not covered');
+  await expect(page.getByTestId('device-history').first()).toContainText('(now), on upload.');
+
   // The view survives a reload (the filters are in the address).
   await page.reload();
   await expect(page.getByTestId('devices-table')).toContainText(`Serial known under PID ${c.registryPid}`);

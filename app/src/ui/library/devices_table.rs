@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::device_history::DeviceHistory;
 use crate::{inventory::DeviceRecord, ui::inventory::format::utc_minute};
 
 /// How a status reads.
@@ -45,7 +46,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
             <thead><tr>
                 <th scope="col">"Serial number"</th><th scope="col">"Product ID"</th><th scope="col">"Hostname"</th>
                 <th scope="col">"Site"</th><th scope="col">"Status"</th><th scope="col">"Why"</th>
-                <th scope="col">"Computed"</th>
+                <th scope="col">"Computed"</th><th scope="col">"History"</th>
             </tr></thead>
             <tbody>
                 {devices.into_iter().map(|device| {
@@ -61,10 +62,25 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Status"><span class=format!("status status-{status}")>{status_label(&status)}</span></td>
                             <td data-label="Why">{why}{gone}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
+                            <td data-label="History"><HistoryToggle device_id=device.id serial=device.serial_number.clone()/></td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// Shows and hides one device's coverage history.
+#[component]
+fn HistoryToggle(device_id: i64, serial: String) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    view! {
+        <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
+            aria-label=format!("Coverage history of {serial}")
+            on:click=move |_| set_open.update(|o| *o = !*o)>
+            {move || if open.get() { "Hide" } else { "Show" }}
+        </button>
+        {move || open.get().then(|| view! { <DeviceHistory device_id/> })}
     }
 }

@@ -3,6 +3,7 @@
 mod changes_panel;
 mod contracts_page;
 mod device_filters;
+mod device_history;
 mod devices_page;
 mod devices_table;
 

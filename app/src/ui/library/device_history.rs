@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use super::devices_table::status_label;
+use crate::{inventory::device_coverage_timeline, ui::inventory::format::utc_minute};
+
+/// A device's coverage over time, fetched when opened: each period's status, contract and why,
+/// from when, and what started it.
+#[component]
+pub fn DeviceHistory(device_id: i64) -> impl IntoView {
+    let timeline = LocalResource::new(move || device_coverage_timeline(device_id));
+    view! {
+        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading history…"</p> }>
+            {move || Suspend::new(async move {
+                match timeline.await {
+                    Ok(periods) => view! {
+                        <ol class="timeline" data-testid="device-history">
+                            {periods.into_iter().map(|p| {
+                                let cause = match p.cause.as_str() {
+                                    "registry" => "after a registry change",
+                                    "refresh" => "on a refresh",
+                                    _ => "on upload",
+                                };
+                                let contract = p.contract_number.map(|c| format!(", contract {c}")).unwrap_or_default();
+                                let reason = match (p.reason.as_deref(), p.registry_pid) {
+                                    (Some("pid_mismatch"), Some(pid)) => format!(", serial known under PID {pid}"),
+                                    (Some(_), _) => ", unknown serial".to_owned(),
+                                    _ => String::new(),
+                                };
+                                let until = p.until.map(|u| format!(" until {}", utc_minute(&u))).unwrap_or_else(|| " (now)".to_owned());
+                                view! { <li>{format!("{}{contract}{reason}: from {}{until}, {cause}.", status_label(&p.status), utc_minute(&p.from))}</li> }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
