@@ -13,12 +13,18 @@ use crate::error::answered;
 use crate::inventory::{DeviceRecord, UploadError};
 pub use filter::{DeviceFilter, PAGE_SIZE};
 
+/// How far past the current page matching devices are counted.
+pub const COUNT_LIMIT: u64 = 10_000;
+
 /// One page of the Library's devices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DevicePage {
     pub devices: Vec<DeviceRecord>,
-    /// Devices matching the filter, all pages together.
+    /// Devices matching the filter, all pages together, counted up to [`COUNT_LIMIT`] past the
+    /// page shown (counting a million matches exactly would cost more than the page itself).
     pub total: u64,
+    /// `total` is "at least": more devices match.
+    pub more: bool,
     pub offset: u64,
 }
 

@@ -29,15 +29,22 @@ pub async fn device_page(
 ) -> Result<DevicePage, sqlx::Error> {
     let devices = devices_matching(conn, backend, company_id, filter, PAGE_SIZE, offset).await?;
     let sql = filter.to_sql(placeholder(backend));
-    let count_sql = format!("SELECT COUNT(*) FROM devices d WHERE {}", sql.clause);
+    // Counted up to a limit past this page: beyond it the person sees "more than".
+    let cap = offset + super::COUNT_LIMIT + 1;
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM devices d WHERE {} LIMIT {}) counted",
+        sql.clause,
+        placeholder(backend)(sql.binds.len() + 2)
+    );
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(company_id);
     for value in &sql.binds {
         count = count.bind(value);
     }
-    let total = count.fetch_one(conn).await? as u64;
+    let counted = count.bind(cap as i64).fetch_one(conn).await? as u64;
     Ok(DevicePage {
         devices,
-        total,
+        total: counted.min(cap - 1),
+        more: counted >= cap,
         offset,
     })
 }

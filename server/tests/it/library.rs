@@ -127,7 +127,10 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     api_upload(&app, &token, &file, None).await;
     let first = page(&mut ben, json!({"search": "PAGE"}), 0).await;
     let third = page(&mut ben, json!({"search": "PAGE"}), 100).await;
-    assert_eq!(first["total"], 120);
+    assert_eq!(
+        (first["total"].as_u64(), first["more"].as_bool()),
+        (Some(120), Some(false))
+    );
     assert_eq!(serials(&first).len(), 50);
     assert_eq!(serials(&first)[0], "PAGE0000");
     assert_eq!(
@@ -136,6 +139,27 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             .map(|n| format!("PAGE{n:04}"))
             .collect::<Vec<_>>()
     );
+
+    // Counting stops 10,000 past the page: beyond, the answer is "more than".
+    let mut big = String::from("serial_number,product_id\n");
+    for n in 0..10_060 {
+        big.push_str(&format!("CAP{n:05},C9300-48P\n"));
+    }
+    assert_eq!(
+        api_upload(&app, &token, &big, None).await.0,
+        StatusCode::CREATED
+    );
+    let capped = page(&mut ben, json!({"search": "CAP"}), 0).await;
+    assert_eq!(
+        (capped["total"].as_u64(), capped["more"].as_bool()),
+        (Some(10_000), Some(true))
+    );
+    let last = page(&mut ben, json!({"search": "CAP"}), 10_050).await;
+    assert_eq!(
+        (last["total"].as_u64(), last["more"].as_bool()),
+        (Some(10_060), Some(false))
+    );
+    assert_eq!(serials(&last).len(), 10);
 }
 
 async fn contracts_appear_with_their_devices(backend: Backend) {

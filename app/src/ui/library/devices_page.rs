@@ -61,7 +61,8 @@ pub fn DevicesPage() -> impl IntoView {
                         let range = if total == 0 {
                             "No devices match.".to_owned()
                         } else {
-                            format!("Showing {}–{} of {} devices.", count(offset + 1), count(offset + shown), count(total))
+                            let of = if page.more { format!("more than {}", count(total)) } else { count(total) };
+                            format!("Showing {}–{} of {of} devices.", count(offset + 1), count(offset + shown))
                         };
                         view! {
                             <p role="status" data-testid="device-range">{range}</p>
@@ -69,7 +70,7 @@ pub fn DevicesPage() -> impl IntoView {
                             <nav class="pager" aria-label="Pages">
                                 <button type="button" class="button secondary" disabled=offset == 0
                                     on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>
-                                <button type="button" class="button secondary" disabled=offset + shown >= total
+                                <button type="button" class="button secondary" disabled=offset + shown >= total && !page.more
                                     on:click=move |_| go.run((current.get_untracked().0, offset + PAGE_SIZE))>"Next page"</button>
                             </nav>
                         }.into_any()
