@@ -27,6 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("usage: coverage_bench DATABASE_URL COMPANY_ID")?;
     let db = Database::connect(&url, &PoolSettings::default()).await?;
+    // Start from a checkpointed database, as a running server keeps it (the upload's write-ahead
+    // log may still be full if the server was stopped right after it).
+    db.checkpoint().await?;
     let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
         .bind(&company)
         .fetch_one(db.pool())

@@ -254,6 +254,16 @@ pub async fn ingest(
             .map_err(db_error)?;
     }
     tx.commit().await.map_err(db_error)?;
+    // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
+    // until autovacuum comes by; refresh them now after a large upload (SQLite needs no such step).
+    if state.db.backend() == crate::server::Backend::Postgres && summary.added >= 10_000 {
+        if let Err(err) = sqlx::query("ANALYZE devices")
+            .execute(state.db.pool())
+            .await
+        {
+            tracing::warn!(error = %err, "ANALYZE devices after a large upload failed");
+        }
+    }
     Ok(Ingested::Landed(summary))
 }
 
