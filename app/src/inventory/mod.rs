@@ -213,7 +213,7 @@ pub enum UploadError {
     NoCompany,
     #[error("Only a Delegated Administrator or an Admin of your company can do this.")]
     NotAllowed,
-    #[error("Today's {limit} uploads are used; the quota resets at {resets_at}.")]
+    #[error("Today's {limit} uploads are used; the quota resets at {}.", readable_time(.resets_at))]
     QuotaExhausted { limit: u32, resets_at: String },
     #[error("{0}")]
     File(FileProblem),
@@ -291,6 +291,14 @@ impl leptos::server_fn::error::FromServerFnError for UploadError {
     }
 }
 
+/// An RFC 3339 UTC timestamp as people read it: `2026-11-25 00:00 UTC`.
+pub fn readable_time(timestamp: &str) -> String {
+    match (timestamp.get(..10), timestamp.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => timestamp.to_owned(),
+    }
+}
+
 /// A cell made safe to open in a spreadsheet: text that starts like a formula (`=`, `+`, `-`,
 /// `@`, tab, carriage return) gets a leading apostrophe so it is shown, never run.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -303,6 +311,18 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::spreadsheet_safe;
+
+    #[test]
+    fn the_quota_refusal_says_when_it_resets() {
+        let refusal = super::UploadError::QuotaExhausted {
+            limit: 5,
+            resets_at: "2026-11-25T00:00:00.000000Z".into(),
+        };
+        assert_eq!(
+            refusal.to_string(),
+            "Today's 5 uploads are used; the quota resets at 2026-11-25 00:00 UTC."
+        );
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {

@@ -39,10 +39,7 @@ pub fn count(n: u64) -> String {
 
 /// An RFC 3339 UTC timestamp as `2026-11-24 06:30 UTC`.
 pub fn utc_minute(timestamp: &str) -> String {
-    match (timestamp.get(..10), timestamp.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => timestamp.to_owned(),
-    }
+    crate::inventory::readable_time(timestamp)
 }
 
 #[cfg(test)]
