@@ -20,7 +20,10 @@ use axum::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{browser::display_file_name, devices_export, error_response, spool, summary_response};
+use super::{
+    browser::display_file_name, devices_export, error_response, problem, receive_body,
+    summary_response,
+};
 
 /// The OpenAPI description of this API.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -34,10 +37,6 @@ pub fn routes() -> Router<AppState> {
 
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
-}
-
-fn problem(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error": code, "message": message}))).into_response()
 }
 
 /// The live token the request presents, or the 401 to answer.
@@ -145,30 +144,9 @@ async fn create_upload(
             Err(err) => return error_response(&err),
         }
     }
-    match ingest::quota_status(&state, &holder.company_id).await {
-        Ok(quota) if quota.used >= quota.limit => {
-            return error_response(&UploadError::QuotaExhausted {
-                limit: quota.limit,
-                resets_at: quota.resets_at,
-            })
-        }
-        Ok(_) => {}
-        Err(err) => return error_response(&err),
-    }
-    let limit = state.settings.max_upload_bytes;
-    if let Err(err) = spool::check_declared_length(&parts.headers, limit) {
-        return error_response(&err);
-    }
-    let (file, _) = match spool::spool(body, limit).await {
-        Ok(spooled) => spooled,
-        Err(spool::SpoolError::Refused(err)) => return error_response(&err),
-        Err(spool::SpoolError::Interrupted) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "interrupted",
-                "The upload was interrupted.",
-            )
-        }
+    let file = match receive_body(&state, &holder.company_id, &parts.headers, body).await {
+        Ok(file) => file,
+        Err(response) => return response,
     };
     let default_name = match format {
         UploadFormat::Csv => "collector.csv",

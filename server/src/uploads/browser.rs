@@ -17,13 +17,13 @@ use axum::{
     body::{Body, Bytes},
     extract::{Query, Request, State},
     http::{header, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
-use super::{error_body, error_response, spool};
+use super::{error_body, error_response, receive_body};
 
 #[derive(Debug, Deserialize)]
 pub struct UploadQuery {
@@ -57,27 +57,9 @@ pub async fn upload(
         Err(err) => return error_response(&err),
     };
     let company_id = membership.company_id;
-    // Refuse early, before the file is sent: the upload's transaction checks again.
-    match ingest::quota_status(&state, &company_id).await {
-        Ok(quota) if quota.used >= quota.limit => {
-            return error_response(&UploadError::QuotaExhausted {
-                limit: quota.limit,
-                resets_at: quota.resets_at,
-            })
-        }
-        Ok(_) => {}
-        Err(err) => return error_response(&err),
-    }
-    let limit = state.settings.max_upload_bytes;
-    if let Err(err) = spool::check_declared_length(&parts.headers, limit) {
-        return error_response(&err);
-    }
-    let (file, _size) = match spool::spool(body, limit).await {
-        Ok(spooled) => spooled,
-        Err(spool::SpoolError::Refused(err)) => return error_response(&err),
-        Err(spool::SpoolError::Interrupted) => {
-            return (StatusCode::BAD_REQUEST, "The upload was interrupted.").into_response()
-        }
+    let file = match receive_body(&state, &company_id, &parts.headers, body).await {
+        Ok(file) => file,
+        Err(response) => return response,
     };
     let request = UploadRequest {
         company_id,

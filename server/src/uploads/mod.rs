@@ -8,12 +8,53 @@ pub mod browser;
 pub mod devices_export;
 mod spool;
 
-use app::inventory::{UploadError, UploadSummary};
+use app::{
+    inventory::{ingest, UploadError, UploadSummary},
+    server::AppState,
+};
 use axum::{
-    http::{header, HeaderValue, StatusCode},
+    body::Body,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
+    Json,
 };
 use serde_json::json;
+
+/// `{"error": code, "message": text}` with `status`.
+pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({"error": code, "message": message}))).into_response()
+}
+
+/// What both ways in do before the pipeline: refuse at once when today's quota is used (the
+/// upload's transaction checks again), refuse a declared length over the limit before reading,
+/// then spool the body to a temporary file.
+pub async fn receive_body(
+    state: &AppState,
+    company_id: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<std::fs::File, Response> {
+    match ingest::quota_status(state, company_id).await {
+        Ok(quota) if quota.used >= quota.limit => {
+            return Err(error_response(&UploadError::QuotaExhausted {
+                limit: quota.limit,
+                resets_at: quota.resets_at,
+            }))
+        }
+        Ok(_) => {}
+        Err(err) => return Err(error_response(&err)),
+    }
+    let limit = state.settings.max_upload_bytes;
+    spool::check_declared_length(headers, limit).map_err(|err| error_response(&err))?;
+    spool::spool(body, limit).await.map_err(|err| match err {
+        spool::SpoolError::Refused(err) => error_response(&err),
+        spool::SpoolError::Interrupted => problem(
+            StatusCode::BAD_REQUEST,
+            "interrupted",
+            "The upload was interrupted.",
+        ),
+    })
+}
 
 /// An upload error as JSON: `{"error": code, "message": text, …}`, its status and headers.
 pub fn error_body(

@@ -35,8 +35,8 @@ pub enum SpoolError {
 }
 
 /// Streams `body` to a temporary file, stopping as soon as it passes `limit` bytes. Returns the
-/// file, rewound, and its size.
-pub async fn spool(body: Body, limit: u64) -> Result<(std::fs::File, u64), SpoolError> {
+/// file, rewound.
+pub async fn spool(body: Body, limit: u64) -> Result<std::fs::File, SpoolError> {
     let file = tempfile::tempfile()
         .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
     let mut writer = tokio::io::BufWriter::with_capacity(1 << 16, tokio::fs::File::from_std(file));
@@ -63,5 +63,5 @@ pub async fn spool(body: Body, limit: u64) -> Result<(std::fs::File, u64), Spool
     let mut file = writer.into_inner().into_std().await;
     file.seek(SeekFrom::Start(0))
         .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
-    Ok((file, size))
+    Ok(file)
 }
