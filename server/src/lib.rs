@@ -11,6 +11,7 @@ pub mod router;
 pub mod security;
 pub mod serve;
 pub mod static_site;
+pub mod streaming;
 pub mod telemetry;
 pub mod uploads;
 

@@ -13,7 +13,7 @@ use app::{
     server::{db::push_placeholders, AppState},
 };
 use axum::{
-    body::{Body, Bytes},
+    body::Bytes,
     extract::{Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
@@ -22,8 +22,9 @@ use axum::{
 use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
 
+use crate::streaming::{channel_body, Chunk};
 use crate::uploads::{
-    devices_export::{csv_row, CSV_COLUMNS},
+    devices_export::{csv_row, write_csv_device, CSV_COLUMNS},
     error_response,
 };
 
@@ -84,7 +85,7 @@ pub async fn devices_csv(
         Ok(company) => company,
         Err(response) => return response,
     };
-    let (chunks_tx, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(async move {
         if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
             let error = app::server::internal(err);
@@ -93,10 +94,6 @@ pub async fn devices_csv(
                 .await;
         }
     });
-    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        chunks,
-        |mut chunks| async move { chunks.recv().await.map(|chunk| (chunk, chunks)) },
-    ));
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
@@ -105,7 +102,7 @@ pub async fn devices_csv(
             "attachment; filename=\"netcare-devices.csv\"",
         )
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from_stream(stream))
+        .body(channel_body(chunks))
         .expect("static response parts are valid")
 }
 
@@ -114,13 +111,12 @@ async fn write_csv(
     state: &AppState,
     company_id: &str,
     filter: &DeviceFilter,
-    chunks: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    chunks: &mpsc::Sender<Chunk>,
 ) -> Result<(), sqlx::Error> {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(1 << 16));
     let _ = writer.write_record(CSV_COLUMNS);
     for_each_device!(state, company_id, filter, |device| {
-        let cells = csv_row(&device).map(spreadsheet_safe);
-        let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
+        write_csv_device(&mut writer, &device);
         if writer.get_ref().len() >= 1 << 16 {
             let full = std::mem::replace(
                 &mut writer,

@@ -14,7 +14,7 @@ use app::{
     server::AppState,
 };
 use axum::{
-    body::{Body, Bytes},
+    body::Bytes,
     extract::{Query, Request, State},
     http::{header, StatusCode},
     response::Response,
@@ -24,6 +24,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
 use super::{error_body, error_response, receive_body};
+use crate::streaming::{channel_body, Chunk};
 
 #[derive(Debug, Deserialize)]
 pub struct UploadQuery {
@@ -70,25 +71,15 @@ pub async fn upload(
         idempotency_key: None,
         format: UploadFormat::Csv,
     };
-    let (lines_tx, lines) = mpsc::channel::<Bytes>(16);
+    let (lines_tx, lines) = mpsc::channel::<Chunk>(16);
     tokio::spawn(run_with_progress(state, request, file, lines_tx));
-    // Fused: the compression layer may poll once more after the end.
-    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        lines,
-        |mut lines| async move {
-            lines
-                .recv()
-                .await
-                .map(|line| (Ok::<_, std::io::Error>(line), lines))
-        },
-    ));
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/x-ndjson")
         .header(header::CACHE_CONTROL, "no-store")
         // Not compressed: a compressor would hold the progress lines back.
         .header(header::CONTENT_ENCODING, "identity")
-        .body(Body::from_stream(stream))
+        .body(channel_body(lines))
         .expect("static response parts are valid")
 }
 
@@ -104,7 +95,7 @@ async fn run_with_progress(
     state: AppState,
     request: UploadRequest,
     file: std::fs::File,
-    lines: mpsc::Sender<Bytes>,
+    lines: mpsc::Sender<Chunk>,
 ) {
     let (progress_tx, mut progress) = watch::channel(0u64);
     let mut work = tokio::spawn(async move {
@@ -119,7 +110,7 @@ async fn run_with_progress(
                 let rows = *progress.borrow_and_update();
                 if rows != last_sent {
                     last_sent = rows;
-                    let _ = lines.send(ndjson(json!({"stage": "processing", "rows": rows}))).await;
+                    let _ = lines.send(Ok(ndjson(json!({"stage": "processing", "rows": rows})))).await;
                 }
             }
         }
@@ -131,7 +122,7 @@ async fn run_with_progress(
         Ok(Err(err)) => failed(&err),
         Err(join_error) => failed(&UploadError::App(app::server::internal(join_error))),
     };
-    let _ = lines.send(ndjson(line)).await;
+    let _ = lines.send(Ok(ndjson(line))).await;
 }
 
 fn failed(err: &UploadError) -> serde_json::Value {

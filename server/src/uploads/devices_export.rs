@@ -6,7 +6,7 @@ use app::{
     server::AppState,
 };
 use axum::{
-    body::{Body, Bytes},
+    body::Bytes,
     extract::State,
     http::{header, HeaderMap, StatusCode},
     response::Response,
@@ -14,6 +14,7 @@ use axum::{
 use tokio::sync::mpsc;
 
 use super::api::token_holder;
+use crate::streaming::{channel_body, Chunk};
 
 const PAGE: i64 = 5000;
 
@@ -67,6 +68,12 @@ pub fn csv_row(device: &DeviceRecord) -> [&str; 18] {
     ]
 }
 
+/// One device as a CSV record of [`CSV_COLUMNS`], formula-like cells neutralised.
+pub fn write_csv_device<W: std::io::Write>(writer: &mut csv::Writer<W>, device: &DeviceRecord) {
+    let cells = csv_row(device).map(spreadsheet_safe);
+    let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
+}
+
 fn wants_csv(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -80,13 +87,8 @@ pub async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Respo
         Err(response) => return response,
     };
     let csv = wants_csv(&headers);
-    let (chunks_tx, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(write_pages(state, holder.company_id, csv, chunks_tx));
-    // Fused: the compression layer may poll once more after the end.
-    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        chunks,
-        |mut chunks| async move { chunks.recv().await.map(|chunk| (chunk, chunks)) },
-    ));
     let content_type = if csv {
         "text/csv; charset=utf-8"
     } else {
@@ -103,18 +105,13 @@ pub async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Respo
         );
     }
     response
-        .body(Body::from_stream(stream))
+        .body(channel_body(chunks))
         .expect("static response parts are valid")
 }
 
 /// Reads the company's devices a page at a time and sends them encoded. A database failure
 /// mid-way ends the body with an error, so the client sees a broken transfer, never a short list.
-async fn write_pages(
-    state: AppState,
-    company_id: String,
-    csv: bool,
-    chunks: mpsc::Sender<Result<Bytes, std::io::Error>>,
-) {
+async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mpsc::Sender<Chunk>) {
     let mut after = 0i64;
     let mut first = true;
     let opening = if csv {
@@ -149,12 +146,7 @@ async fn write_pages(
         if csv {
             let mut writer = csv::Writer::from_writer(&mut buffer);
             for device in &page {
-                let _ = writer.write_record(
-                    csv_row(device)
-                        .map(|cell| spreadsheet_safe(cell))
-                        .iter()
-                        .map(|c| c.as_bytes()),
-                );
+                write_csv_device(&mut writer, device);
             }
             let _ = writer.flush();
         } else {
