@@ -101,6 +101,31 @@ async fn add_service_levels(
     Ok(())
 }
 
+/// Adds to `into`, by `key_of`, every line whose `column` is one of `keys`.
+async fn lines_where(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    column: &str,
+    keys: &[&str],
+    into: &mut HashMap<String, Vec<Line>>,
+    key_of: fn(&Line) -> &String,
+) -> Result<(), sqlx::Error> {
+    for batch in keys.chunks(2000) {
+        let mut sql = format!("{LINE_COLUMNS} {column} IN (");
+        push_placeholders(&mut sql, backend, 1, batch.len());
+        sql.push(')');
+        let mut query = sqlx::query_as::<_, LineRow>(&sql);
+        for key in batch {
+            query = query.bind(*key);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let line = line_of(row);
+            into.entry(key_of(&line).clone()).or_default().push(line);
+        }
+    }
+    Ok(())
+}
+
 /// Loads every line whose serial key is in `serial_keys` or whose MAC key is in `mac_keys`.
 pub async fn candidate_lines(
     conn: &mut AnyConnection,
@@ -109,40 +134,24 @@ pub async fn candidate_lines(
     mac_keys: &[&str],
 ) -> Result<CandidateLines, sqlx::Error> {
     let mut lines = CandidateLines::default();
-    for batch in serial_keys.chunks(2000) {
-        let mut sql = format!("{LINE_COLUMNS} l.serial_key IN (");
-        push_placeholders(&mut sql, backend, 1, batch.len());
-        sql.push(')');
-        let mut query = sqlx::query_as::<_, LineRow>(&sql);
-        for key in batch {
-            query = query.bind(*key);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let line = line_of(row);
-            lines
-                .by_serial
-                .entry(line.serial_key.clone())
-                .or_default()
-                .push(line);
-        }
-    }
-    for batch in mac_keys.chunks(2000) {
-        let mut sql = format!("{LINE_COLUMNS} l.mac_key <> '' AND l.mac_key IN (");
-        push_placeholders(&mut sql, backend, 1, batch.len());
-        sql.push(')');
-        let mut query = sqlx::query_as::<_, LineRow>(&sql);
-        for key in batch {
-            query = query.bind(*key);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let line = line_of(row);
-            lines
-                .by_mac
-                .entry(line.mac_key.clone())
-                .or_default()
-                .push(line);
-        }
-    }
+    lines_where(
+        conn,
+        backend,
+        "l.serial_key",
+        serial_keys,
+        &mut lines.by_serial,
+        |l| &l.serial_key,
+    )
+    .await?;
+    lines_where(
+        conn,
+        backend,
+        "l.mac_key <> '' AND l.mac_key",
+        mac_keys,
+        &mut lines.by_mac,
+        |l| &l.mac_key,
+    )
+    .await?;
     add_service_levels(conn, backend, &mut lines).await?;
     Ok(lines)
 }

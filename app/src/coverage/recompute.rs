@@ -129,31 +129,18 @@ pub async fn recompute_change(
     let macs: Vec<String> = macs.into_iter().collect();
     let mut total = Recomputed::default();
     // In slices, so each statement stays within the parameter limits.
-    for slice in serials.chunks(PAGE) {
-        let done = recompute(
-            db,
-            Scope::Keys {
-                serials: slice,
-                macs: &[],
-            },
-            window_days,
-            Cause::Registry,
-        )
-        .await?;
-        total.devices += done.devices;
-        total.changed += done.changed;
-    }
-    for slice in macs.chunks(PAGE) {
-        let done = recompute(
-            db,
-            Scope::Keys {
-                serials: &[],
-                macs: slice,
-            },
-            window_days,
-            Cause::Registry,
-        )
-        .await?;
+    let scopes = serials
+        .chunks(PAGE)
+        .map(|slice| Scope::Keys {
+            serials: slice,
+            macs: &[],
+        })
+        .chain(macs.chunks(PAGE).map(|slice| Scope::Keys {
+            serials: &[],
+            macs: slice,
+        }));
+    for scope in scopes {
+        let done = recompute(db, scope, window_days, Cause::Registry).await?;
         total.devices += done.devices;
         total.changed += done.changed;
     }
