@@ -72,10 +72,15 @@ pub fn quota_day(now: OffsetDateTime, offset: UtcOffset) -> (String, String) {
 /// Today's quota for a company, read without locking.
 pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaStatus, UploadError> {
     let (day, resets_at) = quota_day(OffsetDateTime::now_utc(), state.settings.quota_day_offset);
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
     let used = queries::quota_used(&mut conn, company_id, &day)
         .await
-        .map_err(db_error)?;
+        .map_err(UploadError::database)?;
     Ok(QuotaStatus {
         used: used as u32,
         limit: state.settings.uploads_per_day,
@@ -91,19 +96,20 @@ pub async fn earlier_answer(
     company_id: &str,
     key: &str,
 ) -> Result<Option<UploadSummary>, UploadError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
     let summary = queries::summary_for_key(&mut conn, company_id, key)
         .await
-        .map_err(db_error)?;
+        .map_err(UploadError::database)?;
     summary.map(|json| parse_summary(&json)).transpose()
 }
 
 fn parse_summary(json: &str) -> Result<UploadSummary, UploadError> {
     serde_json::from_str(json).map_err(|err| UploadError::App(internal(err)))
-}
-
-fn db_error(err: sqlx::Error) -> UploadError {
-    UploadError::App(internal(err))
 }
 
 /// What the reading thread hands over.
@@ -137,14 +143,18 @@ pub async fn ingest(
     let (day, resets_at) = quota_day(now_at, state.settings.quota_day_offset);
     let limit = state.settings.uploads_per_day;
     let company_id = request.company_id.as_str();
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state
+        .db
+        .begin_write()
+        .await
+        .map_err(UploadError::database)?;
     let used = queries::lock_quota(&mut tx, company_id, &day)
         .await
-        .map_err(db_error)?;
+        .map_err(UploadError::database)?;
     if let Some(key) = &request.idempotency_key {
         if let Some(json) = queries::summary_for_key(&mut tx, company_id, key)
             .await
-            .map_err(db_error)?
+            .map_err(UploadError::database)?
         {
             return Ok(Ingested::Replayed(parse_summary(&json)?));
         }
@@ -166,10 +176,10 @@ pub async fn ingest(
         },
     )
     .await
-    .map_err(db_error)?;
+    .map_err(UploadError::database)?;
     queries::consume_quota(&mut tx, company_id, &day)
         .await
-        .map_err(db_error)?;
+        .map_err(UploadError::database)?;
 
     let write = DeviceWrite {
         backend: state.db.backend(),
@@ -188,7 +198,13 @@ pub async fn ingest(
     ));
     let mut tally = Tally::default();
     while let Some(chunk) = decided_chunks.recv().await {
-        write_chunk(&mut tx, &write, chunk.map_err(db_error)?, &mut tally).await?;
+        write_chunk(
+            &mut tx,
+            &write,
+            chunk.map_err(UploadError::database)?,
+            &mut tally,
+        )
+        .await?;
         if let Some(progress) = &progress {
             progress.send_replace(tally.rows);
         }
@@ -207,7 +223,7 @@ pub async fn ingest(
     let no_longer_seen = if request.token_id.is_some() {
         queries::mark_no_longer_seen(&mut tx, &write)
             .await
-            .map_err(db_error)?
+            .map_err(UploadError::database)?
     } else {
         0
     };
@@ -247,13 +263,13 @@ pub async fn ingest(
         &summary_json,
     )
     .await
-    .map_err(db_error)?;
+    .map_err(UploadError::database)?;
     if let Some(token_id) = request.token_id {
         super::tokens::queries::touch(&mut tx, company_id, token_id, &now)
             .await
-            .map_err(db_error)?;
+            .map_err(UploadError::database)?;
     }
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await.map_err(UploadError::database)?;
     // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
     // until autovacuum comes by; refresh them now after a large upload (SQLite needs no such step).
     if state.db.backend() == crate::server::Backend::Postgres && summary.added >= 10_000 {
@@ -410,7 +426,7 @@ async fn write_chunk(
     } else {
         queries::upsert_devices(conn, write, &decided)
             .await
-            .map_err(db_error)?
+            .map_err(UploadError::database)?
     };
     let written_keys: HashMap<&str, bool> = written
         .iter()
@@ -426,7 +442,7 @@ async fn write_chunk(
     } else {
         queries::upload_lines(conn, write, &earlier)
             .await
-            .map_err(db_error)?
+            .map_err(UploadError::database)?
     };
     for decided in &decided {
         match written_keys.get(decided.device.identity_key.as_str()) {

@@ -277,6 +277,14 @@ impl crate::error::StatusCoded for UploadError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl UploadError {
+    /// A database failure: logged in full on the server, shown as a reference.
+    pub fn database(err: sqlx::Error) -> Self {
+        UploadError::App(crate::server::internal(err))
+    }
+}
+
 impl From<AppError> for UploadError {
     fn from(err: AppError) -> Self {
         UploadError::App(err)

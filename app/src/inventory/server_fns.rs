@@ -64,7 +64,7 @@ mod guard {
     use super::UploadError;
     use crate::{
         accounts::{queries::membership_of, session, Membership},
-        server::{internal, AppState},
+        server::AppState,
     };
 
     /// The company an account belongs to (with complete registration).
@@ -77,10 +77,10 @@ mod guard {
             .pool()
             .acquire()
             .await
-            .map_err(|err| UploadError::App(internal(err)))?;
+            .map_err(UploadError::database)?;
         membership_of(&mut conn, account_id)
             .await
-            .map_err(|err| UploadError::App(internal(err)))?
+            .map_err(UploadError::database)?
             .ok_or(UploadError::NoCompany)
     }
 
@@ -118,13 +118,18 @@ pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
             let (_, membership) = guard::member(&state).await?;
             let company_id = membership.company_id.as_str();
             let quota = super::ingest::quota_status(&state, company_id).await?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             let recent = super::queries::recent_uploads(&mut conn, company_id, 10)
                 .await
-                .map_err(db_error)?;
+                .map_err(UploadError::database)?;
             let devices = super::queries::device_count(&mut conn, company_id)
                 .await
-                .map_err(db_error)?;
+                .map_err(UploadError::database)?;
             Ok(UploadOverview {
                 quota,
                 recent,
@@ -134,11 +139,6 @@ pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn db_error(err: sqlx::Error) -> UploadError {
-    UploadError::App(crate::server::internal(err))
 }
 
 /// How the start of a file will be read, before it is uploaded. `sample` is the file's first
@@ -266,11 +266,15 @@ pub async fn delete_inventory(confirmation: String) -> Result<u64, UploadError> 
             if confirmation.trim() != "DELETE" {
                 return Err(UploadError::NotConfirmed);
             }
-            let mut tx = state.db.begin_write().await.map_err(db_error)?;
+            let mut tx = state
+                .db
+                .begin_write()
+                .await
+                .map_err(UploadError::database)?;
             let deleted = super::queries::delete_devices(&mut tx, &membership.company_id)
                 .await
-                .map_err(db_error)?;
-            tx.commit().await.map_err(db_error)?;
+                .map_err(UploadError::database)?;
+            tx.commit().await.map_err(UploadError::database)?;
             Ok(deleted)
         }
         .await,
@@ -292,7 +296,7 @@ pub async fn refresh_coverage() -> Result<crate::coverage::Recomputed, UploadErr
                 crate::coverage::recompute::Cause::Refresh,
             )
             .await
-            .map_err(db_error)
+            .map_err(UploadError::database)
         }
         .await,
     )
@@ -322,11 +326,16 @@ pub async fn device_coverage_timeline(device_id: i64) -> Result<Vec<CoveragePeri
         async move {
             let state = crate::server::app_state()?;
             let (_, membership) = guard::member(&state).await?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             let timeline =
                 super::queries::coverage_timeline(&mut conn, &membership.company_id, device_id)
                     .await
-                    .map_err(db_error)?;
+                    .map_err(UploadError::database)?;
             if timeline.is_empty() {
                 Err(UploadError::DeviceNotFound)
             } else {

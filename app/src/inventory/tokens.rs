@@ -4,7 +4,7 @@
 use super::{TokenInfo, UploadError};
 use crate::{
     accounts::session::{random_token, token_hash},
-    server::{db::timestamp_now, internal, AppState},
+    server::{db::timestamp_now, AppState},
 };
 
 /// Every collector token starts with this, so a leaked one is recognisable in logs and scanners.
@@ -17,10 +17,6 @@ pub struct TokenHolder {
     pub token_id: i64,
     pub company_id: String,
     pub name: String,
-}
-
-fn db_error(err: sqlx::Error) -> UploadError {
-    UploadError::App(internal(err))
 }
 
 /// A new token for `company_id`: its description and the secret, which is never shown again.
@@ -40,7 +36,12 @@ pub async fn create(
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let hint = format!("{}…", &secret[..TOKEN_PREFIX.len() + 6]);
     let now = timestamp_now();
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
     let id = queries::insert(
         &mut conn,
         company_id,
@@ -51,17 +52,24 @@ pub async fn create(
         &now,
     )
     .await
-    .map_err(db_error)?;
+    .map_err(UploadError::database)?;
     let info = queries::find(&mut conn, company_id, id)
         .await
-        .map_err(db_error)?
+        .map_err(UploadError::database)?
         .ok_or(UploadError::TokenNotFound)?;
     Ok((info, secret))
 }
 
 pub async fn list(state: &AppState, company_id: &str) -> Result<Vec<TokenInfo>, UploadError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    queries::list(&mut conn, company_id).await.map_err(db_error)
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
+    queries::list(&mut conn, company_id)
+        .await
+        .map_err(UploadError::database)
 }
 
 /// Revokes one of the company's tokens; uploads with it are refused from now on.
@@ -71,7 +79,12 @@ pub async fn revoke(
     revoked_by: i64,
     token_id: i64,
 ) -> Result<TokenInfo, UploadError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
     queries::revoke(
         &mut conn,
         company_id,
@@ -80,10 +93,10 @@ pub async fn revoke(
         &timestamp_now(),
     )
     .await
-    .map_err(db_error)?;
+    .map_err(UploadError::database)?;
     queries::find(&mut conn, company_id, token_id)
         .await
-        .map_err(db_error)?
+        .map_err(UploadError::database)?
         .ok_or(UploadError::TokenNotFound)
 }
 
@@ -95,10 +108,15 @@ pub async fn authenticate(
     if !presented.starts_with(TOKEN_PREFIX) || presented.len() > 200 {
         return Ok(None);
     }
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
     queries::holder(&mut conn, &token_hash(presented))
         .await
-        .map_err(db_error)
+        .map_err(UploadError::database)
 }
 
 pub mod queries {

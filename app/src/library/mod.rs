@@ -65,7 +65,12 @@ pub async fn load_library_devices(
         async move {
             let state = crate::server::app_state()?;
             let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             queries::device_page(
                 &mut conn,
                 state.db.backend(),
@@ -74,7 +79,7 @@ pub async fn load_library_devices(
                 offset,
             )
             .await
-            .map_err(db_error)
+            .map_err(UploadError::database)
         }
         .await,
     )
@@ -86,10 +91,15 @@ pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, UploadErro
         async move {
             let state = crate::server::app_state()?;
             let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             queries::company_contracts(&mut conn, &membership.company_id)
                 .await
-                .map_err(db_error)
+                .map_err(UploadError::database)
         }
         .await,
     )
@@ -103,21 +113,30 @@ pub async fn add_company_contract(contract_number: String) -> Result<ContractSum
             let state = crate::server::app_state()?;
             let (account_id, membership) = crate::inventory::member(&state).await?;
             let number = contract_number.trim();
-            let mut tx = state.db.begin_write().await.map_err(db_error)?;
+            let mut tx = state
+                .db
+                .begin_write()
+                .await
+                .map_err(UploadError::database)?;
             if !queries::holds_contract(&mut tx, &membership.company_id, number)
                 .await
-                .map_err(db_error)?
+                .map_err(UploadError::database)?
             {
                 return Err(UploadError::ContractNotFound);
             }
             queries::add_contract(&mut tx, &membership.company_id, number, account_id)
                 .await
-                .map_err(db_error)?;
-            tx.commit().await.map_err(db_error)?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+                .map_err(UploadError::database)?;
+            tx.commit().await.map_err(UploadError::database)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             queries::company_contracts(&mut conn, &membership.company_id)
                 .await
-                .map_err(db_error)?
+                .map_err(UploadError::database)?
                 .into_iter()
                 .find(|c| c.contract_number == number)
                 .ok_or(UploadError::ContractNotFound)
@@ -133,16 +152,16 @@ pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, UploadError>
         async move {
             let state = crate::server::app_state()?;
             let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
             queries::changes_since_last_upload(&mut conn, &membership.company_id)
                 .await
-                .map_err(db_error)
+                .map_err(UploadError::database)
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn db_error(err: sqlx::Error) -> UploadError {
-    UploadError::App(crate::server::internal(err))
 }

@@ -184,6 +184,6 @@ async fn list_uploads(State(state): State<AppState>, headers: HeaderMap) -> Resp
     .await;
     match recent {
         Ok(uploads) => Json(json!({"uploads": uploads, "quota": quota})).into_response(),
-        Err(err) => error_response(&UploadError::App(app::server::internal(err))),
+        Err(err) => error_response(&UploadError::database(err)),
     }
 }

@@ -34,11 +34,15 @@ pub enum SpoolError {
     Interrupted,
 }
 
+/// A temporary file that cannot be written: ours to fix, logged with a reference.
+fn disk_failure(err: std::io::Error) -> SpoolError {
+    SpoolError::Refused(UploadError::App(app::server::internal(err)))
+}
+
 /// Streams `body` to a temporary file, stopping as soon as it passes `limit` bytes. Returns the
 /// file, rewound.
 pub async fn spool(body: Body, limit: u64) -> Result<std::fs::File, SpoolError> {
-    let file = tempfile::tempfile()
-        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    let file = tempfile::tempfile().map_err(disk_failure)?;
     let mut writer = tokio::io::BufWriter::with_capacity(1 << 16, tokio::fs::File::from_std(file));
     let mut body = body;
     let mut size = 0u64;
@@ -51,17 +55,10 @@ pub async fn spool(body: Body, limit: u64) -> Result<std::fs::File, SpoolError> 
         if size > limit {
             return Err(SpoolError::Refused(too_large(limit)));
         }
-        writer
-            .write_all(&data)
-            .await
-            .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+        writer.write_all(&data).await.map_err(disk_failure)?;
     }
-    writer
-        .flush()
-        .await
-        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    writer.flush().await.map_err(disk_failure)?;
     let mut file = writer.into_inner().into_std().await;
-    file.seek(SeekFrom::Start(0))
-        .map_err(|err| SpoolError::Refused(UploadError::App(app::server::internal(err))))?;
+    file.seek(SeekFrom::Start(0)).map_err(disk_failure)?;
     Ok(file)
 }
