@@ -196,19 +196,7 @@ pub fn multi_row_insert(
     sql.push_str("INSERT INTO ");
     sql.push_str(head);
     sql.push_str(" VALUES ");
-    for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push(',');
-            }
-            push_placeholder(&mut sql, backend, row * columns + column + 1);
-        }
-        sql.push(')');
-    }
+    push_value_rows(&mut sql, backend, 1, columns, rows);
     sql.push(' ');
     sql.push_str(tail);
     sql
