@@ -28,6 +28,22 @@ pub struct CandidateLines {
 }
 
 impl CandidateLines {
+    /// Adds a line found by the device's serial key.
+    pub(super) fn add_by_serial(&mut self, line: Line) {
+        self.by_serial
+            .entry(line.serial_key.clone())
+            .or_default()
+            .push(line);
+    }
+
+    /// Adds a line found by the device's MAC key (devices without a serial).
+    pub(super) fn add_by_mac(&mut self, line: Line) {
+        self.by_mac
+            .entry(line.mac_key.clone())
+            .or_default()
+            .push(line);
+    }
+
     /// Decides one device from the lines that share its serial (or MAC, without a serial).
     pub fn decide(&self, device: &DeviceKeys, clock: &Clock) -> Decision {
         let candidates = if device.serial_key.is_empty() {
@@ -41,12 +57,17 @@ impl CandidateLines {
 
 // The contract's service level is filled in afterwards from one small query per chunk: joining
 // it onto every line cost a quarter of an upload's time.
-const LINE_COLUMNS: &str = "SELECT l.contract_number, l.serial_key, l.pid_key, l.mac_key, \
+pub(super) const LINE_COLUMNS: &str =
+    "SELECT l.contract_number, l.serial_key, l.pid_key, l.mac_key, \
      l.product_id, l.start_date, l.end_date FROM contract_lines l WHERE ";
 
-type LineRow = (String, String, String, String, String, String, String);
+/// The conditions that find a device's candidate lines, followed by its key.
+pub(super) const SERIAL_MATCH: &str = "l.serial_key";
+pub(super) const MAC_MATCH: &str = "l.mac_key <> '' AND l.mac_key";
 
-fn line_of(row: LineRow) -> Line {
+pub(super) type LineRow = (String, String, String, String, String, String, String);
+
+pub(super) fn line_of(row: LineRow) -> Line {
     let (contract_number, serial_key, pid_key, mac_key, product_id, start, end) = row;
     Line {
         contract_number,
@@ -101,14 +122,14 @@ async fn add_service_levels(
     Ok(())
 }
 
-/// Adds to `into`, by `key_of`, every line whose `column` is one of `keys`.
+/// Adds to `lines`, with `add`, every line whose `column` is one of `keys`.
 async fn lines_where(
     conn: &mut AnyConnection,
     backend: Backend,
     column: &str,
     keys: &[&str],
-    into: &mut HashMap<String, Vec<Line>>,
-    key_of: fn(&Line) -> &String,
+    lines: &mut CandidateLines,
+    add: fn(&mut CandidateLines, Line),
 ) -> Result<(), sqlx::Error> {
     for batch in keys.chunks(2000) {
         let mut sql = format!("{LINE_COLUMNS} {column} IN (");
@@ -119,8 +140,7 @@ async fn lines_where(
             query = query.bind(*key);
         }
         for row in query.fetch_all(&mut *conn).await? {
-            let line = line_of(row);
-            into.entry(key_of(&line).clone()).or_default().push(line);
+            add(lines, line_of(row));
         }
     }
     Ok(())
@@ -137,19 +157,19 @@ pub async fn candidate_lines(
     lines_where(
         conn,
         backend,
-        "l.serial_key",
+        SERIAL_MATCH,
         serial_keys,
-        &mut lines.by_serial,
-        |l| &l.serial_key,
+        &mut lines,
+        CandidateLines::add_by_serial,
     )
     .await?;
     lines_where(
         conn,
         backend,
-        "l.mac_key <> '' AND l.mac_key",
+        MAC_MATCH,
         mac_keys,
-        &mut lines.by_mac,
-        |l| &l.mac_key,
+        &mut lines,
+        CandidateLines::add_by_mac,
     )
     .await?;
     add_service_levels(conn, backend, &mut lines).await?;

@@ -6,6 +6,8 @@ pub mod lines;
 pub mod normalise;
 #[cfg(feature = "ssr")]
 pub mod recompute;
+#[cfg(feature = "ssr")]
+mod sqlite_read;
 
 /// What a recompute did (see `recompute`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -6,12 +6,12 @@
 
 use std::collections::HashSet;
 
-use sqlx::AnyConnection;
+use tokio::sync::mpsc;
 
 use super::{
     decision::{Decision, DeviceKeys},
-    lines::{candidate_lines, clock_now},
-    Recomputed,
+    lines::{candidate_lines, clock_now, CandidateLines},
+    sqlite_read, Recomputed,
 };
 use crate::{
     inventory::queries::{reason_parts, status_text},
@@ -40,28 +40,34 @@ impl Cause {
 }
 
 /// Which devices to decide again.
-enum Scope<'a> {
-    Company(&'a str),
-    /// Devices, in every company, with one of these serial keys (or, without a serial, MAC keys).
-    Keys {
-        serials: &'a [String],
-        macs: &'a [String],
-    },
+#[derive(Debug, Clone)]
+pub(super) enum Scope {
+    Company(String),
+    /// Devices, in every company, with one of these serial keys.
+    Serials(Vec<String>),
+    /// Devices without a serial number, in every company, with one of these MAC keys.
+    Macs(Vec<String>),
+}
+
+/// Devices to decide, with the registry lines that can decide them.
+pub(super) struct Batch {
+    pub devices: Vec<CurrentRow>,
+    pub lines: CandidateLines,
 }
 
 #[derive(sqlx::FromRow)]
-struct CurrentRow {
-    id: i64,
-    serial_key: String,
-    pid_key: String,
-    mac_key: String,
-    status: String,
-    reason: Option<String>,
-    registry_pid: Option<String>,
-    contract_number: Option<String>,
-    service_level: Option<String>,
-    coverage_start: Option<String>,
-    coverage_end: Option<String>,
+pub(super) struct CurrentRow {
+    pub id: i64,
+    pub serial_key: String,
+    pub pid_key: String,
+    pub mac_key: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub registry_pid: Option<String>,
+    pub contract_number: Option<String>,
+    pub service_level: Option<String>,
+    pub coverage_start: Option<String>,
+    pub coverage_end: Option<String>,
 }
 
 impl CurrentRow {
@@ -94,7 +100,13 @@ pub async fn recompute_company(
     window_days: u32,
     cause: Cause,
 ) -> Result<Recomputed, sqlx::Error> {
-    recompute(db, Scope::Company(company_id), window_days, cause).await
+    recompute(
+        db,
+        Scope::Company(company_id.to_owned()),
+        window_days,
+        cause,
+    )
+    .await
 }
 
 /// Decides again, in every company, the devices whose serial numbers (or MAC addresses) registry
@@ -131,14 +143,8 @@ pub async fn recompute_change(
     // In slices, so each statement stays within the parameter limits.
     let scopes = serials
         .chunks(PAGE)
-        .map(|slice| Scope::Keys {
-            serials: slice,
-            macs: &[],
-        })
-        .chain(macs.chunks(PAGE).map(|slice| Scope::Keys {
-            serials: &[],
-            macs: slice,
-        }));
+        .map(|slice| Scope::Serials(slice.to_vec()))
+        .chain(macs.chunks(PAGE).map(|slice| Scope::Macs(slice.to_vec())));
     for scope in scopes {
         let done = recompute(db, scope, window_days, Cause::Registry).await?;
         total.devices += done.devices;
@@ -151,107 +157,154 @@ const CURRENT_COLUMNS: &str =
     "SELECT id, serial_key, pid_key, mac_key, status, reason, registry_pid, \
      contract_number, service_level, coverage_start, coverage_end FROM devices WHERE ";
 
-async fn page_of(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    scope: &Scope<'_>,
-    after: i64,
-) -> Result<Vec<CurrentRow>, sqlx::Error> {
-    match scope {
+/// The statement that reads the devices of `scope` (a company's in pages: `id > after`, `LIMIT`),
+/// and the keys it binds first.
+pub(super) fn devices_sql(scope: &Scope, backend: Backend) -> (String, Vec<String>) {
+    let mut sql = String::from(CURRENT_COLUMNS);
+    let keys = match scope {
         Scope::Company(company_id) => {
-            sqlx::query_as(&format!(
-                "{CURRENT_COLUMNS} company_id = $1 AND id > $2 ORDER BY id LIMIT $3"
-            ))
-            .bind(*company_id)
-            .bind(after)
-            .bind(PAGE as i64)
-            .fetch_all(conn)
-            .await
+            sql.push_str("company_id = ");
+            push_placeholders(&mut sql, backend, 1, 1);
+            return (sql, vec![company_id.clone()]);
         }
-        Scope::Keys { serials, macs } => {
-            // Every device of these keys, in one go (the caller keeps the key lists short).
-            if after > 0 {
-                return Ok(Vec::new());
-            }
-            let mut sql = String::from(CURRENT_COLUMNS);
-            let keys: &[String] = if serials.is_empty() {
-                sql.push_str("serial_key = '' AND mac_key IN (");
-                macs
-            } else {
-                sql.push_str("serial_key IN (");
-                serials
-            };
-            if keys.is_empty() {
-                return Ok(Vec::new());
-            }
-            push_placeholders(&mut sql, backend, 1, keys.len());
-            sql.push_str(") ORDER BY id");
-            let mut query = sqlx::query_as(&sql);
-            for key in keys {
-                query = query.bind(key);
-            }
-            query.fetch_all(conn).await
+        Scope::Serials(keys) => {
+            sql.push_str("serial_key IN (");
+            keys
+        }
+        Scope::Macs(keys) => {
+            sql.push_str("serial_key = '' AND mac_key IN (");
+            keys
+        }
+    };
+    push_placeholders(&mut sql, backend, 1, keys.len());
+    sql.push_str(") ORDER BY id");
+    (sql, keys.clone())
+}
+
+/// Reads the devices of `scope` with their candidate lines in batches, on their own thread or
+/// task, so the next batch is read while the last one is decided and written.
+fn read_in_background(db: &Database, scope: Scope) -> mpsc::Receiver<Result<Batch, sqlx::Error>> {
+    let (sender, receiver) = mpsc::channel(2);
+    match db.sqlite_reader() {
+        Some(reader) => {
+            tokio::task::spawn_blocking(move || {
+                let read = reader.and_then(|conn| {
+                    sqlite_read::read_batches(&conn, &scope, PAGE, |batch| {
+                        sender.blocking_send(Ok(batch)).is_ok()
+                    })
+                });
+                if let Err(error) = read {
+                    // Reading the database file failed: reported like the driver's I/O errors.
+                    let _ =
+                        sender.blocking_send(Err(sqlx::Error::Io(std::io::Error::other(error))));
+                }
+            });
+        }
+        None => {
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(error) = read_pages(&db, &scope, &sender).await {
+                    let _ = sender.send(Err(error)).await;
+                }
+            });
+        }
+    }
+    receiver
+}
+
+/// The pooled-driver reader (PostgreSQL): a company's devices a page at a time by id, or all the
+/// devices of some keys at once (the caller keeps the key lists short).
+async fn read_pages(
+    db: &Database,
+    scope: &Scope,
+    sender: &mpsc::Sender<Result<Batch, sqlx::Error>>,
+) -> Result<(), sqlx::Error> {
+    let backend = db.backend();
+    let (mut sql, keys) = devices_sql(scope, backend);
+    let paged = matches!(scope, Scope::Company(_));
+    if paged {
+        sql.push_str(" AND id > ");
+        push_placeholders(&mut sql, backend, 2, 1);
+        sql.push_str(&format!(" ORDER BY id LIMIT {PAGE}"));
+    }
+    let mut after = 0i64;
+    loop {
+        let mut conn = db.pool().acquire().await?;
+        let mut query = sqlx::query_as::<_, CurrentRow>(&sql);
+        for key in &keys {
+            query = query.bind(key);
+        }
+        if paged {
+            query = query.bind(after);
+        }
+        let devices = query.fetch_all(&mut *conn).await?;
+        let Some(last) = devices.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        let serials: Vec<&str> = distinct(
+            devices
+                .iter()
+                .filter(|d| !d.serial_key.is_empty())
+                .map(|d| d.serial_key.as_str()),
+        );
+        let macs: Vec<&str> = distinct(
+            devices
+                .iter()
+                .filter(|d| d.serial_key.is_empty())
+                .map(|d| d.mac_key.as_str()),
+        );
+        let lines = candidate_lines(&mut conn, backend, &serials, &macs).await?;
+        drop(conn);
+        let full = devices.len() == PAGE;
+        if sender.send(Ok(Batch { devices, lines })).await.is_err() || !paged || !full {
+            return Ok(());
         }
     }
 }
 
+fn distinct<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    keys.collect::<HashSet<_>>().into_iter().collect()
+}
+
 async fn recompute(
     db: &Database,
-    scope: Scope<'_>,
+    scope: Scope,
     window_days: u32,
     cause: Cause,
 ) -> Result<Recomputed, sqlx::Error> {
-    let backend = db.backend();
     let clock = clock_now(window_days);
     let started_at = timestamp_now();
+    // A whole company's unchanged devices are stamped at once, at the end (`coverage_refreshes`).
+    let refreshed_company = match &scope {
+        Scope::Company(company_id) => Some(company_id.clone()),
+        Scope::Serials(_) | Scope::Macs(_) => None,
+    };
     let mut done = Recomputed::default();
-    let mut after = 0i64;
-    loop {
-        let mut conn = db.pool().acquire().await?;
-        let page = page_of(&mut conn, backend, &scope, after).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        let serials: Vec<&str> = page
-            .iter()
-            .filter(|d| !d.serial_key.is_empty())
-            .map(|d| d.serial_key.as_str())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let macs: Vec<&str> = page
-            .iter()
-            .filter(|d| d.serial_key.is_empty())
-            .map(|d| d.mac_key.as_str())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let lines = candidate_lines(&mut conn, backend, &serials, &macs).await?;
-        drop(conn);
-        let changed: Vec<(i64, Decision)> = page
+    let mut batches = read_in_background(db, scope);
+    while let Some(batch) = batches.recv().await {
+        let Batch { devices, lines } = batch?;
+        let changed: Vec<(i64, Decision)> = devices
             .iter()
             .map(|device| (device, lines.decide(&device.keys(), &clock)))
             .filter(|(device, decision)| device.differs_from(decision))
             .map(|(device, decision)| (device.id, decision))
             .collect();
-        // A whole company's unchanged devices are stamped at once, at the end.
-        let stamped: Vec<i64> = match scope {
-            Scope::Company(_) => Vec::new(),
-            Scope::Keys { .. } => page.iter().map(|d| d.id).collect(),
+        let stamped: Vec<i64> = match refreshed_company {
+            Some(_) => Vec::new(),
+            None => devices.iter().map(|d| d.id).collect(),
         };
         write_page(db, &stamped, &changed, cause, &started_at).await?;
-        done.devices += page.len() as u64;
+        done.devices += devices.len() as u64;
         done.changed += changed.len() as u64;
-        if page.len() < PAGE {
-            break;
-        }
     }
-    if let Scope::Company(company_id) = scope {
+    if let Some(company_id) = refreshed_company {
         let mut tx = db.begin_write().await?;
         sqlx::query(
             "INSERT INTO coverage_refreshes (company_id, computed_at) VALUES ($1, $2)
              ON CONFLICT (company_id) DO UPDATE SET computed_at = excluded.computed_at",
         )
-        .bind(company_id)
+        .bind(&company_id)
         .bind(&started_at)
         .execute(&mut *tx)
         .await?;

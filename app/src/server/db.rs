@@ -2,7 +2,7 @@
 //! portable SQL and `$1` placeholders. Timestamps are stored as RFC 3339 UTC text and dates as
 //! `YYYY-MM-DD` text: both sort and compare correctly as text on SQLite and PostgreSQL alike.
 
-use std::{str::FromStr, time::Duration};
+use std::{path::PathBuf, str::FromStr, time::Duration};
 
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
@@ -61,6 +61,8 @@ pub struct Database {
     pool: AnyPool,
     backend: Backend,
     options: AnyConnectOptions,
+    /// The SQLite database file, for [`Database::sqlite_reader`].
+    sqlite_file: Option<PathBuf>,
 }
 
 impl Database {
@@ -70,6 +72,10 @@ impl Database {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
         let url = normalise_url(url, backend);
+        let sqlite_file = match backend {
+            Backend::Sqlite => Some(sqlite_file_of(&url)?),
+            Backend::Postgres => None,
+        };
         // Statements are traced at debug level only; a slow one is a warning (bulk imports send
         // statements of thousands of values, so the threshold is generous).
         let options = AnyConnectOptions::from_str(&url)?
@@ -106,6 +112,7 @@ impl Database {
             pool,
             backend,
             options,
+            sqlite_file,
         })
     }
 
@@ -118,6 +125,25 @@ impl Database {
             conn.execute("PRAGMA busy_timeout = 30000;").await?;
         }
         Ok(conn)
+    }
+
+    /// On SQLite, a read-only connection straight through SQLite's C API, for reading millions of
+    /// rows at once (recomputing a company's coverage): sqlx's SQLite driver hands each row to the
+    /// async side through a channel, which measured 7 µs a row against SQLite's own 0.3 µs. It
+    /// blocks: use it on a blocking thread. `None` on PostgreSQL.
+    pub fn sqlite_reader(&self) -> Option<Result<rusqlite::Connection, rusqlite::Error>> {
+        let file = self.sqlite_file.as_ref()?;
+        Some(
+            rusqlite::Connection::open_with_flags(
+                file,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .and_then(|conn| {
+                conn.busy_timeout(Duration::from_secs(30))?;
+                Ok(conn)
+            }),
+        )
     }
 
     /// Applies pending migrations. On PostgreSQL sqlx holds an advisory lock meanwhile, so several
@@ -179,6 +205,20 @@ fn normalise_url(url: &str, backend: Backend) -> String {
         url.push_str("mode=rwc");
     }
     url
+}
+
+/// The file a (normalised) SQLite URL names. An in-memory database is refused: each pooled
+/// connection would see a different, empty one.
+fn sqlite_file_of(url: &str) -> Result<PathBuf, ConnectError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if path.is_empty() || path.contains(":memory:") {
+        return Err(ConnectError::InMemory);
+    }
+    Ok(PathBuf::from(path))
 }
 
 /// `INSERT INTO {head} VALUES (…), (…) {tail}` for `rows` rows of `columns` values.
@@ -261,6 +301,10 @@ pub enum ConnectError {
     Url(#[from] DbUrlError),
     #[error("could not open the database: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error(
+        "an in-memory SQLite database cannot be shared by the server's connections: name a file"
+    )]
+    InMemory,
 }
 
 #[cfg(test)]
@@ -280,6 +324,28 @@ mod tests {
         );
         assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+    }
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        let file = |url: &str| sqlite_file_of(&normalise_url(url, Backend::Sqlite));
+        assert_eq!(file("netcare.db").unwrap(), PathBuf::from("netcare.db"));
+        assert_eq!(
+            file("/var/lib/n.db").unwrap(),
+            PathBuf::from("/var/lib/n.db")
+        );
+        assert_eq!(
+            file("sqlite:///var/lib/n.db?mode=rw").unwrap(),
+            PathBuf::from("/var/lib/n.db")
+        );
+        assert_eq!(
+            file("sqlite:data/n.db").unwrap(),
+            PathBuf::from("data/n.db")
+        );
+        assert!(matches!(
+            file("sqlite::memory:"),
+            Err(ConnectError::InMemory)
+        ));
     }
 
     #[test]

@@ -1,0 +1,135 @@
+//! A recompute's reads on SQLite, through SQLite's own API (see `Database::sqlite_reader` for
+//! why): the devices in scope in one statement, cut into batches, and for each batch the registry
+//! lines of its distinct serial numbers (or MAC addresses) by indexed point lookups. Blocking.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params_from_iter, Connection, Row};
+
+use super::{
+    lines::{line_of, CandidateLines, LineRow, LINE_COLUMNS, MAC_MATCH, SERIAL_MATCH},
+    recompute::{devices_sql, Batch, CurrentRow, Scope},
+};
+use crate::server::Backend;
+
+/// Reads the devices of `scope` and their candidate lines, handing them to `send` `batch_size`
+/// devices at a time; stops early when `send` answers `false` (nobody is listening any more).
+pub(super) fn read_batches(
+    conn: &Connection,
+    scope: &Scope,
+    batch_size: usize,
+    mut send: impl FnMut(Batch) -> bool,
+) -> rusqlite::Result<()> {
+    let (sql, keys) = devices_sql(scope, Backend::Sqlite);
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query(params_from_iter(keys))?;
+    let mut levels = HashMap::new();
+    let mut devices = Vec::with_capacity(batch_size);
+    loop {
+        let row = rows.next()?;
+        if let Some(row) = row {
+            devices.push(current_row(row)?);
+            if devices.len() < batch_size {
+                continue;
+            }
+        }
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let lines = candidate_lines(conn, &devices, &mut levels)?;
+        let full = devices.len() == batch_size;
+        if !send(Batch {
+            devices: std::mem::replace(&mut devices, Vec::with_capacity(batch_size)),
+            lines,
+        }) || !full
+        {
+            return Ok(());
+        }
+    }
+}
+
+fn current_row(row: &Row<'_>) -> rusqlite::Result<CurrentRow> {
+    Ok(CurrentRow {
+        id: row.get(0)?,
+        serial_key: row.get(1)?,
+        pid_key: row.get(2)?,
+        mac_key: row.get(3)?,
+        status: row.get(4)?,
+        reason: row.get(5)?,
+        registry_pid: row.get(6)?,
+        contract_number: row.get(7)?,
+        service_level: row.get(8)?,
+        coverage_start: row.get(9)?,
+        coverage_end: row.get(10)?,
+    })
+}
+
+/// The lines that can decide `devices`, with their contracts' service levels (`levels` remembers
+/// them across batches: a registry has far fewer contracts than lines).
+fn candidate_lines(
+    conn: &Connection,
+    devices: &[CurrentRow],
+    levels: &mut HashMap<String, String>,
+) -> rusqlite::Result<CandidateLines> {
+    let mut lines = CandidateLines::default();
+    let serials: HashSet<&str> = devices
+        .iter()
+        .filter(|d| !d.serial_key.is_empty())
+        .map(|d| d.serial_key.as_str())
+        .collect();
+    let macs: HashSet<&str> = devices
+        .iter()
+        .filter(|d| d.serial_key.is_empty())
+        .map(|d| d.mac_key.as_str())
+        .collect();
+    let searches: [(&str, HashSet<&str>, AddLine); 2] = [
+        (SERIAL_MATCH, serials, CandidateLines::add_by_serial),
+        (MAC_MATCH, macs, CandidateLines::add_by_mac),
+    ];
+    for (condition, keys, add) in searches {
+        let mut lookup = conn.prepare_cached(&format!("{LINE_COLUMNS} {condition} = ?1"))?;
+        for key in keys {
+            let mut rows = lookup.query([key])?;
+            while let Some(row) = rows.next()? {
+                let mut line = line_of(line_row(row)?);
+                line.service_level = service_level(conn, levels, &line.contract_number)?;
+                add(&mut lines, line);
+            }
+        }
+    }
+    Ok(lines)
+}
+
+type AddLine = fn(&mut CandidateLines, super::decision::Line);
+
+fn line_row(row: &Row<'_>) -> rusqlite::Result<LineRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
+}
+
+fn service_level(
+    conn: &Connection,
+    levels: &mut HashMap<String, String>,
+    contract_number: &str,
+) -> rusqlite::Result<String> {
+    if let Some(level) = levels.get(contract_number) {
+        return Ok(level.clone());
+    }
+    let level: String = conn
+        .prepare_cached("SELECT service_level FROM contracts WHERE contract_number = ?1")?
+        .query_row([contract_number], |row| row.get(0))
+        .or_else(|error| match error {
+            // A line whose contract is missing decides without a service level, as on PostgreSQL.
+            rusqlite::Error::QueryReturnedNoRows => Ok(String::new()),
+            other => Err(other),
+        })?;
+    levels.insert(contract_number.to_owned(), level.clone());
+    Ok(level)
+}
