@@ -137,6 +137,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ),
         (
+            "search hostname prefix, many",
+            DeviceFilter {
+                search: "DEV-1".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "search hostname, one",
+            DeviceFilter {
+                search: "dev-123456".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "sort by hostname",
+            DeviceFilter {
+                sort: "hostname".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "sort by site, descending",
+            DeviceFilter {
+                sort: "site".into(),
+                descending: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "status expired, by end date",
+            DeviceFilter {
+                status: "expired".into(),
+                sort: "end_date".into(),
+                ..Default::default()
+            },
+        ),
+        (
             "sort by end date, descending",
             DeviceFilter {
                 sort: "end_date".into(),

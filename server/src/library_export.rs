@@ -42,9 +42,13 @@ async fn company_of(state: &AppState, session: Option<SessionInfo>) -> Result<St
 }
 
 /// The filtered, ordered SELECT and its values (company first).
-fn export_query(state: &AppState, filter: &DeviceFilter) -> (String, Vec<String>) {
+fn export_query(
+    state: &AppState,
+    company_id: &str,
+    filter: &DeviceFilter,
+) -> (String, Vec<String>) {
     let backend = state.db.backend();
-    let sql = filter.to_sql(|n| {
+    let sql = filter.to_sql(company_id, None, |n| {
         let mut text = String::new();
         push_placeholders(&mut text, backend, n, 1);
         text
@@ -53,7 +57,8 @@ fn export_query(state: &AppState, filter: &DeviceFilter) -> (String, Vec<String>
         format!(
             "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {}",
             sql.clause,
-            filter.order_by()
+            // Everything that matches, streamed: in the order's index, never sorted in memory.
+            filter.order_by(false)
         ),
         sql.binds,
     )
@@ -62,9 +67,9 @@ fn export_query(state: &AppState, filter: &DeviceFilter) -> (String, Vec<String>
 /// Runs `body` with the rows of the filtered query, read on a connection of its own.
 macro_rules! for_each_device {
     ($state:expr, $company_id:expr, $filter:expr, |$device:ident| $body:block) => {{
-        let (sql, binds) = export_query($state, $filter);
+        let (sql, binds) = export_query($state, $company_id, $filter);
         let mut conn = $state.db.dedicated_connection().await?;
-        let mut query = sqlx::query_as::<_, DeviceRow>(&sql).bind($company_id);
+        let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
         for value in &binds {
             query = query.bind(value);
         }

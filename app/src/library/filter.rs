@@ -109,30 +109,83 @@ fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-/// A WHERE clause over `devices d` (company first, as `$1`) and the values to bind after it.
+/// A WHERE clause over `devices d` and the values to bind, in order (the company's id first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterSql {
     pub clause: String,
     pub binds: Vec<String>,
 }
 
-fn like_prefix(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("{escaped}%")
+/// The first text past every text that starts with `prefix` (in code point order): a prefix
+/// search is the range `prefix <= x < prefix_end(prefix)`, which an index serves.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
 }
 
 impl DeviceFilter {
-    /// The clause; `placeholder(n)` writes the n-th parameter (1 is the company id).
-    pub fn to_sql(&self, placeholder: impl Fn(usize) -> String) -> FilterSql {
-        let mut clause = format!("d.company_id = {}", placeholder(1));
+    /// The clause over `company_id`'s devices; `placeholder(n)` writes the n-th parameter.
+    ///
+    /// A search is a serial number or the start of one (a range of the identity index), or the
+    /// start of a hostname in any ASCII case (SQLite's `lower` knows no other). `search_limit`
+    /// says how to ask: `None` when many devices match and a page is read in index order (the
+    /// ranges are an OR on each device); `Some(n)` to find the matches first, each range separately
+    /// and at most `n` from each (SQLite's planner does not see two ranges through an OR), which
+    /// is exact for counting up to `n` and for reading pages when fewer match.
+    pub fn to_sql(
+        &self,
+        company_id: &str,
+        search_limit: Option<u64>,
+        placeholder: impl Fn(usize) -> String,
+    ) -> FilterSql {
+        let mut clause = String::new();
         let mut binds = Vec::new();
         let mut add = |sql: &str, value: String, clause: &mut String| {
             binds.push(value);
-            clause.push_str(&sql.replace('?', &placeholder(binds.len() + 1)));
+            clause.push_str(&sql.replace('?', &placeholder(binds.len())));
         };
+        let search = self.search.trim();
+        let serial = format!("S|{}", serial_key(search));
+        let hostname = search.to_ascii_lowercase();
+        match search_limit {
+            Some(limit) if !search.is_empty() => {
+                // The company is inside: outside, it would lead SQLite to walk all its devices.
+                // The limit is ours, a number, written in.
+                let limit = limit.min(i64::MAX as u64);
+                add(
+                    "d.id IN (SELECT id FROM (SELECT id FROM devices WHERE company_id = ?",
+                    company_id.to_owned(),
+                    &mut clause,
+                );
+                add(" AND identity_key >= ?", serial.clone(), &mut clause);
+                add(" AND identity_key < ?", prefix_end(&serial), &mut clause);
+                clause.push_str(&format!(" LIMIT {limit}) s"));
+                add(
+                    " UNION ALL SELECT id FROM (SELECT id FROM devices WHERE company_id = ?",
+                    company_id.to_owned(),
+                    &mut clause,
+                );
+                add(" AND lower(hostname) >= ?", hostname.clone(), &mut clause);
+                add(
+                    " AND lower(hostname) < ?",
+                    prefix_end(&hostname),
+                    &mut clause,
+                );
+                clause.push_str(&format!(" LIMIT {limit}) h)"));
+            }
+            _ => {
+                add("d.company_id = ?", company_id.to_owned(), &mut clause);
+                if !search.is_empty() {
+                    add(" AND ((d.identity_key >= ?", serial.clone(), &mut clause);
+                    add(" AND d.identity_key < ?)", prefix_end(&serial), &mut clause);
+                    add(" OR (lower(d.hostname) >= ?", hostname.clone(), &mut clause);
+                    add(
+                        " AND lower(d.hostname) < ?))",
+                        prefix_end(&hostname),
+                        &mut clause,
+                    );
+                }
+            }
+        }
         if STATUSES.iter().any(|(s, _)| *s == self.status) {
             add(" AND d.status = ?", self.status.clone(), &mut clause);
         }
@@ -156,37 +209,28 @@ impl DeviceFilter {
         if !pid_key(&self.pid).is_empty() {
             add(" AND d.pid_key = ?", pid_key(&self.pid), &mut clause);
         }
-        let search = self.search.trim();
-        if !search.is_empty() {
-            // A serial prefix is a range of the identity index; hostnames are compared as typed.
-            add(
-                " AND (d.identity_key LIKE ? ESCAPE '\\'",
-                like_prefix(&format!("S|{}", serial_key(search))),
-                &mut clause,
-            );
-            add(
-                " OR d.hostname LIKE ? ESCAPE '\\')",
-                like_prefix(search),
-                &mut clause,
-            );
-        }
         FilterSql { clause, binds }
     }
 
-    /// ORDER BY for the chosen sort, ties broken by identity so pages never overlap.
-    pub fn order_by(&self) -> String {
+    /// ORDER BY for the chosen sort, ties broken by identity so pages never overlap. Each order
+    /// is an index's, which serves a page without sorting when many devices match. When few match
+    /// (`sort_matches`), they are found by the filters' indexes and sorted: the order's columns
+    /// are then written so no index can serve them (`|| ''`), or SQLite would walk the whole
+    /// inventory in order to find the few.
+    pub fn order_by(&self, sort_matches: bool) -> String {
         let column = match self.sort.as_str() {
-            "hostname" => "d.hostname",
+            "hostname" => "lower(d.hostname)",
             "status" => "d.status",
             "end_date" => "d.coverage_end",
             "site" => "d.site",
             _ => "d.identity_key",
         };
         let direction = if self.descending { "DESC" } else { "ASC" };
+        let unindexed = if sort_matches { " || ''" } else { "" };
         if column == "d.identity_key" {
-            format!("d.identity_key {direction}")
+            format!("d.identity_key{unindexed} {direction}")
         } else {
-            format!("{column} {direction}, d.identity_key {direction}")
+            format!("{column}{unindexed} {direction}, d.identity_key{unindexed} {direction}")
         }
     }
 }
@@ -201,10 +245,13 @@ mod tests {
 
     #[test]
     fn no_filter_is_the_whole_company() {
-        let sql = DeviceFilter::default().to_sql(numbered);
+        let sql = DeviceFilter::default().to_sql("C-1", None, numbered);
         assert_eq!(sql.clause, "d.company_id = $1");
-        assert!(sql.binds.is_empty());
-        assert_eq!(DeviceFilter::default().order_by(), "d.identity_key ASC");
+        assert_eq!(sql.binds, vec!["C-1"]);
+        assert_eq!(
+            DeviceFilter::default().order_by(false),
+            "d.identity_key ASC"
+        );
     }
 
     #[test]
@@ -219,27 +266,45 @@ mod tests {
             sort: "end_date".into(),
             descending: true,
         };
-        let sql = filter.to_sql(numbered);
+        let sql = filter.to_sql("C-1", Some(100), numbered);
         assert_eq!(
             sql.clause,
-            "d.company_id = $1 AND d.status = $2 AND d.reason = $3 AND d.contract_number = $4 AND d.site = $5 \
-             AND d.pid_key = $6 AND (d.identity_key LIKE $7 ESCAPE '\\' OR d.hostname LIKE $8 ESCAPE '\\')"
+            "d.id IN (SELECT id FROM (SELECT id FROM devices WHERE company_id = $1 \
+             AND identity_key >= $2 AND identity_key < $3 LIMIT 100) s UNION ALL SELECT id FROM \
+             (SELECT id FROM devices WHERE company_id = $4 AND lower(hostname) >= $5 \
+             AND lower(hostname) < $6 LIMIT 100) h) AND d.status = $7 AND d.reason = $8 \
+             AND d.contract_number = $9 AND d.site = $10 AND d.pid_key = $11"
         );
         assert_eq!(
             sql.binds,
             vec![
+                "C-1",
+                "S|FOC_1%",
+                "S|FOC_1%\u{10FFFF}",
+                "C-1",
+                "foc_1%",
+                "foc_1%\u{10FFFF}",
                 "not_covered",
                 "pid_mismatch",
                 "91000001",
                 "HQ",
                 "C9300-48P",
-                "S|FOC\\_1\\%%",
-                "foc\\_1\\%%"
             ]
         );
         assert_eq!(
-            filter.order_by(),
+            filter.order_by(false),
             "d.coverage_end DESC, d.identity_key DESC"
+        );
+        // Many matches: the search is a condition on each device, read in an index's order.
+        assert_eq!(
+            filter.to_sql("C-1", None, numbered).clause,
+            "d.company_id = $1 AND ((d.identity_key >= $2 AND d.identity_key < $3) \
+             OR (lower(d.hostname) >= $4 AND lower(d.hostname) < $5)) AND d.status = $6 \
+             AND d.reason = $7 AND d.contract_number = $8 AND d.site = $9 AND d.pid_key = $10"
+        );
+        assert_eq!(
+            filter.order_by(true),
+            "d.coverage_end || '' DESC, d.identity_key || '' DESC"
         );
     }
 
@@ -274,7 +339,7 @@ mod tests {
             ..DeviceFilter::default()
         };
         assert_eq!(
-            filter.to_sql(numbered).clause,
+            filter.to_sql("C-1", None, numbered).clause,
             "d.company_id = $1 AND d.status = 'not_covered' AND d.reason = $2"
         );
     }
@@ -287,7 +352,10 @@ mod tests {
             sort: "password".into(),
             ..DeviceFilter::default()
         };
-        assert_eq!(filter.to_sql(numbered).clause, "d.company_id = $1");
-        assert_eq!(filter.order_by(), "d.identity_key ASC");
+        assert_eq!(
+            filter.to_sql("C-1", None, numbered).clause,
+            "d.company_id = $1"
+        );
+        assert_eq!(filter.order_by(false), "d.identity_key ASC");
     }
 }

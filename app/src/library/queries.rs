@@ -27,53 +27,71 @@ pub async fn device_page(
     filter: &DeviceFilter,
     offset: u64,
 ) -> Result<DevicePage, sqlx::Error> {
-    let devices = devices_matching(conn, backend, company_id, filter, PAGE_SIZE, offset).await?;
-    let sql = filter.to_sql(placeholder(backend));
     // Counted up to a limit past this page: beyond it the person sees "more than".
     let cap = offset + super::COUNT_LIMIT + 1;
+    let sql = filter.to_sql(company_id, Some(cap), placeholder(backend));
     let count_sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM devices d WHERE {} LIMIT {}) counted",
         sql.clause,
-        placeholder(backend)(sql.binds.len() + 2)
+        placeholder(backend)(sql.binds.len() + 1)
     );
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(company_id);
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     for value in &sql.binds {
         count = count.bind(value);
     }
-    let counted = count.bind(cap as i64).fetch_one(conn).await? as u64;
+    let counted = count.bind(cap as i64).fetch_one(&mut *conn).await? as u64;
+    let more = counted >= cap;
+    let sort_matches = counted <= super::COUNT_LIMIT;
+    let page = Page {
+        limit: PAGE_SIZE,
+        offset,
+        sort_matches,
+        search_limit: sort_matches.then_some(cap),
+    };
+    let devices = devices_matching(conn, backend, company_id, filter, page).await?;
     Ok(DevicePage {
         devices,
         total: counted.min(cap - 1),
-        more: counted >= cap,
+        more,
         offset,
     })
 }
 
-/// Up to `limit` devices matching `filter`, in its order, from `offset`.
+/// Which part of the matching devices to read.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: u64,
+    pub offset: u64,
+    /// Few devices match: find them by the filters' indexes and sort them (see `order_by`).
+    pub sort_matches: bool,
+    /// See [`DeviceFilter::to_sql`].
+    pub search_limit: Option<u64>,
+}
+
+/// The devices matching `filter`, in its order, that `page` asks for.
 pub async fn devices_matching(
     conn: &mut AnyConnection,
     backend: Backend,
     company_id: &str,
     filter: &DeviceFilter,
-    limit: u64,
-    offset: u64,
+    page: Page,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let sql = filter.to_sql(placeholder(backend));
-    let next = sql.binds.len() + 2;
+    let sql = filter.to_sql(company_id, page.search_limit, placeholder(backend));
+    let next = sql.binds.len() + 1;
     let query_sql = format!(
         "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
         sql.clause,
-        filter.order_by(),
+        filter.order_by(page.sort_matches),
         placeholder(backend)(next),
         placeholder(backend)(next + 1),
     );
-    let mut query = sqlx::query_as::<_, DeviceRow>(&query_sql).bind(company_id);
+    let mut query = sqlx::query_as::<_, DeviceRow>(&query_sql);
     for value in &sql.binds {
         query = query.bind(value);
     }
     let rows = query
-        .bind(limit as i64)
-        .bind(offset as i64)
+        .bind(page.limit as i64)
+        .bind(page.offset as i64)
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().map(DeviceRecord::from).collect())

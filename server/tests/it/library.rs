@@ -104,6 +104,11 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         ["NOPE0000001"]
     );
     assert_eq!(
+        serials(&page(&mut ben, json!({"search": "LAB-"}), 0).await),
+        ["NOPE0000001"],
+        "hostnames are searched in any case"
+    );
+    assert_eq!(
         serials(&page(&mut ben, json!({"search": "CT-ONLY"}), 0).await),
         Vec::<String>::new()
     );
@@ -124,7 +129,29 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     for n in 0..120 {
         file.push_str(&format!("PAGE{n:04},C9300-48P\n"));
     }
+    // A device whose serial and hostname both match is listed once.
+    file.push_str("DUAL0001,C9300-48P\n");
     api_upload(&app, &token, &file, None).await;
+    let token_with_hostnames = token_for(&app, "NW-1001", "hostnames").await;
+    api_upload(
+        &app,
+        &token_with_hostnames,
+        "serial_number,product_id,hostname\nDUAL0002,C9300-48P,dual0002-sw\nOTHER0001,C9300-48P,Dual-Core\n",
+        None,
+    )
+    .await;
+    let dual = page(&mut ben, json!({"search": "dual"}), 0).await;
+    assert_eq!(
+        (dual["total"].as_u64(), serials(&dual)),
+        (
+            Some(3),
+            vec![
+                "DUAL0001".to_owned(),
+                "DUAL0002".to_owned(),
+                "OTHER0001".to_owned()
+            ]
+        )
+    );
     let first = page(&mut ben, json!({"search": "PAGE"}), 0).await;
     let third = page(&mut ben, json!({"search": "PAGE"}), 100).await;
     assert_eq!(
@@ -153,6 +180,29 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     assert_eq!(
         (capped["total"].as_u64(), capped["more"].as_bool()),
         (Some(10_000), Some(true))
+    );
+    // Read in the identity index's order when many match: the same order as a sorted few.
+    assert_eq!(
+        serials(&capped),
+        (0..50).map(|n| format!("CAP{n:05}")).collect::<Vec<_>>()
+    );
+    let by_hostname = page(&mut ben, json!({"sort": "hostname", "descending": true}), 0).await;
+    assert_eq!(
+        serials(&by_hostname)[..5],
+        [
+            "FTX2001T1P1",
+            "FOC1601Z9Z9",
+            "NOPE0000001",
+            "DUAL0002",
+            "OTHER0001"
+        ],
+        "room-1, old-1, lab-1, dual0002-sw, Dual-Core: hostnames in any case"
+    );
+    // Few match: sorted after filtering, in the same order.
+    let hq = page(&mut ben, json!({"site": "HQ", "sort": "hostname"}), 0).await;
+    assert_eq!(
+        serials(&hq),
+        ["FOC1907X1Y1", "FOC2101A0AA", "FOC2101A0AB", "FTX2001T1P1"]
     );
     let last = page(&mut ben, json!({"search": "CAP"}), 10_050).await;
     assert_eq!(
