@@ -3,6 +3,7 @@
 //! One module per domain area (see ARCHITECTURE.md). Each area holds its plain types, its pure
 //! rules, its `#[server]` functions and, behind `ssr`, the SQL that backs them.
 
+pub mod access;
 pub mod accounts;
 pub mod contexts;
 pub mod coverage;

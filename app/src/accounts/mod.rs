@@ -143,7 +143,7 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AccountError> {
         async move {
             let state = crate::server::app_state()?;
             match session::current() {
-                Some(session) => Ok(service::load_user(&state, session.account_id).await?),
+                Some(session) => Ok(service::load_signed_in(&state, &session).await?),
                 None => Ok(None),
             }
         }

@@ -52,6 +52,24 @@ pub async fn load_user(
     Ok(Some(user))
 }
 
+/// The signed-in person, with the company whose data their session reads (for an agent, the one
+/// open under support access).
+pub async fn load_signed_in(
+    state: &AppState,
+    session: &SessionInfo,
+) -> Result<Option<CurrentUser>, AccountError> {
+    let Some(mut user) = load_user(state, session.account_id).await? else {
+        return Ok(None);
+    };
+    if user.membership.is_none() && user.is_agent {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        user.membership = crate::access::service::company_of_session(&mut conn, session)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(Some(user))
+}
+
 /// Fails with `TooManyAttempts` if any of `keys` is throttled now.
 async fn ensure_not_throttled(
     conn: &mut sqlx::AnyConnection,

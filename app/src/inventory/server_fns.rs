@@ -84,11 +84,30 @@ mod guard {
             .ok_or(UploadError::NoCompany)
     }
 
-    /// The signed-in person and their company membership.
+    /// The signed-in person and the company whose data they read: their own, or for a vendor
+    /// agent the one their session is open on under support access (role `support`).
     pub async fn member(state: &AppState) -> Result<(i64, Membership), UploadError> {
         let session = session::require().map_err(|_| UploadError::NotSignedIn)?;
-        let membership = membership_for(state, session.account_id).await?;
+        let mut conn = state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(UploadError::database)?;
+        let membership = crate::access::service::company_of_session(&mut conn, &session)
+            .await
+            .map_err(UploadError::database)?
+            .ok_or(UploadError::NoCompany)?;
         Ok((session.account_id, membership))
+    }
+
+    /// A member of their own company (support access reads, never writes).
+    pub async fn own_member(state: &AppState) -> Result<(i64, Membership), UploadError> {
+        let (account_id, membership) = member(state).await?;
+        if membership.role == crate::access::SUPPORT_ROLE {
+            return Err(UploadError::NotAllowed);
+        }
+        Ok((account_id, membership))
     }
 
     pub fn can_manage(membership: &Membership) -> bool {
@@ -107,7 +126,7 @@ mod guard {
 }
 
 #[cfg(feature = "ssr")]
-pub use guard::{can_manage, member, membership_for};
+pub use guard::{can_manage, member, membership_for, own_member};
 
 /// Today's quota, recent uploads and the inventory's size, for the Uploads dashlet and page.
 #[server(endpoint = "inventory/overview")]
@@ -148,7 +167,7 @@ pub async fn preview_inventory(sample: String) -> Result<InventoryPreview, Uploa
     answered(
         async move {
             let state = crate::server::app_state()?;
-            guard::member(&state).await?;
+            guard::own_member(&state).await?;
             Ok(preview(sample.as_bytes()))
         }
         .await,

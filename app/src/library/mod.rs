@@ -111,7 +111,7 @@ pub async fn add_company_contract(contract_number: String) -> Result<ContractSum
     answered(
         async move {
             let state = crate::server::app_state()?;
-            let (account_id, membership) = crate::inventory::member(&state).await?;
+            let (account_id, membership) = crate::inventory::own_member(&state).await?;
             let number = contract_number.trim();
             let mut tx = state
                 .db

@@ -117,6 +117,7 @@ async fn apply(
                 &event,
                 &effect,
                 granted_role,
+                actor_id,
             )
             .await?;
         }
@@ -167,6 +168,7 @@ async fn carry_out(
     event: &Event,
     effect: &Effect,
     granted_role: Option<&str>,
+    actor_id: Option<i64>,
 ) -> Result<(), OnboardingError> {
     let account_id = person.id;
     let portal = state.settings.link("/");
@@ -247,13 +249,32 @@ async fn carry_out(
             let proof = proof_of(before)
                 .ok_or_else(|| OnboardingError::App(internal("granting without a proof")))?;
             let role = granted_role.unwrap_or("user");
+            let now = timestamp_now();
             queries::add_member(
                 tx,
                 &proof.company_id,
                 account_id,
                 role,
                 &proof.company_id,
-                &timestamp_now(),
+                &now,
+            )
+            .await
+            .map_err(db)?;
+            // Who let them in: a DA or an agent deciding, or the wizard itself for a first DA.
+            let actor = match actor_id.filter(|id| *id != account_id) {
+                Some(id) => accounts_db::find_by_id(tx, id)
+                    .await
+                    .map_err(db)?
+                    .map(|a| (id, a.full_name)),
+                None => None,
+            };
+            crate::access::queries::record(
+                tx,
+                &proof.company_id,
+                Some((account_id, &person.full_name)),
+                actor.as_ref().map(|(id, name)| (*id, name.as_str())),
+                &format!("Joined as {}", role_label(role)),
+                &now,
             )
             .await
             .map_err(db)?;
@@ -328,11 +349,7 @@ async fn carry_out(
 }
 
 pub fn role_label(role: &str) -> &'static str {
-    match role {
-        "da" => "Delegated Administrator",
-        "admin" => "Administrator",
-        _ => "User",
-    }
+    crate::access::Role::parse(role).map_or("User", crate::access::Role::label)
 }
 
 /// Step 2: checks the contract and serial, then branches on the company's standing.

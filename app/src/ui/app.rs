@@ -6,6 +6,7 @@ use leptos_router::{
 };
 
 use super::{
+    access::AccessPage,
     accounts::{
         ForgotPasswordPage, LoginPage, ProfilePage, RegisterPage, ResetPasswordPage,
         VerifyEmailPage,
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/onboarding") view=WizardPage/>
                     <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
+                    <Route path=path!("/access") view=AccessPage/>
                     <Route path=path!("/access/requests") view=AccessRequestsPage/>
                     <Route path=path!("/agents") view=AgentConsolePage/>
                     <Route path=path!("/uploads") view=UploadsPage/>

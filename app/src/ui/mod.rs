@@ -1,5 +1,6 @@
 //! The browser UI: one component per file, grouped by feature.
 
+pub mod access;
 pub mod accounts;
 mod app;
 pub mod dashlets;

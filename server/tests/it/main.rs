@@ -3,10 +3,12 @@
 
 mod support;
 
+mod access;
 mod accounts;
 mod cli;
 mod coverage_recompute;
 mod health;
+mod isolation;
 mod library;
 mod mail_delivery;
 mod onboarding;

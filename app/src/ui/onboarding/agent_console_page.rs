@@ -27,6 +27,7 @@ pub fn AgentConsolePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <crate::ui::access::SupportCompaniesPanel/>
         <RegistryImportPanel/>
     }
 }

@@ -28,12 +28,15 @@ pub fn TopBar() -> impl IntoView {
                     {move || match session.user() {
                         Some(user) => view! {
                             {match (&user.membership, user.is_agent) {
-                                (_, true) => view! { <li><A href="/agents">"Agents' console"</A></li> }.into_any(),
+                                (supported, true) => view! {
+                                    <li><A href="/agents">"Agents' console"</A></li>
+                                    {supported.as_ref().map(|m| view! { <li><A href="/library">{format!("Library of {}", m.company_name)}</A></li> })}
+                                }.into_any(),
                                 (Some(m), _) if m.role == "da" || m.role == "admin" => view! {
                                     <li><A href="/library">"Library"</A></li>
                                     <li><A href="/uploads">"Uploads"</A></li>
                                     <li><A href="/collectors">"Collectors"</A></li>
-                                    {(m.role == "da").then(|| view! { <li><A href="/access/requests">"Access requests"</A></li> })}
+                                    <li><A href="/access">"Access"</A></li>
                                 }.into_any(),
                                 (Some(_), _) => view! {
                                     <li><A href="/library">"Library"</A></li>

@@ -1,0 +1,255 @@
+//! Access administration: a company's people and roles, the DAs' order, the record of changes,
+//! and vendor support access (a company lets agents read its data for a limited time).
+//!
+//! The rules are in `rules` (plain functions); the SQL in `queries`, each taking the company id;
+//! `service` runs each change in one transaction. Every function here decides the company from
+//! the caller's session, never from an identifier the browser sends.
+
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::{
+    prelude::*,
+    server_fn::{
+        codec::JsonEncoding,
+        error::{FromServerFnError, ServerFnErrorErr},
+    },
+};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::error::answered;
+use crate::{error::StatusCoded, AppError};
+pub use rules::Role;
+
+/// The role an agent reads a company's data with under support access (read only).
+pub const SUPPORT_ROLE: &str = "support";
+
+/// Hours a company may open its data to the vendor's agents at once.
+pub const SUPPORT_HOURS: [u32; 3] = [4, 24, 72];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AccessError {
+    #[error("Sign in to continue.")]
+    NotSignedIn,
+    #[error("Your account is not part of a company.")]
+    NoCompany,
+    #[error("Only a Delegated Administrator or an Administrator of your company can see this.")]
+    NotAllowed,
+    #[error("Only a Delegated Administrator of your company can change access.")]
+    DaOnly,
+    #[error("No such person in your company.")]
+    NotFound,
+    #[error("Nothing to change: that is already so.")]
+    Unchanged,
+    #[error("A company keeps at least one Delegated Administrator: make someone else a DA first.")]
+    LastDa,
+    #[error("Only Delegated Administrators have a place in the DAs' order.")]
+    NotADa,
+    #[error("Choose the role: Delegated Administrator, Administrator or User.")]
+    UnknownRole,
+    #[error("Support access is granted for 4, 24 or 72 hours.")]
+    UnknownDuration,
+    #[error("This company has not granted support access, or it has ended.")]
+    NoSupportGrant,
+    #[error("Only vendor agents can open a company's data under support access.")]
+    AgentsOnly,
+    #[error("{0}")]
+    App(AppError),
+}
+
+impl AccessError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AccessError::NotSignedIn => "not_signed_in",
+            AccessError::NoCompany => "no_company",
+            AccessError::NotAllowed | AccessError::DaOnly | AccessError::AgentsOnly => {
+                "not_allowed"
+            }
+            AccessError::NotFound | AccessError::NoSupportGrant => "not_found",
+            AccessError::Unchanged => "unchanged",
+            AccessError::LastDa => "last_da",
+            AccessError::NotADa => "not_a_da",
+            AccessError::UnknownRole | AccessError::UnknownDuration => "bad_request",
+            AccessError::App(AppError::Internal { .. }) => "internal",
+            AccessError::App(_) => "bad_request",
+        }
+    }
+}
+
+impl StatusCoded for AccessError {
+    fn status_code(&self) -> u16 {
+        match self {
+            AccessError::NotSignedIn => 401,
+            AccessError::NoCompany
+            | AccessError::NotAllowed
+            | AccessError::DaOnly
+            | AccessError::AgentsOnly => 403,
+            AccessError::NotFound | AccessError::NoSupportGrant => 404,
+            AccessError::Unchanged | AccessError::LastDa | AccessError::NotADa => 409,
+            AccessError::App(err) => err.status_code(),
+            _ => 400,
+        }
+    }
+}
+
+impl From<AppError> for AccessError {
+    fn from(err: AppError) -> Self {
+        AccessError::App(err)
+    }
+}
+
+impl FromServerFnError for AccessError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AccessError::App(AppError::from_server_fn_error(value))
+    }
+}
+
+/// A member of the company as the Access page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub account_id: i64,
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub role: Role,
+    /// Place among the DAs, 1 first (the one who receives access requests).
+    pub da_position: Option<i64>,
+    pub last_login_at: Option<String>,
+    pub member_since: String,
+    pub is_you: bool,
+}
+
+/// One change of access: who, what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleEvent {
+    pub person: String,
+    pub actor: String,
+    pub change: String,
+    pub at: String,
+}
+
+/// The company's live grant of support access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportGrant {
+    pub granted_by: String,
+    pub granted_at: String,
+    pub expires_at: String,
+}
+
+/// The Access page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessView {
+    pub company_name: String,
+    pub your_role: Role,
+    /// DAs first in their order, then Admins and Users by name.
+    pub members: Vec<MemberInfo>,
+    /// Latest first.
+    pub history: Vec<RoleEvent>,
+    pub support: Option<SupportGrant>,
+}
+
+/// A company whose data agents may read now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportedCompany {
+    pub company_id: String,
+    pub company_name: String,
+    pub expires_at: String,
+    /// This agent's session is open on it.
+    pub open: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn caller() -> Result<crate::accounts::session::SessionInfo, AccessError> {
+    crate::accounts::session::current().ok_or(AccessError::NotSignedIn)
+}
+
+/// Runs `work` with the app state and the caller's session, answering with its error's status.
+#[cfg(feature = "ssr")]
+async fn with_caller<T, F, Fut>(work: F) -> Result<T, AccessError>
+where
+    F: FnOnce(crate::server::AppState, crate::accounts::session::SessionInfo) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AccessError>>,
+{
+    let result = async {
+        let state = crate::server::app_state()?;
+        work(state, caller()?).await
+    }
+    .await;
+    answered(result)
+}
+
+#[server(endpoint = "access/load")]
+pub async fn load_access() -> Result<AccessView, AccessError> {
+    with_caller(|state, session| async move { service::load(&state, &session).await }).await
+}
+
+#[server(endpoint = "access/role")]
+pub async fn change_member_role(account_id: i64, role: String) -> Result<(), AccessError> {
+    with_caller(|state, session| async move {
+        let role = Role::parse(&role).ok_or(AccessError::UnknownRole)?;
+        service::change_role(&state, &session, account_id, role).await
+    })
+    .await
+}
+
+#[server(endpoint = "access/move-da")]
+pub async fn move_delegated_admin(account_id: i64, position: u32) -> Result<(), AccessError> {
+    with_caller(|state, session| async move {
+        service::move_da(&state, &session, account_id, position as usize).await
+    })
+    .await
+}
+
+#[server(endpoint = "access/revoke")]
+pub async fn revoke_member(account_id: i64) -> Result<(), AccessError> {
+    with_caller(|state, session| async move { service::revoke(&state, &session, account_id).await })
+        .await
+}
+
+#[server(endpoint = "access/support/grant")]
+pub async fn grant_support_access(hours: u32) -> Result<SupportGrant, AccessError> {
+    with_caller(|state, session| async move {
+        if !SUPPORT_HOURS.contains(&hours) {
+            return Err(AccessError::UnknownDuration);
+        }
+        service::grant_support(&state, &session, hours).await
+    })
+    .await
+}
+
+#[server(endpoint = "access/support/end")]
+pub async fn end_support_access() -> Result<(), AccessError> {
+    with_caller(|state, session| async move { service::end_support(&state, &session).await }).await
+}
+
+/// Agents: the companies whose data they may open now.
+#[server(endpoint = "access/support/companies")]
+pub async fn supported_companies() -> Result<Vec<SupportedCompany>, AccessError> {
+    with_caller(
+        |state, session| async move { service::supported_companies(&state, &session).await },
+    )
+    .await
+}
+
+/// Agents: reads `company_id`'s data from now on in this session, if it grants support access.
+#[server(endpoint = "access/support/open")]
+pub async fn open_support(company_id: String) -> Result<(), AccessError> {
+    with_caller(|state, session| async move {
+        service::open_support(&state, &session, &company_id).await
+    })
+    .await
+}
+
+/// Agents: back to the console only.
+#[server(endpoint = "access/support/close")]
+pub async fn close_support() -> Result<(), AccessError> {
+    with_caller(|state, session| async move { service::close_support(&state, &session).await })
+        .await
+}

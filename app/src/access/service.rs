@@ -1,0 +1,355 @@
+//! Access administration on the server: each change reads the company's members, asks the rules,
+//! and writes the outcome and its record in one transaction.
+
+use time::{Duration, OffsetDateTime};
+
+use super::{
+    queries,
+    rules::{self, Outcome, Role},
+    AccessError, AccessView, SupportGrant, SupportedCompany, SUPPORT_ROLE,
+};
+use crate::{
+    accounts::{queries as accounts_db, session::SessionInfo, Membership},
+    inventory::readable_time,
+    server::{
+        db::{timestamp_now, timestamp_text},
+        internal, AppState,
+    },
+};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Changes of access shown on the Access page.
+const HISTORY_LIMIT: i64 = 100;
+
+fn db(err: sqlx::Error) -> AccessError {
+    AccessError::App(internal(err))
+}
+
+/// The caller's own membership (agents reading under support access have none).
+async fn membership(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<Membership, AccessError> {
+    accounts_db::membership_of(conn, account_id)
+        .await
+        .map_err(db)?
+        .ok_or(AccessError::NoCompany)
+}
+
+fn role_of(membership: &Membership) -> Result<Role, AccessError> {
+    Role::parse(&membership.role).ok_or(AccessError::NoCompany)
+}
+
+/// A DA or Admin of their company: (company id, company name, role).
+async fn manager(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<(Membership, Role), AccessError> {
+    let membership = membership(conn, account_id).await?;
+    let role = role_of(&membership)?;
+    if role.manages() {
+        Ok((membership, role))
+    } else {
+        Err(AccessError::NotAllowed)
+    }
+}
+
+async fn name_of(conn: &mut sqlx::AnyConnection, account_id: i64) -> Result<String, AccessError> {
+    Ok(accounts_db::find_by_id(conn, account_id)
+        .await
+        .map_err(db)?
+        .map(|a| a.full_name)
+        .unwrap_or_default())
+}
+
+pub async fn load(state: &AppState, session: &SessionInfo) -> Result<AccessView, AccessError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    let (membership, your_role) = manager(&mut conn, session.account_id).await?;
+    let company_id = &membership.company_id;
+    let now = timestamp_now();
+    Ok(AccessView {
+        members: queries::members(&mut conn, company_id, session.account_id)
+            .await
+            .map_err(db)?,
+        history: queries::history(&mut conn, company_id, HISTORY_LIMIT)
+            .await
+            .map_err(db)?,
+        support: queries::live_grant(&mut conn, company_id, &now)
+            .await
+            .map_err(db)?,
+        company_name: membership.company_name,
+        your_role,
+    })
+}
+
+/// Runs a DA's change of one member: `decide` gets the company's members and says the outcome
+/// and how to describe it; the outcome is written with its record, all or nothing.
+async fn da_change(
+    state: &AppState,
+    session: &SessionInfo,
+    account_id: i64,
+    decide: impl FnOnce(&[rules::Member], Role) -> Result<(Outcome, String), AccessError>,
+) -> Result<(), AccessError> {
+    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
+    let (membership, role) =
+        manager(&mut tx, session.account_id)
+            .await
+            .map_err(|err| match err {
+                AccessError::NotAllowed => AccessError::DaOnly,
+                other => other,
+            })?;
+    if role != Role::Da {
+        return Err(AccessError::DaOnly);
+    }
+    let company_id = &membership.company_id;
+    let members = queries::members(&mut tx, company_id, session.account_id)
+        .await
+        .map_err(db)?;
+    let target = members
+        .iter()
+        .find(|m| m.account_id == account_id)
+        .ok_or(AccessError::NotFound)?;
+    let (outcome, change) = decide(&queries::rule_members(&members), target.role)?;
+    let now = timestamp_now();
+    match outcome.role {
+        Some(new_role) if new_role != target.role => {
+            queries::set_role(&mut tx, company_id, account_id, new_role, &now)
+                .await
+                .map_err(db)?
+        }
+        Some(_) => {}
+        None => {
+            queries::remove_member(&mut tx, company_id, account_id)
+                .await
+                .map_err(db)?;
+            // Their open browsers are refused from their next request on.
+            queries::end_sessions(&mut tx, account_id)
+                .await
+                .map_err(db)?;
+        }
+    }
+    queries::set_da_order(&mut tx, company_id, &outcome.da_order)
+        .await
+        .map_err(db)?;
+    let actor = name_of(&mut tx, session.account_id).await?;
+    queries::record(
+        &mut tx,
+        company_id,
+        Some((account_id, &target.full_name)),
+        Some((session.account_id, &actor)),
+        &change,
+        &now,
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+pub async fn change_role(
+    state: &AppState,
+    session: &SessionInfo,
+    account_id: i64,
+    role: Role,
+) -> Result<(), AccessError> {
+    da_change(state, session, account_id, |members, was| {
+        let outcome = rules::change_role(members, account_id, role)?;
+        Ok((outcome, format!("Role: {} → {}", was.label(), role.label())))
+    })
+    .await
+}
+
+pub async fn move_da(
+    state: &AppState,
+    session: &SessionInfo,
+    account_id: i64,
+    position: usize,
+) -> Result<(), AccessError> {
+    da_change(state, session, account_id, |members, _| {
+        let outcome = rules::move_da(members, account_id, position)?;
+        let place = outcome
+            .da_order
+            .iter()
+            .position(|id| *id == account_id)
+            .map_or(position, |index| index + 1);
+        let note = if place == 1 {
+            " (receives access requests)"
+        } else {
+            ""
+        };
+        Ok((outcome, format!("Moved to DA {place}{note}")))
+    })
+    .await
+}
+
+pub async fn revoke(
+    state: &AppState,
+    session: &SessionInfo,
+    account_id: i64,
+) -> Result<(), AccessError> {
+    da_change(state, session, account_id, |members, was| {
+        let outcome = rules::revoke(members, account_id)?;
+        Ok((outcome, format!("Access revoked (was {})", was.label())))
+    })
+    .await
+}
+
+pub async fn grant_support(
+    state: &AppState,
+    session: &SessionInfo,
+    hours: u32,
+) -> Result<SupportGrant, AccessError> {
+    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
+    let (membership, _) = manager(&mut tx, session.account_id).await?;
+    let company_id = &membership.company_id;
+    let now = timestamp_now();
+    let expires_at = timestamp_text(OffsetDateTime::now_utc() + Duration::hours(i64::from(hours)));
+    // A new grant replaces a live one.
+    queries::end_grants(&mut tx, company_id, session.account_id, &now)
+        .await
+        .map_err(db)?;
+    queries::insert_grant(&mut tx, company_id, session.account_id, &now, &expires_at)
+        .await
+        .map_err(db)?;
+    let actor = name_of(&mut tx, session.account_id).await?;
+    queries::record(
+        &mut tx,
+        company_id,
+        None,
+        Some((session.account_id, &actor)),
+        &format!(
+            "Support access granted to the vendor's agents until {}",
+            readable_time(&expires_at)
+        ),
+        &now,
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(SupportGrant {
+        granted_by: actor,
+        granted_at: now,
+        expires_at,
+    })
+}
+
+pub async fn end_support(state: &AppState, session: &SessionInfo) -> Result<(), AccessError> {
+    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
+    let (membership, _) = manager(&mut tx, session.account_id).await?;
+    let company_id = &membership.company_id;
+    let now = timestamp_now();
+    let ended = queries::end_grants(&mut tx, company_id, session.account_id, &now)
+        .await
+        .map_err(db)?;
+    if ended == 0 {
+        return Err(AccessError::NoSupportGrant);
+    }
+    let actor = name_of(&mut tx, session.account_id).await?;
+    queries::record(
+        &mut tx,
+        company_id,
+        None,
+        Some((session.account_id, &actor)),
+        "Support access ended",
+        &now,
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+async fn require_agent(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<String, AccessError> {
+    match accounts_db::find_by_id(conn, account_id)
+        .await
+        .map_err(db)?
+    {
+        Some(account) if account.is_agent.0 && account.disabled_at.is_none() => {
+            Ok(account.full_name)
+        }
+        _ => Err(AccessError::AgentsOnly),
+    }
+}
+
+pub async fn supported_companies(
+    state: &AppState,
+    session: &SessionInfo,
+) -> Result<Vec<SupportedCompany>, AccessError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    require_agent(&mut conn, session.account_id).await?;
+    let now = timestamp_now();
+    let open = queries::supported_by_session(&mut conn, &session.token_hash, &now)
+        .await
+        .map_err(db)?
+        .map(|(id, _)| id);
+    Ok(queries::companies_granting(&mut conn, &now)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|(company_id, company_name, expires_at)| SupportedCompany {
+            open: open.as_deref() == Some(company_id.as_str()),
+            company_id,
+            company_name,
+            expires_at,
+        })
+        .collect())
+}
+
+pub async fn open_support(
+    state: &AppState,
+    session: &SessionInfo,
+    company_id: &str,
+) -> Result<(), AccessError> {
+    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
+    let agent = require_agent(&mut tx, session.account_id).await?;
+    let now = timestamp_now();
+    if queries::live_grant(&mut tx, company_id, &now)
+        .await
+        .map_err(db)?
+        .is_none()
+    {
+        return Err(AccessError::NoSupportGrant);
+    }
+    queries::set_session_support(&mut tx, &session.token_hash, Some(company_id))
+        .await
+        .map_err(db)?;
+    queries::record(
+        &mut tx,
+        company_id,
+        None,
+        Some((session.account_id, &agent)),
+        "A vendor agent opened the company's data under support access",
+        &now,
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+pub async fn close_support(state: &AppState, session: &SessionInfo) -> Result<(), AccessError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    require_agent(&mut conn, session.account_id).await?;
+    queries::set_session_support(&mut conn, &session.token_hash, None)
+        .await
+        .map_err(db)
+}
+
+/// The company whose data this session reads: the person's own, or for an agent the company
+/// their session is open on while its grant of support access lives (role `support`: read only).
+pub async fn company_of_session(
+    conn: &mut sqlx::AnyConnection,
+    session: &SessionInfo,
+) -> Result<Option<Membership>, sqlx::Error> {
+    if let Some(membership) = accounts_db::membership_of(conn, session.account_id).await? {
+        return Ok(Some(membership));
+    }
+    let supported =
+        queries::supported_by_session(conn, &session.token_hash, &timestamp_now()).await?;
+    Ok(supported.map(|(company_id, company_name)| Membership {
+        company_id,
+        company_name,
+        role: SUPPORT_ROLE.to_owned(),
+    }))
+}

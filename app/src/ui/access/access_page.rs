@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::{members_table::MembersTable, role_history::RoleHistory, support_panel::SupportPanel};
+use crate::access::{load_access, Role};
+
+/// A company's access (DA and Admin): who has which role, the DAs' order, support access, and
+/// every change with who made it. Only DAs change anything; Admins see the same page read-only.
+#[component]
+pub fn AccessPage() -> impl IntoView {
+    // Bumped after every change, so the page shows the record as it now is.
+    let changed = RwSignal::new(0u32);
+    let access = LocalResource::new(move || {
+        changed.track();
+        load_access()
+    });
+    let on_change = Callback::new(move |()| changed.update(|n| *n += 1));
+    view! {
+        <Title text="Access"/>
+        <h1>"Access"</h1>
+        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading your company's access…"</p> }>
+            {move || Suspend::new(async move {
+                match access.await {
+                    Ok(view) => {
+                        let is_da = view.your_role == Role::Da;
+                        view! {
+                            <p class="lead">
+                                {format!("People of {} and what each may do. ", view.company_name)}
+                                {if is_da {
+                                    "As a Delegated Administrator you grant, change and revoke roles; the first DA receives access requests."
+                                } else {
+                                    "Delegated Administrators change roles; you see them here."
+                                }}
+                            </p>
+                            {is_da.then(|| view! {
+                                <p><A href="/access/requests">"Pending access requests"</A></p>
+                            })}
+                            <MembersTable members=view.members editable=is_da on_change/>
+                            <SupportPanel grant=view.support on_change/>
+                            <RoleHistory events=view.history/>
+                        }.into_any()
+                    }
+                    Err(err) => view! {
+                        <p class="error" role="alert">{err.to_string()}</p>
+                        <button type="button" class="button secondary" on:click=move |_| access.refetch()>"Try again"</button>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,427 @@
+//! Access administration through its server functions: roles, the DAs' order, revocation that
+//! signs a person out at once, the record of changes, and vendor support access.
+
+use app::{
+    access::{
+        ChangeMemberRole, CloseSupport, EndSupportAccess, GrantSupportAccess, LoadAccess,
+        MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
+    },
+    accounts::LoadCurrentUser,
+    inventory::{LoadUploadOverview, PreviewInventory},
+    library::{AddCompanyContract, LoadLibraryDevices},
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::{
+    accounts::PASSWORD,
+    support::{both_databases, Backend, Browser, TestApp},
+    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+};
+
+both_databases!(
+    a_da_changes_roles_and_the_order_and_it_is_recorded,
+    a_company_keeps_its_last_da,
+    only_das_change_access,
+    revoking_signs_the_person_out_at_once,
+    support_access_lets_agents_read_for_a_while,
+);
+
+/// Makes a verified account a member of `company` with `role`; returns its id.
+pub async fn add_member(app: &TestApp, company: &str, username: &str, role: &str) -> i64 {
+    let id = app::accounts::service::create_verified_account(
+        app.db(),
+        username,
+        &format!("Person {username}"),
+        &format!("{username}@{}.example", company.to_lowercase()),
+        PASSWORD,
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut tx = app.db().begin_write().await.unwrap();
+    app::onboarding::queries::add_member(
+        &mut tx,
+        company,
+        id,
+        role,
+        company,
+        "2026-11-24T00:00:00.000000Z",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+pub async fn account_id(app: &TestApp, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE username = $1")
+        .bind(username)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap()
+}
+
+async fn access(browser: &mut Browser<'_>) -> Value {
+    let (status, body) = browser.call(LoadAccess::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// (username, role, DA position) of each member, in the page's order.
+fn people(view: &Value) -> Vec<(String, String, Option<i64>)> {
+    view["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["username"].as_str().unwrap().to_owned(),
+                m["role"].as_str().unwrap().to_owned(),
+                m["da_position"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+fn changes(view: &Value) -> Vec<String> {
+    view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {} by {}",
+                e["person"].as_str().unwrap(),
+                e["change"].as_str().unwrap(),
+                e["actor"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+async fn set_role(browser: &mut Browser<'_>, account: i64, role: &str) -> (StatusCode, Value) {
+    browser
+        .call(
+            ChangeMemberRole::PATH,
+            &[("account_id", &account.to_string()), ("role", role)],
+        )
+        .await
+}
+
+async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let ben = account_id(&app, "ben.user").await;
+    let mut dana = login(&app, "dana.admin").await;
+    let before = access(&mut dana).await;
+    assert_eq!(before["your_role"], "da");
+    assert_eq!(
+        people(&before),
+        [
+            ("dana.admin".to_owned(), "da".to_owned(), Some(1)),
+            ("ben.user".to_owned(), "user".to_owned(), None)
+        ]
+    );
+    assert_eq!(set_role(&mut dana, ben, "admin").await.0, StatusCode::OK);
+    assert_eq!(
+        set_role(&mut dana, ben, "admin").await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        set_role(&mut dana, ben, "owner").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(set_role(&mut dana, ben, "da").await.0, StatusCode::OK);
+    let (status, _) = dana
+        .call(
+            MoveDelegatedAdmin::PATH,
+            &[("account_id", &ben.to_string()), ("position", "1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = access(&mut dana).await;
+    assert_eq!(
+        people(&after),
+        [
+            ("ben.user".to_owned(), "da".to_owned(), Some(1)),
+            ("dana.admin".to_owned(), "da".to_owned(), Some(2))
+        ]
+    );
+    assert_eq!(
+        changes(&after)[..3],
+        [
+            "Ben User: Moved to DA 1 (receives access requests) by Dana Admin",
+            "Ben User: Role: Administrator → Delegated Administrator by Dana Admin",
+            "Ben User: Role: User → Administrator by Dana Admin",
+        ]
+    );
+    // The first DA now receives new access requests' emails first.
+    let mut conn = app.db().pool().acquire().await.unwrap();
+    let das = app::onboarding::queries::delegated_admins(&mut conn, "NW-1001")
+        .await
+        .unwrap();
+    assert_eq!(das.iter().map(|d| d.0).collect::<Vec<_>>()[0], ben);
+}
+
+async fn a_company_keeps_its_last_da(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let dana_id = account_id(&app, "dana.admin").await;
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, body) = set_role(&mut dana, dana_id, "user").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body, json!("LastDa"));
+    let (status, _) = dana
+        .call(RevokeMember::PATH, &[("account_id", &dana_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let view = access(&mut dana).await;
+    assert_eq!(
+        people(&view)[0],
+        ("dana.admin".to_owned(), "da".to_owned(), Some(1))
+    );
+    assert!(
+        changes(&view)
+            .iter()
+            .all(|c| !c.contains("Dana Admin: Role")),
+        "nothing recorded"
+    );
+}
+
+async fn only_das_change_access(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let dana_id = account_id(&app, "dana.admin").await;
+    let ben_id = account_id(&app, "ben.user").await;
+    let mut ben = login(&app, "ben.user").await;
+    // A User neither sees nor changes access.
+    assert_eq!(
+        ben.call(LoadAccess::PATH, &[]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        set_role(&mut ben, ben_id, "da").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        set_role(&mut ben, dana_id, "user").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // An Administrator sees the page, read only.
+    let mut dana = login(&app, "dana.admin").await;
+    set_role(&mut dana, ben_id, "admin").await;
+    assert_eq!(access(&mut ben).await["your_role"], "admin");
+    let (status, body) = set_role(&mut ben, dana_id, "user").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("DaOnly"));
+    assert_eq!(
+        ben.call(RevokeMember::PATH, &[("account_id", &dana_id.to_string())])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        ben.call(
+            MoveDelegatedAdmin::PATH,
+            &[("account_id", &dana_id.to_string()), ("position", "2")]
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    // Signed out: nothing.
+    let mut stranger = Browser::new(&app);
+    assert_eq!(
+        stranger.call(LoadAccess::PATH, &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn revoking_signs_the_person_out_at_once(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let ben_id = account_id(&app, "ben.user").await;
+    let mut ben = login(&app, "ben.user").await;
+    let mut ben_phone = login(&app, "ben.user").await;
+    let filter = json!({"filter": {}, "offset": 0});
+    assert_eq!(
+        ben.call_json(LoadLibraryDevices::PATH, filter.clone())
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, body) = dana
+        .call(RevokeMember::PATH, &[("account_id", &ben_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Both of Ben's open sessions are refused on their next request.
+    assert_eq!(
+        ben.call_json(LoadLibraryDevices::PATH, filter.clone())
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ben_phone.call(LoadUploadOverview::PATH, &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // Signing in again works, but he belongs to no company until a DA lets him in again.
+    let mut again = login(&app, "ben.user").await;
+    let (_, me) = again.call(LoadCurrentUser::PATH, &[]).await;
+    assert_eq!(me["membership"], Value::Null);
+    assert_eq!(
+        again.call_json(LoadLibraryDevices::PATH, filter).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let view = access(&mut dana).await;
+    assert_eq!(people(&view).len(), 1);
+    assert_eq!(
+        changes(&view)[0],
+        "Ben User: Access revoked (was User) by Dana Admin"
+    );
+    // Dana cannot revoke someone of another company, nor someone who left.
+    let (status, body) = dana
+        .call(RevokeMember::PATH, &[("account_id", &ben_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let filter = json!({"filter": {}, "offset": 0});
+    let mut agent = login(&app, "agent").await;
+    let (status, list) = agent.call(SupportedCompanies::PATH, &[]).await;
+    assert_eq!((status, list), (StatusCode::OK, json!([])));
+    assert_eq!(
+        agent
+            .call_json(LoadLibraryDevices::PATH, filter.clone())
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _) = agent
+        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no grant yet");
+
+    let mut dana = login(&app, "dana.admin").await;
+    assert_eq!(
+        dana.call(GrantSupportAccess::PATH, &[("hours", "5")])
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let (status, grant) = dana
+        .call(GrantSupportAccess::PATH, &[("hours", "24")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{grant}");
+    assert_eq!(
+        access(&mut dana).await["support"]["granted_by"],
+        "Dana Admin"
+    );
+    // Only agents open a company's data; a company's own people use their own.
+    let mut ben = login(&app, "ben.user").await;
+    assert_eq!(
+        ben.call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    let (_, list) = agent.call(SupportedCompanies::PATH, &[]).await;
+    assert_eq!(list[0]["company_id"], "NW-1001");
+    assert_eq!(
+        agent
+            .call(OpenSupport::PATH, &[("company_id", "CT-2002")])
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        agent
+            .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, page) = agent
+        .call_json(LoadLibraryDevices::PATH, filter.clone())
+        .await;
+    assert_eq!((status, page["total"].as_u64()), (StatusCode::OK, Some(6)));
+    let (_, me) = agent.call(LoadCurrentUser::PATH, &[]).await;
+    assert_eq!(me["membership"]["role"], "support");
+    // Read only: no contracts added, no uploads.
+    assert_eq!(
+        agent
+            .call(AddCompanyContract::PATH, &[("contract_number", "91000001")])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        agent
+            .call(
+                PreviewInventory::PATH,
+                &[("sample", "serial_number,product_id\n")]
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    // Another agent session is not open on it until that agent opens it.
+    let mut other_session = login(&app, "agent").await;
+    assert_eq!(
+        other_session
+            .call_json(LoadLibraryDevices::PATH, filter.clone())
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Ended by the company: the agent's next request is refused.
+    assert_eq!(
+        dana.call(EndSupportAccess::PATH, &[]).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        agent
+            .call_json(LoadLibraryDevices::PATH, filter.clone())
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        dana.call(EndSupportAccess::PATH, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(agent.call(CloseSupport::PATH, &[]).await.0, StatusCode::OK);
+    let record = changes(&access(&mut dana).await);
+    assert_eq!(record[0], ": Support access ended by Dana Admin");
+    assert_eq!(
+        record[1],
+        ": A vendor agent opened the company's data under support access by Avery Agent"
+    );
+    assert!(
+        record[2].starts_with(": Support access granted to the vendor's agents until "),
+        "{record:?}"
+    );
+
+    // An expired grant counts for nothing.
+    dana.call(GrantSupportAccess::PATH, &[("hours", "4")]).await;
+    agent
+        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+        .await;
+    sqlx::query("UPDATE support_grants SET expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        agent.call_json(LoadLibraryDevices::PATH, filter).await.0,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,0 +1,582 @@
+//! Tenant isolation on every entry point. Two companies with data: Northwind (A: Dana DA, Ben
+//! User) and Contoso (B: Bob DA, Bea User). The suite lists every server function the app
+//! registers and every HTTP route the server's source declares, and fails when one has no entry
+//! here, so a new entry point cannot arrive untested. For each:
+//! - B's people try A's ids and get exactly what a missing id gets (status and body), in the same
+//!   timing class; reads show B nothing of A; writes by B leave A as it was;
+//! - a User tries each DA/Admin action with valid arguments and is refused;
+//! - an agent without support access reads nothing of any company.
+
+use std::{
+    collections::BTreeSet,
+    time::{Duration, Instant},
+};
+
+use app::{
+    access::{
+        ChangeMemberRole, CloseSupport, EndSupportAccess, GrantSupportAccess, LoadAccess,
+        MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
+    },
+    accounts::{
+        ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
+        RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
+    },
+    inventory::{
+        CreateCollectorToken, DeleteInventory, DeviceCoverageTimeline, ListCollectorTokens,
+        LoadUploadOverview, PreviewInventory, RefreshCoverage, RevokeCollectorToken,
+    },
+    library::{AddCompanyContract, LoadCompanyContracts, LoadCoverageChanges, LoadLibraryDevices},
+    onboarding::{
+        AgentDecide, AgentQueue, AnswerQuestion, ChooseOrganisation, ConfirmRequest,
+        ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
+        NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain, VerifyEntitlement,
+    },
+    registry::{ImportRegistryFiles, LoadRegistryStats},
+};
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::{
+    access::{account_id, add_member},
+    support::{body_text, both_databases, Backend, Browser, TestApp},
+    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+};
+
+both_databases!(
+    every_entry_point_is_listed,
+    another_companys_ids_are_not_found,
+    reads_show_nothing_of_another_company,
+    writes_touch_only_the_callers_company,
+    users_are_refused_every_manager_action,
+    agents_without_support_access_read_nothing,
+    http_routes_serve_only_the_callers_company,
+);
+
+/// How a server function can reach company data, and so how the suite tries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Takes the id of something a company owns.
+    CompanyId,
+    /// Reads the caller's company's data, with no id to try.
+    CompanyRead,
+    /// Changes the caller's company's data, with no id to try.
+    CompanyWrite,
+    /// The vendor agents' work; no company reads through it (refused to company people).
+    AgentOnly,
+    /// The caller's own account or own registration; no company data.
+    Personal,
+    /// No company data at all.
+    Public,
+}
+
+/// Every server function, with how it reaches company data.
+fn server_functions() -> Vec<(&'static str, Reach)> {
+    use Reach::*;
+    vec![
+        (LoadLibraryDevices::PATH, CompanyRead),
+        (LoadCompanyContracts::PATH, CompanyRead),
+        (LoadCoverageChanges::PATH, CompanyRead),
+        (LoadUploadOverview::PATH, CompanyRead),
+        (ListCollectorTokens::PATH, CompanyRead),
+        (PendingAccessRequests::PATH, CompanyRead),
+        (LoadAccess::PATH, CompanyRead),
+        (DeviceCoverageTimeline::PATH, CompanyId),
+        (RevokeCollectorToken::PATH, CompanyId),
+        (DecideAccessRequest::PATH, CompanyId),
+        (ChangeMemberRole::PATH, CompanyId),
+        (MoveDelegatedAdmin::PATH, CompanyId),
+        (RevokeMember::PATH, CompanyId),
+        (AddCompanyContract::PATH, CompanyWrite),
+        (PreviewInventory::PATH, CompanyWrite),
+        (CreateCollectorToken::PATH, CompanyWrite),
+        (DeleteInventory::PATH, CompanyWrite),
+        (RefreshCoverage::PATH, CompanyWrite),
+        (GrantSupportAccess::PATH, CompanyWrite),
+        (EndSupportAccess::PATH, CompanyWrite),
+        (AgentQueue::PATH, AgentOnly),
+        (AgentDecide::PATH, AgentOnly),
+        (ImportRegistryFiles::PATH, AgentOnly),
+        (SupportedCompanies::PATH, AgentOnly),
+        (OpenSupport::PATH, AgentOnly),
+        (CloseSupport::PATH, AgentOnly),
+        (LoadCurrentUser::PATH, Personal),
+        (Register::PATH, Personal),
+        (Login::PATH, Personal),
+        (Logout::PATH, Personal),
+        (LogoutEverywhere::PATH, Personal),
+        (VerifyEmail::PATH, Personal),
+        (ResendVerification::PATH, Personal),
+        (RequestPasswordReset::PATH, Personal),
+        (ResetPassword::PATH, Personal),
+        (UpdateName::PATH, Personal),
+        (ChangeEmail::PATH, Personal),
+        (LoadWizard::PATH, Personal),
+        (ContinueRegistration::PATH, Personal),
+        (VerifyEntitlement::PATH, Personal),
+        (GoBack::PATH, Personal),
+        (ChooseOrganisation::PATH, Personal),
+        (NoneOfTheAbove::PATH, Personal),
+        (ConfirmRequest::PATH, Personal),
+        (AnswerQuestion::PATH, Personal),
+        (OpenOnboardingLink::PATH, Personal),
+        (FinishRegistration::PATH, Personal),
+        (StartAgain::PATH, Personal),
+        (LoadRegistryStats::PATH, Public),
+    ]
+}
+
+/// Every HTTP route besides the server functions, with how the suite tries it.
+const HTTP_ROUTES: [(&str, &str); 9] = [
+    (
+        "/api/inventory/upload",
+        "session: uploads into the caller's company",
+    ),
+    (
+        "/api/library/devices.csv",
+        "session: the caller's company's devices",
+    ),
+    (
+        "/api/library/devices.xlsx",
+        "session: the caller's company's devices",
+    ),
+    ("/api/v1/devices", "token: the token's company's devices"),
+    ("/api/v1/uploads", "token: the token's company's uploads"),
+    ("/api/v1/openapi.json", "public: the API's description"),
+    ("/api/{*fn_name}", "the server functions, listed above"),
+    ("/healthz", "public: no data"),
+    (
+        "/dev/mailbox",
+        "development only (serve --dev-mailbox): the outbox",
+    ),
+];
+
+/// The two companies, their people and A's ids.
+struct World {
+    a_device: i64,
+    a_token: i64,
+    a_people: [i64; 2],
+}
+
+/// Text that only A's data contains.
+const A_MARKERS: [&str; 6] = [
+    "FOC2101A0AA",
+    "NOPE0000001",
+    "Dana Admin",
+    "Ben User",
+    "nw-collector",
+    "Northwind",
+];
+
+async fn world(app: &TestApp) -> World {
+    let a_token = token_for(app, "NW-1001", "nw-collector").await;
+    assert_eq!(
+        api_upload(app, &a_token, NORTHWIND_FILE, None).await.0,
+        StatusCode::CREATED
+    );
+    add_member(app, "CT-2002", "bob.ct", "da").await;
+    add_member(app, "CT-2002", "bea.ct", "user").await;
+    let b_token = token_for(app, "CT-2002", "ct-collector").await;
+    api_upload(
+        app,
+        &b_token,
+        "serial_number,product_id\nCTB0000001,C9300-48P\n",
+        None,
+    )
+    .await;
+    let pool = app.db().pool();
+    let a_device = sqlx::query_scalar("SELECT MIN(id) FROM devices WHERE company_id = 'NW-1001'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let a_token =
+        sqlx::query_scalar("SELECT id FROM collector_tokens WHERE company_id = 'NW-1001'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    World {
+        a_device,
+        a_token,
+        a_people: [
+            account_id(app, "dana.admin").await,
+            account_id(app, "ben.user").await,
+        ],
+    }
+}
+
+/// Calls a function that takes an id with `id` (and otherwise valid arguments).
+async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (StatusCode, Value) {
+    let id = id.to_string();
+    let args: Vec<(&str, &str)> = match path {
+        p if p == DeviceCoverageTimeline::PATH => vec![("device_id", &id)],
+        p if p == RevokeCollectorToken::PATH => vec![("token_id", &id)],
+        p if p == DecideAccessRequest::PATH => {
+            vec![("requester_id", &id), ("role", "user"), ("reason", "")]
+        }
+        p if p == ChangeMemberRole::PATH => vec![("account_id", &id), ("role", "admin")],
+        p if p == MoveDelegatedAdmin::PATH => vec![("account_id", &id), ("position", "1")],
+        p if p == RevokeMember::PATH => vec![("account_id", &id)],
+        other => panic!("no arguments known for {other}"),
+    };
+    browser.call(path, &args).await
+}
+
+/// Calls a function that takes no id, with valid arguments.
+async fn call_plain(browser: &mut Browser<'_>, path: &str) -> (StatusCode, Value) {
+    match path {
+        p if p == LoadLibraryDevices::PATH => {
+            browser
+                .call_json(p, json!({"filter": {}, "offset": 0}))
+                .await
+        }
+        p if p == AddCompanyContract::PATH => {
+            browser.call(p, &[("contract_number", "91000001")]).await
+        }
+        p if p == PreviewInventory::PATH => {
+            browser
+                .call(p, &[("sample", "serial_number,product_id\nX1,C9300-48P\n")])
+                .await
+        }
+        p if p == CreateCollectorToken::PATH => browser.call(p, &[("name", "probe")]).await,
+        p if p == DeleteInventory::PATH => browser.call(p, &[("confirmation", "DELETE")]).await,
+        p if p == GrantSupportAccess::PATH => browser.call(p, &[("hours", "4")]).await,
+        p => browser.call(p, &[]).await,
+    }
+}
+
+fn paths(reach: Reach) -> Vec<&'static str> {
+    server_functions()
+        .into_iter()
+        .filter(|(_, r)| *r == reach)
+        .map(|(path, _)| path)
+        .collect()
+}
+
+fn assert_nothing_of_a(path: &str, body: &Value) {
+    let text = body.to_string();
+    for marker in A_MARKERS {
+        assert!(!text.contains(marker), "{path} showed {marker}: {text}");
+    }
+}
+
+/// What of A a write by someone else could change.
+async fn a_snapshot(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM devices WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM collector_tokens WHERE company_id = 'NW-1001' AND revoked_at IS NULL",
+        "SELECT COUNT(*) FROM company_members WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM company_members WHERE company_id = 'NW-1001' AND role = 'da'",
+        "SELECT COUNT(*) FROM company_contracts WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM support_grants WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM role_events WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM coverage_refreshes WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM sessions s JOIN company_members m ON m.account_id = s.account_id WHERE m.company_id = 'NW-1001'",
+    ] {
+        counts.push(sqlx::query_scalar(sql).fetch_one(app.db().pool()).await.unwrap());
+    }
+    counts
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The same timing class: within 4x of each other, or within 25 ms (scheduling noise).
+fn same_timing_class(a: Duration, b: Duration) -> bool {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    high <= low * 4 || high - low <= Duration::from_millis(25)
+}
+
+async fn every_entry_point_is_listed(backend: Backend) {
+    let _app = TestApp::new(backend).await;
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let listed: BTreeSet<String> = server_functions()
+        .into_iter()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    assert_eq!(
+        registered.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "server functions without an isolation entry: add them to server_functions()"
+    );
+    assert_eq!(
+        listed.difference(&registered).collect::<Vec<_>>(),
+        Vec::<&String>::new()
+    );
+    // The routes the server's source declares.
+    let mut declared = BTreeSet::new();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split(".route(").skip(1) {
+                    let literal = piece.trim_start().trim_start_matches('"');
+                    if let Some(end) = literal.find('"') {
+                        declared.insert(literal[..end].to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let known: BTreeSet<String> = HTTP_ROUTES.iter().map(|(p, _)| (*p).to_owned()).collect();
+    assert_eq!(
+        declared, known,
+        "HTTP routes without an isolation entry: add them to HTTP_ROUTES and a probe"
+    );
+}
+
+async fn another_companys_ids_are_not_found(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let world = world(&app).await;
+    let before = a_snapshot(&app).await;
+    let mut bob = login(&app, "bob.ct").await;
+    for path in paths(Reach::CompanyId) {
+        let a_id = match path {
+            p if p == DeviceCoverageTimeline::PATH => world.a_device,
+            p if p == RevokeCollectorToken::PATH => world.a_token,
+            _ => world.a_people[1],
+        };
+        let (mut theirs, mut missing) = (Vec::new(), Vec::new());
+        let mut answers = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let their_answer = call_with_id(&mut bob, path, a_id).await;
+            theirs.push(started.elapsed());
+            let started = Instant::now();
+            let missing_answer = call_with_id(&mut bob, path, 987_654_321).await;
+            missing.push(started.elapsed());
+            answers.push((their_answer, missing_answer));
+        }
+        for ((their_status, their_body), (missing_status, missing_body)) in answers {
+            assert_eq!(
+                (their_status, &their_body),
+                (missing_status, &missing_body),
+                "{path}: another company's id must look missing"
+            );
+            assert_eq!(their_status, StatusCode::NOT_FOUND, "{path}: {their_body}");
+        }
+        let (theirs, missing) = (median(theirs), median(missing));
+        assert!(
+            same_timing_class(theirs, missing),
+            "{path}: {theirs:?} for another company's id, {missing:?} for a missing one"
+        );
+    }
+    assert_eq!(a_snapshot(&app).await, before, "A is unchanged");
+    // Nor can anyone of B (a User) learn more.
+    let mut bea = login(&app, "bea.ct").await;
+    let (status, _) = call_with_id(&mut bea, DeviceCoverageTimeline::PATH, world.a_device).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn reads_show_nothing_of_another_company(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    world(&app).await;
+    for user in ["bob.ct", "bea.ct"] {
+        let mut browser = login(&app, user).await;
+        for path in paths(Reach::CompanyRead) {
+            let (status, body) = call_plain(&mut browser, path).await;
+            assert!(
+                status == StatusCode::OK || status == StatusCode::FORBIDDEN,
+                "{user} {path}: {status} {body}"
+            );
+            assert_nothing_of_a(path, &body);
+        }
+    }
+    // B's own data is there: the reads do read.
+    let mut bob = login(&app, "bob.ct").await;
+    let (_, page) = call_plain(&mut bob, LoadLibraryDevices::PATH).await;
+    assert_eq!(page["devices"][0]["serialNumber"], "CTB0000001");
+}
+
+async fn writes_touch_only_the_callers_company(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    world(&app).await;
+    let before = a_snapshot(&app).await;
+    let mut bob = login(&app, "bob.ct").await;
+    for path in paths(Reach::CompanyWrite) {
+        let (status, body) = call_plain(&mut bob, path).await;
+        assert_nothing_of_a(path, &body);
+        assert!(
+            status != StatusCode::INTERNAL_SERVER_ERROR,
+            "{path}: {body}"
+        );
+    }
+    assert_eq!(
+        a_snapshot(&app).await,
+        before,
+        "A is unchanged by B's writes"
+    );
+    let b_devices: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = 'CT-2002'")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(b_devices, 0, "B's delete did delete B's inventory");
+}
+
+async fn users_are_refused_every_manager_action(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let world = world(&app).await;
+    let mut ben = login(&app, "ben.user").await;
+    let before = a_snapshot(&app).await;
+    let manager_actions = [
+        ListCollectorTokens::PATH,
+        CreateCollectorToken::PATH,
+        DeleteInventory::PATH,
+        RefreshCoverage::PATH,
+        LoadAccess::PATH,
+        GrantSupportAccess::PATH,
+        EndSupportAccess::PATH,
+        PendingAccessRequests::PATH,
+    ];
+    for path in manager_actions {
+        let (status, body) = call_plain(&mut ben, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    // With ids of his own company.
+    for (path, id) in [
+        (RevokeCollectorToken::PATH, world.a_token),
+        (ChangeMemberRole::PATH, world.a_people[0]),
+        (MoveDelegatedAdmin::PATH, world.a_people[0]),
+        (RevokeMember::PATH, world.a_people[0]),
+        (DecideAccessRequest::PATH, world.a_people[1]),
+    ] {
+        let (status, body) = call_with_id(&mut ben, path, id).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    // And the agents' functions.
+    for path in paths(Reach::AgentOnly) {
+        let (status, body) = match path {
+            p if p == OpenSupport::PATH => ben.call(p, &[("company_id", "NW-1001")]).await,
+            p if p == AgentDecide::PATH => {
+                ben.call(
+                    p,
+                    &[("requester_id", "1"), ("action", "reject"), ("text", "x")],
+                )
+                .await
+            }
+            p if p == ImportRegistryFiles::PATH => ben.call_json(p, json!({"files": []})).await,
+            p => ben.call(p, &[]).await,
+        };
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    assert_eq!(a_snapshot(&app).await, before, "nothing changed");
+}
+
+async fn agents_without_support_access_read_nothing(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let world = world(&app).await;
+    let before = a_snapshot(&app).await;
+    let mut agent = login(&app, "agent").await;
+    for path in paths(Reach::CompanyRead)
+        .into_iter()
+        .chain(paths(Reach::CompanyWrite))
+    {
+        let (status, body) = call_plain(&mut agent, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    for path in paths(Reach::CompanyId) {
+        let id = match path {
+            p if p == DeviceCoverageTimeline::PATH => world.a_device,
+            p if p == RevokeCollectorToken::PATH => world.a_token,
+            _ => world.a_people[1],
+        };
+        let (status, body) = call_with_id(&mut agent, path, id).await;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{path}: {status} {body}"
+        );
+        assert_nothing_of_a(path, &body);
+    }
+    assert_eq!(
+        agent
+            .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(a_snapshot(&app).await, before);
+}
+
+async fn http_routes_serve_only_the_callers_company(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    world(&app).await;
+    let get = |path: &str, auth: (&str, String)| {
+        Request::get(path)
+            .header(auth.0, auth.1)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let bob = login(&app, "bob.ct").await;
+    let bob_cookie = bob.cookie.clone().unwrap();
+    for path in ["/api/library/devices.csv", "/api/library/devices.xlsx"] {
+        let response = app.send(get(path, ("cookie", bob_cookie.clone()))).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let bytes = crate::support::body_bytes(response).await;
+        let text = String::from_utf8_lossy(&bytes);
+        for marker in A_MARKERS {
+            assert!(!text.contains(marker), "{path} showed {marker}");
+        }
+    }
+    let b_token = token_for(&app, "CT-2002", "ct-reader").await;
+    for path in ["/api/v1/devices", "/api/v1/uploads"] {
+        let response = app
+            .send(get(path, ("authorization", format!("Bearer {b_token}"))))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let text = body_text(response).await;
+        assert!(
+            text.contains("CTB0000001") || path.ends_with("uploads"),
+            "{path}: {text}"
+        );
+        for marker in A_MARKERS {
+            assert!(!text.contains(marker), "{path} showed {marker}: {text}");
+        }
+    }
+    // An agent's session (no company) and no session at all get nothing.
+    let agent = login(&app, "agent").await;
+    for (auth, expected) in [
+        (
+            ("cookie", agent.cookie.clone().unwrap()),
+            StatusCode::FORBIDDEN,
+        ),
+        (("x-nothing", String::new()), StatusCode::UNAUTHORIZED),
+    ] {
+        let response = app
+            .send(get("/api/library/devices.csv", auth.clone()))
+            .await;
+        assert_eq!(response.status(), expected);
+        let response = app
+            .send(
+                Request::post("/api/inventory/upload?file_name=x.csv")
+                    .header(auth.0, auth.1)
+                    .header("host", "netcare.test")
+                    .header("origin", crate::support::PUBLIC_URL)
+                    .header("content-type", "text/csv")
+                    .body(Body::from("serial_number,product_id\nX,C9300-48P\n"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), expected, "upload");
+    }
+    // A token from nowhere reads nothing.
+    let response = app
+        .send(get(
+            "/api/v1/devices",
+            ("authorization", "Bearer nct_forged".to_owned()),
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
