@@ -66,3 +66,31 @@ export async function registerAndSignIn(page: Page, username: string, email: str
   await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
   await signIn(page, username);
 }
+
+/** Starts the onboarding wizard and proves entitlement with `contract` and `serial`. */
+export async function startWizard(page: Page, contract: string, serial: string): Promise<void> {
+  await openApp(page, '/onboarding');
+  await expect(page.getByRole('heading', { name: 'Register your company with NetCare' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue registration' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
+  await page.getByLabel('Contract number').fill(contract);
+  await page.getByLabel('Serial number').fill(serial);
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await expect(page.getByText('Validated')).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** A new company's first person becomes its DA through the whole wizard. */
+export async function becomeDa(page: Page, username: string, email: string, name: string, contract: string, serial: string, entry: RegExp) {
+  await registerAndSignIn(page, username, email, name);
+  await startWizard(page, contract, serial);
+  await expect(page.getByRole('heading', { name: 'Choose your organisation' })).toBeVisible();
+  await page.getByLabel(entry).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await followMailedLink(page, email, 'Verify your email to finish registering with NetCare');
+  await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+}

@@ -196,16 +196,11 @@ async fn carry_out(
             let company_id = company_of_entry(tx, entry_id)
                 .await?
                 .ok_or(OnboardingError::NotFound)?;
-            queries::add_member(
-                tx,
-                &company_id,
-                account_id,
-                "da",
-                entry_id,
-                &timestamp_now(),
-            )
-            .await
-            .map_err(db)?;
+            let now = timestamp_now();
+            queries::add_member(tx, &company_id, account_id, "da", entry_id, &now)
+                .await
+                .map_err(db)?;
+            record_joined(tx, &company_id, person, "da", actor_id, &now).await?;
         }
         Effect::QueueForAgent(_) => {}
         Effect::SendVerificationLink => {
@@ -260,24 +255,7 @@ async fn carry_out(
             )
             .await
             .map_err(db)?;
-            // Who let them in: a DA or an agent deciding, or the wizard itself for a first DA.
-            let actor = match actor_id.filter(|id| *id != account_id) {
-                Some(id) => accounts_db::find_by_id(tx, id)
-                    .await
-                    .map_err(db)?
-                    .map(|a| (id, a.full_name)),
-                None => None,
-            };
-            crate::access::queries::record(
-                tx,
-                &proof.company_id,
-                Some((account_id, &person.full_name)),
-                actor.as_ref().map(|(id, name)| (*id, name.as_str())),
-                &format!("Joined as {}", role_label(role)),
-                &now,
-            )
-            .await
-            .map_err(db)?;
+            record_joined(tx, &proof.company_id, person, role, actor_id, &now).await?;
         }
         Effect::NotifyRequester => {
             let company = match proof_of(before) {
@@ -346,6 +324,35 @@ async fn carry_out(
         }
     }
     Ok(())
+}
+
+/// Records a person joining their company: who let them in (a DA or an agent deciding), or
+/// "Onboarding" when the wizard itself made them the first DA.
+async fn record_joined(
+    tx: &mut Tx,
+    company_id: &str,
+    person: &accounts_db::AccountRow,
+    role: &str,
+    actor_id: Option<i64>,
+    now: &str,
+) -> Result<(), OnboardingError> {
+    let actor = match actor_id.filter(|id| *id != person.id) {
+        Some(id) => accounts_db::find_by_id(tx, id)
+            .await
+            .map_err(db)?
+            .map(|a| (id, a.full_name)),
+        None => None,
+    };
+    crate::access::queries::record(
+        tx,
+        company_id,
+        Some((person.id, &person.full_name)),
+        actor.as_ref().map(|(id, name)| (*id, name.as_str())),
+        &format!("Joined as {}", role_label(role)),
+        now,
+    )
+    .await
+    .map_err(db)
 }
 
 pub fn role_label(role: &str) -> &'static str {
