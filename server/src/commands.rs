@@ -162,6 +162,28 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
     Ok(())
 }
 
+pub async fn account_set_disabled(
+    global: &GlobalOptions,
+    login: &str,
+    disabled: bool,
+) -> Result<(), CommandError> {
+    let db = open_database(global).await?;
+    let outcome = app::accounts::service::set_disabled(&db, login, disabled).await;
+    db.close().await;
+    match outcome {
+        Ok(Some(id)) if disabled => {
+            println!("Disabled account #{id} ({login}); its sessions have ended.");
+            Ok(())
+        }
+        Ok(Some(id)) => {
+            println!("Enabled account #{id} ({login}).");
+            Ok(())
+        }
+        Ok(None) => Err(CommandError::Usage(format!("no account is named {login}"))),
+        Err(err) => Err(CommandError::Usage(err.to_string())),
+    }
+}
+
 pub async fn agent_add(
     global: &GlobalOptions,
     username: &str,

@@ -39,6 +39,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// People's accounts (operators): disable or enable one.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// Collector tokens (for operators and tests; DAs and Admins use the Collectors page).
     Token {
         #[command(subcommand)]
@@ -71,6 +76,15 @@ pub enum AgentCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Disable an account (by username or email): its open sessions end at once and it cannot
+    /// sign in until enabled again. Its company membership and records stay.
+    Disable { login: String },
+    /// Enable a disabled account again.
+    Enable { login: String },
 }
 
 #[derive(Debug, Subcommand)]

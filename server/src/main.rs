@@ -1,7 +1,7 @@
 use clap::Parser;
 use netcare_server::{
     commands,
-    config::{AgentCommand, Cli, Command, RegistryCommand, TokenCommand},
+    config::{AccountCommand, AgentCommand, Cli, Command, RegistryCommand, TokenCommand},
     serve, telemetry,
 };
 
@@ -29,6 +29,13 @@ async fn main() -> std::process::ExitCode {
                     email,
                 },
         }) => commands::agent_add(&cli.global, &username, &name, &email).await,
+        Some(Command::Account { command }) => {
+            let (login, disabled) = match &command {
+                AccountCommand::Disable { login } => (login, true),
+                AccountCommand::Enable { login } => (login, false),
+            };
+            commands::account_set_disabled(&cli.global, login, disabled).await
+        }
         Some(Command::Token {
             command: TokenCommand::Create { company, name },
         }) => commands::token_create(&cli.global, &company, &name).await,

@@ -181,15 +181,6 @@ pub async fn history(
         .collect())
 }
 
-/// Ends every session of a person (their next request is refused).
-pub async fn end_sessions(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// The company's grant of support access live at `now`, if any.
 pub async fn live_grant(
     conn: &mut AnyConnection,

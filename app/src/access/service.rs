@@ -124,7 +124,7 @@ async fn da_change(
                 .await
                 .map_err(db)?;
             // Their open browsers are refused from their next request on.
-            queries::end_sessions(&mut tx, account_id)
+            accounts_db::delete_sessions_of(&mut tx, account_id)
                 .await
                 .map_err(db)?;
         }

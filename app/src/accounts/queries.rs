@@ -212,6 +212,20 @@ pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Resul
     Ok(())
 }
 
+/// Disables an account (`at`: when) or enables it again (`None`).
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    at: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_sessions_of(
     conn: &mut AnyConnection,
     account_id: i64,

@@ -621,6 +621,36 @@ pub async fn change_email(
 
 /// An account created by an operator (agents, demo accounts): same rules as registration, email
 /// already verified, no mail sent. Returns `None` if the username or email is already taken.
+/// Disables an account (by username or email), ending its live sessions at once: its next
+/// request is refused and it cannot sign in; or enables it again. `None` if there is no such
+/// account.
+pub async fn set_disabled(
+    db: &crate::server::Database,
+    login: &str,
+    disabled: bool,
+) -> Result<Option<i64>, AccountError> {
+    let login = login.trim();
+    let email_form = check_email_shape(login).unwrap_or_default();
+    let mut tx = db.begin_write().await.map_err(db_error)?;
+    let Some(account) = queries::find_by_login(&mut tx, &username_key(login), &email_form)
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(None);
+    };
+    let now = timestamp_now();
+    queries::set_disabled(&mut tx, account.id, disabled.then_some(now.as_str()))
+        .await
+        .map_err(db_error)?;
+    if disabled {
+        queries::delete_sessions_of(&mut tx, account.id)
+            .await
+            .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(Some(account.id))
+}
+
 pub async fn create_verified_account(
     db: &crate::server::Database,
     username: &str,

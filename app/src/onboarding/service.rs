@@ -177,10 +177,11 @@ async fn carry_out(
             let proof = proof_of(after)
                 .ok_or_else(|| OnboardingError::App(internal("forwarding without a proof")))?;
             let company = company_name(tx, &proof.company_id).await?;
-            for (_, da_name, da_email) in queries::delegated_admins(tx, &proof.company_id)
+            // The first DA in the company's order (any DA may decide, on the Access requests page).
+            let das = queries::delegated_admins(tx, &proof.company_id)
                 .await
-                .map_err(db)?
-            {
+                .map_err(db)?;
+            if let Some((_, da_name, da_email)) = das.into_iter().next() {
                 let email = templates::access_request_for_da(
                     &da_email,
                     &da_name,

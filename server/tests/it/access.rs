@@ -9,6 +9,7 @@ use app::{
     accounts::LoadCurrentUser,
     inventory::{LoadUploadOverview, PreviewInventory},
     library::{AddCompanyContract, LoadLibraryDevices},
+    onboarding::{ConfirmRequest, ContinueRegistration, VerifyEntitlement},
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
@@ -26,6 +27,7 @@ both_databases!(
     only_das_change_access,
     revoking_signs_the_person_out_at_once,
     support_access_lets_agents_read_for_a_while,
+    a_disabled_account_is_refused_at_once,
 );
 
 /// Makes a verified account a member of `company` with `role`; returns its id.
@@ -157,12 +159,27 @@ async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
             "Ben User: Role: User → Administrator by Dana Admin",
         ]
     );
-    // The first DA now receives new access requests' emails first.
-    let mut conn = app.db().pool().acquire().await.unwrap();
-    let das = app::onboarding::queries::delegated_admins(&mut conn, "NW-1001")
-        .await
-        .unwrap();
-    assert_eq!(das.iter().map(|d| d.0).collect::<Vec<_>>()[0], ben);
+    // The first DA, now Ben, receives the next access request's email; Dana does not.
+    let mut uma = login(&app, "uma.user").await;
+    uma.call(ContinueRegistration::PATH, &[]).await;
+    let (status, body) = uma
+        .call(
+            VerifyEntitlement::PATH,
+            &[
+                ("contract_number", "91000001"),
+                ("serial_number", "FOC2101A0AB"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(uma.call(ConfirmRequest::PATH, &[]).await.0, StatusCode::OK);
+    let asked: Vec<String> = sqlx::query_scalar(
+        "SELECT to_address FROM outbox WHERE subject LIKE 'Uma User asks for access%' ORDER BY id",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(asked, ["ben.user@northwind.example"]);
 }
 
 async fn a_company_keeps_its_last_da(backend: Backend) {
@@ -424,4 +441,38 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
         agent.call_json(LoadLibraryDevices::PATH, filter).await.0,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn a_disabled_account_is_refused_at_once(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let url = app.test_db.url.clone();
+    let mut ben = login(&app, "ben.user").await;
+    assert_eq!(
+        ben.call(LoadUploadOverview::PATH, &[]).await.0,
+        StatusCode::OK
+    );
+    let disabled = crate::cli::netcare(&url, &["account", "disable", "BEN.USER"]);
+    assert!(
+        disabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disabled.stderr)
+    );
+    assert_eq!(
+        ben.call(LoadUploadOverview::PATH, &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut again = Browser::new(&app);
+    let (status, body) = again
+        .call(
+            app::accounts::Login::PATH,
+            &[("login", "ben.user"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!((status, body), (StatusCode::FORBIDDEN, json!("Disabled")));
+    let unknown = crate::cli::netcare(&url, &["account", "disable", "nobody"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account is named nobody"));
+    let enabled = crate::cli::netcare(&url, &["account", "enable", "ben.user@northwind.example"]);
+    assert!(enabled.status.success());
+    login(&app, "ben.user").await;
 }

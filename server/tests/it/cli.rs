@@ -6,7 +6,7 @@ use app::registry::{queries::registry_stats, RegistryStats};
 
 use crate::support::{both_databases, Backend, TestDb};
 
-fn netcare(database_url: &str, args: &[&str]) -> Output {
+pub fn netcare(database_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netcare"))
         .args(args)
         .env("DATABASE_URL", database_url)
