@@ -63,15 +63,32 @@ pub async fn registry_import(
     // Coverage follows the registry (with the default expiring window; a server started with
     // another --expiring-days applies its own on the next refresh).
     let window = app::server::Settings::new("http://localhost").expiring_window_days;
-    let recomputed =
-        app::coverage::recompute::recompute_change(&db, report.change_id, window).await;
+    let recomputed = app::coverage::queue::recompute_now(&db, report.change_id, window).await;
     db.close().await;
-    let recomputed = recomputed
+    match recomputed.map_err(|err| {
+        CommandError::Usage(format!(
+            "coverage recompute failed: {err} (a running server will take it up)"
+        ))
+    })? {
+        Some(recomputed) => println!(
+            "Coverage decided again for {} devices the change touched ({} changed).",
+            recomputed.devices, recomputed.changed
+        ),
+        None => println!("A running server is deciding coverage again for this change."),
+    }
+    Ok(())
+}
+
+/// Decides again the coverage a registry change touched (nothing, on a new database), so the
+/// change is not left for a server's worker.
+async fn decide_coverage_again(
+    db: &app::server::Database,
+    change_id: i64,
+) -> Result<(), CommandError> {
+    let window = app::server::Settings::new("http://localhost").expiring_window_days;
+    app::coverage::queue::recompute_now(db, change_id, window)
+        .await
         .map_err(|err| CommandError::Usage(format!("coverage recompute failed: {err}")))?;
-    println!(
-        "Coverage decided again for {} devices the change touched ({} changed).",
-        recomputed.devices, recomputed.changed
-    );
     Ok(())
 }
 
@@ -107,6 +124,7 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
         )
         .await?;
         print_report("Loaded the walk-through demo registry", &report, started);
+        decide_coverage_again(db, report.change_id).await?;
         let created = demo::accounts::create(db)
             .await
             .map_err(|e| CommandError::Usage(e.to_string()))?;
@@ -156,6 +174,7 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
     )
     .await?;
     print_report("Imported the generated registry", &report, started);
+    decide_coverage_again(db, report.change_id).await?;
     if options.out.is_none() {
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -63,6 +63,10 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         None => tracing::warn!("no SMTP server configured (--smtp-url): mail stays in the outbox"),
     }
     tokio::spawn(checkpoint_loop(db.clone()));
+    tokio::spawn(coverage_worker(
+        db.clone(),
+        state.settings.expiring_window_days,
+    ));
     let site = crate::router::SiteOptions {
         site_dir: options.site_dir.clone(),
         dev_mailbox: options.dev_mailbox,
@@ -125,6 +129,31 @@ async fn checkpoint_loop(db: app::server::Database) {
         }
         if let Err(err) = db.checkpoint().await {
             tracing::warn!(error = %err, "SQLite checkpoint failed; retrying");
+        }
+    }
+}
+
+/// Takes up registry changes whose coverage nobody has decided again yet (their importer stopped
+/// first), shared with every other server process on the database (see `app::coverage::queue`).
+async fn coverage_worker(db: app::server::Database, window_days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        every.tick().await;
+        if db.pool().is_closed() {
+            return; // shutting down
+        }
+        match app::coverage::queue::run_pending(&db, window_days).await {
+            Ok(done) => {
+                for (change_id, recomputed) in done {
+                    tracing::info!(
+                        change_id,
+                        devices = recomputed.devices,
+                        changed = recomputed.changed,
+                        "coverage decided again after a registry change"
+                    );
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "coverage worker failed; retrying"),
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod decision;
 pub mod lines;
 pub mod normalise;
 #[cfg(feature = "ssr")]
+pub mod queue;
+#[cfg(feature = "ssr")]
 pub mod recompute;
 #[cfg(feature = "ssr")]
 mod sqlite_read;

@@ -128,7 +128,8 @@ pub async fn import_registry_files(
                 Ok(report) => {
                     // Coverage follows the registry: the devices whose serials the change
                     // touched are decided again, in every company that has them.
-                    crate::coverage::recompute::recompute_change(
+                    // (If this process stopped first, a server's coverage worker would.)
+                    crate::coverage::queue::recompute_now(
                         &state.db,
                         report.change_id,
                         state.settings.expiring_window_days,

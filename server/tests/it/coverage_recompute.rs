@@ -19,6 +19,7 @@ use crate::{
 both_databases!(
     a_registry_change_decides_again_only_what_it_touched,
     refresh_decides_the_company_again,
+    a_pending_change_is_taken_once_unless_its_lease_ends,
 );
 
 async fn device_id(app: &TestApp, company: &str, serial: &str) -> i64 {
@@ -184,4 +185,68 @@ async fn refresh_decides_the_company_again(backend: Backend) {
     let mut ben = login(&app, "ben.user").await;
     let (status, _): (StatusCode, Value) = ben.call(RefreshCoverage::PATH, &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// A registry change's recompute is a queued job: done once by whoever takes it; a claim whose
+/// process died is taken again when its lease ends.
+async fn a_pending_change_is_taken_once_unless_its_lease_ends(backend: Backend) {
+    use app::{
+        coverage::queue::{recompute_now, run_pending},
+        registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
+    };
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let db = app.db();
+    // The demo registry's own change first.
+    run_pending(db, 90).await.unwrap();
+    let import = || async {
+        let mut source = ImportSource::default();
+        source.add(
+            RegistryFile::ContractLines,
+            std::io::Cursor::new(
+                b"contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
+                  91000001,NOPE0000001,C9300-48P,,2020-01-01,2099-12-31\n"
+                    .to_vec(),
+            ),
+        );
+        import_registry(db, source, ChangeOrigin::CommandLine, "test")
+            .await
+            .unwrap()
+            .change_id
+    };
+    let runs = |id: i64| async move {
+        sqlx::query_scalar::<_, i64>("SELECT recompute_runs FROM registry_changes WHERE id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    let first = import().await;
+    let done = run_pending(db, 90).await.unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!((done[0].0, done[0].1.devices), (first, 1));
+    assert!(run_pending(db, 90).await.unwrap().is_empty(), "done once");
+    assert_eq!(recompute_now(db, first, 90).await.unwrap(), None);
+    assert_eq!(runs(first).await, 1);
+
+    // Another process holds the next change: nobody else takes it until its lease ends.
+    sqlx::query("UPDATE registry_changes SET recomputed_at = NULL, recompute_locked_until = '2999-01-01T00:00:00.000000Z' WHERE id = $1")
+        .bind(first)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert!(run_pending(db, 90).await.unwrap().is_empty());
+    assert_eq!(recompute_now(db, first, 90).await.unwrap(), None);
+    sqlx::query("UPDATE registry_changes SET recompute_locked_until = '2000-01-01T00:00:00.000000Z' WHERE id = $1")
+        .bind(first)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        run_pending(db, 90).await.unwrap().len(),
+        1,
+        "the lapsed lease is taken"
+    );
+    assert_eq!(runs(first).await, 2);
 }

@@ -18,14 +18,14 @@ use leptos::server_fn::ServerFn;
 use crate::support::{both_databases, Backend, Browser, TestApp};
 
 /// An SMTP listener on a local port that stores every message it receives in a Maildir.
-struct SmtpListener {
+pub struct SmtpListener {
     port: u16,
     maildir: PathBuf,
     child: Option<Child>,
 }
 
 impl SmtpListener {
-    fn start(maildir: &Path, port: u16) -> Self {
+    pub fn start(maildir: &Path, port: u16) -> Self {
         let python =
             std::env::var("NETCARE_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
         let child = Command::new(&python)
@@ -54,7 +54,7 @@ impl SmtpListener {
         }
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub fn messages(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
             return Vec::new();
         };
@@ -70,7 +70,7 @@ impl Drop for SmtpListener {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

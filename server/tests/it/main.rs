@@ -15,6 +15,7 @@ mod onboarding;
 mod registry_import;
 mod registry_stats;
 mod request_safety;
+mod scale_out;
 mod static_site;
 mod upload_faults;
 mod uploads;

@@ -69,7 +69,8 @@ impl TestDb {
     }
 }
 
-async fn fresh_postgres_database() -> String {
+/// A new, empty (unmigrated) PostgreSQL database on the test server.
+pub async fn fresh_postgres_database() -> String {
     let server = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
         panic!(
             "{POSTGRES_URL_VAR} is not set: run the tests with scripts/test.sh, which starts a \

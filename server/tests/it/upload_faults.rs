@@ -14,13 +14,18 @@ use crate::support::{both_databases, Backend, TestDb};
 
 both_databases!(a_killed_server_leaves_no_trace_of_the_upload);
 
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Server {
     fn start(database_url: &str, site_dir: &std::path::Path) -> Self {
+        Self::start_with(database_url, site_dir, &[])
+    }
+
+    /// The real `netcare serve` on a free port, with `args` added; returns once it listens.
+    pub fn start_with(database_url: &str, site_dir: &std::path::Path, args: &[&str]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -30,6 +35,7 @@ impl Server {
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .arg("--site-dir")
             .arg(site_dir)
+            .args(args)
             .env("DATABASE_URL", database_url)
             .env("NETCARE_LOG", "warn")
             .stdout(Stdio::null())
