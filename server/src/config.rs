@@ -142,6 +142,14 @@ pub struct GlobalOptions {
         global = true
     )]
     pub db_max_connections: u32,
+    /// PostgreSQL cancels a statement running longer than this (seconds).
+    #[arg(
+        long,
+        env = "NETCARE_DB_STATEMENT_TIMEOUT",
+        default_value_t = 60,
+        global = true
+    )]
+    pub db_statement_timeout: u64,
     /// Log filter, e.g. `info` or `netcare_server=debug,sqlx=warn`.
     #[arg(long, env = "NETCARE_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -28,6 +28,7 @@ pub enum StartError {
 pub async fn open_database(global: &GlobalOptions) -> Result<Database, StartError> {
     let settings = PoolSettings {
         max_connections: global.db_max_connections,
+        statement_timeout: Duration::from_secs(global.db_statement_timeout),
         ..PoolSettings::default()
     };
     let db = Database::connect(global.database_url.expose(), &settings).await?;

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::{recompute::recompute_change, Recomputed};
 use crate::server::{
-    db::{timestamp_now, timestamp_text},
+    db::{retry_conflicts, timestamp_now, timestamp_text},
     Backend, Database,
 };
 
@@ -20,6 +20,10 @@ pub const LEASE: Duration = Duration::from_secs(15 * 60);
 
 /// Takes the oldest pending change nobody holds (or change `only`), for [`LEASE`].
 async fn claim(db: &Database, only: Option<i64>) -> Result<Option<i64>, sqlx::Error> {
+    retry_conflicts(|| claim_once(db, only)).await
+}
+
+async fn claim_once(db: &Database, only: Option<i64>) -> Result<Option<i64>, sqlx::Error> {
     let now = OffsetDateTime::now_utc();
     let skip_locked = match db.backend() {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     inventory::queries::{reason_parts, status_text},
     server::{
-        db::{push_placeholders, push_value_rows, timestamp_now},
+        db::{push_placeholders, push_value_rows, retry_conflicts, timestamp_now},
         Backend, Database,
     },
 };
@@ -294,7 +294,9 @@ async fn recompute(
             Some(_) => Vec::new(),
             None => devices.iter().map(|d| d.id).collect(),
         };
-        write_page(db, &stamped, &changed, cause, &started_at).await?;
+        // A page's write is idempotent: when it loses a race (a deadlock with an upload on
+        // PostgreSQL), it runs again.
+        retry_conflicts(|| write_page(db, &stamped, &changed, cause, &started_at)).await?;
         done.devices += devices.len() as u64;
         done.changed += changed.len() as u64;
     }

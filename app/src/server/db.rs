@@ -45,6 +45,8 @@ pub enum DbUrlError {
 pub struct PoolSettings {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer (`statement_timeout`); SQLite has none.
+    pub statement_timeout: Duration,
 }
 
 impl Default for PoolSettings {
@@ -52,6 +54,7 @@ impl Default for PoolSettings {
         Self {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -63,6 +66,8 @@ pub struct Database {
     options: AnyConnectOptions,
     /// The SQLite database file, for [`Database::sqlite_reader`].
     sqlite_file: Option<PathBuf>,
+    /// Run on every new connection (see `session_settings`).
+    session_sql: String,
 }
 
 impl Database {
@@ -83,6 +88,8 @@ impl Database {
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(10));
         // WAL with checkpoints off the commit path (see `checkpoint`), a generous busy timeout
         // for writers queued behind a large upload, and a bounded log file.
+        let session_sql = session_settings(backend, settings.statement_timeout);
+        let pool_session_sql = session_sql.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 // One writer at a time is SQLite's nature; readers share WAL snapshots.
@@ -91,18 +98,9 @@ impl Database {
             })
             .acquire_timeout(settings.acquire_timeout)
             .after_connect(move |conn, _meta| {
+                let sql = pool_session_sql.clone();
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; \
-                             PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 30000; \
-                             PRAGMA wal_autocheckpoint = 0; \
-                             PRAGMA journal_size_limit = 67108864; \
-                             PRAGMA foreign_keys = ON;",
-                        )
-                        .await?;
-                    }
+                    conn.execute(sql.as_str()).await?;
                     Ok(())
                 })
             })
@@ -113,6 +111,7 @@ impl Database {
             backend,
             options,
             sqlite_file,
+            session_sql,
         })
     }
 
@@ -121,9 +120,7 @@ impl Database {
     /// holding a pooled connection can never wait for a second one that queued writers hold.
     pub async fn dedicated_connection(&self) -> Result<sqlx::AnyConnection, sqlx::Error> {
         let mut conn = self.options.connect().await?;
-        if self.backend == Backend::Sqlite {
-            conn.execute("PRAGMA busy_timeout = 30000;").await?;
-        }
+        conn.execute(self.session_sql.as_str()).await?;
         Ok(conn)
     }
 
@@ -186,6 +183,56 @@ impl Database {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// What every connection is set up with. SQLite: WAL with checkpoints off the commit path (see
+/// `checkpoint`), a generous busy timeout for writers queued behind a large upload, a bounded log
+/// file. PostgreSQL: a statement timeout, so a runaway query cannot hold a connection forever.
+fn session_settings(backend: Backend, statement_timeout: Duration) -> String {
+    match backend {
+        Backend::Sqlite => "PRAGMA journal_mode = WAL; \
+                            PRAGMA synchronous = NORMAL; \
+                            PRAGMA busy_timeout = 30000; \
+                            PRAGMA wal_autocheckpoint = 0; \
+                            PRAGMA journal_size_limit = 67108864; \
+                            PRAGMA foreign_keys = ON;"
+            .to_owned(),
+        Backend::Postgres => format!(
+            "SET statement_timeout = {}",
+            statement_timeout.as_millis().max(1)
+        ),
+    }
+}
+
+/// Whether a failure is a transaction losing a race it may win when run again: PostgreSQL's
+/// serialization failure (40001) or deadlock (40P01), or SQLite still busy after its timeout.
+pub fn is_conflict(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "5" | "517"))
+}
+
+/// Runs `attempt` (a whole transaction) again when it loses a race ([`is_conflict`]), up to 4
+/// times with a short, growing pause; any other outcome is returned as it is.
+pub async fn retry_conflicts<T, F, Fut>(mut attempt: F) -> Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut tries = 1u64;
+    loop {
+        match attempt().await {
+            Err(err) if is_conflict(&err) && tries < 4 => {
+                tracing::info!(error = %err, tries, "transaction conflict; running it again");
+                tokio::time::sleep(Duration::from_millis(
+                    20 * tries + u64::from(rand::random::<u8>() % 20),
+                ))
+                .await;
+                tries += 1;
+            }
+            outcome => return outcome,
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod cli;
 mod coverage_recompute;
+mod database;
 mod health;
 mod isolation;
 mod library;
