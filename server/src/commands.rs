@@ -181,6 +181,24 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
     Ok(())
 }
 
+pub async fn migrate_to_postgres(from: &str, to: &str) -> Result<(), CommandError> {
+    let started = Instant::now();
+    let report = crate::migrate_to_postgres::run(from, to)
+        .await
+        .map_err(|err| CommandError::Usage(err.to_string()))?;
+    let rows: u64 = report.tables.iter().map(|(_, rows)| rows).sum();
+    println!(
+        "Copied {rows} rows of {} tables to PostgreSQL in {:.1} s; row counts and the coverage of {} companies match.",
+        report.tables.len(),
+        started.elapsed().as_secs_f64(),
+        report.companies_compared
+    );
+    for (table, rows) in &report.tables {
+        println!("  {table:<24} {rows}");
+    }
+    Ok(())
+}
+
 pub async fn account_set_disabled(
     global: &GlobalOptions,
     login: &str,

@@ -39,6 +39,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// Moving a deployment between databases.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// People's accounts (operators): disable or enable one.
     Account {
         #[command(subcommand)]
@@ -75,6 +80,20 @@ pub enum AgentCommand {
         name: String,
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy a SQLite deployment into an empty PostgreSQL database, in one transaction, checked
+    /// by every table's row count and every company's coverage before it is committed.
+    MigrateToPostgres {
+        /// The SQLite database (a path or sqlite://…).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database (postgres://…); created tables must be empty.
+        #[arg(long)]
+        to: String,
     },
 }
 

@@ -7,6 +7,7 @@ pub mod health;
 pub mod library_export;
 pub mod mail_sender;
 pub mod mailbox;
+pub mod migrate_to_postgres;
 pub mod router;
 pub mod security;
 pub mod serve;

@@ -1,7 +1,9 @@
 use clap::Parser;
 use netcare_server::{
     commands,
-    config::{AccountCommand, AgentCommand, Cli, Command, RegistryCommand, TokenCommand},
+    config::{
+        AccountCommand, AgentCommand, Cli, Command, DbCommand, RegistryCommand, TokenCommand,
+    },
     serve, telemetry,
 };
 
@@ -29,6 +31,9 @@ async fn main() -> std::process::ExitCode {
                     email,
                 },
         }) => commands::agent_add(&cli.global, &username, &name, &email).await,
+        Some(Command::Db {
+            command: DbCommand::MigrateToPostgres { from, to },
+        }) => commands::migrate_to_postgres(&from, &to).await,
         Some(Command::Account { command }) => {
             let (login, disabled) = match &command {
                 AccountCommand::Disable { login } => (login, true),

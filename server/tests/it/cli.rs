@@ -185,3 +185,112 @@ async fn generated_registry_and_inventory(backend: Backend) {
         "serial_number,product_id,hostname,ip_address,mac_address,software_version,site\n"
     ));
 }
+
+/// A SQLite deployment in use (registry, people, an upload with coverage, access changes) moves
+/// to PostgreSQL: the copy is checked, the server runs on it, and a second copy is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_deployment_moves_to_postgres() {
+    use crate::{
+        support::fresh_postgres_database,
+        upload_faults::Server,
+        uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    };
+    use app::access::ChangeMemberRole;
+    use leptos::server_fn::ServerFn;
+
+    let app = demo_app(Backend::Sqlite, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let ben = crate::access::account_id(&app, "ben.user").await;
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, _) = dana
+        .call(
+            ChangeMemberRole::PATH,
+            &[("account_id", &ben.to_string()), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let from = app.test_db.url.clone();
+    let to = fresh_postgres_database().await;
+
+    let moved = netcare(
+        "unused.db",
+        &["db", "migrate-to-postgres", "--from", &from, "--to", &to],
+    );
+    let stdout = text(&moved.stdout);
+    assert!(moved.status.success(), "{}{}", stdout, text(&moved.stderr));
+    assert!(
+        stdout.contains("row counts and the coverage of 1 companies match"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("devices                  6"), "{stdout}");
+
+    let pg = app::server::Database::connect(&to, &Default::default())
+        .await
+        .unwrap();
+    for table in [
+        "accounts",
+        "company_members",
+        "contract_lines",
+        "devices",
+        "role_events",
+        "sessions",
+    ] {
+        let count = |db: &app::server::Database| {
+            let pool = db.pool().clone();
+            let sql = format!("SELECT COUNT(*) FROM {table}");
+            async move {
+                sqlx::query_scalar::<_, i64>(&sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(count(app.db()).await, count(&pg).await, "{table}");
+    }
+    // New rows get new ids after the copied ones.
+    let (_, second) = app::inventory::tokens::create(
+        &app::server::AppState {
+            db: pg.clone(),
+            settings: std::sync::Arc::new(app::server::Settings::new("http://localhost")),
+        },
+        "NW-1001",
+        None,
+        "after the move",
+    )
+    .await
+    .unwrap();
+    assert!(second.starts_with("nct_"));
+
+    // The real server on PostgreSQL: Dana's session from SQLite still works, with her role.
+    let site = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&to, site.path(), &[]);
+    let cookie = dana.cookie.clone().unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "POST /api/access/load HTTP/1.1\r\nHost: 127.0.0.1:{0}\r\nOrigin: http://127.0.0.1:{0}\r\n\
+         Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\
+         Connection: close\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("Role: User → Administrator"), "{answer}");
+    drop(server);
+
+    // The target now holds data: a second copy is refused and changes nothing.
+    let again = netcare(
+        "unused.db",
+        &["db", "migrate-to-postgres", "--from", &from, "--to", &to],
+    );
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already holds data"),
+        "{}",
+        text(&again.stderr)
+    );
+}
