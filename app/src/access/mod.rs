@@ -150,6 +150,8 @@ pub struct AccessView {
     pub your_role: Role,
     /// DAs first in their order, then Admins and Users by name.
     pub members: Vec<MemberInfo>,
+    /// Access requests waiting for a DA.
+    pub pending: Vec<crate::onboarding::WaitingRequest>,
     /// Latest first.
     pub history: Vec<RoleEvent>,
     pub support: Option<SupportGrant>,

@@ -72,6 +72,9 @@ pub async fn load(state: &AppState, session: &SessionInfo) -> Result<AccessView,
         members: queries::members(&mut conn, company_id, session.account_id)
             .await
             .map_err(db)?,
+        pending: crate::onboarding::service::waiting_requests(&mut conn, company_id)
+            .await
+            .map_err(db)?,
         history: queries::history(&mut conn, company_id, HISTORY_LIMIT)
             .await
             .map_err(db)?,

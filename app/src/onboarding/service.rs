@@ -594,10 +594,17 @@ pub async fn pending_for_da(
 ) -> Result<Vec<WaitingRequest>, OnboardingError> {
     let mut tx = state.db.begin_write().await.map_err(db)?;
     let company_id = da_company(&mut tx, da_account_id).await?;
-    let rows = queries::waiting_for_da(&mut tx, &company_id)
-        .await
-        .map_err(db)?;
+    let requests = waiting_requests(&mut tx, &company_id).await.map_err(db)?;
     tx.commit().await.map_err(db)?;
+    Ok(requests)
+}
+
+/// The access requests of a company waiting for its DAs, oldest first.
+pub async fn waiting_requests(
+    conn: &mut sqlx::AnyConnection,
+    company_id: &str,
+) -> Result<Vec<WaitingRequest>, sqlx::Error> {
+    let rows = queries::waiting_for_da(conn, company_id).await?;
     Ok(rows.into_iter().filter_map(waiting).collect())
 }
 

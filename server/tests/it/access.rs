@@ -180,6 +180,9 @@ async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(asked, ["ben.user@northwind.example"]);
+    // Every manager sees who waits, on the Access page.
+    let pending = access(&mut dana).await["pending"].clone();
+    assert_eq!(pending[0]["full_name"], "Uma User", "{pending}");
 }
 
 async fn a_company_keeps_its_last_da(backend: Backend) {

@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
-use super::{members_table::MembersTable, role_history::RoleHistory, support_panel::SupportPanel};
+use super::{
+    members_table::MembersTable, pending_panel::PendingPanel, role_history::RoleHistory,
+    support_panel::SupportPanel,
+};
 use crate::access::{load_access, Role};
 
 /// A company's access (DA and Admin): who has which role, the DAs' order, support access, and
@@ -33,9 +35,7 @@ pub fn AccessPage() -> impl IntoView {
                                     "Delegated Administrators change roles; you see them here."
                                 }}
                             </p>
-                            {is_da.then(|| view! {
-                                <p><A href="/access/requests">"Pending access requests"</A></p>
-                            })}
+                            <PendingPanel pending=view.pending is_da/>
                             <MembersTable members=view.members editable=is_da on_change/>
                             <SupportPanel grant=view.support on_change/>
                             <RoleHistory events=view.history/>

@@ -4,6 +4,7 @@
 mod access_page;
 mod member_actions;
 mod members_table;
+mod pending_panel;
 mod role_history;
 mod support_companies_panel;
 mod support_panel;
