@@ -143,11 +143,18 @@ impl Database {
         )
     }
 
-    /// Applies pending migrations. On PostgreSQL sqlx holds an advisory lock meanwhile, so several
-    /// processes starting at once migrate once.
+    /// Applies pending migrations, once even when several processes start at once: on PostgreSQL
+    /// sqlx holds an advisory lock meanwhile; on SQLite (where sqlx takes no lock) the processes
+    /// take turns on an exclusive lock of the file `<database>.migrate-lock` beside it.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Backend::Sqlite => {
+                let _turn = match &self.sqlite_file {
+                    Some(file) => Some(migration_lock(file).await?),
+                    None => None,
+                };
+                SQLITE_MIGRATIONS.run(&self.pool).await
+            }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
         }
     }
@@ -191,9 +198,10 @@ impl Database {
 /// file. PostgreSQL: a statement timeout, so a runaway query cannot hold a connection forever.
 fn session_settings(backend: Backend, statement_timeout: Duration) -> String {
     match backend {
-        Backend::Sqlite => "PRAGMA journal_mode = WAL; \
+        // The busy timeout first: switching to WAL waits for another process opening the file.
+        Backend::Sqlite => "PRAGMA busy_timeout = 30000; \
+                            PRAGMA journal_mode = WAL; \
                             PRAGMA synchronous = NORMAL; \
-                            PRAGMA busy_timeout = 30000; \
                             PRAGMA wal_autocheckpoint = 0; \
                             PRAGMA journal_size_limit = 67108864; \
                             PRAGMA foreign_keys = ON;"
@@ -252,6 +260,28 @@ fn normalise_url(url: &str, backend: Backend) -> String {
         url.push_str("mode=rwc");
     }
     url
+}
+
+/// Waits for, then holds (until dropped), the exclusive lock on the file beside the database.
+async fn migration_lock(
+    database: &std::path::Path,
+) -> Result<std::fs::File, sqlx::migrate::MigrateError> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".migrate-lock");
+    let path = PathBuf::from(name);
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))
+    .and_then(|r| r.map_err(sqlx::Error::Io))?;
+    Ok(locked)
 }
 
 /// The file a (normalised) SQLite URL names. An in-memory database is refused: each pooled

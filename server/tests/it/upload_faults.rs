@@ -39,14 +39,26 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("NETCARE_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start netcare");
-        let server = Self { child, port };
+        let mut server = Self { child, port };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            // A server that exited says why on its standard error.
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let mut why = String::new();
+                if let Some(mut stderr) = server.child.stderr.take() {
+                    let _ = stderr.read_to_string(&mut why);
+                }
+                panic!("the server exited ({status}): {why}");
+            }
             assert!(Instant::now() < deadline, "the server did not start");
             std::thread::sleep(Duration::from_millis(50));
+        }
+        // From here on its warnings are drained, so they never fill the pipe.
+        if let Some(mut stderr) = server.child.stderr.take() {
+            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
         }
         server
     }
