@@ -181,6 +181,40 @@ async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<
     Ok(())
 }
 
+/// A consistent online copy of a SQLite database (`VACUUM INTO`: one read transaction, so
+/// writers go on meanwhile and the copy is the database as of its start, compacted).
+pub async fn backup(global: &GlobalOptions, file: &Path) -> Result<(), CommandError> {
+    if file.exists() {
+        return Err(CommandError::Usage(format!(
+            "{} already exists; give a new file name",
+            file.display()
+        )));
+    }
+    let db = open_database(global).await?;
+    if db.backend() != app::server::Backend::Sqlite {
+        db.close().await;
+        return Err(CommandError::Usage(
+            "netcare backup copies SQLite databases; for PostgreSQL use pg_dump -Fc (see the README)"
+                .into(),
+        ));
+    }
+    let started = Instant::now();
+    let copied = sqlx::query("VACUUM INTO $1")
+        .bind(file.display().to_string())
+        .execute(db.pool())
+        .await;
+    db.close().await;
+    copied.map_err(|err| CommandError::Usage(format!("the backup failed: {err}")))?;
+    let bytes = std::fs::metadata(file)?.len();
+    println!(
+        "Backed up the database to {} ({:.1} MB) in {:.1} s.",
+        file.display(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub async fn migrate_to_postgres(from: &str, to: &str) -> Result<(), CommandError> {
     let started = Instant::now();
     let report = crate::migrate_to_postgres::run(from, to)

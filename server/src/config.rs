@@ -39,6 +39,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// Write a consistent copy of the SQLite database to FILE while NetCare runs (PostgreSQL:
+    /// use pg_dump, see the README).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: PathBuf,
+    },
     /// Moving a deployment between databases.
     Db {
         #[command(subcommand)]

@@ -31,6 +31,7 @@ async fn main() -> std::process::ExitCode {
                     email,
                 },
         }) => commands::agent_add(&cli.global, &username, &name, &email).await,
+        Some(Command::Backup { file }) => commands::backup(&cli.global, &file).await,
         Some(Command::Db {
             command: DbCommand::MigrateToPostgres { from, to },
         }) => commands::migrate_to_postgres(&from, &to).await,

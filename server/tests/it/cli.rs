@@ -20,6 +20,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 both_databases!(
+    backup_copies_a_running_database,
     registry_import_command,
     demo_command_loads_once,
     generated_registry_and_inventory
@@ -293,4 +294,93 @@ async fn a_sqlite_deployment_moves_to_postgres() {
         "{}",
         text(&again.stderr)
     );
+}
+
+/// `netcare backup FILE` copies a SQLite database while it is written to; the copy is whole and
+/// opens as a NetCare database. PostgreSQL is pointed to pg_dump.
+async fn backup_copies_a_running_database(backend: Backend) {
+    use crate::uploads::{api_upload, demo_app, token_for, NORTHWIND_FILE};
+    let app = demo_app(backend, |_| {}).await;
+    let url = app.test_db.url.clone();
+    let target = app.test_db.dir().join("backup.db");
+    let target_text = target.display().to_string();
+    if matches!(backend, Backend::Postgres) {
+        let refused = netcare(&url, &["backup", &target_text]);
+        assert!(!refused.status.success());
+        assert!(
+            text(&refused.stderr).contains("pg_dump"),
+            "{}",
+            text(&refused.stderr)
+        );
+        return;
+    }
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    // A collector keeps uploading while the copy is made.
+    let writer = {
+        let mut file = String::from("serial_number,product_id\n");
+        for n in 0..20_000 {
+            file.push_str(&format!("BK{n:06},C9300-48P\n"));
+        }
+        let app_ref = &app;
+        let token = token.clone();
+        async move { api_upload(app_ref, &token, &file, None).await.0 }
+    };
+    let backup = tokio::task::spawn_blocking({
+        let url = url.clone();
+        let target_text = target_text.clone();
+        move || netcare(&url, &["backup", &target_text])
+    });
+    let (status, copied) = tokio::join!(writer, backup);
+    assert_eq!(status, axum::http::StatusCode::CREATED);
+    let copied = copied.unwrap();
+    assert!(copied.status.success(), "{}", text(&copied.stderr));
+    assert!(text(&copied.stdout).contains("Backed up the database"));
+
+    let restored = app::server::Database::connect(&target_text, &Default::default())
+        .await
+        .unwrap();
+    restored.migrate().await.unwrap();
+    let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(restored.pool())
+        .await
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let violations: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(restored.pool())
+        .await
+        .unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+    // The copy is one moment of the database: the concurrent upload is in it whole, or not at all.
+    let (devices, uploads): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM devices), (SELECT COUNT(*) FROM uploads)")
+            .fetch_one(restored.pool())
+            .await
+            .unwrap();
+    assert!(
+        (devices, uploads) == (6, 1) || (devices, uploads) == (20_006, 2),
+        "{devices} devices, {uploads} uploads"
+    );
+    for table in [
+        "accounts",
+        "company_members",
+        "contracts",
+        "contract_lines",
+        "registry_changes",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let original: i64 = sqlx::query_scalar(&sql)
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+        let copy: i64 = sqlx::query_scalar(&sql)
+            .fetch_one(restored.pool())
+            .await
+            .unwrap();
+        assert_eq!(original, copy, "{table}");
+    }
+    restored.close().await;
+    let again = netcare(&url, &["backup", &target_text]);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("already exists"));
 }
