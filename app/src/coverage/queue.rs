@@ -15,8 +15,9 @@ use crate::server::{
     Backend, Database,
 };
 
-/// How long a claim holds a change: far longer than recomputing a million devices takes.
-pub const LEASE: Duration = Duration::from_secs(15 * 60);
+/// How long a claim holds a change. The process working on it renews it every third of that, so
+/// a change whose process died is taken up by another within a minute.
+pub const LEASE: Duration = Duration::from_secs(60);
 
 /// Takes the oldest pending change nobody holds (or change `only`), for [`LEASE`].
 async fn claim(db: &Database, only: Option<i64>) -> Result<Option<i64>, sqlx::Error> {
@@ -50,7 +51,10 @@ async fn claim_once(db: &Database, only: Option<i64>) -> Result<Option<i64>, sql
 }
 
 async fn run(db: &Database, change_id: i64, window_days: u32) -> Result<Recomputed, sqlx::Error> {
-    let done = recompute_change(db, change_id, window_days).await?;
+    let renewing = tokio::spawn(renew_lease(db.clone(), change_id));
+    let done = recompute_change(db, change_id, window_days).await;
+    renewing.abort();
+    let done = done?;
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE registry_changes SET recomputed_at = $1, recompute_locked_until = NULL WHERE id = $2",
@@ -85,4 +89,23 @@ pub async fn run_pending(
         done.push((id, run(db, id, window_days).await?));
     }
     Ok(done)
+}
+
+/// Keeps the claim on `change_id` alive while this process works on it.
+async fn renew_lease(db: Database, change_id: i64) {
+    loop {
+        tokio::time::sleep(LEASE / 3).await;
+        let until = timestamp_text(OffsetDateTime::now_utc() + LEASE);
+        let renewed = sqlx::query(
+            "UPDATE registry_changes SET recompute_locked_until = $1
+             WHERE id = $2 AND recomputed_at IS NULL",
+        )
+        .bind(until)
+        .bind(change_id)
+        .execute(db.pool())
+        .await;
+        if let Err(err) = renewed {
+            tracing::warn!(change_id, error = %err, "could not renew the recompute lease");
+        }
+    }
 }

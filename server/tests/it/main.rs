@@ -9,6 +9,7 @@ mod cli;
 mod coverage_recompute;
 mod database;
 mod health;
+mod import_faults;
 mod isolation;
 mod library;
 mod mail_delivery;

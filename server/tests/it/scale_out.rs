@@ -26,7 +26,7 @@ use crate::{
 both_databases!(two_servers_on_one_database_behave_as_one);
 
 /// One HTTP/1.1 exchange (the connection closes after it): status, headers and body.
-fn http(
+pub fn http(
     port: u16,
     method: &str,
     path: &str,
