@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod accounts;
 mod cli;
+mod concurrent_writers;
 mod coverage_recompute;
 mod database;
 mod health;
