@@ -111,6 +111,18 @@ impl<R: Read> InventoryReader<R> {
             }
             let start = self.record.position().map_or(0, |p| p.byte());
             let line = self.line_ends.borrow_mut().line_at(start);
+            // The file ended inside a quoted value: the CSV reader takes everything after the
+            // opening quote as one value, which is not what the file meant.
+            let ends = self.line_ends.borrow();
+            let unclosed = ends.at_end && ends.quotes % 2 == 1;
+            drop(ends);
+            if unclosed {
+                return Some(Ok(RowOutcome::Rejected(RejectedRow {
+                    line,
+                    reason: "a quoted value is never closed (a `\"` is missing): the file may be cut short".into(),
+                    values: self.shown_values(),
+                })));
+            }
             if self
                 .record
                 .iter()
@@ -122,12 +134,23 @@ impl<R: Read> InventoryReader<R> {
         }
     }
 
-    fn outcome(&self, line: u64) -> RowOutcome {
-        let values: Vec<String> = self
-            .record
+    /// The row's values as a rejected row keeps them (to show, download and fix): each cut to a
+    /// readable length, so a huge value does not make a huge answer.
+    fn shown_values(&self) -> Vec<String> {
+        self.record
             .iter()
-            .map(|raw| String::from_utf8_lossy(raw).into_owned())
-            .collect();
+            .map(|raw| {
+                let text = String::from_utf8_lossy(raw);
+                match text.char_indices().nth(SHOWN_VALUE_CHARS) {
+                    Some((cut, _)) => format!("{}…", &text[..cut]),
+                    None => text.into_owned(),
+                }
+            })
+            .collect()
+    }
+
+    fn outcome(&self, line: u64) -> RowOutcome {
+        let values = self.shown_values();
         let rejected = |reason: String, values: Vec<String>| {
             RowOutcome::Rejected(RejectedRow {
                 line,
@@ -170,6 +193,9 @@ impl<R: Read> InventoryReader<R> {
     }
 }
 
+/// Characters of each value a rejected row keeps (longer ones are cut, with `…`).
+const SHOWN_VALUE_CHARS: usize = 1000;
+
 /// Line ends (LF, CRLF or a lone CR) seen but not yet passed by a record, as the byte offsets
 /// of their first and last byte, so a record's byte offset gives its line number. Only the
 /// reader's look-ahead is ever queued.
@@ -177,6 +203,12 @@ impl<R: Read> InventoryReader<R> {
 struct LineEnds {
     pending: VecDeque<(u64, u64)>,
     passed: u64,
+    /// Double quotes read so far: an odd count at the end means a quoted value never closed
+    /// (quotes inside values are doubled, so they come in pairs).
+    quotes: u64,
+    /// The end of the input was reached (the CSV reader only reads past its buffer when a record
+    /// is not finished, so this turns true while the last record is read).
+    at_end: bool,
 }
 
 impl LineEnds {
@@ -208,6 +240,9 @@ impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut ends = self.ends.borrow_mut();
+        if n == 0 && !buf.is_empty() {
+            ends.at_end = true;
+        }
         for (i, byte) in buf[..n].iter().enumerate() {
             let at = self.offset + i as u64;
             match byte {
@@ -218,6 +253,7 @@ impl<R: Read> Read for LineTracker<R> {
                     }
                 }
                 b'\n' => ends.pending.push_back((at, at)),
+                b'"' => ends.quotes += 1,
                 _ => {}
             }
             self.after_cr = *byte == b'\r';
@@ -317,6 +353,18 @@ mod tests {
         assert_eq!(lines, vec![2, 6, 9]);
         // A line break inside a value is a control character there.
         assert_eq!(rejected[0].0, 3);
+    }
+
+    #[test]
+    fn a_quote_never_closed_rejects_the_last_row_and_huge_values_are_cut() {
+        let (accepted, rejected) =
+            read(b"serial,pid,site\nA,P,\"x, \"\"quoted\"\"\"\nB,P,\"never closed\n").unwrap();
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(rejected[0].0, 3);
+        assert!(rejected[0].1.starts_with("a quoted value is never closed"));
+        let long = format!("serial,pid,site\nA,P,{}\n", "h".repeat(5000));
+        let (_, rejected) = read(long.as_bytes()).unwrap();
+        assert!(rejected[0].1.contains("too long"));
     }
 
     #[test]

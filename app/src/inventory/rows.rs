@@ -93,6 +93,11 @@ pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
                 .into(),
         );
     }
+    for (label, key) in [("Serial number", &serial), ("Product ID", &pid)] {
+        if let Some(problem) = foreign_character(key) {
+            return Err(format!("{label} {problem}"));
+        }
+    }
     if looks_rewritten_by_a_spreadsheet(&fields.serial_number) {
         return Err(format!(
             "serial number `{}` looks like a number a spreadsheet rewrote: format the column as text and export again",
@@ -116,6 +121,66 @@ pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
     })
 }
 
+/// Serial numbers and product IDs are written in Latin letters, digits and ASCII punctuation. A
+/// letter from another script usually hides in them by looking the same (a Cyrillic `О` for `O`),
+/// and would never match the registry; an emoji or other symbol is a paste gone wrong. Says which
+/// character, where, and (for look-alikes) what it resembles. `key` is already free of invisible
+/// characters, which are ignored, not refused.
+fn foreign_character(key: &str) -> Option<String> {
+    let (position, c) = key
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())?;
+    let code = format!("U+{:04X}", u32::from(c));
+    Some(match latin_look_alike(c) {
+        Some(latin) => format!(
+            "has `{c}` ({code}) at character {}, a letter of another script that looks like the Latin `{latin}`: retype it",
+            position + 1
+        ),
+        None => format!(
+            "has `{c}` ({code}) at character {}: only Latin letters, digits and punctuation are used",
+            position + 1
+        ),
+    })
+}
+
+/// The Latin capital a Cyrillic or Greek capital is easily taken for (keys are upper-cased).
+fn latin_look_alike(c: char) -> Option<char> {
+    const PAIRS: [(char, char); 27] = [
+        ('А', 'A'),
+        ('В', 'B'),
+        ('Е', 'E'),
+        ('К', 'K'),
+        ('М', 'M'),
+        ('Н', 'H'),
+        ('О', 'O'),
+        ('Р', 'P'),
+        ('С', 'C'),
+        ('Т', 'T'),
+        ('Х', 'X'),
+        ('У', 'Y'),
+        ('І', 'I'),
+        ('Ј', 'J'),
+        ('Ѕ', 'S'),
+        ('Α', 'A'),
+        ('Β', 'B'),
+        ('Ε', 'E'),
+        ('Ζ', 'Z'),
+        ('Η', 'H'),
+        ('Ι', 'I'),
+        ('Κ', 'K'),
+        ('Μ', 'M'),
+        ('Ν', 'N'),
+        ('Ο', 'O'),
+        ('Ρ', 'P'),
+        ('Τ', 'T'),
+    ];
+    PAIRS
+        .iter()
+        .find(|(other, _)| *other == c)
+        .map(|(_, latin)| *latin)
+}
+
 /// `1.23E+10`: what Excel shows for a long all-digit serial it took for a number. The digits
 /// after the third are lost, so the serial cannot be recovered from the file.
 fn looks_rewritten_by_a_spreadsheet(serial: &str) -> bool {
@@ -132,6 +197,29 @@ fn looks_rewritten_by_a_spreadsheet(serial: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_letters_are_named_and_invisible_ones_ignored() {
+        // Cyrillic О (U+041E) in place of the Latin O.
+        let problem = check_device(device("F\u{041E}C2101A0AA", "C9300-48P")).unwrap_err();
+        assert_eq!(
+            problem,
+            "Serial number has `О` (U+041E) at character 2, a letter of another script that looks like the Latin `O`: retype it"
+        );
+        // Lower-case Cyrillic is upper-cased first, then named.
+        assert!(check_device(device("SN1", "C93\u{0440}0"))
+            .unwrap_err()
+            .starts_with("Product ID has `Р`"));
+        let emoji = check_device(device("FOC\u{1F600}1", "C9300-48P")).unwrap_err();
+        assert!(
+            emoji.contains("(U+1F600) at character 4: only Latin letters"),
+            "{emoji}"
+        );
+        // Zero-width spaces, right-to-left marks and a BOM are noise, not letters.
+        let clean =
+            check_device(device("\u{FEFF}FOC\u{200B}2101\u{200F}A0AA", "C9300-48P")).unwrap();
+        assert_eq!(clean.serial_key, "FOC2101A0AA");
+    }
 
     fn device(serial: &str, pid: &str) -> DeviceFields {
         DeviceFields {

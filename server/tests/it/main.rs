@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod bad_input;
 mod cli;
 mod concurrent_writers;
 mod coverage_recompute;

@@ -117,7 +117,7 @@ pub async fn token_for(app: &TestApp, company: &str, name: &str) -> String {
         .1
 }
 
-async fn api(
+pub async fn api(
     app: &TestApp,
     method: &str,
     path: &str,
