@@ -69,9 +69,18 @@ fn build(from: &str, message: &outbox::OutboxMessage) -> Result<Message, String>
         .to_address
         .parse()
         .map_err(|e| format!("recipient address: {e}"))?;
+    // The same Message-ID on every attempt: if a process dies between the SMTP server taking a
+    // message and the outbox marking it sent, the copy sent again is recognisably the same one.
+    let message_id = format!(
+        "<outbox-{}-{}@{}>",
+        message.id,
+        message.created_at.replace([':', '.'], ""),
+        from.email.domain()
+    );
     Message::builder()
         .from(from)
         .to(to)
+        .message_id(Some(message_id))
         .subject(&message.subject)
         .multipart(
             MultiPart::alternative()

@@ -130,6 +130,8 @@ async fn mail_reaches_the_smtp_server(backend: Backend) {
         "{message}"
     );
     assert!(message.contains("To: ann@corp.example"), "{message}");
+    // Its Message-ID names the outbox row, the same on every attempt.
+    assert!(message.contains("Message-ID: <outbox-1-"), "{message}");
     assert!(
         message.contains("text/html") && message.contains("text/plain"),
         "{message}"

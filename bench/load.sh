@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Load: a mixed workload from many clients for a fixed time, on SQLite and PostgreSQL (wrk, from
+# Debian). Northwind holds 20,000 devices; the mix is Library pages, the uploads overview,
+# sign-ins and small collector uploads (bench/load.lua). Prints throughput, p50/p90/p99 latency,
+# the errors (non-2xx answers included) and the server's memory at the start, middle and end.
+#   bench/load.sh [SECONDS] [CONNECTIONS]      (default 30 s, 32 connections)
+#   BENCH_DATABASES=sqlite bench/load.sh
+# Informational: it never fails on a time.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+cd "$NETCARE_ROOT"
+seconds=${1:-30}
+connections=${2:-32}
+for tool in wrk curl; do
+  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
+done
+cargo build --release --locked -p server >&2
+netcare="$CARGO_TARGET_DIR/release/netcare"
+work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load.XXXXXX")
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load-pg.XXXXXX")
+server_pid=""
+trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+export NETCARE_LOG=warn PASSWORD="copper kettle orbit lantern"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+
+rss() { awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$server_pid/status"; }
+
+run_database() { # label url
+  local label=$1 url=$2
+  "$netcare" --database-url "$url" demo >/dev/null
+  export TOKEN; TOKEN=$("$netcare" --database-url "$url" token create --company NW-1001 --name load 2>/dev/null)
+  "$netcare" --database-url "$url" serve --bind "127.0.0.1:$port" --site-dir "$work" \
+    --uploads-per-day 1000000 --max-upload-mb 100 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+  { echo "serial_number,product_id,hostname"; for n in $(seq 1 20000); do echo "LD$n,C9300-48P,host-$n"; done; } > "$work/inv.csv"
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' \
+    --data-binary "@$work/inv.csv" "$base/api/v1/uploads"
+  export COOKIE; COOKIE=$(curl -fsS -D - -o /dev/null -H 'Sec-Fetch-Site: same-origin' \
+    --data-urlencode 'login=ben.user' --data-urlencode "password=$PASSWORD" "$base/api/accounts/login" \
+    | awk -F'[:;] *' 'tolower($1)=="set-cookie" {print $2; exit}')
+  echo "== $label: $seconds s, $connections connections, 2 threads"
+  local start_rss; start_rss=$(rss)
+  ( sleep $((seconds / 2)); echo "memory at the middle: $(rss)" ) &
+  wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/load.lua "$base" | sed -n '/^requests/,$p'
+  wait
+  echo "memory: start $start_rss, end $(rss)"
+  kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
+}
+
+for database in ${BENCH_DATABASES:-sqlite postgres}; do
+  if [ "$database" = sqlite ]; then
+    run_database sqlite "$work/load.db"
+  else
+    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+    psql -q "$pg_url" -c "CREATE DATABASE load"
+    run_database postgres "${pg_url%/*}/load"
+  fi
+done
