@@ -43,8 +43,9 @@ run_database() { # label url
   echo "== $label: $seconds s, $connections connections, 2 threads"
   local start_rss; start_rss=$(rss)
   ( sleep $((seconds / 2)); echo "memory at the middle: $(rss)" ) &
+  local middle=$!
   wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/load.lua "$base" | sed -n '/^requests/,$p'
-  wait
+  wait $middle
   echo "memory: start $start_rss, end $(rss)"
   kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
 }
