@@ -64,6 +64,8 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         None => tracing::warn!("no SMTP server configured (--smtp-url): mail stays in the outbox"),
     }
     tokio::spawn(checkpoint_loop(db.clone()));
+    #[cfg(unix)]
+    tokio::spawn(survive_file_size_limit());
     tokio::spawn(coverage_worker(
         db.clone(),
         state.settings.expiring_window_days,
@@ -156,5 +158,20 @@ async fn coverage_worker(db: app::server::Database, window_days: u32) {
             }
             Err(err) => tracing::warn!(error = %err, "coverage worker failed; retrying"),
         }
+    }
+}
+
+/// A write past the process's file size limit (`ulimit -f`) must fail that write, and the
+/// request with it, not stop the server: SIGXFSZ is caught (the write then reports EFBIG).
+#[cfg(unix)]
+async fn survive_file_size_limit() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::from_raw(libc::SIGXFSZ)) {
+        Ok(mut limit_reached) => {
+            while limit_reached.recv().await.is_some() {
+                tracing::error!("a file reached the file size limit; that write failed");
+            }
+        }
+        Err(err) => tracing::warn!("cannot catch SIGXFSZ: {err}"),
     }
 }

@@ -9,7 +9,11 @@ pub fn init(filter: &str, format: LogFormat) {
         eprintln!("netcare: ignoring invalid log filter {filter:?} ({err}); using `info`");
         EnvFilter::new("info")
     });
-    let builder = fmt().with_env_filter(filter).with_target(true);
+    // Standard error: standard output is the commands' answer (`TOKEN=$(netcare token create …)`).
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(true)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

@@ -225,6 +225,8 @@ pub enum UploadError {
     },
     #[error("The file is larger than the {limit_mb} MB an upload may be.")]
     TooLarge { limit_mb: u64 },
+    #[error("The server has no room to store this upload (its disk is full or a file size limit was reached). Nothing was changed and the upload does not count; try again later or tell your administrator.")]
+    StorageFull,
     #[error("Give the collector a name (up to 100 characters).")]
     InvalidTokenName,
     #[error("No such collector token.")]
@@ -250,6 +252,7 @@ impl UploadError {
             UploadError::File(_) => "invalid_file",
             UploadError::NothingAccepted { .. } => "nothing_accepted",
             UploadError::TooLarge { .. } => "too_large",
+            UploadError::StorageFull => "storage_full",
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
@@ -268,6 +271,7 @@ impl crate::error::StatusCoded for UploadError {
             UploadError::QuotaExhausted { .. } => 429,
             UploadError::NothingAccepted { .. } => 422,
             UploadError::TooLarge { .. } => 413,
+            UploadError::StorageFull => 507,
             UploadError::TokenNotFound
             | UploadError::DeviceNotFound
             | UploadError::ContractNotFound => 404,
@@ -279,8 +283,26 @@ impl crate::error::StatusCoded for UploadError {
 
 #[cfg(feature = "ssr")]
 impl UploadError {
-    /// A database failure: logged in full on the server, shown as a reference.
+    /// A database failure: logged in full on the server, shown as a reference; a full disk is
+    /// said as such (it is nobody's mistake in the file, and passes).
     pub fn database(err: sqlx::Error) -> Self {
+        if crate::server::db::is_storage_full(&err) {
+            tracing::error!(error = %err, "the database cannot grow: storage full");
+            return UploadError::StorageFull;
+        }
+        UploadError::App(crate::server::internal(err))
+    }
+
+    /// A failure writing a file (the upload's spool): a full disk is said as such.
+    pub fn storage(err: std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        if matches!(
+            err.kind(),
+            ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded
+        ) {
+            tracing::error!(error = %err, "cannot spool an upload: storage full");
+            return UploadError::StorageFull;
+        }
         UploadError::App(crate::server::internal(err))
     }
 }

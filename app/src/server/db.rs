@@ -97,6 +97,11 @@ impl Database {
                 Backend::Postgres => settings.max_connections,
             })
             .acquire_timeout(settings.acquire_timeout)
+            // A connection whose transaction could not be rolled back (the disk filled up
+            // mid-write) is closed, never lent again still inside it.
+            .after_release(|conn, _meta| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .after_connect(move |conn, _meta| {
                 let sql = pool_session_sql.clone();
                 Box::pin(async move {
@@ -219,6 +224,14 @@ pub fn is_conflict(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .and_then(|e| e.code())
         .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "5" | "517"))
+}
+
+/// Whether the database failed for lack of room: SQLite's "database or disk is full" (13) or a
+/// write refused by the system (778, e.g. past a file size limit), PostgreSQL's disk_full (53100).
+pub fn is_storage_full(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| matches!(code.as_ref(), "13" | "778" | "53100"))
 }
 
 /// Runs `attempt` (a whole transaction) again when it loses a race ([`is_conflict`]), up to 4

@@ -36,7 +36,7 @@ pub enum SpoolError {
 
 /// A temporary file that cannot be written: ours to fix, logged with a reference.
 fn disk_failure(err: std::io::Error) -> SpoolError {
-    SpoolError::Refused(UploadError::App(app::server::internal(err)))
+    SpoolError::Refused(UploadError::storage(err))
 }
 
 /// Streams `body` to a temporary file, stopping as soon as it passes `limit` bytes. Returns the

@@ -26,12 +26,43 @@ impl Server {
 
     /// The real `netcare serve` on a free port, with `args` added; returns once it listens.
     pub fn start_with(database_url: &str, site_dir: &std::path::Path, args: &[&str]) -> Self {
+        Self::launch(
+            Command::new(env!("CARGO_BIN_EXE_netcare")),
+            database_url,
+            site_dir,
+            args,
+        )
+    }
+
+    /// Like `start_with`, with no file the server writes allowed past `kilobytes` (`ulimit -f`):
+    /// a disk that fills up, for the database and everything else.
+    pub fn start_with_file_limit(
+        database_url: &str,
+        site_dir: &std::path::Path,
+        args: &[&str],
+        kilobytes: u64,
+    ) -> Self {
+        let mut command = Command::new("bash");
+        command.args([
+            "-c",
+            &format!("ulimit -f {kilobytes} && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_netcare"),
+        ]);
+        Self::launch(command, database_url, site_dir, args)
+    }
+
+    fn launch(
+        mut command: Command,
+        database_url: &str,
+        site_dir: &std::path::Path,
+        args: &[&str],
+    ) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_netcare"))
+        let child = command
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .arg("--site-dir")
             .arg(site_dir)
