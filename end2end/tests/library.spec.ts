@@ -26,6 +26,14 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await page.getByRole('button', { name: /^Upload library-/ }).click();
   await expect(page.getByTestId('upload-summary')).toContainText('2 devices accepted');
 
+  // The home page's coverage chart: each bar opens the Library filtered to its status.
+  await page.getByRole('link', { name: 'Home' }).click();
+  const chart = page.getByTestId('coverage-chart');
+  await expect(chart).toContainText('devices');
+  await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
+  await chart.getByRole('link', { name: /^Not covered: \d+ devices$/ }).click();
+  await expect(page).toHaveURL(/\/library\?status=not_covered$/);
+
   await page.getByRole('link', { name: 'Library' }).first().click();
   await page.getByRole('link', { name: 'See the contracts' }).click();
   // Phones show table rows as cards, so rows are found by their text.

@@ -28,6 +28,31 @@ pub struct DevicePage {
     pub offset: u64,
 }
 
+/// The company's coverage at a glance, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageSummary {
+    /// Devices by status, every status of [`filter::STATUSES`] in its order (zeros included).
+    pub by_status: Vec<(String, u64)>,
+    /// Not-covered devices by reason, every reason of [`filter::REASONS`] in its order.
+    pub by_reason: Vec<(String, u64)>,
+    /// Contracts with devices whose coverage ends within the expiring window, soonest first.
+    pub expiring: Vec<ExpiringContract>,
+}
+
+impl CoverageSummary {
+    pub fn total(&self) -> u64 {
+        self.by_status.iter().map(|(_, n)| n).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiringContract {
+    pub contract_number: String,
+    pub service_level: String,
+    pub end_date: String,
+    pub devices: u64,
+}
+
 /// A contract covering some of the company's devices (or added by number): only its own terms,
 /// nothing of who holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +105,26 @@ pub async fn load_library_devices(
             )
             .await
             .map_err(UploadError::database)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "library/summary")]
+pub async fn load_coverage_summary() -> Result<CoverageSummary, UploadError> {
+    answered(
+        async move {
+            let state = crate::server::app_state()?;
+            let (_, membership) = crate::inventory::member(&state).await?;
+            let mut conn = state
+                .db
+                .pool()
+                .acquire()
+                .await
+                .map_err(UploadError::database)?;
+            queries::coverage_summary(&mut conn, &membership.company_id)
+                .await
+                .map_err(UploadError::database)
         }
         .await,
     )

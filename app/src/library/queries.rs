@@ -2,7 +2,10 @@
 
 use sqlx::AnyConnection;
 
-use super::{filter::DeviceFilter, ContractSummary, CoverageChange, DevicePage, PAGE_SIZE};
+use super::{
+    filter::{DeviceFilter, REASONS, STATUSES},
+    ContractSummary, CoverageChange, CoverageSummary, DevicePage, ExpiringContract, PAGE_SIZE,
+};
 use crate::{
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
@@ -95,6 +98,64 @@ pub async fn devices_matching(
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().map(DeviceRecord::from).collect())
+}
+
+/// Devices by status and reason, and the contracts expiring soonest (from the status index).
+pub async fn coverage_summary(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<CoverageSummary, sqlx::Error> {
+    let statuses: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM devices WHERE company_id = $1 GROUP BY status",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let reasons: Vec<(Option<String>, i64)> = sqlx::query_as(
+        "SELECT reason, COUNT(*) FROM devices WHERE company_id = $1 AND status = 'not_covered'
+         GROUP BY reason",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let expiring: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT contract_number, COALESCE(service_level, ''), MIN(coverage_end), COUNT(*)
+         FROM devices WHERE company_id = $1 AND status = 'expiring' AND contract_number IS NOT NULL
+         GROUP BY contract_number, COALESCE(service_level, '') ORDER BY 3, 1 LIMIT 10",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    let count_of = |rows: &[(String, i64)], key: &str| {
+        rows.iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, n)| *n as u64)
+    };
+    let reasons: Vec<(String, i64)> = reasons
+        .into_iter()
+        .filter_map(|(reason, n)| reason.map(|r| (r, n)))
+        .collect();
+    Ok(CoverageSummary {
+        by_status: STATUSES
+            .iter()
+            .map(|(status, _)| ((*status).to_owned(), count_of(&statuses, status)))
+            .collect(),
+        by_reason: REASONS
+            .iter()
+            .map(|(reason, _)| ((*reason).to_owned(), count_of(&reasons, reason)))
+            .collect(),
+        expiring: expiring
+            .into_iter()
+            .map(
+                |(contract_number, service_level, end_date, devices)| ExpiringContract {
+                    contract_number,
+                    service_level,
+                    end_date,
+                    devices: devices as u64,
+                },
+            )
+            .collect(),
+    })
 }
 
 type ContractRow = (String, String, String, String, i64, i64);

@@ -25,7 +25,10 @@ use app::{
         CreateCollectorToken, DeleteInventory, DeviceCoverageTimeline, ListCollectorTokens,
         LoadUploadOverview, PreviewInventory, RefreshCoverage, RevokeCollectorToken,
     },
-    library::{AddCompanyContract, LoadCompanyContracts, LoadCoverageChanges, LoadLibraryDevices},
+    library::{
+        AddCompanyContract, LoadCompanyContracts, LoadCoverageChanges, LoadCoverageSummary,
+        LoadLibraryDevices,
+    },
     onboarding::{
         AgentDecide, AgentQueue, AnswerQuestion, ChooseOrganisation, ConfirmRequest,
         ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
@@ -79,6 +82,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
     vec![
         (LoadLibraryDevices::PATH, CompanyRead),
         (LoadCompanyContracts::PATH, CompanyRead),
+        (LoadCoverageSummary::PATH, CompanyRead),
         (LoadCoverageChanges::PATH, CompanyRead),
         (LoadUploadOverview::PATH, CompanyRead),
         (ListCollectorTokens::PATH, CompanyRead),

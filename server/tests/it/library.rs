@@ -1,7 +1,9 @@
 //! The Library through its server functions and exports: filters, search, sort and pages over a
 //! company's devices, the contracts that cover them, and files that spreadsheets open safely.
 
-use app::library::{AddCompanyContract, LoadCompanyContracts, LoadLibraryDevices};
+use app::library::{
+    AddCompanyContract, LoadCompanyContracts, LoadCoverageSummary, LoadLibraryDevices,
+};
 use axum::{
     body::Body,
     http::{Request, StatusCode},
@@ -15,6 +17,7 @@ use crate::{
 };
 
 both_databases!(
+    the_coverage_summary_counts_the_company,
     devices_filter_search_sort_and_page,
     contracts_appear_with_their_devices,
     exports_follow_the_view_and_neutralise_formulas,
@@ -337,4 +340,61 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.send(anonymous).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// The dashboard's coverage: devices by status, not covered by reason, contracts expiring soon;
+/// only the caller's company, and zeros (not nothing) before any upload.
+async fn the_coverage_summary_counts_the_company(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut ben = login(&app, "ben.user").await;
+    let (status, empty) = ben.call(LoadCoverageSummary::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(empty["by_status"].as_array().unwrap().len(), 5);
+    assert!(empty["by_status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s[1] == 0));
+    let token = token_for(&app, "NW-1001", "nw").await;
+    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    let (_, summary) = ben.call(LoadCoverageSummary::PATH, &[]).await;
+    let count = |list: &str, key: &str| {
+        summary[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|pair| pair[0] == key)
+            .and_then(|pair| pair[1].as_u64())
+            .unwrap()
+    };
+    let total: u64 = ["covered", "expiring", "future", "expired", "not_covered"]
+        .iter()
+        .map(|s| count("by_status", s))
+        .sum();
+    assert_eq!(total, 6);
+    assert_eq!(count("by_status", "not_covered"), 2);
+    assert_eq!(count("by_reason", "pid_mismatch"), 1);
+    assert_eq!(count("by_reason", "unknown_serial"), 1);
+    let expiring = summary["expiring"].as_array().unwrap();
+    assert_eq!(
+        expiring.len() as u64,
+        count("by_status", "expiring")
+            .min(10)
+            .min(expiring.len() as u64)
+    );
+    assert!(
+        expiring.iter().any(|c| c["contract_number"] == "91000002"),
+        "{summary}"
+    );
+    // Another company's dashboard counts only its own devices.
+    let contoso = token_for(&app, "CT-2002", "ct").await;
+    api_upload(
+        &app,
+        &contoso,
+        "serial_number,product_id\nCT-ONLY,C9300-48P\n",
+        None,
+    )
+    .await;
+    let (_, again) = ben.call(LoadCoverageSummary::PATH, &[]).await;
+    assert_eq!(again, summary);
 }

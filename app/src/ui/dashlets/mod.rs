@@ -1,7 +1,12 @@
 //! Dashlets: the dashboard's panels (the dashboard itself arrives with issue 9).
 
+mod coverage_dashlets;
+mod expiring_contracts;
+mod not_covered_reasons;
 mod pending_requests;
+mod status_chart;
 mod uploads_dashlet;
 
+pub use coverage_dashlets::CoverageDashlets;
 pub use pending_requests::PendingRequestsDashlet;
 pub use uploads_dashlet::UploadsDashlet;

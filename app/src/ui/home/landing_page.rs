@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use super::RegistryStatsPanel;
 use crate::{
     contexts::session::use_session,
-    ui::dashlets::{PendingRequestsDashlet, UploadsDashlet},
+    ui::dashlets::{CoverageDashlets, PendingRequestsDashlet, UploadsDashlet},
 };
 
 /// What NetCare is, the three stages of getting started, and what this instance's registry holds.
@@ -38,6 +38,7 @@ pub fn LandingPage() -> impl IntoView {
                 </li>
             </ol>
         </section>
+        {move || session.user().and_then(|u| u.membership).map(|_| view! { <CoverageDashlets/> })}
         {move || session.user().and_then(|u| u.membership).map(|_| view! { <UploadsDashlet/> })}
         {move || session.user().and_then(|u| u.membership).filter(|m| m.role == "da").map(|_| view! { <PendingRequestsDashlet/> })}
         <RegistryStatsPanel/>

@@ -9,3 +9,4 @@ mod devices_table;
 
 pub use contracts_page::ContractsPage;
 pub use devices_page::DevicesPage;
+pub use devices_table::status_label;

@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{
+    expiring_contracts::ExpiringContracts, not_covered_reasons::NotCoveredReasons,
+    status_chart::StatusChart,
+};
+use crate::library::load_coverage_summary;
+
+/// The company's coverage at a glance: devices by status (a chart whose bars open the Library
+/// filtered to them), why devices are not covered, and the contracts ending soonest. A company
+/// with no devices yet is shown how to get them in instead of zeros.
+#[component]
+pub fn CoverageDashlets() -> impl IntoView {
+    let summary = LocalResource::new(load_coverage_summary);
+    view! {
+        <Transition fallback=|| view! { <section class="card skeleton" aria-busy="true"><h2>"Coverage"</h2><p>"Loading…"</p></section> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(summary) if summary.total() == 0 => view! {
+                        <section class="card" aria-labelledby="coverage-heading">
+                            <h2 id="coverage-heading">"Coverage"</h2>
+                            <p class="empty-state">
+                                "No devices yet. Upload your inventory from the "
+                                <A href="/uploads">"Uploads page"</A>
+                                " (start from the "
+                                <a href="/public/netcare-inventory-template.csv" download="netcare-inventory-template.csv">"CSV template"</a>
+                                "), or let a collector send it with a token from the "
+                                <A href="/collectors">"Collectors page"</A>
+                                ". NetCare then shows each device's coverage and why."
+                            </p>
+                        </section>
+                    }.into_any(),
+                    Ok(summary) => view! {
+                        <StatusChart by_status=summary.by_status.clone()/>
+                        <NotCoveredReasons by_reason=summary.by_reason.clone()/>
+                        <ExpiringContracts expiring=summary.expiring.clone()/>
+                    }.into_any(),
+                    Err(err) => view! {
+                        <section class="card" aria-labelledby="coverage-heading">
+                            <h2 id="coverage-heading">"Coverage"</h2>
+                            <p class="error" role="alert">{err.to_string()}</p>
+                            <button type="button" class="button secondary" on:click=move |_| summary.refetch()>"Try again"</button>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+
+use crate::library::ExpiringContract;
+
+/// Contracts whose lines covering the company's devices end soonest (within the expiring window).
+#[component]
+pub fn ExpiringContracts(expiring: Vec<ExpiringContract>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="expiring-heading">
+            <h2 id="expiring-heading">"Contracts expiring soon"</h2>
+            {if expiring.is_empty() {
+                view! { <p class="empty-state">"No device's coverage ends within the next 90 days."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead><tr>
+                            <th scope="col">"Contract"</th><th scope="col">"Service level"</th>
+                            <th scope="col">"Ends"</th><th scope="col">"Devices"</th>
+                        </tr></thead>
+                        <tbody>
+                            {expiring.into_iter().map(|c| view! {
+                                <tr>
+                                    <td data-label="Contract"><a href=format!("/library?contract={}", c.contract_number)>{c.contract_number.clone()}</a></td>
+                                    <td data-label="Service level">{c.service_level}</td>
+                                    <td data-label="Ends">{c.end_date}</td>
+                                    <td data-label="Devices">{c.devices}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
