@@ -30,6 +30,10 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await page.getByRole('link', { name: 'Home' }).click();
   const chart = page.getByTestId('coverage-chart');
   await expect(chart).toContainText('devices');
+  const account = page.getByTestId('account-dashlet');
+  await expect(account).toContainText('Northwind');
+  await expect(account).toContainText('Dana Admin');
+  await expect(account.getByRole('table')).toContainText('91000001');
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
   await chart.getByRole('link', { name: /^Not covered: \d+ devices$/ }).click();
   await expect(page).toHaveURL(/\/library\?status=not_covered$/);

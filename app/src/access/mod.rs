@@ -157,6 +157,33 @@ pub struct AccessView {
     pub support: Option<SupportGrant>,
 }
 
+/// The account information dashlet: who the person is in which company, who administers it, and
+/// every contract the company holds, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub company_id: String,
+    pub company_name: String,
+    /// The organisation entry the person registered under: a site's name, or the whole company.
+    pub org_entry: String,
+    /// `da`, `admin`, `user`, or `support` for an agent under support access.
+    pub role: String,
+    /// The DAs' names, first (who receives access requests) first.
+    pub delegated_admins: Vec<String>,
+    pub contracts: Vec<HeldContract>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldContract {
+    pub contract_number: String,
+    pub service_level: String,
+    pub start_date: String,
+    pub end_date: String,
+    /// `active`, `expiring`, `future` or `expired` (see `rules::contract_standing`).
+    pub standing: String,
+    /// Whether the contract entitles the company to the portal (smart entitled).
+    pub portal_access: bool,
+}
+
 /// A company whose data agents may read now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportedCompany {
@@ -254,4 +281,10 @@ pub async fn open_support(company_id: String) -> Result<(), AccessError> {
 pub async fn close_support() -> Result<(), AccessError> {
     with_caller(|state, session| async move { service::close_support(&state, &session).await })
         .await
+}
+
+/// The signed-in person's company, role, DAs and contracts (members, and agents under support).
+#[server(endpoint = "access/account")]
+pub async fn load_account_info() -> Result<AccountInfo, AccessError> {
+    with_caller(|state, session| async move { service::account_info(&state, &session).await }).await
 }

@@ -294,3 +294,35 @@ pub async fn supported_by_session(
     .fetch_optional(conn)
     .await
 }
+
+/// The name of the organisation entry a member registered under (a site of the company), or
+/// `None` for the whole company.
+pub async fn org_entry_name(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    account_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT s.name FROM company_members m JOIN sites s ON s.id = m.org_entry AND s.company_id = m.company_id
+         WHERE m.company_id = $1 AND m.account_id = $2",
+    )
+    .bind(company_id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The contracts the company holds, latest ending first:
+/// (number, service level, start, end, smart entitled).
+pub async fn held_contracts(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<(String, String, String, String, crate::server::db::DbBool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT contract_number, service_level, start_date, end_date, smart_entitled FROM contracts
+         WHERE company_id = $1 ORDER BY end_date DESC, contract_number",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await
+}

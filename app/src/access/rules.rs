@@ -148,6 +148,25 @@ pub fn move_da(
     })
 }
 
+/// Where a contract stands on `today`: `active`, `expiring` (ends by `expiring_until`),
+/// `future` (starts later) or `expired`. Dates are `YYYY-MM-DD`, which compare as text.
+pub fn contract_standing(
+    start: &str,
+    end: &str,
+    today: &str,
+    expiring_until: &str,
+) -> &'static str {
+    if end < today {
+        "expired"
+    } else if start > today {
+        "future"
+    } else if end <= expiring_until {
+        "expiring"
+    } else {
+        "active"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +248,20 @@ mod tests {
         );
         assert_eq!(move_da(&company(), 2, 1), Err(AccessError::Unchanged));
         assert_eq!(move_da(&company(), 3, 1), Err(AccessError::NotADa));
+    }
+
+    #[test]
+    fn contracts_stand_by_their_dates() {
+        let standing = |start, end| contract_standing(start, end, "2026-11-24", "2027-02-22");
+        assert_eq!(standing("2020-01-01", "2026-11-23"), "expired");
+        assert_eq!(
+            standing("2020-01-01", "2026-11-24"),
+            "expiring",
+            "its last day"
+        );
+        assert_eq!(standing("2020-01-01", "2027-02-22"), "expiring");
+        assert_eq!(standing("2020-01-01", "2027-02-23"), "active");
+        assert_eq!(standing("2026-11-25", "2030-01-01"), "future");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use time::{Duration, OffsetDateTime};
 use super::{
     queries,
     rules::{self, Outcome, Role},
-    AccessError, AccessView, SupportGrant, SupportedCompany, SUPPORT_ROLE,
+    AccessError, AccessView, AccountInfo, HeldContract, SupportGrant, SupportedCompany,
+    SUPPORT_ROLE,
 };
 use crate::{
     accounts::{queries as accounts_db, session::SessionInfo, Membership},
@@ -355,4 +356,58 @@ pub async fn company_of_session(
         company_name,
         role: SUPPORT_ROLE.to_owned(),
     }))
+}
+
+pub async fn account_info(
+    state: &AppState,
+    session: &SessionInfo,
+) -> Result<AccountInfo, AccessError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    let membership = company_of_session(&mut conn, session)
+        .await
+        .map_err(db)?
+        .ok_or(AccessError::NoCompany)?;
+    let company_id = &membership.company_id;
+    let org_entry = queries::org_entry_name(&mut conn, company_id, session.account_id)
+        .await
+        .map_err(db)?
+        .unwrap_or_else(|| format!("{} (the whole organisation)", membership.company_name));
+    let delegated_admins = crate::onboarding::queries::delegated_admins(&mut conn, company_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|(_, name, _)| name)
+        .collect();
+    let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
+    let contracts = queries::held_contracts(&mut conn, company_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(
+            |(contract_number, service_level, start_date, end_date, entitled)| {
+                let standing = rules::contract_standing(
+                    &start_date,
+                    &end_date,
+                    &clock.today,
+                    &clock.expiring_until,
+                );
+                HeldContract {
+                    contract_number,
+                    service_level,
+                    standing: standing.to_owned(),
+                    start_date,
+                    end_date,
+                    portal_access: entitled.0,
+                }
+            },
+        )
+        .collect();
+    Ok(AccountInfo {
+        company_id: company_id.clone(),
+        company_name: membership.company_name,
+        org_entry,
+        role: membership.role,
+        delegated_admins,
+        contracts,
+    })
 }

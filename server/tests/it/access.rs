@@ -4,7 +4,7 @@
 use app::{
     access::{
         ChangeMemberRole, CloseSupport, EndSupportAccess, GrantSupportAccess, LoadAccess,
-        MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
+        LoadAccountInfo, MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
     },
     accounts::LoadCurrentUser,
     inventory::{LoadUploadOverview, PreviewInventory},
@@ -28,6 +28,7 @@ both_databases!(
     revoking_signs_the_person_out_at_once,
     support_access_lets_agents_read_for_a_while,
     a_disabled_account_is_refused_at_once,
+    account_information_names_the_company_das_and_contracts,
 );
 
 /// Makes a verified account a member of `company` with `role`; returns its id.
@@ -478,4 +479,41 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
     let enabled = crate::cli::netcare(&url, &["account", "enable", "ben.user@northwind.example"]);
     assert!(enabled.status.success());
     login(&app, "ben.user").await;
+}
+
+async fn account_information_names_the_company_das_and_contracts(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut ben = login(&app, "ben.user").await;
+    let (status, info) = ben.call(LoadAccountInfo::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert_eq!(info["company_id"], "NW-1001");
+    assert_eq!(info["role"], "user");
+    assert_eq!(info["delegated_admins"], json!(["Dana Admin"]));
+    let contracts = info["contracts"].as_array().unwrap();
+    let held: Vec<i64> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE company_id = 'NW-1001'")
+            .fetch_all(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        contracts.len() as i64,
+        held[0],
+        "every contract the company holds"
+    );
+    assert!(contracts
+        .iter()
+        .all(|c| ["active", "expiring", "future", "expired"]
+            .contains(&c["standing"].as_str().unwrap())));
+    // The demo gives Northwind contracts in more than one standing and service level.
+    let standings: std::collections::BTreeSet<&str> = contracts
+        .iter()
+        .map(|c| c["standing"].as_str().unwrap())
+        .collect();
+    assert!(standings.len() > 1, "{info}");
+    // An agent without support access has no company to show.
+    let mut agent = login(&app, "agent").await;
+    assert_eq!(
+        agent.call(LoadAccountInfo::PATH, &[]).await.0,
+        StatusCode::FORBIDDEN
+    );
 }

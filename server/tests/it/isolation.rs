@@ -15,7 +15,7 @@ use std::{
 use app::{
     access::{
         ChangeMemberRole, CloseSupport, EndSupportAccess, GrantSupportAccess, LoadAccess,
-        MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
+        LoadAccountInfo, MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
     },
     accounts::{
         ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
@@ -88,6 +88,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (ListCollectorTokens::PATH, CompanyRead),
         (PendingAccessRequests::PATH, CompanyRead),
         (LoadAccess::PATH, CompanyRead),
+        (LoadAccountInfo::PATH, CompanyRead),
         (DeviceCoverageTimeline::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),

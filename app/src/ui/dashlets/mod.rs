@@ -1,5 +1,6 @@
 //! Dashlets: the dashboard's panels (the dashboard itself arrives with issue 9).
 
+mod account_dashlet;
 mod coverage_dashlets;
 mod expiring_contracts;
 mod not_covered_reasons;
@@ -7,6 +8,7 @@ mod pending_requests;
 mod status_chart;
 mod uploads_dashlet;
 
+pub use account_dashlet::AccountDashlet;
 pub use coverage_dashlets::CoverageDashlets;
 pub use pending_requests::PendingRequestsDashlet;
 pub use uploads_dashlet::UploadsDashlet;

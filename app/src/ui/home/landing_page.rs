@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use super::RegistryStatsPanel;
 use crate::{
     contexts::session::use_session,
-    ui::dashlets::{CoverageDashlets, PendingRequestsDashlet, UploadsDashlet},
+    ui::dashlets::{AccountDashlet, CoverageDashlets, PendingRequestsDashlet, UploadsDashlet},
 };
 
 /// What NetCare is, the three stages of getting started, and what this instance's registry holds.
@@ -39,6 +39,7 @@ pub fn LandingPage() -> impl IntoView {
             </ol>
         </section>
         {move || session.user().and_then(|u| u.membership).map(|_| view! { <CoverageDashlets/> })}
+        {move || session.user().and_then(|u| u.membership).map(|_| view! { <AccountDashlet/> })}
         {move || session.user().and_then(|u| u.membership).map(|_| view! { <UploadsDashlet/> })}
         {move || session.user().and_then(|u| u.membership).filter(|m| m.role == "da").map(|_| view! { <PendingRequestsDashlet/> })}
         <RegistryStatsPanel/>

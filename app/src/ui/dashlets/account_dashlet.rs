@@ -1,0 +1,64 @@
+use leptos::prelude::*;
+
+use crate::access::{load_account_info, Role};
+
+/// Account information and contract status: the company, the organisation entry, the person's
+/// role, the DAs in order, and every contract the company holds with where it stands.
+#[component]
+pub fn AccountDashlet() -> impl IntoView {
+    let info = LocalResource::new(load_account_info);
+    view! {
+        <section class="card" aria-labelledby="account-heading" data-testid="account-dashlet">
+            <h2 id="account-heading">"Your account"</h2>
+            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match info.await {
+                        Ok(info) => {
+                            let role = Role::parse(&info.role).map_or("Vendor support (read only)", Role::label);
+                            view! {
+                                <dl class="facts">
+                                    <div><dt>"Company"</dt><dd>{format!("{} ({})", info.company_name, info.company_id)}</dd></div>
+                                    <div><dt>"Registered under"</dt><dd>{info.org_entry}</dd></div>
+                                    <div><dt>"Your role"</dt><dd>{role}</dd></div>
+                                    <div><dt>"Delegated Administrators"</dt><dd>{info.delegated_admins.join(", ")}</dd></div>
+                                </dl>
+                                <table class="data-table">
+                                    <caption>"Contracts"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Contract"</th><th scope="col">"Service level"</th>
+                                        <th scope="col">"From"</th><th scope="col">"Until"</th>
+                                        <th scope="col">"Status"</th><th scope="col">"Portal access"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {info.contracts.into_iter().map(|c| {
+                                            let standing = match c.standing.as_str() {
+                                                "active" => "Active",
+                                                "expiring" => "Expiring soon",
+                                                "future" => "Starts later",
+                                                _ => "Expired",
+                                            };
+                                            view! {
+                                                <tr>
+                                                    <td data-label="Contract">{c.contract_number}</td>
+                                                    <td data-label="Service level">{c.service_level}</td>
+                                                    <td data-label="From">{c.start_date}</td>
+                                                    <td data-label="Until">{c.end_date}</td>
+                                                    <td data-label="Status" class=format!("status-{}", c.standing)>{standing}</td>
+                                                    <td data-label="Portal access">{if c.portal_access { "Yes" } else { "No" }}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                        Err(err) => view! {
+                            <p class="error" role="alert">{err.to_string()}</p>
+                            <button type="button" class="button secondary" on:click=move |_| info.refetch()>"Try again"</button>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
