@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod contexts;
 pub mod coverage;
+pub mod dashboard;
 pub mod error;
 pub mod inventory;
 pub mod library;

@@ -21,6 +21,7 @@ use app::{
         ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
         RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
     },
+    dashboard::{LoadDashboardLayout, SaveDashboardLayout},
     inventory::{
         CreateCollectorToken, DeleteInventory, DeviceCoverageTimeline, ListCollectorTokens,
         LoadUploadOverview, PreviewInventory, RefreshCoverage, RevokeCollectorToken,
@@ -109,6 +110,8 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (OpenSupport::PATH, AgentOnly),
         (CloseSupport::PATH, AgentOnly),
         (LoadCurrentUser::PATH, Personal),
+        (LoadDashboardLayout::PATH, Personal),
+        (SaveDashboardLayout::PATH, Personal),
         (Register::PATH, Personal),
         (Login::PATH, Personal),
         (Logout::PATH, Personal),

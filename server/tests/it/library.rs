@@ -17,6 +17,7 @@ use crate::{
 };
 
 both_databases!(
+    each_person_keeps_their_dashboard_layout,
     the_coverage_summary_counts_the_company,
     devices_filter_search_sort_and_page,
     contracts_appear_with_their_devices,
@@ -397,4 +398,37 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
     .await;
     let (_, again) = ben.call(LoadCoverageSummary::PATH, &[]).await;
     assert_eq!(again, summary);
+}
+
+/// A dashboard layout is each person's own: saved cleaned, loaded back, never another's.
+async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
+    use app::dashboard::{LoadDashboardLayout, SaveDashboardLayout};
+    let app = demo_app(backend, |_| {}).await;
+    let mut ben = login(&app, "ben.user").await;
+    let (status, default) = ben.call(LoadDashboardLayout::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        default["order"],
+        json!(["coverage", "account", "uploads", "requests"])
+    );
+    let (status, saved) = ben
+        .call_json(
+            SaveDashboardLayout::PATH,
+            json!({"layout": {"order": ["uploads", "<script>", "coverage"], "hidden": ["account", "x"]}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["order"],
+        json!(["uploads", "coverage", "account", "requests"])
+    );
+    assert_eq!(saved["hidden"], json!(["account"]));
+    assert_eq!(ben.call(LoadDashboardLayout::PATH, &[]).await.1, saved);
+    let mut dana = login(&app, "dana.admin").await;
+    assert_eq!(dana.call(LoadDashboardLayout::PATH, &[]).await.1, default);
+    let mut nobody = Browser::new(&app);
+    assert_eq!(
+        nobody.call(LoadDashboardLayout::PATH, &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -2,10 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::RegistryStatsPanel;
-use crate::{
-    contexts::session::use_session,
-    ui::dashlets::{AccountDashlet, CoverageDashlets, PendingRequestsDashlet, UploadsDashlet},
-};
+use crate::{contexts::session::use_session, ui::dashlets::DashboardGrid};
 
 /// What NetCare is, the three stages of getting started, and what this instance's registry holds.
 #[component]
@@ -38,10 +35,7 @@ pub fn LandingPage() -> impl IntoView {
                 </li>
             </ol>
         </section>
-        {move || session.user().and_then(|u| u.membership).map(|_| view! { <CoverageDashlets/> })}
-        {move || session.user().and_then(|u| u.membership).map(|_| view! { <AccountDashlet/> })}
-        {move || session.user().and_then(|u| u.membership).map(|_| view! { <UploadsDashlet/> })}
-        {move || session.user().and_then(|u| u.membership).filter(|m| m.role == "da").map(|_| view! { <PendingRequestsDashlet/> })}
+        {move || session.user().and_then(|u| u.membership).map(|m| view! { <DashboardGrid is_da={m.role == "da"}/> })}
         <RegistryStatsPanel/>
     }
 }

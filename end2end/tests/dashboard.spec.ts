@@ -1,0 +1,38 @@
+import { expect, test, type Page } from '@playwright/test';
+import { becomeDa, openApp, watchForErrors } from './app';
+
+// Each project has its own company for this (end2end/fixtures/registry: E2E-*-DSH).
+async function order(page: Page): Promise<(string | null)[]> {
+  return page.locator('[data-dashlet]').evaluateAll((frames) => frames.map((f) => f.getAttribute('data-dashlet')));
+}
+
+test('a person arranges, hides and restores dashlets, remembered after a reload', async ({ page }, testInfo) => {
+  const p = testInfo.project.name;
+  const digit = p === 'desktop' ? '1' : '2';
+  await becomeDa(page, `dash-${p}`, `founder@dsh-${p}.example`, 'Dee Dash', `7${digit}60001`, `SN${p[0].toUpperCase()}DSH001`, /whole organisation/);
+  const errors = watchForErrors(page);
+  await openApp(page, '/');
+  // A company with no devices is shown how to get them in.
+  await expect(page.getByText(/^No devices yet\./)).toBeVisible();
+  await expect(page.getByTestId('account-dashlet')).toContainText('Dee Dash');
+  expect(await order(page)).toEqual(['coverage', 'account', 'uploads', 'requests']);
+
+  await page.getByRole('button', { name: 'Hide Your account' }).click();
+  await page.getByRole('button', { name: 'Move Uploads up' }).click();
+  expect(await order(page)).toEqual(['uploads', 'coverage', 'requests']);
+  await page.waitForLoadState('networkidle'); // the layout is saved
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Show Your account' })).toBeVisible();
+  expect(await order(page)).toEqual(['uploads', 'coverage', 'requests']);
+  await expect(page.getByTestId('account-dashlet')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Show Your account' }).click();
+  await expect(page.getByTestId('account-dashlet')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+  await expect(page.getByTestId('account-dashlet')).toBeVisible();
+  // It comes back where it was among the others.
+  expect(await order(page)).toEqual(['uploads', 'account', 'coverage', 'requests']);
+  await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
