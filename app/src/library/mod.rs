@@ -81,73 +81,54 @@ pub struct CoverageChange {
     pub cause: String,
 }
 
+/// Runs `read` on a pooled connection for the company whose data the caller reads (their own,
+/// or under support access), answering with its error's status.
+#[cfg(feature = "ssr")]
+async fn read_company<T>(
+    read: impl AsyncFnOnce(
+        &mut sqlx::AnyConnection,
+        crate::server::Backend,
+        &str,
+    ) -> Result<T, sqlx::Error>,
+) -> Result<T, UploadError> {
+    let outcome = async {
+        let state = crate::server::app_state()?;
+        let (_, membership) = crate::inventory::member(&state).await?;
+        let mut conn = state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(UploadError::database)?;
+        read(&mut conn, state.db.backend(), &membership.company_id)
+            .await
+            .map_err(UploadError::database)
+    }
+    .await;
+    answered(outcome)
+}
+
 #[server(endpoint = "library/devices", input = leptos::server_fn::codec::Json)]
 pub async fn load_library_devices(
     filter: DeviceFilter,
     offset: u64,
 ) -> Result<DevicePage, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            queries::device_page(
-                &mut conn,
-                state.db.backend(),
-                &membership.company_id,
-                &filter,
-                offset,
-            )
-            .await
-            .map_err(UploadError::database)
-        }
-        .await,
-    )
+    read_company(async |conn, backend, company_id| {
+        queries::device_page(conn, backend, company_id, &filter, offset).await
+    })
+    .await
 }
 
 #[server(endpoint = "library/summary")]
 pub async fn load_coverage_summary() -> Result<CoverageSummary, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            queries::coverage_summary(&mut conn, &membership.company_id)
-                .await
-                .map_err(UploadError::database)
-        }
-        .await,
-    )
+    read_company(async |conn, _, company_id| queries::coverage_summary(conn, company_id).await)
+        .await
 }
 
 #[server(endpoint = "library/contracts")]
 pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            queries::company_contracts(&mut conn, &membership.company_id)
-                .await
-                .map_err(UploadError::database)
-        }
-        .await,
-    )
+    read_company(async |conn, _, company_id| queries::company_contracts(conn, company_id).await)
+        .await
 }
 
 /// Adds a contract the company holds to its Library, to see it before any device is uploaded.
@@ -193,20 +174,8 @@ pub async fn add_company_contract(contract_number: String) -> Result<ContractSum
 /// Coverage changes since the company's last upload (that upload's own changes included).
 #[server(endpoint = "library/changes")]
 pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = crate::inventory::member(&state).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            queries::changes_since_last_upload(&mut conn, &membership.company_id)
-                .await
-                .map_err(UploadError::database)
-        }
-        .await,
-    )
+    read_company(async |conn, _, company_id| {
+        queries::changes_since_last_upload(conn, company_id).await
+    })
+    .await
 }
