@@ -44,12 +44,10 @@ pub async fn device_page(
     }
     let counted = count.bind(cap as i64).fetch_one(&mut *conn).await? as u64;
     let more = counted >= cap;
-    let sort_matches = counted <= super::COUNT_LIMIT;
     let page = Page {
         limit: PAGE_SIZE,
         offset,
-        sort_matches,
-        search_limit: sort_matches.then_some(cap),
+        few_matches: (counted <= super::COUNT_LIMIT).then_some(cap),
     };
     let devices = devices_matching(conn, backend, company_id, filter, page).await?;
     Ok(DevicePage {
@@ -65,10 +63,10 @@ pub async fn device_page(
 pub struct Page {
     pub limit: u64,
     pub offset: u64,
-    /// Few devices match: find them by the filters' indexes and sort them (see `order_by`).
-    pub sort_matches: bool,
-    /// See [`DeviceFilter::to_sql`].
-    pub search_limit: Option<u64>,
+    /// `Some(n)` when few devices match (at most `n`): they are found by the filters' indexes,
+    /// each search range read up to `n` (see [`DeviceFilter::to_sql`]), and sorted (see
+    /// `order_by`). `None`: many match, a page is read in the order's index.
+    pub few_matches: Option<u64>,
 }
 
 /// The devices matching `filter`, in its order, that `page` asks for.
@@ -79,12 +77,12 @@ pub async fn devices_matching(
     filter: &DeviceFilter,
     page: Page,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let sql = filter.to_sql(company_id, page.search_limit, placeholder(backend));
+    let sql = filter.to_sql(company_id, page.few_matches, placeholder(backend));
     let next = sql.binds.len() + 1;
     let query_sql = format!(
         "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
         sql.clause,
-        filter.order_by(page.sort_matches),
+        filter.order_by(page.few_matches.is_some()),
         placeholder(backend)(next),
         placeholder(backend)(next + 1),
     );
