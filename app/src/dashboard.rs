@@ -105,7 +105,7 @@ pub async fn load_dashboard_layout() -> Result<Layout, AccountError> {
                     .bind(session.account_id)
                     .fetch_optional(state.db.pool())
                     .await
-                    .map_err(|e| AccountError::App(crate::server::internal(e)))?;
+                    .map_err(crate::accounts::service::db_error)?;
             let layout: Layout = stored
                 .and_then(|text| serde_json::from_str(&text).ok())
                 .unwrap_or_default();
@@ -127,7 +127,7 @@ pub async fn save_dashboard_layout(layout: Layout) -> Result<Layout, AccountErro
                 .db
                 .begin_write()
                 .await
-                .map_err(|e| AccountError::App(crate::server::internal(e)))?;
+                .map_err(crate::accounts::service::db_error)?;
             sqlx::query(
                 "INSERT INTO dashboard_layouts (account_id, layout, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (account_id) DO UPDATE SET layout = excluded.layout, updated_at = excluded.updated_at",
@@ -137,10 +137,10 @@ pub async fn save_dashboard_layout(layout: Layout) -> Result<Layout, AccountErro
             .bind(crate::server::db::timestamp_now())
             .execute(&mut *tx)
             .await
-            .map_err(|e| AccountError::App(crate::server::internal(e)))?;
+            .map_err(crate::accounts::service::db_error)?;
             tx.commit()
                 .await
-                .map_err(|e| AccountError::App(crate::server::internal(e)))?;
+                .map_err(crate::accounts::service::db_error)?;
             Ok(layout)
         }
         .await,

@@ -26,7 +26,7 @@ const VERIFY_EMAIL: &str = "verify_email";
 const CHANGE_EMAIL: &str = "change_email";
 const RESET_PASSWORD: &str = "reset_password";
 
-fn db_error(err: sqlx::Error) -> AccountError {
+pub(crate) fn db_error(err: sqlx::Error) -> AccountError {
     AccountError::App(internal(err))
 }
 
