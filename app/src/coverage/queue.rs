@@ -85,6 +85,15 @@ pub async fn run_pending(
     window_days: u32,
 ) -> Result<Vec<(i64, Recomputed)>, sqlx::Error> {
     let mut done = Vec::new();
+    // Every server asks every 2 s: a read first, so an idle queue takes no write lock.
+    let pending: crate::server::db::DbBool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM registry_changes WHERE recomputed_at IS NULL)",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    if !pending.0 {
+        return Ok(done);
+    }
     while let Some(id) = claim(db, None).await? {
         done.push((id, run(db, id, window_days).await?));
     }
