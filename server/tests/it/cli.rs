@@ -267,19 +267,17 @@ async fn a_sqlite_deployment_moves_to_postgres() {
     let site = tempfile::tempdir().unwrap();
     let server = Server::start_with(&to, site.path(), &[]);
     let cookie = dana.cookie.clone().unwrap();
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    use std::io::{Read, Write};
-    write!(
-        stream,
-        "POST /api/access/load HTTP/1.1\r\nHost: 127.0.0.1:{0}\r\nOrigin: http://127.0.0.1:{0}\r\n\
-         Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\
-         Connection: close\r\n\r\n",
-        server.port
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _, answer) = crate::scale_out::http(
+        server.port,
+        "POST",
+        "/api/access/load",
+        &[
+            ("cookie", cookie.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        b"",
+    );
+    assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("Role: User → Administrator"), "{answer}");
     drop(server);
 

@@ -169,6 +169,17 @@ struct World {
     a_people: [i64; 2],
 }
 
+impl World {
+    /// The id of A's that `path` (a function taking an id) is tried with.
+    fn id_for(&self, path: &str) -> i64 {
+        match path {
+            p if p == DeviceCoverageTimeline::PATH => self.a_device,
+            p if p == RevokeCollectorToken::PATH => self.a_token,
+            _ => self.a_people[1],
+        }
+    }
+}
+
 /// Text that only A's data contains.
 const A_MARKERS: [&str; 6] = [
     "FOC2101A0AA",
@@ -351,11 +362,7 @@ async fn another_companys_ids_are_not_found(backend: Backend) {
     let before = a_snapshot(&app).await;
     let mut bob = login(&app, "bob.ct").await;
     for path in paths(Reach::CompanyId) {
-        let a_id = match path {
-            p if p == DeviceCoverageTimeline::PATH => world.a_device,
-            p if p == RevokeCollectorToken::PATH => world.a_token,
-            _ => world.a_people[1],
-        };
+        let a_id = world.id_for(path);
         let (mut theirs, mut missing) = (Vec::new(), Vec::new());
         let mut answers = Vec::new();
         for _ in 0..5 {
@@ -496,11 +503,7 @@ async fn agents_without_support_access_read_nothing(backend: Backend) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
     }
     for path in paths(Reach::CompanyId) {
-        let id = match path {
-            p if p == DeviceCoverageTimeline::PATH => world.a_device,
-            p if p == RevokeCollectorToken::PATH => world.a_token,
-            _ => world.a_people[1],
-        };
+        let id = world.id_for(path);
         let (status, body) = call_with_id(&mut agent, path, id).await;
         assert!(
             status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
