@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +14,7 @@ use crate::access::{load_access, Role};
 pub fn AccessPage() -> impl IntoView {
     // Bumped after every change, so the page shows the record as it now is.
     let changed = RwSignal::new(0u32);
-    let access = LocalResource::new(move || {
+    let access = load(move || {
         changed.track();
         load_access()
     });
@@ -22,7 +23,7 @@ pub fn AccessPage() -> impl IntoView {
         <Title text="Access"/>
         <h1>"Access"</h1>
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading your company's access…"</p> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match access.await {
                     Ok(view) => {
                         let is_da = view.your_role == Role::Da;

@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::access::{change_member_role, move_delegated_admin, revoke_member, MemberInfo, Role};
@@ -18,15 +19,15 @@ pub fn MemberActions(
         Ok(()) => on_change.run(()),
         Err(err) => error.set(Some(err.to_string())),
     };
-    let save = Action::new_local(move |_: &()| {
+    let save = act(move |_: &()| {
         let role = role.get_untracked();
         async move { done(change_member_role(id, role).await) }
     });
-    let move_to = Action::new_local(move |position: &u32| {
+    let move_to = act(move |position: &u32| {
         let position = *position;
         async move { done(move_delegated_admin(id, position).await) }
     });
-    let revoke = Action::new_local(move |_: &()| async move { done(revoke_member(id).await) });
+    let revoke = act(move |_: &()| async move { done(revoke_member(id).await) });
     let select_id = format!("role-of-{id}");
     let who = member.full_name.clone();
     view! {

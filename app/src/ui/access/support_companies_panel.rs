@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -14,9 +15,9 @@ pub fn SupportCompaniesPanel() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
-    let open = Action::new_local(|company_id: &String| open_support(company_id.clone()));
-    let close = Action::new_local(|_: &()| close_support());
-    let companies = LocalResource::new(move || {
+    let open = act(|company_id: &String| open_support(company_id.clone()));
+    let close = act(|_: &()| close_support());
+    let companies = load(move || {
         close.version().track();
         supported_companies()
     });
@@ -37,7 +38,7 @@ pub fn SupportCompaniesPanel() -> impl IntoView {
         <section class="card" aria-labelledby="support-companies-heading">
             <h2 id="support-companies-heading">"Support access"</h2>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match companies.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty-state">"No company has granted support access. A company's DA or Admin grants it on their Access page."</p>

@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::{
@@ -11,7 +12,7 @@ use crate::{
 pub fn SupportPanel(grant: Option<SupportGrant>, on_change: Callback<()>) -> impl IntoView {
     let hours = RwSignal::new(SUPPORT_HOURS[1]);
     let error = RwSignal::new(None::<String>);
-    let grant_action = Action::new_local(move |_: &()| {
+    let grant_action = act(move |_: &()| {
         let hours = hours.get_untracked();
         async move {
             match grant_support_access(hours).await {
@@ -20,7 +21,7 @@ pub fn SupportPanel(grant: Option<SupportGrant>, on_change: Callback<()>) -> imp
             }
         }
     });
-    let end_action = Action::new_local(move |_: &()| async move {
+    let end_action = act(move |_: &()| async move {
         match end_support_access().await {
             Ok(()) => on_change.run(()),
             Err(err) => error.set(Some(err.to_string())),

@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_navigate};
@@ -48,9 +49,9 @@ fn Profile() -> impl IntoView {
     });
     let change_email = ServerAction::<ChangeEmail>::new();
     let email_result = change_email.value();
-    let resend = Action::new_local(|_: &()| resend_verification());
+    let resend = act(|_: &()| resend_verification());
     let navigate = use_navigate();
-    let sign_out_everywhere = Action::new_local(|_: &()| logout_everywhere());
+    let sign_out_everywhere = act(|_: &()| logout_everywhere());
     Effect::new(move |_| {
         if sign_out_everywhere.value().get().is_some() {
             session.refresh();

@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -12,13 +13,13 @@ use crate::{
 pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let token = query.read_untracked().get("token").unwrap_or_default();
-    let outcome = LocalResource::new(move || verify_email(token.clone()));
+    let outcome = load(move || verify_email(token.clone()));
     let session = use_session();
     view! {
         <Title text="Verify your email"/>
         <section class="card narrow">
             <Transition fallback=|| view! { <p aria-busy="true">"Checking your link…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match outcome.await {
                         Ok(verified) => {
                             session.refresh();
@@ -44,7 +45,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 #[component]
 fn LinkProblem(err: AccountError) -> impl IntoView {
     let session = use_session();
-    let resend = Action::new_local(|_: &()| resend_verification());
+    let resend = act(|_: &()| resend_verification());
     let can_resend = matches!(
         err,
         AccountError::LinkUsed | AccountError::LinkExpired | AccountError::LinkInvalid

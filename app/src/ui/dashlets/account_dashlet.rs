@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
 use crate::access::{load_account_info, Role};
@@ -6,12 +7,12 @@ use crate::access::{load_account_info, Role};
 /// role, the DAs in order, and every contract the company holds with where it stands.
 #[component]
 pub fn AccountDashlet() -> impl IntoView {
-    let info = LocalResource::new(load_account_info);
+    let info = load(load_account_info);
     view! {
         <section class="card" aria-labelledby="account-heading" data-testid="account-dashlet">
             <h2 id="account-heading">"Your account"</h2>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match info.await {
                         Ok(info) => {
                             let role = Role::parse(&info.role).map_or("Vendor support (read only)", Role::label);

@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,10 +13,10 @@ use crate::library::load_coverage_summary;
 /// with no devices yet is shown how to get them in instead of zeros.
 #[component]
 pub fn CoverageDashlets() -> impl IntoView {
-    let summary = LocalResource::new(load_coverage_summary);
+    let summary = load(load_coverage_summary);
     view! {
         <Transition fallback=|| view! { <section class="card skeleton" aria-busy="true"><h2>"Coverage"</h2><p>"Loading…"</p></section> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match summary.await {
                     Ok(summary) if summary.total() == 0 => view! {
                         <section class="card" aria-labelledby="coverage-heading">

@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
 use super::{AccountDashlet, CoverageDashlets, PendingRequestsDashlet, UploadsDashlet};
@@ -7,7 +8,7 @@ use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layo
 /// ones offered back; every change is saved for the next visit. `is_da` adds access requests.
 #[component]
 pub fn DashboardGrid(is_da: bool) -> impl IntoView {
-    let stored = LocalResource::new(load_dashboard_layout);
+    let stored = load(load_dashboard_layout);
     let layout = RwSignal::new(None::<Layout>);
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -18,7 +19,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
     // One save at a time, always of the latest layout: two quick clicks must not race, or the
     // older layout could land last.
     let dirty = RwSignal::new(false);
-    let save = Action::new_local(move |_: &()| async move {
+    let save = act(move |_: &()| async move {
         loop {
             dirty.set(false);
             let Some(current) = layout.get_untracked() else {

@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -6,7 +7,7 @@ use crate::onboarding::pending_access_requests;
 /// A DA's pending access requests: how many, the oldest few, and the way to decide them.
 #[component]
 pub fn PendingRequestsDashlet() -> impl IntoView {
-    let requests = LocalResource::new(pending_access_requests);
+    let requests = load(pending_access_requests);
     view! {
         <section class="card" aria-labelledby="pending-heading">
             <div class="card-header">
@@ -14,7 +15,7 @@ pub fn PendingRequestsDashlet() -> impl IntoView {
                 <A href="/access/requests">"Review requests"</A>
             </div>
             <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match requests.await {
                         Ok(list) if list.is_empty() => view! { <p>"No one is waiting for access."</p> }.into_any(),
                         Ok(list) => {

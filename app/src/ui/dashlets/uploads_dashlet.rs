@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -10,7 +11,7 @@ use crate::{
 /// lands on the same page.
 #[component]
 pub fn UploadsDashlet(#[prop(optional, into)] refresh: Option<Signal<u32>>) -> impl IntoView {
-    let overview = LocalResource::new(move || {
+    let overview = load(move || {
         if let Some(refresh) = refresh {
             refresh.track();
         }
@@ -23,7 +24,7 @@ pub fn UploadsDashlet(#[prop(optional, into)] refresh: Option<Signal<u32>>) -> i
                 <A href="/uploads">"Upload an inventory"</A>
             </div>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading uploads…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match overview.await {
                         Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
                         Err(err) => view! {

@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
 use crate::registry::{load_registry_stats, RegistryStats};
@@ -5,7 +6,7 @@ use crate::registry::{load_registry_stats, RegistryStats};
 /// Live counts from the registry: proves the browser → server function → database round trip.
 #[component]
 pub fn RegistryStatsPanel() -> impl IntoView {
-    let stats = LocalResource::new(load_registry_stats);
+    let stats = load(load_registry_stats);
 
     view! {
         <section class="card" aria-labelledby="registry-heading">
@@ -16,7 +17,7 @@ pub fn RegistryStatsPanel() -> impl IntoView {
                 </button>
             </div>
             <Transition fallback=|| view! { <StatsSkeleton/> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match stats.await {
                         Ok(counts) => view! { <StatsList counts/> }.into_any(),
                         Err(err) => view! {

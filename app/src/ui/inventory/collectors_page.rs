@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,9 +12,9 @@ use crate::inventory::{
 #[component]
 pub fn CollectorsPage() -> impl IntoView {
     let (name, set_name) = signal(String::new());
-    let create = Action::new_local(move |_: &()| create_collector_token(name.get_untracked()));
-    let revoke = Action::new_local(|id: &i64| revoke_collector_token(*id));
-    let tokens = LocalResource::new(move || {
+    let create = act(move |_: &()| create_collector_token(name.get_untracked()));
+    let revoke = act(|id: &i64| revoke_collector_token(*id));
+    let tokens = load(move || {
         create.version().track();
         revoke.version().track();
         list_collector_tokens()
@@ -48,7 +49,7 @@ pub fn CollectorsPage() -> impl IntoView {
         <section class="card" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">"Tokens"</h2>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading tokens…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match tokens.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty-state">"No collector tokens yet."</p> }.into_any(),
                         Ok(list) => view! { <TokenTable list on_revoke=move |id| { revoke.dispatch(id); }/> }.into_any(),

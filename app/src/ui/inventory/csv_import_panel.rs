@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::{html, prelude::*};
 
 use super::{
@@ -17,7 +18,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
     let (file_label, set_file_label) = signal(None::<String>);
     let (estimated_rows, set_estimated_rows) = signal(0f64);
     let (phase, set_phase) = signal(UploadPhase::Idle);
-    let preview = Action::new_local(move |_: &()| {
+    let preview = act(move |_: &()| {
         let file = chosen.get_value();
         async move {
             let file = file?;

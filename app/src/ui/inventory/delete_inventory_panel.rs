@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::{inventory::delete_inventory, ui::inventory::format::count};
@@ -7,7 +8,7 @@ use crate::{inventory::delete_inventory, ui::inventory::format::count};
 #[component]
 pub fn DeleteInventoryPanel(#[prop(into)] on_deleted: Callback<()>) -> impl IntoView {
     let (confirmation, set_confirmation) = signal(String::new());
-    let delete = Action::new_local(move |_: &()| delete_inventory(confirmation.get_untracked()));
+    let delete = act(move |_: &()| delete_inventory(confirmation.get_untracked()));
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(_))) {
             set_confirmation.set(String::new());

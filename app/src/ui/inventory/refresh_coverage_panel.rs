@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::{inventory::refresh_coverage, ui::inventory::format::count};
@@ -6,7 +7,7 @@ use crate::{inventory::refresh_coverage, ui::inventory::format::count};
 /// as it is this minute. Coverage also follows uploads and registry changes on its own.
 #[component]
 pub fn RefreshCoveragePanel(#[prop(into)] on_refreshed: Callback<()>) -> impl IntoView {
-    let refresh = Action::new_local(|_: &()| refresh_coverage());
+    let refresh = act(|_: &()| refresh_coverage());
     Effect::new(move |_| {
         if matches!(refresh.value().get(), Some(Ok(_))) {
             on_refreshed.run(());

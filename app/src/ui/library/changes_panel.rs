@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
 use super::devices_table::status_label;
@@ -7,12 +8,12 @@ use crate::{library::load_coverage_changes, ui::inventory::format::utc_minute};
 /// (the upload itself, a registry change, or a refresh).
 #[component]
 pub fn ChangesPanel() -> impl IntoView {
-    let changes = LocalResource::new(load_coverage_changes);
+    let changes = load(load_coverage_changes);
     view! {
         <section class="card" aria-labelledby="changes-heading">
             <h2 id="changes-heading">"Changed since your last upload"</h2>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading changes…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match changes.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty-state">"No coverage has changed since your last upload."</p> }.into_any(),
                         Ok(list) => view! {

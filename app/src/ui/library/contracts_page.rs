@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -12,8 +13,8 @@ use crate::{
 #[component]
 pub fn ContractsPage() -> impl IntoView {
     let (number, set_number) = signal(String::new());
-    let add = Action::new_local(move |_: &()| add_company_contract(number.get_untracked()));
-    let contracts = LocalResource::new(move || {
+    let add = act(move |_: &()| add_company_contract(number.get_untracked()));
+    let contracts = load(move || {
         add.version().track();
         load_company_contracts()
     });
@@ -25,7 +26,7 @@ pub fn ContractsPage() -> impl IntoView {
             <A href="/library">"See the devices"</A> "."
         </p>
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading contracts…"</p> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match contracts.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty-state">"No contracts yet: they appear here as soon as an upload has devices they cover. You can also add a contract your company holds below."</p>

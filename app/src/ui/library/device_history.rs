@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
 use super::devices_table::status_label;
@@ -7,10 +8,10 @@ use crate::{inventory::device_coverage_timeline, ui::inventory::format::utc_minu
 /// from when, and what started it.
 #[component]
 pub fn DeviceHistory(device_id: i64) -> impl IntoView {
-    let timeline = LocalResource::new(move || device_coverage_timeline(device_id));
+    let timeline = load(move || device_coverage_timeline(device_id));
     view! {
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading history…"</p> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match timeline.await {
                     Ok(periods) => view! {
                         <ol class="timeline" data-testid="device-history">

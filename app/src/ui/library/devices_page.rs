@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -23,7 +24,7 @@ pub fn DevicesPage() -> impl IntoView {
         let params = query.get();
         DeviceFilter::from_query(|key| params.get(key))
     });
-    let devices = LocalResource::new(move || {
+    let devices = load(move || {
         let (filter, offset) = current.get();
         load_library_devices(filter, offset)
     });
@@ -52,7 +53,7 @@ pub fn DevicesPage() -> impl IntoView {
             <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
         </p>
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match devices.await {
                     Ok(page) => {
                         let offset = current.get_untracked().1;

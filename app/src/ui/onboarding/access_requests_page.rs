@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -6,13 +7,13 @@ use crate::onboarding::{decide_access_request, pending_access_requests, WaitingR
 /// A DA's pending access requests: grant a role, or deny with an optional reason.
 #[component]
 pub fn AccessRequestsPage() -> impl IntoView {
-    let requests = LocalResource::new(pending_access_requests);
+    let requests = load(pending_access_requests);
     view! {
         <Title text="Access requests"/>
         <section class="card" aria-labelledby="requests-heading">
             <h1 id="requests-heading">"Pending access requests"</h1>
             <Transition fallback=|| view! { <p aria-busy="true">"Loading requests…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match requests.await {
                         Ok(list) if list.is_empty() => view! { <p>"No requests are waiting for you."</p> }.into_any(),
                         Ok(list) => view! {
@@ -37,7 +38,7 @@ fn RequestItem(
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let id = request.account_id;
-    let decide = Action::new_local(move |grant: &bool| {
+    let decide = act(move |grant: &bool| {
         let (role, reason) = (
             if *grant {
                 role.get_untracked()

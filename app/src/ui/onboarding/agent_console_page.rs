@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -7,14 +8,14 @@ use crate::onboarding::{agent_decide, agent_queue, QueueItem};
 /// The agents' console: manual onboarding and assessment requests, oldest first.
 #[component]
 pub fn AgentConsolePage() -> impl IntoView {
-    let queue = LocalResource::new(agent_queue);
+    let queue = load(agent_queue);
     view! {
         <Title text="Agents' console"/>
         <section class="card" aria-labelledby="queue-heading">
             <h1 id="queue-heading">"Agents' console"</h1>
             <p>"Registrations waiting for an agent: manual onboarding (the person found no matching organisation) and additional assessments."</p>
             <Transition fallback=|| view! { <p aria-busy="true">"Loading the queues…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match queue.await {
                         Ok(items) if items.is_empty() => view! { <p>"Both queues are empty."</p> }.into_any(),
                         Ok(items) => view! {
@@ -37,7 +38,7 @@ fn QueueEntry(item: QueueItem, on_done: impl Fn() + Copy + Send + Sync + 'static
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let id = item.account_id;
-    let decide = Action::new_local(move |action: &&'static str| {
+    let decide = act(move |action: &&'static str| {
         let (action, text) = (action.to_string(), text.get_untracked());
         async move {
             match agent_decide(id, action, text).await {

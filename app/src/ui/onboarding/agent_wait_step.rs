@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use super::StageSetter;
@@ -13,7 +14,7 @@ pub fn AgentWaitStep(
 ) -> impl IntoView {
     let answer = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let send = Action::new_local(move |_: &()| {
+    let send = act(move |_: &()| {
         let text = answer.get_untracked();
         async move {
             match answer_question(text).await {

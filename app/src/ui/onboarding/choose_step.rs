@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use super::StageSetter;
@@ -13,7 +14,7 @@ const NONE_OF_THE_ABOVE: &str = "";
 pub fn ChooseStep(set_stage: StageSetter, proof: Proof, entries: Vec<OrgEntry>) -> impl IntoView {
     let choice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let submit = Action::new_local(move |_: &()| {
+    let submit = act(move |_: &()| {
         let picked = choice.get_untracked();
         async move {
             let result = match picked.as_deref() {
@@ -31,7 +32,7 @@ pub fn ChooseStep(set_stage: StageSetter, proof: Proof, entries: Vec<OrgEntry>) 
             }
         }
     });
-    let back = Action::new_local(move |_: &()| async move {
+    let back = act(move |_: &()| async move {
         if let Ok(stage) = go_back().await {
             set_stage.set(Some(stage));
         }

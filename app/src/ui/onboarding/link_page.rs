@@ -1,3 +1,4 @@
+use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -15,9 +16,9 @@ pub fn OnboardingLinkPage() -> impl IntoView {
         .read_untracked()
         .get("token")
         .unwrap_or_default();
-    let outcome = LocalResource::new(move || open_onboarding_link(token.clone()));
+    let outcome = load(move || open_onboarding_link(token.clone()));
     let session = use_session();
-    let finish = Action::new_local(|_: &()| finish_registration());
+    let finish = act(|_: &()| finish_registration());
     Effect::new(move |_| {
         if let Some(Ok(_)) = finish.value().get() {
             session.refresh();
@@ -27,7 +28,7 @@ pub fn OnboardingLinkPage() -> impl IntoView {
         <Title text="Verify your email"/>
         <section class="card narrow">
             <Transition fallback=|| view! { <p aria-busy="true">"Checking your link…"</p> }>
-                {move || Suspend::new(async move {
+                {move || suspend(async move {
                     match outcome.await {
                         Ok(_) => view! {
                             {move || match finish.value().get() {

@@ -19,6 +19,7 @@ pub use agent_console_page::AgentConsolePage;
 pub use link_page::OnboardingLinkPage;
 pub use wizard_page::WizardPage;
 
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::onboarding::{wizard::Stage, OnboardingError};
@@ -36,7 +37,7 @@ where
     F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = Result<Stage, OnboardingError>> + 'static,
 {
-    Action::new_local(move |_: &()| {
+    act(move |_: &()| {
         let fut = call();
         async move {
             match fut.await {

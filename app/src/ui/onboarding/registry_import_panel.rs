@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 
 use crate::registry::{import_registry_files, ImportedFile, RegistryError};
@@ -7,7 +8,7 @@ use crate::registry::{import_registry_files, ImportedFile, RegistryError};
 #[component]
 pub fn RegistryImportPanel() -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
-    let import = Action::new_local(move |_: &()| {
+    let import = act(move |_: &()| {
         let files = input.get_untracked().and_then(|el| el.files());
         async move {
             let Some(files) = files else {

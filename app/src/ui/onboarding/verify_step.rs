@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,7 +13,7 @@ pub fn VerifyStep(set_stage: StageSetter, full_name: String, email: String) -> i
     let serial = RwSignal::new(String::new());
     let validated = RwSignal::new(None::<Stage>);
     let error = RwSignal::new(None::<String>);
-    let validate = Action::new_local(move |_: &()| {
+    let validate = act(move |_: &()| {
         let (c, s) = (contract.get_untracked(), serial.get_untracked());
         async move {
             match verify_entitlement(c, s).await {

@@ -1,3 +1,4 @@
+use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -40,11 +41,11 @@ pub fn WizardPage() -> impl IntoView {
 
 #[component]
 fn Wizard() -> impl IntoView {
-    let view_data = LocalResource::new(load_wizard);
+    let view_data = load(load_wizard);
     let (stage, set_stage) = signal(None::<Stage>);
     view! {
         <Transition fallback=|| view! { <section class="card narrow skeleton-block" aria-busy="true"></section> }>
-            {move || Suspend::new(async move {
+            {move || suspend(async move {
                 match view_data.await {
                     Ok(WizardView { stage: first, full_name, email }) => {
                         if stage.get_untracked().is_none() {

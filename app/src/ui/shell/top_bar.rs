@@ -1,3 +1,4 @@
+use crate::ui::loading::act;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 
@@ -8,7 +9,7 @@ use crate::{accounts::logout, contexts::session::use_session};
 pub fn TopBar() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let sign_out = Action::new_local(|_: &()| logout());
+    let sign_out = act(|_: &()| logout());
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             session.refresh();
