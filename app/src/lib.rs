@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod bundles;
 pub mod contexts;
 pub mod coverage;
 pub mod dashboard;
@@ -21,4 +22,4 @@ pub mod mail;
 pub mod server;
 
 pub use error::AppError;
-pub use ui::App;
+pub use ui::{AccountsApp, AdminApp, AgentsApp, PortalApp};

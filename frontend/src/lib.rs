@@ -1,10 +1,13 @@
-//! The wasm entry point Trunk builds: everything else lives in the `app` crate.
+//! The wasm entry points Trunk builds, one binary per area of the app (see `app::bundles`):
+//! each mounts that area's root; everything else lives in the `app` crate.
 
-fn main() {
+use leptos::prelude::IntoView;
+
+/// Starts a bundle: panics go to the console, the page's static placeholder gives way to the app.
+pub fn start<V: IntoView + 'static>(root: fn() -> V) {
     console_error_panic_hook::set_once();
-    // The page's static placeholder is replaced by the app once the wasm runs.
     if let Some(placeholder) = leptos::prelude::document().get_element_by_id("boot") {
         placeholder.remove();
     }
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(root);
 }

@@ -1,11 +1,12 @@
-//! Serves the built single-page app: hashed assets cached for a year, `index.html` for every
-//! client route (so deep links and reloads work), precompressed files when the build made them.
+//! Serves the built single-page app: hashed assets cached for a year, the page of the route's
+//! bundle for every client route (so deep links and reloads work), precompressed files when the build made them.
 
 use std::{
     convert::Infallible,
     path::{Path, PathBuf},
 };
 
+use app::bundles::Bundle;
 use axum::{
     body::Body,
     http::{header, HeaderValue, Method, Request, Response, StatusCode},
@@ -17,21 +18,21 @@ use tower_http::services::{ServeDir, ServeFile};
 type SiteService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
 pub fn service(site_dir: PathBuf) -> SiteService {
-    let index = site_dir.join("index.html");
     let files = ServeDir::new(&site_dir)
         .precompressed_gzip()
         .append_index_html_on_directories(false);
-    let index_file = ServeFile::new(&index).precompressed_gzip();
     let service = service_fn(move |request: Request<Body>| {
         let files = files.clone();
-        let index_file = index_file.clone();
-        let index = index.clone();
+        let site_dir = site_dir.clone();
         async move {
             let path = request.uri().path().to_owned();
             if request.method() != Method::GET && request.method() != Method::HEAD {
                 return Ok(StatusCode::METHOD_NOT_ALLOWED.into_response());
             }
             let response = if is_client_route(&path) {
+                // Each area of the app is its own bundle with its own page (app::bundles).
+                let index = site_dir.join(Bundle::of(&path).page());
+                let index_file = ServeFile::new(&index).precompressed_gzip();
                 if !index.exists() {
                     return Ok(not_built(&index));
                 }

@@ -14,41 +14,85 @@ use super::{
     home::LandingPage,
     inventory::{CollectorsPage, UploadsPage},
     library::{ContractsPage, DevicesPage},
-    not_found_page::NotFoundPage,
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
-    shell::TopBar,
+    shell::{OtherAreaOrNotFound, TopBar},
 };
-use crate::contexts::session::Session;
+use crate::{bundles::Bundle, contexts::session::Session};
 
-/// The root of the single-page app: shell, routes and page titles.
+/// What every bundle shares: session, page titles, router, top bar and the page's landmark.
+/// `bundle` names the area this build serves; paths of other areas are loaded in full.
 #[component]
-pub fn App() -> impl IntoView {
+fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
     provide_meta_context();
+    provide_context(bundle);
     Session::provide();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "NetCare".to_owned() } else { format!("{page} · NetCare") }/>
         <Router>
             <TopBar/>
-            <main id="main" class="page">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=LandingPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/verify-email") view=VerifyEmailPage/>
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
-                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/profile") view=ProfilePage/>
-                    <Route path=path!("/onboarding") view=WizardPage/>
-                    <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
-                    <Route path=path!("/access") view=AccessPage/>
-                    <Route path=path!("/access/requests") view=AccessRequestsPage/>
-                    <Route path=path!("/agents") view=AgentConsolePage/>
-                    <Route path=path!("/uploads") view=UploadsPage/>
-                    <Route path=path!("/collectors") view=CollectorsPage/>
-                    <Route path=path!("/library") view=DevicesPage/>
-                    <Route path=path!("/library/contracts") view=ContractsPage/>
-                </Routes>
-            </main>
+            <main id="main" class="page">{children()}</main>
         </Router>
+    }
+}
+
+// One root per bundle (see `crate::bundles`); their paths must match `Bundle::paths`.
+
+/// The dashboard, the Library and uploads.
+#[component]
+pub fn PortalApp() -> impl IntoView {
+    view! {
+        <Shell bundle=Bundle::Portal>
+            <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/") view=LandingPage/>
+                <Route path=path!("/library") view=DevicesPage/>
+                <Route path=path!("/library/contracts") view=ContractsPage/>
+                <Route path=path!("/uploads") view=UploadsPage/>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// Accounts, sign-in, the profile and onboarding.
+#[component]
+pub fn AccountsApp() -> impl IntoView {
+    view! {
+        <Shell bundle=Bundle::Accounts>
+            <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/register") view=RegisterPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                <Route path=path!("/profile") view=ProfilePage/>
+                <Route path=path!("/onboarding") view=WizardPage/>
+                <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// Access and collectors, for a company's DAs and Administrators.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    view! {
+        <Shell bundle=Bundle::Admin>
+            <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/access") view=AccessPage/>
+                <Route path=path!("/access/requests") view=AccessRequestsPage/>
+                <Route path=path!("/collectors") view=CollectorsPage/>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The vendor agents' console.
+#[component]
+pub fn AgentsApp() -> impl IntoView {
+    view! {
+        <Shell bundle=Bundle::Agents>
+            <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/agents") view=AgentConsolePage/>
+            </Routes>
+        </Shell>
     }
 }

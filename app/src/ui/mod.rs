@@ -8,8 +8,9 @@ pub mod forms;
 pub mod home;
 pub mod inventory;
 pub mod library;
+pub mod loading;
 pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;
 
-pub use app::App;
+pub use app::{AccountsApp, AdminApp, AgentsApp, PortalApp};

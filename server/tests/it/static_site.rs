@@ -4,6 +4,7 @@ use crate::support::{body_text, both_databases, Backend, TestApp};
 
 both_databases!(
     client_routes_get_the_app_shell,
+    each_area_is_served_its_own_page,
     precompressed_assets_are_sent_to_browsers_that_accept_them,
     hashed_assets_are_cached_for_good,
     missing_files_are_not_found,
@@ -33,13 +34,58 @@ async fn client_routes_get_the_app_shell(backend: Backend) {
         .find(|d| d.trim_start().starts_with("script-src"))
         .unwrap();
     assert!(!scripts.contains("unsafe-inline"), "{csp}");
-    for path in ["/", "/library/devices", "/onboarding/verify"] {
+    for path in ["/", "/library/devices", "/no/such/page"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert!(
             body_text(response).await.contains("NetCare test shell"),
             "{path}"
+        );
+    }
+}
+
+/// Each area of the app is its own bundle: a deep link (or a reload) gets the page of the bundle
+/// that serves it, with its own CSP.
+async fn each_area_is_served_its_own_page(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for (page, marker) in [
+        ("index.html", "portal shell"),
+        ("accounts.html", "accounts shell"),
+        ("admin.html", "admin shell"),
+        ("agents.html", "agents shell"),
+    ] {
+        std::fs::write(
+            app.site_dir.join(page),
+            format!(
+                "<!DOCTYPE html><title>{marker}</title><script type=\"module\">{marker}()</script>"
+            ),
+        )
+        .unwrap();
+    }
+    for (path, marker) in [
+        ("/", "portal shell"),
+        ("/library?status=expired", "portal shell"),
+        ("/uploads", "portal shell"),
+        ("/login", "accounts shell"),
+        ("/onboarding/verify?token=x", "accounts shell"),
+        ("/profile", "accounts shell"),
+        ("/access/", "admin shell"),
+        ("/collectors", "admin shell"),
+        ("/agents", "agents shell"),
+        ("/agents/unknown", "portal shell"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("'sha256-"), "{path}: {csp}");
+        let body = body_text(response).await;
+        assert!(
+            body.contains(marker),
+            "{path} should get the {marker}: {body}"
         );
     }
 }

@@ -1,0 +1,114 @@
+//! The browser app is built as a few bundles, one per area, so that a browser downloads only the
+//! area it opens (the first download is budgeted at 350 KB gzipped; one bundle for everything had
+//! grown to ~500 KB). Every bundle has the same shell; a link into another area loads that area's
+//! page in full. The server picks the bundle's page for each path from the same table.
+
+/// An area of the app, built as its own wasm bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    /// The dashboard (home page), the Library and uploads: what members use every day. Also the
+    /// bundle for paths no area claims (its router shows "page not found").
+    Portal,
+    /// Creating an account, signing in, passwords, the profile, and onboarding.
+    Accounts,
+    /// What a company's Delegated Administrators and Administrators manage: access and collectors.
+    Admin,
+    /// The vendor agents' console.
+    Agents,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 4] = [
+        Bundle::Portal,
+        Bundle::Accounts,
+        Bundle::Admin,
+        Bundle::Agents,
+    ];
+
+    /// The paths each bundle's router serves. Keep in step with the `<Route>`s in `ui::app`.
+    pub fn paths(self) -> &'static [&'static str] {
+        match self {
+            Bundle::Portal => &["/", "/library", "/library/contracts", "/uploads"],
+            Bundle::Accounts => &[
+                "/register",
+                "/login",
+                "/verify-email",
+                "/forgot-password",
+                "/reset-password",
+                "/profile",
+                "/onboarding",
+                "/onboarding/verify",
+            ],
+            Bundle::Admin => &["/access", "/access/requests", "/collectors"],
+            Bundle::Agents => &["/agents"],
+        }
+    }
+
+    /// The bundle whose router serves `path` (query and fragment excluded; a trailing slash is
+    /// ignored). Unknown paths go to the portal, whose router answers "page not found".
+    pub fn of(path: &str) -> Bundle {
+        let trimmed = path.trim_end_matches('/');
+        let path = if trimmed.is_empty() { "/" } else { trimmed };
+        Bundle::ALL
+            .into_iter()
+            .find(|bundle| bundle.paths().contains(&path))
+            .unwrap_or(Bundle::Portal)
+    }
+
+    /// The name Trunk builds the bundle under (its binary in `frontend/`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Bundle::Portal => "portal",
+            Bundle::Accounts => "accounts",
+            Bundle::Admin => "admin",
+            Bundle::Agents => "agents",
+        }
+    }
+
+    /// The HTML page that starts the bundle, in the built site's folder.
+    pub fn page(self) -> &'static str {
+        match self {
+            Bundle::Portal => "index.html",
+            Bundle::Accounts => "accounts.html",
+            Bundle::Admin => "admin.html",
+            Bundle::Agents => "agents.html",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_belongs_to_exactly_one_bundle() {
+        for bundle in Bundle::ALL {
+            for path in bundle.paths() {
+                assert_eq!(Bundle::of(path), bundle, "{path}");
+                let owners = Bundle::ALL
+                    .iter()
+                    .filter(|b| b.paths().contains(path))
+                    .count();
+                assert_eq!(owners, 1, "{path} is claimed by {owners} bundles");
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_slashes_and_unknown_paths() {
+        assert_eq!(Bundle::of("/access/"), Bundle::Admin);
+        assert_eq!(Bundle::of(""), Bundle::Portal);
+        assert_eq!(Bundle::of("/no-such-page"), Bundle::Portal);
+        assert_eq!(Bundle::of("/agents/extra"), Bundle::Portal);
+    }
+
+    #[test]
+    fn pages_and_names_are_distinct() {
+        for (i, a) in Bundle::ALL.iter().enumerate() {
+            for b in &Bundle::ALL[i + 1..] {
+                assert_ne!(a.page(), b.page());
+                assert_ne!(a.name(), b.name());
+            }
+        }
+    }
+}
