@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors } from './app';
+import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors, navLink } from './app';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-ACC).
 function company(project: string) {
@@ -48,7 +48,7 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await expect(uriPage.getByRole('link', { name: 'Access', exact: true })).toHaveCount(0);
 
   const errors = watchForErrors(page);
-  await page.getByRole('link', { name: 'Access', exact: true }).click();
+  await (await navLink(page, 'Access')).click();
   await expect(page.getByRole('heading', { name: 'Access', level: 1 })).toBeVisible();
   // Phones show table rows as cards, so rows are found by their text.
   const people = page.getByRole('region', { name: 'People' });
@@ -81,7 +81,7 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await page.screenshot({ path: testInfo.outputPath('access.png'), fullPage: true });
   await testInfo.attach('access page', { path: testInfo.outputPath('access.png'), contentType: 'image/png' });
 
-  await uriPage.getByRole('link', { name: 'Uploads' }).first().click();
+  await (await navLink(uriPage, 'Uploads')).click();
   await expect(uriPage.getByText('Sign in to continue.').first()).toBeVisible();
   await uriContext.close();
   expect(errors).toEqual([]);

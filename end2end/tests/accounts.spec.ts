@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { followMailedLink, openApp, PASSWORD, watchForErrors } from './app';
+import { followMailedLink, openApp, PASSWORD, watchForErrors, navLink, signOut } from './app';
 
 test('register, verify from the mailbox, sign in, change name, sign out', async ({ page }, testInfo) => {
   const errors = watchForErrors(page);
@@ -43,14 +43,13 @@ test('register, verify from the mailbox, sign in, change name, sign out', async 
   await page.getByLabel('Full name').fill('Ann Lee-Smith');
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByText('Your name is saved.')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ann Lee-Smith' })).toBeVisible();
+  await expect(await navLink(page, 'Ann Lee-Smith')).toBeVisible();
 
   // Reloading keeps the session (it lives on the server, in a cookie).
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await signOut(page);
   await openApp(page, '/profile');
   await expect(page.getByText('Please sign in to see your profile.')).toBeVisible();
   // Refused calls (wrong password, used link) answer 4xx, which the console reports; nothing else.

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {
@@ -48,8 +48,25 @@ export async function signIn(page: Page, login: string, password = PASSWORD): Pr
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 }
 
+/** Opens the main navigation's menu when the screen folds it (phones); waits for the session first. */
+export async function openMenu(page: Page): Promise<Locator> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('button', { name: 'Sign out', includeHidden: true }).or(nav.getByRole('link', { name: 'Sign in', includeHidden: true }))).toBeAttached();
+  const toggle = nav.getByRole('button', { name: 'Menu' });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') {
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+  return nav;
+}
+
+/** A link of the main navigation, visible (the menu opened on a phone). */
+export async function navLink(page: Page, name: string): Promise<Locator> {
+  return (await openMenu(page)).getByRole('link', { name, exact: true });
+}
+
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await (await openMenu(page)).getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openApp, signIn, watchForErrors } from './app';
+import { openApp, signIn, watchForErrors, navLink } from './app';
 
 // Ben is a User of Northwind in the demo data. Each project uses its own devices and contract,
 // so the desktop and phone runs do not see each other's changes.
@@ -16,7 +16,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(page.getByRole('heading', { name: 'All contracts', level: 1 })).toBeVisible();
   await expect(page.getByText(c.contract)).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'Uploads' }).first().click();
+  await (await navLink(page, 'Uploads')).click();
   await page.getByLabel('Inventory file (CSV)').setInputFiles({
     name: `library-${testInfo.project.name}.csv`,
     mimeType: 'text/csv',
@@ -27,7 +27,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(page.getByTestId('upload-summary')).toContainText('2 devices accepted');
 
   // The home page's coverage chart: each bar opens the Library filtered to its status.
-  await page.getByRole('link', { name: 'Home' }).click();
+  await (await navLink(page, 'Dashboard')).click();
   const chart = page.getByTestId('coverage-chart');
   await expect(chart).toContainText('devices');
   const account = page.getByTestId('account-dashlet');
@@ -38,7 +38,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await chart.getByRole('link', { name: /^Not covered: \d+ devices$/ }).click();
   await expect(page).toHaveURL(/\/library\?status=not_covered$/);
 
-  await page.getByRole('link', { name: 'Library' }).first().click();
+  await (await navLink(page, 'Library')).click();
   await page.getByRole('link', { name: 'See the contracts' }).click();
   // Phones show table rows as cards, so rows are found by their text.
   const row = page.getByTestId('contracts-table').locator('tr', { hasText: c.contract });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { becomeDa, followMailedLink, mailedLink, openApp, registerAndSignIn, signIn, signOut, startWizard } from './app';
+import { becomeDa, followMailedLink, mailedLink, openApp, registerAndSignIn, signIn, signOut, startWizard, navLink } from './app';
 
 // Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.
 function data(project: string, kind: 'NEW' | 'OLD' | 'MAN' | 'ASM') {
@@ -53,7 +53,7 @@ test('new company: validation errors, back, then the first person becomes DA', a
   await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Access', exact: true })).toBeVisible();
+  await expect(await navLink(page, 'Access')).toBeVisible();
   // The link works once.
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'This link cannot be used' })).toBeVisible();
@@ -124,7 +124,7 @@ async function agentCreatesCompany(page: Page, company: string, site: string) {
 /** The agent asks a question in the console, the person answers in the wizard, the agent approves. */
 async function agentAsksThenApproves(page: Page, person: string, name: string, company: string, createFirst?: string) {
   await signIn(page, 'agent');
-  await page.getByRole('link', { name: "Agents' console" }).click();
+  await (await navLink(page, "Agents' console")).click();
   const item = page.getByRole('listitem', { name: `Registration of ${name}` });
   await item.getByLabel(/Organisation entry to approve/).fill('Which team do you work in?');
   await item.getByRole('button', { name: 'Ask for information' }).click();
@@ -140,7 +140,7 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   await signOut(page);
 
   await signIn(page, 'agent');
-  await page.getByRole('link', { name: "Agents' console" }).click();
+  await (await navLink(page, "Agents' console")).click();
   await expect(item.getByText('Answer: Network operations')).toBeVisible();
   if (createFirst) await agentCreatesCompany(page, createFirst, company);
   await item.getByLabel(/Organisation entry to approve/).fill(company);

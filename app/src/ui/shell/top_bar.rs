@@ -1,59 +1,75 @@
-use crate::ui::loading::act;
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::{
+    components::A,
+    hooks::{use_location, use_navigate},
+};
 
-use crate::{accounts::logout, contexts::session::use_session};
+use super::nav_items::nav_items;
+use crate::{accounts::logout, contexts::session::use_session, ui::loading::act};
 
-/// The bar at the top of every page: the product name, the main navigation and the account.
+/// The bar at the top of every page: the product name, the company, the main navigation and the
+/// account. On phones the navigation of a signed-in person folds into a menu button.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let sign_out = act(|_: &()| logout());
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Following a link closes the menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             session.refresh();
             navigate("/", Default::default());
         }
     });
+    let company = move || {
+        session
+            .user()
+            .and_then(|user| user.membership)
+            .map(|m| view! { <span class="top-company" data-testid="top-company">{m.company_name}</span> })
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top-bar">
-            <A href="/" attr:class="brand">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
-                " NetCare"
-            </A>
-            <nav aria-label="Main">
-                <ul class="nav-links">
-                    <li><A href="/">"Home"</A></li>
-                    {move || match session.user() {
-                        Some(user) => view! {
-                            {match (&user.membership, user.is_agent) {
-                                (supported, true) => view! {
-                                    <li><A href="/agents">"Agents' console"</A></li>
-                                    {supported.as_ref().map(|m| view! { <li><A href="/library">{format!("Library of {}", m.company_name)}</A></li> })}
-                                }.into_any(),
-                                (Some(m), _) if m.role == "da" || m.role == "admin" => view! {
-                                    <li><A href="/library">"Library"</A></li>
-                                    <li><A href="/uploads">"Uploads"</A></li>
-                                    <li><A href="/collectors">"Collectors"</A></li>
-                                    <li><A href="/access">"Access"</A></li>
-                                }.into_any(),
-                                (Some(_), _) => view! {
-                                    <li><A href="/library">"Library"</A></li>
-                                    <li><A href="/uploads">"Uploads"</A></li>
-                                }.into_any(),
-                                (None, false) => view! { <li><A href="/onboarding">"Registration"</A></li> }.into_any(),
-                            }}
-                            <li><A href="/profile">{user.full_name}</A></li>
-                            <li>
-                                <button type="button" class="link-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
-                            </li>
-                        }.into_any(),
-                        None => view! {
-                            <li><A href="/login">"Sign in"</A></li>
-                            <li><A href="/register">"Create account"</A></li>
-                        }.into_any(),
+            <div class="top-identity">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    " NetCare"
+                </A>
+                {company}
+            </div>
+            <nav aria-label="Main" class="main-nav" class:signed-in=move || session.user().is_some()
+                on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
+                <button type="button" class="menu-toggle" aria-controls="main-nav-list"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)>
+                    <span aria-hidden="true">"☰ "</span>"Menu"
+                </button>
+                <ul id="main-nav-list" class="nav-links" class:open=move || menu_open.get()>
+                    {move || {
+                        let user = session.user();
+                        let pages = nav_items(user.as_ref())
+                            .into_iter()
+                            .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
+                            .collect_view();
+                        let account = match user {
+                            Some(user) => view! {
+                                <li class="account"><A href="/profile">{user.full_name}</A></li>
+                                <li class="account">
+                                    <button type="button" class="link-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                                </li>
+                            }.into_any(),
+                            None => view! {
+                                <li class="account"><A href="/login">"Sign in"</A></li>
+                                <li class="account"><A href="/register">"Create account"</A></li>
+                            }.into_any(),
+                        };
+                        view! { {pages}{account} }
                     }}
                 </ul>
             </nav>
