@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {
@@ -88,6 +89,7 @@ export async function registerAndSignIn(page: Page, username: string, email: str
 export async function startWizard(page: Page, contract: string, serial: string): Promise<void> {
   await openApp(page, '/onboarding');
   await expect(page.getByRole('heading', { name: 'Register your company with NetCare' })).toBeVisible();
+  await expectAccessible(page, 'the wizard overview');
   await page.getByRole('button', { name: 'Continue registration' }).click();
   await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
   await page.getByLabel('Contract number').fill(contract);
@@ -95,6 +97,7 @@ export async function startWizard(page: Page, contract: string, serial: string):
   await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
   await page.getByRole('button', { name: 'Validate' }).click();
   await expect(page.getByText('Validated')).toBeVisible();
+  await expectAccessible(page, 'the wizard: verify your account');
   await page.getByRole('button', { name: 'Next' }).click();
 }
 
@@ -103,6 +106,7 @@ export async function becomeDa(page: Page, username: string, email: string, name
   await registerAndSignIn(page, username, email, name);
   await startWizard(page, contract, serial);
   await expect(page.getByRole('heading', { name: 'Choose your organisation' })).toBeVisible();
+  await expectAccessible(page, 'the wizard: choose your organisation');
   await page.getByLabel(entry).check();
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
@@ -110,4 +114,25 @@ export async function becomeDa(page: Page, username: string, email: string, name
   await expect(page.getByRole('heading', { name: 'Email successfully verified' })).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+  await expectAccessible(page, 'the wizard: registration complete');
+}
+
+/** Runs axe-core on the page as it is now: no serious or critical violation (WCAG 2.1 A/AA rules). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  expect(await severeViolations(page), `axe on ${what}`).toEqual([]);
+}
+
+/** The serious and critical axe-core violations on the page, one line each. */
+export async function severeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  // axe really ran: it found rules the page passes.
+  expect(results.passes.length).toBeGreaterThan(10);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Attaches a full-page screenshot to the test report. */
+export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { becomeDa, followMailedLink, mailedLink, openApp, registerAndSignIn, signIn, signOut, startWizard, navLink } from './app';
+import { becomeDa, followMailedLink, mailedLink, openApp, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
 
 // Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.
 function data(project: string, kind: 'NEW' | 'OLD' | 'MAN' | 'ASM') {
@@ -73,6 +73,7 @@ test('existing company: the request goes to the DA, who grants one and denies an
     await startWizard(page, d.contract, d.serial(2));
     await expect(page.getByRole('heading', { name: 'Confirm your request' })).toBeVisible();
     await expect(page.getByText('Dee Admin')).toBeVisible();
+    await expectAccessible(page, 'the wizard: confirm your request');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(page.getByRole('heading', { name: 'Request submitted' })).toBeVisible();
     await signOut(page);
@@ -129,11 +130,13 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   await item.getByLabel(/Organisation entry to approve/).fill('Which team do you work in?');
   await item.getByRole('button', { name: 'Ask for information' }).click();
   await expect(item.getByText('Asked: Which team do you work in?')).toBeVisible();
+  await expectAccessible(page, "the agents' console with a request");
   await signOut(page);
 
   await signIn(page, person);
   await openApp(page, '/onboarding');
   await expect(page.getByText('Which team do you work in?')).toBeVisible();
+  await expectAccessible(page, 'the wizard: the agent asks');
   await page.getByLabel('Your answer').fill('Network operations');
   await page.getByRole('button', { name: 'Send answer' }).click();
   await expect(page.getByText('The agent asks')).toHaveCount(0);
@@ -158,6 +161,7 @@ test('none of the above: an agent asks, the person answers, the agent creates th
   await page.getByLabel('None of the above').check();
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByRole('heading', { name: 'Request sent to an agent' })).toBeVisible();
+  await expectAccessible(page, 'the wizard: request sent to an agent');
   await signOut(page);
 
   // The agent finds no fitting company, so creates one with its first site, and approves into it.
@@ -176,6 +180,7 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await startWizard(page, d.contract, d.serial(1));
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await expect(page.getByText('up to 24 hours')).toBeVisible();
+  await expectAccessible(page, 'the wizard: additional assessment required');
   await signOut(page);
 
   await agentAsksThenApproves(page, `assessed-${p}`, `Asa ${p}`, `${d.company}-S1`);

@@ -1,6 +1,7 @@
 //! The demo accounts: one vendor agent and people of the demo companies, all with one password
 //! (shown by the README and printed when the demo is loaded). Northwind already has a Delegated
-//! Administrator and an ordinary user, so the "company already has DAs" branch can be tried.
+//! Administrator, an Administrator and an ordinary User, so the "company already has DAs" branch
+//! and each role's pages can be tried.
 
 use app::{accounts::service::create_verified_account, accounts::AccountError, server::Database};
 
@@ -32,6 +33,13 @@ pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
         "Northwind (NW-1001): an ordinary User",
     ),
     (
+        "olivia.ops",
+        "Olivia Ops",
+        "olivia.ops@northwind.example",
+        false,
+        "Northwind (NW-1001): an Administrator (sees Access and Collectors; only DAs decide)",
+    ),
+    (
         "uma.user",
         "Uma User",
         "uma.user@northwind.example",
@@ -58,6 +66,7 @@ pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
 pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
     ("dana.admin", NORTHWIND, "da", NORTHWIND),
     ("ben.user", NORTHWIND, "user", NORTHWIND),
+    ("olivia.ops", NORTHWIND, "admin", NORTHWIND),
 ];
 
 /// Creates the demo accounts and memberships that do not exist yet; returns how many accounts

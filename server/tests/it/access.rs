@@ -124,6 +124,7 @@ async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
         people(&before),
         [
             ("dana.admin".to_owned(), "da".to_owned(), Some(1)),
+            ("olivia.ops".to_owned(), "admin".to_owned(), None),
             ("ben.user".to_owned(), "user".to_owned(), None)
         ]
     );
@@ -149,7 +150,8 @@ async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
         people(&after),
         [
             ("ben.user".to_owned(), "da".to_owned(), Some(1)),
-            ("dana.admin".to_owned(), "da".to_owned(), Some(2))
+            ("dana.admin".to_owned(), "da".to_owned(), Some(2)),
+            ("olivia.ops".to_owned(), "admin".to_owned(), None)
         ]
     );
     assert_eq!(
@@ -298,7 +300,8 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
         StatusCode::FORBIDDEN
     );
     let view = access(&mut dana).await;
-    assert_eq!(people(&view).len(), 1);
+    // Dana and Olivia remain.
+    assert_eq!(people(&view).len(), 2);
     assert_eq!(
         changes(&view)[0],
         "Ben User: Access revoked (was User) by Dana Admin"

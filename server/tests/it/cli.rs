@@ -104,6 +104,7 @@ async fn demo_command_loads_once(backend: Backend) {
             "ben.user",
             "carla.new",
             "dana.admin",
+            "olivia.ops",
             "uma.user"
         ]
     );
@@ -111,7 +112,7 @@ async fn demo_command_loads_once(backend: Backend) {
         accounts.iter().any(|(u, agent)| u == "agent" && agent.0),
         "the demo agent is an agent"
     );
-    // Northwind already has its Delegated Administrator, and an ordinary user.
+    // Northwind already has its Delegated Administrator, an Administrator and an ordinary user.
     let members: Vec<(String, String)> = sqlx::query_as(
         "SELECT a.username, m.role FROM company_members m JOIN accounts a ON a.id = m.account_id WHERE m.company_id = 'NW-1001' ORDER BY a.username",
     )
@@ -122,7 +123,8 @@ async fn demo_command_loads_once(backend: Backend) {
         members,
         [
             ("ben.user".to_owned(), "user".to_owned()),
-            ("dana.admin".to_owned(), "da".to_owned())
+            ("dana.admin".to_owned(), "da".to_owned()),
+            ("olivia.ops".to_owned(), "admin".to_owned())
         ]
     );
     let skipped = netcare(&t.url, &["demo", "--if-empty"]);
