@@ -72,3 +72,22 @@ test("an agent's start: the console", async ({ page }, testInfo) => {
   await expectAccessible(page, "the agents' console");
   expect(errors).toEqual([]);
 });
+
+test('a dashlet that cannot load says so in its place and tries again', async ({ page }) => {
+  await signIn(page, 'ben.user');
+  let refused = 0;
+  // The first request for the coverage counts fails as a broken connection to the server would.
+  await page.route('**/api/library/summary', async (route) => {
+    if (refused++ === 0) await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+    else await route.continue();
+  });
+  await openApp(page, '/');
+  const coverage = page.getByRole('region', { name: 'Coverage' });
+  await expect(coverage.getByRole('alert')).toBeVisible();
+  // The rest of the dashboard is there.
+  await expect(page.getByTestId('account-dashlet')).toContainText('Northwind Networks');
+  await coverage.getByRole('button', { name: 'Try again' }).click();
+  await expect(coverage.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Coverage', exact: true })).toBeVisible();
+  expect(refused).toBe(2);
+});

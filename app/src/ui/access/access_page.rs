@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,8 +44,7 @@ pub fn AccessPage() -> impl IntoView {
                         }.into_any()
                     }
                     Err(err) => view! {
-                        <p class="error" role="alert">{err.to_string()}</p>
-                        <button type="button" class="button secondary" on:click=move |_| access.refetch()>"Try again"</button>
+                        <LoadError message=err.to_string() retry=move || access.refetch()/>
                     }.into_any(),
                 }
             })}

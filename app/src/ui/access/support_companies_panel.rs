@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -62,7 +63,7 @@ pub fn SupportCompaniesPanel() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || companies.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

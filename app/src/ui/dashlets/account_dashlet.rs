@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
@@ -54,8 +55,7 @@ pub fn AccountDashlet() -> impl IntoView {
                             }.into_any()
                         }
                         Err(err) => view! {
-                            <p class="error" role="alert">{err.to_string()}</p>
-                            <button type="button" class="button secondary" on:click=move |_| info.refetch()>"Try again"</button>
+                            <LoadError message=err.to_string() retry=move || info.refetch()/>
                         }.into_any(),
                     }
                 })}

@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -40,8 +41,7 @@ pub fn CoverageDashlets() -> impl IntoView {
                     Err(err) => view! {
                         <section class="card" aria-labelledby="coverage-heading">
                             <h2 id="coverage-heading">"Coverage"</h2>
-                            <p class="error" role="alert">{err.to_string()}</p>
-                            <button type="button" class="button secondary" on:click=move |_| summary.refetch()>"Try again"</button>
+                            <LoadError message=err.to_string() retry=move || summary.refetch()/>
                         </section>
                     }.into_any(),
                 }

@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,7 +28,7 @@ pub fn PendingRequestsDashlet() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || requests.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

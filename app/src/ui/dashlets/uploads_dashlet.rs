@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,8 +29,7 @@ pub fn UploadsDashlet(#[prop(optional, into)] refresh: Option<Signal<u32>>) -> i
                     match overview.await {
                         Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
                         Err(err) => view! {
-                            <p class="error" role="alert">{err.to_string()}</p>
-                            <button type="button" class="button secondary" on:click=move |_| overview.refetch()>"Retry"</button>
+                            <LoadError message=err.to_string() retry=move || overview.refetch()/>
                         }.into_any(),
                     }
                 })}

@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,7 +54,7 @@ pub fn CollectorsPage() -> impl IntoView {
                     match tokens.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty-state">"No collector tokens yet."</p> }.into_any(),
                         Ok(list) => view! { <TokenTable list on_revoke=move |id| { revoke.dispatch(id); }/> }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || tokens.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
@@ -28,7 +29,7 @@ pub fn ChangesPanel() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || changes.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

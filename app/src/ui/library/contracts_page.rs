@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -56,7 +57,7 @@ pub fn ContractsPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <LoadError message=err.to_string() retry=move || contracts.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

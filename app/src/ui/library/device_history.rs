@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
@@ -32,7 +33,7 @@ pub fn DeviceHistory(device_id: i64) -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <LoadError message=err.to_string() retry=move || timeline.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -77,8 +78,7 @@ pub fn DevicesPage() -> impl IntoView {
                         }.into_any()
                     }
                     Err(err) => view! {
-                        <p class="error" role="alert">{err.to_string()}</p>
-                        <button type="button" class="button secondary" on:click=move |_| devices.refetch()>"Retry"</button>
+                        <LoadError message=err.to_string() retry=move || devices.refetch()/>
                     }.into_any(),
                 }
             })}

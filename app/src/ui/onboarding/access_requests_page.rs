@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,7 +22,7 @@ pub fn AccessRequestsPage() -> impl IntoView {
                                 {list.into_iter().map(|request| view! { <RequestItem request on_done=move || requests.refetch()/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || requests.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

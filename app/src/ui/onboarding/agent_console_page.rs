@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,7 +24,7 @@ pub fn AgentConsolePage() -> impl IntoView {
                                 {items.into_iter().map(|item| view! { <QueueEntry item on_done=move || queue.refetch()/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() retry=move || queue.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

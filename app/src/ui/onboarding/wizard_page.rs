@@ -1,3 +1,4 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,7 +54,7 @@ fn Wizard() -> impl IntoView {
                         }
                         view! { <Step stage set_stage full_name email/> }.into_any()
                     }
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <LoadError message=err.to_string() retry=move || view_data.refetch()/> }.into_any(),
                 }
             })}
         </Transition>
