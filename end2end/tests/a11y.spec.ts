@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, openApp, severeViolations, signIn } from './app';
 
-// axe-core on every page of the app, as the person who would see it (demo accounts, read only).
+// axe-core on every page of the app, as the person who would see it (demo accounts, read only),
+// and no page wider than the screen.
 
 async function check(page: Page, path: string, ready: RegExp | string) {
   await openApp(page, path);
@@ -9,6 +10,9 @@ async function check(page: Page, path: string, ready: RegExp | string) {
   // Let loading states settle so the page is checked as people read it.
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expectAccessible(page, path);
+  // Nothing needs sideways scrolling, on a phone as on a desktop.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
 }
 
 test('pages for visitors have no serious accessibility violations', async ({ page }) => {
