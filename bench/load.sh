@@ -2,7 +2,7 @@
 # Load: a mixed workload from many clients for a fixed time, on SQLite and PostgreSQL (wrk, from
 # Debian). Northwind holds 20,000 devices; the mix is Library pages, the uploads overview,
 # sign-ins and small collector uploads (bench/load.lua). Prints throughput, p50/p90/p99 latency,
-# the errors (non-2xx answers included) and the server's memory at the start, middle and end.
+# the errors (non-2xx answers included) and the server's memory at the start, every 5 s and at the end.
 #   bench/load.sh [SECONDS] [CONNECTIONS]      (default 30 s, 32 connections)
 #   BENCH_DATABASES=sqlite bench/load.sh
 # Informational: it never fails on a time.
@@ -42,10 +42,12 @@ run_database() { # label url
     | awk -F'[:;] *' 'tolower($1)=="set-cookie" {print $2; exit}')
   echo "== $label: $seconds s, $connections connections, 2 threads"
   local start_rss; start_rss=$(rss)
-  ( sleep $((seconds / 2)); echo "memory at the middle: $(rss)" ) &
-  local middle=$!
+  # The server's memory every 5 s while the load runs: it should rise to a level and stay there.
+  ( samples=""; for _ in $(seq 5 5 "$seconds"); do sleep 5; samples="$samples $(rss | cut -d' ' -f1)"; done
+    echo "memory every 5 s (MB):$samples" ) &
+  local sampler=$!
   wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/load.lua "$base" | sed -n '/^requests/,$p'
-  wait $middle
+  wait $sampler
   echo "memory: start $start_rss, end $(rss)"
   kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
 }
