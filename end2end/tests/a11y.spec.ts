@@ -57,3 +57,37 @@ test('the check itself finds what it should', async ({ page }) => {
   expect(found).toContain('button-name');
   expect(found).toContain('label');
 });
+
+test('keyboard only: skip to content, sign in, open the menu and follow a link', async ({ page }) => {
+  await openApp(page, '/login');
+  // The first Tab reaches the skip link, which moves focus past the navigation.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Username or email').focus();
+  await page.keyboard.type('ben.user');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type('copper kettle orbit lantern');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('button', { name: 'Sign out', includeHidden: true })).toBeAttached();
+  // On a phone the menu opens from the keyboard, and Escape folds it again.
+  const toggle = nav.getByRole('button', { name: 'Menu' });
+  if (await toggle.isVisible()) {
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Escape');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await page.keyboard.press('Enter');
+  }
+  const library = nav.getByRole('link', { name: 'Library', exact: true });
+  await library.focus();
+  await expect(library).toBeFocused();
+  // Focus is visible: the outline the style sheet gives focused elements.
+  expect(await library.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+});
