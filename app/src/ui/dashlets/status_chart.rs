@@ -14,14 +14,14 @@ pub fn StatusChart(by_status: Vec<(String, u64)>) -> impl IntoView {
             <p>{format!("{total} devices")}</p>
             <ul class="status-bars">
                 {by_status.into_iter().map(|(status, count)| {
-                    let width = (count as f64 / largest as f64 * 100.0).max(if count > 0 { 1.0 } else { 0.0 });
+                    let width = bar_width(count, largest);
                     let label = status_label(&status);
                     view! {
                         <li>
                             <a href=format!("/library?status={status}") aria-label=format!("{label}: {count} devices")>
                                 <span class="status-bar-label">{label}</span>
                                 <svg class="status-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                                    <rect class=format!("bar-{status}") x="0" y="0" height="10" width=format!("{width:.1}")/>
+                                    <rect class=format!("bar-{status}") x="0" y="0" height="10" width=width/>
                                 </svg>
                                 <span class="status-bar-count">{count}</span>
                             </a>
@@ -30,5 +30,26 @@ pub fn StatusChart(by_status: Vec<(String, u64)>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// A bar's length out of 100, to a tenth, against the largest count; a count above zero is never
+/// shorter than 1. Integer arithmetic only: formatting floats would add a lot to the browser bundle.
+fn bar_width(count: u64, largest: u64) -> String {
+    let tenths = (count * 1000 / largest.max(1)).max(if count > 0 { 10 } else { 0 });
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar_width;
+
+    #[test]
+    fn bars_are_tenths_of_the_largest() {
+        assert_eq!(bar_width(50, 50), "100.0");
+        assert_eq!(bar_width(1, 3), "33.3");
+        assert_eq!(bar_width(0, 10), "0.0");
+        assert_eq!(bar_width(1, 100_000), "1.0");
+        assert_eq!(bar_width(0, 0), "0.0");
     }
 }
