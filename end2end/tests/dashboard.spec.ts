@@ -1,12 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { becomeDa, openApp, watchForErrors } from './app';
+import { attachScreenshot, becomeDa, expectAccessible, navLink, openApp, signIn, watchForErrors } from './app';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-DSH).
 async function order(page: Page): Promise<(string | null)[]> {
   return page.locator('[data-dashlet]').evaluateAll((frames) => frames.map((f) => f.getAttribute('data-dashlet')));
 }
 
-test('a person arranges, hides and restores dashlets, remembered after a reload', async ({ page }, testInfo) => {
+test('a person arranges, hides and restores dashlets, remembered after a reload; an agent given support sees it', async ({ page, browser }, testInfo) => {
   const p = testInfo.project.name;
   const digit = p === 'desktop' ? '1' : '2';
   await becomeDa(page, `dash-${p}`, `founder@dsh-${p}.example`, 'Dee Dash', `7${digit}60001`, `SN${p[0].toUpperCase()}DSH001`, /whole organisation/);
@@ -35,4 +35,24 @@ test('a person arranges, hides and restores dashlets, remembered after a reload'
   expect(await order(page)).toEqual(['uploads', 'account', 'coverage', 'requests']);
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
   expect(errors).toEqual([]);
+
+  // The DA lets the vendor's agents in; an agent opens the company and sees its dashboard, read only.
+  await openApp(page, '/access');
+  await page.getByRole('button', { name: 'Grant support access' }).click();
+  await expect(page.getByRole('button', { name: 'End support access now' })).toBeVisible();
+  const agentContext = await browser.newContext({ ...testInfo.project.use });
+  const agent = await agentContext.newPage();
+  await signIn(agent, 'agent');
+  await openApp(agent, '/agents');
+  const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';
+  await agent.getByRole('button', { name: `Open ${companyName}` }).click();
+  await expect(agent.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+  await (await navLink(agent, `Dashboard of ${companyName}`)).click();
+  await expect(agent.getByTestId('top-company')).toHaveText(companyName);
+  await expect(agent.getByTestId('account-dashlet').locator('dd', { hasText: 'Vendor support (read only)' })).toBeVisible();
+  await expect(agent.getByText(/^No devices yet\./)).toBeVisible();
+  await expect(agent.locator('[aria-busy="true"]')).toHaveCount(0);
+  await attachScreenshot(agent, testInfo, 'dashboard-agent-supporting');
+  await expectAccessible(agent, "an agent's view of a supported company's dashboard");
+  await agentContext.close();
 });

@@ -24,12 +24,11 @@ pub fn nav_items(user: Option<&CurrentUser>) -> Vec<NavItem> {
     let mut items = Vec::new();
     if user.is_agent {
         items.push(item("Agents' console", "/agents"));
-        // An agent sees a company's Library only while it has granted support access.
+        // An agent sees a company's dashboard and Library only while it has granted support access.
         if let Some(supported) = &user.membership {
-            items.push(item(
-                &format!("Library of {}", supported.company_name),
-                "/library",
-            ));
+            let company = &supported.company_name;
+            items.push(item(&format!("Dashboard of {company}"), "/"));
+            items.push(item(&format!("Library of {company}"), "/library"));
         }
         return items;
     }
@@ -87,7 +86,9 @@ mod tests {
     fn agents_see_the_console_and_a_supported_library() {
         assert_eq!(hrefs(Some(&user(true, None))), ["/agents"]);
         let supported = nav_items(Some(&user(true, Some("support"))));
-        assert_eq!(supported[1].label, "Library of Acme");
-        assert_eq!(supported[1].href, "/library");
+        assert_eq!(supported[1].label, "Dashboard of Acme");
+        assert_eq!(supported[1].href, "/");
+        assert_eq!(supported[2].label, "Library of Acme");
+        assert_eq!(supported[2].href, "/library");
     }
 }
