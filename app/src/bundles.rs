@@ -55,16 +55,6 @@ impl Bundle {
             .unwrap_or(Bundle::Portal)
     }
 
-    /// The name Trunk builds the bundle under (its binary in `frontend/`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Bundle::Portal => "portal",
-            Bundle::Accounts => "accounts",
-            Bundle::Admin => "admin",
-            Bundle::Agents => "agents",
-        }
-    }
-
     /// The HTML page that starts the bundle, in the built site's folder.
     pub fn page(self) -> &'static str {
         match self {
@@ -103,11 +93,10 @@ mod tests {
     }
 
     #[test]
-    fn pages_and_names_are_distinct() {
+    fn pages_are_distinct() {
         for (i, a) in Bundle::ALL.iter().enumerate() {
             for b in &Bundle::ALL[i + 1..] {
                 assert_ne!(a.page(), b.page());
-                assert_ne!(a.name(), b.name());
             }
         }
     }
