@@ -7,10 +7,9 @@
 # Goals (issue 8): recompute under 5 s, the change under 0.5 s, each Library page under 50 ms.
 # Informational: it never fails on a time.
 set -euo pipefail
-source "$(dirname "$0")/../scripts/env.sh"
-cd "$NETCARE_ROOT"
+source "$(dirname "$0")/common.sh"
 devices=${1:-1000000}
-command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+need curl
 cargo build --release --locked -p server >&2
 cargo build --release --locked -p server --example coverage_bench >&2
 netcare="$CARGO_TARGET_DIR/release/netcare"
@@ -24,7 +23,7 @@ export NETCARE_LOG=warn
 say "generating a registry of $devices lines and an inventory of $devices devices"
 "$netcare" --database-url "$work/gen.db" demo --devices "$devices" --out "$work/registry" \
   --inventory "$work/inventory.csv" --no-import >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 run_database() { # label database-url
   local label=$1 url=$2
@@ -33,7 +32,7 @@ run_database() { # label database-url
   local token; token=$("$netcare" --database-url "$url" token create --company GEN-C00000 --name bench 2>/dev/null)
   "$netcare" --database-url "$url" serve --bind "127.0.0.1:$port" --site-dir "$work" --max-upload-mb 1024 &
   server_pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  wait_for_server "http://127.0.0.1:$port"
   curl -sS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
     --data-binary "@$work/inventory.csv" "http://127.0.0.1:$port/api/v1/uploads"
   kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""

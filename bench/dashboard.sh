@@ -6,13 +6,10 @@
 #   bench/dashboard.sh [DEVICES] [RUNS]        (default 100,000 devices, 5 runs each)
 # Informational: it never fails on a time. Goal: interactive within 1.5 s; download under 350 KB.
 set -euo pipefail
-source "$(dirname "$0")/../scripts/env.sh"
-cd "$NETCARE_ROOT"
+source "$(dirname "$0")/common.sh"
 devices=${1:-100000}
 runs=${2:-5}
-for tool in curl sqlite3; do
-  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
-done
+need curl sqlite3
 bash scripts/setup-tools.sh >&2
 bash scripts/build-web.sh >&2
 cargo build --release --locked -p server >&2
@@ -33,11 +30,11 @@ say "a registry of $devices contract lines and a company of $devices devices"
 sqlite3 "$db" "UPDATE company_members SET company_id = 'GEN-C00000', org_entry = 'GEN-C00000', da_position = 1
   WHERE account_id = (SELECT id FROM accounts WHERE username = 'dana.admin')"
 token=$("$netcare" --database-url "$db" token create --company GEN-C00000 --name bench 2>/dev/null)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 "$netcare" --database-url "$db" serve --bind "127.0.0.1:$port" --site-dir dist --max-upload-mb 1024 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+wait_for_server "$base"
 curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
   --data-binary "@$work/inventory.csv" "$base/api/v1/uploads"
 echo "== dashboard of a $devices-device company, CPU slowed 4x, $runs runs each"

@@ -7,13 +7,10 @@
 #   BENCH_DATABASES=sqlite bench/load.sh
 # Informational: it never fails on a time.
 set -euo pipefail
-source "$(dirname "$0")/../scripts/env.sh"
-cd "$NETCARE_ROOT"
+source "$(dirname "$0")/common.sh"
 seconds=${1:-30}
 connections=${2:-32}
-for tool in wrk curl; do
-  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
-done
+need wrk curl
 cargo build --release --locked -p server >&2
 netcare="$CARGO_TARGET_DIR/release/netcare"
 work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load.XXXXXX")
@@ -21,7 +18,7 @@ pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load-pg.XXXXXX")
 server_pid=""
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
 export NETCARE_LOG=warn PASSWORD="copper kettle orbit lantern"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 
 rss() { awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$server_pid/status"; }
@@ -33,7 +30,7 @@ run_database() { # label url
   "$netcare" --database-url "$url" serve --bind "127.0.0.1:$port" --site-dir "$work" \
     --uploads-per-day 1000000 --max-upload-mb 100 &
   server_pid=$!
-  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+  wait_for_server "$base"
   { echo "serial_number,product_id,hostname"; for n in $(seq 1 20000); do echo "LD$n,C9300-48P,host-$n"; done; } > "$work/inv.csv"
   curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' \
     --data-binary "@$work/inv.csv" "$base/api/v1/uploads"

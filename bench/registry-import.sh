@@ -6,12 +6,9 @@
 # contract_lines.csv into an in-memory table (the floor for "read a CSV into a table").
 # Informational: it never fails on a time.
 set -euo pipefail
-source "$(dirname "$0")/../scripts/env.sh"
-cd "$NETCARE_ROOT"
+source "$(dirname "$0")/common.sh"
 lines=${1:-1000000}
-command -v bc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null; }
-command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
-command -v /usr/bin/time >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+need bc sqlite3 /usr/bin/time:time
 cargo build --release --locked -p server >&2
 netcare="$CARGO_TARGET_DIR/release/netcare"
 work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")

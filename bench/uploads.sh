@@ -8,13 +8,10 @@
 # The reference is sqlite3's own `.import` of the same file into an in-memory table (the floor for
 # "read a CSV into a table"). Informational: it never fails on a time.
 set -euo pipefail
-source "$(dirname "$0")/../scripts/env.sh"
-cd "$NETCARE_ROOT"
+source "$(dirname "$0")/common.sh"
 sizes=("${@:-100000 1000000}")
 read -r -a sizes <<< "${sizes[*]}"
-for tool in bc sqlite3 curl; do
-  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
-done
+need bc sqlite3 curl
 cargo build --release --locked -p server >&2
 netcare="$CARGO_TARGET_DIR/release/netcare"
 work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
@@ -29,14 +26,14 @@ NETCARE_LOG=warn "$netcare" --database-url "$work/gen.db" demo --devices "$regis
   --out "$work/registry" --inventory "$work/inventory-all.csv" --no-import >/dev/null
 for size in "${sizes[@]}"; do head -n $((size + 1)) "$work/inventory-all.csv" > "$work/inventory-$size.csv"; done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 results=()
 
 start_server() { # database-url
   NETCARE_LOG=warn "$netcare" --database-url "$1" serve --bind "127.0.0.1:$port" --site-dir "$work" \
     --max-upload-mb 1024 --uploads-per-day 1000 &
   server_pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  wait_for_server "http://127.0.0.1:$port"
 }
 stop_server() { kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""; }
 rss_mb() { awk -v f="$1" '$1 == f":" { printf "%d", $2 / 1024 }' "/proc/$server_pid/status"; }
