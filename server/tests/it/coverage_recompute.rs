@@ -16,6 +16,11 @@ use crate::{
     uploads::{api_upload, demo_app, devices_json, login, token_for, NORTHWIND_FILE},
 };
 
+/// A registry line that makes the demo inventory's NOPE0000001 (Northwind) covered.
+pub const LINE_COVERING_NOPE: &str =
+    "contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
+     91000001,NOPE0000001,C9300-48P,,2020-01-01,2099-12-31\n";
+
 both_databases!(
     a_registry_change_decides_again_only_what_it_touched,
     refresh_decides_the_company_again,
@@ -192,7 +197,7 @@ async fn refresh_decides_the_company_again(backend: Backend) {
 async fn a_pending_change_is_taken_once_unless_its_lease_ends(backend: Backend) {
     use app::{
         coverage::queue::{recompute_now, run_pending},
-        registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
+        registry::import::{import_registry, ChangeOrigin, RegistryFile},
     };
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
@@ -201,15 +206,8 @@ async fn a_pending_change_is_taken_once_unless_its_lease_ends(backend: Backend) 
     // The demo registry's own change first.
     run_pending(db, 90).await.unwrap();
     let import = || async {
-        let mut source = ImportSource::default();
-        source.add(
-            RegistryFile::ContractLines,
-            std::io::Cursor::new(
-                b"contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
-                  91000001,NOPE0000001,C9300-48P,,2020-01-01,2099-12-31\n"
-                    .to_vec(),
-            ),
-        );
+        let source =
+            crate::registry_import::source(&[(RegistryFile::ContractLines, LINE_COVERING_NOPE)]);
         import_registry(db, source, ChangeOrigin::CommandLine, "test")
             .await
             .unwrap()

@@ -11,7 +11,7 @@ use std::{
 
 use app::{
     mail::{outbox, templates},
-    registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
+    registry::import::{import_registry, ChangeOrigin, RegistryFile},
     server::{db::PoolSettings, AppState, Database, Settings},
 };
 
@@ -225,15 +225,10 @@ async fn two_servers_on_one_database_behave_as_one(backend: Backend) {
 
     // A registry change nobody recomputed (its importer stopped): one of the servers takes it,
     // once. The line makes NOPE0000001 covered.
-    let mut source = ImportSource::default();
-    source.add(
+    let source = crate::registry_import::source(&[(
         RegistryFile::ContractLines,
-        std::io::Cursor::new(
-            b"contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
-              91000001,NOPE0000001,C9300-48P,,2020-01-01,2099-12-31\n"
-                .to_vec(),
-        ),
-    );
+        crate::coverage_recompute::LINE_COVERING_NOPE,
+    )]);
     let report = import_registry(&db, source, ChangeOrigin::CommandLine, "test")
         .await
         .unwrap();
