@@ -7,6 +7,8 @@ import { expectAccessible, openApp, severeViolations, signIn } from './app';
 async function check(page: Page, path: string, ready: RegExp | string) {
   await openApp(page, path);
   await expect(page.getByRole('heading', { name: ready }).first()).toBeVisible();
+  // Every path of every area is served by its bundle (app/src/bundles.rs), never "not found".
+  if (ready !== 'Page not found') await expect(page.getByRole('heading', { name: 'Page not found' })).toHaveCount(0);
   // Let loading states settle so the page is checked as people read it.
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expectAccessible(page, path);
