@@ -54,6 +54,9 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(page).toHaveURL(/status=not_covered&reason=pid_mismatch/);
   const table = page.getByTestId('devices-table');
   await expect(table).toContainText(`Serial known under PID ${c.registryPid}`);
+  // The filtered rows have replaced the previous view (only PID mismatches left, nothing loading).
+  await expect(table.locator('tbody tr').filter({ hasNotText: 'Serial known under PID' })).toHaveCount(0);
+  await expect(page.locator('.devices-results[aria-busy="true"]')).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /status=not_covered&reason=pid_mismatch/);
 
   // Each device keeps its coverage history.

@@ -39,6 +39,7 @@ pub fn DevicesPage() -> impl IntoView {
         };
         navigate(&path, Default::default());
     });
+    let updating = RwSignal::new(false);
     view! {
         <Title text="Devices · Library"/>
         <h1>"Devices"</h1>
@@ -53,36 +54,39 @@ pub fn DevicesPage() -> impl IntoView {
             " · "
             <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
         </p>
-        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> }>
-            {move || suspend(async move {
-                match devices.await {
-                    Ok(page) => {
-                        let offset = current.get_untracked().1;
-                        let total = page.total;
-                        let shown = page.devices.len() as u64;
-                        let range = if total == 0 {
-                            "No devices match.".to_owned()
-                        } else {
-                            let of = if page.more { format!("more than {}", count(total)) } else { count(total) };
-                            format!("Showing {}–{} of {of} devices.", count(offset + 1), count(offset + shown))
-                        };
-                        view! {
-                            <p role="status" data-testid="device-range">{range}</p>
-                            <DevicesTable devices=page.devices/>
-                            <nav class="pager" aria-label="Pages">
-                                <button type="button" class="button secondary" disabled=offset == 0
-                                    on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>
-                                <button type="button" class="button secondary" disabled=offset + shown >= total && !page.more
-                                    on:click=move |_| go.run((current.get_untracked().0, offset + PAGE_SIZE))>"Next page"</button>
-                            </nav>
-                        }.into_any()
+        // While another page or filter loads, the current rows stay and are marked as updating.
+        <div class="devices-results" aria-busy=move || updating.get().to_string()>
+            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> } set_pending=updating>
+                {move || suspend(async move {
+                    match devices.await {
+                        Ok(page) => {
+                            let offset = current.get_untracked().1;
+                            let total = page.total;
+                            let shown = page.devices.len() as u64;
+                            let range = if total == 0 {
+                                "No devices match.".to_owned()
+                            } else {
+                                let of = if page.more { format!("more than {}", count(total)) } else { count(total) };
+                                format!("Showing {}–{} of {of} devices.", count(offset + 1), count(offset + shown))
+                            };
+                            view! {
+                                <p role="status" data-testid="device-range">{range}</p>
+                                <DevicesTable devices=page.devices/>
+                                <nav class="pager" aria-label="Pages">
+                                    <button type="button" class="button secondary" disabled=offset == 0
+                                        on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>
+                                    <button type="button" class="button secondary" disabled=offset + shown >= total && !page.more
+                                        on:click=move |_| go.run((current.get_untracked().0, offset + PAGE_SIZE))>"Next page"</button>
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(err) => view! {
+                            <LoadError message=err.to_string() retry=move || devices.refetch()/>
+                        }.into_any(),
                     }
-                    Err(err) => view! {
-                        <LoadError message=err.to_string() retry=move || devices.refetch()/>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </div>
         <ChangesPanel/>
     }
 }
