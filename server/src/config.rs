@@ -195,7 +195,9 @@ pub struct ServeOptions {
     /// An https:// address also marks cookies Secure.
     #[arg(long, env = "NETCARE_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Show the mail outbox at /dev/mailbox (for local use: it shows every message's links).
+    /// Show the mail outbox at /dev/mailbox (for local use: it shows every message's links, sign-in
+    /// resets included). Served to this machine only; refused with a non-loopback --bind or
+    /// --public-url.
     #[arg(long, env = "NETCARE_DEV_MAILBOX")]
     pub dev_mailbox: bool,
     #[command(flatten)]
@@ -256,6 +258,32 @@ pub struct SessionOptions {
 }
 
 impl ServeOptions {
+    /// The developer mailbox shows live password-reset links: it must never be reachable from
+    /// the network. Refuses the options that would expose it (or make links point elsewhere).
+    pub fn check_dev_mailbox(&self) -> Result<(), String> {
+        if !self.dev_mailbox {
+            return Ok(());
+        }
+        if !self.bind.ip().is_loopback() {
+            return Err(format!(
+                "--dev-mailbox shows every email's links (password resets included) and is only \
+                 for this machine, but --bind {} listens on the network: bind to 127.0.0.1 or \
+                 drop --dev-mailbox and configure --smtp-url",
+                self.bind
+            ));
+        }
+        if let Some(url) = &self.public_url {
+            if !is_loopback_url(url) {
+                return Err(format!(
+                    "--dev-mailbox is only for this machine, but --public-url {url} says people \
+                     reach NetCare through another address: drop --dev-mailbox and configure \
+                     --smtp-url"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn settings(&self) -> app::server::Settings {
         let public_url = self
             .public_url
@@ -279,6 +307,25 @@ impl ServeOptions {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Whether `url` is a plain-http address of this machine (localhost, 127.0.0.0/8 or [::1]).
+fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false; // https means a certificate, so a name others reach
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A URL (database, SMTP) that never prints its password.
@@ -365,6 +412,52 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(cli.global.database_url.expose(), "netcare.db");
+    }
+
+    fn serve_options(args: &[&str]) -> ServeOptions {
+        let mut argv = vec!["netcare"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().serve
+    }
+
+    #[test]
+    fn the_dev_mailbox_is_refused_wherever_the_network_could_reach_it() {
+        for args in [
+            &["--dev-mailbox", "--bind", "0.0.0.0:3000"][..],
+            &["--dev-mailbox", "--bind", "[::]:3000"],
+            &["--dev-mailbox", "--bind", "192.168.1.20:3000"],
+            &["--dev-mailbox", "--public-url", "https://127.0.0.1:3000"],
+            &[
+                "--dev-mailbox",
+                "--public-url",
+                "https://netcare.example.com",
+            ],
+            &["--dev-mailbox", "--public-url", "http://netcare.corp:3000"],
+            &[
+                "--dev-mailbox",
+                "--public-url",
+                "http://localhost@evil.example",
+            ],
+        ] {
+            let refusal = serve_options(args).check_dev_mailbox().unwrap_err();
+            assert!(refusal.contains("--dev-mailbox"), "{args:?}: {refusal}");
+        }
+        for args in [
+            &["--dev-mailbox"][..],
+            &["--dev-mailbox", "--bind", "127.0.0.2:4000"],
+            &["--dev-mailbox", "--bind", "[::1]:3000"],
+            &["--dev-mailbox", "--public-url", "http://localhost:3000/"],
+            &["--dev-mailbox", "--public-url", "http://[::1]:3000"],
+            &["--bind", "0.0.0.0:3000"],
+            &[
+                "--bind",
+                "0.0.0.0:3000",
+                "--public-url",
+                "https://netcare.example.com",
+            ],
+        ] {
+            assert_eq!(serve_options(args).check_dev_mailbox(), Ok(()), "{args:?}");
+        }
     }
 
     #[test]

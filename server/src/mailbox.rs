@@ -1,12 +1,45 @@
 //! `/dev/mailbox`: the outbox as a page, for trying NetCare locally without an SMTP server (only
 //! when started with --dev-mailbox). Server-rendered, no script: it shows addresses and links.
+//!
+//! It lists live password-reset links, so it answers only this machine: a loopback peer whose
+//! request was not forwarded by a proxy (a proxy on the same host would make every remote visitor
+//! look local). Everyone else gets the same 404 as for a path that does not exist.
+
+use std::net::SocketAddr;
 
 use app::{mail::outbox, mail::templates::escape, server::AppState};
-use axum::{extract::State, http::StatusCode, response::Html};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, StatusCode},
+    response::Html,
+};
+
+/// Headers a reverse proxy adds for the client it forwards.
+const FORWARDING_HEADERS: [&str; 4] = ["forwarded", "x-forwarded-for", "x-real-ip", "via"];
+
+/// Whether the request comes straight from this machine.
+fn from_this_machine(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    peer.is_some_and(|peer| peer.ip().to_canonical().is_loopback())
+        && !FORWARDING_HEADERS
+            .iter()
+            .any(|name| headers.contains_key(*name))
+}
 
 pub async fn mailbox(
     State(state): State<AppState>,
+    request: Request,
 ) -> Result<Html<String>, (StatusCode, &'static str)> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    if !from_this_machine(peer, request.headers()) {
+        tracing::warn!(
+            peer = ?peer,
+            "/dev/mailbox refused: it is served to this machine only"
+        );
+        return Err((StatusCode::NOT_FOUND, "Not found."));
+    }
     let messages = outbox::recent(state.db.pool(), 200).await.map_err(|err| {
         tracing::error!(error = %err, "mailbox: cannot read the outbox");
         (
@@ -69,7 +102,44 @@ fn linkify(escaped: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::linkify;
+    use super::{from_this_machine, linkify};
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn only_unforwarded_loopback_peers_are_this_machine() {
+        let none = HeaderMap::new();
+        for local in [
+            "127.0.0.1:5000",
+            "127.8.9.10:1",
+            "[::1]:5000",
+            "[::ffff:127.0.0.1]:80",
+        ] {
+            assert!(
+                from_this_machine(Some(local.parse().unwrap()), &none),
+                "{local}"
+            );
+        }
+        for remote in [
+            "10.0.0.5:5000",
+            "192.168.1.9:1",
+            "[2001:db8::1]:80",
+            "[::ffff:10.0.0.1]:1",
+        ] {
+            assert!(
+                !from_this_machine(Some(remote.parse().unwrap()), &none),
+                "{remote}"
+            );
+        }
+        assert!(!from_this_machine(None, &none), "unknown peer");
+        for header in ["forwarded", "x-forwarded-for", "x-real-ip", "via"] {
+            let mut proxied = HeaderMap::new();
+            proxied.insert(header, "203.0.113.7".parse().unwrap());
+            assert!(
+                !from_this_machine(Some("127.0.0.1:5000".parse().unwrap()), &proxied),
+                "{header}"
+            );
+        }
+    }
 
     #[test]
     fn links_become_anchors() {

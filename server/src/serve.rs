@@ -22,6 +22,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("{0}")]
     Mail(String),
+    #[error("{0}")]
+    Unsafe(String),
 }
 
 /// Opens the database named by the options and brings its schema up to date.
@@ -43,6 +45,7 @@ pub async fn migrate_only(global: &GlobalOptions) -> Result<(), StartError> {
 }
 
 pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), StartError> {
+    options.check_dev_mailbox().map_err(StartError::Unsafe)?;
     let db = open_database(global).await?;
     if !options.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %options.site_dir.display(), "the browser app is not built; only the API is served");
@@ -63,6 +66,13 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         }
         None => tracing::warn!("no SMTP server configured (--smtp-url): mail stays in the outbox"),
     }
+    if options.dev_mailbox {
+        tracing::warn!(
+            "--dev-mailbox: /dev/mailbox shows every email with its links (password resets \
+             included) to anyone on this machine; it is for development only"
+        );
+    }
+    tokio::spawn(warn_of_demo_accounts(db.clone()));
     tokio::spawn(checkpoint_loop(db.clone()));
     #[cfg(unix)]
     tokio::spawn(survive_file_size_limit());
@@ -117,6 +127,20 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Demo accounts keep the password the README publishes: while any does, anyone can sign in as
+/// it. Checked in the background (hashing takes a moment) so start-up does not wait.
+async fn warn_of_demo_accounts(db: app::server::Database) {
+    match crate::demo::accounts::with_published_password(&db).await {
+        Ok(open) if !open.is_empty() => tracing::warn!(
+            accounts = %open.join(", "),
+            "demo accounts with the published demo password exist: anyone can sign in as them; \
+             disable them (netcare account disable LOGIN) before others can reach this server"
+        ),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "cannot check for demo accounts"),
+    }
 }
 
 /// Keeps SQLite's write-ahead log short, off the requests' path (see `Database::checkpoint`).

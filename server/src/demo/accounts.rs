@@ -3,7 +3,10 @@
 //! Administrator, an Administrator and an ordinary User, so the "company already has DAs" branch
 //! and each role's pages can be tried.
 
-use app::{accounts::service::create_verified_account, accounts::AccountError, server::Database};
+use app::{
+    accounts::{passwords, rules::username_key, service::create_verified_account, AccountError},
+    server::Database,
+};
 
 use super::walkthrough::NORTHWIND;
 
@@ -68,6 +71,25 @@ pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
     ("ben.user", NORTHWIND, "user", NORTHWIND),
     ("olivia.ops", NORTHWIND, "admin", NORTHWIND),
 ];
+
+/// The demo accounts that exist, are enabled and still have the published password.
+pub async fn with_published_password(db: &Database) -> Result<Vec<&'static str>, sqlx::Error> {
+    let mut open = Vec::new();
+    for (username, _, email, _, _) in ACCOUNTS {
+        let mut conn = db.pool().acquire().await?;
+        let found =
+            app::accounts::queries::find_by_login(&mut conn, &username_key(username), email)
+                .await?;
+        drop(conn);
+        let Some(account) = found.filter(|a| a.disabled_at.is_none()) else {
+            continue;
+        };
+        if passwords::verify(PASSWORD.to_owned(), Some(account.password_hash)).await {
+            open.push(*username);
+        }
+    }
+    Ok(open)
+}
 
 /// Creates the demo accounts and memberships that do not exist yet; returns how many accounts
 /// were created.

@@ -10,6 +10,7 @@ mod cli;
 mod concurrent_writers;
 mod coverage_recompute;
 mod database;
+mod dev_conveniences;
 mod disk_full;
 mod health;
 mod import_faults;
