@@ -63,6 +63,8 @@ pub fn DevicesPage() -> impl IntoView {
                             let offset = current.get_untracked().1;
                             let total = page.total;
                             let shown = page.devices.len() as u64;
+                            let first_page = offset == 0;
+                            let last_page = offset + shown >= total && !page.more;
                             let range = if total == 0 {
                                 "No devices match.".to_owned()
                             } else {
@@ -73,9 +75,9 @@ pub fn DevicesPage() -> impl IntoView {
                                 <p role="status" data-testid="device-range">{range}</p>
                                 <DevicesTable devices=page.devices/>
                                 <nav class="pager" aria-label="Pages">
-                                    <button type="button" class="button secondary" disabled=offset == 0
+                                    <button type="button" class="button secondary" disabled=first_page
                                         on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>
-                                    <button type="button" class="button secondary" disabled=offset + shown >= total && !page.more
+                                    <button type="button" class="button secondary" disabled=last_page
                                         on:click=move |_| go.run((current.get_untracked().0, offset + PAGE_SIZE))>"Next page"</button>
                                 </nav>
                             }.into_any()
