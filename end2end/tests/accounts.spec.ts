@@ -38,6 +38,9 @@ test('register, verify from the mailbox, sign in, change name, sign out', async 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 
+  // Someone without a company yet lands on the registration of their company.
+  await expect(page.getByRole('heading', { name: 'Register your company with NetCare' })).toBeVisible();
+  await (await navLink(page, 'Ann Lee')).click();
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
   await expect(page.getByText(`${email} (verified)`)).toBeVisible();
   await page.getByLabel('Full name').fill('Ann Lee-Smith');
@@ -50,8 +53,14 @@ test('register, verify from the mailbox, sign in, change name, sign out', async 
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 
   await signOut(page);
+  // Signed out, the profile's address leads to sign-in, and back to the profile afterwards.
   await openApp(page, '/profile');
-  await expect(page.getByText('Please sign in to see your profile.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sign in to NetCare' })).toBeVisible();
+  await page.getByLabel('Username or email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  await expect(page).toHaveURL(/\/profile$/);
   // Refused calls (wrong password, used link) answer 4xx, which the console reports; nothing else.
   expect(errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
 });
@@ -82,5 +91,5 @@ test('forgotten password: the same answer for any address, and the link resets i
   await page.getByLabel('Username or email').fill(`bo-${id}`);
   await page.getByLabel('Password').fill('violet harbour seventy gravel');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Register your company with NetCare' })).toBeVisible();
 });

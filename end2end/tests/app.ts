@@ -46,7 +46,9 @@ export async function signIn(page: Page, login: string, password = PASSWORD): Pr
   await page.getByLabel('Username or email').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  // Each person lands on their home (or the page they asked for), signed in.
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out', includeHidden: true })).toBeAttached();
 }
 
 /**

@@ -336,7 +336,13 @@ pub async fn login(
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    Ok((account.to_user(), token))
+    // With the company and role, so the page can send the person to their home.
+    let mut user = account.to_user();
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    user.membership = queries::membership_of(&mut conn, account.id)
+        .await
+        .map_err(db_error)?;
+    Ok((user, token))
 }
 
 /// The session a cookie's token belongs to, if it is live; extends its idle deadline (at most

@@ -15,7 +15,7 @@ use super::{
     inventory::{CollectorsPage, UploadsPage},
     library::{ContractsPage, DevicesPage},
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
-    shell::{OtherAreaOrNotFound, TopBar},
+    shell::{OtherAreaOrNotFound, SignInGate, TopBar},
 };
 use crate::{bundles::Bundle, contexts::session::Session};
 
@@ -30,6 +30,7 @@ fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "NetCare".to_owned() } else { format!("{page} · NetCare") }/>
         <Router>
             <TopBar/>
+            <SignInGate/>
             <main id="main" class="page">{children()}</main>
         </Router>
     }

@@ -1,12 +1,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
 
 use super::{field_error, form_error};
 use crate::{
     accounts::Login,
     contexts::session::use_session,
-    ui::forms::{FormError, TextField},
+    ui::{
+        forms::{FormError, TextField},
+        shell::sign_in_redirect::after_sign_in,
+    },
 };
 
 #[component]
@@ -15,16 +21,20 @@ pub fn LoginPage() -> impl IntoView {
     let result = login.value();
     let session = use_session();
     let navigate = use_navigate();
+    // The page the person asked for before being sent here (see `SignInGate`).
+    let next = use_query_map().read_untracked().get("next");
+    let asked_for = next.is_some();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = result.get() {
+        if let Some(Ok(user)) = result.get() {
             session.refresh();
-            navigate("/profile", Default::default());
+            navigate(&after_sign_in(next.as_deref(), &user), Default::default());
         }
     });
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in to NetCare"</h1>
+            {asked_for.then(|| view! { <p class="lead" role="status">"Sign in to open the page you asked for."</p> })}
             <ActionForm action=login>
                 <FormError message=form_error(result)/>
                 <TextField name="login" label="Username or email" autocomplete="username" error=field_error(result, "login")/>

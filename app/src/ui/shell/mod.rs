@@ -1,7 +1,10 @@
 mod nav_items;
 mod other_area_or_not_found;
+mod sign_in_gate;
+pub mod sign_in_redirect;
 mod top_bar;
 
 pub use nav_items::{nav_items, NavItem};
 pub use other_area_or_not_found::OtherAreaOrNotFound;
+pub use sign_in_gate::SignInGate;
 pub use top_bar::TopBar;
