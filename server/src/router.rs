@@ -40,6 +40,10 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let mut routes = Router::new()
         .route("/api/inventory/upload", post(uploads::browser::upload))
+        .route(
+            "/api/inventory/preview-workbook",
+            post(uploads::browser::preview_workbook),
+        )
         .route("/api/library/devices.csv", get(library_export::devices_csv))
         .route(
             "/api/library/devices.xlsx",

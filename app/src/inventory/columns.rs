@@ -42,6 +42,11 @@ impl Field {
         }
     }
 
+    /// The field a template column name stands for.
+    pub fn from_column(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.column() == name)
+    }
+
     /// The name people read.
     pub fn label(self) -> &'static str {
         match self {
@@ -102,9 +107,55 @@ impl Field {
                 "version",
                 "osversion",
             ],
-            Field::Site => &["site", "sitename", "location"],
+            Field::Site => &["site", "sitename"],
         }
     }
+
+    /// Header spellings that may mean this field when no column names it plainly: what NetBox,
+    /// Nautobot and asset spreadsheets call it (`Name` is a device's hostname there, `Type` its
+    /// product ID, `Location` a room within the site).
+    fn weak_aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::SerialNumber => &["serialnumbers", "serialid"],
+            Field::ProductId => &["type", "devicetype", "model", "modelnumber", "modelname"],
+            Field::Hostname => &["name", "device", "fqdn"],
+            Field::IpAddress => &[
+                "primaryip",
+                "primaryipv4",
+                "primaryipv6",
+                "ipv4address",
+                "ipv4",
+                "ipv6address",
+                "ipv6",
+            ],
+            Field::MacAddress => &["macaddresses", "primarymac"],
+            Field::SoftwareVersion => {
+                &["softwareimage", "osversions", "firmware", "firmwareversion"]
+            }
+            Field::Site => &["location", "sitecode"],
+        }
+    }
+}
+
+/// How plainly a header names a field: a plain name wins over a column that only may mean it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Weak,
+    Plain,
+}
+
+/// The field a header cell may name, with how plainly.
+fn guess_for_header(raw: &str) -> Option<(Field, Strength)> {
+    let key = header_key(raw);
+    Field::ALL.into_iter().find_map(|field| {
+        if field.aliases().contains(&key.as_str()) {
+            Some((field, Strength::Plain))
+        } else if field.weak_aliases().contains(&key.as_str()) {
+            Some((field, Strength::Weak))
+        } else {
+            None
+        }
+    })
 }
 
 /// The template's header line.
@@ -121,12 +172,9 @@ pub fn header_key(raw: &str) -> String {
         .collect()
 }
 
-/// The field a header cell names, if any.
+/// The field a header cell names, if any (plainly or not).
 pub fn field_for_header(raw: &str) -> Option<Field> {
-    let key = header_key(raw);
-    Field::ALL
-        .into_iter()
-        .find(|field| field.aliases().contains(&key.as_str()))
+    guess_for_header(raw).map(|(field, _)| field)
 }
 
 /// Which field each column of a file holds (`None`: a column NetCare does not use).
@@ -153,6 +201,42 @@ impl ColumnMap {
     }
 }
 
+/// What a person chose each column of a file to hold (by position; `None`: ignored), written as
+/// the template's column names separated by commas, empty for an ignored column:
+/// `serial_number,,product_id,hostname`. Sent with an upload and remembered per company.
+pub fn parse_column_choice(text: &str) -> Result<Vec<Option<Field>>, String> {
+    text.split(',')
+        .map(|name| match name.trim() {
+            "" => Ok(None),
+            name => Field::from_column(name).map(Some).ok_or_else(|| {
+                format!(
+                    "`{name}` is not a column NetCare reads (it reads: {})",
+                    template_header()
+                )
+            }),
+        })
+        .collect()
+}
+
+/// The text form of a column choice (see [`parse_column_choice`]).
+pub fn column_choice_text(fields: &[Option<Field>]) -> String {
+    fields
+        .iter()
+        .map(|field| field.map_or("", Field::column))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A file's header row reduced to what identifies its layout: the same export from the same tool
+/// has the same signature, so a company's column choice for it can be remembered.
+pub fn header_signature(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| header_key(h))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Why a header row cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum HeaderProblem {
@@ -164,29 +248,79 @@ pub enum HeaderProblem {
         first: String,
         second: String,
     },
+    #[error("The file has {found} columns, and a choice was made for {chosen}: choose what each column holds again.")]
+    ChoiceDoesNotFit { chosen: usize, found: usize },
 }
 
 /// Maps a header row's cells to fields. Serial number and product ID are required columns;
-/// unknown columns are ignored.
+/// unknown columns are ignored. A column that plainly names a field (`Site`) takes it from one
+/// that only may mean it (`Location`), which is then ignored; two columns naming a field equally
+/// plainly are refused, since either could be the right one.
 pub fn map_header(headers: &[String]) -> Result<ColumnMap, HeaderProblem> {
-    let mut fields: Vec<Option<Field>> = Vec::with_capacity(headers.len());
-    for (index, header) in headers.iter().enumerate() {
-        let field = field_for_header(header);
-        if let Some(field) = field {
-            if let Some(first) = fields.iter().position(|f| *f == Some(field)) {
+    let guesses: Vec<Option<(Field, Strength)>> =
+        headers.iter().map(|h| guess_for_header(h)).collect();
+    let mut fields: Vec<Option<Field>> = vec![None; headers.len()];
+    for field in Field::ALL {
+        let candidates = |strength: Strength| -> Vec<usize> {
+            (0..headers.len())
+                .filter(|i| guesses[*i] == Some((field, strength)))
+                .collect()
+        };
+        let plain = candidates(Strength::Plain);
+        let chosen = if plain.is_empty() {
+            candidates(Strength::Weak)
+        } else {
+            plain
+        };
+        match chosen.as_slice() {
+            [] => {}
+            [only] => fields[*only] = Some(field),
+            [first, second, ..] => {
                 return Err(HeaderProblem::Twice {
                     field,
-                    first: headers[first].trim().to_owned(),
-                    second: headers[index].trim().to_owned(),
-                });
+                    first: clean_header(&headers[*first]),
+                    second: clean_header(&headers[*second]),
+                })
             }
         }
-        fields.push(field);
+    }
+    require_identity_columns(ColumnMap {
+        headers: headers.iter().map(|h| clean_header(h)).collect(),
+        fields,
+    })
+}
+
+/// Maps a header row's cells as a person chose (`chosen[i]` is what column `i` holds), with the
+/// same rules as the guess: one column per field, serial number and product ID required.
+pub fn map_header_as(
+    headers: &[String],
+    chosen: &[Option<Field>],
+) -> Result<ColumnMap, HeaderProblem> {
+    if chosen.len() != headers.len() {
+        return Err(HeaderProblem::ChoiceDoesNotFit {
+            chosen: chosen.len(),
+            found: headers.len(),
+        });
+    }
+    for (index, field) in chosen.iter().enumerate() {
+        let Some(field) = field else { continue };
+        if let Some(first) = chosen[..index].iter().position(|f| f == &Some(*field)) {
+            return Err(HeaderProblem::Twice {
+                field: *field,
+                first: clean_header(&headers[first]),
+                second: clean_header(&headers[index]),
+            });
+        }
     }
     let map = ColumnMap {
         headers: headers.iter().map(|h| clean_header(h)).collect(),
-        fields,
+        fields: chosen.to_vec(),
     };
+    require_identity_columns(map)
+}
+
+/// Refuses a mapping without the columns every device needs.
+fn require_identity_columns(map: ColumnMap) -> Result<ColumnMap, HeaderProblem> {
     for required in [Field::SerialNumber, Field::ProductId] {
         if map.index_of(required).is_none() {
             return Err(HeaderProblem::Missing(required));
@@ -294,6 +428,110 @@ mod tests {
         assert_eq!(
             twice.to_string(),
             "Two columns, `Serial` and `SN`, both hold the serial number; keep one."
+        );
+    }
+
+    #[test]
+    fn a_netbox_device_export_maps_as_its_columns_mean() {
+        let cells = headers(&[
+            "ID",
+            "Name",
+            "Status",
+            "Tenant",
+            "Site",
+            "Location",
+            "Rack",
+            "Role",
+            "Manufacturer",
+            "Type",
+            "Platform",
+            "Serial number",
+            "Asset tag",
+            "IP Address",
+        ]);
+        let map = map_header(&cells).unwrap();
+        assert_eq!(map.index_of(Field::Hostname), Some(1));
+        assert_eq!(map.index_of(Field::Site), Some(4), "Site, not Location");
+        assert_eq!(map.index_of(Field::ProductId), Some(9));
+        assert_eq!(map.index_of(Field::SerialNumber), Some(11));
+        assert_eq!(map.index_of(Field::IpAddress), Some(13));
+        assert!(map.ignored().contains(&"Location".to_owned()));
+    }
+
+    #[test]
+    fn a_plain_name_beats_a_weak_one_and_a_weak_one_serves_alone() {
+        let map = map_header(&headers(&["Device Type", "PID", "Serial", "Location"])).unwrap();
+        assert_eq!(
+            map.index_of(Field::ProductId),
+            Some(1),
+            "PID, not Device Type"
+        );
+        assert_eq!(
+            map.index_of(Field::Site),
+            Some(3),
+            "Location when no Site column"
+        );
+        let twice = map_header(&headers(&["Serial", "Type", "Model"])).unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "Two columns, `Type` and `Model`, both hold the product ID; keep one."
+        );
+    }
+
+    #[test]
+    fn a_chosen_mapping_is_read_written_and_checked() {
+        let chosen = parse_column_choice("serial_number,,product_id,hostname").unwrap();
+        assert_eq!(
+            chosen,
+            vec![
+                Some(Field::SerialNumber),
+                None,
+                Some(Field::ProductId),
+                Some(Field::Hostname)
+            ]
+        );
+        assert_eq!(
+            column_choice_text(&chosen),
+            "serial_number,,product_id,hostname"
+        );
+        assert!(parse_column_choice("serial_number,colour")
+            .unwrap_err()
+            .contains("`colour` is not a column NetCare reads"));
+        let cells = headers(&["Asset", "Tag", "Model", "Device"]);
+        let map = map_header_as(&cells, &chosen).unwrap();
+        assert_eq!(map.index_of(Field::SerialNumber), Some(0));
+        assert_eq!(map.ignored(), vec!["Tag".to_owned()]);
+        assert_eq!(
+            map_header_as(&cells, &chosen[..3]),
+            Err(HeaderProblem::ChoiceDoesNotFit {
+                chosen: 3,
+                found: 4
+            })
+        );
+        let twice = parse_column_choice("serial_number,serial_number,product_id,").unwrap();
+        assert!(matches!(
+            map_header_as(&cells, &twice),
+            Err(HeaderProblem::Twice {
+                field: Field::SerialNumber,
+                ..
+            })
+        ));
+        let no_pid = parse_column_choice("serial_number,,,hostname").unwrap();
+        assert_eq!(
+            map_header_as(&cells, &no_pid),
+            Err(HeaderProblem::Missing(Field::ProductId))
+        );
+    }
+
+    #[test]
+    fn a_layout_is_known_again_by_its_header_signature() {
+        assert_eq!(
+            header_signature(&headers(&["\u{FEFF}Serial Number", "PID "])),
+            header_signature(&headers(&["serial_number", "pid"]))
+        );
+        assert_ne!(
+            header_signature(&headers(&["serial", "pid"])),
+            header_signature(&headers(&["pid", "serial"]))
         );
     }
 

@@ -14,11 +14,12 @@ use time::{OffsetDateTime, Time, UtcOffset};
 use tokio::sync::{mpsc, watch};
 
 use super::{
+    columns::Field,
     json,
     queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts},
     reader::{InventoryReader, RowOutcome},
     rows::CheckedDevice,
-    CoverageCounts, FileProblem, QuotaStatus, RejectedRow, UploadError, UploadMethod,
+    CoverageCounts, FileProblem, QuotaStatus, RejectedRow, RowWarning, UploadError, UploadMethod,
     UploadSummary, MAX_LISTED_REJECTIONS,
 };
 use crate::{
@@ -48,6 +49,9 @@ pub struct UploadRequest {
     pub file_name: String,
     pub idempotency_key: Option<String>,
     pub format: UploadFormat,
+    /// What each column of a CSV file holds, as the person chose in the preview (`None`: guessed
+    /// from the headers). Remembered for the company's next file with the same headers.
+    pub columns: Option<Vec<Option<Field>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +131,9 @@ pub async fn ingest(
 ) -> Result<Ingested, UploadError> {
     let (pieces_tx, mut pieces) = mpsc::channel::<Piece>(4);
     let format = request.format;
-    let reader = tokio::task::spawn_blocking(move || read_rows(format, source, pieces_tx));
+    let chosen_columns = request.columns.clone();
+    let reader =
+        tokio::task::spawn_blocking(move || read_rows(format, chosen_columns, source, pieces_tx));
 
     // The file is looked at before the database is: a file refused whole takes no lock.
     let columns = match pieces.recv().await {
@@ -240,6 +246,8 @@ pub async fn ingest(
         columns,
         rejected_rows: tally.rejected_rows,
         no_longer_seen,
+        warned: tally.warned,
+        warnings: tally.warnings,
         coverage: tally.coverage,
         quota: QuotaStatus {
             used: used as u32 + 1,
@@ -264,6 +272,9 @@ pub async fn ingest(
     )
     .await
     .map_err(UploadError::database)?;
+    if let Some(chosen) = &request.columns {
+        remember_column_choice(&mut tx, company_id, &summary.columns, chosen, &now).await?;
+    }
     if let Some(token_id) = request.token_id {
         super::tokens::queries::touch(&mut tx, company_id, token_id, &now)
             .await
@@ -283,6 +294,28 @@ pub async fn ingest(
     Ok(Ingested::Landed(summary))
 }
 
+/// Remembers what a person chose each column of this file layout to hold, for the company's next
+/// file like it; a choice equal to the guess from the headers forgets any earlier one.
+async fn remember_column_choice(
+    tx: &mut sqlx::AnyConnection,
+    company_id: &str,
+    headers: &[String],
+    chosen: &[Option<Field>],
+    now: &str,
+) -> Result<(), UploadError> {
+    let signature = super::columns::header_signature(headers);
+    let guessed = super::columns::map_header(headers)
+        .ok()
+        .map(|map| map.fields);
+    let outcome = if guessed.as_deref() == Some(chosen) {
+        queries::forget_column_choice(tx, company_id, &signature).await
+    } else {
+        let text = super::columns::column_choice_text(chosen);
+        queries::remember_column_choice(tx, company_id, &signature, &text, now).await
+    };
+    outcome.map_err(UploadError::database)
+}
+
 #[derive(Default)]
 struct Tally {
     rows: u64,
@@ -290,6 +323,8 @@ struct Tally {
     added: u64,
     rejected: u64,
     rejected_rows: Vec<RejectedRow>,
+    warned: u64,
+    warnings: Vec<RowWarning>,
     coverage: CoverageCounts,
 }
 
@@ -298,6 +333,22 @@ impl Tally {
         self.rejected += 1;
         if self.rejected_rows.len() < MAX_LISTED_REJECTIONS {
             self.rejected_rows.push(row);
+        }
+    }
+
+    /// An accepted device that lost optional values.
+    fn warn(&mut self, line: u64, messages: &[String]) {
+        if messages.is_empty() {
+            return;
+        }
+        self.warned += 1;
+        for message in messages {
+            if self.warnings.len() < MAX_LISTED_REJECTIONS {
+                self.warnings.push(RowWarning {
+                    line,
+                    message: message.clone(),
+                });
+            }
         }
     }
 
@@ -450,6 +501,7 @@ async fn write_chunk(
                 tally.accepted += 1;
                 tally.added += u64::from(*added);
                 tally.count_status(decided.decision.status);
+                tally.warn(decided.line, &decided.device.warnings);
             }
             None => {
                 let first = earlier_lines
@@ -493,6 +545,7 @@ async fn finished(
 /// The reading thread: parses the source and sends the columns, then chunks of row outcomes.
 fn read_rows(
     format: UploadFormat,
+    columns: Option<Vec<Option<Field>>>,
     source: Box<dyn Read + Send>,
     pieces: mpsc::Sender<Piece>,
 ) -> Result<(), FileProblem> {
@@ -511,7 +564,7 @@ fn read_rows(
     };
     match format {
         UploadFormat::Csv => {
-            let mut reader = InventoryReader::open(source)?;
+            let mut reader = InventoryReader::open_as(source, columns.as_deref())?;
             if pieces
                 .blocking_send(Piece::Columns(reader.columns().headers.clone()))
                 .is_err()

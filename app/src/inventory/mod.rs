@@ -14,8 +14,16 @@ pub mod queries;
 pub mod reader;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+#[cfg(feature = "ssr")]
+pub mod workbook;
 
 mod server_fns;
+
+/// Whether a file starts like an Excel workbook (a ZIP archive, as `.xlsx` files are): the
+/// browser previews it through the server, which reads its first sheet (`workbook`).
+pub fn is_workbook(start: &[u8]) -> bool {
+    start.starts_with(b"PK\x03\x04")
+}
 pub use server_fns::*;
 
 use serde::{Deserialize, Serialize};
@@ -76,6 +84,14 @@ pub struct RejectedRow {
     pub values: Vec<String>,
 }
 
+/// An accepted device of an upload that lost an optional value (a malformed IP address, a
+/// hostname too long…): its line and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowWarning {
+    pub line: u64,
+    pub message: String,
+}
+
 /// Today's uploads against the daily limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuotaStatus {
@@ -123,6 +139,12 @@ pub struct UploadSummary {
     pub rejected_rows: Vec<RejectedRow>,
     /// Devices the same collector reported before and not in this upload.
     pub no_longer_seen: u64,
+    /// Accepted devices that lost an optional value (counted), and the first
+    /// [`MAX_LISTED_REJECTIONS`] of their warnings. Absent from uploads stored before warnings.
+    #[serde(default)]
+    pub warned: u64,
+    #[serde(default)]
+    pub warnings: Vec<RowWarning>,
     pub coverage: CoverageCounts,
     pub quota: QuotaStatus,
 }
@@ -203,6 +225,8 @@ pub enum FileProblem {
     InvalidJson(String),
     #[error("The file could not be read: {0}")]
     Unreadable(String),
+    #[error("The columns chosen for the file cannot be used: {0}")]
+    BadColumnChoice(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

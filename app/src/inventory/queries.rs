@@ -513,3 +513,50 @@ pub async fn coverage_timeline(
         )
         .collect())
 }
+
+/// The company's remembered column choices: header signature → choice text
+/// (`inventory::columns::column_choice_text`).
+pub async fn column_choices(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT header_signature, columns FROM column_choices WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn remember_column_choice(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    signature: &str,
+    columns: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO column_choices (company_id, header_signature, columns, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (company_id, header_signature)
+         DO UPDATE SET columns = excluded.columns, updated_at = excluded.updated_at",
+    )
+    .bind(company_id)
+    .bind(signature)
+    .bind(columns)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn forget_column_choice(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    signature: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM column_choices WHERE company_id = $1 AND header_signature = $2")
+        .bind(company_id)
+        .bind(signature)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

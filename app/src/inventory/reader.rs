@@ -9,7 +9,7 @@ use std::{
 };
 
 use super::{
-    columns::{detect_delimiter, map_header, ColumnMap},
+    columns::{detect_delimiter, map_header, map_header_as, ColumnMap, Field},
     rows::{check_device, CheckedDevice, DeviceFields},
     FileProblem, RejectedRow,
 };
@@ -35,7 +35,23 @@ pub struct InventoryReader<R: Read> {
 
 impl<R: Read> InventoryReader<R> {
     /// Reads up to the header row; refuses files that are not CSV text or lack required columns.
-    pub fn open(mut source: R) -> Result<Self, FileProblem> {
+    /// The columns are guessed from their headers.
+    pub fn open(source: R) -> Result<Self, FileProblem> {
+        Self::open_as(source, None)
+    }
+
+    /// Like [`open`](Self::open), with what each column holds chosen by a person (`None`: guessed).
+    pub fn open_as(source: R, chosen: Option<&[Option<Field>]>) -> Result<Self, FileProblem> {
+        let chosen = chosen.map(<[Option<Field>]>::to_vec);
+        Self::open_choosing(source, |_| chosen)
+    }
+
+    /// Like [`open`](Self::open), asking `choose` with the header cells what each column holds
+    /// (`None`: guessed from the headers), e.g. a company's remembered choice for this layout.
+    pub fn open_choosing(
+        mut source: R,
+        choose: impl FnOnce(&[String]) -> Option<Vec<Option<Field>>>,
+    ) -> Result<Self, FileProblem> {
         let mut start = Vec::with_capacity(SNIFF_BYTES);
         (&mut source)
             .take(SNIFF_BYTES as u64)
@@ -72,7 +88,11 @@ impl<R: Read> InventoryReader<R> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Err(FileProblem::Empty);
         }
-        let map = map_header(&cells).map_err(FileProblem::Header)?;
+        let map = match choose(&cells) {
+            Some(chosen) => map_header_as(&cells, &chosen),
+            None => map_header(&cells),
+        }
+        .map_err(FileProblem::Header)?;
         Ok(Self {
             reader,
             line_ends,
@@ -350,9 +370,9 @@ mod tests {
             read(b"serial,pid,site\rA,P,x\r\"B\",P,\"two\nlines\"\r\n\r\nC,P,y\n\n\nD,P,z")
                 .unwrap();
         let lines: Vec<u64> = accepted.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, vec![2, 6, 9]);
-        // A line break inside a value is a control character there.
-        assert_eq!(rejected[0].0, 3);
+        // B's site has a line break inside (a control character there): kept without the site.
+        assert_eq!(lines, vec![2, 3, 6, 9]);
+        assert!(rejected.is_empty());
     }
 
     #[test]
@@ -362,15 +382,25 @@ mod tests {
         assert_eq!(accepted.len(), 1);
         assert_eq!(rejected[0].0, 3);
         assert!(rejected[0].1.starts_with("a quoted value is never closed"));
-        let long = format!("serial,pid,site\nA,P,{}\n", "h".repeat(5000));
-        let (_, rejected) = read(long.as_bytes()).unwrap();
-        assert!(rejected[0].1.contains("too long"));
+        let long = format!(
+            "serial,pid,site\nA,P,{}\nB,{},x\n",
+            "h".repeat(5000),
+            "p".repeat(5000)
+        );
+        let (accepted, rejected) = read(long.as_bytes()).unwrap();
+        assert_eq!(
+            accepted.len(),
+            1,
+            "a site too long is left out, the device kept"
+        );
+        assert_eq!(rejected[0].0, 3);
+        assert!(rejected[0].1.starts_with("Product ID is too long"));
     }
 
     #[test]
     fn bad_rows_are_rejected_with_reasons_and_the_rest_kept() {
         let (accepted, rejected) = read(
-            b"serial_number,product_id,mac_address\nFOC1,C9300,\n,C9300,\nFOC3,,\nFOC4,C9300\nFOC5,C9300,zz\nFOC6,C9300,\xE9\n",
+            b"serial_number,product_id,mac_address\nFOC1,C9300,\n,C9300,\nFOC3,,\nFOC4,C9300\n,C9300,zz\nFOC6,C9300,\xE9\n",
         )
         .unwrap();
         assert_eq!(accepted, vec![(2, "S|FOC1|C9300".to_owned())]);

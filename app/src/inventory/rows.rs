@@ -55,37 +55,72 @@ pub struct CheckedDevice {
     /// One device per company and identity: serial and PID, or MAC and PID for a device
     /// without a serial number.
     pub identity_key: String,
+    /// Optional values that were left out, and why (the device itself is accepted).
+    pub warnings: Vec<String>,
 }
 
-/// Checks one device. The first problem found is the reason given.
-pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
+/// An interface address as inventories write it, `10.10.0.11/24` (NetBox, Nautobot, `show ip
+/// interface`), is the device's address: the prefix length is dropped. Anything else is unchanged.
+fn without_prefix_length(ip: &str) -> &str {
+    let Some((address, prefix)) = ip.split_once('/') else {
+        return ip;
+    };
+    let max = match address.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) => 32,
+        Ok(IpAddr::V6(_)) => 128,
+        Err(_) => return ip,
+    };
+    let valid = !prefix.is_empty()
+        && prefix.len() <= 3
+        && prefix.chars().all(|c| c.is_ascii_digit())
+        && prefix.parse::<u32>().is_ok_and(|n| n <= max);
+    if valid {
+        address
+    } else {
+        ip
+    }
+}
+
+/// Checks one device. A problem with the serial number or product ID (what the device is matched
+/// on) rejects it, with the first problem found as the reason. A problem with an optional value
+/// (hostname, IP or MAC address, software version, site) does not: the device is kept without
+/// that value, and the problem is returned as a warning.
+pub fn check_device(mut fields: DeviceFields) -> Result<CheckedDevice, String> {
+    let address = without_prefix_length(&fields.ip_address);
+    if address.len() != fields.ip_address.len() {
+        fields.ip_address = address.to_owned();
+    }
+    let mut warnings = Vec::new();
     for field in Field::ALL {
-        let value = fields.get(field);
-        if value.chars().any(char::is_control) {
-            return Err(format!(
-                "{} contains control characters (tabs, line breaks or NUL inside a value)",
-                field.label()
-            ));
+        let Some(problem) = shape_problem(field, fields.get(field)) else {
+            continue;
+        };
+        if is_identity(field) {
+            return Err(problem);
         }
-        let length = value.chars().count();
-        if length > field.max_chars() {
-            return Err(format!(
-                "{} is too long ({length} characters, at most {})",
-                field.label(),
-                field.max_chars()
-            ));
-        }
+        warnings.push(format!("{problem}: kept the device without it"));
+        fields.set(field, String::new());
     }
     let serial = serial_key(&fields.serial_number);
     let pid = pid_key(&fields.product_id);
     if pid.is_empty() {
         return Err("missing product ID".into());
     }
-    let mac = if fields.mac_address.is_empty() {
-        String::new()
-    } else {
-        mac_key(&fields.mac_address)
-            .ok_or_else(|| format!("`{}` is not a MAC address", fields.mac_address))?
+    let mac = match mac_key(&fields.mac_address) {
+        _ if fields.mac_address.is_empty() => String::new(),
+        Some(mac) => mac,
+        // Without a serial number, the MAC address is what identifies the device.
+        None if serial.is_empty() => {
+            return Err(format!("`{}` is not a MAC address", fields.mac_address))
+        }
+        None => {
+            warnings.push(format!(
+                "`{}` is not a MAC address: kept the device without it",
+                fields.mac_address
+            ));
+            fields.mac_address.clear();
+            String::new()
+        }
     };
     if serial.is_empty() && mac.is_empty() {
         return Err(
@@ -105,7 +140,11 @@ pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
         ));
     }
     if !fields.ip_address.is_empty() && fields.ip_address.parse::<IpAddr>().is_err() {
-        return Err(format!("`{}` is not an IP address", fields.ip_address));
+        warnings.push(format!(
+            "`{}` is not an IP address: kept the device without it",
+            fields.ip_address
+        ));
+        fields.ip_address.clear();
     }
     let identity_key = if serial.is_empty() {
         format!("M|{mac}|{pid}")
@@ -118,6 +157,31 @@ pub fn check_device(fields: DeviceFields) -> Result<CheckedDevice, String> {
         pid_key: pid,
         mac_key: mac,
         identity_key,
+        warnings,
+    })
+}
+
+/// The fields a device is matched on: a problem with one of them rejects the device. (The MAC
+/// address identifies only a device without a serial number: decided in `check_device`.)
+fn is_identity(field: Field) -> bool {
+    matches!(field, Field::SerialNumber | Field::ProductId)
+}
+
+/// What is wrong with a value of `field` whatever the field means: control characters, length.
+fn shape_problem(field: Field, value: &str) -> Option<String> {
+    if value.chars().any(char::is_control) {
+        return Some(format!(
+            "{} contains control characters (tabs, line breaks or NUL inside a value)",
+            field.label()
+        ));
+    }
+    let length = value.chars().count();
+    (length > field.max_chars()).then(|| {
+        format!(
+            "{} is too long ({length} characters, at most {})",
+            field.label(),
+            field.max_chars()
+        )
     })
 }
 
@@ -181,16 +245,22 @@ fn latin_look_alike(c: char) -> Option<char> {
         .map(|(_, latin)| *latin)
 }
 
-/// `1.23E+10`: what Excel shows for a long all-digit serial it took for a number. The digits
-/// after the third are lost, so the serial cannot be recovered from the file.
+/// `1.23E+10`: what Excel shows for a long all-digit serial it took for a number (`4,56789E+11`
+/// in a European locale, whose decimal mark is a comma). The digits past the mantissa are lost,
+/// so the serial cannot be recovered from the file.
 fn looks_rewritten_by_a_spreadsheet(serial: &str) -> bool {
     let Some((mantissa, exponent)) = serial.split_once(['E', 'e']) else {
         return false;
     };
     let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let marks = mantissa.chars().filter(|c| matches!(c, '.' | ',')).count();
     let mantissa_ok = !mantissa.is_empty()
-        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && mantissa.contains('.');
+        && mantissa
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && marks == 1
+        && !mantissa.starts_with(['.', ','])
+        && !mantissa.ends_with(['.', ',']);
     mantissa_ok && !exponent.is_empty() && exponent.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -263,25 +333,81 @@ mod tests {
         assert_eq!(
             reason(DeviceFields {
                 mac_address: "00:11:22".into(),
-                ..device("FOC1", "C9300")
+                ..device("", "CP-8845-K9")
             }),
-            "`00:11:22` is not a MAC address"
-        );
-        assert_eq!(
-            reason(DeviceFields {
-                ip_address: "10.0.0.300".into(),
-                ..device("FOC1", "C9300")
-            }),
-            "`10.0.0.300` is not an IP address"
+            "`00:11:22` is not a MAC address",
+            "a phone is known by its MAC address"
         );
         assert!(reason(device(&"X".repeat(101), "C9300")).starts_with("Serial number is too long"));
+        assert!(reason(device("FOC1", &"P".repeat(101))).starts_with("Product ID is too long"));
         assert!(reason(device("FOC\u{0}1", "C9300")).contains("control characters"));
-        assert!(reason(DeviceFields {
-            hostname: "a\tb".into(),
-            ..device("FOC1", "C9300")
-        })
-        .starts_with("Hostname contains control characters"));
         assert!(reason(device("1.23E+10", "C9300")).contains("spreadsheet rewrote"));
+        // European Excel writes the decimal mark as a comma.
+        assert!(reason(device("4,56789E+11", "C9300")).contains("spreadsheet rewrote"));
+        assert!(reason(device("4,56789e11", "C9300")).contains("spreadsheet rewrote"));
+    }
+
+    #[test]
+    fn a_problem_with_an_optional_value_keeps_the_device_without_it() {
+        let kept = |fields: DeviceFields| check_device(fields).expect("kept");
+        let bad_ip = kept(DeviceFields {
+            ip_address: "10.0.0.300".into(),
+            hostname: "core-1".into(),
+            ..device("FOC1", "C9300")
+        });
+        assert_eq!(bad_ip.fields.ip_address, "");
+        assert_eq!(bad_ip.fields.hostname, "core-1");
+        assert_eq!(
+            bad_ip.warnings,
+            vec!["`10.0.0.300` is not an IP address: kept the device without it".to_owned()]
+        );
+        let bad_mac = kept(DeviceFields {
+            mac_address: "00:11:22".into(),
+            ..device("FOC1", "C9300")
+        });
+        assert_eq!(bad_mac.fields.mac_address, "");
+        assert_eq!(bad_mac.identity_key, "S|FOC1|C9300");
+        assert!(bad_mac.warnings[0].starts_with("`00:11:22` is not a MAC address"));
+        let messy = kept(DeviceFields {
+            hostname: "a\tb".into(),
+            site: "S".repeat(201),
+            ..device("FOC1", "C9300")
+        });
+        assert_eq!(
+            (messy.fields.hostname.as_str(), messy.fields.site.as_str()),
+            ("", "")
+        );
+        assert!(messy.warnings[0].starts_with("Hostname contains control characters"));
+        assert!(messy.warnings[1].starts_with("Site is too long (201 characters"));
+        assert!(kept(device("FOC1", "C9300")).warnings.is_empty());
+    }
+
+    #[test]
+    fn an_interface_address_keeps_the_address_and_drops_the_prefix_length() {
+        let ip = |text: &str| {
+            check_device(DeviceFields {
+                ip_address: text.into(),
+                ..device("FOC1", "C9300")
+            })
+            .map(|d| d.fields.ip_address)
+        };
+        assert_eq!(ip("10.10.0.11/24"), Ok("10.10.0.11".to_owned()));
+        assert_eq!(ip("10.10.0.11/32"), Ok("10.10.0.11".to_owned()));
+        assert_eq!(ip("2001:db8::7/64"), Ok("2001:db8::7".to_owned()));
+        assert_eq!(ip("10.10.0.11"), Ok("10.10.0.11".to_owned()));
+        for bad in [
+            "10.10.0.11/33",
+            "10.10.0.11/",
+            "10.10.0.11/24/1",
+            "x/24",
+            "10.0.0.1/ 8",
+        ] {
+            assert_eq!(
+                ip(bad),
+                Ok(String::new()),
+                "{bad}: not an address, left out"
+            );
+        }
     }
 
     #[test]
@@ -293,5 +419,7 @@ mod tests {
         assert!(checked.is_ok());
         assert!(check_device(device("E1234", "C9300")).is_ok());
         assert!(check_device(device("1E5", "C9300")).is_ok());
+        assert!(check_device(device("12,5", "C9300")).is_ok());
+        assert!(check_device(device("A1,2E5", "C9300")).is_ok());
     }
 }

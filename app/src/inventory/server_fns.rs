@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use super::FileProblem;
 use super::{columns::Field, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
 use crate::error::answered;
@@ -42,6 +44,9 @@ pub struct PreviewRow {
     pub values: Vec<String>,
     /// Why the row would be rejected, if it would.
     pub problem: Option<String>,
+    /// What an accepted row would lose (optional values that are malformed), if anything.
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 /// The start of a file as it will be read: delimiter, column mapping and first rows.
@@ -52,6 +57,21 @@ pub struct InventoryPreview {
     pub rows: Vec<PreviewRow>,
     /// Why the whole file would be refused, if it would.
     pub problem: Option<String>,
+    /// Where the columns' meaning comes from.
+    pub column_source: ColumnSource,
+    /// The columns' meaning as the upload sends it (`columns::column_choice_text`).
+    pub column_choice: String,
+}
+
+/// Where the meaning of a file's columns comes from in a preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColumnSource {
+    /// Guessed from the header cells.
+    Guessed,
+    /// The company chose it for a file with these headers before.
+    Remembered,
+    /// Chosen now, in this preview.
+    Chosen,
 }
 
 /// Rows the preview shows.
@@ -161,36 +181,108 @@ pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
 }
 
 /// How the start of a file will be read, before it is uploaded. `sample` is the file's first
-/// [`PREVIEW_BYTES`] (the browser cuts at a line end).
+/// [`PREVIEW_BYTES`] (the browser cuts at a line end); `columns`, what the person chose each
+/// column to hold (`columns::parse_column_choice`). Without it, the company's remembered choice
+/// for this layout is used, else the guess from the headers.
 #[server(endpoint = "inventory/preview")]
-pub async fn preview_inventory(sample: String) -> Result<InventoryPreview, UploadError> {
+pub async fn preview_inventory(
+    sample: String,
+    columns: Option<String>,
+) -> Result<InventoryPreview, UploadError> {
     answered(
         async move {
             let state = crate::server::app_state()?;
-            guard::own_member(&state).await?;
-            Ok(preview(sample.as_bytes()))
+            let (_, membership) = guard::own_member(&state).await?;
+            preview_for(&state, &membership.company_id, sample.as_bytes(), columns).await
         }
         .await,
     )
 }
 
+/// The preview of a file's start for `company_id`: as `columns` says, else as the company chose
+/// for this layout before, else as guessed from the headers (see [`preview_inventory`]).
 #[cfg(feature = "ssr")]
-fn preview(sample: &[u8]) -> InventoryPreview {
+pub async fn preview_for(
+    state: &crate::server::AppState,
+    company_id: &str,
+    sample: &[u8],
+    columns: Option<String>,
+) -> Result<InventoryPreview, UploadError> {
+    if let Some(text) = columns {
+        let chosen = super::columns::parse_column_choice(&text)
+            .map_err(|problem| UploadError::File(FileProblem::BadColumnChoice(problem)))?;
+        return Ok(preview(sample, |_| Some((chosen, ColumnSource::Chosen))));
+    }
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(UploadError::database)?;
+    let remembered = super::queries::column_choices(&mut conn, company_id)
+        .await
+        .map_err(UploadError::database)?;
+    drop(conn);
+    Ok(preview(sample, |headers| {
+        let signature = super::columns::header_signature(headers);
+        let (_, text) = remembered.iter().find(|(s, _)| *s == signature)?;
+        let chosen = super::columns::parse_column_choice(text).ok()?;
+        (chosen.len() == headers.len()).then_some((chosen, ColumnSource::Remembered))
+    }))
+}
+
+#[cfg(feature = "ssr")]
+fn preview(
+    sample: &[u8],
+    choose: impl FnOnce(&[String]) -> Option<(Vec<Option<Field>>, ColumnSource)>,
+) -> InventoryPreview {
     use super::{
-        columns::delimiter_name,
+        columns::{column_choice_text, delimiter_name},
         reader::{InventoryReader, RowOutcome},
         rows::DeviceFields,
     };
     let sample = &sample[..sample.len().min(PREVIEW_BYTES)];
-    let mut reader = match InventoryReader::open(sample) {
+    let mut source = ColumnSource::Guessed;
+    let mut chosen_now = None;
+    let mut headers = Vec::new();
+    let opened = InventoryReader::open_choosing(sample, |cells| {
+        headers = cells.to_vec();
+        let (chosen, from) = choose(cells)?;
+        source = from;
+        chosen_now = Some(chosen.clone());
+        Some(chosen)
+    });
+    let mut reader = match opened {
         Ok(reader) => reader,
         Err(problem) => {
+            // Columns that cannot be read as they are: shown with what each seems to hold, so
+            // the person can choose what they hold instead.
+            let fields = chosen_now.unwrap_or_else(|| {
+                headers
+                    .iter()
+                    .map(|h| super::columns::field_for_header(h))
+                    .collect()
+            });
+            let shown = matches!(problem, FileProblem::Header(_)) && fields.len() == headers.len();
             return InventoryPreview {
                 delimiter: String::new(),
-                columns: Vec::new(),
+                columns: if shown {
+                    headers
+                        .iter()
+                        .zip(&fields)
+                        .map(|(header, field)| PreviewColumn {
+                            header: header.trim().to_owned(),
+                            field: *field,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 rows: Vec::new(),
                 problem: Some(problem.to_string()),
-            }
+                column_source: source,
+                column_choice: column_choice_text(&fields),
+            };
         }
     };
     let map = reader.columns().clone();
@@ -213,11 +305,13 @@ fn preview(sample: &[u8]) -> InventoryPreview {
                 line,
                 values: values_in_file_order(&map, &device.fields),
                 problem: None,
+                warning: (!device.warnings.is_empty()).then(|| device.warnings.join("; ")),
             },
             RowOutcome::Rejected(row) => PreviewRow {
                 line: row.line,
                 values: row.values,
                 problem: Some(row.reason),
+                warning: None,
             },
         });
     }
@@ -232,6 +326,8 @@ fn preview(sample: &[u8]) -> InventoryPreview {
         columns,
         rows,
         problem: None,
+        column_source: source,
+        column_choice: column_choice_text(&map.fields),
     }
 }
 

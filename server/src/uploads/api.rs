@@ -160,6 +160,8 @@ async fn create_upload(
         file_name: display_file_name(query.file_name.as_deref().unwrap_or(default_name)),
         idempotency_key: key,
         format,
+        // Collectors get the guess from the headers: an API answers the same for the same file.
+        columns: None,
     };
     match ingest::ingest(&state, request, Box::new(file), None).await {
         Ok(Ingested::Landed(summary)) => summary_response(&summary, false),

@@ -8,8 +8,9 @@ use std::time::Duration;
 use app::{
     accounts::session::SessionInfo,
     inventory::{
+        columns::parse_column_choice,
         ingest::{self, Ingested, UploadFormat, UploadRequest},
-        membership_for, UploadError, UploadMethod,
+        membership_for, FileProblem, UploadError, UploadMethod,
     },
     server::AppState,
 };
@@ -17,7 +18,7 @@ use axum::{
     body::Bytes,
     extract::{Query, Request, State},
     http::{header, StatusCode},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -29,6 +30,8 @@ use crate::streaming::{channel_body, Chunk};
 #[derive(Debug, Deserialize)]
 pub struct UploadQuery {
     pub file_name: Option<String>,
+    /// What each column holds, as chosen in the preview (`inventory::columns::parse_column_choice`).
+    pub columns: Option<String>,
 }
 
 /// A file name fit to show: its last path part, without control characters, at most 200
@@ -57,6 +60,17 @@ pub async fn upload(
         Ok(membership) => membership,
         Err(err) => return error_response(&err),
     };
+    let columns = match query
+        .columns
+        .as_deref()
+        .map(parse_column_choice)
+        .transpose()
+    {
+        Ok(columns) => columns,
+        Err(problem) => {
+            return error_response(&UploadError::File(FileProblem::BadColumnChoice(problem)));
+        }
+    };
     let company_id = membership.company_id;
     let file = match receive_body(&state, &company_id, &parts.headers, body).await {
         Ok(file) => file,
@@ -70,6 +84,7 @@ pub async fn upload(
         file_name: display_file_name(query.file_name.as_deref().unwrap_or("")),
         idempotency_key: None,
         format: UploadFormat::Csv,
+        columns,
     };
     let (lines_tx, lines) = mpsc::channel::<Chunk>(16);
     tokio::spawn(run_with_progress(state, request, file, lines_tx));
@@ -144,4 +159,70 @@ mod tests {
         assert_eq!(display_file_name(""), "upload.csv");
         assert_eq!(display_file_name(&"x".repeat(300)).chars().count(), 200);
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviewQuery {
+    /// As for an upload: what each column holds, as chosen in the preview.
+    pub columns: Option<String>,
+}
+
+/// `POST /api/inventory/preview-workbook`: the preview of an Excel workbook (sent whole: a ZIP
+/// archive cannot be read from its first bytes, as a CSV file's preview is), read as the CSV text
+/// of its first sheet. Answers the same JSON as the `inventory/preview` server function; uses no
+/// upload of the day.
+pub async fn preview_workbook(
+    State(state): State<AppState>,
+    Query(query): Query<PreviewQuery>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
+        return error_response(&UploadError::NotSignedIn);
+    };
+    let membership = match membership_for(&state, session.account_id).await {
+        Ok(membership) => membership,
+        Err(err) => return error_response(&err),
+    };
+    let limit = state.settings.max_upload_bytes;
+    if let Err(err) = super::spool::check_declared_length(&parts.headers, limit) {
+        return error_response(&err);
+    }
+    let file = match super::spool::spool(body, limit).await {
+        Ok(file) => file,
+        Err(super::spool::SpoolError::Refused(err)) => return error_response(&err),
+        Err(super::spool::SpoolError::Interrupted) => {
+            return error_response(&UploadError::File(FileProblem::Unreadable(
+                "the file was not received whole".into(),
+            )))
+        }
+    };
+    let csv = match super::spool::workbook_as_csv(file).await {
+        Ok(csv) => csv,
+        Err(err) => return error_response(&err),
+    };
+    let sample = match tokio::task::spawn_blocking(move || csv_sample(csv)).await {
+        Ok(Ok(sample)) => sample,
+        Ok(Err(err)) => return error_response(&UploadError::storage(err)),
+        Err(err) => return error_response(&UploadError::App(app::server::internal(err))),
+    };
+    match app::inventory::preview_for(&state, &membership.company_id, &sample, query.columns).await
+    {
+        Ok(preview) => axum::Json(preview).into_response(),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// The start of a CSV file for its preview, cut at a line end.
+fn csv_sample(file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut sample = Vec::with_capacity(app::inventory::PREVIEW_BYTES);
+    file.take(app::inventory::PREVIEW_BYTES as u64)
+        .read_to_end(&mut sample)?;
+    if sample.len() == app::inventory::PREVIEW_BYTES {
+        if let Some(end) = sample.iter().rposition(|b| *b == b'\n') {
+            sample.truncate(end + 1);
+        }
+    }
+    Ok(sample)
 }

@@ -46,14 +46,17 @@ pub async fn receive_body(
     }
     let limit = state.settings.max_upload_bytes;
     spool::check_declared_length(headers, limit).map_err(|err| error_response(&err))?;
-    spool::spool(body, limit).await.map_err(|err| match err {
+    let file = spool::spool(body, limit).await.map_err(|err| match err {
         spool::SpoolError::Refused(err) => error_response(&err),
         spool::SpoolError::Interrupted => problem(
             StatusCode::BAD_REQUEST,
             "interrupted",
             "The upload was interrupted.",
         ),
-    })
+    })?;
+    spool::workbook_as_csv(file)
+        .await
+        .map_err(|err| error_response(&err))
 }
 
 /// An upload error as JSON: `{"error": code, "message": text, …}`, its status and headers.

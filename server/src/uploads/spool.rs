@@ -62,3 +62,28 @@ pub async fn spool(body: Body, limit: u64) -> Result<std::fs::File, SpoolError> 
     file.seek(SeekFrom::Start(0)).map_err(disk_failure)?;
     Ok(file)
 }
+
+/// An upload saved as an Excel workbook becomes the CSV text of its first sheet (in another
+/// anonymous temporary file), so every upload is read by the same CSV reader; anything else is
+/// returned as it is. Both come back rewound.
+pub async fn workbook_as_csv(mut file: std::fs::File) -> Result<std::fs::File, UploadError> {
+    tokio::task::spawn_blocking(move || {
+        let mut start = [0u8; 4];
+        let read = std::io::Read::read(&mut file, &mut start).map_err(UploadError::storage)?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(UploadError::storage)?;
+        if !app::inventory::is_workbook(&start[..read]) {
+            return Ok(file);
+        }
+        let mut csv = tempfile::tempfile().map_err(UploadError::storage)?;
+        app::inventory::workbook::workbook_to_csv(
+            std::io::BufReader::new(file),
+            std::io::BufWriter::new(&mut csv),
+        )
+        .map_err(UploadError::File)?;
+        csv.seek(SeekFrom::Start(0)).map_err(UploadError::storage)?;
+        Ok(csv)
+    })
+    .await
+    .map_err(|err| UploadError::App(app::server::internal(err)))?
+}

@@ -33,6 +33,19 @@ async fn upload(app: &TestApp, token: &str, body: &[u8]) -> (StatusCode, Value) 
     )
 }
 
+/// The warnings of an accepted row (an optional value left out), joined.
+fn warning_at(summary: &Value, line: u64) -> String {
+    let found: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["line"] == line)
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(!found.is_empty(), "line {line} has no warning: {summary}");
+    found.join("; ")
+}
+
 fn reason_at(summary: &Value, line: u64) -> String {
     summary["rejected_rows"]
         .as_array()
@@ -70,9 +83,11 @@ async fn bad_rows_are_named_and_good_ones_kept(backend: Backend) {
     );
     assert!(reason_at(&summary, 3).contains("looks like the Latin `O`"));
     assert!(reason_at(&summary, 5).contains("not UTF-8"));
-    assert!(reason_at(&summary, 6).contains("control characters"));
+    // A bad optional value (the hostname) keeps the device without it, with a warning.
+    assert!(warning_at(&summary, 6).starts_with("Hostname contains control characters"));
     assert!(reason_at(&summary, 8).contains("spreadsheet rewrote"));
-    assert!(reason_at(&summary, 9).contains("too long"));
+    assert!(warning_at(&summary, 9).starts_with("Hostname is too long (10485760 characters"));
+    assert_eq!(summary["warned"], 2, "{summary}");
     let unterminated = reason_at(&summary, 11).to_lowercase();
     assert!(unterminated.contains("quote"), "{unterminated}");
     let devices = devices_json(&app, &token).await;
@@ -95,7 +110,9 @@ async fn bad_rows_are_named_and_good_ones_kept(backend: Backend) {
         "matched despite the marks"
     );
     assert_eq!(by_serial("AFTER0001")["hostname"], "after the big one");
-    assert_eq!(summary["accepted"], 3, "{summary}");
+    assert_eq!(by_serial("QN0001")["hostname"], "");
+    assert_eq!(by_serial("BIG0001")["hostname"], "");
+    assert_eq!(summary["accepted"], 5, "{summary}");
 }
 
 async fn unreadable_files_change_nothing(backend: Backend) {

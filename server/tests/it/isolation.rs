@@ -138,10 +138,14 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 9] = [
+const HTTP_ROUTES: [(&str, &str); 10] = [
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
+    ),
+    (
+        "/api/inventory/preview-workbook",
+        "session: the caller's company's remembered columns",
     ),
     (
         "/api/library/devices.csv",
@@ -572,7 +576,7 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
         let response = app
             .send(
                 Request::post("/api/inventory/upload?file_name=x.csv")
-                    .header(auth.0, auth.1)
+                    .header(auth.0, auth.1.clone())
                     .header("host", "netcare.test")
                     .header("origin", crate::support::PUBLIC_URL)
                     .header("content-type", "text/csv")
@@ -581,6 +585,17 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
             )
             .await;
         assert_eq!(response.status(), expected, "upload");
+        let response = app
+            .send(
+                Request::post("/api/inventory/preview-workbook")
+                    .header(auth.0, auth.1)
+                    .header("host", "netcare.test")
+                    .header("origin", crate::support::PUBLIC_URL)
+                    .body(Body::from("serial_number,product_id\nX,C9300-48P\n"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), expected, "workbook preview");
     }
     // A token from nowhere reads nothing.
     let response = app

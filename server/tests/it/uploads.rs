@@ -25,6 +25,8 @@ both_databases!(
     every_validation_rule_gives_line_and_reason,
     header_spellings_and_delimiters_are_understood,
     the_preview_shows_mapping_and_problems,
+    columns_chosen_in_the_preview_are_used_and_remembered,
+    excel_workbooks_upload_as_their_first_sheet,
     files_refused_whole_change_nothing,
     the_sixth_upload_is_refused_until_the_reset,
     racing_uploads_respect_the_quota_exactly,
@@ -101,6 +103,21 @@ async fn browser_upload(
         .map(|line| serde_json::from_str(line).unwrap_or(Value::String(line.to_owned())))
         .collect();
     (status, lines)
+}
+
+/// Why a browser upload of a file was refused: before it started (a JSON error with a 4xx status)
+/// or while it was read (the answer's last line).
+async fn refusal_message(browser: &Browser<'_>, file_name: &str, bytes: &[u8]) -> String {
+    let (status, lines) = browser_upload(browser, file_name, bytes).await;
+    let last = lines.last().cloned().expect("an answer");
+    let error = if status == StatusCode::OK {
+        assert_eq!(last["stage"], "failed", "{last}");
+        &last["error"]
+    } else {
+        assert!(status.is_client_error(), "{status} {last}");
+        &last
+    };
+    error["message"].as_str().expect("a message").to_owned()
 }
 
 /// The final line of a browser upload's answer.
@@ -285,14 +302,15 @@ async fn every_validation_rule_gives_line_and_reason(backend: Backend) {
          GOOD00005,C9300-48P,\"tab\there\",,,,\n\
          GOOD00006,C9300-48P\n\
          1.23E+10,C9300-48P,excel,,,,\n\
-         ,CP-8845,phone,,0011.2233.4466,,\n"
+         ,CP-8845,phone,,0011.2233.4466,,\n\
+         ,CP-8845,phone-2,,0011.2233.446,,\n"
     );
     let done = upload_outcome(&ben, "mixed.csv", file.as_bytes()).await;
     assert_eq!(done["stage"], "done", "{done}");
     let summary = &done["summary"];
-    assert_eq!(summary["rows"], 11);
-    assert_eq!(summary["accepted"], 2, "{summary}");
-    assert_eq!(summary["rejected"], 9);
+    assert_eq!(summary["rows"], 12);
+    assert_eq!(summary["accepted"], 5, "{summary}");
+    assert_eq!(summary["rejected"], 7);
     let rejected: Vec<(u64, String)> = summary["rejected_rows"]
         .as_array()
         .unwrap()
@@ -313,14 +331,48 @@ async fn every_validation_rule_gives_line_and_reason(backend: Backend) {
     };
     assert!(reason_at(3).starts_with("missing serial number"));
     assert_eq!(reason_at(4), "missing product ID");
-    assert_eq!(reason_at(5), "`00:11:22` is not a MAC address");
-    assert_eq!(reason_at(6), "`999.1.1.1` is not an IP address");
+    assert_eq!(
+        reason_at(13),
+        "`0011.2233.446` is not a MAC address",
+        "a phone without a serial number is known by its MAC address"
+    );
     assert_eq!(
         reason_at(7),
         "duplicate: the same serial number and product ID as line 2"
     );
     assert!(reason_at(8).starts_with("Serial number is too long (101 characters"));
-    assert!(reason_at(9).starts_with("Hostname contains control characters"));
+    // A malformed optional value keeps the device, without that value, and says so.
+    let warnings: Vec<(u64, String)> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["line"].as_u64().unwrap(),
+                w["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                5,
+                "`00:11:22` is not a MAC address: kept the device without it".to_owned()
+            ),
+            (
+                6,
+                "`999.1.1.1` is not an IP address: kept the device without it".to_owned()
+            ),
+            (
+                9,
+                "Hostname contains control characters (tabs, line breaks or NUL inside a value): \
+                 kept the device without it"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert_eq!(summary["warned"], 3);
     assert_eq!(reason_at(10), "expected 7 values (one per column), found 2");
     assert!(reason_at(11).contains("spreadsheet rewrote"));
     // Rejected rows keep their values, to download, fix and upload again.
@@ -332,7 +384,7 @@ async fn every_validation_rule_gives_line_and_reason(backend: Backend) {
         .unwrap();
     assert_eq!(dup["values"][0], "good00001");
     assert_eq!(summary["columns"][0], "serial_number");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM devices").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM devices").await, 5);
 }
 
 async fn header_spellings_and_delimiters_are_understood(backend: Backend) {
@@ -360,6 +412,135 @@ async fn header_spellings_and_delimiters_are_understood(backend: Backend) {
         "00-11-22-33-44-99"
     );
     assert_eq!(device(&devices, "HV00001")["hostname"], "a");
+}
+
+async fn columns_chosen_in_the_preview_are_used_and_remembered(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut ben = login(&app, "ben.user").await;
+    let sample = "Asset Tag;Hardware Model;Device\nAT0001;C9300-48P;sw-1\nAT0002;C9300-48P;sw-2\n";
+    // Nothing names the serial number: the columns are shown with what each seems to hold.
+    let (status, guessed) = ben
+        .call(PreviewInventory::PATH, &[("sample", sample)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{guessed}");
+    assert!(guessed["problem"]
+        .as_str()
+        .unwrap()
+        .contains("no `serial_number` column"));
+    assert_eq!(
+        guessed["columns"][0],
+        json!({"header": "Asset Tag", "field": null})
+    );
+    assert_eq!(guessed["columns"][2]["field"], "hostname");
+    assert_eq!(guessed["column_choice"], ",,hostname");
+    assert_eq!(guessed["column_source"], "Guessed");
+
+    let choice = "serial_number,product_id,hostname";
+    let (_, chosen) = ben
+        .call(
+            PreviewInventory::PATH,
+            &[("sample", sample), ("columns", choice)],
+        )
+        .await;
+    assert_eq!(chosen["problem"], Value::Null, "{chosen}");
+    assert_eq!(chosen["column_source"], "Chosen");
+    assert_eq!(chosen["rows"][1]["values"][0], "AT0002");
+    let (status, refused) = ben
+        .call(
+            PreviewInventory::PATH,
+            &[("sample", sample), ("columns", "serial_number,colour,")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused
+        .to_string()
+        .contains("`colour` is not a column NetCare reads"));
+
+    // The upload reads the file as chosen, and the company's next file like it is read so too.
+    let done = upload_outcome(
+        &ben,
+        &format!("assets.csv&columns={choice}"),
+        sample.as_bytes(),
+    )
+    .await;
+    assert_eq!(done["summary"]["accepted"], 2, "{done}");
+    let (_, remembered) = ben
+        .call(PreviewInventory::PATH, &[("sample", sample)])
+        .await;
+    assert_eq!(remembered["problem"], Value::Null, "{remembered}");
+    assert_eq!(remembered["column_source"], "Remembered");
+    assert_eq!(remembered["column_choice"], choice);
+    // A choice that does not fit the file refuses it whole, saying so, and uses no upload.
+    let refused = upload_outcome(&ben, "x.csv&columns=serial_number", sample.as_bytes()).await;
+    assert_eq!(refused["stage"], "failed", "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("The file has 3 columns, and a choice was made for 1"),
+        "{refused}"
+    );
+    assert_eq!(quota_used(&app).await, 1);
+}
+
+async fn excel_workbooks_upload_as_their_first_sheet(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let ben = login(&app, "ben.user").await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (column, header) in ["Serial Number", "PID", "Host Name"].iter().enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "FOC2101A0AA").unwrap();
+    sheet.write_string(1, 1, "C9300-48P").unwrap();
+    sheet.write_string(1, 2, "core-1").unwrap();
+    // A serial typed as a number stays whole (a CSV export would have written 4.56789E+11).
+    sheet.write_number(2, 0, 456_789_012_345.0).unwrap();
+    sheet.write_string(2, 1, "C9300-48P").unwrap();
+    let workbook = book.save_to_buffer().unwrap();
+
+    let mut request = Request::post("/api/inventory/preview-workbook")
+        .header("host", "netcare.test")
+        .header("origin", PUBLIC_URL)
+        .header("content-type", "application/octet-stream");
+    if let Some(cookie) = &ben.cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = app
+        .send(request.body(Body::from(workbook.clone())).unwrap())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let preview: Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(preview["problem"], Value::Null, "{preview}");
+    assert_eq!(
+        preview["columns"][2],
+        json!({"header": "Host Name", "field": "hostname"})
+    );
+    assert_eq!(preview["rows"][1]["values"][0], "456789012345");
+    assert_eq!(quota_used(&app).await, 0, "a preview is no upload");
+
+    let done = upload_outcome(&ben, "inventory.xlsx", &workbook).await;
+    assert_eq!(done["summary"]["accepted"], 2, "{done}");
+    assert_eq!(done["summary"]["coverage"]["covered"], 1, "{done}");
+    assert_eq!(done["summary"]["file_name"], "inventory.xlsx");
+    // Collectors may send a workbook too.
+    let token = token_for(&app, "NW-1001", "xlsx").await;
+    let (status, _, text) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads?source=third_party",
+        &token,
+        &[("content-type", "text/csv")],
+        workbook,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    // A broken workbook is refused whole, saying what it looks like.
+    let refused = refusal_message(&ben, "broken.xlsx", b"PK\x03\x04not really").await;
+    assert!(
+        refused.contains("looks like an Excel workbook"),
+        "{refused}"
+    );
 }
 
 async fn the_preview_shows_mapping_and_problems(backend: Backend) {
@@ -422,9 +603,7 @@ async fn files_refused_whole_change_nothing(backend: Backend) {
         ),
     ];
     for (bytes, expected) in cases {
-        let outcome = upload_outcome(&dana, "renamed.csv", bytes).await;
-        assert_eq!(outcome["stage"], "failed", "{outcome}");
-        let message = outcome["error"]["message"].as_str().unwrap();
+        let message = refusal_message(&dana, "renamed.csv", bytes).await;
         assert!(
             message.contains(expected),
             "{message} should say {expected}"

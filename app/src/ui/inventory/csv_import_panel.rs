@@ -2,12 +2,15 @@ use crate::ui::loading::act;
 use leptos::{html, prelude::*};
 
 use super::{
-    format::{count, file_size, percent},
+    format::{count, counted, file_size, percent},
     preview_table::PreviewTable,
     rejected_rows_panel::RejectedRowsPanel,
     upload_answer::UploadPhase,
+    warnings_panel::WarningsPanel,
 };
-use crate::inventory::{preview_inventory, UploadSummary, PREVIEW_BYTES, TEMPLATE_PATH};
+use crate::inventory::{
+    is_workbook, preview_inventory, InventoryPreview, UploadSummary, PREVIEW_BYTES, TEMPLATE_PATH,
+};
 
 /// Importing a CSV file in the browser: pick it, see how it will be read, upload it with a real
 /// progress bar (bytes sent, then rows processed), and read what happened to every row.
@@ -18,13 +21,23 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
     let (file_label, set_file_label) = signal(None::<String>);
     let (estimated_rows, set_estimated_rows) = signal(0f64);
     let (phase, set_phase) = signal(UploadPhase::Idle);
-    let preview = act(move |_: &()| {
+    // The preview reads the file's start; `columns` is what the person chose each column to hold
+    // (`None`: the company's remembered choice for this layout, or the guess from the headers).
+    let preview = act(move |columns: &Option<String>| {
         let file = chosen.get_value();
+        let columns = columns.clone();
         async move {
             let file = file?;
             let (sample, rows_estimate) = read_sample(&file).await;
             set_estimated_rows.set(rows_estimate);
-            Some(preview_inventory(sample).await)
+            if is_workbook(sample.as_bytes()) {
+                return Some(preview_workbook(&file, columns).await);
+            }
+            Some(
+                preview_inventory(sample, columns)
+                    .await
+                    .map_err(|err| err.to_string()),
+            )
         }
     });
     let on_change = move |_| {
@@ -38,7 +51,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
         );
         chosen.set_value(file);
         set_phase.set(UploadPhase::Idle);
-        preview.dispatch(());
+        preview.dispatch(None);
     };
     let busy = move || {
         matches!(
@@ -50,8 +63,12 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
         !busy() && matches!(preview.value().get(), Some(Some(Ok(ref p))) if p.problem.is_none())
     };
     let start = move |_| {
+        let columns = match preview.value().get_untracked() {
+            Some(Some(Ok(p))) => p.column_choice,
+            _ => return,
+        };
         if let Some(file) = chosen.get_value() {
-            super::xhr_upload::send_inventory_file(file, set_phase);
+            super::xhr_upload::send_inventory_file(file, &columns, set_phase);
         }
     };
     Effect::new(move |_| {
@@ -67,15 +84,19 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
                 <a href=TEMPLATE_PATH download="netcare-inventory-template.csv" data-testid="template-link">"inventory template"</a>
                 " (serial_number, product_id, hostname, ip_address, mac_address, software_version, site); "
                 "common column names such as " <q>"Serial Number"</q> " or " <q>"PID"</q> " work too, "
-                "separated by commas, semicolons or tabs. An IP phone without a serial number needs its MAC address."
+                "separated by commas, semicolons or tabs. An Excel workbook (.xlsx) works as it is: its first sheet is read. "
+                "An IP phone without a serial number needs its MAC address."
             </p>
             <div class="field">
                 <label for="inventory-file">"Inventory file (CSV)"</label>
-                <input id="inventory-file" type="file" accept=".csv,text/csv,text/plain" node_ref=input on:change=on_change/>
+                <input id="inventory-file" type="file" node_ref=input on:change=on_change
+                    accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
             </div>
             {move || preview.value().get().flatten().map(|result| match result {
-                Ok(preview) => view! { <PreviewTable preview/> }.into_any(),
-                Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+                Ok(shown) => view! {
+                    <PreviewTable preview=shown on_choose=move |columns| { preview.dispatch(Some(columns)); }/>
+                }.into_any(),
+                Err(err) => view! { <p class="form-error" role="alert">{err}</p> }.into_any(),
             })}
             <button type="button" class="button" on:click=start disabled=move || !can_upload()>
                 {move || match file_label.get() { Some(label) => format!("Upload {label}"), None => "Upload".to_owned() }}
@@ -101,7 +122,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
                             <progress id="upload-progress" data-testid="upload-progress" max="100" value=done.to_string()></progress>
                         }.into_any()
                     }
-                    UploadPhase::Done(summary) => view! { <UploadOutcome summary/> }.into_any(),
+                    UploadPhase::Done(summary) => view! { <UploadOutcome summary=*summary/> }.into_any(),
                     UploadPhase::Failed(failure) => view! {
                         <p class="form-error" role="alert">{failure.message.clone()}</p>
                         {(!failure.rejected_rows.is_empty()).then(|| view! {
@@ -118,13 +139,13 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
 fn UploadOutcome(summary: UploadSummary) -> impl IntoView {
     let c = &summary.coverage;
     let headline = format!(
-        "Upload #{} of {}: {} devices accepted ({} new, {} updated), {} rows rejected.",
+        "Upload #{} of {}: {} accepted ({} new, {} updated), {} rejected.",
         summary.upload_id,
         summary.file_name,
-        count(summary.accepted),
+        counted(summary.accepted, "device", "devices"),
         count(summary.added),
         count(summary.updated),
-        count(summary.rejected)
+        counted(summary.rejected, "row", "rows")
     );
     let coverage = [
         ("Covered", c.covered),
@@ -147,7 +168,31 @@ fn UploadOutcome(summary: UploadSummary) -> impl IntoView {
             {(summary.rejected > 0).then(|| view! {
                 <RejectedRowsPanel columns=summary.columns.clone() rows=summary.rejected_rows.clone() total=summary.rejected/>
             })}
+            {(summary.warned > 0).then(|| view! {
+                <WarningsPanel warnings=summary.warnings.clone() warned=summary.warned/>
+            })}
         </div>
+    }
+}
+
+/// The preview of a workbook, read by the server from the whole file (its first sheet).
+async fn preview_workbook(
+    file: &web_sys::File,
+    columns: Option<String>,
+) -> Result<InventoryPreview, String> {
+    let query = columns.map_or(String::new(), |columns| {
+        let columns: String = web_sys::js_sys::encode_uri_component(&columns).into();
+        format!("?columns={columns}")
+    });
+    let url = format!("/api/inventory/preview-workbook{query}");
+    let (status, text) = super::xhr_upload::post_file(&url, file).await;
+    if status == 200 {
+        return serde_json::from_str(&text)
+            .map_err(|_| "The preview could not be read.".to_owned());
+    }
+    match super::upload_answer::refusal(status, &text) {
+        UploadPhase::Failed(failure) => Err(failure.message),
+        _ => Err("The preview failed. Try again.".to_owned()),
     }
 }
 

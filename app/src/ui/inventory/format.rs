@@ -24,6 +24,15 @@ pub fn percent(part: f64, whole: f64) -> u64 {
     }
 }
 
+/// `1 device`, `1,234 devices`: a count with its noun in the right number.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", count(n))
+    }
+}
+
 /// `1,234,567`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();

@@ -9,6 +9,7 @@ mod refresh_coverage_panel;
 mod rejected_rows_panel;
 pub mod upload_answer;
 mod uploads_page;
+mod warnings_panel;
 mod xhr_upload;
 
 pub use collectors_page::CollectorsPage;

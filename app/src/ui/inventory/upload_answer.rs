@@ -18,7 +18,7 @@ pub enum UploadPhase {
     Processing {
         rows: u64,
     },
-    Done(UploadSummary),
+    Done(Box<UploadSummary>),
     Failed(UploadFailure),
 }
 
@@ -62,7 +62,7 @@ pub fn phase_of_answer(text: &str, complete: bool) -> Option<UploadPhase> {
     let answer = serde_json::from_str::<AnswerLine>(line).ok()?;
     match answer.stage.as_str() {
         "processing" => Some(UploadPhase::Processing { rows: answer.rows? }),
-        "done" => Some(UploadPhase::Done(answer.summary?)),
+        "done" => Some(UploadPhase::Done(Box::new(answer.summary?))),
         "failed" => Some(UploadPhase::Failed(answer.error?)),
         _ => None,
     }

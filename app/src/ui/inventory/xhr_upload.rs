@@ -10,7 +10,8 @@ use web_sys::{File, ProgressEvent, XmlHttpRequest};
 use super::upload_answer::{phase_of_answer, refusal, UploadFailure, UploadPhase};
 
 /// Starts uploading `file`; `phase` follows it to the end.
-pub fn send_inventory_file(file: File, phase: WriteSignal<UploadPhase>) {
+/// `columns` is what each column holds, as the preview showed it.
+pub fn send_inventory_file(file: File, columns: &str, phase: WriteSignal<UploadPhase>) {
     let Ok(xhr) = XmlHttpRequest::new() else {
         phase.set(UploadPhase::Failed(UploadFailure::new(
             "This browser cannot upload files.",
@@ -18,10 +19,11 @@ pub fn send_inventory_file(file: File, phase: WriteSignal<UploadPhase>) {
         return;
     };
     let name: String = web_sys::js_sys::encode_uri_component(&file.name()).into();
+    let columns: String = web_sys::js_sys::encode_uri_component(columns).into();
     if xhr
         .open_with_async(
             "POST",
-            &format!("/api/inventory/upload?file_name={name}"),
+            &format!("/api/inventory/upload?file_name={name}&columns={columns}"),
             true,
         )
         .is_err()
@@ -100,4 +102,29 @@ pub fn download_text(file_name: &str, text: &str, mime: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Sends `file` as the body of a POST to `url` and waits for the answer: its status (0 when the
+/// server could not be reached) and text.
+pub async fn post_file(url: &str, file: &File) -> (u16, String) {
+    let Ok(xhr) = XmlHttpRequest::new() else {
+        return (0, String::new());
+    };
+    if xhr.open_with_async("POST", url, true).is_err() {
+        return (0, String::new());
+    }
+    let _ = xhr.set_request_header("Content-Type", "application/octet-stream");
+    let ended = web_sys::js_sys::Promise::new(&mut |resolve, _reject| {
+        let on_end = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&leptos::wasm_bindgen::JsValue::NULL);
+        });
+        xhr.set_onloadend(Some(on_end.unchecked_ref()));
+    });
+    if xhr.send_with_opt_blob(Some(file)).is_err() {
+        return (0, String::new());
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
+    let status = xhr.status().unwrap_or(0);
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    (status, text)
 }
