@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeRegistry } from './fixtures/large-company';
 
 // Chosen once in the runner process; the workers inherit the environment, so all agree.
 function freePort(): string {
@@ -13,6 +14,13 @@ function freePort(): string {
 process.env.NETCARE_E2E_PORT ??= freePort();
 // A fresh database per run: a SQLite file in a new temp dir unless the test command gives a URL.
 process.env.NETCARE_E2E_DATABASE_URL ??= join(mkdtempSync(join(tmpdir(), 'netcare-e2e-')), 'netcare.db');
+// The realistic company (hundreds of devices, every coverage state): its registry is written per
+// run, since "expiring" and "expired" are relative to today.
+if (!process.env.NETCARE_E2E_LARGE_REGISTRY) {
+  const dir = mkdtempSync(join(tmpdir(), 'netcare-e2e-large-'));
+  writeRegistry(dir);
+  process.env.NETCARE_E2E_LARGE_REGISTRY = dir;
+}
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'netcare', 'target');
 const netcareBin = process.env.NETCARE_BIN ?? join(targetDir, 'debug', 'netcare');
@@ -58,6 +66,7 @@ export default defineConfig({
     // Demo data (with the agent account), then each project's own companies and contracts.
     command:
       `"${netcareBin}" demo --if-empty && "${netcareBin}" registry import "${resolve(__dirname, 'fixtures', 'registry')}" && ` +
+      `"${netcareBin}" registry import "${process.env.NETCARE_E2E_LARGE_REGISTRY}" && ` +
       `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}" --dev-mailbox --public-url ${baseURL}`,
     url: `${baseURL}/healthz`,
     env: {

@@ -31,7 +31,7 @@ test('pages for visitors have no serious accessibility violations', async ({ pag
 
 test('pages of a Delegated Administrator have no serious accessibility violations', async ({ page }) => {
   await signIn(page, 'dana.admin');
-  await expectAccessible(page, '/profile');
+  await expectAccessible(page, 'the dashboard, right after signing in');
   await check(page, '/', 'Coverage');
   await check(page, '/library', 'Devices');
   await check(page, '/library?status=not_covered', 'Devices');

@@ -45,7 +45,7 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await signIn(agent, 'agent');
   await openApp(agent, '/agents');
   const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';
-  await agent.getByRole('button', { name: `Open ${companyName}` }).click();
+  await agent.getByRole('button', { name: `Open its Library: ${companyName}` }).click();
   await expect(agent.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
   await (await navLink(agent, `Dashboard of ${companyName}`)).click();
   await expect(agent.getByTestId('top-company')).toHaveText(companyName);

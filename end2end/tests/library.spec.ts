@@ -35,7 +35,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(account).toContainText('Dana Admin');
   await expect(account.getByRole('table')).toContainText('91000001');
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
-  await chart.getByRole('link', { name: /^Not covered: \d+ devices$/ }).click();
+  await chart.getByRole('link', { name: /^Not covered \d+ devices$/ }).click();
   await expect(page).toHaveURL(/\/library\?status=not_covered$/);
 
   await (await navLink(page, 'Library')).click();
@@ -60,7 +60,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /status=not_covered&reason=pid_mismatch/);
 
   // Each device keeps its coverage history.
-  await page.getByRole('button', { name: /^Coverage history of / }).first().click();
+  await page.getByRole('button', { name: /^Show coverage history of / }).first().click();
   await expect(page.getByTestId('device-history').first()).toContainText('Not covered');
   await expect(page.getByTestId('device-history').first()).toContainText('(now), on upload.');
 

@@ -10,7 +10,8 @@ function inventory(project: string, devices: number): string {
     'Serial Number;PID;Host Name;IP Address',
     'FOC2101A0AA;C9300-48P;core-1;10.0.0.1', // covered in the demo registry
     `;C9300-48P;no-serial-${tag};`, // rejected: no serial number
-    `${tag}-BADIP;C9300-48P;bad-ip;999.1.1.1`, // rejected: not an IP address
+    `${tag}-BADIP;C9300-48P;bad-ip;999.1.1.1`, // kept without its IP address, with a warning
+    '4,56789E+11;C9300-48P;excel-eu;', // rejected: a serial European Excel rewrote as a number
   ];
   for (let n = 0; n < devices; n++) rows.push(`${tag}-${String(n).padStart(6, '0')};C9300-48P;host-${n};10.1.${(n >> 8) & 255}.${n & 255}`);
   return rows.join('\n') + '\n';
@@ -50,18 +51,22 @@ test('a DA downloads the template, uploads a file with good and bad rows, and se
   await expect(page.getByText(/Sending the file: \d+%/)).toBeVisible();
 
   const summary = page.getByTestId('upload-summary');
-  await expect(summary).toContainText('20,001 devices accepted', { timeout: 30_000 });
+  await expect(summary).toContainText('20,002 devices accepted', { timeout: 30_000 });
   await expect(summary).toContainText('2 rows rejected');
   await expect(summary).toContainText('Covered: 1');
   const rejected = page.getByTestId('rejected-rows');
   await expect(rejected.getByRole('cell', { name: 'missing serial number', exact: false })).toBeVisible();
-  await expect(rejected.getByRole('cell', { name: '`999.1.1.1` is not an IP address' })).toBeVisible();
+  await expect(rejected.getByRole('cell', { name: 'looks like a number a spreadsheet rewrote', exact: false })).toBeVisible();
+  // A device whose only problem is an optional value is kept without it, and the page says so.
+  const warnings = page.getByTestId('upload-warnings');
+  await expect(warnings).toContainText('1 device kept without a value');
+  await expect(warnings.getByRole('cell', { name: '`999.1.1.1` is not an IP address: kept the device without it' })).toBeVisible();
 
   const rejectedDownload = page.waitForEvent('download');
   await page.getByTestId('download-rejected').click();
   const rejectedFile = readFileSync(await (await rejectedDownload).path(), 'utf8');
   expect(rejectedFile.split('\r\n')[0]).toBe('Serial Number,PID,Host Name,IP Address,line,reason');
-  expect(rejectedFile).toContain(',4,`999.1.1.1` is not an IP address');
+  expect(rejectedFile).toContain('"4,56789E+11",C9300-48P,excel-eu,,5,"serial number `4,56789E+11` looks like a number a spreadsheet rewrote');
 
   // The dashlet below lists the upload that just landed.
   const dashlet = page.getByTestId('uploads-dashlet');

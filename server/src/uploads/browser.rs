@@ -47,18 +47,29 @@ pub fn display_file_name(raw: &str) -> String {
     }
 }
 
+/// The signed-in person of a request and their company, or the refusal to answer.
+async fn signed_in_member(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<(SessionInfo, app::accounts::Membership), Response> {
+    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
+        return Err(error_response(&UploadError::NotSignedIn));
+    };
+    match membership_for(state, session.account_id).await {
+        Ok(membership) => Ok((session, membership)),
+        Err(err) => Err(error_response(&err)),
+    }
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
-        return error_response(&UploadError::NotSignedIn);
-    };
-    let membership = match membership_for(&state, session.account_id).await {
-        Ok(membership) => membership,
-        Err(err) => return error_response(&err),
+    let (session, membership) = match signed_in_member(&state, &parts).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     let columns = match query
         .columns
@@ -177,12 +188,9 @@ pub async fn preview_workbook(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
-        return error_response(&UploadError::NotSignedIn);
-    };
-    let membership = match membership_for(&state, session.account_id).await {
-        Ok(membership) => membership,
-        Err(err) => return error_response(&err),
+    let (_, membership) = match signed_in_member(&state, &parts).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     let limit = state.settings.max_upload_bytes;
     if let Err(err) = super::spool::check_declared_length(&parts.headers, limit) {

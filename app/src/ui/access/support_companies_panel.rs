@@ -55,7 +55,7 @@ pub fn SupportCompaniesPanel() -> impl IntoView {
                                             {if company.open {
                                                 view! { <button type="button" class="button secondary" on:click=move |_| { close.dispatch(()); }>"Close"</button> }.into_any()
                                             } else {
-                                                view! { <button type="button" class="button" aria-label=format!("Open {}", company.company_name)
+                                                view! { <button type="button" class="button" aria-label=format!("Open its Library: {}", company.company_name)
                                                     on:click=move |_| { open.dispatch(id.clone()); }>"Open its Library"</button> }.into_any()
                                             }}
                                         </li>

@@ -25,9 +25,17 @@ pub fn LoginPage() -> impl IntoView {
     let next = use_query_map().read_untracked().get("next");
     let asked_for = next.is_some();
     Effect::new(move |_| {
-        if let Some(Ok(user)) = result.get() {
+        if let Some(Ok(_)) = result.get() {
             session.refresh();
-            navigate(&after_sign_in(next.as_deref(), &user), Default::default());
+        }
+    });
+    // Only once the session shows the person: a page that needs an account must not see the
+    // visitor the session was a moment ago (see `SignInGate`).
+    Effect::new(move |_| {
+        if let Some(Ok(user)) = result.get() {
+            if session.user().is_some_and(|shown| shown.id == user.id) {
+                navigate(&after_sign_in(next.as_deref(), &user), Default::default());
+            }
         }
     });
     view! {

@@ -21,6 +21,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
     let (file_label, set_file_label) = signal(None::<String>);
     let (estimated_rows, set_estimated_rows) = signal(0f64);
     let (phase, set_phase) = signal(UploadPhase::Idle);
+    let (caution, set_caution) = signal(None::<String>);
     // The preview reads the file's start; `columns` is what the person chose each column to hold
     // (`None`: the company's remembered choice for this layout, or the guess from the headers).
     let preview = act(move |columns: &Option<String>| {
@@ -51,6 +52,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
         );
         chosen.set_value(file);
         set_phase.set(UploadPhase::Idle);
+        set_caution.set(None);
         preview.dispatch(None);
     };
     let busy = move || {
@@ -62,13 +64,32 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
     let can_upload = move || {
         !busy() && matches!(preview.value().get(), Some(Some(Ok(ref p))) if p.problem.is_none())
     };
-    let start = move |_| {
+    // An upload uses one of the day's few whatever it brings: one that would be mostly rejected,
+    // or the file just uploaded again, is confirmed first.
+    let last_sent = StoredValue::new(None::<String>);
+    let send = move || {
+        set_caution.set(None);
         let columns = match preview.value().get_untracked() {
             Some(Some(Ok(p))) => p.column_choice,
             _ => return,
         };
         if let Some(file) = chosen.get_value() {
+            last_sent.set_value(Some(file_identity(&file)));
             super::xhr_upload::send_inventory_file(file, &columns, set_phase);
+        }
+    };
+    let start = move |_| {
+        let Some(file) = chosen.get_value() else {
+            return;
+        };
+        let again = last_sent.get_value() == Some(file_identity(&file));
+        let warning = match preview.value().get_untracked() {
+            Some(Some(Ok(p))) => upload_caution(&p, again),
+            _ => None,
+        };
+        match warning {
+            Some(warning) => set_caution.set(Some(warning)),
+            None => send(),
         }
     };
     Effect::new(move |_| {
@@ -101,6 +122,15 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
             <button type="button" class="button" on:click=start disabled=move || !can_upload()>
                 {move || match file_label.get() { Some(label) => format!("Upload {label}"), None => "Upload".to_owned() }}
             </button>
+            {move || caution.get().map(|warning| view! {
+                <div class="caution" role="alert" data-testid="upload-caution">
+                    <p>{warning}</p>
+                    <div class="actions">
+                        <button type="button" class="button" on:click=move |_| send()>"Upload anyway"</button>
+                        <button type="button" class="button secondary" on:click=move |_| set_caution.set(None)>"Cancel"</button>
+                    </div>
+                </div>
+            })}
             <div aria-live="polite">
                 {move || match phase.get() {
                     UploadPhase::Idle => ().into_any(),
@@ -175,6 +205,26 @@ fn UploadOutcome(summary: UploadSummary) -> impl IntoView {
     }
 }
 
+/// What tells one chosen file from another without reading it.
+fn file_identity(file: &web_sys::File) -> String {
+    format!("{}|{}|{}", file.name(), file.size(), file.last_modified())
+}
+
+/// Why an upload should be confirmed first, if it should: most of the previewed rows would be
+/// rejected, or the same file was just uploaded from this page.
+fn upload_caution(preview: &InventoryPreview, uploaded_just_now: bool) -> Option<String> {
+    let shown = preview.rows.len();
+    let rejected = preview.rows.iter().filter(|r| r.problem.is_some()).count();
+    if shown > 0 && rejected * 2 > shown {
+        return Some(format!(
+            "{rejected} of the first {shown} rows will be rejected, and the upload still counts as one of today's. Upload anyway?"
+        ));
+    }
+    uploaded_just_now.then(|| {
+        "You uploaded this file a moment ago: uploading it again uses another of today's uploads. Upload it again?".to_owned()
+    })
+}
+
 /// The preview of a workbook, read by the server from the whole file (its first sheet).
 async fn preview_workbook(
     file: &web_sys::File,
@@ -187,7 +237,8 @@ async fn preview_workbook(
     let url = format!("/api/inventory/preview-workbook{query}");
     let (status, text) = super::xhr_upload::post_file(&url, file).await;
     if status == 200 {
-        return serde_json::from_str(&text)
+        // from_slice, as the server functions decode: one copy of the decoder in the bundle.
+        return serde_json::from_slice(text.as_bytes())
             .map_err(|_| "The preview could not be read.".to_owned());
     }
     match super::upload_answer::refusal(status, &text) {

@@ -51,6 +51,12 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
             <tbody>
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
+                    // A phone has no serial number: its MAC address names it.
+                    let identity = if device.serial_number.is_empty() {
+                        device.mac_address.clone()
+                    } else {
+                        device.serial_number.clone()
+                    };
                     let status = device.coverage.status.clone();
                     let gone = device.no_longer_seen_at.as_deref().map(|at| format!(" · no longer seen since {}", utc_minute(at)));
                     view! {
@@ -62,7 +68,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Status"><span class=format!("status status-{status}")>{status_label(&status)}</span></td>
                             <td data-label="Why">{why}{gone}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
-                            <td data-label="History"><HistoryToggle device_id=device.id serial=device.serial_number.clone()/></td>
+                            <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -73,11 +79,16 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
 
 /// Shows and hides one device's coverage history.
 #[component]
-fn HistoryToggle(device_id: i64, serial: String) -> impl IntoView {
+fn HistoryToggle(device_id: i64, device: String) -> impl IntoView {
     let (open, set_open) = signal(false);
+    // The name starts with the visible word (WCAG 2.5.3, label in name).
+    let name = move || {
+        let verb = if open.get() { "Hide" } else { "Show" };
+        format!("{verb} coverage history of {device}")
+    };
     view! {
         <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
-            aria-label=format!("Coverage history of {serial}")
+            aria-label=name
             on:click=move |_| set_open.update(|o| *o = !*o)>
             {move || if open.get() { "Hide" } else { "Show" }}
         </button>

@@ -1,0 +1,285 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
+import { COUNTS, COVERED, DEVICES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
+
+// A company as a real network team has it: 640 devices with long hostnames and site names, in
+// every coverage state (fixtures/large-company.ts). Its first person registers it through the
+// wizard and uploads the inventory once per project; the tests then walk what users hit first.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const project = testInfo.project.name;
+  const c = largeCompany(project);
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const page = await context.newPage();
+  await becomeDa(page, c.username, c.email, c.fullName, c.contract, coveredSerial(project), c.entry);
+  await openApp(page, '/uploads');
+  await page.getByLabel('Inventory file (CSV)').setInputFiles({
+    name: `nordhavn-${project}.csv`,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(inventoryCsv(project)),
+  });
+  await expect(page.getByTestId('preview')).toBeVisible();
+  await page.getByRole('button', { name: /^Upload nordhavn-/ }).click();
+  await expect(page.getByTestId('upload-summary')).toContainText(`${DEVICES} devices accepted`, { timeout: 30_000 });
+  await context.close();
+});
+
+/** The page is no wider than the screen: nothing to scroll sideways, nothing cut. */
+async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const widths = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.content, `${what}: ${widths.content}px of content on a ${widths.screen}px screen`).toBeLessThanOrEqual(widths.screen);
+}
+
+test('the Library pages through hundreds of devices, forward and back', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/library');
+  const range = page.getByTestId('device-range');
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+  const next = page.getByRole('button', { name: 'Next page' });
+  const previous = page.getByRole('button', { name: 'Previous page' });
+  // No source text leaks into the page (an unbraced `>=` inside `view!` once did).
+  await expect(page.locator('body')).not.toContainText('on : click');
+  await expect(previous).toBeDisabled();
+  await expect(next).toBeEnabled();
+  await expect(page.getByTestId('devices-table').locator('tbody tr')).toHaveCount(50);
+  await attachScreenshot(page, testInfo, 'library-first-page');
+  await expectNoSidewaysScroll(page, 'the Library');
+  await expectAccessible(page, 'the Library with 640 devices');
+
+  const pages = Math.ceil(DEVICES / 50);
+  for (let n = 2; n <= pages; n++) {
+    await next.click();
+    const last = Math.min(n * 50, DEVICES);
+    await expect(range).toHaveText(`Showing ${(n - 1) * 50 + 1}–${last} of ${DEVICES} devices.`);
+    await expect(page).toHaveURL(new RegExp(`offset=${(n - 1) * 50}`));
+  }
+  await expect(next).toBeDisabled();
+  await expect(page.getByTestId('devices-table').locator('tbody tr')).toHaveCount(DEVICES - (pages - 1) * 50);
+  await previous.click();
+  await expect(range).toHaveText(`Showing ${(pages - 2) * 50 + 1}–${(pages - 1) * 50} of ${DEVICES} devices.`);
+  await expect(next).toBeEnabled();
+  // A filtered view pages too: only the expired devices, in two pages.
+  await openApp(page, '/library?status=expired');
+  await expect(range).toHaveText(`Showing 1–50 of ${COUNTS.expired} devices.`);
+  await next.click();
+  await expect(range).toHaveText(`Showing 51–${COUNTS.expired} of ${COUNTS.expired} devices.`);
+  await expect(next).toBeDisabled();
+  await attachScreenshot(page, testInfo, 'library-expired-last-page');
+  expect(errors).toEqual([]);
+});
+
+test('every page of a company with hundreds of devices fits the screen', async ({ page }, testInfo) => {
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  for (const [path, ready] of [
+    ['/', page.getByTestId('coverage-chart')],
+    ['/library', page.getByTestId('devices-table')],
+    ['/library?status=not_covered', page.getByTestId('devices-table')],
+    ['/library/contracts', page.getByTestId('contracts-table')],
+    ['/uploads', page.getByTestId('uploads-dashlet')],
+    ['/collectors', page.getByRole('heading', { name: 'Collectors', level: 1 })],
+    ['/access', page.getByRole('heading', { name: 'Access', level: 1 })],
+    ['/profile', page.getByRole('heading', { name: 'Your profile' })],
+  ] as const) {
+    await openApp(page, path);
+    await expect(ready).toBeVisible();
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+    await expectNoSidewaysScroll(page, path);
+  }
+  // The chart counts every state of the fixture.
+  await openApp(page, '/');
+  const chart = page.getByTestId('coverage-chart');
+  await expect(chart.getByRole('link', { name: `Covered ${COVERED} devices` })).toBeVisible();
+  await expect(chart.getByRole('link', { name: `Expired ${COUNTS.expired} devices` })).toBeVisible();
+  await attachScreenshot(page, testInfo, 'dashboard-640-devices');
+});
+
+test('the upload preview of a long file reads as a table, on a phone too', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  await signIn(page, largeCompany(project).username);
+  await openApp(page, '/uploads');
+  await page.getByLabel('Inventory file (CSV)').setInputFiles({
+    name: 'preview-only.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(inventoryCsv(project)),
+  });
+  const preview = page.getByTestId('preview');
+  await expect(preview).toBeVisible();
+  await expectNoSidewaysScroll(page, 'the upload preview');
+  // Column headers keep their words whole, and cells are wide enough for a word, not a letter.
+  const cells = await preview.locator('th, td').evaluateAll((nodes) =>
+    nodes.map((n) => ({ text: (n.textContent ?? '').trim(), width: n.getBoundingClientRect().width, height: n.getBoundingClientRect().height, overflow: n.scrollWidth > n.clientWidth + 1 })),
+  );
+  expect(cells.length).toBeGreaterThan(10);
+  for (const cell of cells) {
+    expect(cell.overflow, `"${cell.text}" is cut`).toBe(false);
+    if (cell.text.length >= 4) expect(cell.width, `"${cell.text}" squeezed to ${cell.width}px`).toBeGreaterThan(40);
+  }
+  // A header breaks only between words: each header name takes no more lines than it has words.
+  const headers = await preview.locator('th').evaluateAll((nodes) =>
+    nodes.map((th) => {
+      const text = [...th.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      if (!text) return { name: '', words: 0, lines: 0 };
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return { name: (text.textContent ?? '').trim(), words: (text.textContent ?? '').trim().split(/\s+/).length, lines: tops.size };
+    }),
+  );
+  expect(headers.filter((h) => h.words > 0).length).toBeGreaterThan(5);
+  for (const h of headers) expect(h.lines, `header "${h.name}" broken inside a word`).toBeLessThanOrEqual(h.words);
+  await attachScreenshot(page, testInfo, 'upload-preview');
+});
+
+test('a signed-out deep link opens sign-in and then the page asked for', async ({ page }, testInfo) => {
+  const c = largeCompany(testInfo.project.name);
+  await openApp(page, '/library?status=expiring');
+  await expect(page.getByRole('heading', { name: 'Sign in to NetCare' })).toBeVisible();
+  await expect(page.getByText('Sign in to open the page you asked for.')).toBeVisible();
+  await expect(page.getByText('Sign in to continue.')).toHaveCount(0);
+  await page.getByLabel('Username or email').fill(c.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/library\?status=expiring$/);
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${COUNTS.expiring} devices.`);
+  await expect(page.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+});
+
+test('without a page asked for, each person lands on their home', async ({ page }, testInfo) => {
+  const c = largeCompany(testInfo.project.name);
+  await signIn(page, c.username);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveTitle('Dashboard · NetCare');
+  await page.context().clearCookies();
+  await signIn(page, 'agent');
+  await expect(page).toHaveURL(/\/agents$/);
+  await expect(page.getByRole('heading', { name: "Agents' console", level: 1 })).toBeVisible();
+});
+
+test('a NetBox device export uploads as it is', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const tag = project === 'desktop' ? 'NBD' : 'NBP';
+  await signIn(page, largeCompany(project).username);
+  await openApp(page, '/uploads');
+  // NetBox's "Export → Current view": Name is the hostname, Type the product ID, Location a room
+  // inside the Site, and interface addresses carry their prefix length.
+  const rows = ['ID,Name,Status,Tenant,Site,Location,Rack,Role,Manufacturer,Type,Platform,Serial number,Asset tag,IP Address'];
+  for (let i = 1; i <= 10; i++) {
+    rows.push(`${100 + i},nbx-rtm-core-${i}.nordhavn.example,Active,Nordhavn,Rotterdam Maasvlakte II,MDF Room ${i},R${i},Core,Cisco,C9500-32C,IOS-XE,${tag}${String(i).padStart(5, '0')},,10.10.0.${i}/24`);
+  }
+  await page.getByLabel('Inventory file (CSV)').setInputFiles({
+    name: `netbox-${project}.csv`,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(rows.join('\n') + '\n'),
+  });
+  const preview = page.getByTestId('preview');
+  await expect(preview).toBeVisible();
+  await expect(preview.getByRole('columnheader', { name: /^Name\s*→ Hostname/ })).toBeVisible();
+  await expect(preview.getByRole('columnheader', { name: /^Type\s*→ Product ID/ })).toBeVisible();
+  await expect(preview.getByRole('columnheader', { name: /^Site\s*→ Site/ })).toBeVisible();
+  await expect(preview.getByRole('columnheader', { name: /^Location\s*→ ignored/ })).toBeVisible();
+  await expect(preview.getByRole('cell', { name: 'OK', exact: true })).toHaveCount(10);
+  await page.getByRole('button', { name: /^Upload netbox-/ }).click();
+  const summary = page.getByTestId('upload-summary');
+  await expect(summary).toContainText('10 devices accepted', { timeout: 30_000 });
+  await expect(summary).toContainText('0 rows rejected');
+  await expect(page.getByTestId('upload-warnings')).toHaveCount(0);
+  await openApp(page, '/library?search=nbx-rtm-core-1');
+  await expect(page.getByTestId('devices-table')).toContainText('nbx-rtm-core-1.nordhavn.example');
+  await expect(page.getByTestId('devices-table')).toContainText('Rotterdam Maasvlakte II');
+});
+
+test('columns a file names its own way are chosen in the preview, and remembered', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const tag = project === 'desktop' ? 'ASD' : 'ASP';
+  await signIn(page, largeCompany(project).username);
+  await openApp(page, '/uploads');
+  // An asset register: the serial number is in "Asset Tag", the product ID in "Hardware Model".
+  const rows = ['Asset Tag;Hardware Model;Device;Room'];
+  for (let i = 1; i <= 6; i++) rows.push(`${tag}${String(i).padStart(5, '0')};C9300-48P;asset-sw-${i};Room ${i}`);
+  const file = { name: `assets-${project}.csv`, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') };
+  await page.getByLabel('Inventory file (CSV)').setInputFiles(file);
+  await expect(page.getByTestId('preview-problem')).toContainText('no `serial_number` column');
+  const upload = page.getByRole('button', { name: /^Upload assets-/ });
+  await expect(upload).toBeDisabled();
+  await page.getByLabel('What column Asset Tag holds').selectOption('serial_number');
+  await expect(page.getByTestId('preview-problem')).toContainText('no `product_id` column');
+  await page.getByLabel('What column Hardware Model holds').selectOption('product_id');
+  const preview = page.getByTestId('preview');
+  await expect(page.getByTestId('preview-problem')).toHaveCount(0);
+  await expect(preview.getByRole('cell', { name: 'OK', exact: true })).toHaveCount(6);
+  await expect(page.getByTestId('column-source')).toContainText('as you chose below');
+  await expectAccessible(page, 'the upload preview with column choices');
+  await upload.click();
+  await expect(page.getByTestId('upload-summary')).toContainText('6 devices accepted', { timeout: 30_000 });
+
+  // The next file with the same columns is read the same way at once.
+  await openApp(page, '/uploads');
+  await page.getByLabel('Inventory file (CSV)').setInputFiles(file);
+  await expect(page.getByTestId('column-source')).toContainText('as you chose for your last file');
+  await expect(page.getByLabel('What column Asset Tag holds')).toHaveValue('serial_number');
+  await expect(page.getByRole('button', { name: /^Upload assets-/ })).toBeEnabled();
+  await attachScreenshot(page, testInfo, 'upload-preview-remembered-columns');
+});
+
+test("the Library's Excel export uploads again as it is", async ({ page }, testInfo) => {
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/library?status=expired');
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${COUNTS.expired} devices.`);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Excel (XLSX)' }).click();
+  const workbook = readFileSync(await (await download).path());
+  expect(workbook.subarray(0, 2).toString()).toBe('PK');
+
+  await openApp(page, '/uploads');
+  await page.getByLabel('Inventory file (CSV)').setInputFiles({
+    name: 'expired-devices.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: workbook,
+  });
+  const preview = page.getByTestId('preview');
+  await expect(preview.getByRole('columnheader', { name: /^serial_number\s*→ Serial number/ })).toBeVisible();
+  await expect(preview.getByRole('cell', { name: 'OK', exact: true })).toHaveCount(10);
+  await attachScreenshot(page, testInfo, 'upload-preview-xlsx');
+  await page.getByRole('button', { name: /^Upload expired-devices\.xlsx/ }).click();
+  await expect(page.getByTestId('upload-summary')).toContainText(
+    `${COUNTS.expired} devices accepted (0 new, ${COUNTS.expired} updated), 0 rows rejected`,
+    { timeout: 30_000 },
+  );
+});
+
+test('an upload that would be mostly rejected, or the same file again, is confirmed first', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  await signIn(page, largeCompany(project).username);
+  await openApp(page, '/uploads');
+  const quota = page.getByTestId('quota');
+  await expect(quota).toContainText('4 of 5 uploads used');
+  const rows = ['serial_number,product_id'];
+  for (let i = 1; i <= 9; i++) rows.push(`,C9300-48P`);
+  rows.push(`MOSTLYBAD-${project},C9300-48P`);
+  await page.getByLabel('Inventory file (CSV)').setInputFiles({ name: 'mostly-bad.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await expect(page.getByTestId('preview')).toBeVisible();
+  await page.getByRole('button', { name: /^Upload mostly-bad\.csv/ }).click();
+  const caution = page.getByTestId('upload-caution');
+  await expect(caution).toContainText('9 of the first 10 rows will be rejected');
+  await expectAccessible(page, 'the upload confirmation');
+  await caution.getByRole('button', { name: 'Cancel' }).click();
+  await expect(caution).toHaveCount(0);
+  await expect(quota).toContainText('4 of 5 uploads used');
+
+  const good = { name: `good-${project}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`serial_number,product_id\nGOODAGAIN-${project},C9300-48P\n`) };
+  await page.getByLabel('Inventory file (CSV)').setInputFiles(good);
+  await expect(page.getByTestId('preview')).toBeVisible();
+  const upload = page.getByRole('button', { name: /^Upload good-/ });
+  await upload.click();
+  await expect(page.getByTestId('upload-summary')).toContainText('1 device accepted', { timeout: 30_000 });
+  await expect(page.getByTestId('upload-summary')).toContainText('0 rows rejected');
+  await expect(quota).toContainText('5 of 5 uploads used');
+  await upload.click();
+  await expect(caution).toContainText('You uploaded this file a moment ago');
+  await caution.getByRole('button', { name: 'Cancel' }).click();
+  await expect(caution).toHaveCount(0);
+});
