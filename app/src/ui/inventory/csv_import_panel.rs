@@ -207,7 +207,13 @@ fn UploadOutcome(summary: UploadSummary) -> impl IntoView {
 
 /// What tells one chosen file from another without reading it.
 fn file_identity(file: &web_sys::File) -> String {
-    format!("{}|{}|{}", file.name(), file.size(), file.last_modified())
+    // As integers: printing floats would add a lot to the browser bundle.
+    format!(
+        "{}|{}|{}",
+        file.name(),
+        file.size() as u64,
+        file.last_modified() as u64
+    )
 }
 
 /// Why an upload should be confirmed first, if it should: most of the previewed rows would be
