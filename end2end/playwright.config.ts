@@ -45,8 +45,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  // The longest flows (several people, each signing in) take ~18 s on 2 cores.
-  timeout: 45_000,
+  // The longest flows (several people, each signing in and landing on their home page, often
+  // another bundle's) take ~25 s on 2 cores, and up to twice that while the machine is busy.
+  timeout: 75_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {

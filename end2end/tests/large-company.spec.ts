@@ -15,7 +15,9 @@ test.beforeAll(async ({ browser }, testInfo) => {
   const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   const page = await context.newPage();
   await becomeDa(page, c.username, c.email, c.fullName, c.contract, coveredSerial(project), c.entry);
-  await openApp(page, '/uploads');
+  // Registration complete leads straight to the upload.
+  await page.getByRole('link', { name: 'Upload your inventory' }).click();
+  await expect(page.getByRole('heading', { name: 'Uploads', level: 1 })).toBeVisible();
   await page.getByLabel('Inventory file (CSV)').setInputFiles({
     name: `nordhavn-${project}.csv`,
     mimeType: 'text/csv',
@@ -272,7 +274,7 @@ test('an upload that would be mostly rejected, or the same file again, is confir
 
   const good = { name: `good-${project}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`serial_number,product_id\nGOODAGAIN-${project},C9300-48P\n`) };
   await page.getByLabel('Inventory file (CSV)').setInputFiles(good);
-  await expect(page.getByTestId('preview')).toBeVisible();
+  await expect(page.getByTestId('preview')).toContainText(`GOODAGAIN-${project}`);
   const upload = page.getByRole('button', { name: /^Upload good-/ });
   await upload.click();
   await expect(page.getByTestId('upload-summary')).toContainText('1 device accepted', { timeout: 30_000 });
@@ -282,4 +284,35 @@ test('an upload that would be mostly rejected, or the same file again, is confir
   await expect(caution).toContainText('You uploaded this file a moment ago');
   await caution.getByRole('button', { name: 'Cancel' }).click();
   await expect(caution).toHaveCount(0);
+});
+
+test('contracts say where, at what level, how they stand and how long is left; one added by number shows at once', async ({ page }, testInfo) => {
+  const c = largeCompany(testInfo.project.name);
+  const base = Number(c.contract);
+  await signIn(page, c.username);
+  await openApp(page, '/library/contracts');
+  const table = page.getByTestId('contracts-table');
+  const row = (n: number) => table.locator('tr', { hasText: String(n) });
+  await expect(row(base)).toContainText('Whole organisation');
+  await expect(row(base)).toContainText('24X7X4');
+  await expect(row(base)).toContainText('Active: 900 days left');
+  await expect(row(base + 1)).toContainText('Hamburg Altenwerder Automated Terminal');
+  await expect(row(base + 1)).toContainText('8X5XNBD');
+  await expect(row(base + 2)).toContainText(/Expired on \d{4}-\d{2}-\d{2}/);
+  await expect(row(base + 2)).toContainText(`${COUNTS.expired} devices`);
+  await expect(row(base + 3)).toHaveCount(0);
+  await expectNoSidewaysScroll(page, 'the contracts');
+  await expectAccessible(page, 'the contracts of a large company');
+
+  await page.getByLabel('Contract number').fill(String(base + 3));
+  await page.getByRole('button', { name: 'Add contract' }).click();
+  await expect(page.getByTestId('contract-added')).toContainText(
+    `Contract ${base + 3} added: it is in the list above (SNTC, starts later: starts on `,
+  );
+  await expect(row(base + 3)).toContainText('(added by number)');
+  await expect(row(base + 3)).toContainText('Starts later');
+  await expect(row(base + 3)).toContainText('0 devices');
+  await page.getByRole('button', { name: 'Add contract' }).click();
+  await expect(page.getByTestId('contract-added')).toContainText(`Contract ${base + 3} is already in the list above.`);
+  await attachScreenshot(page, testInfo, 'contracts');
 });

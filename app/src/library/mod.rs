@@ -65,6 +65,57 @@ pub struct ContractSummary {
     pub devices: u64,
     /// Added to the Library by number.
     pub added: bool,
+    /// The site the contract is for; empty: the whole organisation.
+    pub site: String,
+    /// How the contract stands today.
+    pub standing: ContractStanding,
+    /// Days until it ends, for a contract running today (0: it ends today).
+    pub days_left: Option<i64>,
+}
+
+/// How a contract stands on a day, by its own dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStanding {
+    Active,
+    /// Running, and ending within the expiring window.
+    Expiring,
+    /// Starting later.
+    Future,
+    Expired,
+}
+
+impl ContractStanding {
+    /// The standing of a contract running from `start` to `end` (`YYYY-MM-DD`) on `today`, when
+    /// contracts ending by `expiring_until` are expiring.
+    pub fn of(start: &str, end: &str, today: &str, expiring_until: &str) -> Self {
+        if start > today {
+            ContractStanding::Future
+        } else if end < today {
+            ContractStanding::Expired
+        } else if end <= expiring_until {
+            ContractStanding::Expiring
+        } else {
+            ContractStanding::Active
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContractStanding::Active => "Active",
+            ContractStanding::Expiring => "Expiring soon",
+            ContractStanding::Future => "Starts later",
+            ContractStanding::Expired => "Expired",
+        }
+    }
+}
+
+/// A contract just added to the Library by number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedContract {
+    pub contract: ContractSummary,
+    /// It was listed already (it covers devices, or was added before): nothing changed.
+    pub already_listed: bool,
 }
 
 /// A device whose coverage changed since the company's last upload.
@@ -127,45 +178,56 @@ pub async fn load_coverage_summary() -> Result<CoverageSummary, UploadError> {
 
 #[server(endpoint = "library/contracts")]
 pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, UploadError> {
-    read_company(async |conn, _, company_id| queries::company_contracts(conn, company_id).await)
-        .await
+    let clock = match crate::server::app_state() {
+        Ok(state) => crate::coverage::lines::clock_now(state.settings.expiring_window_days),
+        Err(err) => return answered(Err(UploadError::App(err))),
+    };
+    read_company(async |conn, _, company_id| {
+        queries::company_contracts(conn, company_id, &clock).await
+    })
+    .await
 }
 
 /// Adds a contract the company holds to its Library, to see it before any device is uploaded.
 #[server(endpoint = "library/contracts/add")]
-pub async fn add_company_contract(contract_number: String) -> Result<ContractSummary, UploadError> {
+pub async fn add_company_contract(contract_number: String) -> Result<AddedContract, UploadError> {
     answered(
         async move {
             let state = crate::server::app_state()?;
             let (account_id, membership) = crate::inventory::own_member(&state).await?;
+            let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
             let number = contract_number.trim();
+            let company_id = membership.company_id.as_str();
             let mut tx = state
                 .db
                 .begin_write()
                 .await
                 .map_err(UploadError::database)?;
-            if !queries::holds_contract(&mut tx, &membership.company_id, number)
+            if !queries::holds_contract(&mut tx, company_id, number)
                 .await
                 .map_err(UploadError::database)?
             {
                 return Err(UploadError::ContractNotFound);
             }
-            queries::add_contract(&mut tx, &membership.company_id, number, account_id)
+            let listed = |contracts: Vec<ContractSummary>| {
+                contracts.into_iter().find(|c| c.contract_number == number)
+            };
+            let before = queries::company_contracts(&mut tx, company_id, &clock)
+                .await
+                .map_err(UploadError::database)?;
+            let already_listed = listed(before).is_some();
+            queries::add_contract(&mut tx, company_id, number, account_id)
+                .await
+                .map_err(UploadError::database)?;
+            let after = queries::company_contracts(&mut tx, company_id, &clock)
                 .await
                 .map_err(UploadError::database)?;
             tx.commit().await.map_err(UploadError::database)?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            queries::company_contracts(&mut conn, &membership.company_id)
-                .await
-                .map_err(UploadError::database)?
-                .into_iter()
-                .find(|c| c.contract_number == number)
-                .ok_or(UploadError::ContractNotFound)
+            let contract = listed(after).ok_or(UploadError::ContractNotFound)?;
+            Ok(AddedContract {
+                contract,
+                already_listed,
+            })
         }
         .await,
     )
@@ -178,4 +240,28 @@ pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, UploadError>
         queries::changes_since_last_upload(conn, company_id).await
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContractStanding;
+
+    #[test]
+    fn a_contract_stands_by_its_dates_on_a_day() {
+        let on = |start, end| ContractStanding::of(start, end, "2026-11-30", "2027-02-28");
+        assert_eq!(on("2026-01-01", "2028-01-01"), ContractStanding::Active);
+        assert_eq!(on("2026-01-01", "2027-02-28"), ContractStanding::Expiring);
+        assert_eq!(
+            on("2026-01-01", "2026-11-30"),
+            ContractStanding::Expiring,
+            "ends today"
+        );
+        assert_eq!(on("2026-01-01", "2026-11-29"), ContractStanding::Expired);
+        assert_eq!(on("2026-12-01", "2028-01-01"), ContractStanding::Future);
+        assert_eq!(
+            on("2026-11-30", "2028-01-01"),
+            ContractStanding::Active,
+            "starts today"
+        );
+    }
 }

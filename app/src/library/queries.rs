@@ -4,9 +4,11 @@ use sqlx::AnyConnection;
 
 use super::{
     filter::{DeviceFilter, REASONS, STATUSES},
-    ContractSummary, CoverageChange, CoverageSummary, DevicePage, ExpiringContract, PAGE_SIZE,
+    ContractStanding, ContractSummary, CoverageChange, CoverageSummary, DevicePage,
+    ExpiringContract, PAGE_SIZE,
 };
 use crate::{
+    coverage::decision::Clock,
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         DeviceRecord,
@@ -156,20 +158,22 @@ pub async fn coverage_summary(
     })
 }
 
-type ContractRow = (String, String, String, String, i64, i64);
-
 pub async fn company_contracts(
     conn: &mut AnyConnection,
     company_id: &str,
+    clock: &Clock,
 ) -> Result<Vec<ContractSummary>, sqlx::Error> {
     let rows: Vec<ContractRow> = sqlx::query_as(
         "SELECT c.contract_number, c.service_level, c.start_date, c.end_date,
-                COALESCE(d.devices, 0), CASE WHEN a.contract_number IS NULL THEN 0 ELSE 1 END
+                COALESCE(d.devices, 0) AS devices,
+                CASE WHEN a.contract_number IS NULL THEN 0 ELSE 1 END AS added,
+                COALESCE(s.name, '') AS site
          FROM contracts c
          LEFT JOIN (SELECT contract_number, COUNT(*) AS devices FROM devices
                     WHERE company_id = $1 AND contract_number IS NOT NULL
                     GROUP BY contract_number) d ON d.contract_number = c.contract_number
          LEFT JOIN company_contracts a ON a.contract_number = c.contract_number AND a.company_id = $1
+         LEFT JOIN sites s ON s.id = c.site_id
          WHERE d.contract_number IS NOT NULL OR a.contract_number IS NOT NULL
          ORDER BY c.end_date, c.contract_number",
     )
@@ -178,19 +182,51 @@ pub async fn company_contracts(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(contract_number, service_level, start_date, end_date, devices, added)| {
-                ContractSummary {
-                    contract_number,
-                    service_level,
-                    start_date,
-                    end_date,
-                    devices: devices as u64,
-                    added: added != 0,
-                }
-            },
-        )
+        .map(|row| {
+            let standing = ContractStanding::of(
+                &row.start_date,
+                &row.end_date,
+                &clock.today,
+                &clock.expiring_until,
+            );
+            let days_left = matches!(
+                standing,
+                ContractStanding::Active | ContractStanding::Expiring
+            )
+            .then(|| days_between(&clock.today, &row.end_date))
+            .flatten();
+            ContractSummary {
+                contract_number: row.contract_number,
+                service_level: row.service_level,
+                start_date: row.start_date,
+                end_date: row.end_date,
+                devices: row.devices as u64,
+                added: row.added != 0,
+                site: row.site,
+                standing,
+                days_left,
+            }
+        })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ContractRow {
+    contract_number: String,
+    service_level: String,
+    start_date: String,
+    end_date: String,
+    devices: i64,
+    added: i64,
+    site: String,
+}
+
+/// Whole days from `from` to `to` (`YYYY-MM-DD`).
+fn days_between(from: &str, to: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let from = time::Date::parse(from, format).ok()?;
+    let to = time::Date::parse(to, format).ok()?;
+    Some((to - from).whole_days())
 }
 
 /// Whether the registry has this contract under this company.
@@ -273,4 +309,17 @@ pub async fn changes_since_last_upload(
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_between;
+
+    #[test]
+    fn days_between_dates() {
+        assert_eq!(days_between("2026-11-30", "2026-11-30"), Some(0));
+        assert_eq!(days_between("2026-11-30", "2028-05-19"), Some(536));
+        assert_eq!(days_between("2026-11-30", "2026-11-29"), Some(-1));
+        assert_eq!(days_between("2026-11-30", "not a date"), None);
+    }
 }

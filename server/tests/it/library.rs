@@ -230,9 +230,22 @@ async fn contracts_appear_with_their_devices(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{added}");
     assert_eq!(
-        (added["devices"].as_u64(), added["added"].as_bool()),
-        (Some(0), Some(true))
+        (
+            added["contract"]["devices"].as_u64(),
+            added["contract"]["added"].as_bool(),
+            added["already_listed"].as_bool()
+        ),
+        (Some(0), Some(true), Some(false))
     );
+    // With where it applies and how it stands today.
+    // With where it applies and how it stands today (the demo's 91000002 ends in 45 days).
+    assert_eq!(added["contract"]["site"], "Northwind Data Centre");
+    assert_eq!(added["contract"]["standing"], "expiring");
+    assert_eq!(added["contract"]["days_left"], 45);
+    let (_, again) = dana
+        .call(AddCompanyContract::PATH, &[("contract_number", "91000002")])
+        .await;
+    assert_eq!(again["already_listed"], true, "{again}");
     // Another company's contract, or one that does not exist, is not found alike.
     let (status_theirs, theirs) = dana
         .call(AddCompanyContract::PATH, &[("contract_number", "92000001")])

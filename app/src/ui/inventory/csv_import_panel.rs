@@ -53,6 +53,9 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
         chosen.set_value(file);
         set_phase.set(UploadPhase::Idle);
         set_caution.set(None);
+        // The previous file's preview goes at once: uploading (and the checks before it) must
+        // wait for this file's.
+        preview.value().set(None);
         preview.dispatch(None);
     };
     let busy = move || {

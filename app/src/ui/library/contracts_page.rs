@@ -5,8 +5,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    library::{add_company_contract, load_company_contracts, DeviceFilter},
-    ui::inventory::format::count,
+    library::{
+        add_company_contract, load_company_contracts, AddedContract, ContractStanding,
+        ContractSummary, DeviceFilter,
+    },
+    ui::inventory::format::{count, counted},
 };
 
 /// Library → Contracts → All contracts: every contract that covers one of the company's devices
@@ -36,21 +39,30 @@ pub fn ContractsPage() -> impl IntoView {
                         <table class="data-table" data-testid="contracts-table">
                             <caption class="visually-hidden">"Contracts"</caption>
                             <thead><tr>
-                                <th scope="col">"Contract"</th><th scope="col">"Service level"</th><th scope="col">"Starts"</th>
-                                <th scope="col">"Ends"</th><th scope="col">"Devices"</th>
+                                <th scope="col">"Contract"</th><th scope="col">"Site"</th><th scope="col">"Service level"</th>
+                                <th scope="col">"Status"</th><th scope="col">"Starts"</th><th scope="col">"Ends"</th><th scope="col">"Devices"</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|c| {
                                     let filter = DeviceFilter { contract: c.contract_number.clone(), ..DeviceFilter::default() };
                                     let link = format!("/library?{}", filter.to_query(0));
                                     let added = c.added.then_some(" (added by number)");
+                                    let site = if c.site.is_empty() { "Whole organisation".to_owned() } else { c.site.clone() };
+                                    let standing = standing_text(&c);
+                                    let class = match c.standing {
+                                        ContractStanding::Active => "status status-covered",
+                                        ContractStanding::Expiring | ContractStanding::Future => "status status-expiring",
+                                        ContractStanding::Expired => "status status-expired",
+                                    };
                                     view! {
                                         <tr>
                                             <td data-label="Contract">{c.contract_number.clone()}{added}</td>
+                                            <td data-label="Site">{site}</td>
                                             <td data-label="Service level">{c.service_level}</td>
+                                            <td data-label="Status"><span class=class>{standing}</span></td>
                                             <td data-label="Starts">{c.start_date}</td>
                                             <td data-label="Ends">{c.end_date}</td>
-                                            <td data-label="Devices"><A href=link>{format!("{} devices", count(c.devices))}</A></td>
+                                            <td data-label="Devices"><A href=link>{counted(c.devices, "device", "devices")}</A></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -72,9 +84,42 @@ pub fn ContractsPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || add.pending().get()>"Add contract"</button>
             </form>
             {move || add.value().get().map(|result| match result {
-                Ok(contract) => view! { <p role="status">{format!("Contract {} added.", contract.contract_number)}</p> }.into_any(),
+                Ok(added) => view! { <p role="status" data-testid="contract-added">{added_text(&added)}</p> }.into_any(),
                 Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
             })}
         </section>
     }
+}
+
+/// A contract's standing in words, with the days left while it runs.
+fn standing_text(contract: &ContractSummary) -> String {
+    let label = contract.standing.label();
+    match (contract.standing, contract.days_left) {
+        (_, Some(0)) => format!("{label}: ends today"),
+        (_, Some(days)) => format!("{label}: {} left", counted(days as u64, "day", "days")),
+        (ContractStanding::Expired, None) => format!("{label} on {}", contract.end_date),
+        (ContractStanding::Future, None) => format!("{label}: starts on {}", contract.start_date),
+        (_, None) => label.to_owned(),
+    }
+}
+
+/// What adding a contract did, and where to see it.
+fn added_text(added: &AddedContract) -> String {
+    let c = &added.contract;
+    if added.already_listed {
+        return format!(
+            "Contract {} is already in the list above.",
+            c.contract_number
+        );
+    }
+    let devices = match c.devices {
+        0 => "none of your uploaded devices yet".to_owned(),
+        n => format!("{} of your devices", count(n)),
+    };
+    format!(
+        "Contract {} added: it is in the list above ({}, {}), covering {devices}.",
+        c.contract_number,
+        c.service_level,
+        standing_text(c).to_ascii_lowercase()
+    )
 }

@@ -35,7 +35,11 @@ pub fn OnboardingLinkPage() -> impl IntoView {
                                 Some(Ok(_)) => view! {
                                     <h1>"Registration complete"</h1>
                                     <p role="status">"You are your company's Delegated Administrator, and its administrator in NetCare."</p>
-                                    <A href="/" attr:class="button">"Go to NetCare"</A>
+                                    <p>"Next: upload your device inventory to see its coverage."</p>
+                                    <div class="actions">
+                                        <A href="/uploads" attr:class="button">"Upload your inventory"</A>
+                                        <A href="/" attr:class="button secondary">"Go to the dashboard"</A>
+                                    </div>
                                 }.into_any(),
                                 Some(Err(err)) => view! {
                                     <h1>"Email successfully verified"</h1>

@@ -42,7 +42,10 @@ pub fn CompleteStep() -> impl IntoView {
         <h1>"Registration complete"</h1>
         <p role="status">{detail}</p>
         <p>"Next: upload your device inventory to see its coverage."</p>
-        <A href="/" attr:class="button">"Go to NetCare"</A>
+        <div class="actions">
+            <A href="/uploads" attr:class="button">"Upload your inventory"</A>
+            <A href="/" attr:class="button secondary">"Go to the dashboard"</A>
+        </div>
     }
 }
 
