@@ -231,6 +231,19 @@ pub async fn preview_for(
     }))
 }
 
+/// Each column's header with what it is read as.
+#[cfg(feature = "ssr")]
+fn preview_columns(headers: &[String], fields: &[Option<Field>]) -> Vec<PreviewColumn> {
+    headers
+        .iter()
+        .zip(fields)
+        .map(|(header, field)| PreviewColumn {
+            header: header.trim().to_owned(),
+            field: *field,
+        })
+        .collect()
+}
+
 #[cfg(feature = "ssr")]
 fn preview(
     sample: &[u8],
@@ -267,14 +280,7 @@ fn preview(
             return InventoryPreview {
                 delimiter: String::new(),
                 columns: if shown {
-                    headers
-                        .iter()
-                        .zip(&fields)
-                        .map(|(header, field)| PreviewColumn {
-                            header: header.trim().to_owned(),
-                            field: *field,
-                        })
-                        .collect()
+                    preview_columns(&headers, &fields)
                 } else {
                     Vec::new()
                 },
@@ -286,15 +292,7 @@ fn preview(
         }
     };
     let map = reader.columns().clone();
-    let columns = map
-        .headers
-        .iter()
-        .zip(&map.fields)
-        .map(|(header, field)| PreviewColumn {
-            header: header.clone(),
-            field: *field,
-        })
-        .collect();
+    let columns = preview_columns(&map.headers, &map.fields);
     let mut rows = Vec::new();
     while rows.len() < PREVIEW_ROWS {
         let Some(Ok(outcome)) = reader.next_row() else {

@@ -192,22 +192,9 @@ pub async fn preview_workbook(
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
-    let limit = state.settings.max_upload_bytes;
-    if let Err(err) = super::spool::check_declared_length(&parts.headers, limit) {
-        return error_response(&err);
-    }
-    let file = match super::spool::spool(body, limit).await {
-        Ok(file) => file,
-        Err(super::spool::SpoolError::Refused(err)) => return error_response(&err),
-        Err(super::spool::SpoolError::Interrupted) => {
-            return error_response(&UploadError::File(FileProblem::Unreadable(
-                "the file was not received whole".into(),
-            )))
-        }
-    };
-    let csv = match super::spool::workbook_as_csv(file).await {
+    let csv = match super::receive_file(&state, &parts.headers, body).await {
         Ok(csv) => csv,
-        Err(err) => return error_response(&err),
+        Err(refusal) => return refusal,
     };
     let sample = match tokio::task::spawn_blocking(move || csv_sample(csv)).await {
         Ok(Ok(sample)) => sample,

@@ -44,6 +44,16 @@ pub async fn receive_body(
         Ok(_) => {}
         Err(err) => return Err(error_response(&err)),
     }
+    receive_file(state, headers, body).await
+}
+
+/// Receives a file within the upload size limit (a declared length over it is refused before
+/// reading) into a temporary file, a workbook as the CSV text of its first sheet.
+pub async fn receive_file(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<std::fs::File, Response> {
     let limit = state.settings.max_upload_bytes;
     spool::check_declared_length(headers, limit).map_err(|err| error_response(&err))?;
     let file = spool::spool(body, limit).await.map_err(|err| match err {
