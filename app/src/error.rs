@@ -23,6 +23,100 @@ pub enum AppError {
     /// The request was malformed (a client bug or a tampered request), not a user mistake.
     #[error("The request could not be understood. Reload the page and try again.")]
     BadRequest,
+    /// The request carries no valid session.
+    #[error("Sign in to continue.")]
+    NotSignedIn,
+    /// The person is signed in but belongs to no company (or their registration is not complete).
+    #[error("Your account is not part of a company yet.")]
+    NoCompany,
+    /// The person is signed in, but this needs a role they do not have.
+    #[error("{}", .0.refusal())]
+    NotAllowed(Needed),
+}
+
+/// What an operation needs of its caller that they lack: the refusal says so in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Needed {
+    /// A Delegated Administrator or an Administrator of the company.
+    Manager,
+    /// A Delegated Administrator of the company.
+    DelegatedAdmin,
+    /// A vendor agent.
+    Agent,
+    /// A member of the company: an agent reading under support access only reads.
+    OwnCompany,
+}
+
+impl Needed {
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Needed::Manager => {
+                "Only a Delegated Administrator or an Administrator of your company can do this."
+            }
+            Needed::DelegatedAdmin => "Only a Delegated Administrator of your company can do this.",
+            Needed::Agent => "Only vendor agents can do this.",
+            Needed::OwnCompany => {
+                "Support access reads this company's data; only its own people change it."
+            }
+        }
+    }
+}
+
+impl AppError {
+    /// A stable machine-readable code, for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Internal { .. } => "internal",
+            AppError::Unreachable => "unreachable",
+            AppError::BadRequest => "bad_request",
+            AppError::NotSignedIn => "not_signed_in",
+            AppError::NoCompany => "no_company",
+            AppError::NotAllowed(_) => "not_allowed",
+        }
+    }
+}
+
+/// A database failure: logged in full with the request's id, shown only as a reference.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        crate::server::internal(err)
+    }
+}
+
+/// The parts every area's error enum shares: it wraps [`AppError`] in its last variant, `App`
+/// (untagged on the wire, so `NotSignedIn` reads the same from every area), converts from it and
+/// from a database error with `?`, and is what a failed server-function call becomes.
+///
+/// `area_error!(UploadError, own_database_errors)` leaves the `sqlx::Error` conversion to the area
+/// (uploads say a full disk as such).
+#[macro_export]
+macro_rules! area_error {
+    ($area:ident) => {
+        $crate::area_error!($area, own_database_errors);
+
+        #[cfg(feature = "ssr")]
+        impl From<sqlx::Error> for $area {
+            fn from(err: sqlx::Error) -> Self {
+                $area::App($crate::AppError::from(err))
+            }
+        }
+    };
+    ($area:ident, own_database_errors) => {
+        impl From<$crate::AppError> for $area {
+            fn from(err: $crate::AppError) -> Self {
+                $area::App(err)
+            }
+        }
+
+        impl leptos::server_fn::error::FromServerFnError for $area {
+            type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+            fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+                $area::App($crate::AppError::from_server_fn_error(value))
+            }
+        }
+    };
 }
 
 /// An error that knows the HTTP status saying what kind of refusal it is (4xx for the person's
@@ -37,6 +131,8 @@ impl StatusCoded for AppError {
             AppError::Internal { .. } => 500,
             AppError::Unreachable => 503,
             AppError::BadRequest => 400,
+            AppError::NotSignedIn => 401,
+            AppError::NoCompany | AppError::NotAllowed(_) => 403,
         }
     }
 }
@@ -110,6 +206,15 @@ mod tests {
     fn bad_arguments_are_bad_requests() {
         let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
         assert_eq!(err, AppError::BadRequest);
+    }
+
+    #[test]
+    fn refusals_say_what_is_needed() {
+        let err = AppError::NotAllowed(Needed::Agent);
+        assert_eq!(err.to_string(), "Only vendor agents can do this.");
+        assert_eq!(err.status_code(), 403);
+        assert_eq!(err.code(), "not_allowed");
+        assert_eq!(AppError::NotSignedIn.status_code(), 401);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 pub mod access;
 pub mod accounts;
 pub mod bundles;
+#[cfg(feature = "ssr")]
+pub mod caller;
 pub mod contexts;
 pub mod coverage;
 pub mod dashboard;

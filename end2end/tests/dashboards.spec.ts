@@ -75,6 +75,9 @@ test("an agent's start: the console", async ({ page }, testInfo) => {
 
 test('a dashlet that cannot load says so in its place and tries again', async ({ page }) => {
   await signIn(page, 'ben.user');
+  // Signing in lands on this dashboard: let its requests finish before the next one is broken.
+  await expect(page.getByRole('heading', { name: 'Coverage', exact: true })).toBeVisible();
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   let refused = 0;
   // The first request for the coverage counts fails as a broken connection to the server would.
   await page.route('**/api/library/summary', async (route) => {

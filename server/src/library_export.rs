@@ -4,13 +4,14 @@
 
 use app::{
     accounts::session::SessionInfo,
+    caller::Caller,
     inventory::{
-        membership_for,
         queries::{DeviceRow, DEVICE_COLUMNS},
         spreadsheet_safe, DeviceRecord, UploadError,
     },
     library::DeviceFilter,
     server::{db::push_placeholders, AppState},
+    AppError,
 };
 use axum::{
     body::Bytes,
@@ -32,13 +33,11 @@ use crate::uploads::{
 const XLSX_MAX_ROWS: u32 = 1_048_575;
 
 async fn company_of(state: &AppState, session: Option<SessionInfo>) -> Result<String, Response> {
-    let Some(session) = session else {
-        return Err(error_response(&UploadError::NotSignedIn));
-    };
-    membership_for(state, session.account_id)
-        .await
-        .map(|m| m.company_id)
-        .map_err(|err| error_response(&err))
+    let refused = |err: AppError| error_response(&UploadError::from(err));
+    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
+    let caller = Caller::of_session(state, session).await.map_err(refused)?;
+    let membership = caller.member().map_err(refused)?;
+    Ok(membership.company_id.clone())
 }
 
 /// The filtered, ordered SELECT and its values (company first).

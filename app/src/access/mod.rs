@@ -12,34 +12,19 @@ pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use leptos::{
-    prelude::*,
-    server_fn::{
-        codec::JsonEncoding,
-        error::{FromServerFnError, ServerFnErrorErr},
-    },
-};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::error::answered;
+use crate::caller::serve;
 use crate::{error::StatusCoded, AppError};
 pub use rules::Role;
-
-/// The role an agent reads a company's data with under support access (read only).
-pub const SUPPORT_ROLE: &str = "support";
 
 /// Hours a company may open its data to the vendor's agents at once.
 pub const SUPPORT_HOURS: [u32; 3] = [4, 24, 72];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AccessError {
-    #[error("Sign in to continue.")]
-    NotSignedIn,
-    #[error("Your account is not part of a company.")]
-    NoCompany,
-    #[error("Only a Delegated Administrator or an Administrator of your company can see this.")]
-    NotAllowed,
     #[error("Only a Delegated Administrator of your company can change access.")]
     DaOnly,
     #[error("No such person in your company.")]
@@ -56,27 +41,23 @@ pub enum AccessError {
     UnknownDuration,
     #[error("This company has not granted support access, or it has ended.")]
     NoSupportGrant,
-    #[error("Only vendor agents can open a company's data under support access.")]
-    AgentsOnly,
     #[error("{0}")]
+    #[serde(untagged)]
     App(AppError),
 }
+
+crate::area_error!(AccessError);
 
 impl AccessError {
     pub fn code(&self) -> &'static str {
         match self {
-            AccessError::NotSignedIn => "not_signed_in",
-            AccessError::NoCompany => "no_company",
-            AccessError::NotAllowed | AccessError::DaOnly | AccessError::AgentsOnly => {
-                "not_allowed"
-            }
+            AccessError::DaOnly => "not_allowed",
             AccessError::NotFound | AccessError::NoSupportGrant => "not_found",
             AccessError::Unchanged => "unchanged",
             AccessError::LastDa => "last_da",
             AccessError::NotADa => "not_a_da",
             AccessError::UnknownRole | AccessError::UnknownDuration => "bad_request",
-            AccessError::App(AppError::Internal { .. }) => "internal",
-            AccessError::App(_) => "bad_request",
+            AccessError::App(err) => err.code(),
         }
     }
 }
@@ -84,30 +65,12 @@ impl AccessError {
 impl StatusCoded for AccessError {
     fn status_code(&self) -> u16 {
         match self {
-            AccessError::NotSignedIn => 401,
-            AccessError::NoCompany
-            | AccessError::NotAllowed
-            | AccessError::DaOnly
-            | AccessError::AgentsOnly => 403,
+            AccessError::DaOnly => 403,
             AccessError::NotFound | AccessError::NoSupportGrant => 404,
             AccessError::Unchanged | AccessError::LastDa | AccessError::NotADa => 409,
             AccessError::App(err) => err.status_code(),
             _ => 400,
         }
-    }
-}
-
-impl From<AppError> for AccessError {
-    fn from(err: AppError) -> Self {
-        AccessError::App(err)
-    }
-}
-
-impl FromServerFnError for AccessError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AccessError::App(AppError::from_server_fn_error(value))
     }
 }
 
@@ -165,8 +128,8 @@ pub struct AccountInfo {
     pub company_name: String,
     /// The organisation entry the person registered under: a site's name, or the whole company.
     pub org_entry: String,
-    /// `da`, `admin`, `user`, or `support` for an agent under support access.
-    pub role: String,
+    /// The person's role; [`Role::Support`] for an agent under support access.
+    pub role: Role,
     /// The DAs' names, first (who receives access requests) first.
     pub delegated_admins: Vec<String>,
     pub contracts: Vec<HeldContract>,
@@ -194,97 +157,69 @@ pub struct SupportedCompany {
     pub open: bool,
 }
 
-#[cfg(feature = "ssr")]
-fn caller() -> Result<crate::accounts::session::SessionInfo, AccessError> {
-    crate::accounts::session::current().ok_or(AccessError::NotSignedIn)
-}
-
-/// Runs `work` with the app state and the caller's session, answering with its error's status.
-#[cfg(feature = "ssr")]
-async fn with_caller<T, F, Fut>(work: F) -> Result<T, AccessError>
-where
-    F: FnOnce(crate::server::AppState, crate::accounts::session::SessionInfo) -> Fut,
-    Fut: std::future::Future<Output = Result<T, AccessError>>,
-{
-    let result = async {
-        let state = crate::server::app_state()?;
-        work(state, caller()?).await
-    }
-    .await;
-    answered(result)
-}
-
 #[server(endpoint = "access/load")]
 pub async fn load_access() -> Result<AccessView, AccessError> {
-    with_caller(|state, session| async move { service::load(&state, &session).await }).await
+    serve(async |state, caller| service::load(state, &caller).await).await
 }
 
 #[server(endpoint = "access/role")]
 pub async fn change_member_role(account_id: i64, role: String) -> Result<(), AccessError> {
-    with_caller(|state, session| async move {
+    serve(async |state, caller| {
         let role = Role::parse(&role).ok_or(AccessError::UnknownRole)?;
-        service::change_role(&state, &session, account_id, role).await
+        service::change_role(state, &caller, account_id, role).await
     })
     .await
 }
 
 #[server(endpoint = "access/move-da")]
 pub async fn move_delegated_admin(account_id: i64, position: u32) -> Result<(), AccessError> {
-    with_caller(|state, session| async move {
-        service::move_da(&state, &session, account_id, position as usize).await
+    serve(async |state, caller| {
+        service::move_da(state, &caller, account_id, position as usize).await
     })
     .await
 }
 
 #[server(endpoint = "access/revoke")]
 pub async fn revoke_member(account_id: i64) -> Result<(), AccessError> {
-    with_caller(|state, session| async move { service::revoke(&state, &session, account_id).await })
-        .await
+    serve(async |state, caller| service::revoke(state, &caller, account_id).await).await
 }
 
 #[server(endpoint = "access/support/grant")]
 pub async fn grant_support_access(hours: u32) -> Result<SupportGrant, AccessError> {
-    with_caller(|state, session| async move {
+    serve(async |state, caller| {
         if !SUPPORT_HOURS.contains(&hours) {
             return Err(AccessError::UnknownDuration);
         }
-        service::grant_support(&state, &session, hours).await
+        service::grant_support(state, &caller, hours).await
     })
     .await
 }
 
 #[server(endpoint = "access/support/end")]
 pub async fn end_support_access() -> Result<(), AccessError> {
-    with_caller(|state, session| async move { service::end_support(&state, &session).await }).await
+    serve(async |state, caller| service::end_support(state, &caller).await).await
 }
 
 /// Agents: the companies whose data they may open now.
 #[server(endpoint = "access/support/companies")]
 pub async fn supported_companies() -> Result<Vec<SupportedCompany>, AccessError> {
-    with_caller(
-        |state, session| async move { service::supported_companies(&state, &session).await },
-    )
-    .await
+    serve(async |state, caller| service::supported_companies(state, &caller).await).await
 }
 
 /// Agents: reads `company_id`'s data from now on in this session, if it grants support access.
 #[server(endpoint = "access/support/open")]
 pub async fn open_support(company_id: String) -> Result<(), AccessError> {
-    with_caller(|state, session| async move {
-        service::open_support(&state, &session, &company_id).await
-    })
-    .await
+    serve(async |state, caller| service::open_support(state, &caller, &company_id).await).await
 }
 
 /// Agents: back to the console only.
 #[server(endpoint = "access/support/close")]
 pub async fn close_support() -> Result<(), AccessError> {
-    with_caller(|state, session| async move { service::close_support(&state, &session).await })
-        .await
+    serve(async |state, caller| service::close_support(state, &caller).await).await
 }
 
 /// The signed-in person's company, role, DAs and contracts (members, and agents under support).
 #[server(endpoint = "access/account")]
 pub async fn load_account_info() -> Result<AccountInfo, AccessError> {
-    with_caller(|state, session| async move { service::account_info(&state, &session).await }).await
+    serve(async |state, caller| service::account_info(state, &caller).await).await
 }

@@ -2,51 +2,8 @@
 //! company always keeps a Delegated Administrator, and the DAs' order (the first receives access
 //! requests).
 
-use serde::{Deserialize, Serialize};
-
 use super::AccessError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Da,
-    Admin,
-    User,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Da, Role::Admin, Role::User];
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "da" => Some(Role::Da),
-            "admin" => Some(Role::Admin),
-            "user" => Some(Role::User),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Da => "da",
-            Role::Admin => "admin",
-            Role::User => "user",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Da => "Delegated Administrator",
-            Role::Admin => "Administrator",
-            Role::User => "User",
-        }
-    }
-
-    /// DAs and Admins see the Access page and manage uploads and collector tokens.
-    pub fn manages(self) -> bool {
-        matches!(self, Role::Da | Role::Admin)
-    }
-}
+pub use crate::accounts::Role;
 
 /// A member as the rules need them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,15 +7,17 @@ use super::{
     queries,
     rules::{self, Outcome, Role},
     AccessError, AccessView, AccountInfo, HeldContract, SupportGrant, SupportedCompany,
-    SUPPORT_ROLE,
 };
 use crate::{
     accounts::{queries as accounts_db, session::SessionInfo, Membership},
+    caller::Caller,
+    error::Needed,
     inventory::readable_time,
     server::{
         db::{timestamp_now, timestamp_text},
-        internal, AppState,
+        AppState,
     },
+    AppError,
 };
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -23,66 +25,31 @@ type Tx = sqlx::Transaction<'static, sqlx::Any>;
 /// Changes of access shown on the Access page.
 const HISTORY_LIMIT: i64 = 100;
 
-fn db(err: sqlx::Error) -> AccessError {
-    AccessError::App(internal(err))
-}
-
-/// The caller's own membership (agents reading under support access have none).
-async fn membership(
-    conn: &mut sqlx::AnyConnection,
-    account_id: i64,
-) -> Result<Membership, AccessError> {
-    accounts_db::membership_of(conn, account_id)
-        .await
-        .map_err(db)?
-        .ok_or(AccessError::NoCompany)
-}
-
-fn role_of(membership: &Membership) -> Result<Role, AccessError> {
-    Role::parse(&membership.role).ok_or(AccessError::NoCompany)
-}
-
-/// A DA or Admin of their company: (company id, company name, role).
-async fn manager(
-    conn: &mut sqlx::AnyConnection,
-    account_id: i64,
-) -> Result<(Membership, Role), AccessError> {
-    let membership = membership(conn, account_id).await?;
-    let role = role_of(&membership)?;
-    if role.manages() {
-        Ok((membership, role))
-    } else {
-        Err(AccessError::NotAllowed)
+/// The caller's role in their own company, read again inside a change's transaction: a change
+/// made at the same moment to the caller's own role is seen (agents under support access have
+/// no membership here, and are refused).
+async fn manager_now(tx: &mut Tx, caller: &Caller) -> Result<Membership, AccessError> {
+    let membership = accounts_db::membership_of(tx, caller.account_id)
+        .await?
+        .ok_or(AppError::NoCompany)?;
+    if !membership.role.manages() {
+        return Err(AppError::NotAllowed(Needed::Manager).into());
     }
+    Ok(membership)
 }
 
-async fn name_of(conn: &mut sqlx::AnyConnection, account_id: i64) -> Result<String, AccessError> {
-    Ok(accounts_db::find_by_id(conn, account_id)
-        .await
-        .map_err(db)?
-        .map(|a| a.full_name)
-        .unwrap_or_default())
-}
-
-pub async fn load(state: &AppState, session: &SessionInfo) -> Result<AccessView, AccessError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db)?;
-    let (membership, your_role) = manager(&mut conn, session.account_id).await?;
+pub async fn load(state: &AppState, caller: &Caller) -> Result<AccessView, AccessError> {
+    let membership = caller.manager()?;
+    let your_role = membership.role;
+    let mut conn = state.db.conn().await?;
     let company_id = &membership.company_id;
     let now = timestamp_now();
     Ok(AccessView {
-        members: queries::members(&mut conn, company_id, session.account_id)
-            .await
-            .map_err(db)?,
-        pending: crate::onboarding::service::waiting_requests(&mut conn, company_id)
-            .await
-            .map_err(db)?,
-        history: queries::history(&mut conn, company_id, HISTORY_LIMIT)
-            .await
-            .map_err(db)?,
-        support: queries::live_grant(&mut conn, company_id, &now)
-            .await
-            .map_err(db)?,
-        company_name: membership.company_name,
+        members: queries::members(&mut conn, company_id, caller.account_id).await?,
+        pending: crate::onboarding::service::waiting_requests(&mut conn, company_id).await?,
+        history: queries::history(&mut conn, company_id, HISTORY_LIMIT).await?,
+        support: queries::live_grant(&mut conn, company_id, &now).await?,
+        company_name: membership.company_name.clone(),
         your_role,
     })
 }
@@ -91,25 +58,22 @@ pub async fn load(state: &AppState, session: &SessionInfo) -> Result<AccessView,
 /// and how to describe it; the outcome is written with its record, all or nothing.
 async fn da_change(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
     account_id: i64,
     decide: impl FnOnce(&[rules::Member], Role) -> Result<(Outcome, String), AccessError>,
 ) -> Result<(), AccessError> {
-    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
-    let (membership, role) =
-        manager(&mut tx, session.account_id)
-            .await
-            .map_err(|err| match err {
-                AccessError::NotAllowed => AccessError::DaOnly,
-                other => other,
-            })?;
-    if role != Role::Da {
+    let mut tx: Tx = state.db.begin_write().await?;
+    let membership = manager_now(&mut tx, caller)
+        .await
+        .map_err(|err| match err {
+            AccessError::App(AppError::NotAllowed(_)) => AccessError::DaOnly,
+            other => other,
+        })?;
+    if membership.role != Role::Da {
         return Err(AccessError::DaOnly);
     }
     let company_id = &membership.company_id;
-    let members = queries::members(&mut tx, company_id, session.account_id)
-        .await
-        .map_err(db)?;
+    let members = queries::members(&mut tx, company_id, caller.account_id).await?;
     let target = members
         .iter()
         .find(|m| m.account_id == account_id)
@@ -118,45 +82,36 @@ async fn da_change(
     let now = timestamp_now();
     match outcome.role {
         Some(new_role) if new_role != target.role => {
-            queries::set_role(&mut tx, company_id, account_id, new_role, &now)
-                .await
-                .map_err(db)?
+            queries::set_role(&mut tx, company_id, account_id, new_role, &now).await?
         }
         Some(_) => {}
         None => {
-            queries::remove_member(&mut tx, company_id, account_id)
-                .await
-                .map_err(db)?;
+            queries::remove_member(&mut tx, company_id, account_id).await?;
             // Their open browsers are refused from their next request on.
-            accounts_db::delete_sessions_of(&mut tx, account_id)
-                .await
-                .map_err(db)?;
+            accounts_db::delete_sessions_of(&mut tx, account_id).await?;
         }
     }
-    queries::set_da_order(&mut tx, company_id, &outcome.da_order)
-        .await
-        .map_err(db)?;
-    let actor = name_of(&mut tx, session.account_id).await?;
+    queries::set_da_order(&mut tx, company_id, &outcome.da_order).await?;
+    let actor = caller.full_name.clone();
     queries::record(
         &mut tx,
         company_id,
         Some((account_id, &target.full_name)),
-        Some((session.account_id, &actor)),
+        Some((caller.account_id, &actor)),
         &change,
         &now,
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 pub async fn change_role(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
     account_id: i64,
     role: Role,
 ) -> Result<(), AccessError> {
-    da_change(state, session, account_id, |members, was| {
+    da_change(state, caller, account_id, |members, was| {
         let outcome = rules::change_role(members, account_id, role)?;
         Ok((outcome, format!("Role: {} → {}", was.label(), role.label())))
     })
@@ -165,11 +120,11 @@ pub async fn change_role(
 
 pub async fn move_da(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
     account_id: i64,
     position: usize,
 ) -> Result<(), AccessError> {
-    da_change(state, session, account_id, |members, _| {
+    da_change(state, caller, account_id, |members, _| {
         let outcome = rules::move_da(members, account_id, position)?;
         let place = outcome
             .da_order
@@ -186,12 +141,8 @@ pub async fn move_da(
     .await
 }
 
-pub async fn revoke(
-    state: &AppState,
-    session: &SessionInfo,
-    account_id: i64,
-) -> Result<(), AccessError> {
-    da_change(state, session, account_id, |members, was| {
+pub async fn revoke(state: &AppState, caller: &Caller, account_id: i64) -> Result<(), AccessError> {
+    da_change(state, caller, account_id, |members, was| {
         let outcome = rules::revoke(members, account_id)?;
         Ok((outcome, format!("Access revoked (was {})", was.label())))
     })
@@ -200,36 +151,31 @@ pub async fn revoke(
 
 pub async fn grant_support(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
     hours: u32,
 ) -> Result<SupportGrant, AccessError> {
-    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
-    let (membership, _) = manager(&mut tx, session.account_id).await?;
+    let mut tx: Tx = state.db.begin_write().await?;
+    let membership = manager_now(&mut tx, caller).await?;
     let company_id = &membership.company_id;
     let now = timestamp_now();
     let expires_at = timestamp_text(OffsetDateTime::now_utc() + Duration::hours(i64::from(hours)));
     // A new grant replaces a live one.
-    queries::end_grants(&mut tx, company_id, session.account_id, &now)
-        .await
-        .map_err(db)?;
-    queries::insert_grant(&mut tx, company_id, session.account_id, &now, &expires_at)
-        .await
-        .map_err(db)?;
-    let actor = name_of(&mut tx, session.account_id).await?;
+    queries::end_grants(&mut tx, company_id, caller.account_id, &now).await?;
+    queries::insert_grant(&mut tx, company_id, caller.account_id, &now, &expires_at).await?;
+    let actor = caller.full_name.clone();
     queries::record(
         &mut tx,
         company_id,
         None,
-        Some((session.account_id, &actor)),
+        Some((caller.account_id, &actor)),
         &format!(
             "Support access granted to the vendor's agents until {}",
             readable_time(&expires_at)
         ),
         &now,
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(SupportGrant {
         granted_by: actor,
         granted_at: now,
@@ -237,60 +183,40 @@ pub async fn grant_support(
     })
 }
 
-pub async fn end_support(state: &AppState, session: &SessionInfo) -> Result<(), AccessError> {
-    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
-    let (membership, _) = manager(&mut tx, session.account_id).await?;
+pub async fn end_support(state: &AppState, caller: &Caller) -> Result<(), AccessError> {
+    let mut tx: Tx = state.db.begin_write().await?;
+    let membership = manager_now(&mut tx, caller).await?;
     let company_id = &membership.company_id;
     let now = timestamp_now();
-    let ended = queries::end_grants(&mut tx, company_id, session.account_id, &now)
-        .await
-        .map_err(db)?;
+    let ended = queries::end_grants(&mut tx, company_id, caller.account_id, &now).await?;
     if ended == 0 {
         return Err(AccessError::NoSupportGrant);
     }
-    let actor = name_of(&mut tx, session.account_id).await?;
+    let actor = caller.full_name.clone();
     queries::record(
         &mut tx,
         company_id,
         None,
-        Some((session.account_id, &actor)),
+        Some((caller.account_id, &actor)),
         "Support access ended",
         &now,
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
-}
-
-async fn require_agent(
-    conn: &mut sqlx::AnyConnection,
-    account_id: i64,
-) -> Result<String, AccessError> {
-    match accounts_db::find_by_id(conn, account_id)
-        .await
-        .map_err(db)?
-    {
-        Some(account) if account.is_agent.0 && account.disabled_at.is_none() => {
-            Ok(account.full_name)
-        }
-        _ => Err(AccessError::AgentsOnly),
-    }
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 pub async fn supported_companies(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
 ) -> Result<Vec<SupportedCompany>, AccessError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db)?;
-    require_agent(&mut conn, session.account_id).await?;
+    caller.agent()?;
+    let mut conn = state.db.conn().await?;
     let now = timestamp_now();
-    let open = queries::supported_by_session(&mut conn, &session.token_hash, &now)
-        .await
-        .map_err(db)?
+    let open = queries::supported_by_session(&mut conn, &caller.session.token_hash, &now)
+        .await?
         .map(|(id, _)| id);
     Ok(queries::companies_granting(&mut conn, &now)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(|(company_id, company_name, expires_at)| SupportedCompany {
             open: open.as_deref() == Some(company_id.as_str()),
@@ -303,41 +229,36 @@ pub async fn supported_companies(
 
 pub async fn open_support(
     state: &AppState,
-    session: &SessionInfo,
+    caller: &Caller,
     company_id: &str,
 ) -> Result<(), AccessError> {
-    let mut tx: Tx = state.db.begin_write().await.map_err(db)?;
-    let agent = require_agent(&mut tx, session.account_id).await?;
+    caller.agent()?;
+    let agent = &caller.full_name;
+    let mut tx: Tx = state.db.begin_write().await?;
     let now = timestamp_now();
     if queries::live_grant(&mut tx, company_id, &now)
-        .await
-        .map_err(db)?
+        .await?
         .is_none()
     {
         return Err(AccessError::NoSupportGrant);
     }
-    queries::set_session_support(&mut tx, &session.token_hash, Some(company_id))
-        .await
-        .map_err(db)?;
+    queries::set_session_support(&mut tx, &caller.session.token_hash, Some(company_id)).await?;
     queries::record(
         &mut tx,
         company_id,
         None,
-        Some((session.account_id, &agent)),
+        Some((caller.account_id, agent)),
         "A vendor agent opened the company's data under support access",
         &now,
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
-pub async fn close_support(state: &AppState, session: &SessionInfo) -> Result<(), AccessError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db)?;
-    require_agent(&mut conn, session.account_id).await?;
-    queries::set_session_support(&mut conn, &session.token_hash, None)
-        .await
-        .map_err(db)
+pub async fn close_support(state: &AppState, caller: &Caller) -> Result<(), AccessError> {
+    caller.agent()?;
+    let mut conn = state.db.conn().await?;
+    Ok(queries::set_session_support(&mut conn, &caller.session.token_hash, None).await?)
 }
 
 /// The company whose data this session reads: the person's own, or for an agent the company
@@ -354,34 +275,25 @@ pub async fn company_of_session(
     Ok(supported.map(|(company_id, company_name)| Membership {
         company_id,
         company_name,
-        role: SUPPORT_ROLE.to_owned(),
+        role: Role::Support,
     }))
 }
 
-pub async fn account_info(
-    state: &AppState,
-    session: &SessionInfo,
-) -> Result<AccountInfo, AccessError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db)?;
-    let membership = company_of_session(&mut conn, session)
-        .await
-        .map_err(db)?
-        .ok_or(AccessError::NoCompany)?;
+pub async fn account_info(state: &AppState, caller: &Caller) -> Result<AccountInfo, AccessError> {
+    let membership = caller.company()?;
+    let mut conn = state.db.conn().await?;
     let company_id = &membership.company_id;
-    let org_entry = queries::org_entry_name(&mut conn, company_id, session.account_id)
-        .await
-        .map_err(db)?
+    let org_entry = queries::org_entry_name(&mut conn, company_id, caller.account_id)
+        .await?
         .unwrap_or_else(|| format!("{} (the whole organisation)", membership.company_name));
     let delegated_admins = crate::onboarding::queries::delegated_admins(&mut conn, company_id)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(|(_, name, _)| name)
         .collect();
     let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
     let contracts = queries::held_contracts(&mut conn, company_id)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(
             |(contract_number, service_level, start_date, end_date, entitled)| {
@@ -404,7 +316,7 @@ pub async fn account_info(
         .collect();
     Ok(AccountInfo {
         company_id: company_id.clone(),
-        company_name: membership.company_name,
+        company_name: membership.company_name.clone(),
         org_entry,
         role: membership.role,
         delegated_admins,

@@ -4,6 +4,7 @@
 //! errors. The rules are in `rules` (shared with the browser); the SQL is in `queries`.
 
 pub mod free_mail;
+mod role;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
@@ -15,18 +16,13 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-use leptos::{
-    prelude::*,
-    server_fn::{
-        codec::JsonEncoding,
-        error::{FromServerFnError, ServerFnErrorErr},
-    },
-};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::error::answered;
+use crate::caller::{serve, serve_anyone};
 use crate::{error::StatusCoded, AppError};
+pub use role::Role;
 
 /// The signed-in person, as the UI sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +33,8 @@ pub struct CurrentUser {
     pub email: String,
     pub email_verified: bool,
     pub is_agent: bool,
-    /// The company the person belongs to, with their role (`da`, `admin`, `user`).
+    /// The company the person belongs to (or, for an agent, reads under support access), with
+    /// their role there.
     pub membership: Option<Membership>,
 }
 
@@ -45,7 +42,7 @@ pub struct CurrentUser {
 pub struct Membership {
     pub company_id: String,
     pub company_name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// A problem with one form field, named as the form names it.
@@ -72,8 +69,6 @@ pub enum AccountError {
     WrongCredentials,
     #[error("Too many attempts. Try again in {retry_after_seconds} seconds.")]
     TooManyAttempts { retry_after_seconds: u64 },
-    #[error("Please sign in to continue.")]
-    NotSignedIn,
     #[error("This account is disabled. Ask your company's Delegated Administrator.")]
     Disabled,
     #[error("This link is not valid. Check that you copied all of it, or ask for a new one.")]
@@ -83,8 +78,11 @@ pub enum AccountError {
     #[error("This link was already used.")]
     LinkUsed,
     #[error("{0}")]
+    #[serde(untagged)]
     App(AppError),
 }
+
+crate::area_error!(AccountError);
 
 impl AccountError {
     /// The message for one field, if the error is about it.
@@ -106,25 +104,11 @@ impl StatusCoded for AccountError {
             | AccountError::LinkInvalid
             | AccountError::LinkExpired
             | AccountError::LinkUsed => 400,
-            AccountError::WrongCredentials | AccountError::NotSignedIn => 401,
+            AccountError::WrongCredentials => 401,
             AccountError::Disabled => 403,
             AccountError::TooManyAttempts { .. } => 429,
             AccountError::App(err) => err.status_code(),
         }
-    }
-}
-
-impl From<AppError> for AccountError {
-    fn from(err: AppError) -> Self {
-        AccountError::App(err)
-    }
-}
-
-impl FromServerFnError for AccountError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AccountError::App(AppError::from_server_fn_error(value))
     }
 }
 
@@ -139,16 +123,11 @@ pub enum VerifiedEmail {
 
 #[server(endpoint = "accounts/me")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            match session::current() {
-                Some(session) => Ok(service::load_signed_in(&state, &session).await?),
-                None => Ok(None),
-            }
-        }
-        .await,
-    )
+    serve_anyone(async |state| match session::current() {
+        Some(session) => service::load_signed_in(state, &session).await,
+        None => Ok(None),
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/register")]
@@ -158,144 +137,88 @@ pub async fn register(
     email: String,
     password: String,
 ) -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            service::register(
-                &state,
-                &session::client_address(),
-                &username,
-                &full_name,
-                &email,
-                &password,
-            )
-            .await
-        }
-        .await,
-    )
+    serve_anyone(async |state| {
+        let address = session::client_address();
+        service::register(state, &address, &username, &full_name, &email, &password).await
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/login")]
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (user, token) = service::login(
-                &state,
-                &session::client_address(),
-                &login,
-                &password,
-                session::presented_token(),
-            )
-            .await?;
-            session::set_cookie(&state.settings, &token);
-            Ok(user)
-        }
-        .await,
-    )
+    serve_anyone(async |state| {
+        let address = session::client_address();
+        let presented = session::presented_token();
+        let (user, token) = service::login(state, &address, &login, &password, presented).await?;
+        session::set_cookie(&state.settings, &token);
+        Ok(user)
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            if let Some(token) = session::presented_token() {
-                service::end_session(&state, &token).await?;
-            }
-            session::clear_cookie(&state.settings);
-            Ok(())
+    serve_anyone(async |state| {
+        if let Some(token) = session::presented_token() {
+            service::end_session(state, &token).await?;
         }
-        .await,
-    )
+        session::clear_cookie(&state.settings);
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/logout-everywhere")]
 pub async fn logout_everywhere() -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = session::require()?;
-            service::end_all_sessions(&state, session.account_id).await?;
-            session::clear_cookie(&state.settings);
-            Ok(())
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        service::end_all_sessions(state, caller.account_id).await?;
+        session::clear_cookie(&state.settings);
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/verify-email")]
 pub async fn verify_email(token: String) -> Result<VerifiedEmail, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            service::verify_email(&state, &token).await
-        }
-        .await,
-    )
+    serve_anyone(async |state| service::verify_email(state, &token).await).await
 }
 
 #[server(endpoint = "accounts/resend-verification")]
 pub async fn resend_verification() -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = session::require()?;
-            service::resend_verification(&state, session.account_id).await
-        }
-        .await,
-    )
+    serve(async |state, caller| service::resend_verification(state, caller.account_id).await).await
 }
 
 #[server(endpoint = "accounts/request-password-reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            service::request_password_reset(&state, &session::client_address(), &email).await
-        }
-        .await,
-    )
+    serve_anyone(async |state| {
+        service::request_password_reset(state, &session::client_address(), &email).await
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            service::reset_password(&state, &token, &password).await
-        }
-        .await,
-    )
+    serve_anyone(async |state| service::reset_password(state, &token, &password).await).await
 }
 
 #[server(endpoint = "accounts/update-name")]
 pub async fn update_name(full_name: String) -> Result<CurrentUser, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = session::require()?;
-            service::update_name(&state, session.account_id, &full_name).await
-        }
-        .await,
-    )
+    serve(async |state, caller| service::update_name(state, caller.account_id, &full_name).await)
+        .await
 }
 
 #[server(endpoint = "accounts/change-email")]
 pub async fn change_email(new_email: String, current_password: String) -> Result<(), AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = session::require()?;
-            service::change_email(
-                &state,
-                &session::client_address(),
-                session.account_id,
-                &new_email,
-                &current_password,
-            )
-            .await
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let address = session::client_address();
+        service::change_email(
+            state,
+            &address,
+            caller.account_id,
+            &new_email,
+            &current_password,
+        )
+        .await
+    })
+    .await
 }

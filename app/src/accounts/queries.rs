@@ -363,7 +363,8 @@ pub async fn membership_of(
         row.map(|(company_id, company_name, role)| super::Membership {
             company_id,
             company_name,
-            role,
+            // The schema allows only the roles a company gives.
+            role: super::Role::parse(&role).unwrap_or(super::Role::User),
         }),
     )
 }

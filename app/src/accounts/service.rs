@@ -20,15 +20,12 @@ use crate::{
         throttle::{self, Throttle},
         AppState,
     },
+    AppError,
 };
 
 const VERIFY_EMAIL: &str = "verify_email";
 const CHANGE_EMAIL: &str = "change_email";
 const RESET_PASSWORD: &str = "reset_password";
-
-pub(crate) fn db_error(err: sqlx::Error) -> AccountError {
-    AccountError::App(internal(err))
-}
 
 fn later(after: Duration) -> String {
     timestamp_text(OffsetDateTime::now_utc() + after)
@@ -38,17 +35,12 @@ pub async fn load_user(
     state: &AppState,
     account_id: i64,
 ) -> Result<Option<CurrentUser>, AccountError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let Some(row) = queries::find_by_id(&mut conn, account_id)
-        .await
-        .map_err(db_error)?
-    else {
+    let mut conn = state.db.conn().await?;
+    let Some(row) = queries::find_by_id(&mut conn, account_id).await? else {
         return Ok(None);
     };
     let mut user = row.to_user();
-    user.membership = queries::membership_of(&mut conn, account_id)
-        .await
-        .map_err(db_error)?;
+    user.membership = queries::membership_of(&mut conn, account_id).await?;
     Ok(Some(user))
 }
 
@@ -62,10 +54,8 @@ pub async fn load_signed_in(
         return Ok(None);
     };
     if user.membership.is_none() && user.is_agent {
-        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-        user.membership = crate::access::service::company_of_session(&mut conn, session)
-            .await
-            .map_err(db_error)?;
+        let mut conn = state.db.conn().await?;
+        user.membership = crate::access::service::company_of_session(&mut conn, session).await?;
     }
     Ok(Some(user))
 }
@@ -76,7 +66,7 @@ async fn ensure_not_throttled(
     keys: &[&str],
 ) -> Result<(), AccountError> {
     for key in keys {
-        if let Err(retry_after_seconds) = throttle::check(conn, key).await.map_err(db_error)? {
+        if let Err(retry_after_seconds) = throttle::check(conn, key).await? {
             return Err(AccountError::TooManyAttempts {
                 retry_after_seconds,
             });
@@ -86,13 +76,11 @@ async fn ensure_not_throttled(
 }
 
 async fn record_failures(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
     for (key, rule) in keys {
-        throttle::record_failure(&mut tx, rule, key)
-            .await
-            .map_err(db_error)?;
+        throttle::record_failure(&mut tx, rule, key).await?;
     }
-    tx.commit().await.map_err(db_error)
+    Ok(tx.commit().await?)
 }
 
 struct NewAccountFields {
@@ -158,7 +146,7 @@ pub async fn register(
 ) -> Result<(), AccountError> {
     let address_key = format!("register:address:{client}");
     {
-        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        let mut conn = state.db.conn().await?;
         ensure_not_throttled(&mut conn, &[&address_key]).await?;
     }
     let NewAccountFields {
@@ -172,10 +160,8 @@ pub async fn register(
         .map_err(|e| AccountError::App(internal(e)))?;
 
     let now = timestamp_now();
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
-    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email)
-        .await
-        .map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
+    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email).await?;
     if username_taken || email_taken {
         drop(tx);
         record_failures(state, &[(&address_key, &throttle::PER_ADDRESS)]).await?;
@@ -203,11 +189,9 @@ pub async fn register(
         is_agent: false,
         email_verified_at: None,
     };
-    let account_id = queries::insert_account(&mut tx, &account, &now)
-        .await
-        .map_err(db_error)?;
+    let account_id = queries::insert_account(&mut tx, &account, &now).await?;
     send_verification(state, &mut tx, account_id, &full_name, &email, VERIFY_EMAIL).await?;
-    tx.commit().await.map_err(db_error)
+    Ok(tx.commit().await?)
 }
 
 /// Creates a single-use token and queues the email that carries it, in the caller's transaction.
@@ -220,9 +204,7 @@ async fn send_verification(
     purpose: &str,
 ) -> Result<(), AccountError> {
     let now = timestamp_now();
-    queries::retire_tokens(conn, account_id, purpose, &now)
-        .await
-        .map_err(db_error)?;
+    queries::retire_tokens(conn, account_id, purpose, &now).await?;
     let token = random_token();
     let ttl = if purpose == RESET_PASSWORD {
         state.settings.reset_ttl
@@ -238,8 +220,7 @@ async fn send_verification(
         &later(ttl),
         &now,
     )
-    .await
-    .map_err(db_error)?;
+    .await?;
     let message = match purpose {
         RESET_PASSWORD => templates::password_reset(
             email,
@@ -262,7 +243,7 @@ async fn send_verification(
             ttl.as_secs() / 3600,
         ),
     };
-    outbox::enqueue(conn, &message).await.map_err(db_error)?;
+    outbox::enqueue(conn, &message).await?;
     Ok(())
 }
 
@@ -287,11 +268,9 @@ pub async fn login(
     );
     let address_key = format!("login:address:{client}");
 
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut conn = state.db.conn().await?;
     ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
-    let account = queries::find_by_login(&mut conn, &user_key, &email_form)
-        .await
-        .map_err(db_error)?;
+    let account = queries::find_by_login(&mut conn, &user_key, &email_form).await?;
     drop(conn);
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     if !passwords::verify(password.to_owned(), stored).await {
@@ -312,12 +291,10 @@ pub async fn login(
 
     let now = timestamp_now();
     let token = random_token();
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
     if let Some(old) = presented {
         // Whatever session id the browser had before (possibly planted), it ends here.
-        queries::delete_session(&mut tx, &token_hash(&old))
-            .await
-            .map_err(db_error)?;
+        queries::delete_session(&mut tx, &token_hash(&old)).await?;
     }
     queries::insert_session(
         &mut tx,
@@ -327,21 +304,14 @@ pub async fn login(
         &later(state.settings.session_idle),
         &later(state.settings.session_max),
     )
-    .await
-    .map_err(db_error)?;
-    queries::set_last_login(&mut tx, account.id, &now)
-        .await
-        .map_err(db_error)?;
-    throttle::clear(&mut tx, &account_key)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    .await?;
+    queries::set_last_login(&mut tx, account.id, &now).await?;
+    throttle::clear(&mut tx, &account_key).await?;
+    tx.commit().await?;
     // With the company and role, so the page can send the person to their home.
     let mut user = account.to_user();
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    user.membership = queries::membership_of(&mut conn, account.id)
-        .await
-        .map_err(db_error)?;
+    let mut conn = state.db.conn().await?;
+    user.membership = queries::membership_of(&mut conn, account.id).await?;
     Ok((user, token))
 }
 
@@ -374,17 +344,13 @@ pub async fn resolve_session(
 }
 
 pub async fn end_session(state: &AppState, token: &str) -> Result<(), AccountError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    queries::delete_session(&mut conn, &token_hash(token))
-        .await
-        .map_err(db_error)
+    let mut conn = state.db.conn().await?;
+    Ok(queries::delete_session(&mut conn, &token_hash(token)).await?)
 }
 
 pub async fn end_all_sessions(state: &AppState, account_id: i64) -> Result<(), AccountError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    queries::delete_sessions_of(&mut conn, account_id)
-        .await
-        .map_err(db_error)?;
+    let mut conn = state.db.conn().await?;
+    queries::delete_sessions_of(&mut conn, account_id).await?;
     Ok(())
 }
 
@@ -394,9 +360,7 @@ async fn usable_token(
     token: &str,
     purposes: &[&str],
 ) -> Result<queries::TokenRow, AccountError> {
-    let row = queries::find_token(conn, &token_hash(token.trim()))
-        .await
-        .map_err(db_error)?;
+    let row = queries::find_token(conn, &token_hash(token.trim())).await?;
     let row = row
         .filter(|r| purposes.contains(&r.purpose.as_str()))
         .ok_or(AccountError::LinkInvalid)?;
@@ -410,20 +374,14 @@ async fn usable_token(
 }
 
 pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail, AccountError> {
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
     let row = usable_token(&mut tx, token, &[VERIFY_EMAIL, CHANGE_EMAIL]).await?;
     let now = timestamp_now();
-    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now)
-        .await
-        .map_err(db_error)?
-    {
+    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now).await? {
         return Err(AccountError::LinkUsed);
     }
     if row.purpose == CHANGE_EMAIL {
-        if let Some(other) = queries::find_by_email(&mut tx, &row.email)
-            .await
-            .map_err(db_error)?
-        {
+        if let Some(other) = queries::find_by_email(&mut tx, &row.email).await? {
             if other.id != row.account_id {
                 return Err(AccountError::Invalid(vec![FieldError::new(
                     "email",
@@ -432,10 +390,8 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail
             }
         }
     }
-    queries::set_email_verified(&mut tx, row.account_id, &row.email, &now)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    queries::set_email_verified(&mut tx, row.account_id, &row.email, &now).await?;
+    tx.commit().await?;
     Ok(if row.purpose == CHANGE_EMAIL {
         VerifiedEmail::ChangedEmail
     } else {
@@ -444,11 +400,10 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail
 }
 
 pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<(), AccountError> {
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
     let account = queries::find_by_id(&mut tx, account_id)
-        .await
-        .map_err(db_error)?
-        .ok_or(AccountError::NotSignedIn)?;
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
     if account.email_verified_at.is_some() {
         return Ok(());
     }
@@ -461,7 +416,7 @@ pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<()
         VERIFY_EMAIL,
     )
     .await?;
-    tx.commit().await.map_err(db_error)
+    Ok(tx.commit().await?)
 }
 
 /// Always the same answer, whether or not an account has this address.
@@ -471,19 +426,14 @@ pub async fn request_password_reset(
     email: &str,
 ) -> Result<(), AccountError> {
     let address_key = format!("reset:address:{client}");
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
     ensure_not_throttled(&mut tx, &[&address_key]).await?;
     // Every request counts towards the address's throttle, found or not, so it cannot probe.
-    throttle::record_failure(&mut tx, &throttle::PER_ADDRESS, &address_key)
-        .await
-        .map_err(db_error)?;
+    throttle::record_failure(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
     let Ok(email) = check_email_shape(email) else {
-        return tx.commit().await.map_err(db_error);
+        return Ok(tx.commit().await?);
     };
-    if let Some(account) = queries::find_by_email(&mut tx, &email)
-        .await
-        .map_err(db_error)?
-    {
+    if let Some(account) = queries::find_by_email(&mut tx, &email).await? {
         if account.disabled_at.is_none() {
             send_verification(
                 state,
@@ -496,7 +446,7 @@ pub async fn request_password_reset(
             .await?;
         }
     }
-    tx.commit().await.map_err(db_error)
+    Ok(tx.commit().await?)
 }
 
 pub async fn reset_password(
@@ -505,7 +455,7 @@ pub async fn reset_password(
     password: &str,
 ) -> Result<(), AccountError> {
     let row = {
-        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        let mut conn = state.db.conn().await?;
         usable_token(&mut conn, token, &[RESET_PASSWORD]).await?
     };
     let account = load_user(state, row.account_id)
@@ -520,21 +470,14 @@ pub async fn reset_password(
         .await
         .map_err(|e| AccountError::App(internal(e)))?;
     let now = timestamp_now();
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
-    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now)
-        .await
-        .map_err(db_error)?
-    {
+    let mut tx = state.db.begin_write().await?;
+    if !queries::use_token(&mut tx, &token_hash(token.trim()), &now).await? {
         return Err(AccountError::LinkUsed);
     }
-    queries::set_password(&mut tx, row.account_id, &hash, &now)
-        .await
-        .map_err(db_error)?;
+    queries::set_password(&mut tx, row.account_id, &hash, &now).await?;
     // A reset means the old password may be known to someone else: every session ends.
-    queries::delete_sessions_of(&mut tx, row.account_id)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)
+    queries::delete_sessions_of(&mut tx, row.account_id).await?;
+    Ok(tx.commit().await?)
 }
 
 pub async fn update_name(
@@ -544,15 +487,12 @@ pub async fn update_name(
 ) -> Result<CurrentUser, AccountError> {
     let full_name = check_full_name(full_name)
         .map_err(|m| AccountError::Invalid(vec![FieldError::new("full_name", m)]))?;
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
-    queries::set_full_name(&mut tx, account_id, &full_name, &timestamp_now())
-        .await
-        .map_err(db_error)?;
+    let mut tx = state.db.begin_write().await?;
+    queries::set_full_name(&mut tx, account_id, &full_name, &timestamp_now()).await?;
     let account = queries::find_by_id(&mut tx, account_id)
-        .await
-        .map_err(db_error)?
-        .ok_or(AccountError::NotSignedIn)?;
-    tx.commit().await.map_err(db_error)?;
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    tx.commit().await?;
     Ok(account.to_user())
 }
 
@@ -568,12 +508,11 @@ pub async fn change_email(
     let account_key = format!("reauth:account:{account_id}");
     let address_key = format!("login:address:{client}");
     let account = {
-        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        let mut conn = state.db.conn().await?;
         ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
         queries::find_by_id(&mut conn, account_id)
-            .await
-            .map_err(db_error)?
-            .ok_or(AccountError::NotSignedIn)?
+            .await?
+            .ok_or(AppError::NotSignedIn)?
     };
     if !passwords::verify(
         current_password.to_owned(),
@@ -602,12 +541,8 @@ pub async fn change_email(
             "This is already your email address.",
         )]));
     }
-    let mut tx = state.db.begin_write().await.map_err(db_error)?;
-    if queries::find_by_email(&mut tx, &email)
-        .await
-        .map_err(db_error)?
-        .is_some()
-    {
+    let mut tx = state.db.begin_write().await?;
+    if queries::find_by_email(&mut tx, &email).await?.is_some() {
         return Err(AccountError::Invalid(vec![FieldError::new(
             "new_email",
             "Another account uses this email address.",
@@ -622,7 +557,7 @@ pub async fn change_email(
         CHANGE_EMAIL,
     )
     .await?;
-    tx.commit().await.map_err(db_error)
+    Ok(tx.commit().await?)
 }
 
 /// An account created by an operator (agents, demo accounts): same rules as registration, email
@@ -637,23 +572,17 @@ pub async fn set_disabled(
 ) -> Result<Option<i64>, AccountError> {
     let login = login.trim();
     let email_form = check_email_shape(login).unwrap_or_default();
-    let mut tx = db.begin_write().await.map_err(db_error)?;
-    let Some(account) = queries::find_by_login(&mut tx, &username_key(login), &email_form)
-        .await
-        .map_err(db_error)?
+    let mut tx = db.begin_write().await?;
+    let Some(account) = queries::find_by_login(&mut tx, &username_key(login), &email_form).await?
     else {
         return Ok(None);
     };
     let now = timestamp_now();
-    queries::set_disabled(&mut tx, account.id, disabled.then_some(now.as_str()))
-        .await
-        .map_err(db_error)?;
+    queries::set_disabled(&mut tx, account.id, disabled.then_some(now.as_str())).await?;
     if disabled {
-        queries::delete_sessions_of(&mut tx, account.id)
-            .await
-            .map_err(db_error)?;
+        queries::delete_sessions_of(&mut tx, account.id).await?;
     }
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     Ok(Some(account.id))
 }
 
@@ -676,10 +605,8 @@ pub async fn create_verified_account(
         .map_err(|e| AccountError::App(internal(e)))?;
     let key = username_key(&username);
     let now = timestamp_now();
-    let mut tx = db.begin_write().await.map_err(db_error)?;
-    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email)
-        .await
-        .map_err(db_error)?;
+    let mut tx = db.begin_write().await?;
+    let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email).await?;
     if username_taken || email_taken {
         return Ok(None);
     }
@@ -692,9 +619,7 @@ pub async fn create_verified_account(
         is_agent,
         email_verified_at: Some(&now),
     };
-    let id = queries::insert_account(&mut tx, &account, &now)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    let id = queries::insert_account(&mut tx, &account, &now).await?;
+    tx.commit().await?;
     Ok(Some(id))
 }

@@ -9,7 +9,6 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::AccountError;
 use crate::server::state::Settings;
 
 pub const COOKIE_NAME: &str = "netcare_session";
@@ -54,10 +53,6 @@ fn request_parts() -> Option<Parts> {
 /// The session of the request being served, if it carries a valid one.
 pub fn current() -> Option<SessionInfo> {
     request_parts()?.extensions.get::<SessionInfo>().cloned()
-}
-
-pub fn require() -> Result<SessionInfo, AccountError> {
-    current().ok_or(AccountError::NotSignedIn)
 }
 
 /// The token the request presented (valid or not), so sign-in can end it: a session id chosen

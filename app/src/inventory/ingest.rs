@@ -76,15 +76,8 @@ pub fn quota_day(now: OffsetDateTime, offset: UtcOffset) -> (String, String) {
 /// Today's quota for a company, read without locking.
 pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaStatus, UploadError> {
     let (day, resets_at) = quota_day(OffsetDateTime::now_utc(), state.settings.quota_day_offset);
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
-    let used = queries::quota_used(&mut conn, company_id, &day)
-        .await
-        .map_err(UploadError::database)?;
+    let mut conn = state.db.conn().await?;
+    let used = queries::quota_used(&mut conn, company_id, &day).await?;
     Ok(QuotaStatus {
         used: used as u32,
         limit: state.settings.uploads_per_day,
@@ -100,15 +93,8 @@ pub async fn earlier_answer(
     company_id: &str,
     key: &str,
 ) -> Result<Option<UploadSummary>, UploadError> {
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
-    let summary = queries::summary_for_key(&mut conn, company_id, key)
-        .await
-        .map_err(UploadError::database)?;
+    let mut conn = state.db.conn().await?;
+    let summary = queries::summary_for_key(&mut conn, company_id, key).await?;
     summary.map(|json| parse_summary(&json)).transpose()
 }
 
@@ -149,19 +135,10 @@ pub async fn ingest(
     let (day, resets_at) = quota_day(now_at, state.settings.quota_day_offset);
     let limit = state.settings.uploads_per_day;
     let company_id = request.company_id.as_str();
-    let mut tx = state
-        .db
-        .begin_write()
-        .await
-        .map_err(UploadError::database)?;
-    let used = queries::lock_quota(&mut tx, company_id, &day)
-        .await
-        .map_err(UploadError::database)?;
+    let mut tx = state.db.begin_write().await?;
+    let used = queries::lock_quota(&mut tx, company_id, &day).await?;
     if let Some(key) = &request.idempotency_key {
-        if let Some(json) = queries::summary_for_key(&mut tx, company_id, key)
-            .await
-            .map_err(UploadError::database)?
-        {
+        if let Some(json) = queries::summary_for_key(&mut tx, company_id, key).await? {
             return Ok(Ingested::Replayed(parse_summary(&json)?));
         }
     }
@@ -181,11 +158,8 @@ pub async fn ingest(
             now: &now,
         },
     )
-    .await
-    .map_err(UploadError::database)?;
-    queries::consume_quota(&mut tx, company_id, &day)
-        .await
-        .map_err(UploadError::database)?;
+    .await?;
+    queries::consume_quota(&mut tx, company_id, &day).await?;
 
     let write = DeviceWrite {
         backend: state.db.backend(),
@@ -204,13 +178,7 @@ pub async fn ingest(
     ));
     let mut tally = Tally::default();
     while let Some(chunk) = decided_chunks.recv().await {
-        write_chunk(
-            &mut tx,
-            &write,
-            chunk.map_err(UploadError::database)?,
-            &mut tally,
-        )
-        .await?;
+        write_chunk(&mut tx, &write, chunk?, &mut tally).await?;
         if let Some(progress) = &progress {
             progress.send_replace(tally.rows);
         }
@@ -227,9 +195,7 @@ pub async fn ingest(
         });
     }
     let no_longer_seen = if request.token_id.is_some() {
-        queries::mark_no_longer_seen(&mut tx, &write)
-            .await
-            .map_err(UploadError::database)?
+        queries::mark_no_longer_seen(&mut tx, &write).await?
     } else {
         0
     };
@@ -270,17 +236,14 @@ pub async fn ingest(
         },
         &summary_json,
     )
-    .await
-    .map_err(UploadError::database)?;
+    .await?;
     if let Some(chosen) = &request.columns {
         remember_column_choice(&mut tx, company_id, &summary.columns, chosen, &now).await?;
     }
     if let Some(token_id) = request.token_id {
-        super::tokens::queries::touch(&mut tx, company_id, token_id, &now)
-            .await
-            .map_err(UploadError::database)?;
+        super::tokens::queries::touch(&mut tx, company_id, token_id, &now).await?;
     }
-    tx.commit().await.map_err(UploadError::database)?;
+    tx.commit().await?;
     // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
     // until autovacuum comes by; refresh them now after a large upload (SQLite needs no such step).
     if state.db.backend() == crate::server::Backend::Postgres && summary.added >= 10_000 {
@@ -307,13 +270,13 @@ async fn remember_column_choice(
     let guessed = super::columns::map_header(headers)
         .ok()
         .map(|map| map.fields);
-    let outcome = if guessed.as_deref() == Some(chosen) {
-        queries::forget_column_choice(tx, company_id, &signature).await
+    if guessed.as_deref() == Some(chosen) {
+        queries::forget_column_choice(tx, company_id, &signature).await?;
     } else {
         let text = super::columns::column_choice_text(chosen);
-        queries::remember_column_choice(tx, company_id, &signature, &text, now).await
-    };
-    outcome.map_err(UploadError::database)
+        queries::remember_column_choice(tx, company_id, &signature, &text, now).await?;
+    }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -475,9 +438,7 @@ async fn write_chunk(
     let written = if decided.is_empty() {
         Vec::new()
     } else {
-        queries::upsert_devices(conn, write, &decided)
-            .await
-            .map_err(UploadError::database)?
+        queries::upsert_devices(conn, write, &decided).await?
     };
     let written_keys: HashMap<&str, bool> = written
         .iter()
@@ -491,9 +452,7 @@ async fn write_chunk(
     let earlier_lines = if earlier.is_empty() {
         HashMap::new()
     } else {
-        queries::upload_lines(conn, write, &earlier)
-            .await
-            .map_err(UploadError::database)?
+        queries::upload_lines(conn, write, &earlier).await?
     };
     for decided in &decided {
         match written_keys.get(decided.device.identity_key.as_str()) {

@@ -231,12 +231,6 @@ pub enum FileProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum UploadError {
-    #[error("Sign in to continue.")]
-    NotSignedIn,
-    #[error("Your account is not part of a company yet.")]
-    NoCompany,
-    #[error("Only a Delegated Administrator or an Admin of your company can do this.")]
-    NotAllowed,
     #[error("Today's {limit} uploads are used; the quota resets at {}.", readable_time(.resets_at))]
     QuotaExhausted { limit: u32, resets_at: String },
     #[error("{0}")]
@@ -259,19 +253,24 @@ pub enum UploadError {
     NotConfirmed,
     #[error("No such device in your inventory.")]
     DeviceNotFound,
-    #[error("Your company holds no contract with that number in the registry.")]
-    ContractNotFound,
     #[error("{0}")]
+    #[serde(untagged)]
     App(AppError),
+}
+
+crate::area_error!(UploadError, own_database_errors);
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for UploadError {
+    fn from(err: sqlx::Error) -> Self {
+        UploadError::database(err)
+    }
 }
 
 impl UploadError {
     /// A stable machine-readable code, for API clients.
     pub fn code(&self) -> &'static str {
         match self {
-            UploadError::NotSignedIn => "not_signed_in",
-            UploadError::NoCompany => "no_company",
-            UploadError::NotAllowed => "not_allowed",
             UploadError::QuotaExhausted { .. } => "quota_exhausted",
             UploadError::File(_) => "invalid_file",
             UploadError::NothingAccepted { .. } => "nothing_accepted",
@@ -280,9 +279,8 @@ impl UploadError {
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
-            UploadError::DeviceNotFound | UploadError::ContractNotFound => "not_found",
-            UploadError::App(AppError::Internal { .. }) => "internal",
-            UploadError::App(_) => "bad_request",
+            UploadError::DeviceNotFound => "not_found",
+            UploadError::App(err) => err.code(),
         }
     }
 }
@@ -290,15 +288,11 @@ impl UploadError {
 impl crate::error::StatusCoded for UploadError {
     fn status_code(&self) -> u16 {
         match self {
-            UploadError::NotSignedIn => 401,
-            UploadError::NoCompany | UploadError::NotAllowed => 403,
             UploadError::QuotaExhausted { .. } => 429,
             UploadError::NothingAccepted { .. } => 422,
             UploadError::TooLarge { .. } => 413,
             UploadError::StorageFull => 507,
-            UploadError::TokenNotFound
-            | UploadError::DeviceNotFound
-            | UploadError::ContractNotFound => 404,
+            UploadError::TokenNotFound | UploadError::DeviceNotFound => 404,
             UploadError::App(err) => err.status_code(),
             _ => 400,
         }
@@ -328,20 +322,6 @@ impl UploadError {
             return UploadError::StorageFull;
         }
         UploadError::App(crate::server::internal(err))
-    }
-}
-
-impl From<AppError> for UploadError {
-    fn from(err: AppError) -> Self {
-        UploadError::App(err)
-    }
-}
-
-impl leptos::server_fn::error::FromServerFnError for UploadError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
-
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        UploadError::App(AppError::from_server_fn_error(value))
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::FileProblem;
 use super::{columns::Field, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
-use crate::error::answered;
+use crate::caller::serve;
 
 /// A collector token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,105 +79,24 @@ pub const PREVIEW_ROWS: usize = 10;
 /// Bytes of the file's start the browser sends for the preview.
 pub const PREVIEW_BYTES: usize = 64 * 1024;
 
-#[cfg(feature = "ssr")]
-mod guard {
-    use super::UploadError;
-    use crate::{
-        accounts::{queries::membership_of, session, Membership},
-        server::AppState,
-    };
-
-    /// The company an account belongs to (with complete registration).
-    pub async fn membership_for(
-        state: &AppState,
-        account_id: i64,
-    ) -> Result<Membership, UploadError> {
-        let mut conn = state
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(UploadError::database)?;
-        membership_of(&mut conn, account_id)
-            .await
-            .map_err(UploadError::database)?
-            .ok_or(UploadError::NoCompany)
-    }
-
-    /// The signed-in person and the company whose data they read: their own, or for a vendor
-    /// agent the one their session is open on under support access (role `support`).
-    pub async fn member(state: &AppState) -> Result<(i64, Membership), UploadError> {
-        let session = session::require().map_err(|_| UploadError::NotSignedIn)?;
-        let mut conn = state
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(UploadError::database)?;
-        let membership = crate::access::service::company_of_session(&mut conn, &session)
-            .await
-            .map_err(UploadError::database)?
-            .ok_or(UploadError::NoCompany)?;
-        Ok((session.account_id, membership))
-    }
-
-    /// A member of their own company (support access reads, never writes).
-    pub async fn own_member(state: &AppState) -> Result<(i64, Membership), UploadError> {
-        let (account_id, membership) = member(state).await?;
-        if membership.role == crate::access::SUPPORT_ROLE {
-            return Err(UploadError::NotAllowed);
-        }
-        Ok((account_id, membership))
-    }
-
-    pub fn can_manage(membership: &Membership) -> bool {
-        matches!(membership.role.as_str(), "da" | "admin")
-    }
-
-    /// A DA or Admin of their company.
-    pub async fn manager(state: &AppState) -> Result<(i64, Membership), UploadError> {
-        let (account_id, membership) = member(state).await?;
-        if can_manage(&membership) {
-            Ok((account_id, membership))
-        } else {
-            Err(UploadError::NotAllowed)
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub use guard::{can_manage, member, membership_for, own_member};
-
 /// Today's quota, recent uploads and the inventory's size, for the Uploads dashlet and page.
 #[server(endpoint = "inventory/overview")]
 pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::member(&state).await?;
-            let company_id = membership.company_id.as_str();
-            let quota = super::ingest::quota_status(&state, company_id).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            let recent = super::queries::recent_uploads(&mut conn, company_id, 10)
-                .await
-                .map_err(UploadError::database)?;
-            let devices = super::queries::device_count(&mut conn, company_id)
-                .await
-                .map_err(UploadError::database)?;
-            Ok(UploadOverview {
-                quota,
-                recent,
-                devices: devices as u64,
-                can_manage: guard::can_manage(&membership),
-            })
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.company()?;
+        let company_id = membership.company_id.as_str();
+        let quota = super::ingest::quota_status(state, company_id).await?;
+        let mut conn = state.db.conn().await?;
+        let recent = super::queries::recent_uploads(&mut conn, company_id, 10).await?;
+        let devices = super::queries::device_count(&mut conn, company_id).await?;
+        Ok(UploadOverview {
+            quota,
+            recent,
+            devices: devices as u64,
+            can_manage: membership.role.manages(),
+        })
+    })
+    .await
 }
 
 /// How the start of a file will be read, before it is uploaded. `sample` is the file's first
@@ -189,14 +108,11 @@ pub async fn preview_inventory(
     sample: String,
     columns: Option<String>,
 ) -> Result<InventoryPreview, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::own_member(&state).await?;
-            preview_for(&state, &membership.company_id, sample.as_bytes(), columns).await
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.member()?;
+        preview_for(state, &membership.company_id, sample.as_bytes(), columns).await
+    })
+    .await
 }
 
 /// The preview of a file's start for `company_id`: as `columns` says, else as the company chose
@@ -213,15 +129,8 @@ pub async fn preview_for(
             .map_err(|problem| UploadError::File(FileProblem::BadColumnChoice(problem)))?;
         return Ok(preview(sample, |_| Some((chosen, ColumnSource::Chosen))));
     }
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
-    let remembered = super::queries::column_choices(&mut conn, company_id)
-        .await
-        .map_err(UploadError::database)?;
+    let mut conn = state.db.conn().await?;
+    let remembered = super::queries::column_choices(&mut conn, company_id).await?;
     drop(conn);
     Ok(preview(sample, |headers| {
         let signature = super::columns::header_signature(headers);
@@ -331,88 +240,68 @@ fn preview(
 
 #[server(endpoint = "inventory/tokens")]
 pub async fn list_collector_tokens() -> Result<Vec<TokenInfo>, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::manager(&state).await?;
-            super::tokens::list(&state, &membership.company_id).await
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.manager()?;
+        super::tokens::list(state, &membership.company_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "inventory/tokens/create")]
 pub async fn create_collector_token(name: String) -> Result<CreatedToken, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (account_id, membership) = guard::manager(&state).await?;
-            let (token, secret) =
-                super::tokens::create(&state, &membership.company_id, Some(account_id), &name)
-                    .await?;
-            Ok(CreatedToken { token, secret })
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.manager()?;
+        let account_id = caller.account_id;
+        let (token, secret) =
+            super::tokens::create(state, &membership.company_id, Some(account_id), &name).await?;
+        Ok(CreatedToken { token, secret })
+    })
+    .await
 }
 
 #[server(endpoint = "inventory/tokens/revoke")]
 pub async fn revoke_collector_token(token_id: i64) -> Result<TokenInfo, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (account_id, membership) = guard::manager(&state).await?;
-            super::tokens::revoke(&state, &membership.company_id, account_id, token_id).await
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.manager()?;
+        let account_id = caller.account_id;
+        super::tokens::revoke(state, &membership.company_id, account_id, token_id).await
+    })
+    .await
 }
 
 /// Removes every device of the company (the upload history stays). `confirmation` must be
 /// `DELETE`, as the person typed it.
 #[server(endpoint = "inventory/delete")]
 pub async fn delete_inventory(confirmation: String) -> Result<u64, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::manager(&state).await?;
-            if confirmation.trim() != "DELETE" {
-                return Err(UploadError::NotConfirmed);
-            }
-            let mut tx = state
-                .db
-                .begin_write()
-                .await
-                .map_err(UploadError::database)?;
-            let deleted = super::queries::delete_devices(&mut tx, &membership.company_id)
-                .await
-                .map_err(UploadError::database)?;
-            tx.commit().await.map_err(UploadError::database)?;
-            Ok(deleted)
+    serve(async |state, caller| {
+        let membership = caller.manager()?;
+        if confirmation.trim() != "DELETE" {
+            return Err(UploadError::NotConfirmed);
         }
-        .await,
-    )
+        let mut tx = state.db.begin_write().await?;
+        let deleted = super::queries::delete_devices(&mut tx, &membership.company_id).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    })
+    .await
 }
 
 /// Decides the coverage of every device of the company again (DA and Admin): *Refresh coverage
 /// now*.
 #[server(endpoint = "inventory/refresh-coverage")]
 pub async fn refresh_coverage() -> Result<crate::coverage::Recomputed, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::manager(&state).await?;
-            crate::coverage::recompute::recompute_company(
-                &state.db,
-                &membership.company_id,
-                state.settings.expiring_window_days,
-                crate::coverage::recompute::Cause::Refresh,
-            )
-            .await
-            .map_err(UploadError::database)
-        }
-        .await,
-    )
+    serve(async |state, caller| {
+        let membership = caller.manager()?;
+        let recomputed = crate::coverage::recompute::recompute_company(
+            &state.db,
+            &membership.company_id,
+            state.settings.expiring_window_days,
+            crate::coverage::recompute::Cause::Refresh,
+        )
+        .await?;
+        Ok(recomputed)
+    })
+    .await
 }
 
 /// One period of a device's coverage, newest first in a timeline.
@@ -435,26 +324,16 @@ pub struct CoveragePeriod {
 /// found.
 #[server(endpoint = "inventory/device-timeline")]
 pub async fn device_coverage_timeline(device_id: i64) -> Result<Vec<CoveragePeriod>, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (_, membership) = guard::member(&state).await?;
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(UploadError::database)?;
-            let timeline =
-                super::queries::coverage_timeline(&mut conn, &membership.company_id, device_id)
-                    .await
-                    .map_err(UploadError::database)?;
-            if timeline.is_empty() {
-                Err(UploadError::DeviceNotFound)
-            } else {
-                Ok(timeline)
-            }
+    serve(async |state, caller| {
+        let membership = caller.company()?;
+        let mut conn = state.db.conn().await?;
+        let timeline =
+            super::queries::coverage_timeline(&mut conn, &membership.company_id, device_id).await?;
+        if timeline.is_empty() {
+            Err(UploadError::DeviceNotFound)
+        } else {
+            Ok(timeline)
         }
-        .await,
-    )
+    })
+    .await
 }

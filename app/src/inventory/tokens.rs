@@ -36,12 +36,7 @@ pub async fn create(
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let hint = format!("{}…", &secret[..TOKEN_PREFIX.len() + 6]);
     let now = timestamp_now();
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
+    let mut conn = state.db.conn().await?;
     let id = queries::insert(
         &mut conn,
         company_id,
@@ -51,25 +46,16 @@ pub async fn create(
         created_by,
         &now,
     )
-    .await
-    .map_err(UploadError::database)?;
+    .await?;
     let info = queries::find(&mut conn, company_id, id)
-        .await
-        .map_err(UploadError::database)?
+        .await?
         .ok_or(UploadError::TokenNotFound)?;
     Ok((info, secret))
 }
 
 pub async fn list(state: &AppState, company_id: &str) -> Result<Vec<TokenInfo>, UploadError> {
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
-    queries::list(&mut conn, company_id)
-        .await
-        .map_err(UploadError::database)
+    let mut conn = state.db.conn().await?;
+    Ok(queries::list(&mut conn, company_id).await?)
 }
 
 /// Revokes one of the company's tokens; uploads with it are refused from now on.
@@ -79,12 +65,7 @@ pub async fn revoke(
     revoked_by: i64,
     token_id: i64,
 ) -> Result<TokenInfo, UploadError> {
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
+    let mut conn = state.db.conn().await?;
     queries::revoke(
         &mut conn,
         company_id,
@@ -92,11 +73,9 @@ pub async fn revoke(
         revoked_by,
         &timestamp_now(),
     )
-    .await
-    .map_err(UploadError::database)?;
+    .await?;
     queries::find(&mut conn, company_id, token_id)
-        .await
-        .map_err(UploadError::database)?
+        .await?
         .ok_or(UploadError::TokenNotFound)
 }
 
@@ -108,15 +87,8 @@ pub async fn authenticate(
     if !presented.starts_with(TOKEN_PREFIX) || presented.len() > 200 {
         return Ok(None);
     }
-    let mut conn = state
-        .db
-        .pool()
-        .acquire()
-        .await
-        .map_err(UploadError::database)?;
-    queries::holder(&mut conn, &token_hash(presented))
-        .await
-        .map_err(UploadError::database)
+    let mut conn = state.db.conn().await?;
+    Ok(queries::holder(&mut conn, &token_hash(presented)).await?)
 }
 
 pub mod queries {

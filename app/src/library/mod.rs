@@ -9,9 +9,29 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::error::answered;
-use crate::inventory::{DeviceRecord, UploadError};
+use crate::caller::serve;
+use crate::{error::StatusCoded, inventory::DeviceRecord, AppError};
 pub use filter::{DeviceFilter, PAGE_SIZE};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LibraryError {
+    #[error("Your company holds no contract with that number in the registry.")]
+    ContractNotFound,
+    #[error("{0}")]
+    #[serde(untagged)]
+    App(AppError),
+}
+
+crate::area_error!(LibraryError);
+
+impl StatusCoded for LibraryError {
+    fn status_code(&self) -> u16 {
+        match self {
+            LibraryError::ContractNotFound => 404,
+            LibraryError::App(err) => err.status_code(),
+        }
+    }
+}
 
 /// How far past the current page matching devices are counted.
 pub const COUNT_LIMIT: u64 = 10_000;
@@ -132,112 +152,76 @@ pub struct CoverageChange {
     pub cause: String,
 }
 
-/// Runs `read` on a pooled connection for the company whose data the caller reads (their own,
-/// or under support access), answering with its error's status.
-#[cfg(feature = "ssr")]
-async fn read_company<T>(
-    read: impl AsyncFnOnce(
-        &mut sqlx::AnyConnection,
-        crate::server::Backend,
-        &str,
-    ) -> Result<T, sqlx::Error>,
-) -> Result<T, UploadError> {
-    let outcome = async {
-        let state = crate::server::app_state()?;
-        let (_, membership) = crate::inventory::member(&state).await?;
-        let mut conn = state
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(UploadError::database)?;
-        read(&mut conn, state.db.backend(), &membership.company_id)
-            .await
-            .map_err(UploadError::database)
-    }
-    .await;
-    answered(outcome)
-}
-
 #[server(endpoint = "library/devices", input = leptos::server_fn::codec::Json)]
 pub async fn load_library_devices(
     filter: DeviceFilter,
     offset: u64,
-) -> Result<DevicePage, UploadError> {
-    read_company(async |conn, backend, company_id| {
-        queries::device_page(conn, backend, company_id, &filter, offset).await
+) -> Result<DevicePage, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        let backend = state.db.backend();
+        Ok(queries::device_page(&mut conn, backend, company_id, &filter, offset).await?)
     })
     .await
 }
 
 #[server(endpoint = "library/summary")]
-pub async fn load_coverage_summary() -> Result<CoverageSummary, UploadError> {
-    read_company(async |conn, _, company_id| queries::coverage_summary(conn, company_id).await)
-        .await
+pub async fn load_coverage_summary() -> Result<CoverageSummary, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        Ok(queries::coverage_summary(&mut conn, company_id).await?)
+    })
+    .await
 }
 
 #[server(endpoint = "library/contracts")]
-pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, UploadError> {
-    let clock = match crate::server::app_state() {
-        Ok(state) => crate::coverage::lines::clock_now(state.settings.expiring_window_days),
-        Err(err) => return answered(Err(UploadError::App(err))),
-    };
-    read_company(async |conn, _, company_id| {
-        queries::company_contracts(conn, company_id, &clock).await
+pub async fn load_company_contracts() -> Result<Vec<ContractSummary>, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
+        let mut conn = state.db.conn().await?;
+        Ok(queries::company_contracts(&mut conn, company_id, &clock).await?)
     })
     .await
 }
 
 /// Adds a contract the company holds to its Library, to see it before any device is uploaded.
 #[server(endpoint = "library/contracts/add")]
-pub async fn add_company_contract(contract_number: String) -> Result<AddedContract, UploadError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let (account_id, membership) = crate::inventory::own_member(&state).await?;
-            let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
-            let number = contract_number.trim();
-            let company_id = membership.company_id.as_str();
-            let mut tx = state
-                .db
-                .begin_write()
-                .await
-                .map_err(UploadError::database)?;
-            if !queries::holds_contract(&mut tx, company_id, number)
-                .await
-                .map_err(UploadError::database)?
-            {
-                return Err(UploadError::ContractNotFound);
-            }
-            let listed = |contracts: Vec<ContractSummary>| {
-                contracts.into_iter().find(|c| c.contract_number == number)
-            };
-            let before = queries::company_contracts(&mut tx, company_id, &clock)
-                .await
-                .map_err(UploadError::database)?;
-            let already_listed = listed(before).is_some();
-            queries::add_contract(&mut tx, company_id, number, account_id)
-                .await
-                .map_err(UploadError::database)?;
-            let after = queries::company_contracts(&mut tx, company_id, &clock)
-                .await
-                .map_err(UploadError::database)?;
-            tx.commit().await.map_err(UploadError::database)?;
-            let contract = listed(after).ok_or(UploadError::ContractNotFound)?;
-            Ok(AddedContract {
-                contract,
-                already_listed,
-            })
+pub async fn add_company_contract(contract_number: String) -> Result<AddedContract, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = caller.member()?.company_id.as_str();
+        let clock = crate::coverage::lines::clock_now(state.settings.expiring_window_days);
+        let number = contract_number.trim();
+        let mut tx = state.db.begin_write().await?;
+        if !queries::holds_contract(&mut tx, company_id, number).await? {
+            return Err(LibraryError::ContractNotFound);
         }
-        .await,
-    )
+        let listed = |contracts: Vec<ContractSummary>| {
+            contracts.into_iter().find(|c| c.contract_number == number)
+        };
+        let before = queries::company_contracts(&mut tx, company_id, &clock).await?;
+        let already_listed = listed(before).is_some();
+        queries::add_contract(&mut tx, company_id, number, caller.account_id).await?;
+        let after = queries::company_contracts(&mut tx, company_id, &clock).await?;
+        tx.commit().await?;
+        let contract = listed(after).ok_or(LibraryError::ContractNotFound)?;
+        Ok(AddedContract {
+            contract,
+            already_listed,
+        })
+    })
+    .await
 }
 
 /// Coverage changes since the company's last upload (that upload's own changes included).
 #[server(endpoint = "library/changes")]
-pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, UploadError> {
-    read_company(async |conn, _, company_id| {
-        queries::changes_since_last_upload(conn, company_id).await
+pub async fn load_coverage_changes() -> Result<Vec<CoverageChange>, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        Ok(queries::changes_since_last_upload(&mut conn, company_id).await?)
     })
     .await
 }

@@ -15,7 +15,9 @@ use crate::{
         queries as accounts_db, rules::check_business_email, session::random_token,
         session::token_hash,
     },
+    caller::Caller,
     coverage::normalise::serial_key,
+    error::Needed,
     mail::{outbox, templates},
     server::{
         db::{timestamp_now, timestamp_text},
@@ -23,6 +25,7 @@ use crate::{
         throttle::{self, Throttle},
         AppState,
     },
+    AppError,
 };
 
 const LINK_PURPOSE: &str = "onboarding";
@@ -35,24 +38,19 @@ const VERIFY_ATTEMPTS: Throttle = Throttle {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-fn db(err: sqlx::Error) -> OnboardingError {
-    OnboardingError::App(internal(err))
-}
-
 fn today() -> String {
     timestamp_now()[..10].to_owned()
 }
 
 async fn account(tx: &mut Tx, account_id: i64) -> Result<accounts_db::AccountRow, OnboardingError> {
     accounts_db::find_by_id(tx, account_id)
-        .await
-        .map_err(db)?
-        .ok_or(OnboardingError::NotSignedIn)
+        .await?
+        .ok_or(AppError::NotSignedIn.into())
 }
 
 /// Where the person is. Someone who is already a member of a company has finished.
 pub async fn status(state: &AppState, account_id: i64) -> Result<Stage, OnboardingError> {
-    let mut conn = state.db.pool().acquire().await.map_err(db)?;
+    let mut conn = state.db.conn().await?;
     current_stage(&mut conn, account_id).await
 }
 
@@ -62,15 +60,13 @@ async fn current_stage(
     conn: &mut sqlx::AnyConnection,
     account_id: i64,
 ) -> Result<Stage, OnboardingError> {
-    if let Some(stage) = queries::load_stage(conn, account_id).await.map_err(db)? {
+    if let Some(stage) = queries::load_stage(conn, account_id).await? {
         return Ok(stage);
     }
-    Ok(
-        match queries::membership(conn, account_id).await.map_err(db)? {
-            Some(_) => Stage::Complete,
-            None => Stage::Overview,
-        },
-    )
+    Ok(match queries::membership(conn, account_id).await? {
+        Some(_) => Stage::Complete,
+        None => Stage::Overview,
+    })
 }
 
 /// Applies a move the person makes themselves.
@@ -79,9 +75,9 @@ pub async fn person_moves(
     account_id: i64,
     event: Event,
 ) -> Result<Stage, OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(stage)
 }
 
@@ -98,13 +94,9 @@ async fn apply(
     let before = current_stage(tx, account_id).await?;
     let (after, effects) = advance(&before, event.clone())?;
     let now = timestamp_now();
-    queries::save_stage(tx, account_id, &after, reasons.as_deref(), &now)
-        .await
-        .map_err(db)?;
+    queries::save_stage(tx, account_id, &after, reasons.as_deref(), &now).await?;
     let recorded = serde_json::to_string(&event).expect("events serialise");
-    queries::record_event(tx, account_id, &recorded, actor_id, &now)
-        .await
-        .map_err(db)?;
+    queries::record_event(tx, account_id, &recorded, actor_id, &now).await?;
     if !effects.is_empty() {
         let person = account(tx, account_id).await?;
         for effect in effects {
@@ -135,10 +127,7 @@ fn proof_of(stage: &Stage) -> Option<&Proof> {
 }
 
 async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, OnboardingError> {
-    Ok(queries::company_profile(tx, company_id)
-        .await
-        .map_err(db)?
-        .0)
+    Ok(queries::company_profile(tx, company_id).await?.0)
 }
 
 /// The company an organisation entry (a company or one of its sites) belongs to.
@@ -146,16 +135,15 @@ async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>,
     let company: Option<String> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
         .bind(entry_id)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?;
+        .await?;
     if company.is_some() {
         return Ok(company);
     }
-    sqlx::query_scalar("SELECT company_id FROM sites WHERE id = $1")
+    let site_company = sqlx::query_scalar("SELECT company_id FROM sites WHERE id = $1")
         .bind(entry_id)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)
+        .await?;
+    Ok(site_company)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -178,9 +166,7 @@ async fn carry_out(
                 .ok_or_else(|| OnboardingError::App(internal("forwarding without a proof")))?;
             let company = company_name(tx, &proof.company_id).await?;
             // The first DA in the company's order (any DA may decide, on the Access requests page).
-            let das = queries::delegated_admins(tx, &proof.company_id)
-                .await
-                .map_err(db)?;
+            let das = queries::delegated_admins(tx, &proof.company_id).await?;
             if let Some((_, da_name, da_email)) = das.into_iter().next() {
                 let email = templates::access_request_for_da(
                     &da_email,
@@ -190,7 +176,7 @@ async fn carry_out(
                     &company,
                     &state.settings.link("/access/requests"),
                 );
-                outbox::enqueue(tx, &email).await.map_err(db)?;
+                outbox::enqueue(tx, &email).await?;
             }
         }
         Effect::BecomeDelegatedAdmin { entry_id } => {
@@ -198,16 +184,13 @@ async fn carry_out(
                 .await?
                 .ok_or(OnboardingError::NotFound)?;
             let now = timestamp_now();
-            queries::add_member(tx, &company_id, account_id, "da", entry_id, &now)
-                .await
-                .map_err(db)?;
+            queries::add_member(tx, &company_id, account_id, "da", entry_id, &now).await?;
             record_joined(tx, &company_id, person, "da", actor_id, &now).await?;
         }
         Effect::QueueForAgent(_) => {}
         Effect::SendVerificationLink => {
             let company_id = queries::membership(tx, account_id)
-                .await
-                .map_err(db)?
+                .await?
                 .map(|(c, _)| c)
                 .unwrap_or_default();
             let company = company_name(tx, &company_id).await?;
@@ -215,9 +198,7 @@ async fn carry_out(
             let now = timestamp_now();
             let ttl = state.settings.verification_ttl;
             let expires = timestamp_text(OffsetDateTime::now_utc() + ttl);
-            accounts_db::retire_tokens(tx, account_id, LINK_PURPOSE, &now)
-                .await
-                .map_err(db)?;
+            accounts_db::retire_tokens(tx, account_id, LINK_PURPOSE, &now).await?;
             accounts_db::insert_token(
                 tx,
                 &token_hash(&token),
@@ -227,8 +208,7 @@ async fn carry_out(
                 &expires,
                 &now,
             )
-            .await
-            .map_err(db)?;
+            .await?;
             let link = state
                 .settings
                 .link(&format!("/onboarding/verify?token={token}"));
@@ -239,7 +219,7 @@ async fn carry_out(
                 &link,
                 ttl.as_secs() / 3600,
             );
-            outbox::enqueue(tx, &email).await.map_err(db)?;
+            outbox::enqueue(tx, &email).await?;
         }
         Effect::GrantAccess => {
             let proof = proof_of(before)
@@ -254,8 +234,7 @@ async fn carry_out(
                 &proof.company_id,
                 &now,
             )
-            .await
-            .map_err(db)?;
+            .await?;
             record_joined(tx, &proof.company_id, person, role, actor_id, &now).await?;
         }
         Effect::NotifyRequester => {
@@ -296,12 +275,11 @@ async fn carry_out(
                 ),
                 _ => return Ok(()),
             };
-            outbox::enqueue(tx, &email).await.map_err(db)?;
+            outbox::enqueue(tx, &email).await?;
         }
         Effect::SendWelcomeEmails => {
             let company_id = queries::membership(tx, account_id)
-                .await
-                .map_err(db)?
+                .await?
                 .map(|(c, _)| c)
                 .unwrap_or_default();
             let company = company_name(tx, &company_id).await?;
@@ -309,8 +287,7 @@ async fn carry_out(
                 tx,
                 &templates::welcome(&person.email, &person.full_name, &company, &portal),
             )
-            .await
-            .map_err(db)?;
+            .await?;
             outbox::enqueue(
                 tx,
                 &templates::granted_administrator(
@@ -320,8 +297,7 @@ async fn carry_out(
                     &portal,
                 ),
             )
-            .await
-            .map_err(db)?;
+            .await?;
         }
     }
     Ok(())
@@ -339,8 +315,7 @@ async fn record_joined(
 ) -> Result<(), OnboardingError> {
     let actor = match actor_id.filter(|id| *id != person.id) {
         Some(id) => accounts_db::find_by_id(tx, id)
-            .await
-            .map_err(db)?
+            .await?
             .map(|a| (id, a.full_name)),
         None => None,
     };
@@ -352,8 +327,8 @@ async fn record_joined(
         &format!("Joined as {}", role_label(role)),
         now,
     )
-    .await
-    .map_err(db)
+    .await?;
+    Ok(())
 }
 
 pub fn role_label(role: &str) -> &'static str {
@@ -368,8 +343,8 @@ pub async fn verify_entitlement(
     serial_number: &str,
 ) -> Result<Stage, OnboardingError> {
     let throttle_key = format!("onboarding:verify:{account_id}");
-    let mut tx = state.db.begin_write().await.map_err(db)?;
-    if let Err(retry_after_seconds) = throttle::check(&mut tx, &throttle_key).await.map_err(db)? {
+    let mut tx = state.db.begin_write().await?;
+    if let Err(retry_after_seconds) = throttle::check(&mut tx, &throttle_key).await? {
         return Err(OnboardingError::TooManyAttempts {
             retry_after_seconds,
         });
@@ -388,8 +363,7 @@ pub async fn verify_entitlement(
         &person.email,
         &serial_key(serial_number),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     let checked = check_entitlement(
         check_business_email(&person.email).is_ok(),
         person.email_verified_at.is_some(),
@@ -405,34 +379,27 @@ pub async fn verify_entitlement(
                 | EntitlementProblem::EmailNotVerified
                 | EntitlementProblem::Missing
         ) {
-            throttle::record_failure(&mut tx, &VERIFY_ATTEMPTS, &throttle_key)
-                .await
-                .map_err(db)?;
+            throttle::record_failure(&mut tx, &VERIFY_ATTEMPTS, &throttle_key).await?;
         }
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Err(OnboardingError::Entitlement(problem));
     }
     let (_, company_id, flagged) = facts.expect("checked facts exist");
-    let (_, requires_assessment, domains) = queries::company_profile(&mut tx, &company_id)
-        .await
-        .map_err(db)?;
+    let (_, requires_assessment, domains) = queries::company_profile(&mut tx, &company_id).await?;
     let reasons = assessment_reasons(requires_assessment, flagged, &person.email, &domains);
     let standing = if !reasons.is_empty() {
         Standing::NeedsAssessment {
             reasons: reasons.clone(),
         }
     } else if let Some((_, first_da, _)) = queries::delegated_admins(&mut tx, &company_id)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .next()
     {
         Standing::HasDelegatedAdmins { first_da }
     } else {
         Standing::New {
-            entries: queries::org_entries(&mut tx, &company_id)
-                .await
-                .map_err(db)?,
+            entries: queries::org_entries(&mut tx, &company_id).await?,
         }
     };
     let proof = Proof {
@@ -447,7 +414,7 @@ pub async fn verify_entitlement(
         "reasons": reasons.iter().map(|r| r.describe()).collect::<Vec<_>>(),
     })
     .to_string();
-    throttle::clear(&mut tx, &throttle_key).await.map_err(db)?;
+    throttle::clear(&mut tx, &throttle_key).await?;
     let stage = apply(
         state,
         &mut tx,
@@ -458,7 +425,7 @@ pub async fn verify_entitlement(
         Some(details),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(stage)
 }
 
@@ -469,16 +436,13 @@ pub async fn choose_entry(
     account_id: i64,
     entry_id: &str,
 ) -> Result<Stage, OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let Stage::ChooseOrganisation { proof, .. } = current_stage(&mut tx, account_id).await? else {
         return Err(OnboardingError::Refused(super::wizard::Refused::NotNow));
     };
-    queries::lock_company(&mut tx, state.db.backend(), &proof.company_id)
-        .await
-        .map_err(db)?;
+    queries::lock_company(&mut tx, state.db.backend(), &proof.company_id).await?;
     let first = queries::delegated_admins(&mut tx, &proof.company_id)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .next();
     let event = match first {
@@ -488,18 +452,17 @@ pub async fn choose_entry(
         },
     };
     let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(stage)
 }
 
 /// The link in the onboarding email: works once, without needing a session (it may be opened on
 /// another device), and moves its owner's wizard on.
 pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let hash = token_hash(token.trim());
     let row = accounts_db::find_token(&mut tx, &hash)
-        .await
-        .map_err(db)?
+        .await?
         .filter(|r| r.purpose == LINK_PURPOSE)
         .ok_or(OnboardingError::LinkInvalid)?;
     if row.used_at.is_some() {
@@ -508,15 +471,10 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, Onboardin
     if row.expires_at <= timestamp_now() {
         return Err(OnboardingError::LinkExpired);
     }
-    if !accounts_db::use_token(&mut tx, &hash, &timestamp_now())
-        .await
-        .map_err(db)?
-    {
+    if !accounts_db::use_token(&mut tx, &hash, &timestamp_now()).await? {
         return Err(OnboardingError::LinkUsed);
     }
-    accounts_db::set_email_verified(&mut tx, row.account_id, &row.email, &timestamp_now())
-        .await
-        .map_err(db)?;
+    accounts_db::set_email_verified(&mut tx, row.account_id, &row.email, &timestamp_now()).await?;
     let stage = apply(
         state,
         &mut tx,
@@ -527,7 +485,7 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, Onboardin
         None,
     )
     .await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(stage)
 }
 
@@ -542,7 +500,7 @@ pub async fn answer_question(
             "Write an answer of at most 2,000 characters.".into(),
         ));
     }
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let stage = apply(
         state,
         &mut tx,
@@ -553,21 +511,18 @@ pub async fn answer_question(
         None,
     )
     .await?;
-    queries::set_answer(&mut tx, account_id, answer)
-        .await
-        .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    queries::set_answer(&mut tx, account_id, answer).await?;
+    tx.commit().await?;
     Ok(stage)
 }
 
 /// The DA's company, or `NotAllowed` for anyone who is not a DA with a complete registration.
 async fn da_company(tx: &mut Tx, account_id: i64) -> Result<String, OnboardingError> {
-    match accounts_db::membership_of(tx, account_id)
-        .await
-        .map_err(db)?
-    {
-        Some(membership) if membership.role == "da" => Ok(membership.company_id),
-        _ => Err(OnboardingError::NotAllowed),
+    match accounts_db::membership_of(tx, account_id).await? {
+        Some(membership) if membership.role == crate::accounts::Role::Da => {
+            Ok(membership.company_id)
+        }
+        _ => Err(AppError::NotAllowed(Needed::DelegatedAdmin).into()),
     }
 }
 
@@ -592,10 +547,10 @@ pub async fn pending_for_da(
     state: &AppState,
     da_account_id: i64,
 ) -> Result<Vec<WaitingRequest>, OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let company_id = da_company(&mut tx, da_account_id).await?;
-    let requests = waiting_requests(&mut tx, &company_id).await.map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    let requests = waiting_requests(&mut tx, &company_id).await?;
+    tx.commit().await?;
     Ok(requests)
 }
 
@@ -624,12 +579,9 @@ pub async fn decide_for_da(
             ));
         }
     }
-    let mut tx = state.db.begin_write().await.map_err(db)?;
+    let mut tx = state.db.begin_write().await?;
     let company_id = da_company(&mut tx, da_account_id).await?;
-    match queries::load_stage(&mut tx, requester_id)
-        .await
-        .map_err(db)?
-    {
+    match queries::load_stage(&mut tx, requester_id).await? {
         Some(Stage::RequestSubmitted { proof, .. }) if proof.company_id == company_id => {}
         _ => return Err(OnboardingError::NotFound),
     }
@@ -649,24 +601,17 @@ pub async fn decide_for_da(
         None,
     )
     .await?;
-    tx.commit().await.map_err(db)
-}
-
-async fn require_agent(tx: &mut Tx, account_id: i64) -> Result<(), OnboardingError> {
-    match accounts_db::find_by_id(tx, account_id).await.map_err(db)? {
-        Some(account) if account.is_agent.0 && account.disabled_at.is_none() => Ok(()),
-        _ => Err(OnboardingError::NotAllowed),
-    }
+    Ok(tx.commit().await?)
 }
 
 pub async fn agent_queue(
     state: &AppState,
-    agent_id: i64,
+    caller: &Caller,
 ) -> Result<Vec<QueueItem>, OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
-    require_agent(&mut tx, agent_id).await?;
-    let rows = queries::waiting_for_agents(&mut tx).await.map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    caller.agent()?;
+    let mut tx = state.db.begin_write().await?;
+    let rows = queries::waiting_for_agents(&mut tx).await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -713,16 +658,15 @@ fn details(json: &str) -> Vec<(String, String)> {
 
 pub async fn agent_decides(
     state: &AppState,
-    agent_id: i64,
+    caller: &Caller,
     requester_id: i64,
     decision: AgentDecision,
 ) -> Result<(), OnboardingError> {
-    let mut tx = state.db.begin_write().await.map_err(db)?;
-    require_agent(&mut tx, agent_id).await?;
+    caller.agent()?;
+    let agent_id = caller.account_id;
+    let mut tx = state.db.begin_write().await?;
     if !matches!(
-        queries::load_stage(&mut tx, requester_id)
-            .await
-            .map_err(db)?,
+        queries::load_stage(&mut tx, requester_id).await?,
         Some(Stage::WaitingForAgent { .. })
     ) {
         return Err(OnboardingError::NotFound);
@@ -737,9 +681,7 @@ pub async fn agent_decides(
                         entry_id.trim()
                     ))
                 })?;
-            queries::lock_company(&mut tx, state.db.backend(), &company_id)
-                .await
-                .map_err(db)?;
+            queries::lock_company(&mut tx, state.db.backend(), &company_id).await?;
             Event::AgentApproved {
                 entry_id: entry_id.trim().to_owned(),
             }
@@ -766,5 +708,5 @@ pub async fn agent_decides(
         None,
     )
     .await?;
-    tx.commit().await.map_err(db)
+    Ok(tx.commit().await?)
 }

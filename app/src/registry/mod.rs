@@ -30,11 +30,8 @@ impl RegistryStats {
 /// Counts of what the registry holds, for the landing page.
 #[server(endpoint = "registry/stats")]
 pub async fn load_registry_stats() -> Result<RegistryStats, AppError> {
-    use crate::server::{app_state, internal};
-    let state = app_state()?;
-    queries::registry_stats(state.db.pool())
+    crate::caller::serve_anyone(async |state| Ok(queries::registry_stats(state.db.pool()).await?))
         .await
-        .map_err(internal)
 }
 
 /// One bad row (or a whole file: line 1 without a column) of a refused registry import.
@@ -62,33 +59,19 @@ pub enum RegistryError {
     UnknownFile(String),
     #[error("Choose one or more registry files to import.")]
     NoFiles,
-    #[error("Only vendor agents can change the registry.")]
-    NotAllowed,
     #[error("{0}")]
+    #[serde(untagged)]
     App(AppError),
 }
+
+crate::area_error!(RegistryError);
 
 impl crate::error::StatusCoded for RegistryError {
     fn status_code(&self) -> u16 {
         match self {
-            RegistryError::NotAllowed => 403,
             RegistryError::App(err) => err.status_code(),
             _ => 400,
         }
-    }
-}
-
-impl From<AppError> for RegistryError {
-    fn from(err: AppError) -> Self {
-        RegistryError::App(err)
-    }
-}
-
-impl leptos::server_fn::error::FromServerFnError for RegistryError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
-
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        RegistryError::App(AppError::from_server_fn_error(value))
     }
 }
 
@@ -101,65 +84,57 @@ pub const CONSOLE_IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 pub async fn import_registry_files(
     files: Vec<(String, String)>,
 ) -> Result<Vec<ImportedFile>, RegistryError> {
-    crate::error::answered(
-        async move {
-            use import::{import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile};
-            let state = crate::server::app_state()?;
-            let session = crate::accounts::session::current().ok_or(RegistryError::NotAllowed)?;
-            let agent = crate::accounts::service::load_user(&state, session.account_id)
-                .await
-                .map_err(|_| RegistryError::NotAllowed)?
-                .filter(|user| user.is_agent)
-                .ok_or(RegistryError::NotAllowed)?;
-            let mut source = ImportSource::default();
-            for (name, text) in files {
-                let file = RegistryFile::from_file_name(name.trim())
-                    .ok_or(RegistryError::UnknownFile(name.clone()))?;
-                source.add(file, std::io::Cursor::new(text.into_bytes()));
-            }
-            match import_registry(
-                &state.db,
-                source,
-                ChangeOrigin::AgentConsole,
-                &agent.username,
-            )
-            .await
-            {
-                Ok(report) => {
-                    // Coverage follows the registry: the devices whose serials the change
-                    // touched are decided again, in every company that has them.
-                    // (If this process stopped first, a server's coverage worker would.)
-                    crate::coverage::queue::recompute_now(
-                        &state.db,
-                        report.change_id,
-                        state.settings.expiring_window_days,
-                    )
-                    .await
-                    .map_err(|err| RegistryError::App(crate::server::internal(err)))?;
-                    Ok(report
-                        .files
-                        .into_iter()
-                        .map(|f| ImportedFile {
-                            file: f.file.file_name().to_owned(),
-                            rows: f.rows,
-                            changed: f.changed,
-                        })
-                        .collect())
-                }
-                Err(ImportError::Invalid(rows)) => Err(RegistryError::Rejected(
-                    rows.into_iter()
-                        .map(|r| ImportProblem {
-                            file: r.file.file_name().to_owned(),
-                            line: r.line,
-                            column: r.column,
-                            reason: r.reason,
-                        })
-                        .collect(),
-                )),
-                Err(ImportError::NoFiles) => Err(RegistryError::NoFiles),
-                Err(other) => Err(RegistryError::App(crate::server::internal(other))),
-            }
+    crate::caller::serve(async |state, caller| {
+        use import::{import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile};
+        caller.agent()?;
+        let mut source = ImportSource::default();
+        for (name, text) in files {
+            let file = RegistryFile::from_file_name(name.trim())
+                .ok_or(RegistryError::UnknownFile(name.clone()))?;
+            source.add(file, std::io::Cursor::new(text.into_bytes()));
         }
-        .await,
-    )
+        match import_registry(
+            &state.db,
+            source,
+            ChangeOrigin::AgentConsole,
+            &caller.username,
+        )
+        .await
+        {
+            Ok(report) => {
+                // Coverage follows the registry: the devices whose serials the change
+                // touched are decided again, in every company that has them.
+                // (If this process stopped first, a server's coverage worker would.)
+                crate::coverage::queue::recompute_now(
+                    &state.db,
+                    report.change_id,
+                    state.settings.expiring_window_days,
+                )
+                .await
+                .map_err(|err| RegistryError::App(crate::server::internal(err)))?;
+                Ok(report
+                    .files
+                    .into_iter()
+                    .map(|f| ImportedFile {
+                        file: f.file.file_name().to_owned(),
+                        rows: f.rows,
+                        changed: f.changed,
+                    })
+                    .collect())
+            }
+            Err(ImportError::Invalid(rows)) => Err(RegistryError::Rejected(
+                rows.into_iter()
+                    .map(|r| ImportProblem {
+                        file: r.file.file_name().to_owned(),
+                        line: r.line,
+                        column: r.column,
+                        reason: r.reason,
+                    })
+                    .collect(),
+            )),
+            Err(ImportError::NoFiles) => Err(RegistryError::NoFiles),
+            Err(other) => Err(RegistryError::App(crate::server::internal(other))),
+        }
+    })
+    .await
 }

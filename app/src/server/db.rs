@@ -177,6 +177,11 @@ impl Database {
         &self.pool
     }
 
+    /// A connection from the pool, for reads and single statements.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

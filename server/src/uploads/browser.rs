@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use app::{
     accounts::session::SessionInfo,
+    caller::Caller,
     inventory::{
         columns::parse_column_choice,
         ingest::{self, Ingested, UploadFormat, UploadRequest},
-        membership_for, FileProblem, UploadError, UploadMethod,
+        FileProblem, UploadError, UploadMethod,
     },
     server::AppState,
+    AppError,
 };
 use axum::{
     body::Bytes,
@@ -52,13 +54,14 @@ async fn signed_in_member(
     state: &AppState,
     parts: &axum::http::request::Parts,
 ) -> Result<(SessionInfo, app::accounts::Membership), Response> {
-    let Some(session) = parts.extensions.get::<SessionInfo>().cloned() else {
-        return Err(error_response(&UploadError::NotSignedIn));
-    };
-    match membership_for(state, session.account_id).await {
-        Ok(membership) => Ok((session, membership)),
-        Err(err) => Err(error_response(&err)),
-    }
+    let refused = |err: AppError| error_response(&UploadError::from(err));
+    let session = parts.extensions.get::<SessionInfo>().cloned();
+    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
+    let caller = Caller::of_session(state, session.clone())
+        .await
+        .map_err(refused)?;
+    let membership = caller.member().map_err(refused)?.clone();
+    Ok((session, membership))
 }
 
 pub async fn upload(

@@ -97,7 +97,7 @@ pub fn error_body(
             body["columns"] = json!(columns);
             body["rejected_rows"] = json!(rejected_rows);
         }
-        UploadError::NotSignedIn => {
+        UploadError::App(app::AppError::NotSignedIn) => {
             headers.push((
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"netcare\""),

@@ -228,7 +228,7 @@ async fn new_company_first_person_becomes_da(backend: Backend) {
     // Approved but not yet verified: no DA powers, and no membership shown.
     assert_eq!(
         carla.call(PendingAccessRequests::PATH, &[]).await.1,
-        json!("NotAllowed")
+        json!({"NotAllowed": "DelegatedAdmin"})
     );
     assert_eq!(
         carla
@@ -364,7 +364,10 @@ async fn a_da_denies_and_only_decides_for_their_company(backend: Backend) {
     // A person who is not a DA cannot decide at all.
     assert_eq!(
         uma.call(PendingAccessRequests::PATH, &[]).await,
-        (StatusCode::FORBIDDEN, json!("NotAllowed"))
+        (
+            StatusCode::FORBIDDEN,
+            json!({"NotAllowed": "DelegatedAdmin"})
+        )
     );
 
     let (status, _) = dana
@@ -402,7 +405,7 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
     let mut agent = signed_in_agent(&app).await;
     assert_eq!(
         carla.call(AgentQueue::PATH, &[]).await,
-        (StatusCode::FORBIDDEN, json!("NotAllowed")),
+        (StatusCode::FORBIDDEN, json!({"NotAllowed": "Agent"})),
         "only agents"
     );
     let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;

@@ -470,14 +470,13 @@ mod console {
             customer
                 .call_json(ImportRegistryFiles::PATH, files.clone())
                 .await,
-            (StatusCode::FORBIDDEN, json!("NotAllowed"))
+            (StatusCode::FORBIDDEN, json!({"NotAllowed": "Agent"}))
         );
         assert_eq!(
             Browser::new(&app)
                 .call_json(ImportRegistryFiles::PATH, files)
-                .await
-                .1,
-            json!("NotAllowed")
+                .await,
+            (StatusCode::UNAUTHORIZED, json!("NotSignedIn"))
         );
     }
 }

@@ -2,7 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
-use crate::access::{load_account_info, Role};
+use crate::access::load_account_info;
 
 /// Account information and contract status: the company, the organisation entry, the person's
 /// role, the DAs in order, and every contract the company holds with where it stands.
@@ -16,7 +16,7 @@ pub fn AccountDashlet() -> impl IntoView {
                 {move || suspend(async move {
                     match info.await {
                         Ok(info) => {
-                            let role = Role::parse(&info.role).map_or("Vendor support (read only)", Role::label);
+                            let role = info.role.label();
                             view! {
                                 <dl class="facts">
                                     <div><dt>"Company"</dt><dd>{format!("{} ({})", info.company_name, info.company_id)}</dd></div>

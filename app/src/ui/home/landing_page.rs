@@ -16,7 +16,7 @@ pub fn LandingPage() -> impl IntoView {
         }
         match session.user() {
             Some(user) if user.membership.is_some() => {
-                let is_da = user.membership.is_some_and(|m| m.role == "da");
+                let is_da = user.membership.is_some_and(|m| m.role == crate::accounts::Role::Da);
                 view! {
                     <Title text="Dashboard"/>
                     <h1 class="visually-hidden">"Dashboard"</h1>

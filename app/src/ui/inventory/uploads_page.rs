@@ -17,13 +17,13 @@ pub fn UploadsPage() -> impl IntoView {
         session
             .user()
             .and_then(|u| u.membership)
-            .is_some_and(|m| m.role == "da" || m.role == "admin")
+            .is_some_and(|m| m.role.manages())
     };
     view! {
         <Title text="Uploads"/>
         <h1>"Uploads"</h1>
         {move || match session.user() {
-            Some(user) if user.membership.as_ref().is_some_and(|m| m.role != crate::access::SUPPORT_ROLE) => view! {
+            Some(user) if user.membership.as_ref().is_some_and(|m| m.role != crate::accounts::Role::Support) => view! {
                 <p class="lead">
                     "Up to 5 uploads a day reach your inventory, whichever way they come: this page, "
                     "your collector, or another collector with a collector token. A CSV upload adds or updates "

@@ -39,7 +39,7 @@ pub fn nav_items(user: Option<&CurrentUser>) -> Vec<NavItem> {
     items.push(item("Library", "/library"));
     items.push(item("Contracts", "/library/contracts"));
     items.push(item("Uploads", "/uploads"));
-    if membership.role == "da" || membership.role == "admin" {
+    if membership.role.manages() {
         items.push(item("Collectors", "/collectors"));
         items.push(item("Access", "/access"));
     }
@@ -62,7 +62,7 @@ mod tests {
             membership: role.map(|role| Membership {
                 company_id: "c1".into(),
                 company_name: "Acme".into(),
-                role: role.into(),
+                role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
             }),
         }
     }

@@ -91,7 +91,7 @@ mod tests {
             membership: role.map(|role| Membership {
                 company_id: "C".into(),
                 company_name: "Corp".into(),
-                role: role.into(),
+                role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
             }),
         }
     }

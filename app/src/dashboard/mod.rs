@@ -1,12 +1,16 @@
 //! The dashboard's layout: which dashlets a person sees, in which order, and which they hid;
 //! remembered per person. The rules are plain functions; two server functions load and save it.
+//! Its only failures are the ones every area shares, so its error is [`AppError`] itself.
+
+#[cfg(feature = "ssr")]
+mod queries;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::AccountError;
 #[cfg(feature = "ssr")]
-use crate::error::answered;
+use crate::caller::serve;
+use crate::AppError;
 
 /// Every dashlet, in the default order: (id, title).
 pub const DASHLETS: [(&str, &str); 4] = [
@@ -95,56 +99,28 @@ impl Layout {
 }
 
 #[server(endpoint = "dashboard/layout")]
-pub async fn load_dashboard_layout() -> Result<Layout, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = crate::accounts::session::require()?;
-            let stored: Option<String> =
-                sqlx::query_scalar("SELECT layout FROM dashboard_layouts WHERE account_id = $1")
-                    .bind(session.account_id)
-                    .fetch_optional(state.db.pool())
-                    .await
-                    .map_err(crate::accounts::service::db_error)?;
-            let layout: Layout = stored
-                .and_then(|text| serde_json::from_str(&text).ok())
-                .unwrap_or_default();
-            Ok(layout.normalised())
-        }
-        .await,
-    )
+pub async fn load_dashboard_layout() -> Result<Layout, AppError> {
+    serve(async |state, caller| {
+        let mut conn = state.db.conn().await?;
+        let stored = queries::stored_layout(&mut conn, caller.account_id).await?;
+        let layout: Layout = stored
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        Ok(layout.normalised())
+    })
+    .await
 }
 
 #[server(endpoint = "dashboard/layout/save", input = leptos::server_fn::codec::Json)]
-pub async fn save_dashboard_layout(layout: Layout) -> Result<Layout, AccountError> {
-    answered(
-        async move {
-            let state = crate::server::app_state()?;
-            let session = crate::accounts::session::require()?;
-            let layout = layout.normalised();
-            let text = serde_json::to_string(&layout).expect("layouts serialise");
-            let mut tx = state
-                .db
-                .begin_write()
-                .await
-                .map_err(crate::accounts::service::db_error)?;
-            sqlx::query(
-                "INSERT INTO dashboard_layouts (account_id, layout, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (account_id) DO UPDATE SET layout = excluded.layout, updated_at = excluded.updated_at",
-            )
-            .bind(session.account_id)
-            .bind(text)
-            .bind(crate::server::db::timestamp_now())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::accounts::service::db_error)?;
-            tx.commit()
-                .await
-                .map_err(crate::accounts::service::db_error)?;
-            Ok(layout)
-        }
-        .await,
-    )
+pub async fn save_dashboard_layout(layout: Layout) -> Result<Layout, AppError> {
+    serve(async |state, caller| {
+        let layout = layout.normalised();
+        let text = serde_json::to_string(&layout).expect("layouts serialise");
+        let mut conn = state.db.conn().await?;
+        queries::store_layout(&mut conn, caller.account_id, &text).await?;
+        Ok(layout)
+    })
+    .await
 }
 
 #[cfg(test)]

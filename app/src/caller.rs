@@ -1,0 +1,125 @@
+//! The caller of a server function, resolved once per call: who they are, the company whose data
+//! they read (their own, or for a vendor agent the one opened under support access) and with which
+//! role. Server functions run through [`serve`] (signed-in callers) or [`serve_anyone`] and ask the
+//! caller for what they need: [`Caller::company`], [`Caller::member`], [`Caller::manager`],
+//! [`Caller::delegated_admin`], [`Caller::agent`]. Each check refuses with an [`AppError`] that
+//! every area's error converts from.
+
+use crate::{
+    accounts::{session::SessionInfo, Membership, Role},
+    error::{answered, Needed, StatusCoded},
+    server::{app_state, AppState},
+    AppError,
+};
+
+/// A signed-in person making a call.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub is_agent: bool,
+    /// The session the call came with (support access is opened per session).
+    pub session: SessionInfo,
+    /// The company whose data this call reads: the person's own (registration complete), or for
+    /// an agent the company their session is open on while its grant of support access lives
+    /// (role [`Role::Support`]).
+    pub membership: Option<Membership>,
+}
+
+impl Caller {
+    /// The caller of the server function being served; `NotSignedIn` without a valid session.
+    pub async fn of_request(state: &AppState) -> Result<Caller, AppError> {
+        let session = crate::accounts::session::current().ok_or(AppError::NotSignedIn)?;
+        Caller::of_session(state, session).await
+    }
+
+    /// The caller holding `session` (as the server's session layer resolved it for a request).
+    pub async fn of_session(state: &AppState, session: SessionInfo) -> Result<Caller, AppError> {
+        let mut conn = state.db.conn().await?;
+        let account = crate::accounts::queries::find_by_id(&mut conn, session.account_id)
+            .await?
+            .filter(|account| account.disabled_at.is_none())
+            .ok_or(AppError::NotSignedIn)?;
+        let membership = crate::access::service::company_of_session(&mut conn, &session).await?;
+        Ok(Caller {
+            account_id: account.id,
+            username: account.username,
+            full_name: account.full_name,
+            email: account.email,
+            is_agent: account.is_agent.0,
+            session,
+            membership,
+        })
+    }
+
+    /// The company whose data the caller reads (their own, or one under support access).
+    pub fn company(&self) -> Result<&Membership, AppError> {
+        self.membership.as_ref().ok_or(AppError::NoCompany)
+    }
+
+    /// A member of their own company: support access reads, never changes.
+    pub fn member(&self) -> Result<&Membership, AppError> {
+        let membership = self.company()?;
+        if membership.role == Role::Support {
+            return Err(AppError::NotAllowed(Needed::OwnCompany));
+        }
+        Ok(membership)
+    }
+
+    /// A Delegated Administrator or an Administrator of their company.
+    pub fn manager(&self) -> Result<&Membership, AppError> {
+        let membership = self.company()?;
+        if !membership.role.manages() {
+            return Err(AppError::NotAllowed(Needed::Manager));
+        }
+        Ok(membership)
+    }
+
+    /// A Delegated Administrator of their company.
+    pub fn delegated_admin(&self) -> Result<&Membership, AppError> {
+        let membership = self.company()?;
+        if membership.role != Role::Da {
+            return Err(AppError::NotAllowed(Needed::DelegatedAdmin));
+        }
+        Ok(membership)
+    }
+
+    /// A vendor agent.
+    pub fn agent(&self) -> Result<(), AppError> {
+        if self.is_agent {
+            Ok(())
+        } else {
+            Err(AppError::NotAllowed(Needed::Agent))
+        }
+    }
+}
+
+/// Runs a server function for a signed-in caller: the app state and the caller resolved once, the
+/// response's HTTP status set from the error.
+pub async fn serve<T, E>(work: impl AsyncFnOnce(&AppState, Caller) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<AppError> + StatusCoded,
+{
+    let result = async {
+        let state = app_state()?;
+        let caller = Caller::of_request(&state).await?;
+        work(&state, caller).await
+    }
+    .await;
+    answered(result)
+}
+
+/// Runs a server function open to anyone (sign-in, registration, public counts).
+pub async fn serve_anyone<T, E>(work: impl AsyncFnOnce(&AppState) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<AppError> + StatusCoded,
+{
+    let result = async {
+        let state = app_state()?;
+        work(&state).await
+    }
+    .await;
+    answered(result)
+}
