@@ -80,7 +80,7 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        crate::server::internal(err)
+        crate::platform::internal(err)
     }
 }
 

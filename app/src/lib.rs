@@ -6,8 +6,6 @@
 pub mod access;
 pub mod accounts;
 pub mod bundles;
-#[cfg(feature = "ssr")]
-pub mod caller;
 pub mod contexts;
 pub mod coverage;
 pub mod dashboard;
@@ -21,7 +19,7 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod platform;
 
 pub use error::AppError;
 pub use ui::{AccountsApp, AdminApp, AgentsApp, PortalApp};

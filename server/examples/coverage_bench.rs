@@ -10,7 +10,7 @@ use app::{
     coverage::recompute::{recompute_change, recompute_company, Cause},
     library::{queries::device_page, DeviceFilter},
     registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
-    server::{db::PoolSettings, Database},
+    platform::{db::PoolSettings, Database},
 };
 
 fn ms(duration: Duration) -> String {

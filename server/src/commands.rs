@@ -62,7 +62,7 @@ pub async fn registry_import(
     print_report(&format!("Imported {}", dir.display()), &report, started);
     // Coverage follows the registry (with the default expiring window; a server started with
     // another --expiring-days applies its own on the next refresh).
-    let window = app::server::Settings::new("http://localhost").expiring_window_days;
+    let window = app::platform::Settings::new("http://localhost").expiring_window_days;
     let recomputed = app::coverage::queue::recompute_now(&db, report.change_id, window).await;
     db.close().await;
     match recomputed.map_err(|err| {
@@ -82,10 +82,10 @@ pub async fn registry_import(
 /// Decides again the coverage a registry change touched (nothing, on a new database), so the
 /// change is not left for a server's worker.
 async fn decide_coverage_again(
-    db: &app::server::Database,
+    db: &app::platform::Database,
     change_id: i64,
 ) -> Result<(), CommandError> {
-    let window = app::server::Settings::new("http://localhost").expiring_window_days;
+    let window = app::platform::Settings::new("http://localhost").expiring_window_days;
     app::coverage::queue::recompute_now(db, change_id, window)
         .await
         .map_err(|err| CommandError::Usage(format!("coverage recompute failed: {err}")))?;
@@ -99,7 +99,10 @@ pub async fn demo(global: &GlobalOptions, options: &DemoOptions) -> Result<(), C
     outcome
 }
 
-async fn load_demo(db: &app::server::Database, options: &DemoOptions) -> Result<(), CommandError> {
+async fn load_demo(
+    db: &app::platform::Database,
+    options: &DemoOptions,
+) -> Result<(), CommandError> {
     if options.if_empty
         && !app::registry::queries::registry_stats(db.pool())
             .await
@@ -191,7 +194,7 @@ pub async fn backup(global: &GlobalOptions, file: &Path) -> Result<(), CommandEr
         )));
     }
     let db = open_database(global).await?;
-    if db.backend() != app::server::Backend::Sqlite {
+    if db.backend() != app::platform::Backend::Sqlite {
         db.close().await;
         return Err(CommandError::Usage(
             "netcare backup copies SQLite databases; for PostgreSQL use pg_dump -Fc (see the README)"
@@ -300,9 +303,9 @@ pub async fn token_create(
     name: &str,
 ) -> Result<(), CommandError> {
     let db = open_database(global).await?;
-    let state = app::server::AppState {
+    let state = app::platform::AppState {
         db: db.clone(),
-        settings: std::sync::Arc::new(app::server::Settings::new("http://localhost")),
+        settings: std::sync::Arc::new(app::platform::Settings::new("http://localhost")),
     };
     let outcome = async {
         let mut conn = db.pool().acquire().await.map_err(|e| e.to_string())?;

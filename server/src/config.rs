@@ -284,12 +284,12 @@ impl ServeOptions {
         Ok(())
     }
 
-    pub fn settings(&self) -> app::server::Settings {
+    pub fn settings(&self) -> app::platform::Settings {
         let public_url = self
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind));
-        let mut settings = app::server::Settings::new(&public_url);
+        let mut settings = app::platform::Settings::new(&public_url);
         settings.session_idle =
             std::time::Duration::from_secs(self.sessions.session_idle_minutes * 60);
         settings.session_max =

@@ -1,6 +1,6 @@
 //! `GET /healthz`: for load balancers and start-up scripts; checks the database answers.
 
-use app::server::{AppState, Backend};
+use app::platform::{AppState, Backend};
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
 

@@ -3,14 +3,14 @@
 //! would run as a formula are neutralised: an apostrophe in CSV, the quote-prefix flag in XLSX.
 
 use app::{
+    accounts::caller::Caller,
     accounts::session::SessionInfo,
-    caller::Caller,
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         spreadsheet_safe, DeviceRecord, UploadError,
     },
     library::DeviceFilter,
-    server::{db::push_placeholders, AppState},
+    platform::{db::push_placeholders, AppState},
     AppError,
 };
 use axum::{
@@ -92,7 +92,7 @@ pub async fn devices_csv(
     let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(async move {
         if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
-            let error = app::server::internal(err);
+            let error = app::platform::internal(err);
             let _ = chunks_tx
                 .send(Err(std::io::Error::other(error.to_string())))
                 .await;
@@ -165,7 +165,7 @@ pub async fn devices_xlsx(
             bytes,
         )
             .into_response(),
-        Err(err) => error_response(&UploadError::App(app::server::internal(err.to_string()))),
+        Err(err) => error_response(&UploadError::App(app::platform::internal(err.to_string()))),
     }
 }
 

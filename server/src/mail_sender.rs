@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use app::{mail::outbox, server::AppState};
+use app::{mail::outbox, platform::AppState};
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,

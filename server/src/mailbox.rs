@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use app::{mail::outbox, mail::templates::escape, server::AppState};
+use app::{mail::outbox, mail::templates::escape, platform::AppState};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{HeaderMap, StatusCode},

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use app::server::{db::PoolSettings, Backend, Database};
+use app::platform::{db::PoolSettings, Backend, Database};
 use rusqlite::types::Value;
 use sqlx::{Connection, PgConnection, Postgres};
 

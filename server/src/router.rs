@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use app::server::{failure::REQUEST_ID_HEADER, AppState};
+use app::platform::{failure::REQUEST_ID_HEADER, AppState};
 use axum::{
     body::Body,
     extract::{Request, State},

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use app::{
     accounts::session::{token_from_cookie_header, ClientAddress},
-    server::AppState,
+    platform::AppState,
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -63,7 +63,7 @@ pub async fn server_fn_guard(
             }
             Ok(None) => {}
             Err(err) => {
-                let error = app::server::internal(err);
+                let error = app::platform::internal(err);
                 let body = serde_json::to_string(&error).unwrap_or_default();
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use app::server::{db::PoolSettings, AppState, Database};
+use app::platform::{db::PoolSettings, AppState, Database};
 use tokio::net::TcpListener;
 
 use crate::config::{GlobalOptions, ServeOptions};
@@ -10,7 +10,7 @@ use crate::config::{GlobalOptions, ServeOptions};
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{0}")]
-    Connect(#[from] app::server::db::ConnectError),
+    Connect(#[from] app::platform::db::ConnectError),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]
@@ -131,7 +131,7 @@ async fn shutdown_signal() {
 
 /// Demo accounts keep the password the README publishes: while any does, anyone can sign in as
 /// it. Checked in the background (hashing takes a moment) so start-up does not wait.
-async fn warn_of_demo_accounts(db: app::server::Database) {
+async fn warn_of_demo_accounts(db: app::platform::Database) {
     match crate::demo::accounts::with_published_password(&db).await {
         Ok(open) if !open.is_empty() => tracing::warn!(
             accounts = %open.join(", "),
@@ -144,8 +144,8 @@ async fn warn_of_demo_accounts(db: app::server::Database) {
 }
 
 /// Keeps SQLite's write-ahead log short, off the requests' path (see `Database::checkpoint`).
-async fn checkpoint_loop(db: app::server::Database) {
-    if db.backend() != app::server::Backend::Sqlite {
+async fn checkpoint_loop(db: app::platform::Database) {
+    if db.backend() != app::platform::Backend::Sqlite {
         return;
     }
     let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
@@ -162,7 +162,7 @@ async fn checkpoint_loop(db: app::server::Database) {
 
 /// Takes up registry changes whose coverage nobody has decided again yet (their importer stopped
 /// first), shared with every other server process on the database (see `app::coverage::queue`).
-async fn coverage_worker(db: app::server::Database, window_days: u32) {
+async fn coverage_worker(db: app::platform::Database, window_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         every.tick().await;

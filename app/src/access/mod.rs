@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::caller::serve;
+use crate::accounts::caller::serve;
 use crate::{error::StatusCoded, AppError};
 pub use rules::Role;
 

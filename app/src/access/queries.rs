@@ -131,31 +131,6 @@ pub async fn remove_member(
     Ok(())
 }
 
-/// Records a change of access. `actor` is who made it (`None`: the onboarding itself).
-pub async fn record(
-    conn: &mut AnyConnection,
-    company_id: &str,
-    person: Option<(i64, &str)>,
-    actor: Option<(i64, &str)>,
-    change: &str,
-    now: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO role_events (company_id, account_id, person, actor_id, actor, change, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(company_id)
-    .bind(person.map(|(id, _)| id))
-    .bind(person.map_or("", |(_, name)| name))
-    .bind(actor.map(|(id, _)| id))
-    .bind(actor.map_or("Onboarding", |(_, name)| name))
-    .bind(change)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// The latest `limit` changes of access, latest first.
 pub async fn history(
     conn: &mut AnyConnection,
@@ -275,26 +250,6 @@ pub async fn set_session_support(
     Ok(())
 }
 
-/// The company an agent's session reads under a live grant, with its name.
-pub async fn supported_by_session(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    now: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT c.id, c.name FROM sessions s
-         JOIN accounts a ON a.id = s.account_id AND a.is_agent = TRUE
-         JOIN companies c ON c.id = s.support_company_id
-         WHERE s.token_hash = $1 AND EXISTS (
-             SELECT 1 FROM support_grants g WHERE g.company_id = s.support_company_id
-             AND g.ended_at IS NULL AND g.expires_at > $2)",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await
-}
-
 /// The name of the organisation entry a member registered under (a site of the company), or
 /// `None` for the whole company.
 pub async fn org_entry_name(
@@ -317,7 +272,7 @@ pub async fn org_entry_name(
 pub async fn held_contracts(
     conn: &mut AnyConnection,
     company_id: &str,
-) -> Result<Vec<(String, String, String, String, crate::server::db::DbBool)>, sqlx::Error> {
+) -> Result<Vec<(String, String, String, String, crate::platform::db::DbBool)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT contract_number, service_level, start_date, end_date, smart_entitled FROM contracts
          WHERE company_id = $1 ORDER BY end_date DESC, contract_number",

@@ -9,11 +9,10 @@ use super::{
     AccessError, AccessView, AccountInfo, HeldContract, SupportGrant, SupportedCompany,
 };
 use crate::{
-    accounts::{queries as accounts_db, session::SessionInfo, Membership},
-    caller::Caller,
+    accounts::{caller::Caller, queries as accounts_db, Membership},
     error::Needed,
     inventory::readable_time,
-    server::{
+    platform::{
         db::{timestamp_now, timestamp_text},
         AppState,
     },
@@ -93,7 +92,7 @@ async fn da_change(
     }
     queries::set_da_order(&mut tx, company_id, &outcome.da_order).await?;
     let actor = caller.full_name.clone();
-    queries::record(
+    accounts_db::record_role_event(
         &mut tx,
         company_id,
         Some((account_id, &target.full_name)),
@@ -163,7 +162,7 @@ pub async fn grant_support(
     queries::end_grants(&mut tx, company_id, caller.account_id, &now).await?;
     queries::insert_grant(&mut tx, company_id, caller.account_id, &now, &expires_at).await?;
     let actor = caller.full_name.clone();
-    queries::record(
+    accounts_db::record_role_event(
         &mut tx,
         company_id,
         None,
@@ -193,7 +192,7 @@ pub async fn end_support(state: &AppState, caller: &Caller) -> Result<(), Access
         return Err(AccessError::NoSupportGrant);
     }
     let actor = caller.full_name.clone();
-    queries::record(
+    accounts_db::record_role_event(
         &mut tx,
         company_id,
         None,
@@ -212,7 +211,7 @@ pub async fn supported_companies(
     caller.agent()?;
     let mut conn = state.db.conn().await?;
     let now = timestamp_now();
-    let open = queries::supported_by_session(&mut conn, &caller.session.token_hash, &now)
+    let open = accounts_db::support_company_of_session(&mut conn, &caller.session.token_hash, &now)
         .await?
         .map(|(id, _)| id);
     Ok(queries::companies_granting(&mut conn, &now)
@@ -243,7 +242,7 @@ pub async fn open_support(
         return Err(AccessError::NoSupportGrant);
     }
     queries::set_session_support(&mut tx, &caller.session.token_hash, Some(company_id)).await?;
-    queries::record(
+    accounts_db::record_role_event(
         &mut tx,
         company_id,
         None,
@@ -259,24 +258,6 @@ pub async fn close_support(state: &AppState, caller: &Caller) -> Result<(), Acce
     caller.agent()?;
     let mut conn = state.db.conn().await?;
     Ok(queries::set_session_support(&mut conn, &caller.session.token_hash, None).await?)
-}
-
-/// The company whose data this session reads: the person's own, or for an agent the company
-/// their session is open on while its grant of support access lives (role `support`: read only).
-pub async fn company_of_session(
-    conn: &mut sqlx::AnyConnection,
-    session: &SessionInfo,
-) -> Result<Option<Membership>, sqlx::Error> {
-    if let Some(membership) = accounts_db::membership_of(conn, session.account_id).await? {
-        return Ok(Some(membership));
-    }
-    let supported =
-        queries::supported_by_session(conn, &session.token_hash, &timestamp_now()).await?;
-    Ok(supported.map(|(company_id, company_name)| Membership {
-        company_id,
-        company_name,
-        role: Role::Support,
-    }))
 }
 
 pub async fn account_info(state: &AppState, caller: &Caller) -> Result<AccountInfo, AccessError> {

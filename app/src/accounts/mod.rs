@@ -8,6 +8,8 @@ mod role;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
+pub mod caller;
+#[cfg(feature = "ssr")]
 pub mod passwords;
 #[cfg(feature = "ssr")]
 pub mod queries;
@@ -20,7 +22,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::caller::{serve, serve_anyone};
+use crate::accounts::caller::{serve, serve_anyone};
 use crate::{error::StatusCoded, AppError};
 pub use role::Role;
 

@@ -3,7 +3,7 @@
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::CurrentUser;
-use crate::server::db::DbBool;
+use crate::platform::db::DbBool;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccountRow {
@@ -367,4 +367,73 @@ pub async fn membership_of(
             role: super::Role::parse(&role).unwrap_or(super::Role::User),
         }),
     )
+}
+
+/// The company whose data this session reads: the person's own, or for an agent the company
+/// their session is open on while its grant of support access lives (role `support`: read only).
+pub async fn company_of_session(
+    conn: &mut sqlx::AnyConnection,
+    session: &super::session::SessionInfo,
+) -> Result<Option<super::Membership>, sqlx::Error> {
+    if let Some(membership) = membership_of(conn, session.account_id).await? {
+        return Ok(Some(membership));
+    }
+    let supported = support_company_of_session(
+        conn,
+        &session.token_hash,
+        &crate::platform::db::timestamp_now(),
+    )
+    .await?;
+    Ok(
+        supported.map(|(company_id, company_name)| super::Membership {
+            company_id,
+            company_name,
+            role: super::Role::Support,
+        }),
+    )
+}
+
+/// The company an agent's session is open on under a live grant of support access: (id, name).
+pub async fn support_company_of_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.name FROM sessions s
+         JOIN accounts a ON a.id = s.account_id AND a.is_agent = TRUE
+         JOIN companies c ON c.id = s.support_company_id
+         WHERE s.token_hash = $1 AND EXISTS (
+             SELECT 1 FROM support_grants g WHERE g.company_id = s.support_company_id
+             AND g.ended_at IS NULL AND g.expires_at > $2)",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records a change of access. `actor` is who made it (`None`: the onboarding itself).
+pub async fn record_role_event(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    person: Option<(i64, &str)>,
+    actor: Option<(i64, &str)>,
+    change: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO role_events (company_id, account_id, person, actor_id, actor, change, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(company_id)
+    .bind(person.map(|(id, _)| id))
+    .bind(person.map_or("", |(_, name)| name))
+    .bind(actor.map(|(id, _)| id))
+    .bind(actor.map_or("Onboarding", |(_, name)| name))
+    .bind(change)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     mail::{outbox, templates},
-    server::{
+    platform::{
         db::{timestamp_now, timestamp_text},
         internal,
         throttle::{self, Throttle},
@@ -55,7 +55,7 @@ pub async fn load_signed_in(
     };
     if user.membership.is_none() && user.is_agent {
         let mut conn = state.db.conn().await?;
-        user.membership = crate::access::service::company_of_session(&mut conn, session).await?;
+        user.membership = queries::company_of_session(&mut conn, session).await?;
     }
     Ok(Some(user))
 }
@@ -566,7 +566,7 @@ pub async fn change_email(
 /// request is refused and it cannot sign in; or enables it again. `None` if there is no such
 /// account.
 pub async fn set_disabled(
-    db: &crate::server::Database,
+    db: &crate::platform::Database,
     login: &str,
     disabled: bool,
 ) -> Result<Option<i64>, AccountError> {
@@ -587,7 +587,7 @@ pub async fn set_disabled(
 }
 
 pub async fn create_verified_account(
-    db: &crate::server::Database,
+    db: &crate::platform::Database,
     username: &str,
     full_name: &str,
     email: &str,

@@ -9,7 +9,7 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::server::state::Settings;
+use crate::platform::state::Settings;
 
 pub const COOKIE_NAME: &str = "netcare_session";
 

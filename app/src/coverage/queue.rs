@@ -10,7 +10,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{recompute::recompute_change, Recomputed};
-use crate::server::{
+use crate::platform::{
     db::{retry_conflicts, timestamp_now, timestamp_text},
     Backend, Database,
 };
@@ -86,7 +86,7 @@ pub async fn run_pending(
 ) -> Result<Vec<(i64, Recomputed)>, sqlx::Error> {
     let mut done = Vec::new();
     // Every server asks every 2 s: a read first, so an idle queue takes no write lock.
-    let pending: crate::server::db::DbBool = sqlx::query_scalar(
+    let pending: crate::platform::db::DbBool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM registry_changes WHERE recomputed_at IS NULL)",
     )
     .fetch_one(db.pool())

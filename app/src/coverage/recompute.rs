@@ -9,16 +9,13 @@ use std::collections::HashSet;
 use tokio::sync::mpsc;
 
 use super::{
-    decision::{Decision, DeviceKeys},
+    decision::{Decision, DeviceKeys, Reason},
     lines::{candidate_lines, clock_now, CandidateLines},
     sqlite_read, Recomputed,
 };
-use crate::{
-    inventory::queries::{reason_parts, status_text},
-    server::{
-        db::{push_placeholders, push_value_rows, retry_conflicts, timestamp_now},
-        Backend, Database,
-    },
+use crate::platform::{
+    db::{push_placeholders, push_value_rows, retry_conflicts, timestamp_now},
+    Backend, Database,
 };
 
 const PAGE: usize = 2000;
@@ -81,9 +78,9 @@ impl CurrentRow {
 
     /// Whether `decision` says something else than what the device shows.
     fn differs_from(&self, decision: &Decision) -> bool {
-        let (reason, registry_pid) = reason_parts(&decision.reason);
+        let (reason, registry_pid) = Reason::stored(&decision.reason);
         let line = decision.line.as_ref();
-        self.status != status_text(decision.status)
+        self.status != decision.status.as_str()
             || self.reason.as_deref() != reason
             || self.registry_pid.as_deref() != registry_pid
             || self.contract_number.as_deref() != line.map(|l| l.contract_number.as_str())
@@ -344,11 +341,11 @@ async fn write_page(
         sql.push_str(") AS v WHERE devices.id = v.column1");
         let mut query = sqlx::query(&sql).bind(now).bind(now).bind(cause.as_str());
         for (id, decision) in changed {
-            let (reason, registry_pid) = reason_parts(&decision.reason);
+            let (reason, registry_pid) = Reason::stored(&decision.reason);
             let line = decision.line.as_ref();
             query = query
                 .bind(*id)
-                .bind(status_text(decision.status))
+                .bind(decision.status.as_str())
                 .bind(reason)
                 .bind(registry_pid)
                 .bind(line.map(|l| l.contract_number.clone()))

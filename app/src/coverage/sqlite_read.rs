@@ -10,7 +10,7 @@ use super::{
     lines::{line_of, CandidateLines, LineRow, LINE_COLUMNS, MAC_MATCH, SERIAL_MATCH},
     recompute::{devices_sql, Batch, CurrentRow, Scope},
 };
-use crate::server::Backend;
+use crate::platform::Backend;
 
 /// Reads the devices of `scope` and their candidate lines, handing them to `send` `batch_size`
 /// devices at a time; stops early when `send` answers `false` (nobody is listening any more).

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::caller::serve;
+use crate::accounts::caller::serve;
 use crate::AppError;
 
 /// Every dashlet, in the default order: (id, title).

@@ -27,7 +27,7 @@ use crate::{
         decision::{Clock, DeviceKeys, Status},
         lines::{candidate_lines, clock_now},
     },
-    server::{db::timestamp_text, internal, AppState},
+    platform::{db::timestamp_text, internal, AppState},
 };
 
 /// Rows checked and written per chunk: 19 values each stay under SQLite's 32,766 parameters.
@@ -246,7 +246,7 @@ pub async fn ingest(
     tx.commit().await?;
     // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
     // until autovacuum comes by; refresh them now after a large upload (SQLite needs no such step).
-    if state.db.backend() == crate::server::Backend::Postgres && summary.added >= 10_000 {
+    if state.db.backend() == crate::platform::Backend::Postgres && summary.added >= 10_000 {
         if let Err(err) = sqlx::query("ANALYZE devices")
             .execute(state.db.pool())
             .await
@@ -339,7 +339,7 @@ struct DecidedChunk {
 /// The middle stage: takes the reader's chunks, decides each accepted device's coverage from the
 /// registry (read on a dedicated connection), and hands the chunks on in order.
 async fn decide_stage(
-    db: crate::server::Database,
+    db: crate::platform::Database,
     clock: Clock,
     mut pieces: mpsc::Receiver<Piece>,
     decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
@@ -363,7 +363,7 @@ async fn decide_stage(
 
 async fn decide_chunk(
     conn: &mut sqlx::AnyConnection,
-    backend: crate::server::Backend,
+    backend: crate::platform::Backend,
     clock: &Clock,
     rows: Vec<RowOutcome>,
 ) -> Result<DecidedChunk, sqlx::Error> {

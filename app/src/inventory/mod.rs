@@ -304,11 +304,11 @@ impl UploadError {
     /// A database failure: logged in full on the server, shown as a reference; a full disk is
     /// said as such (it is nobody's mistake in the file, and passes).
     pub fn database(err: sqlx::Error) -> Self {
-        if crate::server::db::is_storage_full(&err) {
+        if crate::platform::db::is_storage_full(&err) {
             tracing::error!(error = %err, "the database cannot grow: storage full");
             return UploadError::StorageFull;
         }
-        UploadError::App(crate::server::internal(err))
+        UploadError::App(crate::platform::internal(err))
     }
 
     /// A failure writing a file (the upload's spool): a full disk is said as such.
@@ -321,7 +321,7 @@ impl UploadError {
             tracing::error!(error = %err, "cannot spool an upload: storage full");
             return UploadError::StorageFull;
         }
-        UploadError::App(crate::server::internal(err))
+        UploadError::App(crate::platform::internal(err))
     }
 }
 

@@ -7,8 +7,8 @@ use sqlx::AnyConnection;
 
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
-    coverage::decision::{Decision, Reason, Status},
-    server::{
+    coverage::decision::{Decision, Reason},
+    platform::{
         db::{push_placeholders, push_value_rows},
         Backend,
     },
@@ -153,26 +153,6 @@ pub struct DecidedDevice {
     pub decision: Decision,
 }
 
-pub fn status_text(status: Status) -> &'static str {
-    match status {
-        Status::Covered => "covered",
-        Status::Expiring => "expiring",
-        Status::Future => "future",
-        Status::Expired => "expired",
-        Status::NotCovered => "not_covered",
-    }
-}
-
-pub fn reason_parts(reason: &Option<Reason>) -> (Option<&'static str>, Option<&str>) {
-    match reason {
-        None => (None, None),
-        Some(Reason::UnknownSerial) => (Some("unknown_serial"), None),
-        Some(Reason::PidMismatch { registry_pid }) => {
-            (Some("pid_mismatch"), Some(registry_pid.as_str()))
-        }
-    }
-}
-
 /// Adds or updates a chunk of devices (identities distinct within the chunk). Returns, for each
 /// device written, its identity and whether it is new. A device this upload already wrote (the
 /// same device twice in one file) is not written again and not returned.
@@ -230,7 +210,7 @@ pub async fn upsert_devices(
         let device = &decided.device;
         let fields = &device.fields;
         let decision = &decided.decision;
-        let (reason, registry_pid) = reason_parts(&decision.reason);
+        let (reason, registry_pid) = Reason::stored(&decision.reason);
         let line = decision.line.as_ref();
         query = query
             .bind(&device.identity_key)
@@ -245,7 +225,7 @@ pub async fn upsert_devices(
             .bind(&device.pid_key)
             .bind(&device.mac_key)
             .bind(decided.line as i64)
-            .bind(status_text(decision.status))
+            .bind(decision.status.as_str())
             .bind(reason)
             .bind(registry_pid)
             .bind(line.map(|l| l.contract_number.as_str()))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::FileProblem;
 use super::{columns::Field, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
-use crate::caller::serve;
+use crate::accounts::caller::serve;
 
 /// A collector token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +119,7 @@ pub async fn preview_inventory(
 /// for this layout before, else as guessed from the headers (see [`preview_inventory`]).
 #[cfg(feature = "ssr")]
 pub async fn preview_for(
-    state: &crate::server::AppState,
+    state: &crate::platform::AppState,
     company_id: &str,
     sample: &[u8],
     columns: Option<String>,

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::coverage::normalise::{pid_key, serial_key};
+use crate::coverage::{
+    decision::Status,
+    normalise::{pid_key, serial_key},
+};
 
 /// Rows per Library page.
 pub const PAGE_SIZE: u64 = 50;
@@ -31,18 +34,18 @@ pub struct DeviceFilter {
     pub descending: bool,
 }
 
-pub const STATUSES: [(&str, &str); 5] = [
-    ("covered", "Covered"),
-    ("expiring", "Expiring soon"),
-    ("future", "Starting later"),
-    ("expired", "Expired"),
-    ("not_covered", "Not covered"),
-];
+/// The statuses a filter may name (as stored), with their labels.
+pub const STATUSES: [(&str, &str); 5] = {
+    let mut list = [("", ""); 5];
+    let mut i = 0;
+    while i < Status::ALL.len() {
+        list[i] = (Status::ALL[i].as_str(), Status::ALL[i].label());
+        i += 1;
+    }
+    list
+};
 
-pub const REASONS: [(&str, &str); 2] = [
-    ("unknown_serial", "Unknown serial number"),
-    ("pid_mismatch", "Serial known under another PID"),
-];
+pub const REASONS: [(&str, &str); 2] = crate::coverage::decision::REASON_CODES;
 
 pub const SORTS: [(&str, &str); 5] = [
     ("serial", "Serial number"),

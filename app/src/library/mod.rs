@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::caller::serve;
+use crate::accounts::caller::serve;
 use crate::{error::StatusCoded, inventory::DeviceRecord, AppError};
 pub use filter::{DeviceFilter, PAGE_SIZE};
 
@@ -57,6 +57,8 @@ pub struct CoverageSummary {
     pub by_reason: Vec<(String, u64)>,
     /// Contracts with devices whose coverage ends within the expiring window, soonest first.
     pub expiring: Vec<ExpiringContract>,
+    /// The expiring window, in days, as this server is configured.
+    pub expiring_window_days: u32,
 }
 
 impl CoverageSummary {
@@ -171,7 +173,8 @@ pub async fn load_coverage_summary() -> Result<CoverageSummary, LibraryError> {
     serve(async |state, caller| {
         let company_id = &caller.company()?.company_id;
         let mut conn = state.db.conn().await?;
-        Ok(queries::coverage_summary(&mut conn, company_id).await?)
+        let window_days = state.settings.expiring_window_days;
+        Ok(queries::coverage_summary(&mut conn, company_id, window_days).await?)
     })
     .await
 }

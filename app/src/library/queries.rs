@@ -13,7 +13,7 @@ use crate::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         DeviceRecord,
     },
-    server::{db::push_placeholders, Backend},
+    platform::{db::push_placeholders, Backend},
 };
 
 fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
@@ -104,6 +104,7 @@ pub async fn devices_matching(
 pub async fn coverage_summary(
     conn: &mut AnyConnection,
     company_id: &str,
+    expiring_window_days: u32,
 ) -> Result<CoverageSummary, sqlx::Error> {
     let statuses: Vec<(String, i64)> = sqlx::query_as(
         "SELECT status, COUNT(*) FROM devices WHERE company_id = $1 GROUP BY status",
@@ -155,6 +156,7 @@ pub async fn coverage_summary(
                 },
             )
             .collect(),
+        expiring_window_days,
     })
 }
 
@@ -258,7 +260,7 @@ pub async fn add_contract(
     .bind(company_id)
     .bind(contract_number)
     .bind(account_id)
-    .bind(crate::server::db::timestamp_now())
+    .bind(crate::platform::db::timestamp_now())
     .execute(conn)
     .await?;
     Ok(())

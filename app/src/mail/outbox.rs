@@ -4,7 +4,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use time::OffsetDateTime;
 
 use super::Email;
-use crate::server::{
+use crate::platform::{
     db::{timestamp_now, timestamp_text},
     Backend,
 };

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::caller::{serve, serve_anyone};
+use crate::accounts::caller::{serve, serve_anyone};
 use crate::{error::StatusCoded, AppError};
 use entitlement::EntitlementProblem;
 use wizard::{Refused, Stage};

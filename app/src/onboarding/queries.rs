@@ -7,7 +7,7 @@ use super::{
     entitlement::ContractFacts,
     wizard::{OrgEntry, Stage},
 };
-use crate::server::{db::DbBool, Backend};
+use crate::platform::{db::DbBool, Backend};
 
 #[derive(Debug, Clone, FromRow)]
 struct ContractRow {

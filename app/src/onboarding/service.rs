@@ -11,15 +11,15 @@ use super::{
     AgentDecision, OnboardingError, QueueItem, WaitingRequest,
 };
 use crate::{
+    accounts::caller::Caller,
     accounts::{
         queries as accounts_db, rules::check_business_email, session::random_token,
         session::token_hash,
     },
-    caller::Caller,
     coverage::normalise::serial_key,
     error::Needed,
     mail::{outbox, templates},
-    server::{
+    platform::{
         db::{timestamp_now, timestamp_text},
         internal,
         throttle::{self, Throttle},
@@ -319,7 +319,7 @@ async fn record_joined(
             .map(|a| (id, a.full_name)),
         None => None,
     };
-    crate::access::queries::record(
+    accounts_db::record_role_event(
         tx,
         company_id,
         Some((person.id, &person.full_name)),
@@ -332,7 +332,7 @@ async fn record_joined(
 }
 
 pub fn role_label(role: &str) -> &'static str {
-    crate::access::Role::parse(role).map_or("User", crate::access::Role::label)
+    crate::accounts::Role::parse(role).map_or("User", crate::accounts::Role::label)
 }
 
 /// Step 2: checks the contract and serial, then branches on the company's standing.

@@ -30,8 +30,10 @@ impl RegistryStats {
 /// Counts of what the registry holds, for the landing page.
 #[server(endpoint = "registry/stats")]
 pub async fn load_registry_stats() -> Result<RegistryStats, AppError> {
-    crate::caller::serve_anyone(async |state| Ok(queries::registry_stats(state.db.pool()).await?))
-        .await
+    crate::accounts::caller::serve_anyone(async |state| {
+        Ok(queries::registry_stats(state.db.pool()).await?)
+    })
+    .await
 }
 
 /// One bad row (or a whole file: line 1 without a column) of a refused registry import.
@@ -84,7 +86,7 @@ pub const CONSOLE_IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 pub async fn import_registry_files(
     files: Vec<(String, String)>,
 ) -> Result<Vec<ImportedFile>, RegistryError> {
-    crate::caller::serve(async |state, caller| {
+    crate::accounts::caller::serve(async |state, caller| {
         use import::{import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile};
         caller.agent()?;
         let mut source = ImportSource::default();
@@ -111,7 +113,7 @@ pub async fn import_registry_files(
                     state.settings.expiring_window_days,
                 )
                 .await
-                .map_err(|err| RegistryError::App(crate::server::internal(err)))?;
+                .map_err(|err| RegistryError::App(crate::platform::internal(err)))?;
                 Ok(report
                     .files
                     .into_iter()
@@ -133,7 +135,7 @@ pub async fn import_registry_files(
                     .collect(),
             )),
             Err(ImportError::NoFiles) => Err(RegistryError::NoFiles),
-            Err(other) => Err(RegistryError::App(crate::server::internal(other))),
+            Err(other) => Err(RegistryError::App(crate::platform::internal(other))),
         }
     })
     .await

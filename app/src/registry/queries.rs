@@ -9,7 +9,7 @@ use std::{
 
 use sqlx::{any::AnyArguments, query::Query, Any, AnyConnection, AnyPool, FromRow};
 
-use crate::server::{
+use crate::platform::{
     db::{multi_row_insert, push_placeholders},
     Backend,
 };

@@ -5,7 +5,7 @@
 
 use app::{
     accounts::{passwords, rules::username_key, service::create_verified_account, AccountError},
-    server::Database,
+    platform::Database,
 };
 
 use super::walkthrough::NORTHWIND;
@@ -105,7 +105,7 @@ pub async fn create(db: &Database) -> Result<usize, AccountError> {
     }
     add_members(db)
         .await
-        .map_err(|err| AccountError::App(app::server::internal(err)))?;
+        .map_err(|err| AccountError::App(app::platform::internal(err)))?;
     Ok(created)
 }
 
@@ -122,7 +122,7 @@ async fn add_members(db: &Database) -> Result<(), sqlx::Error> {
             .await?
             .is_none()
         {
-            let now = app::server::db::timestamp_now();
+            let now = app::platform::db::timestamp_now();
             app::onboarding::queries::add_member(&mut tx, company, account_id, role, entry, &now)
                 .await?;
         }

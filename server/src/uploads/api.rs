@@ -8,7 +8,7 @@ use app::{
         tokens::{self, TokenHolder},
         UploadError, UploadMethod,
     },
-    server::AppState,
+    platform::AppState,
 };
 use axum::{
     extract::{Query, Request, State},

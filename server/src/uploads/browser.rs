@@ -6,14 +6,14 @@
 use std::time::Duration;
 
 use app::{
+    accounts::caller::Caller,
     accounts::session::SessionInfo,
-    caller::Caller,
     inventory::{
         columns::parse_column_choice,
         ingest::{self, Ingested, UploadFormat, UploadRequest},
         FileProblem, UploadError, UploadMethod,
     },
-    server::AppState,
+    platform::AppState,
     AppError,
 };
 use axum::{
@@ -149,7 +149,7 @@ async fn run_with_progress(
             json!({"stage": "done", "summary": summary})
         }
         Ok(Err(err)) => failed(&err),
-        Err(join_error) => failed(&UploadError::App(app::server::internal(join_error))),
+        Err(join_error) => failed(&UploadError::App(app::platform::internal(join_error))),
     };
     let _ = lines.send(Ok(ndjson(line))).await;
 }
@@ -202,7 +202,7 @@ pub async fn preview_workbook(
     let sample = match tokio::task::spawn_blocking(move || csv_sample(csv)).await {
         Ok(Ok(sample)) => sample,
         Ok(Err(err)) => return error_response(&UploadError::storage(err)),
-        Err(err) => return error_response(&UploadError::App(app::server::internal(err))),
+        Err(err) => return error_response(&UploadError::App(app::platform::internal(err))),
     };
     match app::inventory::preview_for(&state, &membership.company_id, &sample, query.columns).await
     {

@@ -3,7 +3,7 @@
 
 use app::{
     inventory::{queries, spreadsheet_safe, DeviceRecord},
-    server::AppState,
+    platform::AppState,
 };
 use axum::{
     body::Bytes,
@@ -133,7 +133,7 @@ async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mps
         let page = match page {
             Ok(page) => page,
             Err(err) => {
-                let error = app::server::internal(err);
+                let error = app::platform::internal(err);
                 let _ = chunks
                     .send(Err(std::io::Error::other(error.to_string())))
                     .await;

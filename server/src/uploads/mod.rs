@@ -10,7 +10,7 @@ mod spool;
 
 use app::{
     inventory::{ingest, UploadError, UploadSummary},
-    server::AppState,
+    platform::AppState,
 };
 use axum::{
     body::Body,

@@ -85,5 +85,5 @@ pub async fn workbook_as_csv(mut file: std::fs::File) -> Result<std::fs::File, U
         Ok(csv)
     })
     .await
-    .map_err(|err| UploadError::App(app::server::internal(err)))?
+    .map_err(|err| UploadError::App(app::platform::internal(err)))?
 }

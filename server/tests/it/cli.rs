@@ -90,7 +90,7 @@ async fn demo_command_loads_once(backend: Backend) {
     );
     let stdout = text(&first.stdout);
     assert!(stdout.contains("copper kettle orbit lantern"), "{stdout}");
-    let accounts: Vec<(String, app::server::db::DbBool)> =
+    let accounts: Vec<(String, app::platform::db::DbBool)> =
         sqlx::query_as("SELECT username, is_agent FROM accounts ORDER BY username")
             .fetch_all(t.db.pool())
             .await
@@ -228,7 +228,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
     );
     assert!(stdout.contains("devices                  6"), "{stdout}");
 
-    let pg = app::server::Database::connect(&to, &Default::default())
+    let pg = app::platform::Database::connect(&to, &Default::default())
         .await
         .unwrap();
     for table in [
@@ -239,7 +239,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
         "role_events",
         "sessions",
     ] {
-        let count = |db: &app::server::Database| {
+        let count = |db: &app::platform::Database| {
             let pool = db.pool().clone();
             let sql = format!("SELECT COUNT(*) FROM {table}");
             async move {
@@ -253,9 +253,9 @@ async fn a_sqlite_deployment_moves_to_postgres() {
     }
     // New rows get new ids after the copied ones.
     let (_, second) = app::inventory::tokens::create(
-        &app::server::AppState {
+        &app::platform::AppState {
             db: pg.clone(),
-            settings: std::sync::Arc::new(app::server::Settings::new("http://localhost")),
+            settings: std::sync::Arc::new(app::platform::Settings::new("http://localhost")),
         },
         "NW-1001",
         None,
@@ -337,7 +337,7 @@ async fn backup_copies_a_running_database(backend: Backend) {
     assert!(copied.status.success(), "{}", text(&copied.stderr));
     assert!(text(&copied.stdout).contains("Backed up the database"));
 
-    let restored = app::server::Database::connect(&target_text, &Default::default())
+    let restored = app::platform::Database::connect(&target_text, &Default::default())
         .await
         .unwrap();
     restored.migrate().await.unwrap();

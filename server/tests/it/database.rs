@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use app::server::{
+use app::platform::{
     db::{is_conflict, retry_conflicts, PoolSettings},
     Database,
 };

@@ -15,9 +15,9 @@ async fn a_full_disk_refuses_the_upload_and_the_database_goes_on() {
     let t = TestDb::fresh(Backend::Sqlite).await;
     let url = t.url.clone();
     assert!(netcare(&url, &["demo"]).status.success());
-    let state = app::server::AppState {
+    let state = app::platform::AppState {
         db: t.db.clone(),
-        settings: std::sync::Arc::new(app::server::Settings::new("http://127.0.0.1")),
+        settings: std::sync::Arc::new(app::platform::Settings::new("http://127.0.0.1")),
     };
     let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "full")
         .await

@@ -80,9 +80,9 @@ async fn a_killed_import_or_recompute_is_never_half_applied(backend: Backend) {
 
     // A company's devices, through a real server and its API.
     let server = Server::start_with(&url, t.dir(), &["--max-upload-mb", "200"]);
-    let state = app::server::AppState {
+    let state = app::platform::AppState {
         db: t.db.clone(),
-        settings: std::sync::Arc::new(app::server::Settings::new("http://127.0.0.1")),
+        settings: std::sync::Arc::new(app::platform::Settings::new("http://127.0.0.1")),
     };
     let (_, token) = app::inventory::tokens::create(&state, "GEN-C00000", None, "fault")
         .await

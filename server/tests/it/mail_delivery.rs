@@ -11,7 +11,7 @@ use std::{
 
 use app::{
     accounts::Register,
-    server::{AppState, Settings},
+    platform::{AppState, Settings},
 };
 use leptos::server_fn::ServerFn;
 

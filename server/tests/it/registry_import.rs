@@ -3,6 +3,7 @@
 use std::io::Cursor;
 
 use app::{
+    platform::{db::DbBool, Database},
     registry::{
         import::{
             import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile, RowError,
@@ -10,7 +11,6 @@ use app::{
         queries::registry_stats,
         RegistryStats,
     },
-    server::{db::DbBool, Database},
 };
 
 use crate::support::{both_databases, Backend, TestDb};

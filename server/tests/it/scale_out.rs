@@ -11,8 +11,8 @@ use std::{
 
 use app::{
     mail::{outbox, templates},
+    platform::{db::PoolSettings, AppState, Database, Settings},
     registry::import::{import_registry, ChangeOrigin, RegistryFile},
-    server::{db::PoolSettings, AppState, Database, Settings},
 };
 
 use crate::{

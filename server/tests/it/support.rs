@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use app::server::{db::PoolSettings, AppState, Database, Settings};
+use app::platform::{db::PoolSettings, AppState, Database, Settings};
 use axum::{
     body::{Body, Bytes},
     http::{Request, Response},

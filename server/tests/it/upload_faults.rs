@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::server::{AppState, Settings};
+use app::platform::{AppState, Settings};
 
 use crate::support::{both_databases, Backend, TestDb};
 
@@ -127,7 +127,7 @@ fn inventory(devices: usize) -> Vec<u8> {
     csv
 }
 
-async fn counts(db: &app::server::Database) -> (i64, i64, i64) {
+async fn counts(db: &app::platform::Database) -> (i64, i64, i64) {
     let one = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(db.pool())

@@ -52,7 +52,7 @@ pub const NORTHWIND_FILE: &str =
 /// The walk-through registry and demo accounts (Northwind: dana.admin DA, ben.user User).
 pub async fn demo_app(
     backend: Backend,
-    configure: impl FnOnce(&mut app::server::Settings),
+    configure: impl FnOnce(&mut app::platform::Settings),
 ) -> TestApp {
     let app = TestApp::with_settings(backend, configure).await;
     let today = time::OffsetDateTime::now_utc().date();

@@ -36,7 +36,7 @@ pub fn CoverageDashlets() -> impl IntoView {
                     Ok(summary) => view! {
                         <StatusChart by_status=summary.by_status.clone()/>
                         <NotCoveredReasons by_reason=summary.by_reason.clone()/>
-                        <ExpiringContracts expiring=summary.expiring.clone()/>
+                        <ExpiringContracts expiring=summary.expiring.clone() window_days=summary.expiring_window_days/>
                     }.into_any(),
                     Err(err) => view! {
                         <section class="card" aria-labelledby="coverage-heading">

@@ -4,12 +4,13 @@ use crate::library::ExpiringContract;
 
 /// Contracts whose lines covering the company's devices end soonest (within the expiring window).
 #[component]
-pub fn ExpiringContracts(expiring: Vec<ExpiringContract>) -> impl IntoView {
+pub fn ExpiringContracts(expiring: Vec<ExpiringContract>, window_days: u32) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="expiring-heading">
             <h2 id="expiring-heading">"Contracts expiring soon"</h2>
             {if expiring.is_empty() {
-                view! { <p class="empty-state">"No device's coverage ends within the next 90 days."</p> }.into_any()
+                let text = format!("No device's coverage ends within the next {window_days} days.");
+                view! { <p class="empty-state">{text}</p> }.into_any()
             } else {
                 view! {
                     <table class="data-table">

@@ -25,7 +25,7 @@ pub fn UploadsPage() -> impl IntoView {
         {move || match session.user() {
             Some(user) if user.membership.as_ref().is_some_and(|m| m.role != crate::accounts::Role::Support) => view! {
                 <p class="lead">
-                    "Up to 5 uploads a day reach your inventory, whichever way they come: this page, "
+                    "Every upload counts toward your company's daily quota (below), whichever way it comes: this page, "
                     "your collector, or another collector with a collector token. A CSV upload adds or updates "
                     "devices; a collector's upload is the full inventory it sees."
                 </p>

@@ -8,7 +8,7 @@
 use crate::{
     accounts::{session::SessionInfo, Membership, Role},
     error::{answered, Needed, StatusCoded},
-    server::{app_state, AppState},
+    platform::{app_state, AppState},
     AppError,
 };
 
@@ -42,7 +42,7 @@ impl Caller {
             .await?
             .filter(|account| account.disabled_at.is_none())
             .ok_or(AppError::NotSignedIn)?;
-        let membership = crate::access::service::company_of_session(&mut conn, &session).await?;
+        let membership = crate::accounts::queries::company_of_session(&mut conn, &session).await?;
         Ok(Caller {
             account_id: account.id,
             username: account.username,
