@@ -84,9 +84,9 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// The parts every area's error enum shares: it wraps [`AppError`] in its last variant, `App`
-/// (untagged on the wire, so `NotSignedIn` reads the same from every area), converts from it and
-/// from a database error with `?`, and is what a failed server-function call becomes.
+/// The parts every area's error enum shares: it wraps [`AppError`] in its last variant, `App`,
+/// converts from it and from a database error with `?`, and is what a failed server-function call
+/// becomes.
 ///
 /// `area_error!(UploadError, own_database_errors)` leaves the `sqlx::Error` conversion to the area
 /// (uploads say a full disk as such).

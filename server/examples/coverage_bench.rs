@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use app::{
     coverage::recompute::{recompute_change, recompute_company, Cause},
     library::{queries::device_page, DeviceFilter},
-    registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
     platform::{db::PoolSettings, Database},
+    registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
 };
 
 fn ms(duration: Duration) -> String {

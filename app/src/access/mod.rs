@@ -42,7 +42,6 @@ pub enum AccessError {
     #[error("This company has not granted support access, or it has ended.")]
     NoSupportGrant,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 

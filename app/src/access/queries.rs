@@ -7,16 +7,27 @@ use super::{
     MemberInfo, RoleEvent, SupportGrant,
 };
 
-type MemberRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    account_id: i64,
+    full_name: String,
+    username: String,
+    email: String,
+    role: String,
+    da_position: Option<i64>,
+    last_login_at: Option<String>,
+    member_since: String,
+}
+
+/// A contract the company holds, as the account dashlet lists it.
+#[derive(sqlx::FromRow)]
+pub struct HeldContractRow {
+    pub contract_number: String,
+    pub service_level: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub smart_entitled: crate::platform::db::DbBool,
+}
 
 /// The company's members with a complete registration (people still in the wizard are requests,
 /// not members), DAs first in their order, then by name.
@@ -26,8 +37,8 @@ pub async fn members(
     you: i64,
 ) -> Result<Vec<MemberInfo>, sqlx::Error> {
     let rows: Vec<MemberRow> = sqlx::query_as(
-        "SELECT a.id, a.full_name, a.username, a.email, m.role, m.da_position, a.last_login_at,
-                m.created_at
+        "SELECT a.id AS account_id, a.full_name, a.username, a.email, m.role, m.da_position,
+                a.last_login_at, m.created_at AS member_since
          FROM company_members m JOIN accounts a ON a.id = m.account_id
          LEFT JOIN onboarding o ON o.account_id = m.account_id
          WHERE m.company_id = $1 AND (o.stage_name IS NULL OR o.stage_name = 'Complete')
@@ -39,21 +50,19 @@ pub async fn members(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(account_id, full_name, username, email, role, da_position, last_login_at, since)| {
-                Some(MemberInfo {
-                    account_id,
-                    full_name,
-                    username,
-                    email,
-                    role: Role::parse(&role)?,
-                    da_position,
-                    last_login_at,
-                    member_since: since,
-                    is_you: account_id == you,
-                })
-            },
-        )
+        .filter_map(|row| {
+            Some(MemberInfo {
+                role: Role::parse(&row.role)?,
+                is_you: row.account_id == you,
+                account_id: row.account_id,
+                full_name: row.full_name,
+                username: row.username,
+                email: row.email,
+                da_position: row.da_position,
+                last_login_at: row.last_login_at,
+                member_since: row.member_since,
+            })
+        })
         .collect())
 }
 
@@ -267,12 +276,11 @@ pub async fn org_entry_name(
     .await
 }
 
-/// The contracts the company holds, latest ending first:
-/// (number, service level, start, end, smart entitled).
+/// The contracts the company holds, latest ending first.
 pub async fn held_contracts(
     conn: &mut AnyConnection,
     company_id: &str,
-) -> Result<Vec<(String, String, String, String, crate::platform::db::DbBool)>, sqlx::Error> {
+) -> Result<Vec<HeldContractRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT contract_number, service_level, start_date, end_date, smart_entitled FROM contracts
          WHERE company_id = $1 ORDER BY end_date DESC, contract_number",

@@ -276,24 +276,22 @@ pub async fn account_info(state: &AppState, caller: &Caller) -> Result<AccountIn
     let contracts = queries::held_contracts(&mut conn, company_id)
         .await?
         .into_iter()
-        .map(
-            |(contract_number, service_level, start_date, end_date, entitled)| {
-                let standing = rules::contract_standing(
-                    &start_date,
-                    &end_date,
-                    &clock.today,
-                    &clock.expiring_until,
-                );
-                HeldContract {
-                    contract_number,
-                    service_level,
-                    standing: standing.to_owned(),
-                    start_date,
-                    end_date,
-                    portal_access: entitled.0,
-                }
-            },
-        )
+        .map(|row| {
+            let standing = rules::contract_standing(
+                &row.start_date,
+                &row.end_date,
+                &clock.today,
+                &clock.expiring_until,
+            );
+            HeldContract {
+                contract_number: row.contract_number,
+                service_level: row.service_level,
+                standing: standing.to_owned(),
+                start_date: row.start_date,
+                end_date: row.end_date,
+                portal_access: row.smart_entitled.0,
+            }
+        })
         .collect();
     Ok(AccountInfo {
         company_id: company_id.clone(),

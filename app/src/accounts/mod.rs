@@ -80,7 +80,6 @@ pub enum AccountError {
     #[error("This link was already used.")]
     LinkUsed,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 

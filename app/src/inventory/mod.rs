@@ -251,10 +251,7 @@ pub enum UploadError {
     TokenNotFound,
     #[error("To delete the inventory, confirm by typing DELETE.")]
     NotConfirmed,
-    #[error("No such device in your inventory.")]
-    DeviceNotFound,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 
@@ -279,7 +276,6 @@ impl UploadError {
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
-            UploadError::DeviceNotFound => "not_found",
             UploadError::App(err) => err.code(),
         }
     }
@@ -292,7 +288,7 @@ impl crate::error::StatusCoded for UploadError {
             UploadError::NothingAccepted { .. } => 422,
             UploadError::TooLarge { .. } => 413,
             UploadError::StorageFull => 507,
-            UploadError::TokenNotFound | UploadError::DeviceNotFound => 404,
+            UploadError::TokenNotFound => 404,
             UploadError::App(err) => err.status_code(),
             _ => 400,
         }

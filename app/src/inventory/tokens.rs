@@ -12,7 +12,7 @@ pub const TOKEN_PREFIX: &str = "nct_";
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// The company and token an `Authorization: Bearer …` header proves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenHolder {
     pub token_id: i64,
     pub company_id: String,
@@ -133,30 +133,29 @@ pub mod queries {
         .await
     }
 
-    type TokenRow = (
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
+    #[derive(sqlx::FromRow)]
+    struct TokenRow {
+        id: i64,
+        name: String,
+        hint: String,
+        created_at: String,
+        created_by: Option<String>,
+        last_used_at: Option<String>,
+        revoked_at: Option<String>,
+    }
 
-    const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name, t.last_used_at, t.revoked_at
+    const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name AS created_by, t.last_used_at, t.revoked_at
          FROM collector_tokens t LEFT JOIN accounts a ON a.id = t.created_by WHERE t.company_id = $1";
 
-    fn info(
-        (id, name, hint, created_at, created_by, last_used_at, revoked_at): TokenRow,
-    ) -> TokenInfo {
+    fn info(row: TokenRow) -> TokenInfo {
         TokenInfo {
-            id,
-            name,
-            hint,
-            created_at,
-            created_by: created_by.unwrap_or_else(|| "an operator".to_owned()),
-            last_used_at,
-            revoked_at,
+            id: row.id,
+            name: row.name,
+            hint: row.hint,
+            created_at: row.created_at,
+            created_by: row.created_by.unwrap_or_else(|| "an operator".to_owned()),
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
         }
     }
 
@@ -227,16 +226,12 @@ pub mod queries {
         conn: &mut AnyConnection,
         hash: &str,
     ) -> Result<Option<TokenHolder>, sqlx::Error> {
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, company_id, name FROM collector_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        sqlx::query_as(
+            "SELECT id AS token_id, company_id, name FROM collector_tokens
+             WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(hash)
         .fetch_optional(conn)
-        .await?;
-        Ok(row.map(|(token_id, company_id, name)| TokenHolder {
-            token_id,
-            company_id,
-            name,
-        }))
+        .await
     }
 }

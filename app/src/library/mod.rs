@@ -18,7 +18,6 @@ pub enum LibraryError {
     #[error("Your company holds no contract with that number in the registry.")]
     ContractNotFound,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 

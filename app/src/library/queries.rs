@@ -100,6 +100,14 @@ pub async fn devices_matching(
     Ok(rows.into_iter().map(DeviceRecord::from).collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct ExpiringRow {
+    contract_number: String,
+    service_level: String,
+    end_date: String,
+    devices: i64,
+}
+
 /// Devices by status and reason, and the contracts expiring soonest (from the status index).
 pub async fn coverage_summary(
     conn: &mut AnyConnection,
@@ -119,8 +127,9 @@ pub async fn coverage_summary(
     .bind(company_id)
     .fetch_all(&mut *conn)
     .await?;
-    let expiring: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT contract_number, COALESCE(service_level, ''), MIN(coverage_end), COUNT(*)
+    let expiring: Vec<ExpiringRow> = sqlx::query_as(
+        "SELECT contract_number, COALESCE(service_level, '') AS service_level,
+                MIN(coverage_end) AS end_date, COUNT(*) AS devices
          FROM devices WHERE company_id = $1 AND status = 'expiring' AND contract_number IS NOT NULL
          GROUP BY contract_number, COALESCE(service_level, '') ORDER BY 3, 1 LIMIT 10",
     )
@@ -147,14 +156,12 @@ pub async fn coverage_summary(
             .collect(),
         expiring: expiring
             .into_iter()
-            .map(
-                |(contract_number, service_level, end_date, devices)| ExpiringContract {
-                    contract_number,
-                    service_level,
-                    end_date,
-                    devices: devices as u64,
-                },
-            )
+            .map(|row| ExpiringContract {
+                contract_number: row.contract_number,
+                service_level: row.service_level,
+                end_date: row.end_date,
+                devices: row.devices as u64,
+            })
             .collect(),
         expiring_window_days,
     })

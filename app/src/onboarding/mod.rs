@@ -41,7 +41,6 @@ pub enum OnboardingError {
     #[error("This link was already used.")]
     LinkUsed,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 

@@ -62,7 +62,6 @@ pub enum RegistryError {
     #[error("Choose one or more registry files to import.")]
     NoFiles,
     #[error("{0}")]
-    #[serde(untagged)]
     App(AppError),
 }
 

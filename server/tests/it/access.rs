@@ -15,10 +15,11 @@ use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
+use crate::support::people::*;
 use crate::{
-    accounts::PASSWORD,
-    support::{both_databases, Backend, Browser, TestApp},
-    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    support::people::PASSWORD,
+    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    support::{both_databases, Backend, Browser},
 };
 
 both_databases!(
@@ -30,42 +31,6 @@ both_databases!(
     a_disabled_account_is_refused_at_once,
     account_information_names_the_company_das_and_contracts,
 );
-
-/// Makes a verified account a member of `company` with `role`; returns its id.
-pub async fn add_member(app: &TestApp, company: &str, username: &str, role: &str) -> i64 {
-    let id = app::accounts::service::create_verified_account(
-        app.db(),
-        username,
-        &format!("Person {username}"),
-        &format!("{username}@{}.example", company.to_lowercase()),
-        PASSWORD,
-        false,
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let mut tx = app.db().begin_write().await.unwrap();
-    app::onboarding::queries::add_member(
-        &mut tx,
-        company,
-        id,
-        role,
-        company,
-        "2026-11-24T00:00:00.000000Z",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-pub async fn account_id(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM accounts WHERE username = $1")
-        .bind(username)
-        .fetch_one(app.db().pool())
-        .await
-        .unwrap()
-}
 
 async fn access(browser: &mut Browser<'_>) -> Value {
     let (status, body) = browser.call(LoadAccess::PATH, &[]).await;
@@ -458,7 +423,7 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
         ben.call(LoadUploadOverview::PATH, &[]).await.0,
         StatusCode::OK
     );
-    let disabled = crate::cli::netcare(&url, &["account", "disable", "BEN.USER"]);
+    let disabled = crate::support::cli::netcare(&url, &["account", "disable", "BEN.USER"]);
     assert!(
         disabled.status.success(),
         "{}",
@@ -476,10 +441,11 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
         )
         .await;
     assert_eq!((status, body), (StatusCode::FORBIDDEN, json!("Disabled")));
-    let unknown = crate::cli::netcare(&url, &["account", "disable", "nobody"]);
+    let unknown = crate::support::cli::netcare(&url, &["account", "disable", "nobody"]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account is named nobody"));
-    let enabled = crate::cli::netcare(&url, &["account", "enable", "ben.user@northwind.example"]);
+    let enabled =
+        crate::support::cli::netcare(&url, &["account", "enable", "ben.user@northwind.example"]);
     assert!(enabled.status.success());
     login(&app, "ben.user").await;
 }

@@ -8,41 +8,24 @@ use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
-use crate::support::{both_databases, server_fn_request, Backend, Browser, TestApp, PUBLIC_URL};
+use crate::support::people::*;
+use crate::support::{both_databases, server_fn_request, Backend, Browser, TestApp};
 
-pub const PASSWORD: &str = "copper kettle orbit lantern";
-
-pub async fn register(
-    browser: &mut Browser<'_>,
-    username: &str,
-    email: &str,
-) -> (StatusCode, Value) {
-    browser
-        .call(
-            Register::PATH,
-            &[
-                ("username", username),
-                ("full_name", "Ann Lee"),
-                ("email", email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-}
-
-/// The token in the newest email to `to` (from the link it carries).
-pub async fn token_mailed_to(app: &TestApp, to: &str, path: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT text_body FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_one(app.db().pool())
-    .await
-    .expect("a message was queued");
-    let prefix = format!("{PUBLIC_URL}{path}?token=");
-    let start = body.find(&prefix).expect("the message carries the link") + prefix.len();
-    body[start..].split_whitespace().next().unwrap().to_owned()
-}
+both_databases!(
+    register_verify_and_sign_in,
+    personal_and_malformed_emails_are_refused,
+    passwords_are_long_and_uncommon,
+    taken_usernames_and_emails,
+    verification_links_work_once,
+    sign_in_by_username_or_email_with_safe_cookies,
+    session_fixation_is_prevented,
+    logout_and_logout_everywhere,
+    idle_sessions_expire,
+    repeated_failures_slow_down,
+    password_reset,
+    profile_name_and_email_change,
+    cross_site_calls_are_refused,
+);
 
 async fn mail_count(app: &TestApp, to: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_address = $1")
@@ -60,36 +43,6 @@ fn field_error(body: &Value, field: &str) -> String {
         .unwrap_or_else(|| panic!("no error for {field} in {body}"))
         .to_owned()
 }
-
-/// Registers, verifies and signs in `username`; returns the signed-in browser.
-pub async fn signed_in<'a>(app: &'a TestApp, username: &str, email: &str) -> Browser<'a> {
-    let mut browser = Browser::new(app);
-    let (status, body) = register(&mut browser, username, email).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let token = token_mailed_to(app, email, "/verify-email").await;
-    browser.call(VerifyEmail::PATH, &[("token", &token)]).await;
-    let (status, body) = browser
-        .call(Login::PATH, &[("login", username), ("password", PASSWORD)])
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    browser
-}
-
-both_databases!(
-    register_verify_and_sign_in,
-    personal_and_malformed_emails_are_refused,
-    passwords_are_long_and_uncommon,
-    taken_usernames_and_emails,
-    verification_links_work_once,
-    sign_in_by_username_or_email_with_safe_cookies,
-    session_fixation_is_prevented,
-    logout_and_logout_everywhere,
-    idle_sessions_expire,
-    repeated_failures_slow_down,
-    password_reset,
-    profile_name_and_email_change,
-    cross_site_calls_are_refused,
-);
 
 async fn register_verify_and_sign_in(backend: Backend) {
     let app = TestApp::new(backend).await;
@@ -373,7 +326,7 @@ async fn logout_and_logout_everywhere(backend: Backend) {
     );
     assert_eq!(
         second.call(LogoutEverywhere::PATH, &[]).await.1,
-        json!("NotSignedIn")
+        json!({"App": "NotSignedIn"})
     );
 }
 
@@ -577,7 +530,7 @@ async fn profile_name_and_email_change(backend: Backend) {
             .call(UpdateName::PATH, &[("full_name", "x")])
             .await
             .1,
-        json!("NotSignedIn")
+        json!({"App": "NotSignedIn"})
     );
 }
 
@@ -614,24 +567,4 @@ async fn cross_site_calls_are_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(sessions, 1, "the refused calls changed nothing");
-}
-
-/// A vendor agent, signed in.
-pub async fn signed_in_agent(app: &TestApp) -> Browser<'_> {
-    app::accounts::service::create_verified_account(
-        app.db(),
-        "agent",
-        "Avery Agent",
-        "avery@vendor.example",
-        PASSWORD,
-        true,
-    )
-    .await
-    .unwrap();
-    let mut browser = Browser::new(app);
-    let (status, _) = browser
-        .call(Login::PATH, &[("login", "agent"), ("password", PASSWORD)])
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    browser
 }

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::{
+    support::uploads::{api, count, demo_app, devices_json, token_for},
     support::{both_databases, Backend, TestApp},
-    uploads::{api, count, demo_app, devices_json, token_for},
 };
 
 both_databases!(

@@ -1,19 +1,9 @@
 //! The `netcare` binary's subcommands, run as an operator would.
 
-use std::process::{Command, Output};
-
 use app::registry::{queries::registry_stats, RegistryStats};
 
+use crate::support::cli::*;
 use crate::support::{both_databases, Backend, TestDb};
-
-pub fn netcare(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netcare"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("NETCARE_LOG", "warn")
-        .output()
-        .expect("run netcare")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -31,7 +21,11 @@ async fn registry_import_command(backend: Backend) {
     let url = t.url.clone();
     let dir = t.dir().join("registry");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("companies.csv"), crate::registry_import::COMPANIES).unwrap();
+    std::fs::write(
+        dir.join("companies.csv"),
+        crate::support::registry::COMPANIES,
+    )
+    .unwrap();
     std::fs::write(dir.join("contract_lines.csv"), "contract_number,serial_number,product_id,mac_address,start_date,end_date\n404,S,P,,2026-01-01,2027-01-01\n").unwrap();
 
     let refused = netcare(&url, &["registry", "import", dir.to_str().unwrap()]);
@@ -195,8 +189,8 @@ async fn generated_registry_and_inventory(backend: Backend) {
 async fn a_sqlite_deployment_moves_to_postgres() {
     use crate::{
         support::fresh_postgres_database,
+        support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
         upload_faults::Server,
-        uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
     };
     use app::access::ChangeMemberRole;
     use leptos::server_fn::ServerFn;
@@ -204,7 +198,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
     let app = demo_app(Backend::Sqlite, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
     api_upload(&app, &token, NORTHWIND_FILE, None).await;
-    let ben = crate::access::account_id(&app, "ben.user").await;
+    let ben = crate::support::people::account_id(&app, "ben.user").await;
     let mut dana = login(&app, "dana.admin").await;
     let (status, _) = dana
         .call(
@@ -299,7 +293,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
 /// `netcare backup FILE` copies a SQLite database while it is written to; the copy is whole and
 /// opens as a NetCare database. PostgreSQL is pointed to pg_dump.
 async fn backup_copies_a_running_database(backend: Backend) {
-    use crate::uploads::{api_upload, demo_app, token_for, NORTHWIND_FILE};
+    use crate::support::uploads::{api_upload, demo_app, token_for, NORTHWIND_FILE};
     let app = demo_app(backend, |_| {}).await;
     let url = app.test_db.url.clone();
     let target = app.test_db.dir().join("backup.db");

@@ -9,9 +9,9 @@ use futures_util::future::join_all;
 use leptos::server_fn::ServerFn;
 
 use crate::{
-    access::account_id,
+    support::people::account_id,
+    support::uploads::{api_upload, demo_app, login, token_for},
     support::{both_databases, Backend, Browser},
-    uploads::{api_upload, demo_app, login, token_for},
 };
 
 both_databases!(simultaneous_writers_all_get_their_answer);
@@ -46,7 +46,10 @@ async fn simultaneous_writers_all_get_their_answer(backend: Backend) {
             let (status, body) = browser
                 .call(
                     app::accounts::Login::PATH,
-                    &[("login", who), ("password", crate::accounts::PASSWORD)],
+                    &[
+                        ("login", who),
+                        ("password", crate::support::people::PASSWORD),
+                    ],
                 )
                 .await;
             (format!("sign-in {n}"), status, body.to_string())

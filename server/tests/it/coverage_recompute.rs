@@ -3,23 +3,19 @@
 //! device keeps its coverage timeline.
 
 use app::{
-    inventory::{DeviceCoverageTimeline, RefreshCoverage},
+    coverage::{DeviceCoverageTimeline, RefreshCoverage},
     registry::ImportRegistryFiles,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
+use crate::support::registry::*;
 use crate::{
-    accounts::signed_in_agent,
+    support::people::signed_in_agent,
+    support::uploads::{api_upload, demo_app, devices_json, login, token_for, NORTHWIND_FILE},
     support::{both_databases, Backend, TestApp},
-    uploads::{api_upload, demo_app, devices_json, login, token_for, NORTHWIND_FILE},
 };
-
-/// A registry line that makes the demo inventory's NOPE0000001 (Northwind) covered.
-pub const LINE_COVERING_NOPE: &str =
-    "contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
-     91000001,NOPE0000001,C9300-48P,,2020-01-01,2099-12-31\n";
 
 both_databases!(
     a_registry_change_decides_again_only_what_it_touched,
@@ -207,7 +203,7 @@ async fn a_pending_change_is_taken_once_unless_its_lease_ends(backend: Backend) 
     run_pending(db, 90).await.unwrap();
     let import = || async {
         let source =
-            crate::registry_import::source(&[(RegistryFile::ContractLines, LINE_COVERING_NOPE)]);
+            crate::support::registry::source(&[(RegistryFile::ContractLines, LINE_COVERING_NOPE)]);
         import_registry(db, source, ChangeOrigin::CommandLine, "test")
             .await
             .unwrap()

@@ -19,8 +19,8 @@ use axum::{
 use leptos::server_fn::ServerFn;
 
 use crate::{
-    accounts::signed_in,
-    cli::netcare,
+    support::cli::netcare,
+    support::people::signed_in,
     support::{body_text, both_databases, Backend, Browser, TestApp, TestDb},
 };
 

@@ -4,8 +4,8 @@
 //! writes meets like a full disk.)
 
 use crate::{
-    cli::netcare,
     scale_out::http,
+    support::cli::netcare,
     support::{Backend, TestDb},
     upload_faults::Server,
 };

@@ -10,8 +10,8 @@ use std::{
 use app::{coverage::recompute::recompute_company, coverage::recompute::Cause};
 
 use crate::{
-    cli::netcare,
     scale_out::http,
+    support::cli::netcare,
     support::{both_databases, Backend, TestDb},
     upload_faults::Server,
 };

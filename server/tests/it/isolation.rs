@@ -21,10 +21,11 @@ use app::{
         ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
         RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
     },
+    coverage::{DeviceCoverageTimeline, RefreshCoverage},
     dashboard::{LoadDashboardLayout, SaveDashboardLayout},
     inventory::{
-        CreateCollectorToken, DeleteInventory, DeviceCoverageTimeline, ListCollectorTokens,
-        LoadUploadOverview, PreviewInventory, RefreshCoverage, RevokeCollectorToken,
+        CreateCollectorToken, DeleteInventory, ListCollectorTokens, LoadUploadOverview,
+        PreviewInventory, RevokeCollectorToken,
     },
     library::{
         AddCompanyContract, LoadCompanyContracts, LoadCoverageChanges, LoadCoverageSummary,
@@ -45,9 +46,9 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use crate::{
-    access::{account_id, add_member},
+    support::people::{account_id, add_member},
+    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
     support::{body_text, both_databases, Backend, Browser, TestApp},
-    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
 };
 
 both_databases!(

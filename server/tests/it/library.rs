@@ -12,8 +12,8 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use crate::{
+    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
     support::{body_bytes, body_text, both_databases, Backend, Browser, TestApp},
-    uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
 };
 
 both_databases!(

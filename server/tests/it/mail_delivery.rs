@@ -96,7 +96,7 @@ async fn queue_verification_mail(app: &TestApp, email: &str) {
                 ("username", "ann"),
                 ("full_name", "Ann Lee"),
                 ("email", email),
-                ("password", crate::accounts::PASSWORD),
+                ("password", crate::support::people::PASSWORD),
             ],
         )
         .await;

@@ -11,7 +11,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use crate::{
-    accounts::{signed_in, signed_in_agent, token_mailed_to, PASSWORD},
+    support::people::{signed_in, signed_in_agent, token_mailed_to, PASSWORD},
     support::{both_databases, Backend, Browser, TestApp},
 };
 
@@ -181,7 +181,7 @@ async fn every_verification_failure_is_precise(backend: Backend) {
     let mut anonymous = Browser::new(&app);
     assert_eq!(
         anonymous.call(LoadWizard::PATH, &[]).await,
-        (StatusCode::UNAUTHORIZED, json!("NotSignedIn"))
+        (StatusCode::UNAUTHORIZED, json!({"App": "NotSignedIn"}))
     );
 }
 
@@ -228,7 +228,7 @@ async fn new_company_first_person_becomes_da(backend: Backend) {
     // Approved but not yet verified: no DA powers, and no membership shown.
     assert_eq!(
         carla.call(PendingAccessRequests::PATH, &[]).await.1,
-        json!({"NotAllowed": "DelegatedAdmin"})
+        json!({"App": {"NotAllowed": "DelegatedAdmin"}})
     );
     assert_eq!(
         carla
@@ -366,7 +366,7 @@ async fn a_da_denies_and_only_decides_for_their_company(backend: Backend) {
         uma.call(PendingAccessRequests::PATH, &[]).await,
         (
             StatusCode::FORBIDDEN,
-            json!({"NotAllowed": "DelegatedAdmin"})
+            json!({"App": {"NotAllowed": "DelegatedAdmin"}})
         )
     );
 
@@ -405,7 +405,10 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
     let mut agent = signed_in_agent(&app).await;
     assert_eq!(
         carla.call(AgentQueue::PATH, &[]).await,
-        (StatusCode::FORBIDDEN, json!({"NotAllowed": "Agent"})),
+        (
+            StatusCode::FORBIDDEN,
+            json!({"App": {"NotAllowed": "Agent"}})
+        ),
         "only agents"
     );
     let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;

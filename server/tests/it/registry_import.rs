@@ -1,59 +1,16 @@
 //! `netcare registry import`: loading, re-loading, updating, and refusing bad files whole.
 
-use std::io::Cursor;
-
 use app::{
     platform::{db::DbBool, Database},
     registry::{
-        import::{
-            import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile, RowError,
-        },
+        import::{ImportError, ImportSource, RegistryFile, RowError},
         queries::registry_stats,
         RegistryStats,
     },
 };
 
+use crate::support::registry::*;
 use crate::support::{both_databases, Backend, TestDb};
-
-pub const COMPANIES: &str = "company_id,name,email_domains,requires_assessment\n\
-    C1,Acme,acme.example;acme-corp.example,false\n\
-    C2,Globex,globex.example,true\n";
-pub const SITES: &str =
-    "site_id,company_id,name,address\nS1,C1,Acme Lyon,\"1 rue X, Lyon\"\nS2,C2,Globex Paris,\n";
-pub const CONTRACTS: &str = "contract_number,company_id,site_id,service_level,smart_entitled,start_date,end_date,flagged_for_review\n\
-    100,C1,S1,SNTC,true,2026-01-01,2027-01-01,false\n\
-    200,C2,,SP Base,false,2025-01-01,2026-01-01,true\n";
-pub const LINES: &str =
-    "contract_number,serial_number,product_id,mac_address,start_date,end_date\n\
-    100,FOC1,C9300-48P,,2026-01-01,2027-01-01\n\
-    100,FOC2,C9300-48P=,,2026-01-01,2027-01-01\n\
-    200,,CP-8845,00:11:22:33:44:55,2025-01-01,2026-01-01\n";
-pub const ACCOUNTS: &str = "contract_number,email\n100,Ann@Acme.example\n200,ann@acme.example\n";
-
-pub fn source(files: &[(RegistryFile, &str)]) -> ImportSource {
-    let mut source = ImportSource::default();
-    for (file, text) in files {
-        source.add(*file, Cursor::new(text.as_bytes().to_vec()));
-    }
-    source
-}
-
-pub fn full_registry() -> ImportSource {
-    source(&[
-        (RegistryFile::Companies, COMPANIES),
-        (RegistryFile::Sites, SITES),
-        (RegistryFile::Contracts, CONTRACTS),
-        (RegistryFile::ContractLines, LINES),
-        (RegistryFile::AccountContracts, ACCOUNTS),
-    ])
-}
-
-pub async fn import(
-    db: &Database,
-    source: ImportSource,
-) -> Result<app::registry::import::ImportReport, ImportError> {
-    import_registry(db, source, ChangeOrigin::CommandLine, "test-operator").await
-}
 
 async fn stats(db: &Database) -> RegistryStats {
     registry_stats(db.pool()).await.unwrap()
@@ -419,7 +376,7 @@ mod console {
     use serde_json::json;
 
     use crate::{
-        accounts::{signed_in, signed_in_agent},
+        support::people::{signed_in, signed_in_agent},
         support::{both_databases, Backend, Browser, TestApp},
     };
 
@@ -470,13 +427,16 @@ mod console {
             customer
                 .call_json(ImportRegistryFiles::PATH, files.clone())
                 .await,
-            (StatusCode::FORBIDDEN, json!({"NotAllowed": "Agent"}))
+            (
+                StatusCode::FORBIDDEN,
+                json!({"App": {"NotAllowed": "Agent"}})
+            )
         );
         assert_eq!(
             Browser::new(&app)
                 .call_json(ImportRegistryFiles::PATH, files)
                 .await,
-            (StatusCode::UNAUTHORIZED, json!("NotSignedIn"))
+            (StatusCode::UNAUTHORIZED, json!({"App": "NotSignedIn"}))
         );
     }
 }

@@ -28,7 +28,7 @@ async fn oversized_bodies_are_refused(backend: Backend) {
         app.send(request).await.status(),
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    // Upload routes have their own, larger limit: see uploads::oversized_bodies_are_refused_before_reading.
+    // Upload routes have their own, larger limit: see uploads::quota::oversized_bodies_are_refused_before_reading.
 }
 
 async fn unknown_server_functions_are_refused(backend: Backend) {

@@ -16,9 +16,9 @@ use app::{
 };
 
 use crate::{
-    accounts::PASSWORD,
-    cli::netcare,
     mail_delivery::{free_port, SmtpListener},
+    support::cli::netcare,
+    support::people::PASSWORD,
     support::{both_databases, fresh_postgres_database, Backend},
     upload_faults::Server,
 };
@@ -225,9 +225,9 @@ async fn two_servers_on_one_database_behave_as_one(backend: Backend) {
 
     // A registry change nobody recomputed (its importer stopped): one of the servers takes it,
     // once. The line makes NOPE0000001 covered.
-    let source = crate::registry_import::source(&[(
+    let source = crate::support::registry::source(&[(
         RegistryFile::ContractLines,
-        crate::coverage_recompute::LINE_COVERING_NOPE,
+        crate::support::registry::LINE_COVERING_NOPE,
     )]);
     let report = import_registry(&db, source, ChangeOrigin::CommandLine, "test")
         .await

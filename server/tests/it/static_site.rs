@@ -1,8 +1,8 @@
 use axum::http::StatusCode;
 
-use crate::support::{body_text, both_databases, Backend, TestApp};
+use crate::support::{body_text, no_database, Backend, TestApp};
 
-both_databases!(
+no_database!(
     client_routes_get_the_app_shell,
     each_area_is_served_its_own_page,
     precompressed_assets_are_sent_to_browsers_that_accept_them,

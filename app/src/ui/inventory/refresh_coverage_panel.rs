@@ -1,7 +1,7 @@
 use crate::ui::loading::act;
 use leptos::prelude::*;
 
-use crate::{inventory::refresh_coverage, ui::inventory::format::count};
+use crate::{coverage::refresh_coverage, ui::inventory::format::count};
 
 /// *Refresh coverage now* (DA and Admin): decides every device's coverage again from the registry
 /// as it is this minute. Coverage also follows uploads and registry changes on its own.

@@ -3,7 +3,7 @@ use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
 use super::devices_table::status_label;
-use crate::{inventory::device_coverage_timeline, ui::inventory::format::utc_minute};
+use crate::{coverage::device_coverage_timeline, ui::inventory::format::utc_minute};
 
 /// A device's coverage over time, fetched when opened: each period's status, contract and why,
 /// from when, and what started it.

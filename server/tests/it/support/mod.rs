@@ -1,5 +1,10 @@
 //! Test helpers: fresh databases on both backends and an in-process client for the router.
 
+pub mod cli;
+pub mod people;
+pub mod registry;
+pub mod uploads;
+
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -41,6 +46,34 @@ macro_rules! both_databases {
     )*};
 }
 pub(crate) use both_databases;
+
+/// Tests of something only PostgreSQL has (statement timeouts, its error codes): one test each,
+/// `name::postgres`.
+macro_rules! postgres_only {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+pub(crate) use postgres_only;
+
+/// Tests in which the database is only the router's plumbing (static files, headers): run once,
+/// on SQLite, as `name::any_database`.
+macro_rules! no_database {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn any_database() {
+                super::$name($crate::support::Backend::Sqlite).await
+            }
+        }
+    )*};
+}
+pub(crate) use no_database;
 
 /// A migrated, empty database that lives as long as the value.
 pub struct TestDb {
@@ -174,7 +207,7 @@ pub async fn body_text(response: Response<Body>) -> String {
 /// Loads the small registry of `registry_import::full_registry` (two companies, two sites, two
 /// contracts, three lines, one associated account).
 pub async fn seed_small_registry(db: &Database) {
-    crate::registry_import::import(db, crate::registry_import::full_registry())
+    crate::support::registry::import(db, crate::support::registry::full_registry())
         .await
         .expect("seed registry");
 }

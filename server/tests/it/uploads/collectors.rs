@@ -1,0 +1,282 @@
+//! Collectors: tokens managed by DAs and Admins, full-inventory uploads, JSON and the exports, and
+//! streamed answers.
+
+use app::inventory::{
+    CreateCollectorToken, DeleteInventory, ListCollectorTokens, RevokeCollectorToken,
+};
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+use crate::support::{body_text, both_databases, uploads::*, Backend, PUBLIC_URL};
+
+both_databases!(
+    collector_tokens_are_managed_by_das_and_admins,
+    collector_uploads_mark_devices_no_longer_seen,
+    json_uploads_and_device_exports,
+    streamed_answers_survive_compression,
+);
+
+async fn collector_tokens_are_managed_by_das_and_admins(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, created) = dana
+        .call(CreateCollectorToken::PATH, &[("name", "Lyon collector")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("nct_") && secret.len() > 40);
+    let hint = created["token"]["hint"].as_str().unwrap();
+    assert!(secret.starts_with(hint.trim_end_matches('…')));
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM collector_tokens")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert!(
+        !stored.contains(&secret[4..]),
+        "the token itself is never stored"
+    );
+    let (_, listed) = dana.call(ListCollectorTokens::PATH, &[]).await;
+    assert_eq!(listed[0]["name"], "Lyon collector");
+    assert_eq!(listed[0]["created_by"], "Dana Admin");
+    assert!(listed[0].get("secret").is_none());
+
+    let (status, _) = api_upload(
+        &app,
+        &secret,
+        "serial_number,product_id\nT1,C9300-48P\n",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, listed) = dana.call(ListCollectorTokens::PATH, &[]).await;
+    assert!(listed[0]["last_used_at"].is_string());
+
+    let id = created["token"]["id"].to_string();
+    let (status, revoked) = dana
+        .call(RevokeCollectorToken::PATH, &[("token_id", &id)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(revoked["revoked_at"].is_string());
+    let (status, _, text) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads",
+        &secret,
+        &[("content-type", "text/csv")],
+        b"serial_number,product_id\nT2,C9300-48P\n".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    assert!(text.contains("invalid_token"));
+    for garbage in [
+        "",
+        "nct_",
+        "nct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        &secret[..secret.len() - 1],
+    ] {
+        let (status, headers, _) =
+            api(&app, "GET", "/api/v1/uploads", garbage, &[], Vec::new()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{garbage}");
+        assert!(headers.get("www-authenticate").is_some());
+    }
+
+    // A User can upload but not manage collectors or delete the inventory.
+    let mut ben = login(&app, "ben.user").await;
+    for (path, args) in [
+        (ListCollectorTokens::PATH, vec![]),
+        (CreateCollectorToken::PATH, vec![("name", "mine")]),
+        (RevokeCollectorToken::PATH, vec![("token_id", id.as_str())]),
+        (DeleteInventory::PATH, vec![("confirmation", "DELETE")]),
+    ] {
+        let (status, body) = ben.call(path, &args).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    let (status, body) = dana
+        .call(CreateCollectorToken::PATH, &[("name", "  ")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+async fn collector_uploads_mark_devices_no_longer_seen(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let first = token_for(&app, "NW-1001", "collector A").await;
+    let second = token_for(&app, "NW-1001", "collector B").await;
+    let (status, _) = api_upload(
+        &app,
+        &first,
+        "serial_number,product_id\nC1,C9300-48P\nC2,C9300-48P\nC3,C9300-48P\n",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, _) = api_upload(
+        &app,
+        &second,
+        "serial_number,product_id\nB1,C9300-48P\n",
+        None,
+    )
+    .await;
+    let (status, summary) = api_upload(
+        &app,
+        &first,
+        "serial_number,product_id\nC1,C9300-48P\nC3,C9300-48P\n",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(summary["no_longer_seen"], 1, "{summary}");
+    let devices = devices_json(&app, &first).await;
+    assert!(device(&devices, "C2")["noLongerSeenAt"].is_string());
+    assert!(device(&devices, "C1")["noLongerSeenAt"].is_null());
+    assert!(
+        device(&devices, "B1")["noLongerSeenAt"].is_null(),
+        "another collector's device stays"
+    );
+    // Reported again: seen again.
+    let (_, summary) = api_upload(
+        &app,
+        &first,
+        "serial_number,product_id\nC2,C9300-48P\n",
+        None,
+    )
+    .await;
+    assert_eq!(summary["no_longer_seen"], 2);
+    let devices = devices_json(&app, &first).await;
+    assert!(device(&devices, "C2")["noLongerSeenAt"].is_null());
+    let (_, _, listed) = api(&app, "GET", "/api/v1/uploads", &first, &[], Vec::new()).await;
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed["uploads"][0]["by"], "token “collector A”");
+    assert_eq!(listed["uploads"][0]["method"], "collector");
+    assert_eq!(listed["quota"]["used"], 4);
+}
+
+async fn json_uploads_and_device_exports(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "json").await;
+    let body = json!({"devices": [
+        {"serialNumber": "FOC2101A0AA", "productId": "C9300-48P", "hostname": "=HYPERLINK(\"http://x\")", "ipAddress": "10.0.0.1"},
+        {"serialNumber": "J2", "productId": ""},
+        {"productId": "CP-8845", "macAddress": "00:11:22:33:44:77"}
+    ]});
+    let (status, _, text) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads?source=third_party",
+        &token,
+        &[("content-type", "application/json")],
+        body.to_string().into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let summary: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(summary["method"], "third_party");
+    assert_eq!(
+        (summary["accepted"].as_u64(), summary["rejected"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        summary["rejected_rows"][0],
+        json!({"line": 2, "reason": "missing product ID", "values": ["J2", "", "", "", "", "", ""]})
+    );
+
+    let (status, headers, csv) = api(
+        &app,
+        "GET",
+        "/api/v1/devices",
+        &token,
+        &[("accept", "text/csv")],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("serial_number,product_id,hostname,ip_address"));
+    assert!(
+        csv.contains("FOC2101A0AA,C9300-48P,\"'=HYPERLINK(\"\"http://x\"\")\",10.0.0.1"),
+        "{csv}"
+    );
+    assert!(csv.contains(",covered,"));
+    let devices = devices_json(&app, &token).await;
+    assert_eq!(
+        device(&devices, "FOC2101A0AA")["hostname"],
+        "=HYPERLINK(\"http://x\")",
+        "stored as sent"
+    );
+
+    let (status, _, text) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads",
+        &token,
+        &[("content-type", "application/json")],
+        b"{\"devices\": [".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("not valid JSON"));
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads",
+        &token,
+        &[("content-type", "application/xml")],
+        b"<x/>".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads?source=mine",
+        &token,
+        &[("content-type", "text/csv")],
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, openapi) = api(&app, "GET", "/api/v1/openapi.json", "", &[], Vec::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    let openapi: Value = serde_json::from_str(&openapi).unwrap();
+    for path in ["/api/v1/uploads", "/api/v1/devices"] {
+        assert!(openapi["paths"][path].is_object(), "{path} documented");
+    }
+    assert_eq!(quota_used(&app).await, 1);
+}
+
+async fn streamed_answers_survive_compression(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let dana = login(&app, "dana.admin").await;
+    // The progress answer is never compressed (a compressor would hold the lines back).
+    let request = Request::post("/api/inventory/upload?file_name=g.csv")
+        .header("host", "netcare.test")
+        .header("origin", PUBLIC_URL)
+        .header("accept-encoding", "gzip")
+        .header("cookie", dana.cookie.clone().unwrap())
+        .body(Body::from("serial_number,product_id\nGZ1,C9300-48P\n"))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.headers()["content-encoding"], "identity");
+    assert!(body_text(response).await.contains("\"stage\":\"done\""));
+    // The device export may be compressed, and ends cleanly when it is.
+    let token = token_for(&app, "NW-1001", "gz").await;
+    let request = Request::get("/api/v1/devices")
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert!(!crate::support::body_bytes(response).await.is_empty());
+}
