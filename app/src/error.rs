@@ -85,15 +85,20 @@ impl From<sqlx::Error> for AppError {
 }
 
 /// The parts every area's error enum shares: it wraps [`AppError`] in its last variant, `App`,
-/// converts from it and from a database error with `?`, and is what a failed server-function call
-/// becomes.
+/// converts from it and from a database error with `?`, answers with the HTTP status its own
+/// variants are given here (an `App` error with its own), and is what a failed server-function
+/// call becomes:
 ///
-/// `area_error!(UploadError, own_database_errors)` leaves the `sqlx::Error` conversion to the area
-/// (uploads say a full disk as such).
+/// ```ignore
+/// crate::area_error!(LibraryError { LibraryError::ContractNotFound => 404 });
+/// ```
+///
+/// `area_error!(UploadError, own_database_errors { … })` leaves the `sqlx::Error` conversion to the
+/// area (uploads say a full disk as such).
 #[macro_export]
 macro_rules! area_error {
-    ($area:ident) => {
-        $crate::area_error!($area, own_database_errors);
+    ($area:ident { $($pattern:pat => $status:expr),* $(,)? }) => {
+        $crate::area_error!($area, own_database_errors { $($pattern => $status),* });
 
         #[cfg(feature = "ssr")]
         impl From<sqlx::Error> for $area {
@@ -102,10 +107,19 @@ macro_rules! area_error {
             }
         }
     };
-    ($area:ident, own_database_errors) => {
+    ($area:ident, own_database_errors { $($pattern:pat => $status:expr),* $(,)? }) => {
         impl From<$crate::AppError> for $area {
             fn from(err: $crate::AppError) -> Self {
                 $area::App(err)
+            }
+        }
+
+        impl $crate::error::StatusCoded for $area {
+            fn status_code(&self) -> u16 {
+                match self {
+                    $area::App(err) => $crate::error::StatusCoded::status_code(err),
+                    $($pattern => $status,)*
+                }
             }
         }
 

@@ -309,7 +309,7 @@ pub async fn token_create(
     };
     let outcome = async {
         let mut conn = db.pool().acquire().await.map_err(|e| e.to_string())?;
-        if !app::inventory::tokens::queries::company_exists(&mut conn, company_id)
+        if !app::inventory::queries::tokens::company_exists(&mut conn, company_id)
             .await
             .map_err(|e| e.to_string())?
         {

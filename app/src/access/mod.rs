@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
-use crate::{error::StatusCoded, AppError};
+use crate::AppError;
 pub use rules::Role;
 
 /// Hours a company may open its data to the vendor's agents at once.
@@ -45,7 +45,12 @@ pub enum AccessError {
     App(AppError),
 }
 
-crate::area_error!(AccessError);
+crate::area_error!(AccessError {
+    AccessError::DaOnly => 403,
+    AccessError::NotFound | AccessError::NoSupportGrant => 404,
+    AccessError::Unchanged | AccessError::LastDa | AccessError::NotADa => 409,
+    _ => 400,
+});
 
 impl AccessError {
     pub fn code(&self) -> &'static str {
@@ -57,18 +62,6 @@ impl AccessError {
             AccessError::NotADa => "not_a_da",
             AccessError::UnknownRole | AccessError::UnknownDuration => "bad_request",
             AccessError::App(err) => err.code(),
-        }
-    }
-}
-
-impl StatusCoded for AccessError {
-    fn status_code(&self) -> u16 {
-        match self {
-            AccessError::DaOnly => 403,
-            AccessError::NotFound | AccessError::NoSupportGrant => 404,
-            AccessError::Unchanged | AccessError::LastDa | AccessError::NotADa => 409,
-            AccessError::App(err) => err.status_code(),
-            _ => 400,
         }
     }
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::{serve, serve_anyone};
-use crate::{error::StatusCoded, AppError};
+use crate::AppError;
 pub use role::Role;
 
 /// The signed-in person, as the UI sees them.
@@ -83,7 +83,15 @@ pub enum AccountError {
     App(AppError),
 }
 
-crate::area_error!(AccountError);
+crate::area_error!(AccountError {
+    AccountError::Invalid(_)
+    | AccountError::LinkInvalid
+    | AccountError::LinkExpired
+    | AccountError::LinkUsed => 400,
+    AccountError::WrongCredentials => 401,
+    AccountError::Disabled => 403,
+    AccountError::TooManyAttempts { .. } => 429,
+});
 
 impl AccountError {
     /// The message for one field, if the error is about it.
@@ -94,21 +102,6 @@ impl AccountError {
                 .find(|f| f.field == name)
                 .map(|f| f.message.clone()),
             _ => None,
-        }
-    }
-}
-
-impl StatusCoded for AccountError {
-    fn status_code(&self) -> u16 {
-        match self {
-            AccountError::Invalid(_)
-            | AccountError::LinkInvalid
-            | AccountError::LinkExpired
-            | AccountError::LinkUsed => 400,
-            AccountError::WrongCredentials => 401,
-            AccountError::Disabled => 403,
-            AccountError::TooManyAttempts { .. } => 429,
-            AccountError::App(err) => err.status_code(),
         }
     }
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
-use crate::{error::StatusCoded, AppError};
+use crate::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum CoverageError {
@@ -29,16 +29,9 @@ pub enum CoverageError {
     App(AppError),
 }
 
-crate::area_error!(CoverageError);
-
-impl StatusCoded for CoverageError {
-    fn status_code(&self) -> u16 {
-        match self {
-            CoverageError::DeviceNotFound => 404,
-            CoverageError::App(err) => err.status_code(),
-        }
-    }
-}
+crate::area_error!(CoverageError {
+    CoverageError::DeviceNotFound => 404,
+});
 
 /// One period of a device's coverage, newest first in a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

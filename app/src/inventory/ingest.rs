@@ -241,7 +241,7 @@ pub async fn ingest(
         remember_column_choice(&mut tx, company_id, &summary.columns, chosen, &now).await?;
     }
     if let Some(token_id) = request.token_id {
-        super::tokens::queries::touch(&mut tx, company_id, token_id, &now).await?;
+        super::queries::tokens::touch(&mut tx, company_id, token_id, &now).await?;
     }
     tx.commit().await?;
     // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale

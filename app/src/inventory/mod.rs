@@ -255,7 +255,14 @@ pub enum UploadError {
     App(AppError),
 }
 
-crate::area_error!(UploadError, own_database_errors);
+crate::area_error!(UploadError, own_database_errors {
+    UploadError::QuotaExhausted { .. } => 429,
+    UploadError::NothingAccepted { .. } => 422,
+    UploadError::TooLarge { .. } => 413,
+    UploadError::StorageFull => 507,
+    UploadError::TokenNotFound => 404,
+    _ => 400,
+});
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for UploadError {
@@ -277,20 +284,6 @@ impl UploadError {
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
             UploadError::App(err) => err.code(),
-        }
-    }
-}
-
-impl crate::error::StatusCoded for UploadError {
-    fn status_code(&self) -> u16 {
-        match self {
-            UploadError::QuotaExhausted { .. } => 429,
-            UploadError::NothingAccepted { .. } => 422,
-            UploadError::TooLarge { .. } => 413,
-            UploadError::StorageFull => 507,
-            UploadError::TokenNotFound => 404,
-            UploadError::App(err) => err.status_code(),
-            _ => 400,
         }
     }
 }

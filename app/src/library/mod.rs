@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
-use crate::{error::StatusCoded, inventory::DeviceRecord, AppError};
+use crate::{inventory::DeviceRecord, AppError};
 pub use filter::{DeviceFilter, PAGE_SIZE};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -21,16 +21,9 @@ pub enum LibraryError {
     App(AppError),
 }
 
-crate::area_error!(LibraryError);
-
-impl StatusCoded for LibraryError {
-    fn status_code(&self) -> u16 {
-        match self {
-            LibraryError::ContractNotFound => 404,
-            LibraryError::App(err) => err.status_code(),
-        }
-    }
-}
+crate::area_error!(LibraryError {
+    LibraryError::ContractNotFound => 404,
+});
 
 /// How far past the current page matching devices are counted.
 pub const COUNT_LIMIT: u64 = 10_000;

@@ -17,8 +17,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::accounts::caller::{serve, serve_anyone};
-use crate::{error::StatusCoded, AppError};
+use crate::accounts::{
+    caller::{serve, serve_anyone},
+    Role,
+};
+use crate::AppError;
 use entitlement::EntitlementProblem;
 use wizard::{Refused, Stage};
 
@@ -44,19 +47,12 @@ pub enum OnboardingError {
     App(AppError),
 }
 
-crate::area_error!(OnboardingError);
-
-impl StatusCoded for OnboardingError {
-    fn status_code(&self) -> u16 {
-        match self {
-            OnboardingError::NotFound => 404,
-            OnboardingError::Refused(_) => 409,
-            OnboardingError::TooManyAttempts { .. } => 429,
-            OnboardingError::App(err) => err.status_code(),
-            _ => 400,
-        }
-    }
-}
+crate::area_error!(OnboardingError {
+    OnboardingError::NotFound => 404,
+    OnboardingError::Refused(_) => 409,
+    OnboardingError::TooManyAttempts { .. } => 429,
+    _ => 400,
+});
 
 impl From<Refused> for OnboardingError {
     fn from(refused: Refused) -> Self {
@@ -203,7 +199,14 @@ pub async fn decide_access_request(
     reason: String,
 ) -> Result<(), OnboardingError> {
     serve(async |state, caller| {
-        let role = (!role.is_empty()).then_some(role.as_str());
+        let role = match role.as_str() {
+            "" => None,
+            chosen => Some(Role::parse(chosen).ok_or_else(|| {
+                OnboardingError::Invalid(
+                    "Choose the role: Delegated Administrator, Administrator or User.".into(),
+                )
+            })?),
+        };
         service::decide_for_da(state, caller.account_id, requester_id, role, Some(reason)).await
     })
     .await

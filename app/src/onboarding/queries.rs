@@ -134,11 +134,11 @@ pub async fn add_member(
     conn: &mut AnyConnection,
     company_id: &str,
     account_id: i64,
-    role: &str,
+    role: crate::accounts::Role,
     org_entry: &str,
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    let position: Option<i64> = if role == "da" {
+    let position: Option<i64> = if role == crate::accounts::Role::Da {
         let max: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(da_position) FROM company_members WHERE company_id = $1 AND role = 'da'",
         )
@@ -155,7 +155,7 @@ pub async fn add_member(
     )
     .bind(account_id)
     .bind(company_id)
-    .bind(role)
+    .bind(role.as_str())
     .bind(position)
     .bind(org_entry)
     .bind(now)
@@ -312,4 +312,22 @@ pub async fn waiting_for_agents(conn: &mut AnyConnection) -> Result<Vec<WaitingR
     )
     .fetch_all(conn)
     .await
+}
+
+/// The company an organisation entry (a company's id, or one of its sites' ids) belongs to.
+pub async fn company_of_entry(
+    conn: &mut AnyConnection,
+    entry_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let company: Option<String> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+        .bind(entry_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if company.is_some() {
+        return Ok(company);
+    }
+    sqlx::query_scalar("SELECT company_id FROM sites WHERE id = $1")
+        .bind(entry_id)
+        .fetch_optional(conn)
+        .await
 }

@@ -11,7 +11,7 @@ use super::{
     AgentDecision, OnboardingError, QueueItem, WaitingRequest,
 };
 use crate::{
-    accounts::caller::Caller,
+    accounts::{caller::Caller, Role},
     accounts::{
         queries as accounts_db, rules::check_business_email, session::random_token,
         session::token_hash,
@@ -88,7 +88,7 @@ async fn apply(
     account_id: i64,
     event: Event,
     actor_id: Option<i64>,
-    granted_role: Option<&str>,
+    granted_role: Option<Role>,
     reasons: Option<String>,
 ) -> Result<Stage, OnboardingError> {
     let before = current_stage(tx, account_id).await?;
@@ -132,18 +132,7 @@ async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, Onboardin
 
 /// The company an organisation entry (a company or one of its sites) belongs to.
 async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>, OnboardingError> {
-    let company: Option<String> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
-        .bind(entry_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if company.is_some() {
-        return Ok(company);
-    }
-    let site_company = sqlx::query_scalar("SELECT company_id FROM sites WHERE id = $1")
-        .bind(entry_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(site_company)
+    Ok(queries::company_of_entry(tx, entry_id).await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -155,7 +144,7 @@ async fn carry_out(
     after: &Stage,
     event: &Event,
     effect: &Effect,
-    granted_role: Option<&str>,
+    granted_role: Option<Role>,
     actor_id: Option<i64>,
 ) -> Result<(), OnboardingError> {
     let account_id = person.id;
@@ -184,8 +173,8 @@ async fn carry_out(
                 .await?
                 .ok_or(OnboardingError::NotFound)?;
             let now = timestamp_now();
-            queries::add_member(tx, &company_id, account_id, "da", entry_id, &now).await?;
-            record_joined(tx, &company_id, person, "da", actor_id, &now).await?;
+            queries::add_member(tx, &company_id, account_id, Role::Da, entry_id, &now).await?;
+            record_joined(tx, &company_id, person, Role::Da, actor_id, &now).await?;
         }
         Effect::QueueForAgent(_) => {}
         Effect::SendVerificationLink => {
@@ -224,7 +213,7 @@ async fn carry_out(
         Effect::GrantAccess => {
             let proof = proof_of(before)
                 .ok_or_else(|| OnboardingError::App(internal("granting without a proof")))?;
-            let role = granted_role.unwrap_or("user");
+            let role = granted_role.unwrap_or(Role::User);
             let now = timestamp_now();
             queries::add_member(
                 tx,
@@ -247,7 +236,7 @@ async fn carry_out(
                     &person.email,
                     &person.full_name,
                     &company,
-                    Some(role_label(granted_role.unwrap_or("user"))),
+                    Some(granted_role.unwrap_or(Role::User).label()),
                     None,
                     &portal,
                 ),
@@ -309,7 +298,7 @@ async fn record_joined(
     tx: &mut Tx,
     company_id: &str,
     person: &accounts_db::AccountRow,
-    role: &str,
+    role: Role,
     actor_id: Option<i64>,
     now: &str,
 ) -> Result<(), OnboardingError> {
@@ -324,15 +313,11 @@ async fn record_joined(
         company_id,
         Some((person.id, &person.full_name)),
         actor.as_ref().map(|(id, name)| (*id, name.as_str())),
-        &format!("Joined as {}", role_label(role)),
+        &format!("Joined as {}", role.label()),
         now,
     )
     .await?;
     Ok(())
-}
-
-pub fn role_label(role: &str) -> &'static str {
-    crate::accounts::Role::parse(role).map_or("User", crate::accounts::Role::label)
 }
 
 /// Step 2: checks the contract and serial, then branches on the company's standing.
@@ -569,16 +554,9 @@ pub async fn decide_for_da(
     state: &AppState,
     da_account_id: i64,
     requester_id: i64,
-    role: Option<&str>,
+    role: Option<Role>,
     reason: Option<String>,
 ) -> Result<(), OnboardingError> {
-    if let Some(role) = role {
-        if !matches!(role, "da" | "admin" | "user") {
-            return Err(OnboardingError::Invalid(
-                "Choose the role: Delegated Administrator, Administrator or User.".into(),
-            ));
-        }
-    }
     let mut tx = state.db.begin_write().await?;
     let company_id = da_company(&mut tx, da_account_id).await?;
     match queries::load_stage(&mut tx, requester_id).await? {

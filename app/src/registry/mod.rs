@@ -65,16 +65,9 @@ pub enum RegistryError {
     App(AppError),
 }
 
-crate::area_error!(RegistryError);
-
-impl crate::error::StatusCoded for RegistryError {
-    fn status_code(&self) -> u16 {
-        match self {
-            RegistryError::App(err) => err.status_code(),
-            _ => 400,
-        }
-    }
-}
+crate::area_error!(RegistryError {
+    _ => 400,
+});
 
 /// The largest registry upload the agents' console accepts (bigger registries: the command line).
 pub const CONSOLE_IMPORT_LIMIT: usize = 20 * 1024 * 1024;

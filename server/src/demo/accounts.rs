@@ -4,7 +4,9 @@
 //! and each role's pages can be tried.
 
 use app::{
-    accounts::{passwords, rules::username_key, service::create_verified_account, AccountError},
+    accounts::{
+        passwords, rules::username_key, service::create_verified_account, AccountError, Role,
+    },
     platform::Database,
 };
 
@@ -66,10 +68,10 @@ pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
 ];
 
 /// Who already belongs to a demo company: (username, company, role, organisation entry).
-pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
-    ("dana.admin", NORTHWIND, "da", NORTHWIND),
-    ("ben.user", NORTHWIND, "user", NORTHWIND),
-    ("olivia.ops", NORTHWIND, "admin", NORTHWIND),
+pub const MEMBERS: &[(&str, &str, Role, &str)] = &[
+    ("dana.admin", NORTHWIND, Role::Da, NORTHWIND),
+    ("ben.user", NORTHWIND, Role::User, NORTHWIND),
+    ("olivia.ops", NORTHWIND, Role::Admin, NORTHWIND),
 ];
 
 /// The demo accounts that exist, are enabled and still have the published password.
@@ -123,7 +125,7 @@ async fn add_members(db: &Database) -> Result<(), sqlx::Error> {
             .is_none()
         {
             let now = app::platform::db::timestamp_now();
-            app::onboarding::queries::add_member(&mut tx, company, account_id, role, entry, &now)
+            app::onboarding::queries::add_member(&mut tx, company, account_id, *role, entry, &now)
                 .await?;
         }
     }

@@ -77,6 +77,7 @@ pub async fn signed_in_agent(app: &TestApp) -> Browser<'_> {
 
 /// Makes a verified account a member of `company` with `role`; returns its id.
 pub async fn add_member(app: &TestApp, company: &str, username: &str, role: &str) -> i64 {
+    let role = app::accounts::Role::parse(role).expect("a role a company gives");
     let id = app::accounts::service::create_verified_account(
         app.db(),
         username,

@@ -1,17 +1,7 @@
 //! Collectors: tokens managed by DAs and Admins, full-inventory uploads, JSON and the exports, and
 //! streamed answers.
 
-use app::inventory::{
-    CreateCollectorToken, DeleteInventory, ListCollectorTokens, RevokeCollectorToken,
-};
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
-use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
-
-use crate::support::{body_text, both_databases, uploads::*, Backend, PUBLIC_URL};
+use super::prelude::*;
 
 both_databases!(
     collector_tokens_are_managed_by_das_and_admins,

@@ -1,15 +1,7 @@
 //! What a file holds: rows checked line by line, headers and delimiters understood, the preview and
 //! its column choice, Excel workbooks, and files refused whole.
 
-use app::inventory::{LoadUploadOverview, PreviewInventory};
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
-use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
-
-use crate::support::{body_text, both_databases, uploads::*, Backend, PUBLIC_URL};
+use super::prelude::*;
 
 both_databases!(
     a_csv_upload_lands_with_coverage,

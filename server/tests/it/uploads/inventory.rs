@@ -1,11 +1,6 @@
 //! The inventory as a whole: deleting it, and each company seeing only its own.
 
-use app::inventory::{DeleteInventory, LoadUploadOverview, RevokeCollectorToken};
-use axum::http::StatusCode;
-use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
-
-use crate::support::{both_databases, uploads::*, Backend, Browser};
+use super::prelude::*;
 
 both_databases!(
     deleting_the_inventory_keeps_the_history,

@@ -6,3 +6,21 @@ mod collectors;
 mod files;
 mod inventory;
 mod quota;
+
+/// What every upload test names: the endpoints' types, the request builders and the helpers.
+mod prelude {
+    pub(crate) use app::inventory::{
+        CreateCollectorToken, DeleteInventory, ListCollectorTokens, LoadUploadOverview,
+        PreviewInventory, RevokeCollectorToken,
+    };
+    pub(crate) use axum::{
+        body::Body,
+        http::{Request, StatusCode},
+    };
+    pub(crate) use leptos::server_fn::ServerFn;
+    pub(crate) use serde_json::{json, Value};
+
+    pub(crate) use crate::support::{
+        body_text, both_databases, uploads::*, Backend, Browser, PUBLIC_URL,
+    };
+}

@@ -1,13 +1,7 @@
 //! The daily quota, one for every way in: the sixth upload, racing uploads, retries, and bodies
 //! too large to read.
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
-use serde_json::Value;
-
-use crate::support::{body_text, both_databases, uploads::*, Backend};
+use super::prelude::*;
 
 both_databases!(
     the_sixth_upload_is_refused_until_the_reset,

@@ -1,6 +1,8 @@
 //! The inventory's SQL. Every function takes the company id and reads or writes only that
 //! company's rows.
 
+pub mod tokens;
+
 use std::collections::{HashMap, HashSet};
 
 use sqlx::AnyConnection;

@@ -1,0 +1,140 @@
+//! Collector tokens' SQL; every function but [`holder`] takes the company id (the token a request
+//! presents is what says which company is asking).
+
+use sqlx::AnyConnection;
+
+use crate::inventory::{tokens::TokenHolder, TokenInfo};
+
+pub async fn company_exists(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    name: &str,
+    hash: &str,
+    hint: &str,
+    created_by: Option<i64>,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO collector_tokens (company_id, name, token_hash, hint, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(name)
+    .bind(hash)
+    .bind(hint)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    hint: String,
+    created_at: String,
+    created_by: Option<String>,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name AS created_by, t.last_used_at, t.revoked_at
+     FROM collector_tokens t LEFT JOIN accounts a ON a.id = t.created_by WHERE t.company_id = $1";
+
+fn info(row: TokenRow) -> TokenInfo {
+    TokenInfo {
+        id: row.id,
+        name: row.name,
+        hint: row.hint,
+        created_at: row.created_at,
+        created_by: row.created_by.unwrap_or_else(|| "an operator".to_owned()),
+        last_used_at: row.last_used_at,
+        revoked_at: row.revoked_at,
+    }
+}
+
+pub async fn find(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    id: i64,
+) -> Result<Option<TokenInfo>, sqlx::Error> {
+    let row: Option<TokenRow> = sqlx::query_as(&format!("{SELECT} AND t.id = $2"))
+        .bind(company_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(info))
+}
+
+pub async fn list(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<TokenInfo>, sqlx::Error> {
+    let rows: Vec<TokenRow> = sqlx::query_as(&format!("{SELECT} ORDER BY t.id DESC"))
+        .bind(company_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(info).collect())
+}
+
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    id: i64,
+    revoked_by: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE collector_tokens SET revoked_at = $1, revoked_by = $2
+         WHERE company_id = $3 AND id = $4 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(revoked_by)
+    .bind(company_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn touch(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    id: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE collector_tokens SET last_used_at = $1 WHERE company_id = $2 AND id = $3")
+        .bind(now)
+        .bind(company_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The live token with this hash. The one lookup not scoped by company: the token is what
+/// says which company is asking.
+pub async fn holder(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> Result<Option<TokenHolder>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id AS token_id, company_id, name FROM collector_tokens
+         WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(hash)
+    .fetch_optional(conn)
+    .await
+}
