@@ -3,6 +3,15 @@
 //! One module per domain area (see ARCHITECTURE.md). Each area holds its plain types, its pure
 //! rules, its `#[server]` functions and, behind `ssr`, the SQL that backs them.
 
+/// Declares modules compiled for the server only (`ssr`): SQL, sessions, services. The browser
+/// never sees them.
+macro_rules! server_only {
+    ($($vis:vis mod $name:ident;)*) => {$(
+        #[cfg(feature = "ssr")]
+        $vis mod $name;
+    )*};
+}
+
 pub mod access;
 pub mod accounts;
 pub mod bundles;

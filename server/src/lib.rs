@@ -8,6 +8,7 @@ pub mod library_export;
 pub mod mail_sender;
 pub mod mailbox;
 pub mod migrate_to_postgres;
+pub mod own_member;
 pub mod router;
 pub mod security;
 pub mod serve;

@@ -3,26 +3,23 @@
 //! would run as a formula are neutralised: an apostrophe in CSV, the quote-prefix flag in XLSX.
 
 use app::{
-    accounts::caller::Caller,
-    accounts::session::SessionInfo,
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         spreadsheet_safe, DeviceRecord, UploadError,
     },
     library::DeviceFilter,
     platform::{db::push_placeholders, AppState},
-    AppError,
 };
 use axum::{
     body::Bytes,
     extract::{Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
-    Extension,
 };
 use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
 
+use crate::own_member::OwnMember;
 use crate::streaming::{channel_body, Chunk};
 use crate::uploads::{
     devices_export::{csv_row, write_csv_device, CSV_COLUMNS},
@@ -31,14 +28,6 @@ use crate::uploads::{
 
 /// Excel's last row, less the header.
 const XLSX_MAX_ROWS: u32 = 1_048_575;
-
-async fn company_of(state: &AppState, session: Option<SessionInfo>) -> Result<String, Response> {
-    let refused = |err: AppError| error_response(&UploadError::from(err));
-    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
-    let caller = Caller::of_session(state, session).await.map_err(refused)?;
-    let membership = caller.member().map_err(refused)?;
-    Ok(membership.company_id.clone())
-}
 
 /// The filtered, ordered SELECT and its values (company first).
 fn export_query(
@@ -83,12 +72,9 @@ macro_rules! for_each_device {
 pub async fn devices_csv(
     State(state): State<AppState>,
     Query(filter): Query<DeviceFilter>,
-    session: Option<Extension<SessionInfo>>,
+    OwnMember { membership, .. }: OwnMember,
 ) -> Response {
-    let company_id = match company_of(&state, session.map(|s| s.0)).await {
-        Ok(company) => company,
-        Err(response) => return response,
-    };
+    let company_id = membership.company_id;
     let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(async move {
         if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
@@ -143,12 +129,9 @@ async fn write_csv(
 pub async fn devices_xlsx(
     State(state): State<AppState>,
     Query(filter): Query<DeviceFilter>,
-    session: Option<Extension<SessionInfo>>,
+    OwnMember { membership, .. }: OwnMember,
 ) -> Response {
-    let company_id = match company_of(&state, session.map(|s| s.0)).await {
-        Ok(company) => company,
-        Err(response) => return response,
-    };
+    let company_id = membership.company_id;
     match build_xlsx(&state, &company_id, &filter).await {
         Ok(bytes) => (
             [

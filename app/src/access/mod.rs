@@ -7,10 +7,10 @@
 
 pub mod rules;
 
-#[cfg(feature = "ssr")]
-pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod service;
+server_only! {
+    pub mod queries;
+    pub mod service;
+}
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -37,6 +37,19 @@ async fn manager_now(tx: &mut Tx, caller: &Caller) -> Result<Membership, AccessE
     Ok(membership)
 }
 
+/// Records a change of access the caller made (to `person`, if it is about one).
+async fn record_by(
+    tx: &mut Tx,
+    caller: &Caller,
+    company_id: &str,
+    person: Option<(i64, &str)>,
+    change: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let actor = Some((caller.account_id, caller.full_name.as_str()));
+    accounts_db::record_role_event(tx, company_id, person, actor, change, now).await
+}
+
 pub async fn load(state: &AppState, caller: &Caller) -> Result<AccessView, AccessError> {
     let membership = caller.manager()?;
     let your_role = membership.role;
@@ -91,16 +104,8 @@ async fn da_change(
         }
     }
     queries::set_da_order(&mut tx, company_id, &outcome.da_order).await?;
-    let actor = caller.full_name.clone();
-    accounts_db::record_role_event(
-        &mut tx,
-        company_id,
-        Some((account_id, &target.full_name)),
-        Some((caller.account_id, &actor)),
-        &change,
-        &now,
-    )
-    .await?;
+    let person = Some((account_id, target.full_name.as_str()));
+    record_by(&mut tx, caller, company_id, person, &change, &now).await?;
     Ok(tx.commit().await?)
 }
 
@@ -161,22 +166,14 @@ pub async fn grant_support(
     // A new grant replaces a live one.
     queries::end_grants(&mut tx, company_id, caller.account_id, &now).await?;
     queries::insert_grant(&mut tx, company_id, caller.account_id, &now, &expires_at).await?;
-    let actor = caller.full_name.clone();
-    accounts_db::record_role_event(
-        &mut tx,
-        company_id,
-        None,
-        Some((caller.account_id, &actor)),
-        &format!(
-            "Support access granted to the vendor's agents until {}",
-            readable_time(&expires_at)
-        ),
-        &now,
-    )
-    .await?;
+    let change = format!(
+        "Support access granted to the vendor's agents until {}",
+        readable_time(&expires_at)
+    );
+    record_by(&mut tx, caller, company_id, None, &change, &now).await?;
     tx.commit().await?;
     Ok(SupportGrant {
-        granted_by: actor,
+        granted_by: caller.full_name.clone(),
         granted_at: now,
         expires_at,
     })
@@ -191,16 +188,7 @@ pub async fn end_support(state: &AppState, caller: &Caller) -> Result<(), Access
     if ended == 0 {
         return Err(AccessError::NoSupportGrant);
     }
-    let actor = caller.full_name.clone();
-    accounts_db::record_role_event(
-        &mut tx,
-        company_id,
-        None,
-        Some((caller.account_id, &actor)),
-        "Support access ended",
-        &now,
-    )
-    .await?;
+    record_by(&mut tx, caller, company_id, None, "Support access ended", &now).await?;
     Ok(tx.commit().await?)
 }
 
@@ -232,7 +220,6 @@ pub async fn open_support(
     company_id: &str,
 ) -> Result<(), AccessError> {
     caller.agent()?;
-    let agent = &caller.full_name;
     let mut tx: Tx = state.db.begin_write().await?;
     let now = timestamp_now();
     if queries::live_grant(&mut tx, company_id, &now)
@@ -242,15 +229,8 @@ pub async fn open_support(
         return Err(AccessError::NoSupportGrant);
     }
     queries::set_session_support(&mut tx, &caller.session.token_hash, Some(company_id)).await?;
-    accounts_db::record_role_event(
-        &mut tx,
-        company_id,
-        None,
-        Some((caller.account_id, agent)),
-        "A vendor agent opened the company's data under support access",
-        &now,
-    )
-    .await?;
+    let change = "A vendor agent opened the company's data under support access";
+    record_by(&mut tx, caller, company_id, None, change, &now).await?;
     Ok(tx.commit().await?)
 }
 

@@ -7,16 +7,13 @@ pub mod free_mail;
 mod role;
 pub mod rules;
 
-#[cfg(feature = "ssr")]
-pub mod caller;
-#[cfg(feature = "ssr")]
-pub mod passwords;
-#[cfg(feature = "ssr")]
-pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod session;
+server_only! {
+    pub mod caller;
+    pub mod passwords;
+    pub mod queries;
+    pub mod service;
+    pub mod session;
+}
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -190,7 +190,7 @@ pub async fn register(
         email_verified_at: None,
     };
     let account_id = queries::insert_account(&mut tx, &account, &now).await?;
-    send_verification(state, &mut tx, account_id, &full_name, &email, VERIFY_EMAIL).await?;
+    send_verification(state, &mut tx, (account_id, &full_name, &email), VERIFY_EMAIL).await?;
     Ok(tx.commit().await?)
 }
 
@@ -198,9 +198,7 @@ pub async fn register(
 async fn send_verification(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
-    account_id: i64,
-    name: &str,
-    email: &str,
+    (account_id, name, email): (i64, &str, &str),
     purpose: &str,
 ) -> Result<(), AccountError> {
     let now = timestamp_now();
@@ -407,15 +405,8 @@ pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<()
     if account.email_verified_at.is_some() {
         return Ok(());
     }
-    send_verification(
-        state,
-        &mut tx,
-        account.id,
-        &account.full_name,
-        &account.email,
-        VERIFY_EMAIL,
-    )
-    .await?;
+    let to = (account.id, account.full_name.as_str(), account.email.as_str());
+    send_verification(state, &mut tx, to, VERIFY_EMAIL).await?;
     Ok(tx.commit().await?)
 }
 
@@ -435,15 +426,8 @@ pub async fn request_password_reset(
     };
     if let Some(account) = queries::find_by_email(&mut tx, &email).await? {
         if account.disabled_at.is_none() {
-            send_verification(
-                state,
-                &mut tx,
-                account.id,
-                &account.full_name,
-                &account.email,
-                RESET_PASSWORD,
-            )
-            .await?;
+            let to = (account.id, account.full_name.as_str(), account.email.as_str());
+            send_verification(state, &mut tx, to, RESET_PASSWORD).await?;
         }
     }
     Ok(tx.commit().await?)
@@ -548,15 +532,8 @@ pub async fn change_email(
             "Another account uses this email address.",
         )]));
     }
-    send_verification(
-        state,
-        &mut tx,
-        account.id,
-        &account.full_name,
-        &email,
-        CHANGE_EMAIL,
-    )
-    .await?;
+    let to = (account.id, account.full_name.as_str(), email.as_str());
+    send_verification(state, &mut tx, to, CHANGE_EMAIL).await?;
     Ok(tx.commit().await?)
 }
 

@@ -2,17 +2,14 @@
 //! coverage over time, and deciding a company's devices again on request.
 
 pub mod decision;
-#[cfg(feature = "ssr")]
-pub mod lines;
 pub mod normalise;
-#[cfg(feature = "ssr")]
-pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod queue;
-#[cfg(feature = "ssr")]
-pub mod recompute;
-#[cfg(feature = "ssr")]
-mod sqlite_read;
+server_only! {
+    pub mod lines;
+    pub mod queries;
+    pub mod queue;
+    pub mod recompute;
+    mod sqlite_read;
+}
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

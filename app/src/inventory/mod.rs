@@ -4,20 +4,15 @@
 pub mod columns;
 pub mod rows;
 
-#[cfg(feature = "ssr")]
-pub mod ingest;
-#[cfg(feature = "ssr")]
-pub mod json;
-#[cfg(feature = "ssr")]
-pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod reader;
-#[cfg(feature = "ssr")]
-pub mod tokens;
-#[cfg(feature = "ssr")]
-pub mod workbook;
-
 mod server_fns;
+server_only! {
+    pub mod ingest;
+    pub mod json;
+    pub mod queries;
+    pub mod reader;
+    pub mod tokens;
+    pub mod workbook;
+}
 
 /// Whether a file starts like an Excel workbook (a ZIP archive, as `.xlsx` files are): the
 /// browser previews it through the server, which reads its first sheet (`workbook`).

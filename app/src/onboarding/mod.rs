@@ -8,10 +8,10 @@ pub mod assessment;
 pub mod entitlement;
 pub mod wizard;
 
-#[cfg(feature = "ssr")]
-pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod service;
+server_only! {
+    pub mod queries;
+    pub mod service;
+}
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

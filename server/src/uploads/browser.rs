@@ -6,15 +6,12 @@
 use std::time::Duration;
 
 use app::{
-    accounts::caller::Caller,
-    accounts::session::SessionInfo,
     inventory::{
         columns::parse_column_choice,
         ingest::{self, Ingested, UploadFormat, UploadRequest},
         FileProblem, UploadError, UploadMethod,
     },
     platform::AppState,
-    AppError,
 };
 use axum::{
     body::Bytes,
@@ -27,6 +24,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
 use super::{error_body, error_response, receive_body};
+use crate::own_member::OwnMember;
 use crate::streaming::{channel_body, Chunk};
 
 #[derive(Debug, Deserialize)]
@@ -49,31 +47,13 @@ pub fn display_file_name(raw: &str) -> String {
     }
 }
 
-/// The signed-in person of a request and their company, or the refusal to answer.
-async fn signed_in_member(
-    state: &AppState,
-    parts: &axum::http::request::Parts,
-) -> Result<(SessionInfo, app::accounts::Membership), Response> {
-    let refused = |err: AppError| error_response(&UploadError::from(err));
-    let session = parts.extensions.get::<SessionInfo>().cloned();
-    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
-    let caller = Caller::of_session(state, session.clone())
-        .await
-        .map_err(refused)?;
-    let membership = caller.member().map_err(refused)?.clone();
-    Ok((session, membership))
-}
-
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,
+    OwnMember { caller, membership }: OwnMember,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let (session, membership) = match signed_in_member(&state, &parts).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
     let columns = match query
         .columns
         .as_deref()
@@ -93,7 +73,7 @@ pub async fn upload(
     let request = UploadRequest {
         company_id,
         method: UploadMethod::Csv,
-        account_id: Some(session.account_id),
+        account_id: Some(caller.account_id),
         token_id: None,
         file_name: display_file_name(query.file_name.as_deref().unwrap_or("")),
         idempotency_key: None,
@@ -188,13 +168,10 @@ pub struct PreviewQuery {
 pub async fn preview_workbook(
     State(state): State<AppState>,
     Query(query): Query<PreviewQuery>,
+    OwnMember { membership, .. }: OwnMember,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let (_, membership) = match signed_in_member(&state, &parts).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
     let csv = match super::receive_file(&state, &parts.headers, body).await {
         Ok(csv) => csv,
         Err(refusal) => return refusal,
