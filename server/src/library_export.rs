@@ -8,7 +8,7 @@ use app::{
         spreadsheet_safe, DeviceRecord, UploadError,
     },
     library::DeviceFilter,
-    platform::{db::push_placeholders, AppState},
+    platform::{sql::push_placeholders, AppState},
 };
 use axum::{
     body::Bytes,

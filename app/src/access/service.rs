@@ -13,7 +13,7 @@ use crate::{
     error::Needed,
     inventory::readable_time,
     platform::{
-        db::{timestamp_now, timestamp_text},
+        clock::{timestamp_now, timestamp_text},
         AppState,
     },
     AppError,

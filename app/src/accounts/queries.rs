@@ -381,7 +381,7 @@ pub async fn company_of_session(
     let supported = support_company_of_session(
         conn,
         &session.token_hash,
-        &crate::platform::db::timestamp_now(),
+        &crate::platform::clock::timestamp_now(),
     )
     .await?;
     Ok(

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     mail::{outbox, templates},
     platform::{
-        db::{timestamp_now, timestamp_text},
+        clock::{timestamp_now, timestamp_text},
         internal,
         throttle::{self, Throttle},
         AppState,

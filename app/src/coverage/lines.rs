@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 use time::{Duration, OffsetDateTime};
 
 use super::decision::{decide, Clock, Decision, DeviceKeys, Line};
-use crate::platform::{db::push_placeholders, Backend};
+use crate::platform::{sql::push_placeholders, Backend};
 
 /// Today (UTC) and the last day of the expiring window.
 pub fn clock_now(expiring_window_days: u32) -> Clock {

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::{recompute::recompute_change, Recomputed};
 use crate::platform::{
-    db::{retry_conflicts, timestamp_now, timestamp_text},
+    retry::retry_conflicts, clock::{timestamp_now, timestamp_text},
     Backend, Database,
 };
 

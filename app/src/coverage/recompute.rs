@@ -14,7 +14,7 @@ use super::{
     sqlite_read, Recomputed,
 };
 use crate::platform::{
-    db::{push_placeholders, push_value_rows, retry_conflicts, timestamp_now},
+    sql::{push_placeholders, push_value_rows}, retry::retry_conflicts, clock::timestamp_now,
     Backend, Database,
 };
 

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::platform::db::timestamp_now;
+use crate::platform::clock::timestamp_now;
 
 /// The person's layout as stored (JSON), if they ever changed it.
 pub async fn stored_layout(

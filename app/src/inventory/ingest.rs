@@ -27,7 +27,7 @@ use crate::{
         decision::{Clock, DeviceKeys, Status},
         lines::{candidate_lines, clock_now},
     },
-    platform::{db::timestamp_text, internal, AppState},
+    platform::{clock::timestamp_text, internal, AppState},
 };
 
 /// Rows checked and written per chunk: 19 values each stay under SQLite's 32,766 parameters.

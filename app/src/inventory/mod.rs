@@ -288,7 +288,7 @@ impl UploadError {
     /// A database failure: logged in full on the server, shown as a reference; a full disk is
     /// said as such (it is nobody's mistake in the file, and passes).
     pub fn database(err: sqlx::Error) -> Self {
-        if crate::platform::db::is_storage_full(&err) {
+        if crate::platform::retry::is_storage_full(&err) {
             tracing::error!(error = %err, "the database cannot grow: storage full");
             return UploadError::StorageFull;
         }

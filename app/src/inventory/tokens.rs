@@ -4,7 +4,7 @@
 use super::{TokenInfo, UploadError};
 use crate::{
     accounts::session::{random_token, token_hash},
-    platform::{db::timestamp_now, AppState},
+    platform::{clock::timestamp_now, AppState},
 };
 
 /// Every collector token starts with this, so a leaked one is recognisable in logs and scanners.

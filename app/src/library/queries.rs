@@ -13,7 +13,7 @@ use crate::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         DeviceRecord,
     },
-    platform::{db::push_placeholders, Backend},
+    platform::{sql::push_placeholders, Backend},
 };
 
 fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
@@ -267,7 +267,7 @@ pub async fn add_contract(
     .bind(company_id)
     .bind(contract_number)
     .bind(account_id)
-    .bind(crate::platform::db::timestamp_now())
+    .bind(crate::platform::clock::timestamp_now())
     .execute(conn)
     .await?;
     Ok(())

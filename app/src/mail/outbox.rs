@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::Email;
 use crate::platform::{
-    db::{timestamp_now, timestamp_text},
+    clock::{timestamp_now, timestamp_text},
     Backend,
 };
 

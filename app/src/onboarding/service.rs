@@ -20,7 +20,7 @@ use crate::{
     error::Needed,
     mail::{outbox, templates},
     platform::{
-        db::{timestamp_now, timestamp_text},
+        clock::{timestamp_now, timestamp_text},
         internal,
         throttle::{self, Throttle},
         AppState,

@@ -223,45 +223,6 @@ fn session_settings(backend: Backend, statement_timeout: Duration) -> String {
     }
 }
 
-/// Whether a failure is a transaction losing a race it may win when run again: PostgreSQL's
-/// serialization failure (40001) or deadlock (40P01), or SQLite still busy after its timeout.
-pub fn is_conflict(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "5" | "517"))
-}
-
-/// Whether the database failed for lack of room: SQLite's "database or disk is full" (13) or a
-/// write refused by the system (778, e.g. past a file size limit), PostgreSQL's disk_full (53100).
-pub fn is_storage_full(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "13" | "778" | "53100"))
-}
-
-/// Runs `attempt` (a whole transaction) again when it loses a race ([`is_conflict`]), up to 4
-/// times with a short, growing pause; any other outcome is returned as it is.
-pub async fn retry_conflicts<T, F, Fut>(mut attempt: F) -> Result<T, sqlx::Error>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
-{
-    let mut tries = 1u64;
-    loop {
-        match attempt().await {
-            Err(err) if is_conflict(&err) && tries < 4 => {
-                tracing::info!(error = %err, tries, "transaction conflict; running it again");
-                tokio::time::sleep(Duration::from_millis(
-                    20 * tries + u64::from(rand::random::<u8>() % 20),
-                ))
-                .await;
-                tries += 1;
-            }
-            outcome => return outcome,
-        }
-    }
-}
-
 /// Turns the forms people type into URLs sqlx accepts: a bare path becomes `sqlite://path`, and
 /// SQLite files are created when missing.
 fn normalise_url(url: &str, backend: Backend) -> String {
@@ -314,80 +275,6 @@ fn sqlite_file_of(url: &str) -> Result<PathBuf, ConnectError> {
         return Err(ConnectError::InMemory);
     }
     Ok(PathBuf::from(path))
-}
-
-/// `INSERT INTO {head} VALUES (…), (…) {tail}` for `rows` rows of `columns` values.
-///
-/// SQLite gets positional `?` placeholders: with numbered `$N` ones, binding a statement of
-/// thousands of values is quadratic (measured: 2,400 rows/s against 120,000 with `?`).
-pub fn multi_row_insert(
-    backend: Backend,
-    head: &str,
-    columns: usize,
-    rows: usize,
-    tail: &str,
-) -> String {
-    let mut sql = String::with_capacity(head.len() + tail.len() + rows * columns * 6);
-    sql.push_str("INSERT INTO ");
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    push_value_rows(&mut sql, backend, 1, columns, rows);
-    sql.push(' ');
-    sql.push_str(tail);
-    sql
-}
-
-/// `(…),(…)`: `rows` tuples of `columns` placeholders, numbered from `first` on PostgreSQL. On
-/// SQLite they are plain `?` (sqlx binds those in order; never mix them with `?N`).
-pub fn push_value_rows(
-    sql: &mut String,
-    backend: Backend,
-    first: usize,
-    columns: usize,
-    rows: usize,
-) {
-    for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        push_placeholders(sql, backend, first + row * columns, columns);
-        sql.push(')');
-    }
-}
-
-pub fn push_placeholder(sql: &mut String, backend: Backend, number: usize) {
-    match backend {
-        Backend::Sqlite => sql.push('?'),
-        Backend::Postgres => {
-            sql.push('$');
-            sql.push_str(&number.to_string());
-        }
-    }
-}
-
-/// `count` placeholders separated by commas, numbered from `first` on PostgreSQL.
-pub fn push_placeholders(sql: &mut String, backend: Backend, first: usize, count: usize) {
-    for number in first..first + count {
-        if number > first {
-            sql.push(',');
-        }
-        push_placeholder(sql, backend, number);
-    }
-}
-
-/// Now, as stored: RFC 3339 in UTC with a fixed width, so text order is time order.
-pub fn timestamp_now() -> String {
-    timestamp_text(time::OffsetDateTime::now_utc())
-}
-
-pub fn timestamp_text(at: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .expect("timestamps always format")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -502,29 +389,5 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for DbBool {
             Ok(flag) => Ok(DbBool(flag)),
             Err(_) => <i64 as sqlx::Decode<sqlx::Any>>::decode(value).map(|n| DbBool(n != 0)),
         }
-    }
-}
-
-#[cfg(test)]
-mod multi_row_tests {
-    use super::multi_row_insert;
-    use super::Backend;
-
-    #[test]
-    fn multi_row_inserts_number_their_placeholders() {
-        assert_eq!(
-            multi_row_insert(
-                Backend::Postgres,
-                "t (a, b)",
-                2,
-                2,
-                "ON CONFLICT DO NOTHING"
-            ),
-            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
-        );
-        assert_eq!(
-            multi_row_insert(Backend::Sqlite, "t (a, b)", 2, 2, ""),
-            "INSERT INTO t (a, b) VALUES (?,?),(?,?) "
-        );
     }
 }

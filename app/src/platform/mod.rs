@@ -1,8 +1,11 @@
 //! Server-only plumbing shared by every area: the database, the state server functions see, and
 //! the mapping of internal failures to [`crate::AppError`].
 
+pub mod clock;
 pub mod db;
 pub mod failure;
+pub mod retry;
+pub mod sql;
 pub mod state;
 pub mod throttle;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-use super::db::timestamp_text;
+use super::clock::timestamp_text;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Throttle {

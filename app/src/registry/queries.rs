@@ -10,7 +10,7 @@ use std::{
 use sqlx::{any::AnyArguments, query::Query, Any, AnyConnection, AnyPool, FromRow};
 
 use crate::platform::{
-    db::{multi_row_insert, push_placeholders},
+    sql::{multi_row_insert, push_placeholders},
     Backend,
 };
 

@@ -124,7 +124,7 @@ async fn add_members(db: &Database) -> Result<(), sqlx::Error> {
             .await?
             .is_none()
         {
-            let now = app::platform::db::timestamp_now();
+            let now = app::platform::clock::timestamp_now();
             app::onboarding::queries::add_member(&mut tx, company, account_id, *role, entry, &now)
                 .await?;
         }

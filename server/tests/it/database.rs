@@ -7,7 +7,8 @@ use std::{
 };
 
 use app::platform::{
-    db::{is_conflict, retry_conflicts, PoolSettings},
+    db::PoolSettings,
+    retry::{is_conflict, retry_conflicts},
     Database,
 };
 

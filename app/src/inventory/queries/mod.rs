@@ -11,7 +11,7 @@ use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, Uploa
 use crate::{
     coverage::decision::{Decision, Reason},
     platform::{
-        db::{push_placeholders, push_value_rows},
+        sql::{push_placeholders, push_value_rows},
         Backend,
     },
 };

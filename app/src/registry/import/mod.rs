@@ -21,7 +21,7 @@ use self::{
     table::Table,
 };
 use super::queries::{self, Upsert};
-use crate::platform::{db::timestamp_now, Database};
+use crate::platform::{clock::timestamp_now, Database};
 
 pub use records::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord};
 
