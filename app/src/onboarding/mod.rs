@@ -9,6 +9,7 @@ pub mod entitlement;
 pub mod wizard;
 
 server_only! {
+    mod effects;
     pub mod queries;
     pub mod service;
 }

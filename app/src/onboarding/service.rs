@@ -1,34 +1,32 @@
 //! What the onboarding server functions do: load a person's stage, apply an event through the
 //! state machine, carry out its effects and record it, all in one transaction.
 
-use time::OffsetDateTime;
 
 use super::{
+    effects::{carry_out, Applied},
     assessment::assessment_reasons,
     entitlement::{check_entitlement, EntitlementProblem},
     queries,
-    wizard::{advance, Effect, Event, Proof, Stage, Standing},
+    wizard::{advance, Event, Proof, Stage, Standing},
     AgentDecision, OnboardingError, QueueItem, WaitingRequest,
 };
 use crate::{
     accounts::{caller::Caller, Role},
     accounts::{
-        queries as accounts_db, rules::check_business_email, session::random_token,
+        queries as accounts_db, rules::check_business_email,
         session::token_hash,
     },
     coverage::normalise::serial_key,
     error::Needed,
-    mail::{outbox, templates},
     platform::{
-        clock::{timestamp_now, timestamp_text},
-        internal,
+        clock::timestamp_now,
         throttle::{self, Throttle},
         AppState,
     },
     AppError,
 };
 
-const LINK_PURPOSE: &str = "onboarding";
+pub(super) const LINK_PURPOSE: &str = "onboarding";
 /// Step 2 may be retried freely, but not fast enough to guess contracts and serials.
 const VERIFY_ATTEMPTS: Throttle = Throttle {
     free_attempts: 20,
@@ -36,7 +34,7 @@ const VERIFY_ATTEMPTS: Throttle = Throttle {
     max_wait: std::time::Duration::from_secs(900),
 };
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub(super) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 fn today() -> String {
     timestamp_now()[..10].to_owned()
@@ -99,25 +97,23 @@ async fn apply(
     queries::record_event(tx, account_id, &recorded, actor_id, &now).await?;
     if !effects.is_empty() {
         let person = account(tx, account_id).await?;
+        let applied = Applied {
+            state,
+            person: &person,
+            before: &before,
+            after: &after,
+            event: &event,
+            granted_role,
+            actor_id,
+        };
         for effect in effects {
-            carry_out(
-                state,
-                tx,
-                &person,
-                &before,
-                &after,
-                &event,
-                &effect,
-                granted_role,
-                actor_id,
-            )
-            .await?;
+            carry_out(tx, &applied, &effect).await?;
         }
     }
     Ok(after)
 }
 
-fn proof_of(stage: &Stage) -> Option<&Proof> {
+pub(super) fn proof_of(stage: &Stage) -> Option<&Proof> {
     match stage {
         Stage::ConfirmRequest { proof, .. }
         | Stage::ChooseOrganisation { proof, .. }
@@ -126,175 +122,18 @@ fn proof_of(stage: &Stage) -> Option<&Proof> {
     }
 }
 
-async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, OnboardingError> {
+pub(super) async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, OnboardingError> {
     Ok(queries::company_profile(tx, company_id).await?.0)
 }
 
 /// The company an organisation entry (a company or one of its sites) belongs to.
-async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>, OnboardingError> {
+pub(super) async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Option<String>, OnboardingError> {
     Ok(queries::company_of_entry(tx, entry_id).await?)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn carry_out(
-    state: &AppState,
-    tx: &mut Tx,
-    person: &accounts_db::AccountRow,
-    before: &Stage,
-    after: &Stage,
-    event: &Event,
-    effect: &Effect,
-    granted_role: Option<Role>,
-    actor_id: Option<i64>,
-) -> Result<(), OnboardingError> {
-    let account_id = person.id;
-    let portal = state.settings.link("/");
-    match effect {
-        Effect::ForwardToFirstDa => {
-            let proof = proof_of(after)
-                .ok_or_else(|| OnboardingError::App(internal("forwarding without a proof")))?;
-            let company = company_name(tx, &proof.company_id).await?;
-            // The first DA in the company's order (any DA may decide, on the Access requests page).
-            let das = queries::delegated_admins(tx, &proof.company_id).await?;
-            if let Some((_, da_name, da_email)) = das.into_iter().next() {
-                let email = templates::access_request_for_da(
-                    &da_email,
-                    &da_name,
-                    &person.full_name,
-                    &person.email,
-                    &company,
-                    &state.settings.link("/access/requests"),
-                );
-                outbox::enqueue(tx, &email).await?;
-            }
-        }
-        Effect::BecomeDelegatedAdmin { entry_id } => {
-            let company_id = company_of_entry(tx, entry_id)
-                .await?
-                .ok_or(OnboardingError::NotFound)?;
-            let now = timestamp_now();
-            queries::add_member(tx, &company_id, account_id, Role::Da, entry_id, &now).await?;
-            record_joined(tx, &company_id, person, Role::Da, actor_id, &now).await?;
-        }
-        Effect::QueueForAgent(_) => {}
-        Effect::SendVerificationLink => {
-            let company_id = queries::membership(tx, account_id)
-                .await?
-                .map(|(c, _)| c)
-                .unwrap_or_default();
-            let company = company_name(tx, &company_id).await?;
-            let token = random_token();
-            let now = timestamp_now();
-            let ttl = state.settings.verification_ttl;
-            let expires = timestamp_text(OffsetDateTime::now_utc() + ttl);
-            accounts_db::retire_tokens(tx, account_id, LINK_PURPOSE, &now).await?;
-            accounts_db::insert_token(
-                tx,
-                &token_hash(&token),
-                account_id,
-                LINK_PURPOSE,
-                &person.email,
-                &expires,
-                &now,
-            )
-            .await?;
-            let link = state
-                .settings
-                .link(&format!("/onboarding/verify?token={token}"));
-            let email = templates::onboarding_verify(
-                &person.email,
-                &person.full_name,
-                &company,
-                &link,
-                ttl.as_secs() / 3600,
-            );
-            outbox::enqueue(tx, &email).await?;
-        }
-        Effect::GrantAccess => {
-            let proof = proof_of(before)
-                .ok_or_else(|| OnboardingError::App(internal("granting without a proof")))?;
-            let role = granted_role.unwrap_or(Role::User);
-            let now = timestamp_now();
-            queries::add_member(
-                tx,
-                &proof.company_id,
-                account_id,
-                role,
-                &proof.company_id,
-                &now,
-            )
-            .await?;
-            record_joined(tx, &proof.company_id, person, role, actor_id, &now).await?;
-        }
-        Effect::NotifyRequester => {
-            let company = match proof_of(before) {
-                Some(proof) => company_name(tx, &proof.company_id).await?,
-                None => "your company".to_owned(),
-            };
-            let email = match event {
-                Event::DaGranted => templates::access_decision(
-                    &person.email,
-                    &person.full_name,
-                    &company,
-                    Some(granted_role.unwrap_or(Role::User).label()),
-                    None,
-                    &portal,
-                ),
-                Event::DaDenied { reason } => templates::access_decision(
-                    &person.email,
-                    &person.full_name,
-                    &company,
-                    None,
-                    reason.as_deref(),
-                    &portal,
-                ),
-                Event::AgentRejected { reason } => templates::access_decision(
-                    &person.email,
-                    &person.full_name,
-                    &company,
-                    None,
-                    Some(reason),
-                    &portal,
-                ),
-                Event::AgentAsked { question } => templates::agent_question(
-                    &person.email,
-                    &person.full_name,
-                    question,
-                    &state.settings.link("/onboarding"),
-                ),
-                _ => return Ok(()),
-            };
-            outbox::enqueue(tx, &email).await?;
-        }
-        Effect::SendWelcomeEmails => {
-            let company_id = queries::membership(tx, account_id)
-                .await?
-                .map(|(c, _)| c)
-                .unwrap_or_default();
-            let company = company_name(tx, &company_id).await?;
-            outbox::enqueue(
-                tx,
-                &templates::welcome(&person.email, &person.full_name, &company, &portal),
-            )
-            .await?;
-            outbox::enqueue(
-                tx,
-                &templates::granted_administrator(
-                    &person.email,
-                    &person.full_name,
-                    &company,
-                    &portal,
-                ),
-            )
-            .await?;
-        }
-    }
-    Ok(())
 }
 
 /// Records a person joining their company: who let them in (a DA or an agent deciding), or
 /// "Onboarding" when the wizard itself made them the first DA.
-async fn record_joined(
+pub(super) async fn record_joined(
     tx: &mut Tx,
     company_id: &str,
     person: &accounts_db::AccountRow,
