@@ -129,7 +129,55 @@ pub async fn ingest(
             return Err(UploadError::File(problem));
         }
     };
+    let mut upload = match open_upload(state, &request).await? {
+        Opened::New(upload) => upload,
+        Opened::Replayed(summary) => return Ok(Ingested::Replayed(summary)),
+    };
+    let tally = write_chunks(state, &mut upload, &request, pieces, progress).await?;
+    finished(reader).await.map_err(UploadError::File)?;
+    let summary = close_upload(state, upload, &request, columns, tally).await?;
+    analyze_after_large_upload(state, &summary).await;
+    Ok(Ingested::Landed(summary))
+}
 
+/// An upload's transaction once it holds the company's quota row and its own `uploads` row.
+struct OpenUpload {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    upload_id: i64,
+    /// Uploads of the day before this one.
+    used: i64,
+    limit: u32,
+    day: String,
+    resets_at: String,
+    now: String,
+}
+
+enum Opened {
+    New(OpenUpload),
+    /// An earlier upload with the same idempotency key: its answer.
+    Replayed(UploadSummary),
+}
+
+/// What every device this upload writes shares.
+fn device_write<'a>(
+    state: &AppState,
+    request: &'a UploadRequest,
+    upload_id: i64,
+    now: &'a str,
+) -> DeviceWrite<'a> {
+    DeviceWrite {
+        backend: state.db.backend(),
+        company_id: &request.company_id,
+        upload_id,
+        token_id: request.token_id,
+        now,
+    }
+}
+
+/// Takes the company's quota row for the day (concurrent uploads of one company take turns, so
+/// the daily limit is exact), answers a repeated idempotency key with its earlier summary, refuses
+/// past the quota, and records the upload and its quota slot.
+async fn open_upload(state: &AppState, request: &UploadRequest) -> Result<Opened, UploadError> {
     let now_at = OffsetDateTime::now_utc();
     let now = timestamp_text(now_at);
     let (day, resets_at) = quota_day(now_at, state.settings.quota_day_offset);
@@ -139,7 +187,7 @@ pub async fn ingest(
     let used = queries::lock_quota(&mut tx, company_id, &day).await?;
     if let Some(key) = &request.idempotency_key {
         if let Some(json) = queries::summary_for_key(&mut tx, company_id, key).await? {
-            return Ok(Ingested::Replayed(parse_summary(&json)?));
+            return Ok(Opened::Replayed(parse_summary(&json)?));
         }
     }
     if used >= i64::from(limit) {
@@ -160,15 +208,26 @@ pub async fn ingest(
     )
     .await?;
     queries::consume_quota(&mut tx, company_id, &day).await?;
-
-    let write = DeviceWrite {
-        backend: state.db.backend(),
-        company_id,
+    Ok(Opened::New(OpenUpload {
+        tx,
         upload_id,
-        token_id: request.token_id,
-        now: &now,
-    };
-    // Coverage is decided on another connection while this one writes the previous chunk.
+        used,
+        limit,
+        day,
+        resets_at,
+        now,
+    }))
+}
+
+/// Writes the file's chunks as their coverage is decided, on another connection, while this one
+/// writes the previous chunk.
+async fn write_chunks(
+    state: &AppState,
+    upload: &mut OpenUpload,
+    request: &UploadRequest,
+    pieces: mpsc::Receiver<Piece>,
+    progress: Option<watch::Sender<u64>>,
+) -> Result<Tally, UploadError> {
     let (decided_tx, mut decided_chunks) = mpsc::channel::<Result<DecidedChunk, sqlx::Error>>(2);
     tokio::spawn(decide_stage(
         state.db.clone(),
@@ -177,13 +236,25 @@ pub async fn ingest(
         decided_tx,
     ));
     let mut tally = Tally::default();
+    let write = device_write(state, request, upload.upload_id, &upload.now);
     while let Some(chunk) = decided_chunks.recv().await {
-        write_chunk(&mut tx, &write, chunk?, &mut tally).await?;
+        write_chunk(&mut upload.tx, &write, chunk?, &mut tally).await?;
         if let Some(progress) = &progress {
             progress.send_replace(tally.rows);
         }
     }
-    finished(reader).await.map_err(UploadError::File)?;
+    Ok(tally)
+}
+
+/// Refuses an upload that landed nothing; else marks what the collector no longer sees, stores
+/// the summary with the upload, remembers the column choice, and commits.
+async fn close_upload(
+    state: &AppState,
+    mut upload: OpenUpload,
+    request: &UploadRequest,
+    columns: Vec<String>,
+    tally: Tally,
+) -> Result<UploadSummary, UploadError> {
     if tally.rows == 0 {
         return Err(UploadError::File(FileProblem::NoRows));
     }
@@ -194,16 +265,18 @@ pub async fn ingest(
             rejected_rows: tally.rejected_rows,
         });
     }
+    let company_id = request.company_id.as_str();
     let no_longer_seen = if request.token_id.is_some() {
-        queries::mark_no_longer_seen(&mut tx, &write).await?
+        let write = device_write(state, request, upload.upload_id, &upload.now);
+        queries::mark_no_longer_seen(&mut upload.tx, &write).await?
     } else {
         0
     };
     let summary = UploadSummary {
-        upload_id,
+        upload_id: upload.upload_id,
         method: request.method,
         file_name: request.file_name.clone(),
-        received_at: now.clone(),
+        received_at: upload.now.clone(),
         rows: tally.rows,
         accepted: tally.accepted,
         added: tally.added,
@@ -216,45 +289,40 @@ pub async fn ingest(
         warnings: tally.warnings,
         coverage: tally.coverage,
         quota: QuotaStatus {
-            used: used as u32 + 1,
-            limit,
-            day: day.clone(),
-            resets_at,
+            used: upload.used as u32 + 1,
+            limit: upload.limit,
+            day: upload.day.clone(),
+            resets_at: upload.resets_at.clone(),
         },
     };
     let summary_json =
         serde_json::to_string(&summary).map_err(|err| UploadError::App(internal(err)))?;
-    queries::finish_upload(
-        &mut tx,
-        company_id,
-        upload_id,
-        &UploadCounts {
-            rows: summary.rows,
-            accepted: summary.accepted,
-            rejected: summary.rejected,
-            no_longer_seen,
-        },
-        &summary_json,
-    )
-    .await?;
+    let counts = UploadCounts {
+        rows: summary.rows,
+        accepted: summary.accepted,
+        rejected: summary.rejected,
+        no_longer_seen,
+    };
+    let tx = &mut upload.tx;
+    queries::finish_upload(tx, company_id, upload.upload_id, &counts, &summary_json).await?;
     if let Some(chosen) = &request.columns {
-        remember_column_choice(&mut tx, company_id, &summary.columns, chosen, &now).await?;
+        remember_column_choice(tx, company_id, &summary.columns, chosen, &upload.now).await?;
     }
     if let Some(token_id) = request.token_id {
-        super::queries::tokens::touch(&mut tx, company_id, token_id, &now).await?;
+        super::queries::tokens::touch(tx, company_id, token_id, &upload.now).await?;
     }
-    tx.commit().await?;
-    // PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
-    // until autovacuum comes by; refresh them now after a large upload (SQLite needs no such step).
+    upload.tx.commit().await?;
+    Ok(summary)
+}
+
+/// PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
+/// until autovacuum comes by; they are refreshed after a large upload (SQLite needs no such step).
+async fn analyze_after_large_upload(state: &AppState, summary: &UploadSummary) {
     if state.db.backend() == crate::platform::Backend::Postgres && summary.added >= 10_000 {
-        if let Err(err) = sqlx::query("ANALYZE devices")
-            .execute(state.db.pool())
-            .await
-        {
+        if let Err(err) = queries::analyze_devices(state.db.pool()).await {
             tracing::warn!(error = %err, "ANALYZE devices after a large upload failed");
         }
     }
-    Ok(Ingested::Landed(summary))
 }
 
 /// Remembers what a person chose each column of this file layout to hold, for the company's next

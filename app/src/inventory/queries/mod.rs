@@ -478,3 +478,9 @@ pub async fn forget_column_choice(
         .await?;
     Ok(())
 }
+
+/// Refreshes PostgreSQL's statistics of the devices table (after a bulk load).
+pub async fn analyze_devices(pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
+    sqlx::query("ANALYZE devices").execute(pool).await?;
+    Ok(())
+}
