@@ -83,6 +83,20 @@ async fn record_failures(state: &AppState, keys: &[(&str, &Throttle)]) -> Result
     Ok(tx.commit().await?)
 }
 
+/// Counts a password attempt against each of `keys` before the password is verified, in one
+/// transaction: parallel guesses cannot all pass a check made before any of them is recorded.
+async fn take_attempts(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
+    let mut tx = state.db.begin_write().await?;
+    for (key, rule) in keys {
+        if let Err(retry_after_seconds) = throttle::take_attempt(&mut tx, rule, key).await? {
+            return Err(AccountError::TooManyAttempts {
+                retry_after_seconds,
+            });
+        }
+    }
+    Ok(tx.commit().await?)
+}
+
 struct NewAccountFields {
     username: String,
     full_name: String,
@@ -266,20 +280,16 @@ pub async fn login(
     );
     let address_key = format!("login:address:{client}");
 
+    let attempt = [
+        (account_key.as_str(), &throttle::SIGN_IN),
+        (address_key.as_str(), &throttle::PER_ADDRESS),
+    ];
+    take_attempts(state, &attempt).await?;
     let mut conn = state.db.conn().await?;
-    ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
     let account = queries::find_by_login(&mut conn, &user_key, &email_form).await?;
     drop(conn);
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     if !passwords::verify(password.to_owned(), stored).await {
-        record_failures(
-            state,
-            &[
-                (&account_key, &throttle::SIGN_IN),
-                (&address_key, &throttle::PER_ADDRESS),
-            ],
-        )
-        .await?;
         return Err(AccountError::WrongCredentials);
     }
     let account = account.expect("a verified password has an account");
@@ -305,6 +315,7 @@ pub async fn login(
     .await?;
     queries::set_last_login(&mut tx, account.id, &now).await?;
     throttle::clear(&mut tx, &account_key).await?;
+    throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
     tx.commit().await?;
     // With the company and role, so the page can send the person to their home.
     let mut user = account.to_user();
@@ -491,9 +502,13 @@ pub async fn change_email(
 ) -> Result<(), AccountError> {
     let account_key = format!("reauth:account:{account_id}");
     let address_key = format!("login:address:{client}");
+    let attempt = [
+        (account_key.as_str(), &throttle::SIGN_IN),
+        (address_key.as_str(), &throttle::PER_ADDRESS),
+    ];
+    take_attempts(state, &attempt).await?;
     let account = {
         let mut conn = state.db.conn().await?;
-        ensure_not_throttled(&mut conn, &[&account_key, &address_key]).await?;
         queries::find_by_id(&mut conn, account_id)
             .await?
             .ok_or(AppError::NotSignedIn)?
@@ -504,19 +519,16 @@ pub async fn change_email(
     )
     .await
     {
-        record_failures(
-            state,
-            &[
-                (&account_key, &throttle::SIGN_IN),
-                (&address_key, &throttle::PER_ADDRESS),
-            ],
-        )
-        .await?;
         return Err(AccountError::Invalid(vec![FieldError::new(
             "current_password",
             "This is not your current password.",
         )]));
     }
+    // The right password: this attempt was not a failure.
+    let mut tx = state.db.begin_write().await?;
+    throttle::clear(&mut tx, &account_key).await?;
+    throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
+    tx.commit().await?;
     let email = check_business_email(new_email)
         .map_err(|p| AccountError::Invalid(vec![FieldError::new("new_email", p.message())]))?;
     if email == account.email {

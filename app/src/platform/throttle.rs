@@ -91,6 +91,82 @@ pub async fn record_failure(
     Ok(())
 }
 
+/// Counts an attempt against `key` before it is tried (a password verified, a code checked), in
+/// one step no concurrent attempt can slip between: `Err(seconds to wait)` while `key` is blocked,
+/// else the attempt is counted (and, past the free attempts, the next one blocked for a while).
+/// Call it inside a write transaction; an attempt that succeeds is given back with [`refund`].
+pub async fn take_attempt(
+    conn: &mut AnyConnection,
+    throttle: &Throttle,
+    key: &str,
+) -> Result<Result<(), u64>, sqlx::Error> {
+    let now = OffsetDateTime::now_utc();
+    let now_text = timestamp_text(now);
+    let window_start = timestamp_text(now - throttle.window);
+    for _ in 0..2 {
+        // The row lock (PostgreSQL) or the write lock (SQLite) makes the check and the count one
+        // step: a concurrent attempt waits, then sees this one's count and block.
+        let counted: Option<i64> = sqlx::query_scalar(
+            "UPDATE throttles SET
+                 failures = CASE WHEN window_start_at > $2 THEN failures + 1 ELSE 1 END,
+                 window_start_at = CASE WHEN window_start_at > $2 THEN window_start_at ELSE $3 END,
+                 updated_at = $3
+             WHERE key = $1 AND (blocked_until IS NULL OR blocked_until <= $3)
+             RETURNING failures",
+        )
+        .bind(key)
+        .bind(&window_start)
+        .bind(&now_text)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(attempts) = counted {
+            let blocked_until =
+                wait_after(throttle, attempts).map(|wait| timestamp_text(now + wait));
+            sqlx::query("UPDATE throttles SET blocked_until = $2 WHERE key = $1")
+                .bind(key)
+                .bind(blocked_until)
+                .execute(&mut *conn)
+                .await?;
+            return Ok(Ok(()));
+        }
+        if let Err(wait) = check(conn, key).await? {
+            return Ok(Err(wait));
+        }
+        // No row yet: make one, then count on it.
+        sqlx::query(
+            "INSERT INTO throttles (key, failures, window_start_at, blocked_until, updated_at)
+             VALUES ($1, 0, $2, NULL, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(&now_text)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Gives back an attempt [`take_attempt`] counted, once it succeeded: it was not a failure.
+pub async fn refund(
+    conn: &mut AnyConnection,
+    throttle: &Throttle,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    let left: Option<i64> = sqlx::query_scalar(
+        "UPDATE throttles SET failures = failures - 1 WHERE key = $1 AND failures > 0
+         RETURNING failures",
+    )
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if left.is_some_and(|failures| wait_after(throttle, failures).is_none()) {
+        sqlx::query("UPDATE throttles SET blocked_until = NULL WHERE key = $1")
+            .bind(key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn clear(conn: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM throttles WHERE key = $1")
         .bind(key)

@@ -22,6 +22,8 @@ both_databases!(
     logout_and_logout_everywhere,
     idle_sessions_expire,
     repeated_failures_slow_down,
+    parallel_guesses_are_counted_before_the_password_is_checked,
+    an_office_signing_in_all_day_is_not_slowed,
     password_reset,
     profile_name_and_email_change,
     cross_site_calls_are_refused,
@@ -385,6 +387,87 @@ async fn repeated_failures_slow_down(backend: Backend) {
         .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Forty wrong passwords sent at once: each is counted before its password is checked, so only
+/// the free attempts (and the odd one let through as a short block ends) are answered "wrong";
+/// the rest wait. Counted after the check, all forty were answered "wrong". The same for the
+/// password that confirms an email change.
+async fn parallel_guesses_are_counted_before_the_password_is_checked(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let signed = signed_in(&app, "ann", "ann@corp.example").await;
+    let tally = |outcomes: Vec<(StatusCode, Value)>| {
+        let wrong = outcomes
+            .iter()
+            .filter(|(s, _)| *s != StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        let waited = outcomes.len() - wrong;
+        for (status, body) in &outcomes {
+            assert!(
+                [
+                    StatusCode::UNAUTHORIZED,
+                    StatusCode::BAD_REQUEST,
+                    StatusCode::TOO_MANY_REQUESTS
+                ]
+                .contains(status),
+                "{status} {body}"
+            );
+        }
+        (wrong, waited)
+    };
+    let guesses = (0..40).map(|_| async {
+        Browser::new(&app)
+            .call(
+                Login::PATH,
+                &[("login", "ann"), ("password", "not the password")],
+            )
+            .await
+    });
+    let (wrong, waited) = tally(futures_util::future::join_all(guesses).await);
+    assert!(wrong <= 8, "{wrong} guesses were checked, {waited} waited");
+    assert!(
+        waited >= 32,
+        "{wrong} guesses were checked, {waited} waited"
+    );
+
+    let confirmations = (0..40).map(|_| async {
+        let mut browser = Browser {
+            app: &app,
+            cookie: signed.cookie.clone(),
+        };
+        browser
+            .call(
+                ChangeEmail::PATH,
+                &[
+                    ("new_email", "ann@newcorp.example"),
+                    ("current_password", "not the password"),
+                ],
+            )
+            .await
+    });
+    let (wrong, waited) = tally(futures_util::future::join_all(confirmations).await);
+    assert!(
+        wrong <= 8,
+        "{wrong} confirmations were checked, {waited} waited"
+    );
+    assert!(
+        waited >= 32,
+        "{wrong} confirmations were checked, {waited} waited"
+    );
+}
+
+/// Each attempt is counted before the check, and given back when the password was right: one
+/// address (an office behind one router) signing in more often than the address's free attempts
+/// is never made to wait.
+async fn an_office_signing_in_all_day_is_not_slowed(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    signed_in(&app, "ann", "ann@corp.example").await;
+    for n in 0..35 {
+        let (status, body) = Browser::new(&app)
+            .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "sign-in {n}: {body}");
+    }
 }
 
 async fn password_reset(backend: Backend) {
