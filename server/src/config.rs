@@ -200,6 +200,16 @@ pub struct ServeOptions {
     /// --public-url.
     #[arg(long, env = "NETCARE_DEV_MAILBOX")]
     pub dev_mailbox: bool,
+    /// A reverse proxy in front of NetCare (an address or a network such as 10.0.0.0/8; repeat
+    /// the option, or separate with commas): its Forwarded / X-Forwarded-For header names the
+    /// client the sign-in throttles count. Without it, those headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "NETCARE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    pub trusted_proxies: Vec<app::platform::client_address::Cidr>,
     #[command(flatten)]
     pub mail: MailOptions,
     #[command(flatten)]
@@ -299,6 +309,7 @@ impl ServeOptions {
         settings.quota_day_offset = self.uploads.quota_utc_offset;
         settings.max_upload_bytes = self.uploads.max_upload_mb * 1024 * 1024;
         settings.expiring_window_days = self.uploads.expiring_days;
+        settings.trusted_proxies = self.trusted_proxies.clone();
         settings
     }
 }
@@ -458,6 +469,22 @@ mod tests {
         ] {
             assert_eq!(serve_options(args).check_dev_mailbox(), Ok(()), "{args:?}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_repeated_or_comma_separated_and_checked() {
+        let options = serve_options(&[
+            "--trusted-proxy",
+            "10.0.0.0/8,fd00::/8",
+            "--trusted-proxy",
+            "192.0.2.1",
+        ]);
+        let proxies = options.settings().trusted_proxies;
+        assert_eq!(proxies.len(), 3);
+        assert!(proxies[2].contains("192.0.2.1".parse().unwrap()));
+        assert!(serve_options(&[]).settings().trusted_proxies.is_empty());
+        let refused = Cli::try_parse_from(["netcare", "--trusted-proxy", "10.0.0.0/99"]);
+        assert!(refused.is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use app::{
     accounts::session::{token_from_cookie_header, ClientAddress},
-    platform::AppState,
+    platform::{client_address::client_address, AppState},
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -46,10 +46,19 @@ pub async fn server_fn_guard(
     if request.method() != Method::GET && !is_same_origin(request.headers()) {
         return (StatusCode::FORBIDDEN, "Cross-site requests are refused.").into_response();
     }
-    let address = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+        .map(|info| info.0.ip());
+    let address = {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+        client_address(
+            peer,
+            header("forwarded"),
+            header("x-forwarded-for"),
+            &state.settings.trusted_proxies,
+        )
+    };
     request.extensions_mut().insert(ClientAddress(address));
     let token = request
         .headers()

@@ -1,6 +1,7 @@
 //! Server-only plumbing shared by every area: the database, the state server functions see, and
 //! the mapping of internal failures to [`crate::AppError`].
 
+pub mod client_address;
 pub mod clock;
 pub mod db;
 pub mod failure;

@@ -39,6 +39,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// A covered device whose line ends within this many days is "expiring".
     pub expiring_window_days: u32,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client (no one's,
+    /// unless configured: the peer is the client).
+    pub trusted_proxies: Vec<super::client_address::Cidr>,
 }
 
 impl Settings {
@@ -56,6 +59,7 @@ impl Settings {
             quota_day_offset: time::UtcOffset::UTC,
             max_upload_bytes: 100 * 1024 * 1024,
             expiring_window_days: 90,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -24,6 +24,7 @@ both_databases!(
     repeated_failures_slow_down,
     parallel_guesses_are_counted_before_the_password_is_checked,
     an_office_signing_in_all_day_is_not_slowed,
+    behind_a_trusted_proxy_each_client_has_its_own_count,
     password_reset,
     profile_name_and_email_change,
     cross_site_calls_are_refused,
@@ -468,6 +469,65 @@ async fn an_office_signing_in_all_day_is_not_slowed(backend: Backend) {
             .await;
         assert_eq!(status, StatusCode::OK, "sign-in {n}: {body}");
     }
+}
+
+/// A sign-in with a wrong password as it reaches NetCare from `peer` (a TCP peer), carrying
+/// `X-Forwarded-For: forwarded_for` when given.
+async fn guess_from(
+    app: &TestApp,
+    peer: &str,
+    forwarded_for: Option<&str>,
+    login: &str,
+) -> StatusCode {
+    let body = crate::support::form(&[("login", login), ("password", "not the password")]);
+    let mut request = server_fn_request(Login::PATH, &body, None);
+    if let Some(list) = forwarded_for {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", list.parse().unwrap());
+    }
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.send(request).await.status()
+}
+
+/// Behind the reverse proxy the README recommends, every request comes from the proxy: trusted
+/// (`--trusted-proxy`), its X-Forwarded-For names the client, so one client's guesses slow that
+/// client only. A peer that is not a trusted proxy cannot choose the address it is counted as.
+async fn behind_a_trusted_proxy_each_client_has_its_own_count(backend: Backend) {
+    let app = TestApp::with_settings(backend, |settings| {
+        settings.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    // 30 guesses are free per address; each names another login, so only the address counts.
+    let proxy = "10.0.0.5:40000";
+    for n in 0..30 {
+        let status = guess_from(&app, proxy, Some("198.51.100.1"), &format!("nobody{n}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let blocked = guess_from(&app, proxy, Some("198.51.100.1"), "nobody-more").await;
+    assert_eq!(blocked, StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy is not slowed by the first one's guesses.
+    let other = guess_from(&app, proxy, Some("198.51.100.2"), "nobody-else").await;
+    assert_eq!(other, StatusCode::UNAUTHORIZED);
+    // The first client's own address in a header it wrote, from outside the proxy: not believed.
+    let spoofed = guess_from(&app, "203.0.113.9:5000", Some("198.51.100.1"), "nobody-x").await;
+    assert_eq!(spoofed, StatusCode::UNAUTHORIZED);
+    // An IPv6 client is one client across its /64.
+    let v6_proxy = "[fd00::5]:40000";
+    let app = TestApp::with_settings(backend, |settings| {
+        settings.trusted_proxies = vec!["fd00::/8".parse().unwrap()];
+    })
+    .await;
+    for n in 0..30 {
+        let client = format!("2001:db8:1:2::{:x}", n + 1);
+        let status = guess_from(&app, v6_proxy, Some(&client), &format!("nobody{n}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let same_block = guess_from(&app, v6_proxy, Some("2001:db8:1:2::ffff"), "nobody-v6").await;
+    assert_eq!(same_block, StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn password_reset(backend: Backend) {
