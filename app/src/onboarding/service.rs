@@ -168,7 +168,11 @@ pub async fn verify_entitlement(
 ) -> Result<Stage, OnboardingError> {
     let throttle_key = format!("onboarding:verify:{account_id}");
     let mut tx = state.db.begin_write().await?;
-    if let Err(retry_after_seconds) = throttle::check(&mut tx, &throttle_key).await? {
+    // Counted before the contract is looked at (given back below when it was not a guess), so
+    // parallel tries cannot all pass the check; a refusal before the commit counts nothing.
+    if let Err(retry_after_seconds) =
+        throttle::take_attempt(&mut tx, &VERIFY_ATTEMPTS, &throttle_key).await?
+    {
         return Err(OnboardingError::TooManyAttempts {
             retry_after_seconds,
         });
@@ -197,13 +201,13 @@ pub async fn verify_entitlement(
         &today(),
     );
     if let Err(problem) = checked {
-        if !matches!(
+        if matches!(
             problem,
             EntitlementProblem::PersonalEmail
                 | EntitlementProblem::EmailNotVerified
                 | EntitlementProblem::Missing
         ) {
-            throttle::record_failure(&mut tx, &VERIFY_ATTEMPTS, &throttle_key).await?;
+            throttle::refund(&mut tx, &VERIFY_ATTEMPTS, &throttle_key).await?;
         }
         tx.commit().await?;
         return Err(OnboardingError::Entitlement(problem));

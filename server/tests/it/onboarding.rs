@@ -52,6 +52,31 @@ async fn at_step_two<'a>(app: &'a TestApp, username: &str, email: &str) -> Brows
     browser
 }
 
+/// Thirty wrong contract numbers sent at once from step 2: each is counted before the registry
+/// is looked at, so only the 20 free tries (and the odd one as a short block ends) are checked.
+async fn parallel_guesses_at_step_two_are_counted_first(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    let carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    let guesses = (0..30).map(|n| {
+        let mut browser = Browser {
+            app: &app,
+            cookie: carla.cookie.clone(),
+        };
+        async move { verify(&mut browser, &format!("9999{n:04}"), "FCW2245L0A1").await }
+    });
+    let outcomes = futures_util::future::join_all(guesses).await;
+    let waited = outcomes
+        .iter()
+        .filter(|(_, body)| body.get("TooManyAttempts").is_some())
+        .count();
+    let checked = outcomes.len() - waited;
+    for (status, body) in &outcomes {
+        assert!(status.is_client_error(), "{status} {body}");
+    }
+    assert!(checked <= 23, "{checked} checked, {waited} waited");
+    assert!(waited >= 7, "{checked} checked, {waited} waited");
+}
+
 /// Carla becomes the first DA of Contoso through the self-service branch.
 async fn carla_becomes_da(app: &TestApp) -> Browser<'_> {
     let mut carla = at_step_two(app, "carla", "carla.new@contoso.example").await;
@@ -95,6 +120,7 @@ async fn account_id(app: &TestApp, email: &str) -> String {
 }
 
 both_databases!(
+    parallel_guesses_at_step_two_are_counted_first,
     every_verification_failure_is_precise,
     new_company_first_person_becomes_da,
     existing_company_request_is_granted_by_the_da,
