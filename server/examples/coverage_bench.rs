@@ -7,7 +7,10 @@
 use std::time::{Duration, Instant};
 
 use app::{
-    coverage::recompute::{recompute_change, recompute_company, Cause},
+    coverage::{
+        recompute::{recompute_change, recompute_company},
+        Cause, ReasonCode, Status,
+    },
     library::{queries::device_page, DeviceFilter},
     platform::{db::PoolSettings, Database},
     registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
@@ -97,14 +100,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "status = not covered",
             DeviceFilter {
-                status: "not_covered".into(),
+                status: Some(Status::NotCovered),
                 ..Default::default()
             },
         ),
         (
             "reason = PID mismatch",
             DeviceFilter {
-                reason: "pid_mismatch".into(),
+                reason: Some(ReasonCode::PidMismatch),
                 ..Default::default()
             },
         ),
@@ -168,7 +171,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "status expired, by end date",
             DeviceFilter {
-                status: "expired".into(),
+                status: Some(Status::Expired),
                 sort: "end_date".into(),
                 ..Default::default()
             },

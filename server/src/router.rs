@@ -109,7 +109,33 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
         }
     };
     let request = Request::from_parts(parts, Body::from(bytes));
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
+    let response = leptos_axum::handle_server_fns_with_context(
+        move || provide_context(state.clone()),
+        request,
+    )
+    .await
+    .into_response();
+    bad_arguments_are_bad_requests(response).await
+}
+
+/// Arguments that do not decode (a status that is not one, a number that is text) never reach
+/// our code, so nothing sets the status of their `BadRequest` answer and leptos sends 500: it is
+/// the client's mistake, and says so with 400.
+async fn bad_arguments_are_bad_requests(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, DEFAULT_BODY_LIMIT)
         .await
-        .into_response()
+        .unwrap_or_default();
+    let bad_request = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::String(error)) => error == "BadRequest",
+        Ok(serde_json::Value::Object(area)) => area.get("App") == Some(&"BadRequest".into()),
+        _ => false,
+    };
+    if bad_request {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }

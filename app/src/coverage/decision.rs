@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::vocabulary::ReasonCode;
+pub use super::vocabulary::Status;
+
 /// The identity a device is matched on (normalised keys, see `normalise`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceKeys {
@@ -30,19 +33,6 @@ pub struct Line {
     pub end_date: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Covered,
-    /// Covered, by a line that ends within the expiring window.
-    Expiring,
-    /// Only lines that start later.
-    Future,
-    /// Only lines that have ended.
-    Expired,
-    NotCovered,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Reason {
@@ -53,62 +43,14 @@ pub enum Reason {
     PidMismatch { registry_pid: String },
 }
 
-impl Status {
-    /// Every status, in the order people read them (best first).
-    pub const ALL: [Status; 5] = [
-        Status::Covered,
-        Status::Expiring,
-        Status::Future,
-        Status::Expired,
-        Status::NotCovered,
-    ];
-
-    /// As stored, filtered on and sent to API clients.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::Covered => "covered",
-            Status::Expiring => "expiring",
-            Status::Future => "future",
-            Status::Expired => "expired",
-            Status::NotCovered => "not_covered",
-        }
-    }
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            Status::Covered => "Covered",
-            Status::Expiring => "Expiring soon",
-            Status::Future => "Starting later",
-            Status::Expired => "Expired",
-            Status::NotCovered => "Not covered",
-        }
-    }
-}
-
-/// The reasons a device is not covered, as stored and filtered on, with their labels.
-pub const REASON_CODES: [(&str, &str); 2] = [
-    (Reason::UNKNOWN_SERIAL, "Unknown serial number"),
-    (Reason::PID_MISMATCH, "Serial known under another PID"),
-];
-
 impl Reason {
-    pub const UNKNOWN_SERIAL: &'static str = "unknown_serial";
-    pub const PID_MISMATCH: &'static str = "pid_mismatch";
-
-    pub fn code(&self) -> &'static str {
-        match self {
-            Reason::UnknownSerial => Reason::UNKNOWN_SERIAL,
-            Reason::PidMismatch { .. } => Reason::PID_MISMATCH,
-        }
-    }
-
     /// The reason as stored: its code, and the registry's PID for a mismatch.
-    pub fn stored(reason: &Option<Reason>) -> (Option<&'static str>, Option<&str>) {
+    pub fn stored(reason: &Option<Reason>) -> (Option<ReasonCode>, Option<&str>) {
         match reason {
             None => (None, None),
-            Some(Reason::UnknownSerial) => (Some(Reason::UNKNOWN_SERIAL), None),
+            Some(Reason::UnknownSerial) => (Some(ReasonCode::UnknownSerial), None),
             Some(Reason::PidMismatch { registry_pid }) => {
-                (Some(Reason::PID_MISMATCH), Some(registry_pid.as_str()))
+                (Some(ReasonCode::PidMismatch), Some(registry_pid.as_str()))
             }
         }
     }

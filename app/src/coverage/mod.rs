@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod normalise;
+pub mod vocabulary;
 server_only! {
     pub mod lines;
     pub mod queries;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
 use crate::AppError;
+pub use vocabulary::{Cause, ReasonCode, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum CoverageError {
@@ -34,8 +36,8 @@ crate::area_error!(CoverageError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CoveragePeriod {
-    pub status: String,
-    pub reason: Option<String>,
+    pub status: Status,
+    pub reason: Option<ReasonCode>,
     pub registry_pid: Option<String>,
     pub contract_number: Option<String>,
     pub service_level: Option<String>,
@@ -45,8 +47,8 @@ pub struct CoveragePeriod {
     /// `None` for the current period.
     #[cfg_attr(feature = "ssr", sqlx(rename = "valid_until"))]
     pub until: Option<String>,
-    /// `upload`, `registry` or `refresh`: what started this period.
-    pub cause: String,
+    /// What started this period.
+    pub cause: Cause,
 }
 
 /// Decides the coverage of every device of the company again (DA and Admin): *Refresh coverage
@@ -59,7 +61,7 @@ pub async fn refresh_coverage() -> Result<Recomputed, CoverageError> {
             &state.db,
             &membership.company_id,
             state.settings.expiring_window_days,
-            recompute::Cause::Refresh,
+            Cause::Refresh,
         )
         .await?;
         Ok(recomputed)

@@ -11,30 +11,11 @@ use tokio::sync::mpsc;
 use super::{
     decision::{Decision, DeviceKeys, Reason},
     lines::{candidate_lines, clock_now, CandidateLines},
-    sqlite_read, Recomputed,
+    queries, sqlite_read, Cause, ReasonCode, Recomputed, Status,
 };
-use crate::platform::{
-    sql::{push_placeholders, push_value_rows}, retry::retry_conflicts, clock::timestamp_now,
-    Backend, Database,
-};
+use crate::platform::{clock::timestamp_now, retry::retry_conflicts, Database};
 
 const PAGE: usize = 2000;
-
-/// Why coverage is being computed again; recorded as what started a device's new period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cause {
-    Registry,
-    Refresh,
-}
-
-impl Cause {
-    fn as_str(self) -> &'static str {
-        match self {
-            Cause::Registry => "registry",
-            Cause::Refresh => "refresh",
-        }
-    }
-}
 
 /// Which devices to decide again.
 #[derive(Debug, Clone)]
@@ -58,8 +39,8 @@ pub(super) struct CurrentRow {
     pub serial_key: String,
     pub pid_key: String,
     pub mac_key: String,
-    pub status: String,
-    pub reason: Option<String>,
+    pub status: Status,
+    pub reason: Option<ReasonCode>,
     pub registry_pid: Option<String>,
     pub contract_number: Option<String>,
     pub service_level: Option<String>,
@@ -80,8 +61,8 @@ impl CurrentRow {
     fn differs_from(&self, decision: &Decision) -> bool {
         let (reason, registry_pid) = Reason::stored(&decision.reason);
         let line = decision.line.as_ref();
-        self.status != decision.status.as_str()
-            || self.reason.as_deref() != reason
+        self.status != decision.status
+            || self.reason != reason
             || self.registry_pid.as_deref() != registry_pid
             || self.contract_number.as_deref() != line.map(|l| l.contract_number.as_str())
             || self.service_level.as_deref() != line.map(|l| l.service_level.as_str())
@@ -113,17 +94,7 @@ pub async fn recompute_change(
     change_id: i64,
     window_days: u32,
 ) -> Result<Recomputed, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    let touched: Vec<(String, String)> = sqlx::query_as(
-        "SELECT serial_key, mac_key FROM contract_lines WHERE change_id = $1
-         UNION
-         SELECT l.serial_key, l.mac_key FROM contract_lines l
-           JOIN contracts c ON c.contract_number = l.contract_number WHERE c.change_id = $1",
-    )
-    .bind(change_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    drop(conn);
+    let touched = queries::keys_touched_by(&mut *db.pool().acquire().await?, change_id).await?;
     let mut serials = HashSet::new();
     let mut macs = HashSet::new();
     for (serial, mac) in touched {
@@ -148,34 +119,6 @@ pub async fn recompute_change(
         total.changed += done.changed;
     }
     Ok(total)
-}
-
-const CURRENT_COLUMNS: &str =
-    "SELECT id, serial_key, pid_key, mac_key, status, reason, registry_pid, \
-     contract_number, service_level, coverage_start, coverage_end FROM devices WHERE ";
-
-/// The statement that reads the devices of `scope` (a company's in pages: `id > after`, `LIMIT`),
-/// and the keys it binds first.
-pub(super) fn devices_sql(scope: &Scope, backend: Backend) -> (String, Vec<String>) {
-    let mut sql = String::from(CURRENT_COLUMNS);
-    let keys = match scope {
-        Scope::Company(company_id) => {
-            sql.push_str("company_id = ");
-            push_placeholders(&mut sql, backend, 1, 1);
-            return (sql, vec![company_id.clone()]);
-        }
-        Scope::Serials(keys) => {
-            sql.push_str("serial_key IN (");
-            keys
-        }
-        Scope::Macs(keys) => {
-            sql.push_str("serial_key = '' AND mac_key IN (");
-            keys
-        }
-    };
-    push_placeholders(&mut sql, backend, 1, keys.len());
-    sql.push_str(") ORDER BY id");
-    (sql, keys.clone())
 }
 
 /// Reads the devices of `scope` with their candidate lines in batches, on their own thread or
@@ -217,24 +160,11 @@ async fn read_pages(
     sender: &mpsc::Sender<Result<Batch, sqlx::Error>>,
 ) -> Result<(), sqlx::Error> {
     let backend = db.backend();
-    let (mut sql, keys) = devices_sql(scope, backend);
     let paged = matches!(scope, Scope::Company(_));
-    if paged {
-        sql.push_str(" AND id > ");
-        push_placeholders(&mut sql, backend, 2, 1);
-        sql.push_str(&format!(" ORDER BY id LIMIT {PAGE}"));
-    }
     let mut after = 0i64;
     loop {
         let mut conn = db.pool().acquire().await?;
-        let mut query = sqlx::query_as::<_, CurrentRow>(&sql);
-        for key in &keys {
-            query = query.bind(key);
-        }
-        if paged {
-            query = query.bind(after);
-        }
-        let devices = query.fetch_all(&mut *conn).await?;
+        let devices = queries::devices_to_decide(&mut conn, backend, scope, after, PAGE).await?;
         let Some(last) = devices.last() else {
             return Ok(());
         };
@@ -299,14 +229,7 @@ async fn recompute(
     }
     if let Some(company_id) = refreshed_company {
         let mut tx = db.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO coverage_refreshes (company_id, computed_at) VALUES ($1, $2)
-             ON CONFLICT (company_id) DO UPDATE SET computed_at = excluded.computed_at",
-        )
-        .bind(&company_id)
-        .bind(&started_at)
-        .execute(&mut *tx)
-        .await?;
+        queries::record_company_refresh(&mut tx, &company_id, &started_at).await?;
         tx.commit().await?;
     }
     Ok(done)
@@ -325,47 +248,7 @@ async fn write_page(
     }
     let backend = db.backend();
     let mut tx = db.begin_write().await?;
-    if !changed.is_empty() {
-        let mut sql = String::from(
-            "UPDATE devices SET status = v.column2, reason = v.column3, registry_pid = v.column4, \
-             contract_number = v.column5, service_level = v.column6, coverage_start = v.column7, \
-             coverage_end = v.column8, coverage_computed_at = ",
-        );
-        push_placeholders(&mut sql, backend, 1, 1);
-        sql.push_str(", coverage_since = ");
-        push_placeholders(&mut sql, backend, 2, 1);
-        sql.push_str(", coverage_cause = ");
-        push_placeholders(&mut sql, backend, 3, 1);
-        sql.push_str(" FROM (VALUES ");
-        push_value_rows(&mut sql, backend, 4, 8, changed.len());
-        sql.push_str(") AS v WHERE devices.id = v.column1");
-        let mut query = sqlx::query(&sql).bind(now).bind(now).bind(cause.as_str());
-        for (id, decision) in changed {
-            let (reason, registry_pid) = Reason::stored(&decision.reason);
-            let line = decision.line.as_ref();
-            query = query
-                .bind(*id)
-                .bind(decision.status.as_str())
-                .bind(reason)
-                .bind(registry_pid)
-                .bind(line.map(|l| l.contract_number.clone()))
-                .bind(line.map(|l| l.service_level.clone()))
-                .bind(line.map(|l| l.start_date.clone()))
-                .bind(line.map(|l| l.end_date.clone()));
-        }
-        query.execute(&mut *tx).await?;
-    }
-    if !stamped.is_empty() {
-        let mut sql = String::from("UPDATE devices SET coverage_computed_at = ");
-        push_placeholders(&mut sql, backend, 1, 1);
-        sql.push_str(" WHERE id IN (");
-        push_placeholders(&mut sql, backend, 2, stamped.len());
-        sql.push(')');
-        let mut query = sqlx::query(&sql).bind(now);
-        for id in stamped {
-            query = query.bind(*id);
-        }
-        query.execute(&mut *tx).await?;
-    }
+    queries::write_decisions(&mut tx, backend, changed, cause, now).await?;
+    queries::stamp_computed(&mut tx, backend, stamped, now).await?;
     tx.commit().await
 }

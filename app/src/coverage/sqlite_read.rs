@@ -8,7 +8,8 @@ use rusqlite::{params_from_iter, Connection, Row};
 
 use super::{
     lines::{line_of, CandidateLines, LineRow, LINE_COLUMNS, MAC_MATCH, SERIAL_MATCH},
-    recompute::{devices_sql, Batch, CurrentRow, Scope},
+    queries::devices_sql,
+    recompute::{Batch, CurrentRow, Scope},
 };
 use crate::platform::Backend;
 

@@ -24,7 +24,10 @@ pub use server_fns::*;
 use serde::{Deserialize, Serialize};
 
 use self::columns::HeaderProblem;
-use crate::AppError;
+use crate::{
+    coverage::{ReasonCode, Status},
+    AppError,
+};
 
 /// The most rejected rows an upload's answer lists (all are counted).
 pub const MAX_LISTED_REJECTIONS: usize = 10_000;
@@ -190,10 +193,9 @@ pub struct DeviceRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCoverage {
-    /// `covered`, `expiring`, `future`, `expired` or `not_covered`.
-    pub status: String,
-    /// For `not_covered`: `unknown_serial` or `pid_mismatch`.
-    pub reason: Option<String>,
+    pub status: Status,
+    /// Set for `not_covered` only.
+    pub reason: Option<ReasonCode>,
     /// For `pid_mismatch`: the product ID the registry has for this serial number.
     pub registry_product_id: Option<String>,
     pub contract_number: Option<String>,

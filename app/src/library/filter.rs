@@ -4,20 +4,21 @@
 use serde::{Deserialize, Serialize};
 
 use crate::coverage::{
-    decision::Status,
     normalise::{pid_key, serial_key},
+    ReasonCode, Status,
 };
 
 /// Rows per Library page.
 pub const PAGE_SIZE: u64 = 50;
 
-/// What the person chose to see. Empty strings mean "any".
+/// What the person chose to see. `None` and empty strings mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceFilter {
     #[serde(default)]
-    pub status: String,
+    pub status: Option<Status>,
+    /// Why not covered (implies `not_covered`).
     #[serde(default)]
-    pub reason: String,
+    pub reason: Option<ReasonCode>,
     #[serde(default)]
     pub contract: String,
     #[serde(default)]
@@ -34,19 +35,6 @@ pub struct DeviceFilter {
     pub descending: bool,
 }
 
-/// The statuses a filter may name (as stored), with their labels.
-pub const STATUSES: [(&str, &str); 5] = {
-    let mut list = [("", ""); 5];
-    let mut i = 0;
-    while i < Status::ALL.len() {
-        list[i] = (Status::ALL[i].as_str(), Status::ALL[i].label());
-        i += 1;
-    }
-    list
-};
-
-pub const REASONS: [(&str, &str); 2] = crate::coverage::decision::REASON_CODES;
-
 pub const SORTS: [(&str, &str); 5] = [
     ("serial", "Serial number"),
     ("hostname", "Hostname"),
@@ -59,17 +47,23 @@ impl DeviceFilter {
     /// The filter as a URL query string (for the page's address and the export links).
     pub fn to_query(&self, offset: u64) -> String {
         let mut pairs: Vec<(&str, String)> = [
-            ("status", &self.status),
-            ("reason", &self.reason),
-            ("contract", &self.contract),
-            ("site", &self.site),
-            ("pid", &self.pid),
-            ("search", &self.search),
-            ("sort", &self.sort),
+            (
+                "status",
+                self.status.map(Status::as_str).unwrap_or_default(),
+            ),
+            (
+                "reason",
+                self.reason.map(ReasonCode::as_str).unwrap_or_default(),
+            ),
+            ("contract", self.contract.as_str()),
+            ("site", self.site.as_str()),
+            ("pid", self.pid.as_str()),
+            ("search", self.search.as_str()),
+            ("sort", self.sort.as_str()),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.clone()))
+        .map(|(k, v)| (k, v.to_owned()))
         .collect();
         if self.descending {
             pairs.push(("descending", "true".to_owned()));
@@ -88,8 +82,8 @@ impl DeviceFilter {
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> (Self, u64) {
         let text = |key: &str| get(key).unwrap_or_default();
         let filter = DeviceFilter {
-            status: text("status"),
-            reason: text("reason"),
+            status: Status::parse(&text("status")),
+            reason: ReasonCode::parse(&text("reason")),
             contract: text("contract"),
             site: text("site"),
             pid: text("pid"),
@@ -189,15 +183,15 @@ impl DeviceFilter {
                 }
             }
         }
-        if STATUSES.iter().any(|(s, _)| *s == self.status) {
-            add(" AND d.status = ?", self.status.clone(), &mut clause);
+        if let Some(status) = self.status {
+            add(" AND d.status = ?", status.as_str().to_owned(), &mut clause);
         }
-        if REASONS.iter().any(|(r, _)| *r == self.reason) {
+        if let Some(reason) = self.reason {
             // Only not-covered devices have a reason: saying so lets the status index serve.
-            if self.status != "not_covered" {
+            if self.status != Some(Status::NotCovered) {
                 clause.push_str(" AND d.status = 'not_covered'");
             }
-            add(" AND d.reason = ?", self.reason.clone(), &mut clause);
+            add(" AND d.reason = ?", reason.as_str().to_owned(), &mut clause);
         }
         if !self.contract.trim().is_empty() {
             add(
@@ -260,8 +254,8 @@ mod tests {
     #[test]
     fn each_filter_is_bound_never_spliced() {
         let filter = DeviceFilter {
-            status: "not_covered".into(),
-            reason: "pid_mismatch".into(),
+            status: Some(Status::NotCovered),
+            reason: Some(ReasonCode::PidMismatch),
             contract: " 91000001 ".into(),
             site: "HQ".into(),
             pid: "c9300-48p=".into(),
@@ -314,7 +308,7 @@ mod tests {
     #[test]
     fn filters_travel_in_the_query_string() {
         let filter = DeviceFilter {
-            status: "not_covered".into(),
+            status: Some(Status::NotCovered),
             search: "FOC 12&x".into(),
             descending: true,
             ..DeviceFilter::default()
@@ -338,7 +332,7 @@ mod tests {
     #[test]
     fn a_reason_implies_not_covered() {
         let filter = DeviceFilter {
-            reason: "unknown_serial".into(),
+            reason: Some(ReasonCode::UnknownSerial),
             ..DeviceFilter::default()
         };
         assert_eq!(
@@ -349,12 +343,14 @@ mod tests {
 
     #[test]
     fn unknown_statuses_reasons_and_sorts_are_ignored() {
-        let filter = DeviceFilter {
-            status: "x' OR 1=1 --".into(),
-            reason: "nope".into(),
-            sort: "password".into(),
-            ..DeviceFilter::default()
+        let words = |key: &str| match key {
+            "status" => Some("x' OR 1=1 --".to_owned()),
+            "reason" => Some("nope".to_owned()),
+            "sort" => Some("password".to_owned()),
+            _ => None,
         };
+        let (filter, _) = DeviceFilter::from_query(words);
+        assert_eq!((filter.status, filter.reason), (None, None));
         assert_eq!(
             filter.to_sql("C-1", None, numbered).clause,
             "d.company_id = $1"

@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
-use crate::{inventory::DeviceRecord, AppError};
+use crate::{
+    coverage::{Cause, ReasonCode, Status},
+    inventory::DeviceRecord,
+    AppError,
+};
 pub use filter::{DeviceFilter, PAGE_SIZE};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -43,10 +47,10 @@ pub struct DevicePage {
 /// The company's coverage at a glance, for the dashboard.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageSummary {
-    /// Devices by status, every status of [`filter::STATUSES`] in its order (zeros included).
-    pub by_status: Vec<(String, u64)>,
-    /// Not-covered devices by reason, every reason of [`filter::REASONS`] in its order.
-    pub by_reason: Vec<(String, u64)>,
+    /// Devices by status, every status in its order (zeros included).
+    pub by_status: Vec<(Status, u64)>,
+    /// Not-covered devices by reason, every reason in its order.
+    pub by_reason: Vec<(ReasonCode, u64)>,
     /// Contracts with devices whose coverage ends within the expiring window, soonest first.
     pub expiring: Vec<ExpiringContract>,
     /// The expiring window, in days, as this server is configured.
@@ -134,16 +138,19 @@ pub struct AddedContract {
 
 /// A device whose coverage changed since the company's last upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CoverageChange {
     pub device_id: i64,
     pub serial_number: String,
     pub product_id: String,
-    pub before: String,
-    pub now: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "status_before"))]
+    pub before: Status,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "status_now"))]
+    pub now: Status,
     pub contract_number: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "changed_at"))]
     pub at: String,
-    /// `upload`, `registry` or `refresh`.
-    pub cause: String,
+    pub cause: Cause,
 }
 
 #[server(endpoint = "library/devices", input = leptos::server_fn::codec::Json)]

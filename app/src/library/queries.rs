@@ -3,12 +3,11 @@
 use sqlx::AnyConnection;
 
 use super::{
-    filter::{DeviceFilter, REASONS, STATUSES},
-    ContractStanding, ContractSummary, CoverageChange, CoverageSummary, DevicePage,
-    ExpiringContract, PAGE_SIZE,
+    filter::DeviceFilter, ContractStanding, ContractSummary, CoverageChange, CoverageSummary,
+    DevicePage, ExpiringContract, PAGE_SIZE,
 };
 use crate::{
-    coverage::decision::Clock,
+    coverage::{decision::Clock, ReasonCode, Status},
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
         DeviceRecord,
@@ -114,13 +113,13 @@ pub async fn coverage_summary(
     company_id: &str,
     expiring_window_days: u32,
 ) -> Result<CoverageSummary, sqlx::Error> {
-    let statuses: Vec<(String, i64)> = sqlx::query_as(
+    let statuses: Vec<(Status, i64)> = sqlx::query_as(
         "SELECT status, COUNT(*) FROM devices WHERE company_id = $1 GROUP BY status",
     )
     .bind(company_id)
     .fetch_all(&mut *conn)
     .await?;
-    let reasons: Vec<(Option<String>, i64)> = sqlx::query_as(
+    let reasons: Vec<(Option<ReasonCode>, i64)> = sqlx::query_as(
         "SELECT reason, COUNT(*) FROM devices WHERE company_id = $1 AND status = 'not_covered'
          GROUP BY reason",
     )
@@ -136,23 +135,23 @@ pub async fn coverage_summary(
     .bind(company_id)
     .fetch_all(conn)
     .await?;
-    let count_of = |rows: &[(String, i64)], key: &str| {
+    fn count_of<T: PartialEq>(rows: &[(T, i64)], key: T) -> u64 {
         rows.iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map_or(0, |(_, n)| *n as u64)
-    };
-    let reasons: Vec<(String, i64)> = reasons
+    }
+    let reasons: Vec<(ReasonCode, i64)> = reasons
         .into_iter()
         .filter_map(|(reason, n)| reason.map(|r| (r, n)))
         .collect();
     Ok(CoverageSummary {
-        by_status: STATUSES
+        by_status: Status::ALL
             .iter()
-            .map(|(status, _)| ((*status).to_owned(), count_of(&statuses, status)))
+            .map(|status| (*status, count_of(&statuses, *status)))
             .collect(),
-        by_reason: REASONS
+        by_reason: ReasonCode::ALL
             .iter()
-            .map(|(reason, _)| ((*reason).to_owned(), count_of(&reasons, reason)))
+            .map(|reason| (*reason, count_of(&reasons, *reason)))
             .collect(),
         expiring: expiring
             .into_iter()
@@ -273,24 +272,14 @@ pub async fn add_contract(
     Ok(())
 }
 
-type ChangeRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-);
-
 pub async fn changes_since_last_upload(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<CoverageChange>, sqlx::Error> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT d.id, d.serial_number, d.product_id, h.status, d.status, d.contract_number,
-                h.valid_until, h.ended_by
+    sqlx::query_as(
+        "SELECT d.id AS device_id, d.serial_number, d.product_id, h.status AS status_before,
+                d.status AS status_now, d.contract_number, h.valid_until AS changed_at,
+                h.ended_by AS cause
          FROM coverage_history h
          JOIN devices d ON d.id = h.device_id AND d.company_id = h.company_id
          WHERE h.company_id = $1
@@ -300,24 +289,7 @@ pub async fn changes_since_last_upload(
     )
     .bind(company_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(device_id, serial_number, product_id, before, now, contract_number, at, cause)| {
-                CoverageChange {
-                    device_id,
-                    serial_number,
-                    product_id,
-                    before,
-                    now,
-                    contract_number,
-                    at,
-                    cause,
-                }
-            },
-        )
-        .collect())
+    .await
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::{coverage::recompute::recompute_company, coverage::recompute::Cause};
+use app::coverage::{recompute::recompute_company, Cause};
 
 use crate::{
     scale_out::http,

@@ -124,8 +124,24 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     .await;
     assert_eq!(serials(&by_end), ["FOC2101A0AA"]);
     // Hostile filter values are values, never SQL.
-    let hostile = page(&mut ben, json!({"status": "x' OR '1'='1", "search": "%' OR 1=1 --", "sort": "id; DROP TABLE devices"}), 0).await;
+    let hostile = page(
+        &mut ben,
+        json!({"search": "%' OR 1=1 --", "sort": "id; DROP TABLE devices"}),
+        0,
+    )
+    .await;
     assert_eq!(hostile["total"], 0);
+    // A status or reason that is not one is a bad request, not an empty page nor a server error.
+    for filter in [json!({"status": "x' OR '1'='1"}), json!({"reason": "nope"})] {
+        let (status, body) = ben
+            .call_json(
+                LoadLibraryDevices::PATH,
+                json!({"filter": filter, "offset": 0}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body, json!({"App": "BadRequest"}));
+    }
 
     // Pages of 50.
     let token = token_for(&app, "NW-1001", "many").await;

@@ -9,7 +9,10 @@ use sqlx::AnyConnection;
 
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
-    coverage::decision::{Decision, Reason},
+    coverage::{
+        decision::{Decision, Reason},
+        Cause, ReasonCode, Status,
+    },
     platform::{
         sql::{push_placeholders, push_value_rows},
         Backend,
@@ -204,7 +207,7 @@ pub async fn upsert_devices(
         .bind(write.company_id)
         .bind(write.now)
         .bind(write.now)
-        .bind("upload")
+        .bind(Cause::Upload)
         .bind(write.upload_id)
         .bind(write.upload_id)
         .bind(write.token_id);
@@ -375,8 +378,8 @@ pub struct DeviceRow {
     first_seen_at: String,
     last_seen_at: String,
     no_longer_seen_at: Option<String>,
-    status: String,
-    reason: Option<String>,
+    status: Status,
+    reason: Option<ReasonCode>,
     registry_pid: Option<String>,
     contract_number: Option<String>,
     service_level: Option<String>,

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::library::filter::REASONS;
+use crate::coverage::ReasonCode;
 
 /// Why devices are not covered, each reason a link to those devices.
 #[component]
-pub fn NotCoveredReasons(by_reason: Vec<(String, u64)>) -> impl IntoView {
+pub fn NotCoveredReasons(by_reason: Vec<(ReasonCode, u64)>) -> impl IntoView {
     let none = by_reason.iter().all(|(_, n)| *n == 0);
     view! {
         <section class="card" aria-labelledby="reasons-heading">
@@ -15,7 +15,7 @@ pub fn NotCoveredReasons(by_reason: Vec<(String, u64)>) -> impl IntoView {
                 view! {
                     <ul>
                         {by_reason.into_iter().filter(|(_, n)| *n > 0).map(|(reason, count)| {
-                            let label = REASONS.iter().find(|(r, _)| *r == reason).map_or("Other", |(_, l)| *l);
+                            let label = reason.label();
                             view! {
                                 <li><a href=format!("/library?status=not_covered&reason={reason}")>{format!("{label}: {count}")}</a></li>
                             }

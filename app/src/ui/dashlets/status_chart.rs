@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use crate::ui::library::status_label;
+use crate::coverage::Status;
 
 /// Devices by coverage status as horizontal bars, drawn in SVG. Each bar is a link to the
 /// Library filtered to that status; the counts are text, so the chart reads without colour.
 #[component]
-pub fn StatusChart(by_status: Vec<(String, u64)>) -> impl IntoView {
+pub fn StatusChart(by_status: Vec<(Status, u64)>) -> impl IntoView {
     let total: u64 = by_status.iter().map(|(_, n)| n).sum();
     let largest = by_status.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     view! {
@@ -15,7 +15,7 @@ pub fn StatusChart(by_status: Vec<(String, u64)>) -> impl IntoView {
             <ul class="status-bars">
                 {by_status.into_iter().map(|(status, count)| {
                     let width = bar_width(count, largest);
-                    let label = status_label(&status);
+                    let label = status.label();
                     view! {
                         <li>
                             // The link's name is one text, "Covered 12 devices": it starts with what is

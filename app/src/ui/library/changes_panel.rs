@@ -2,7 +2,6 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
-use super::devices_table::status_label;
 use crate::{library::load_coverage_changes, ui::inventory::format::utc_minute};
 
 /// What changed since the last upload: devices whose coverage moved, from what to what, and why
@@ -20,12 +19,7 @@ pub fn ChangesPanel() -> impl IntoView {
                         Ok(list) => view! {
                             <ul class="changes">
                                 {list.into_iter().map(|c| {
-                                    let cause = match c.cause.as_str() {
-                                        "registry" => "the vendor's registry changed",
-                                        "refresh" => "refreshed",
-                                        _ => "uploaded",
-                                    };
-                                    view! { <li>{format!("{} ({}): {} → {} on {}, {cause}.", c.serial_number, c.product_id, status_label(&c.before), status_label(&c.now), utc_minute(&c.at))}</li> }
+                                    view! { <li>{format!("{} ({}): {} → {} on {}, {}.", c.serial_number, c.product_id, c.before.label(), c.now.label(), utc_minute(&c.at), c.cause.label())}</li> }
                                 }).collect_view()}
                             </ul>
                         }.into_any(),

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::library::{
-    filter::{REASONS, SORTS, STATUSES},
-    DeviceFilter,
+use crate::{
+    coverage::{ReasonCode, Status},
+    library::{filter::SORTS, DeviceFilter},
 };
 
 /// The Library's filter form: status, reason, contract, site, PID, a serial or hostname search,
@@ -32,18 +32,18 @@ pub fn DeviceFilters(
             {text_field("filter-search", "Serial number or hostname starts with", |f| f.search.clone(), |f, v| f.search = v)}
             <div class="field">
                 <label for="filter-status">"Status"</label>
-                <select id="filter-status" prop:value=move || draft.get().status
-                    on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
+                <select id="filter-status" prop:value=move || draft.get().status.map_or("", Status::as_str)
+                    on:change=move |ev| draft.update(|f| f.status = Status::parse(&event_target_value(&ev)))>
                     <option value="">"Any status"</option>
-                    {STATUSES.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                    {Status::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-reason">"Why not covered"</label>
-                <select id="filter-reason" prop:value=move || draft.get().reason
-                    on:change=move |ev| draft.update(|f| f.reason = event_target_value(&ev))>
+                <select id="filter-reason" prop:value=move || draft.get().reason.map_or("", ReasonCode::as_str)
+                    on:change=move |ev| draft.update(|f| f.reason = ReasonCode::parse(&event_target_value(&ev)))>
                     <option value="">"Any reason"</option>
-                    {REASONS.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                    {ReasonCode::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                 </select>
             </div>
             {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v)}

@@ -2,8 +2,10 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
-use super::devices_table::status_label;
-use crate::{coverage::device_coverage_timeline, ui::inventory::format::utc_minute};
+use crate::{
+    coverage::{device_coverage_timeline, ReasonCode},
+    ui::inventory::format::utc_minute,
+};
 
 /// A device's coverage over time, fetched when opened: each period's status, contract and why,
 /// from when, and what started it.
@@ -17,19 +19,14 @@ pub fn DeviceHistory(device_id: i64) -> impl IntoView {
                     Ok(periods) => view! {
                         <ol class="timeline" data-testid="device-history">
                             {periods.into_iter().map(|p| {
-                                let cause = match p.cause.as_str() {
-                                    "registry" => "after a registry change",
-                                    "refresh" => "on a refresh",
-                                    _ => "on upload",
-                                };
                                 let contract = p.contract_number.map(|c| format!(", contract {c}")).unwrap_or_default();
-                                let reason = match (p.reason.as_deref(), p.registry_pid) {
-                                    (Some("pid_mismatch"), Some(pid)) => format!(", serial known under PID {pid}"),
+                                let reason = match (p.reason, p.registry_pid) {
+                                    (Some(ReasonCode::PidMismatch), Some(pid)) => format!(", serial known under PID {pid}"),
                                     (Some(_), _) => ", unknown serial".to_owned(),
                                     _ => String::new(),
                                 };
                                 let until = p.until.map(|u| format!(" until {}", utc_minute(&u))).unwrap_or_else(|| " (now)".to_owned());
-                                view! { <li>{format!("{}{contract}{reason}: from {}{until}, {cause}.", status_label(&p.status), utc_minute(&p.from))}</li> }
+                                view! { <li>{format!("{}{contract}{reason}: from {}{until}, {}.", p.status.label(), utc_minute(&p.from), p.cause.label())}</li> }
                             }).collect_view()}
                         </ol>
                     }.into_any(),

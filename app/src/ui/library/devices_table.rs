@@ -1,24 +1,17 @@
 use leptos::prelude::*;
 
 use super::device_history::DeviceHistory;
-use crate::{inventory::DeviceRecord, ui::inventory::format::utc_minute};
-
-/// How a status reads.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "covered" => "Covered",
-        "expiring" => "Expiring soon",
-        "future" => "Starting later",
-        "expired" => "Expired",
-        _ => "Not covered",
-    }
-}
+use crate::{
+    coverage::{ReasonCode, Status},
+    inventory::DeviceRecord,
+    ui::inventory::format::utc_minute,
+};
 
 /// Why a device has its status, in words: the contract that decides it, or what is wrong.
 pub fn explanation(device: &DeviceRecord) -> String {
     let c = &device.coverage;
-    match (c.status.as_str(), c.reason.as_deref()) {
-        (_, Some("pid_mismatch")) => format!(
+    match (c.status, c.reason) {
+        (_, Some(ReasonCode::PidMismatch)) => format!(
             "Serial known under PID {} (this inventory says {}): check the product ID.",
             c.registry_product_id.as_deref().unwrap_or("?"),
             device.product_id
@@ -30,8 +23,8 @@ pub fn explanation(device: &DeviceRecord) -> String {
             let end = c.end_date.as_deref().unwrap_or("?");
             let start = c.start_date.as_deref().unwrap_or("?");
             match status {
-                "future" => format!("Contract {contract} ({level}) starts on {start}."),
-                "expired" => format!("Contract {contract} ({level}) ended on {end}."),
+                Status::Future => format!("Contract {contract} ({level}) starts on {start}."),
+                Status::Expired => format!("Contract {contract} ({level}) ended on {end}."),
                 _ => format!("Contract {contract} ({level}) until {end}."),
             }
         }
@@ -57,7 +50,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                     } else {
                         device.serial_number.clone()
                     };
-                    let status = device.coverage.status.clone();
+                    let status = device.coverage.status;
                     let gone = device.no_longer_seen_at.as_deref().map(|at| format!(" · no longer seen since {}", utc_minute(at)));
                     view! {
                         <tr>
@@ -65,7 +58,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Product ID">{device.product_id.clone()}</td>
                             <td data-label="Hostname">{device.hostname.clone()}</td>
                             <td data-label="Site">{device.site.clone()}</td>
-                            <td data-label="Status"><span class=format!("status status-{status}")>{status_label(&status)}</span></td>
+                            <td data-label="Status"><span class=format!("status status-{status}")>{status.label()}</span></td>
                             <td data-label="Why">{why}{gone}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
                             <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>

@@ -9,4 +9,3 @@ mod devices_table;
 
 pub use contracts_page::ContractsPage;
 pub use devices_page::DevicesPage;
-pub use devices_table::status_label;
