@@ -31,8 +31,6 @@ pub(super) struct Applied<'a> {
     pub before: &'a Stage,
     pub after: &'a Stage,
     pub event: &'a Event,
-    /// The role a DA granted (a User when none is named).
-    pub granted_role: Option<Role>,
     /// Who made the move when it was not the person (a DA or an agent).
     pub actor_id: Option<i64>,
 }
@@ -49,7 +47,7 @@ pub(super) async fn carry_out(
         }
         Effect::QueueForAgent(_) => Ok(()),
         Effect::SendVerificationLink => send_verification_link(tx, applied).await,
-        Effect::GrantAccess => grant_access(tx, applied).await,
+        Effect::GrantAccess { role } => grant_access(tx, applied, *role).await,
         Effect::NotifyRequester => notify_requester(tx, applied).await,
         Effect::SendWelcomeEmails => send_welcome_emails(tx, applied).await,
     }
@@ -132,10 +130,13 @@ async fn send_verification_link(
 }
 
 /// A DA's (or an agent's) yes: the person joins the company with the granted role.
-async fn grant_access(tx: &mut Tx, applied: &Applied<'_>) -> Result<(), OnboardingError> {
+async fn grant_access(
+    tx: &mut Tx,
+    applied: &Applied<'_>,
+    role: Role,
+) -> Result<(), OnboardingError> {
     let proof = proof_of(applied.before)
         .ok_or_else(|| OnboardingError::App(internal("granting without a proof")))?;
-    let role = applied.granted_role.unwrap_or(Role::User);
     let now = timestamp_now();
     let company_id = &proof.company_id;
     let person = applied.person;
@@ -162,7 +163,7 @@ async fn notify_requester(tx: &mut Tx, applied: &Applied<'_>) -> Result<(), Onbo
         )
     };
     let email = match applied.event {
-        Event::DaGranted => decision(Some(applied.granted_role.unwrap_or(Role::User).label()), None),
+        Event::DaGranted { role } => decision(Some(role.label()), None),
         Event::DaDenied { reason } => decision(None, reason.as_deref()),
         Event::AgentRejected { reason } => decision(None, Some(reason)),
         Event::AgentAsked { question } => templates::agent_question(

@@ -74,7 +74,7 @@ pub async fn person_moves(
     event: Event,
 ) -> Result<Stage, OnboardingError> {
     let mut tx = state.db.begin_write().await?;
-    let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
+    let stage = apply(state, &mut tx, account_id, event, None, None).await?;
     tx.commit().await?;
     Ok(stage)
 }
@@ -86,7 +86,6 @@ async fn apply(
     account_id: i64,
     event: Event,
     actor_id: Option<i64>,
-    granted_role: Option<Role>,
     reasons: Option<String>,
 ) -> Result<Stage, OnboardingError> {
     let before = current_stage(tx, account_id).await?;
@@ -103,7 +102,6 @@ async fn apply(
             before: &before,
             after: &after,
             event: &event,
-            granted_role,
             actor_id,
         };
         for effect in effects {
@@ -249,7 +247,6 @@ pub async fn verify_entitlement(
         account_id,
         Event::Proved { proof, standing },
         None,
-        None,
         Some(details),
     )
     .await?;
@@ -279,7 +276,7 @@ pub async fn choose_entry(
             entry_id: entry_id.to_owned(),
         },
     };
-    let stage = apply(state, &mut tx, account_id, event, None, None, None).await?;
+    let stage = apply(state, &mut tx, account_id, event, None, None).await?;
     tx.commit().await?;
     Ok(stage)
 }
@@ -310,7 +307,6 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, Onboardin
         Event::EmailLinkOpened,
         None,
         None,
-        None,
     )
     .await?;
     tx.commit().await?;
@@ -334,7 +330,6 @@ pub async fn answer_question(
         &mut tx,
         account_id,
         Event::UserAnswered,
-        None,
         None,
         None,
     )
@@ -407,7 +402,7 @@ pub async fn decide_for_da(
         _ => return Err(OnboardingError::NotFound),
     }
     let event = match role {
-        Some(_) => Event::DaGranted,
+        Some(role) => Event::DaGranted { role },
         None => Event::DaDenied {
             reason: reason.filter(|r| !r.trim().is_empty()),
         },
@@ -418,7 +413,6 @@ pub async fn decide_for_da(
         requester_id,
         event,
         Some(da_account_id),
-        role,
         None,
     )
     .await?;
@@ -525,7 +519,6 @@ pub async fn agent_decides(
         requester_id,
         event,
         Some(agent_id),
-        None,
         None,
     )
     .await?;

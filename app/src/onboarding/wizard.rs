@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::assessment::AssessmentReason;
+use crate::accounts::Role;
 
 /// A contract and a serial that proved entitlement, and the company they lead to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +88,10 @@ pub enum Event {
     CompanyGainedDa {
         first_da: String,
     },
-    DaGranted,
+    /// A DA said yes, with the role the person gets.
+    DaGranted {
+        role: Role,
+    },
     DaDenied {
         reason: Option<String>,
     },
@@ -121,7 +125,9 @@ pub enum Effect {
     /// Email a single-use verification link.
     SendVerificationLink,
     /// Give the role the DA chose, at once.
-    GrantAccess,
+    GrantAccess {
+        role: Role,
+    },
     /// Tell the person by email what was decided or asked.
     NotifyRequester,
     /// *Welcome to NetCare* and *Granted access as an Administrator*.
@@ -200,8 +206,8 @@ pub fn advance(stage: &Stage, event: Event) -> Result<(Stage, Vec<Effect>), Refu
             },
             vec![ForwardToFirstDa],
         ),
-        (S::RequestSubmitted { .. }, E::DaGranted) => {
-            (S::Complete, vec![GrantAccess, NotifyRequester])
+        (S::RequestSubmitted { .. }, E::DaGranted { role }) => {
+            (S::Complete, vec![GrantAccess { role }, NotifyRequester])
         }
         (S::RequestSubmitted { .. }, E::DaDenied { reason }) => {
             (S::Denied { reason }, vec![NotifyRequester])
@@ -345,12 +351,15 @@ mod tests {
         );
         let (submitted, effects) = go(stage.clone(), Event::Confirm);
         assert_eq!(effects, [Effect::ForwardToFirstDa]);
-        let (granted, effects) = go(submitted.clone(), Event::DaGranted);
+        let (granted, effects) = go(submitted.clone(), Event::DaGranted { role: Role::Admin });
         assert_eq!(
             (granted, effects),
             (
                 Stage::Complete,
-                vec![Effect::GrantAccess, Effect::NotifyRequester]
+                vec![
+                    Effect::GrantAccess { role: Role::Admin },
+                    Effect::NotifyRequester
+                ]
             )
         );
         let (denied, effects) = go(
@@ -540,7 +549,7 @@ mod tests {
             Event::CompanyGainedDa {
                 first_da: "D".into(),
             },
-            Event::DaGranted,
+            Event::DaGranted { role: Role::User },
             Event::DaDenied { reason: None },
             Event::AgentApproved {
                 entry_id: "CT-2002".into(),
