@@ -1,15 +1,20 @@
 //! The Library through its server functions and exports: filters, search, sort and pages over a
 //! company's devices, the contracts that cover them, and files that spreadsheets open safely.
 
-use app::library::{
-    AddCompanyContract, LoadCompanyContracts, LoadCoverageSummary, LoadLibraryDevices,
+use app::{
+    coverage::{ReasonCode, Status},
+    library::{
+        AddCompanyContract, DeviceFilter, DevicePage, LibraryError, LoadCompanyContracts,
+        LoadCoverageSummary, LoadLibraryDevices,
+    },
+    AppError,
 };
 use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
 use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{
     support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
@@ -24,23 +29,17 @@ both_databases!(
     exports_follow_the_view_and_neutralise_formulas,
 );
 
-async fn page(browser: &mut Browser<'_>, filter: Value, offset: u64) -> Value {
-    let (status, body) = browser
-        .call_json(
-            LoadLibraryDevices::PATH,
-            json!({"filter": filter, "offset": offset}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
+async fn page(browser: &mut Browser<'_>, filter: DeviceFilter, offset: u64) -> DevicePage {
+    browser
+        .run(LoadLibraryDevices { filter, offset })
+        .await
+        .unwrap_or_else(|(status, error)| panic!("{status}: {error}"))
 }
 
-fn serials(page: &Value) -> Vec<String> {
-    page["devices"]
-        .as_array()
-        .unwrap()
+fn serials(page: &DevicePage) -> Vec<String> {
+    page.devices
         .iter()
-        .map(|d| d["serialNumber"].as_str().unwrap().to_owned())
+        .map(|d| d.serial_number.clone())
         .collect()
 }
 
@@ -66,8 +65,8 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     .await;
     let mut ben = login(&app, "ben.user").await;
 
-    let all = page(&mut ben, json!({}), 0).await;
-    assert_eq!(all["total"], 6, "only Northwind's devices");
+    let all = page(&mut ben, DeviceFilter::default(), 0).await;
+    assert_eq!(all.total, 6, "only Northwind's devices");
     assert_eq!(
         serials(&all),
         [
@@ -79,46 +78,137 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             "NOPE0000001"
         ]
     );
-    let not_covered = page(&mut ben, json!({"status": "not_covered"}), 0).await;
+    let not_covered = page(
+        &mut ben,
+        DeviceFilter {
+            status: Some(Status::NotCovered),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(serials(&not_covered), ["FOC2101A0AB", "NOPE0000001"]);
-    let mismatch = page(&mut ben, json!({"reason": "pid_mismatch"}), 0).await;
+    let mismatch = page(
+        &mut ben,
+        DeviceFilter {
+            reason: Some(ReasonCode::PidMismatch),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(serials(&mismatch), ["FOC2101A0AB"]);
     assert_eq!(
-        mismatch["devices"][0]["coverage"]["registryProductId"],
-        "C9300-48P"
+        mismatch.devices[0].coverage.registry_product_id.as_deref(),
+        Some("C9300-48P")
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"contract": "91000001"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    contract: "91000001".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["FOC2101A0AA"]
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"site": "DC"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    site: "DC".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["FOC1601Z9Z9"]
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"pid": "cts-sx80"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    pid: "cts-sx80".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["FTX2001T1P1"]
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"search": "foc2101"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    search: "foc2101".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["FOC2101A0AA", "FOC2101A0AB"]
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"search": "lab-"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    search: "lab-".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["NOPE0000001"]
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"search": "LAB-"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    search: "LAB-".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         ["NOPE0000001"],
         "hostnames are searched in any case"
     );
     assert_eq!(
-        serials(&page(&mut ben, json!({"search": "CT-ONLY"}), 0).await),
+        serials(
+            &page(
+                &mut ben,
+                DeviceFilter {
+                    search: "CT-ONLY".into(),
+                    ..DeviceFilter::default()
+                },
+                0
+            )
+            .await
+        ),
         Vec::<String>::new()
     );
     let by_end = page(
         &mut ben,
-        json!({"sort": "end_date", "descending": true, "status": "covered"}),
+        DeviceFilter {
+            sort: "end_date".into(),
+            descending: true,
+            status: Some(Status::Covered),
+            ..DeviceFilter::default()
+        },
         0,
     )
     .await;
@@ -126,11 +216,15 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     // Hostile filter values are values, never SQL.
     let hostile = page(
         &mut ben,
-        json!({"search": "%' OR 1=1 --", "sort": "id; DROP TABLE devices"}),
+        DeviceFilter {
+            search: "%' OR 1=1 --".into(),
+            sort: "id; DROP TABLE devices".into(),
+            ..DeviceFilter::default()
+        },
         0,
     )
     .await;
-    assert_eq!(hostile["total"], 0);
+    assert_eq!(hostile.total, 0);
     // A status or reason that is not one is a bad request, not an empty page nor a server error.
     for filter in [json!({"status": "x' OR '1'='1"}), json!({"reason": "nope"})] {
         let (status, body) = ben
@@ -160,9 +254,17 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         None,
     )
     .await;
-    let dual = page(&mut ben, json!({"search": "dual"}), 0).await;
+    let dual = page(
+        &mut ben,
+        DeviceFilter {
+            search: "dual".into(),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(
-        (dual["total"].as_u64(), serials(&dual)),
+        (Some(dual.total), serials(&dual)),
         (
             Some(3),
             vec![
@@ -172,10 +274,26 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             ]
         )
     );
-    let first = page(&mut ben, json!({"search": "PAGE"}), 0).await;
-    let third = page(&mut ben, json!({"search": "PAGE"}), 100).await;
+    let first = page(
+        &mut ben,
+        DeviceFilter {
+            search: "PAGE".into(),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
+    let third = page(
+        &mut ben,
+        DeviceFilter {
+            search: "PAGE".into(),
+            ..DeviceFilter::default()
+        },
+        100,
+    )
+    .await;
     assert_eq!(
-        (first["total"].as_u64(), first["more"].as_bool()),
+        (Some(first.total), Some(first.more)),
         (Some(120), Some(false))
     );
     assert_eq!(serials(&first).len(), 50);
@@ -196,9 +314,17 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         api_upload(&app, &token, &big, None).await.0,
         StatusCode::CREATED
     );
-    let capped = page(&mut ben, json!({"search": "CAP"}), 0).await;
+    let capped = page(
+        &mut ben,
+        DeviceFilter {
+            search: "CAP".into(),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(
-        (capped["total"].as_u64(), capped["more"].as_bool()),
+        (Some(capped.total), Some(capped.more)),
         (Some(10_000), Some(true))
     );
     // Read in the identity index's order when many match: the same order as a sorted few.
@@ -206,7 +332,16 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         serials(&capped),
         (0..50).map(|n| format!("CAP{n:05}")).collect::<Vec<_>>()
     );
-    let by_hostname = page(&mut ben, json!({"sort": "hostname", "descending": true}), 0).await;
+    let by_hostname = page(
+        &mut ben,
+        DeviceFilter {
+            sort: "hostname".into(),
+            descending: true,
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(
         serials(&by_hostname)[..5],
         [
@@ -219,14 +354,31 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         "room-1, old-1, lab-1, dual0002-sw, Dual-Core: hostnames in any case"
     );
     // Few match: sorted after filtering, in the same order.
-    let hq = page(&mut ben, json!({"site": "HQ", "sort": "hostname"}), 0).await;
+    let hq = page(
+        &mut ben,
+        DeviceFilter {
+            site: "HQ".into(),
+            sort: "hostname".into(),
+            ..DeviceFilter::default()
+        },
+        0,
+    )
+    .await;
     assert_eq!(
         serials(&hq),
         ["FOC1907X1Y1", "FOC2101A0AA", "FOC2101A0AB", "FTX2001T1P1"]
     );
-    let last = page(&mut ben, json!({"search": "CAP"}), 10_050).await;
+    let last = page(
+        &mut ben,
+        DeviceFilter {
+            search: "CAP".into(),
+            ..DeviceFilter::default()
+        },
+        10_050,
+    )
+    .await;
     assert_eq!(
-        (last["total"].as_u64(), last["more"].as_bool()),
+        (Some(last.total), Some(last.more)),
         (Some(10_060), Some(false))
     );
     assert_eq!(serials(&last).len(), 10);
@@ -377,44 +529,29 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
 async fn the_coverage_summary_counts_the_company(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let mut ben = login(&app, "ben.user").await;
-    let (status, empty) = ben.call(LoadCoverageSummary::PATH, &[]).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(empty["by_status"].as_array().unwrap().len(), 5);
-    assert!(empty["by_status"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s[1] == 0));
+    let empty = ben.run(LoadCoverageSummary {}).await.unwrap();
+    assert_eq!(
+        empty.by_status,
+        Status::ALL.iter().map(|s| (*s, 0)).collect::<Vec<_>>(),
+        "every status, in order, zeros included"
+    );
     let token = token_for(&app, "NW-1001", "nw").await;
     api_upload(&app, &token, NORTHWIND_FILE, None).await;
-    let (_, summary) = ben.call(LoadCoverageSummary::PATH, &[]).await;
-    let count = |list: &str, key: &str| {
-        summary[list]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|pair| pair[0] == key)
-            .and_then(|pair| pair[1].as_u64())
-            .unwrap()
-    };
-    let total: u64 = ["covered", "expiring", "future", "expired", "not_covered"]
-        .iter()
-        .map(|s| count("by_status", s))
-        .sum();
-    assert_eq!(total, 6);
-    assert_eq!(count("by_status", "not_covered"), 2);
-    assert_eq!(count("by_reason", "pid_mismatch"), 1);
-    assert_eq!(count("by_reason", "unknown_serial"), 1);
-    let expiring = summary["expiring"].as_array().unwrap();
-    assert_eq!(
-        expiring.len() as u64,
-        count("by_status", "expiring")
-            .min(10)
-            .min(expiring.len() as u64)
-    );
+    let summary = ben.run(LoadCoverageSummary {}).await.unwrap();
+    fn count<T: PartialEq>(list: &[(T, u64)], key: T) -> u64 {
+        list.iter().find(|(k, _)| *k == key).unwrap().1
+    }
+    assert_eq!(summary.total(), 6);
+    assert_eq!(count(&summary.by_status, Status::NotCovered), 2);
+    assert_eq!(count(&summary.by_reason, ReasonCode::PidMismatch), 1);
+    assert_eq!(count(&summary.by_reason, ReasonCode::UnknownSerial), 1);
+    assert!(summary.expiring.len() as u64 <= count(&summary.by_status, Status::Expiring).min(10));
     assert!(
-        expiring.iter().any(|c| c["contract_number"] == "91000002"),
-        "{summary}"
+        summary
+            .expiring
+            .iter()
+            .any(|c| c.contract_number == "91000002"),
+        "{summary:?}"
     );
     // Another company's dashboard counts only its own devices.
     let contoso = token_for(&app, "CT-2002", "ct").await;
@@ -425,8 +562,18 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
         None,
     )
     .await;
-    let (_, again) = ben.call(LoadCoverageSummary::PATH, &[]).await;
-    assert_eq!(again, summary);
+    assert_eq!(ben.run(LoadCoverageSummary {}).await.unwrap(), summary);
+    let refused = Browser::new(&app)
+        .run(LoadCoverageSummary {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        (
+            StatusCode::UNAUTHORIZED,
+            LibraryError::App(AppError::NotSignedIn)
+        )
+    );
 }
 
 /// A dashboard layout is each person's own: saved cleaned, loaded back, never another's.

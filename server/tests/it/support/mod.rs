@@ -10,12 +10,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use app::platform::{db::PoolSettings, AppState, Database, Settings};
+use axum::http::StatusCode;
 use axum::{
     body::{Body, Bytes},
     http::{Request, Response},
     Router,
 };
 use http_body_util::BodyExt;
+use leptos::server_fn::{ContentType, Http, ServerFn};
+use serde::{de::DeserializeOwned, Serialize};
 use tower::ServiceExt;
 
 /// Where the test app says it lives (links in emails start with it).
@@ -256,7 +259,33 @@ impl<'a> Browser<'a> {
         Self { app, cookie: None }
     }
 
-    /// Calls a server function; returns the status and the JSON body, and keeps any new cookie.
+    /// Calls server function `F` with typed arguments, encoded as the browser's client encodes
+    /// them, and decodes its answer: the value on 200, else the status and the function's error.
+    pub async fn run<F>(&mut self, args: F) -> Result<F::Output, (StatusCode, F::Error)>
+    where
+        F: ServerFn + Serialize,
+        F::Protocol: ArgumentEncoding,
+        F::Output: DeserializeOwned,
+        F::Error: DeserializeOwned,
+    {
+        let (status, body) = if F::Protocol::JSON {
+            self.call_json(F::PATH, serde_json::to_value(&args).unwrap())
+                .await
+        } else {
+            let encoded = serde_qs::to_string(&args).unwrap();
+            let request = server_fn_request(F::PATH, &encoded, self.cookie.as_deref());
+            self.send(request).await
+        };
+        if status == StatusCode::OK {
+            Ok(serde_json::from_value(body.clone())
+                .unwrap_or_else(|e| panic!("{}: {e} in {body}", F::PATH)))
+        } else {
+            let error = serde_json::from_value(body.clone())
+                .unwrap_or_else(|e| panic!("{} ({status}): {e} in {body}", F::PATH));
+            Err((status, error))
+        }
+    }
+
     /// Calls a server function; returns the status and the JSON body, and keeps any new cookie.
     pub async fn call(
         &mut self,
@@ -302,4 +331,13 @@ impl<'a> Browser<'a> {
         let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
         (status, json)
     }
+}
+
+/// How a server function's arguments travel: JSON, or a URL-encoded form (the default).
+pub trait ArgumentEncoding {
+    const JSON: bool;
+}
+
+impl<Input: ContentType, Output> ArgumentEncoding for Http<Input, Output> {
+    const JSON: bool = matches!(Input::CONTENT_TYPE.as_bytes(), b"application/json");
 }
