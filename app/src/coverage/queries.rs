@@ -9,7 +9,7 @@ use super::{
     Cause, CoveragePeriod,
 };
 use crate::platform::{
-    sql::{push_placeholders, push_value_rows},
+    sql::{push_placeholders, push_value_rows, Bind},
     Backend,
 };
 
@@ -154,20 +154,25 @@ pub(super) async fn write_decisions(
     sql.push_str(") AS v WHERE devices.id = v.column1");
     let mut query = sqlx::query(&sql).bind(now).bind(now).bind(cause);
     for (id, decision) in changed {
-        let (reason, registry_pid) = Reason::stored(&decision.reason);
-        let line = decision.line.as_ref();
-        query = query
-            .bind(*id)
-            .bind(decision.status)
-            .bind(reason)
-            .bind(registry_pid)
-            .bind(line.map(|l| l.contract_number.as_str()))
-            .bind(line.map(|l| l.service_level.as_str()))
-            .bind(line.map(|l| l.start_date.as_str()))
-            .bind(line.map(|l| l.end_date.as_str()));
+        query = bind_decision(query.bind(*id), decision);
     }
     query.execute(conn).await?;
     Ok(())
+}
+
+/// Binds a decision as the devices table stores it, in its column order: status, reason, registry
+/// PID, contract number, service level, coverage start and end.
+pub fn bind_decision<'q, Q: Bind<'q>>(query: Q, decision: &'q Decision) -> Q {
+    let (reason, registry_pid) = Reason::stored(&decision.reason);
+    let line = decision.line.as_ref();
+    query
+        .bind_value(decision.status)
+        .bind_value(reason)
+        .bind_value(registry_pid)
+        .bind_value(line.map(|l| l.contract_number.as_str()))
+        .bind_value(line.map(|l| l.service_level.as_str()))
+        .bind_value(line.map(|l| l.start_date.as_str()))
+        .bind_value(line.map(|l| l.end_date.as_str()))
 }
 
 /// Stamps devices whose decision did not change as computed at `now`.

@@ -95,7 +95,8 @@ impl DeviceFilter {
     }
 }
 
-fn percent_encode(text: &str) -> String {
+/// `text` as a URL query value: unreserved characters as they are, every other byte `%XX`.
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -8,7 +8,7 @@ use app::{
     },
     accounts::LoadCurrentUser,
     inventory::{LoadUploadOverview, PreviewInventory},
-    library::{AddCompanyContract, LoadLibraryDevices},
+    library::{AddCompanyContract, DeviceFilter, LoadLibraryDevices},
     onboarding::{ConfirmRequest, ContinueRegistration, VerifyEntitlement},
 };
 use axum::http::StatusCode;
@@ -232,13 +232,7 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
     let ben_id = account_id(&app, "ben.user").await;
     let mut ben = login(&app, "ben.user").await;
     let mut ben_phone = login(&app, "ben.user").await;
-    let filter = json!({"filter": {}, "offset": 0});
-    assert_eq!(
-        ben.call_json(LoadLibraryDevices::PATH, filter.clone())
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(library_status(&mut ben).await, StatusCode::OK);
 
     let mut dana = login(&app, "dana.admin").await;
     let (status, body) = dana
@@ -246,12 +240,7 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Both of Ben's open sessions are refused on their next request.
-    assert_eq!(
-        ben.call_json(LoadLibraryDevices::PATH, filter.clone())
-            .await
-            .0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(library_status(&mut ben).await, StatusCode::UNAUTHORIZED);
     assert_eq!(
         ben_phone.call(LoadUploadOverview::PATH, &[]).await.0,
         StatusCode::UNAUTHORIZED
@@ -260,10 +249,7 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
     let mut again = login(&app, "ben.user").await;
     let (_, me) = again.call(LoadCurrentUser::PATH, &[]).await;
     assert_eq!(me["membership"], Value::Null);
-    assert_eq!(
-        again.call_json(LoadLibraryDevices::PATH, filter).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(library_status(&mut again).await, StatusCode::FORBIDDEN);
     let view = access(&mut dana).await;
     // Dana and Olivia remain.
     assert_eq!(people(&view).len(), 2);
@@ -282,17 +268,10 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
     api_upload(&app, &token, NORTHWIND_FILE, None).await;
-    let filter = json!({"filter": {}, "offset": 0});
     let mut agent = login(&app, "agent").await;
     let (status, list) = agent.call(SupportedCompanies::PATH, &[]).await;
     assert_eq!((status, list), (StatusCode::OK, json!([])));
-    assert_eq!(
-        agent
-            .call_json(LoadLibraryDevices::PATH, filter.clone())
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(library_status(&mut agent).await, StatusCode::FORBIDDEN);
     let (status, _) = agent
         .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
         .await;
@@ -338,10 +317,14 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
             .0,
         StatusCode::OK
     );
-    let (status, page) = agent
-        .call_json(LoadLibraryDevices::PATH, filter.clone())
-        .await;
-    assert_eq!((status, page["total"].as_u64()), (StatusCode::OK, Some(6)));
+    let page = agent
+        .run(LoadLibraryDevices {
+            filter: DeviceFilter::default(),
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 6);
     let (_, me) = agent.call(LoadCurrentUser::PATH, &[]).await;
     assert_eq!(me["membership"]["role"], "support");
     // Read only: no contracts added, no uploads.
@@ -365,10 +348,7 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
     // Another agent session is not open on it until that agent opens it.
     let mut other_session = login(&app, "agent").await;
     assert_eq!(
-        other_session
-            .call_json(LoadLibraryDevices::PATH, filter.clone())
-            .await
-            .0,
+        library_status(&mut other_session).await,
         StatusCode::FORBIDDEN
     );
 
@@ -377,13 +357,7 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
         dana.call(EndSupportAccess::PATH, &[]).await.0,
         StatusCode::OK
     );
-    assert_eq!(
-        agent
-            .call_json(LoadLibraryDevices::PATH, filter.clone())
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(library_status(&mut agent).await, StatusCode::FORBIDDEN);
     assert_eq!(
         dana.call(EndSupportAccess::PATH, &[]).await.0,
         StatusCode::NOT_FOUND
@@ -409,10 +383,7 @@ async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
         .execute(app.db().pool())
         .await
         .unwrap();
-    assert_eq!(
-        agent.call_json(LoadLibraryDevices::PATH, filter).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(library_status(&mut agent).await, StatusCode::FORBIDDEN);
 }
 
 async fn a_disabled_account_is_refused_at_once(backend: Backend) {
@@ -485,4 +456,16 @@ async fn account_information_names_the_company_das_and_contracts(backend: Backen
         agent.call(LoadAccountInfo::PATH, &[]).await.0,
         StatusCode::FORBIDDEN
     );
+}
+
+/// How the caller's first Library page is answered: 200, or the status it is refused with.
+async fn library_status(browser: &mut Browser<'_>) -> StatusCode {
+    let first_page = LoadLibraryDevices {
+        filter: DeviceFilter::default(),
+        offset: 0,
+    };
+    match browser.run(first_page).await {
+        Ok(_) => StatusCode::OK,
+        Err((status, _)) => status,
+    }
 }

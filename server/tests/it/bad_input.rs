@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::{
-    support::uploads::{api, count, demo_app, devices_json, token_for},
+    support::uploads::{api, count, demo_app, devices_csv, devices_json, token_for},
     support::{both_databases, Backend, TestApp},
 };
 
@@ -165,16 +165,7 @@ async fn code_like_text_stays_text(backend: Backend) {
         "the table is whole"
     );
     // Exported as CSV, formulas are neutralised so a spreadsheet shows them.
-    let (status, _, csv) = api(
-        &app,
-        "GET",
-        "/api/v1/devices",
-        &token,
-        &[("accept", "text/csv")],
-        Vec::new(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let csv = devices_csv(&app, &token).await;
     assert!(
         csv.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"y\"\")\""),
         "{csv}"

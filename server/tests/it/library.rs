@@ -29,7 +29,14 @@ both_databases!(
     exports_follow_the_view_and_neutralise_formulas,
 );
 
-async fn page(browser: &mut Browser<'_>, filter: DeviceFilter, offset: u64) -> DevicePage {
+/// One page of the devices the filter set up by `choose` selects.
+async fn page(
+    browser: &mut Browser<'_>,
+    choose: impl FnOnce(&mut DeviceFilter),
+    offset: u64,
+) -> DevicePage {
+    let mut filter = DeviceFilter::default();
+    choose(&mut filter);
     browser
         .run(LoadLibraryDevices { filter, offset })
         .await
@@ -65,7 +72,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     .await;
     let mut ben = login(&app, "ben.user").await;
 
-    let all = page(&mut ben, DeviceFilter::default(), 0).await;
+    let all = page(&mut ben, |_| {}, 0).await;
     assert_eq!(all.total, 6, "only Northwind's devices");
     assert_eq!(
         serials(&all),
@@ -78,136 +85,49 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             "NOPE0000001"
         ]
     );
-    let not_covered = page(
-        &mut ben,
-        DeviceFilter {
-            status: Some(Status::NotCovered),
-            ..DeviceFilter::default()
-        },
-        0,
-    )
-    .await;
+    let not_covered = page(&mut ben, |f| f.status = Some(Status::NotCovered), 0).await;
     assert_eq!(serials(&not_covered), ["FOC2101A0AB", "NOPE0000001"]);
-    let mismatch = page(
-        &mut ben,
-        DeviceFilter {
-            reason: Some(ReasonCode::PidMismatch),
-            ..DeviceFilter::default()
-        },
-        0,
-    )
-    .await;
+    let mismatch = page(&mut ben, |f| f.reason = Some(ReasonCode::PidMismatch), 0).await;
     assert_eq!(serials(&mismatch), ["FOC2101A0AB"]);
     assert_eq!(
         mismatch.devices[0].coverage.registry_product_id.as_deref(),
         Some("C9300-48P")
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    contract: "91000001".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.contract = "91000001".into(), 0).await),
         ["FOC2101A0AA"]
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    site: "DC".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.site = "DC".into(), 0).await),
         ["FOC1601Z9Z9"]
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    pid: "cts-sx80".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.pid = "cts-sx80".into(), 0).await),
         ["FTX2001T1P1"]
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    search: "foc2101".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.search = "foc2101".into(), 0).await),
         ["FOC2101A0AA", "FOC2101A0AB"]
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    search: "lab-".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.search = "lab-".into(), 0).await),
         ["NOPE0000001"]
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    search: "LAB-".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.search = "LAB-".into(), 0).await),
         ["NOPE0000001"],
         "hostnames are searched in any case"
     );
     assert_eq!(
-        serials(
-            &page(
-                &mut ben,
-                DeviceFilter {
-                    search: "CT-ONLY".into(),
-                    ..DeviceFilter::default()
-                },
-                0
-            )
-            .await
-        ),
+        serials(&page(&mut ben, |f| f.search = "CT-ONLY".into(), 0).await),
         Vec::<String>::new()
     );
     let by_end = page(
         &mut ben,
-        DeviceFilter {
-            sort: "end_date".into(),
-            descending: true,
-            status: Some(Status::Covered),
-            ..DeviceFilter::default()
+        |f| {
+            f.sort = "end_date".into();
+            f.descending = true;
+            f.status = Some(Status::Covered);
         },
         0,
     )
@@ -216,10 +136,9 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     // Hostile filter values are values, never SQL.
     let hostile = page(
         &mut ben,
-        DeviceFilter {
-            search: "%' OR 1=1 --".into(),
-            sort: "id; DROP TABLE devices".into(),
-            ..DeviceFilter::default()
+        |f| {
+            f.search = "%' OR 1=1 --".into();
+            f.sort = "id; DROP TABLE devices".into();
         },
         0,
     )
@@ -254,15 +173,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         None,
     )
     .await;
-    let dual = page(
-        &mut ben,
-        DeviceFilter {
-            search: "dual".into(),
-            ..DeviceFilter::default()
-        },
-        0,
-    )
-    .await;
+    let dual = page(&mut ben, |f| f.search = "dual".into(), 0).await;
     assert_eq!(
         (Some(dual.total), serials(&dual)),
         (
@@ -274,24 +185,8 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             ]
         )
     );
-    let first = page(
-        &mut ben,
-        DeviceFilter {
-            search: "PAGE".into(),
-            ..DeviceFilter::default()
-        },
-        0,
-    )
-    .await;
-    let third = page(
-        &mut ben,
-        DeviceFilter {
-            search: "PAGE".into(),
-            ..DeviceFilter::default()
-        },
-        100,
-    )
-    .await;
+    let first = page(&mut ben, |f| f.search = "PAGE".into(), 0).await;
+    let third = page(&mut ben, |f| f.search = "PAGE".into(), 100).await;
     assert_eq!(
         (Some(first.total), Some(first.more)),
         (Some(120), Some(false))
@@ -314,15 +209,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         api_upload(&app, &token, &big, None).await.0,
         StatusCode::CREATED
     );
-    let capped = page(
-        &mut ben,
-        DeviceFilter {
-            search: "CAP".into(),
-            ..DeviceFilter::default()
-        },
-        0,
-    )
-    .await;
+    let capped = page(&mut ben, |f| f.search = "CAP".into(), 0).await;
     assert_eq!(
         (Some(capped.total), Some(capped.more)),
         (Some(10_000), Some(true))
@@ -334,10 +221,9 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     );
     let by_hostname = page(
         &mut ben,
-        DeviceFilter {
-            sort: "hostname".into(),
-            descending: true,
-            ..DeviceFilter::default()
+        |f| {
+            f.sort = "hostname".into();
+            f.descending = true;
         },
         0,
     )
@@ -356,10 +242,9 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     // Few match: sorted after filtering, in the same order.
     let hq = page(
         &mut ben,
-        DeviceFilter {
-            site: "HQ".into(),
-            sort: "hostname".into(),
-            ..DeviceFilter::default()
+        |f| {
+            f.site = "HQ".into();
+            f.sort = "hostname".into();
         },
         0,
     )
@@ -368,15 +253,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         serials(&hq),
         ["FOC1907X1Y1", "FOC2101A0AA", "FOC2101A0AB", "FTX2001T1P1"]
     );
-    let last = page(
-        &mut ben,
-        DeviceFilter {
-            search: "CAP".into(),
-            ..DeviceFilter::default()
-        },
-        10_050,
-    )
-    .await;
+    let last = page(&mut ben, |f| f.search = "CAP".into(), 10_050).await;
     assert_eq!(
         (Some(last.total), Some(last.more)),
         (Some(10_060), Some(false))

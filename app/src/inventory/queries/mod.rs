@@ -10,7 +10,8 @@ use sqlx::AnyConnection;
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
     coverage::{
-        decision::{Decision, Reason},
+        decision::Decision,
+        queries::bind_decision,
         Cause, ReasonCode, Status,
     },
     platform::{
@@ -214,9 +215,6 @@ pub async fn upsert_devices(
     for decided in chunk {
         let device = &decided.device;
         let fields = &device.fields;
-        let decision = &decided.decision;
-        let (reason, registry_pid) = Reason::stored(&decision.reason);
-        let line = decision.line.as_ref();
         query = query
             .bind(&device.identity_key)
             .bind(&fields.serial_number)
@@ -229,14 +227,8 @@ pub async fn upsert_devices(
             .bind(&device.serial_key)
             .bind(&device.pid_key)
             .bind(&device.mac_key)
-            .bind(decided.line as i64)
-            .bind(decision.status.as_str())
-            .bind(reason)
-            .bind(registry_pid)
-            .bind(line.map(|l| l.contract_number.as_str()))
-            .bind(line.map(|l| l.service_level.as_str()))
-            .bind(line.map(|l| l.start_date.as_str()))
-            .bind(line.map(|l| l.end_date.as_str()));
+            .bind(decided.line as i64);
+        query = bind_decision(query, &decided.decision);
     }
     let written = query.fetch_all(conn).await?;
     Ok(written

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use app::platform::{db::PoolSettings, AppState, Database, Settings};
+use app::{
+    library::filter::percent_encode,
+    platform::{db::PoolSettings, AppState, Database, Settings},
+};
 use axum::http::StatusCode;
 use axum::{
     body::{Body, Bytes},
@@ -232,20 +235,9 @@ pub fn server_fn_request(path: &str, form_body: &str, cookie: Option<&str>) -> R
 pub fn form(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A browser's view of the app: keeps the session cookie between calls.

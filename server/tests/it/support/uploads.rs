@@ -179,3 +179,16 @@ pub fn device<'a>(devices: &'a [Value], serial: &str) -> &'a Value {
         .find(|d| d["serialNumber"] == serial)
         .unwrap_or_else(|| panic!("no device {serial} in {devices:?}"))
 }
+
+/// The company's devices as the API's CSV export, checked to be one.
+pub async fn devices_csv(app: &TestApp, token: &str) -> String {
+    let accept = [("accept", "text/csv")];
+    let (status, headers, csv) =
+        api(app, "GET", "/api/v1/devices", token, &accept, Vec::new()).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    csv
+}
