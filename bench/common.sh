@@ -22,3 +22,32 @@ free_port() {
 wait_for_server() {
   for _ in $(seq 1 100); do curl -fs "$1/healthz" >/dev/null && return 0; sleep 0.1; done
 }
+
+# bench_setup NAME: builds the release server and sets $netcare, a scratch directory $work and a
+# PostgreSQL directory $pg_dir (its own: the server runs as `postgres`, which cannot enter a
+# root-only $work); on exit, a server left in $server_pid is stopped and both are removed.
+bench_setup() {
+  cargo build --release --locked -p server >&2
+  netcare="$CARGO_TARGET_DIR/release/netcare"
+  work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-$1.XXXXXX")
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-$1-pg.XXXXXX")
+  server_pid=""
+  trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+}
+
+# on_each_database NAME: calls `run_database BACKEND DATABASE-URL` for SQLite (a file in $work)
+# and for a fresh PostgreSQL database NAME, or for the ones BENCH_DATABASES lists.
+on_each_database() {
+  local database pg_url
+  for database in ${BENCH_DATABASES:-sqlite postgres}; do
+    if [ "$database" = sqlite ]; then
+      say "SQLite"
+      run_database sqlite "$work/$1.db"
+    else
+      say "PostgreSQL"
+      pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+      psql -q "$pg_url" -c "CREATE DATABASE $1"
+      run_database postgres "${pg_url%/*}/$1"
+    fi
+  done
+}

@@ -10,14 +10,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 devices=${1:-1000000}
 need curl
-cargo build --release --locked -p server >&2
+bench_setup bench
 cargo build --release --locked -p server --example coverage_bench >&2
-netcare="$CARGO_TARGET_DIR/release/netcare"
 bench="$CARGO_TARGET_DIR/release/examples/coverage_bench"
-work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
-server_pid=""
-trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
 export NETCARE_LOG=warn
 
 say "generating a registry of $devices lines and an inventory of $devices devices"
@@ -40,12 +35,4 @@ run_database() { # label database-url
   "$bench" "$url" GEN-C00000
 }
 
-for database in ${BENCH_DATABASES:-sqlite postgres}; do
-  if [ "$database" = sqlite ]; then
-    run_database sqlite "$work/bench.db"
-  else
-    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
-    psql -q "$pg_url" -c "CREATE DATABASE bench"
-    run_database postgres "${pg_url%/*}/bench"
-  fi
-done
+on_each_database bench

@@ -11,12 +11,7 @@ source "$(dirname "$0")/common.sh"
 seconds=${1:-30}
 connections=${2:-32}
 need wrk curl
-cargo build --release --locked -p server >&2
-netcare="$CARGO_TARGET_DIR/release/netcare"
-work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load.XXXXXX")
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-load-pg.XXXXXX")
-server_pid=""
-trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+bench_setup load
 export NETCARE_LOG=warn PASSWORD="copper kettle orbit lantern"
 port=$(free_port)
 base="http://127.0.0.1:$port"
@@ -49,12 +44,4 @@ run_database() { # label url
   kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
 }
 
-for database in ${BENCH_DATABASES:-sqlite postgres}; do
-  if [ "$database" = sqlite ]; then
-    run_database sqlite "$work/load.db"
-  else
-    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
-    psql -q "$pg_url" -c "CREATE DATABASE load"
-    run_database postgres "${pg_url%/*}/load"
-  fi
-done
+on_each_database load

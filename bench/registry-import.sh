@@ -9,12 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 lines=${1:-1000000}
 need bc sqlite3 /usr/bin/time:time
-cargo build --release --locked -p server >&2
-netcare="$CARGO_TARGET_DIR/release/netcare"
-work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
-# Its own temp dir: the server runs as `postgres`, which cannot enter root-only $work.
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
-trap 'bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+bench_setup bench
 
 say "generating $lines contract lines"
 NETCARE_LOG=warn "$netcare" --database-url "$work/gen.db" demo --devices "$lines" --out "$work/registry" --no-import >/dev/null

@@ -12,12 +12,7 @@ source "$(dirname "$0")/common.sh"
 sizes=("${@:-100000 1000000}")
 read -r -a sizes <<< "${sizes[*]}"
 need bc sqlite3 curl
-cargo build --release --locked -p server >&2
-netcare="$CARGO_TARGET_DIR/release/netcare"
-work=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench.XXXXXX")
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-bench-pg.XXXXXX")
-server_pid=""
-trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+bench_setup bench
 
 largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
 registry_lines=$(( largest > 1000000 ? largest : 1000000 ))
@@ -58,17 +53,7 @@ run_database() { # label database-url
   done
 }
 
-for database in ${BENCH_DATABASES:-sqlite postgres}; do
-  if [ "$database" = sqlite ]; then
-    say "SQLite"
-    run_database sqlite "$work/bench.db"
-  else
-    say "PostgreSQL"
-    pg_url=$(bash scripts/postgres.sh start "$pg_dir")
-    psql -q "$pg_url" -c "CREATE DATABASE bench"
-    run_database postgres "${pg_url%/*}/bench"
-  fi
-done
+on_each_database bench
 
 say "reference: sqlite3 .import into :memory:"
 for size in "${sizes[@]}"; do

@@ -62,29 +62,6 @@ pub fn push_placeholders(sql: &mut String, backend: Backend, first: usize, count
     }
 }
 
-#[cfg(test)]
-mod multi_row_tests {
-    use super::{multi_row_insert, Backend};
-
-    #[test]
-    fn multi_row_inserts_number_their_placeholders() {
-        assert_eq!(
-            multi_row_insert(
-                Backend::Postgres,
-                "t (a, b)",
-                2,
-                2,
-                "ON CONFLICT DO NOTHING"
-            ),
-            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
-        );
-        assert_eq!(
-            multi_row_insert(Backend::Sqlite, "t (a, b)", 2, 2, ""),
-            "INSERT INTO t (a, b) VALUES (?,?),(?,?) "
-        );
-    }
-}
-
 /// A statement values are bound to in order, whatever it returns: lets one function bind a group
 /// of columns to both `sqlx::query` and `sqlx::query_as` statements.
 #[cfg(feature = "ssr")]
@@ -111,5 +88,28 @@ impl<'q, O> Bind<'q> for sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyAr
         T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
     {
         self.bind(value)
+    }
+}
+
+#[cfg(test)]
+mod multi_row_tests {
+    use super::{multi_row_insert, Backend};
+
+    #[test]
+    fn multi_row_inserts_number_their_placeholders() {
+        assert_eq!(
+            multi_row_insert(
+                Backend::Postgres,
+                "t (a, b)",
+                2,
+                2,
+                "ON CONFLICT DO NOTHING"
+            ),
+            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
+        );
+        assert_eq!(
+            multi_row_insert(Backend::Sqlite, "t (a, b)", 2, 2, ""),
+            "INSERT INTO t (a, b) VALUES (?,?),(?,?) "
+        );
     }
 }

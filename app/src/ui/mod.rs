@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 mod app;
+pub mod column_heads;
 pub mod dashlets;
 pub mod forms;
 pub mod home;

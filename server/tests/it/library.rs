@@ -124,11 +124,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     );
     let by_end = page(
         &mut ben,
-        |f| {
-            f.sort = "end_date".into();
-            f.descending = true;
-            f.status = Some(Status::Covered);
-        },
+        |f| (f.sort, f.descending, f.status) = ("end_date".into(), true, Some(Status::Covered)),
         0,
     )
     .await;
@@ -221,10 +217,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     );
     let by_hostname = page(
         &mut ben,
-        |f| {
-            f.sort = "hostname".into();
-            f.descending = true;
-        },
+        |f| (f.sort, f.descending) = ("hostname".into(), true),
         0,
     )
     .await;
@@ -242,10 +235,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     // Few match: sorted after filtering, in the same order.
     let hq = page(
         &mut ben,
-        |f| {
-            f.site = "HQ".into();
-            f.sort = "hostname".into();
-        },
+        |f| (f.site, f.sort) = ("HQ".into(), "hostname".into()),
         0,
     )
     .await;

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use crate::{access::RoleEvent, ui::inventory::format::utc_minute};
 
 /// Every change of access, latest first: who, what, by whom, when.
@@ -13,10 +15,7 @@ pub fn RoleHistory(events: Vec<RoleEvent>) -> impl IntoView {
             } else {
                 view! {
                     <table class="data-table">
-                        <thead><tr>
-                            <th scope="col">"When"</th><th scope="col">"Person"</th>
-                            <th scope="col">"Change"</th><th scope="col">"By"</th>
-                        </tr></thead>
+                        <ColumnHeads names=&["When", "Person", "Change", "By"]/>
                         <tbody>
                             {events.into_iter().map(|event| view! {
                                 <tr>

@@ -2,6 +2,8 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use crate::access::load_account_info;
 
 /// Account information and contract status: the company, the organisation entry, the person's
@@ -26,11 +28,7 @@ pub fn AccountDashlet() -> impl IntoView {
                                 </dl>
                                 <table class="data-table">
                                     <caption>"Contracts"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"Contract"</th><th scope="col">"Service level"</th>
-                                        <th scope="col">"From"</th><th scope="col">"Until"</th>
-                                        <th scope="col">"Status"</th><th scope="col">"Portal access"</th>
-                                    </tr></thead>
+                                    <ColumnHeads names=&["Contract", "Service level", "From", "Until", "Status", "Portal access"]/>
                                     <tbody>
                                         {info.contracts.into_iter().map(|c| {
                                             let standing = match c.standing.as_str() {

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use crate::library::ExpiringContract;
 
 /// Contracts whose lines covering the company's devices end soonest (within the expiring window).
@@ -14,10 +16,7 @@ pub fn ExpiringContracts(expiring: Vec<ExpiringContract>, window_days: u32) -> i
             } else {
                 view! {
                     <table class="data-table">
-                        <thead><tr>
-                            <th scope="col">"Contract"</th><th scope="col">"Service level"</th>
-                            <th scope="col">"Ends"</th><th scope="col">"Devices"</th>
-                        </tr></thead>
+                        <ColumnHeads names=&["Contract", "Service level", "Ends", "Devices"]/>
                         <tbody>
                             {expiring.into_iter().map(|c| view! {
                                 <tr>

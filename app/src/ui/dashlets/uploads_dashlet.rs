@@ -1,6 +1,8 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
+
+use crate::ui::column_heads::ColumnHeads;
 use leptos_router::components::A;
 
 use crate::{
@@ -65,11 +67,7 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
             view! {
                 <table class="data-table">
                     <caption class="visually-hidden">"Recent uploads"</caption>
-                    <thead><tr>
-                        <th scope="col">"When"</th><th scope="col">"Method"</th><th scope="col">"By"</th>
-                        <th scope="col">"File"</th><th scope="col">"Accepted"</th><th scope="col">"Rejected"</th>
-                        <th scope="col">"Status"</th>
-                    </tr></thead>
+                    <ColumnHeads names=&["When", "Method", "By", "File", "Accepted", "Rejected", "Status"]/>
                     <tbody>
                         {recent.into_iter().map(|u| view! {
                             <tr>

@@ -1,6 +1,8 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
+
+use crate::ui::column_heads::ColumnHeads;
 use leptos_meta::Title;
 
 use super::format::utc_minute;
@@ -83,10 +85,7 @@ fn NewToken(created: CreatedToken) -> impl IntoView {
 fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> impl IntoView {
     view! {
         <table class="data-table">
-            <thead><tr>
-                <th scope="col">"Name"</th><th scope="col">"Token"</th><th scope="col">"Created"</th>
-                <th scope="col">"Last used"</th><th scope="col">"Status"</th>
-            </tr></thead>
+            <ColumnHeads names=&["Name", "Token", "Created", "Last used", "Status"]/>
             <tbody>
                 {list.into_iter().map(|t| {
                     let id = t.id;

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use super::upload_answer::rejected_rows_csv;
 use crate::{inventory::RejectedRow, ui::inventory::format::count};
 
@@ -20,7 +22,7 @@ pub fn RejectedRowsPanel(
         <div class="rejected" data-testid="rejected-rows">
             <h3>{format!("Rejected rows ({})", count(total))}</h3>
             <table class="data-table">
-                <thead><tr><th scope="col">"Line"</th><th scope="col">"Reason"</th></tr></thead>
+                <ColumnHeads names=&["Line", "Reason"]/>
                 <tbody>
                     {shown.into_iter().map(|r| view! { <tr><td data-label="Line">{r.line}</td><td data-label="Reason">{r.reason}</td></tr> }).collect_view()}
                 </tbody>

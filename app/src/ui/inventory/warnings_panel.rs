@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use crate::{
     inventory::RowWarning,
     ui::inventory::format::{count, counted},
@@ -20,7 +22,7 @@ pub fn WarningsPanel(warnings: Vec<RowWarning>, warned: u64) -> impl IntoView {
             <h3>{heading}</h3>
             <p class="muted">"These devices were accepted; the values named here were left out. Fix them in the file and upload it again to add them."</p>
             <table class="data-table">
-                <thead><tr><th scope="col">"Line"</th><th scope="col">"What was left out"</th></tr></thead>
+                <ColumnHeads names=&["Line", "What was left out"]/>
                 <tbody>
                     {shown.into_iter().map(|w| view! { <tr><td data-label="Line">{w.line}</td><td data-label="Left out">{w.message}</td></tr> }).collect_view()}
                 </tbody>

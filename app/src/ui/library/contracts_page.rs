@@ -1,6 +1,8 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
+
+use crate::ui::column_heads::ColumnHeads;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -38,10 +40,7 @@ pub fn ContractsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <table class="data-table" data-testid="contracts-table">
                             <caption class="visually-hidden">"Contracts"</caption>
-                            <thead><tr>
-                                <th scope="col">"Contract"</th><th scope="col">"Site"</th><th scope="col">"Service level"</th>
-                                <th scope="col">"Status"</th><th scope="col">"Starts"</th><th scope="col">"Ends"</th><th scope="col">"Devices"</th>
-                            </tr></thead>
+                            <ColumnHeads names=&["Contract", "Site", "Service level", "Status", "Starts", "Ends", "Devices"]/>
                             <tbody>
                                 {list.into_iter().map(|c| {
                                     let filter = DeviceFilter { contract: c.contract_number.clone(), ..DeviceFilter::default() };

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::column_heads::ColumnHeads;
+
 use super::device_history::DeviceHistory;
 use crate::{
     coverage::{ReasonCode, Status},
@@ -36,11 +38,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
     view! {
         <table class="data-table" data-testid="devices-table">
             <caption class="visually-hidden">"Devices and their coverage"</caption>
-            <thead><tr>
-                <th scope="col">"Serial number"</th><th scope="col">"Product ID"</th><th scope="col">"Hostname"</th>
-                <th scope="col">"Site"</th><th scope="col">"Status"</th><th scope="col">"Why"</th>
-                <th scope="col">"Computed"</th><th scope="col">"History"</th>
-            </tr></thead>
+            <ColumnHeads names=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Computed", "History"]/>
             <tbody>
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
