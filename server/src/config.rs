@@ -232,6 +232,11 @@ pub struct UploadOptions {
     /// A covered device whose contract line ends within this many days is shown as expiring.
     #[arg(long, env = "NETCARE_EXPIRING_DAYS", default_value_t = 90)]
     pub expiring_days: u32,
+    /// The largest share of a company's inventory, in percent, one replace upload may mark as no
+    /// longer seen; a collector sends `force=true` to go further.
+    #[arg(long, env = "NETCARE_REPLACE_RETIRE_LIMIT", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub replace_retire_limit: u32,
 }
 
 fn parse_utc_offset(text: &str) -> Result<time::UtcOffset, String> {
@@ -309,6 +314,7 @@ impl ServeOptions {
         settings.quota_day_offset = self.uploads.quota_utc_offset;
         settings.max_upload_bytes = self.uploads.max_upload_mb * 1024 * 1024;
         settings.expiring_window_days = self.uploads.expiring_days;
+        settings.replace_retire_limit_percent = self.uploads.replace_retire_limit;
         settings.trusted_proxies = self.trusted_proxies.clone();
         settings
     }

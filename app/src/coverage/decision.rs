@@ -72,14 +72,21 @@ pub struct Clock {
     pub expiring_until: String,
 }
 
-/// Whether `line` covers `device`: serial **and** product ID, or the MAC address for a device
-/// known without a serial number (IP phones).
-pub fn matches(device: &DeviceKeys, line: &Line) -> bool {
+/// Whether `line` is about the same piece of hardware as `device`, whatever its product ID: the
+/// same serial number, or for a device known without one (IP phones) the same MAC address.
+fn same_identity(device: &DeviceKeys, line: &Line) -> bool {
     if device.serial_key.is_empty() {
         !device.mac_key.is_empty() && device.mac_key == line.mac_key
     } else {
-        device.serial_key == line.serial_key && device.pid_key == line.pid_key
+        device.serial_key == line.serial_key
     }
+}
+
+/// Whether `line` covers `device`: the same identity (serial, or MAC without a serial) **and** the
+/// same product ID. A MAC address alone is no proof: a switch must not be covered by a phone's
+/// line because they share one.
+pub fn matches(device: &DeviceKeys, line: &Line) -> bool {
+    same_identity(device, line) && device.pid_key == line.pid_key
 }
 
 /// How a matching line stands today: active lines beat future ones beat expired ones.
@@ -131,10 +138,10 @@ pub fn decide(device: &DeviceKeys, lines: &[Line], clock: &Clock) -> Decision {
             line: Some(line.clone()),
         };
     }
-    // Not covered: is the serial known under another product ID?
+    // Not covered: is the serial (or MAC) known under another product ID?
     let other_pid = lines
         .iter()
-        .filter(|line| !device.serial_key.is_empty() && line.serial_key == device.serial_key)
+        .filter(|line| same_identity(device, line))
         .reduce(|a, b| better(a, b, clock));
     let reason = match other_pid {
         Some(line) => Reason::PidMismatch {
@@ -284,6 +291,25 @@ mod tests {
         assert_eq!(decision.line, None);
         let decision = decide(&device("OTHER", "C9300-48P"), &lines, &clock());
         assert_eq!(decision.reason, Some(Reason::UnknownSerial));
+    }
+
+    #[test]
+    fn a_mac_match_must_agree_on_the_product_id() {
+        let mut phone_line = line("P", "", "CP-8845-K9", "2026-01-01", "2028-01-01");
+        phone_line.mac_key = "001B54AA1001".into();
+        let switch = DeviceKeys {
+            serial_key: String::new(),
+            pid_key: "N9K-C93180YC-FX".into(),
+            mac_key: "001B54AA1001".into(),
+        };
+        let decision = decide(&switch, std::slice::from_ref(&phone_line), &clock());
+        assert_eq!(decision.status, Status::NotCovered);
+        assert_eq!(
+            decision.reason,
+            Some(Reason::PidMismatch {
+                registry_pid: "CP-8845-K9".into()
+            })
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::{
     reader::{InventoryReader, RowOutcome},
     rows::CheckedDevice,
     CoverageCounts, FileProblem, QuotaStatus, RejectedRow, RowWarning, UploadError, UploadMethod,
-    UploadSummary, MAX_LISTED_REJECTIONS,
+    UploadMode, UploadSummary, MAX_LISTED_REJECTIONS,
 };
 use crate::{
     coverage::{
@@ -52,6 +52,12 @@ pub struct UploadRequest {
     /// What each column of a CSV file holds, as the person chose in the preview (`None`: guessed
     /// from the headers). Remembered for the company's next file with the same headers.
     pub columns: Option<Vec<Option<Field>>>,
+    /// Merge, or replace the collector's devices (`token_id` only).
+    pub mode: UploadMode,
+    /// A replace may retire more than the configured share of the inventory.
+    pub force: bool,
+    /// Check and decide everything, then write nothing and use no quota.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -266,12 +272,11 @@ async fn close_upload(
         });
     }
     let company_id = request.company_id.as_str();
-    let no_longer_seen = if request.token_id.is_some() {
-        let write = device_write(state, request, upload.upload_id, &upload.now);
-        queries::mark_no_longer_seen(&mut upload.tx, &write).await?
-    } else {
-        0
+    let (no_longer_seen, retirement_held_back) = match request.mode {
+        UploadMode::Replace => retire_missing(state, &mut upload, request, &tally).await?,
+        UploadMode::Merge => (0, false),
     };
+    let counted = if request.dry_run { 0 } else { 1 };
     let summary = UploadSummary {
         upload_id: upload.upload_id,
         method: request.method,
@@ -284,12 +289,15 @@ async fn close_upload(
         rejected: tally.rejected,
         columns,
         rejected_rows: tally.rejected_rows,
+        mode: request.mode,
+        dry_run: request.dry_run,
         no_longer_seen,
+        retirement_held_back,
         warned: tally.warned,
         warnings: tally.warnings,
         coverage: tally.coverage,
         quota: QuotaStatus {
-            used: upload.used as u32 + 1,
+            used: upload.used as u32 + counted,
             limit: upload.limit,
             day: upload.day.clone(),
             resets_at: upload.resets_at.clone(),
@@ -311,8 +319,45 @@ async fn close_upload(
     if let Some(token_id) = request.token_id {
         super::queries::tokens::touch(tx, company_id, token_id, &upload.now).await?;
     }
-    upload.tx.commit().await?;
+    if request.dry_run {
+        // Everything was checked and written inside the transaction: undoing it leaves no trace,
+        // the quota slot included.
+        upload.tx.rollback().await?;
+    } else {
+        upload.tx.commit().await?;
+    }
     Ok(summary)
+}
+
+/// A replace's retirement: the collector's devices missing from this upload are marked no longer
+/// seen; `(retired, held back)`. Nothing is retired when rows were rejected (their devices may be
+/// among the missing), and a retirement of more than the configured share of the company's
+/// inventory is refused unless forced.
+async fn retire_missing(
+    state: &AppState,
+    upload: &mut OpenUpload,
+    request: &UploadRequest,
+    tally: &Tally,
+) -> Result<(u64, bool), UploadError> {
+    let write = device_write(state, request, upload.upload_id, &upload.now);
+    let missing = queries::count_missing_from_upload(&mut upload.tx, &write).await?;
+    if missing == 0 {
+        return Ok((0, false));
+    }
+    if tally.rejected > 0 {
+        return Ok((0, true));
+    }
+    let inventory = queries::devices_seen(&mut upload.tx, &request.company_id).await?;
+    let limit_percent = state.settings.replace_retire_limit_percent;
+    if !request.force && missing * 100 > inventory * u64::from(limit_percent) {
+        return Err(UploadError::ReplaceRetiresTooMuch {
+            would_retire: missing,
+            inventory,
+            limit_percent,
+        });
+    }
+    let retired = queries::mark_no_longer_seen(&mut upload.tx, &write).await?;
+    Ok((retired, false))
 }
 
 /// PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale

@@ -117,7 +117,29 @@ pub struct CoverageCounts {
     pub not_covered: u64,
 }
 
-/// What an upload that landed did.
+/// How an upload relates to the devices already in the inventory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadMode {
+    /// Adds new devices and updates known ones; nothing else changes.
+    #[default]
+    Merge,
+    /// The collector's whole inventory: its devices missing from this upload are marked no longer
+    /// seen (never when rows were rejected, and never more than the configured share at once
+    /// without `force`).
+    Replace,
+}
+
+impl UploadMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadMode::Merge => "merge",
+            UploadMode::Replace => "replace",
+        }
+    }
+}
+
+/// What an upload that landed did (or, for a dry run, would have done).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadSummary {
     pub upload_id: i64,
@@ -135,8 +157,19 @@ pub struct UploadSummary {
     pub columns: Vec<String>,
     /// The first [`MAX_LISTED_REJECTIONS`] rejected rows.
     pub rejected_rows: Vec<RejectedRow>,
-    /// Devices the same collector reported before and not in this upload.
+    /// `replace` when the collector's devices missing from it were retired (absent from uploads
+    /// stored before modes: they were merges, or collectors' replaces).
+    #[serde(default)]
+    pub mode: UploadMode,
+    /// Checked, decided and counted, but nothing was written and no quota was used.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Devices the same collector reported before and not in this upload (replace only).
     pub no_longer_seen: u64,
+    /// A replace with rejected rows retires nothing: a device whose row was rejected is still
+    /// there. `true` when that held devices back.
+    #[serde(default)]
+    pub retirement_held_back: bool,
     /// Accepted devices that lost an optional value (counted), and the first
     /// [`MAX_LISTED_REJECTIONS`] of their warnings. Absent from uploads stored before warnings.
     #[serde(default)]
@@ -248,6 +281,12 @@ pub enum UploadError {
     TokenNotFound,
     #[error("To delete the inventory, confirm by typing DELETE.")]
     NotConfirmed,
+    #[error("This replace upload would mark {would_retire} of your {inventory} devices as no longer seen, more than the {limit_percent}% allowed at once. Nothing was changed and the upload does not count. If the file really is the collector's whole inventory, send it again with force=true; to add or update devices only, use mode=merge.")]
+    ReplaceRetiresTooMuch {
+        would_retire: u64,
+        inventory: u64,
+        limit_percent: u32,
+    },
     #[error("{0}")]
     App(AppError),
 }
@@ -258,6 +297,7 @@ crate::area_error!(UploadError, own_database_errors {
     UploadError::TooLarge { .. } => 413,
     UploadError::StorageFull => 507,
     UploadError::TokenNotFound => 404,
+    UploadError::ReplaceRetiresTooMuch { .. } => 409,
     _ => 400,
 });
 
@@ -280,6 +320,7 @@ impl UploadError {
             UploadError::InvalidTokenName => "invalid_name",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
+            UploadError::ReplaceRetiresTooMuch { .. } => "replace_retires_too_much",
             UploadError::App(err) => err.code(),
         }
     }

@@ -39,6 +39,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// A covered device whose line ends within this many days is "expiring".
     pub expiring_window_days: u32,
+    /// The largest share of a company's inventory, in percent, one replace upload may mark as no
+    /// longer seen without `force`.
+    pub replace_retire_limit_percent: u32,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client (no one's,
     /// unless configured: the peer is the client).
     pub trusted_proxies: Vec<super::client_address::Cidr>,
@@ -59,6 +62,7 @@ impl Settings {
             quota_day_offset: time::UtcOffset::UTC,
             max_upload_bytes: 100 * 1024 * 1024,
             expiring_window_days: 90,
+            replace_retire_limit_percent: 50,
             trusted_proxies: Vec::new(),
         }
     }

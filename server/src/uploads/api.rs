@@ -6,12 +6,12 @@ use app::{
         ingest::{self, Ingested, UploadFormat, UploadRequest},
         queries,
         tokens::{self, TokenHolder},
-        UploadError, UploadMethod,
+        UploadError, UploadMethod, UploadMode,
     },
     platform::AppState,
 };
 use axum::{
-    extract::{Query, Request, State},
+    extract::{rejection::QueryRejection, Query, Request, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -67,10 +67,33 @@ pub async fn token_holder(state: &AppState, headers: &HeaderMap) -> Result<Token
     })
 }
 
+/// The query of `POST /api/v1/uploads`; any other parameter is refused by name, so a misspelt
+/// option (`dryrun=true`) never turns into a real upload.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UploadQuery {
     source: Option<String>,
     file_name: Option<String>,
+    /// `merge` or `replace`; by default a collector's JSON replaces its devices and anything else
+    /// (CSV, third-party sources) merges.
+    mode: Option<UploadMode>,
+    #[serde(default)]
+    force: bool,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// A JSON 400 naming what is wrong with a query string (axum's own answer is plain text).
+pub fn query_problem(rejection: QueryRejection) -> Response {
+    let detail = rejection.body_text();
+    let detail = detail
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(&detail);
+    problem(
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+        &format!("The query string cannot be used: {detail}."),
+    )
 }
 
 fn upload_format(headers: &HeaderMap) -> Option<UploadFormat> {
@@ -103,13 +126,17 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ()> {
 
 async fn create_upload(
     State(state): State<AppState>,
-    Query(query): Query<UploadQuery>,
+    query: Result<Query<UploadQuery>, QueryRejection>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
     let holder = match token_holder(&state, &parts.headers).await {
         Ok(holder) => holder,
         Err(response) => return response,
+    };
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => return query_problem(rejection),
     };
     let method = match query.source.as_deref().unwrap_or("collector") {
         "collector" => UploadMethod::Collector,
@@ -136,6 +163,12 @@ async fn create_upload(
             "The Idempotency-Key header must be 1 to 200 visible ASCII characters.",
         );
     };
+    let mode = query.mode.unwrap_or(match (method, format) {
+        (UploadMethod::Collector, UploadFormat::Json) => UploadMode::Replace,
+        _ => UploadMode::Merge,
+    });
+    // A dry run lands nothing, so it neither replays nor records an answer for a key.
+    let key = key.filter(|_| !query.dry_run);
     // A retry of an upload that landed is answered at once, without reading the body again.
     if let Some(key) = &key {
         match ingest::earlier_answer(&state, &holder.company_id, key).await {
@@ -162,8 +195,14 @@ async fn create_upload(
         format,
         // Collectors get the guess from the headers: an API answers the same for the same file.
         columns: None,
+        mode,
+        force: query.force,
+        dry_run: query.dry_run,
     };
     match ingest::ingest(&state, request, Box::new(file), None).await {
+        Ok(Ingested::Landed(summary)) if summary.dry_run => {
+            (StatusCode::OK, Json(summary)).into_response()
+        }
         Ok(Ingested::Landed(summary)) => summary_response(&summary, false),
         Ok(Ingested::Replayed(summary)) => summary_response(&summary, true),
         Err(err) => error_response(&err),

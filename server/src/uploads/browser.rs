@@ -9,7 +9,7 @@ use app::{
     inventory::{
         columns::parse_column_choice,
         ingest::{self, Ingested, UploadFormat, UploadRequest},
-        FileProblem, UploadError, UploadMethod,
+        FileProblem, UploadError, UploadMethod, UploadMode,
     },
     platform::AppState,
 };
@@ -79,6 +79,10 @@ pub async fn upload(
         idempotency_key: None,
         format: UploadFormat::Csv,
         columns,
+        // A person's file adds and updates; only a collector's whole view retires devices.
+        mode: UploadMode::Merge,
+        force: false,
+        dry_run: false,
     };
     let (lines_tx, lines) = mpsc::channel::<Chunk>(16);
     tokio::spawn(run_with_progress(state, request, file, lines_tx));

@@ -257,7 +257,36 @@ pub async fn upload_lines(
     Ok(query.fetch_all(conn).await?.into_iter().collect())
 }
 
-/// After a collector's upload: its devices it did not report this time are no longer seen.
+/// The devices a collector reported before that are missing from its upload `write.upload_id`.
+pub async fn count_missing_from_upload(
+    conn: &mut AnyConnection,
+    write: &DeviceWrite<'_>,
+) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices
+         WHERE company_id = $1 AND seen_by_token_id = $2 AND last_upload_id <> $3 AND no_longer_seen_at IS NULL",
+    )
+    .bind(write.company_id)
+    .bind(write.token_id)
+    .bind(write.upload_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(count as u64)
+}
+
+/// The company's devices still seen (its inventory, less what collectors no longer report).
+pub async fn devices_seen(conn: &mut AnyConnection, company_id: &str) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE company_id = $1 AND no_longer_seen_at IS NULL",
+    )
+    .bind(company_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(count as u64)
+}
+
+/// After a collector's replace upload: its devices it did not report this time are no longer
+/// seen.
 pub async fn mark_no_longer_seen(
     conn: &mut AnyConnection,
     write: &DeviceWrite<'_>,

@@ -136,15 +136,25 @@ pub async fn api_upload(
     if let Some(key) = key {
         headers.push(("idempotency-key", key));
     }
-    let (status, _, text) = api(
-        app,
-        "POST",
-        "/api/v1/uploads",
-        token,
-        &headers,
-        csv.as_bytes().to_vec(),
+    let body = csv.as_bytes().to_vec();
+    let (status, _, text) = api(app, "POST", "/api/v1/uploads", token, &headers, body).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-    .await;
+}
+
+/// A CSV upload through the API with a query string (`mode=replace`, `dry_run=true`…).
+pub async fn api_upload_with(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    csv: &str,
+) -> (StatusCode, Value) {
+    let path = format!("/api/v1/uploads?{query}");
+    let headers = [("content-type", "text/csv")];
+    let body = csv.as_bytes().to_vec();
+    let (status, _, text) = api(app, "POST", &path, token, &headers, body).await;
     (
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),

@@ -95,26 +95,27 @@ async fn collector_uploads_mark_devices_no_longer_seen(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let first = token_for(&app, "NW-1001", "collector A").await;
     let second = token_for(&app, "NW-1001", "collector B").await;
-    let (status, _) = api_upload(
+    let replace = "mode=replace";
+    let (status, _) = api_upload_with(
         &app,
         &first,
+        replace,
         "serial_number,product_id\nC1,C9300-48P\nC2,C9300-48P\nC3,C9300-48P\n",
-        None,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, _) = api_upload(
+    let (_, _) = api_upload_with(
         &app,
         &second,
+        replace,
         "serial_number,product_id\nB1,C9300-48P\n",
-        None,
     )
     .await;
-    let (status, summary) = api_upload(
+    let (status, summary) = api_upload_with(
         &app,
         &first,
+        replace,
         "serial_number,product_id\nC1,C9300-48P\nC3,C9300-48P\n",
-        None,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -126,15 +127,16 @@ async fn collector_uploads_mark_devices_no_longer_seen(backend: Backend) {
         device(&devices, "B1")["noLongerSeenAt"].is_null(),
         "another collector's device stays"
     );
-    // Reported again: seen again.
-    let (_, summary) = api_upload(
+    // Reported again: seen again; the other two are retired (half the company's four devices:
+    // the most a replace may retire at once without force).
+    let (_, summary) = api_upload_with(
         &app,
         &first,
+        replace,
         "serial_number,product_id\nC2,C9300-48P\n",
-        None,
     )
     .await;
-    assert_eq!(summary["no_longer_seen"], 2);
+    assert_eq!(summary["no_longer_seen"], 2, "{summary}");
     let devices = devices_json(&app, &first).await;
     assert!(device(&devices, "C2")["noLongerSeenAt"].is_null());
     let (_, _, listed) = api(&app, "GET", "/api/v1/uploads", &first, &[], Vec::new()).await;

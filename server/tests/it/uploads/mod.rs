@@ -5,6 +5,7 @@
 mod collectors;
 mod files;
 mod inventory;
+mod modes;
 mod quota;
 
 /// What every upload test names: the endpoints' types, the request builders and the helpers.
