@@ -35,6 +35,19 @@ fn target(members: &[Member], account_id: i64) -> Result<&Member, AccessError> {
         .ok_or(AccessError::NotFound)
 }
 
+/// The DAs' order once `member` is no longer a DA (as it was if they are not one). The company's
+/// last DA cannot stop being one.
+fn order_without(members: &[Member], member: &Member) -> Result<Vec<i64>, AccessError> {
+    let mut order = da_order(members);
+    if member.role == Role::Da {
+        if order.len() == 1 {
+            return Err(AccessError::LastDa);
+        }
+        order.retain(|id| *id != member.account_id);
+    }
+    Ok(order)
+}
+
 /// Gives `account_id` the role `role`. A new DA goes last; a DA who is no longer one leaves the
 /// order. The last DA cannot stop being one.
 pub fn change_role(
@@ -46,13 +59,7 @@ pub fn change_role(
     if member.role == role {
         return Err(AccessError::Unchanged);
     }
-    let mut order = da_order(members);
-    if member.role == Role::Da {
-        if order.len() == 1 {
-            return Err(AccessError::LastDa);
-        }
-        order.retain(|id| *id != account_id);
-    }
+    let mut order = order_without(members, member)?;
     if role == Role::Da {
         order.push(account_id);
     }
@@ -65,16 +72,9 @@ pub fn change_role(
 /// Ends `account_id`'s membership. The last DA cannot leave.
 pub fn revoke(members: &[Member], account_id: i64) -> Result<Outcome, AccessError> {
     let member = target(members, account_id)?;
-    let mut order = da_order(members);
-    if member.role == Role::Da {
-        if order.len() == 1 {
-            return Err(AccessError::LastDa);
-        }
-        order.retain(|id| *id != account_id);
-    }
     Ok(Outcome {
         role: None,
-        da_order: order,
+        da_order: order_without(members, member)?,
     })
 }
 

@@ -387,12 +387,11 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("+1+1"), "'+1+1");
-        assert_eq!(spreadsheet_safe("-2"), "'-2");
-        assert_eq!(spreadsheet_safe("@SUM(1)"), "'@SUM(1)");
-        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
-        assert_eq!(spreadsheet_safe("FOC1"), "FOC1");
-        assert_eq!(spreadsheet_safe(""), "");
+        for formula in ["=HYPERLINK(\"x\")", "+1+1", "-2", "@SUM(1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["FOC1", "", "10.0.0.1", "a=b"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
     }
 }

@@ -234,20 +234,22 @@ mod tests {
 
     #[test]
     fn a_contract_stands_by_its_dates_on_a_day() {
-        let on = |start, end| ContractStanding::of(start, end, "2026-11-30", "2027-02-28");
-        assert_eq!(on("2026-01-01", "2028-01-01"), ContractStanding::Active);
-        assert_eq!(on("2026-01-01", "2027-02-28"), ContractStanding::Expiring);
-        assert_eq!(
-            on("2026-01-01", "2026-11-30"),
-            ContractStanding::Expiring,
-            "ends today"
-        );
-        assert_eq!(on("2026-01-01", "2026-11-29"), ContractStanding::Expired);
-        assert_eq!(on("2026-12-01", "2028-01-01"), ContractStanding::Future);
-        assert_eq!(
-            on("2026-11-30", "2028-01-01"),
-            ContractStanding::Active,
-            "starts today"
-        );
+        use ContractStanding::*;
+        for (start, end, standing, why) in [
+            ("2026-01-01", "2028-01-01", Active, "runs"),
+            (
+                "2026-01-01",
+                "2027-02-28",
+                Expiring,
+                "ends on the window's last day",
+            ),
+            ("2026-01-01", "2026-11-30", Expiring, "ends today"),
+            ("2026-01-01", "2026-11-29", Expired, "ended yesterday"),
+            ("2026-12-01", "2028-01-01", Future, "starts tomorrow"),
+            ("2026-11-30", "2028-01-01", Active, "starts today"),
+        ] {
+            let on = ContractStanding::of(start, end, "2026-11-30", "2027-02-28");
+            assert_eq!(on, standing, "{why}");
+        }
     }
 }

@@ -71,25 +71,23 @@ pub trait Bind<'q>: Sized {
         T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>;
 }
 
-#[cfg(feature = "ssr")]
-impl<'q> Bind<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    fn bind_value<T>(self, value: T) -> Self
-    where
-        T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
-    {
-        self.bind(value)
-    }
+/// `Bind` for a statement type, by its own `bind`.
+macro_rules! bind_by_itself {
+    ($($generic:ident)?; $statement:ty) => {
+        #[cfg(feature = "ssr")]
+        impl<'q $(, $generic)?> Bind<'q> for $statement {
+            fn bind_value<T>(self, value: T) -> Self
+            where
+                T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+            {
+                self.bind(value)
+            }
+        }
+    };
 }
 
-#[cfg(feature = "ssr")]
-impl<'q, O> Bind<'q> for sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    fn bind_value<T>(self, value: T) -> Self
-    where
-        T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
-    {
-        self.bind(value)
-    }
-}
+bind_by_itself!(; sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>);
+bind_by_itself!(O; sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>);
 
 #[cfg(test)]
 mod multi_row_tests {

@@ -109,17 +109,67 @@ pub struct WriteContext {
     pub now: String,
 }
 
+/// How one kind of checked record is stored: its table and columns, what a conflict updates (only
+/// when something differs, so an unchanged re-import writes and counts nothing), and its values in
+/// column order.
+pub trait RegistryRow: Sized + Send + Sync + 'static {
+    /// `table (column, …)`.
+    const INTO: &'static str;
+    const COLUMNS: usize;
+    /// `ON CONFLICT … DO UPDATE SET … WHERE <a column differs>`.
+    const ON_CONFLICT: &'static str;
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q>;
+}
+
 /// A checked record that can be written to the registry, a chunk at a time. Returns how many rows
 /// were added or changed (rows already as given are left untouched and not counted).
-pub trait Upsert: Sized + Send + Sync + 'static {
+pub trait Upsert: RegistryRow {
     fn upsert(
         conn: &mut AnyConnection,
         chunk: &[Self],
         context: &WriteContext,
-    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send {
+        upsert_rows(conn, chunk, context)
+    }
+}
+
+/// One multi-row `INSERT … ON CONFLICT` for a chunk of records.
+async fn upsert_rows<R: RegistryRow>(
+    conn: &mut AnyConnection,
+    chunk: &[R],
+    context: &WriteContext,
+) -> Result<u64, sqlx::Error> {
+    let sql = multi_row_insert(
+        context.backend,
+        R::INTO,
+        R::COLUMNS,
+        chunk.len(),
+        R::ON_CONFLICT,
+    );
+    let mut query: AnyQuery<'_> = sqlx::query(&sql);
+    for row in chunk {
+        query = row.bind(query, context);
+    }
+    Ok(query.execute(conn).await?.rows_affected())
 }
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+
+impl RegistryRow for CompanyRecord {
+    const INTO: &'static str = "companies (id, name, requires_assessment, created_at, updated_at)";
+    const COLUMNS: usize = 5;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+         requires_assessment = excluded.requires_assessment, updated_at = excluded.updated_at \
+         WHERE companies.name <> excluded.name OR companies.requires_assessment <> excluded.requires_assessment";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.name)
+            .bind(self.requires_assessment)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
 
 impl Upsert for CompanyRecord {
     async fn upsert(
@@ -127,25 +177,7 @@ impl Upsert for CompanyRecord {
         chunk: &[Self],
         context: &WriteContext,
     ) -> Result<u64, sqlx::Error> {
-        let sql = multi_row_insert(
-            context.backend,
-            "companies (id, name, requires_assessment, created_at, updated_at)",
-            5,
-            chunk.len(),
-            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-             requires_assessment = excluded.requires_assessment, updated_at = excluded.updated_at \
-             WHERE companies.name <> excluded.name OR companies.requires_assessment <> excluded.requires_assessment",
-        );
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for company in chunk {
-            query = query
-                .bind(&company.id)
-                .bind(&company.name)
-                .bind(company.requires_assessment)
-                .bind(&context.now)
-                .bind(&context.now);
-        }
-        let changed = query.execute(&mut *conn).await?.rows_affected();
+        let changed = upsert_rows(&mut *conn, chunk, context).await?;
         replace_email_domains(conn, chunk, context).await?;
         Ok(changed)
     }
@@ -191,141 +223,104 @@ async fn replace_email_domains(
     Ok(())
 }
 
-impl Upsert for SiteRecord {
-    async fn upsert(
-        conn: &mut AnyConnection,
-        chunk: &[Self],
-        context: &WriteContext,
-    ) -> Result<u64, sqlx::Error> {
-        let sql = multi_row_insert(
-            context.backend,
-            "sites (id, company_id, name, address, created_at, updated_at)",
-            6,
-            chunk.len(),
-            "ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, name = excluded.name, \
-             address = excluded.address, updated_at = excluded.updated_at \
-             WHERE sites.company_id <> excluded.company_id OR sites.name <> excluded.name \
-             OR sites.address <> excluded.address",
-        );
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for site in chunk {
-            query = query
-                .bind(&site.id)
-                .bind(&site.company_id)
-                .bind(&site.name)
-                .bind(&site.address)
-                .bind(&context.now)
-                .bind(&context.now);
-        }
-        Ok(query.execute(conn).await?.rows_affected())
+impl RegistryRow for SiteRecord {
+    const INTO: &'static str = "sites (id, company_id, name, address, created_at, updated_at)";
+    const COLUMNS: usize = 6;
+    const ON_CONFLICT: &'static str =
+        "ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, \
+         name = excluded.name, address = excluded.address, updated_at = excluded.updated_at \
+         WHERE sites.company_id <> excluded.company_id OR sites.name <> excluded.name \
+         OR sites.address <> excluded.address";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.company_id)
+            .bind(&self.name)
+            .bind(&self.address)
+            .bind(&context.now)
+            .bind(&context.now)
     }
 }
 
-impl Upsert for ContractRecord {
-    async fn upsert(
-        conn: &mut AnyConnection,
-        chunk: &[Self],
-        context: &WriteContext,
-    ) -> Result<u64, sqlx::Error> {
-        let sql = multi_row_insert(
-            context.backend,
-            "contracts (contract_number, company_id, site_id, service_level, smart_entitled, start_date, \
-             end_date, flagged_for_review, change_id, created_at, updated_at)",
-            11,
-            chunk.len(),
-            "ON CONFLICT (contract_number) DO UPDATE SET company_id = excluded.company_id, \
-             site_id = excluded.site_id, service_level = excluded.service_level, \
-             smart_entitled = excluded.smart_entitled, start_date = excluded.start_date, \
-             end_date = excluded.end_date, flagged_for_review = excluded.flagged_for_review, \
-             change_id = excluded.change_id, updated_at = excluded.updated_at \
-             WHERE contracts.company_id <> excluded.company_id \
-             OR contracts.site_id IS DISTINCT FROM excluded.site_id \
-             OR contracts.service_level <> excluded.service_level \
-             OR contracts.smart_entitled <> excluded.smart_entitled \
-             OR contracts.start_date <> excluded.start_date OR contracts.end_date <> excluded.end_date \
-             OR contracts.flagged_for_review <> excluded.flagged_for_review",
-        );
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for contract in chunk {
-            query = query
-                .bind(&contract.contract_number)
-                .bind(&contract.company_id)
-                .bind(&contract.site_id)
-                .bind(&contract.service_level)
-                .bind(contract.smart_entitled)
-                .bind(&contract.start_date)
-                .bind(&contract.end_date)
-                .bind(contract.flagged_for_review)
-                .bind(context.change_id)
-                .bind(&context.now)
-                .bind(&context.now);
-        }
-        Ok(query.execute(conn).await?.rows_affected())
+impl Upsert for SiteRecord {}
+
+impl RegistryRow for ContractRecord {
+    const INTO: &'static str = "contracts (contract_number, company_id, site_id, service_level, \
+         smart_entitled, start_date, end_date, flagged_for_review, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 11;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (contract_number) DO UPDATE SET \
+         company_id = excluded.company_id, site_id = excluded.site_id, \
+         service_level = excluded.service_level, smart_entitled = excluded.smart_entitled, \
+         start_date = excluded.start_date, end_date = excluded.end_date, \
+         flagged_for_review = excluded.flagged_for_review, change_id = excluded.change_id, \
+         updated_at = excluded.updated_at \
+         WHERE contracts.company_id <> excluded.company_id \
+         OR contracts.site_id IS DISTINCT FROM excluded.site_id \
+         OR contracts.service_level <> excluded.service_level \
+         OR contracts.smart_entitled <> excluded.smart_entitled \
+         OR contracts.start_date <> excluded.start_date OR contracts.end_date <> excluded.end_date \
+         OR contracts.flagged_for_review <> excluded.flagged_for_review";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.contract_number)
+            .bind(&self.company_id)
+            .bind(&self.site_id)
+            .bind(&self.service_level)
+            .bind(self.smart_entitled)
+            .bind(&self.start_date)
+            .bind(&self.end_date)
+            .bind(self.flagged_for_review)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
     }
 }
 
-impl Upsert for LineRecord {
-    async fn upsert(
-        conn: &mut AnyConnection,
-        chunk: &[Self],
-        context: &WriteContext,
-    ) -> Result<u64, sqlx::Error> {
-        let sql = multi_row_insert(
-            context.backend,
-            "contract_lines (contract_number, serial_number, product_id, mac_address, serial_key, pid_key, \
-             mac_key, start_date, end_date, change_id, created_at, updated_at)",
-            12,
-            chunk.len(),
-            "ON CONFLICT (contract_number, serial_key, pid_key, mac_key) DO UPDATE SET \
-             serial_number = excluded.serial_number, product_id = excluded.product_id, \
-             mac_address = excluded.mac_address, start_date = excluded.start_date, \
-             end_date = excluded.end_date, change_id = excluded.change_id, updated_at = excluded.updated_at \
-             WHERE contract_lines.start_date <> excluded.start_date \
-             OR contract_lines.end_date <> excluded.end_date \
-             OR contract_lines.serial_number <> excluded.serial_number \
-             OR contract_lines.product_id <> excluded.product_id \
-             OR contract_lines.mac_address IS DISTINCT FROM excluded.mac_address",
-        );
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for line in chunk {
-            query = query
-                .bind(&line.contract_number)
-                .bind(&line.serial_number)
-                .bind(&line.product_id)
-                .bind(&line.mac_address)
-                .bind(&line.serial_key)
-                .bind(&line.pid_key)
-                .bind(&line.mac_key)
-                .bind(&line.start_date)
-                .bind(&line.end_date)
-                .bind(context.change_id)
-                .bind(&context.now)
-                .bind(&context.now);
-        }
-        Ok(query.execute(conn).await?.rows_affected())
+impl Upsert for ContractRecord {}
+
+impl RegistryRow for LineRecord {
+    const INTO: &'static str = "contract_lines (contract_number, serial_number, product_id, \
+         mac_address, serial_key, pid_key, mac_key, start_date, end_date, change_id, created_at, \
+         updated_at)";
+    const COLUMNS: usize = 12;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (contract_number, serial_key, pid_key, mac_key) \
+         DO UPDATE SET serial_number = excluded.serial_number, product_id = excluded.product_id, \
+         mac_address = excluded.mac_address, start_date = excluded.start_date, \
+         end_date = excluded.end_date, change_id = excluded.change_id, updated_at = excluded.updated_at \
+         WHERE contract_lines.start_date <> excluded.start_date \
+         OR contract_lines.end_date <> excluded.end_date \
+         OR contract_lines.serial_number <> excluded.serial_number \
+         OR contract_lines.product_id <> excluded.product_id \
+         OR contract_lines.mac_address IS DISTINCT FROM excluded.mac_address";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.contract_number)
+            .bind(&self.serial_number)
+            .bind(&self.product_id)
+            .bind(&self.mac_address)
+            .bind(&self.serial_key)
+            .bind(&self.pid_key)
+            .bind(&self.mac_key)
+            .bind(&self.start_date)
+            .bind(&self.end_date)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
     }
 }
 
-impl Upsert for AssociationRecord {
-    async fn upsert(
-        conn: &mut AnyConnection,
-        chunk: &[Self],
-        context: &WriteContext,
-    ) -> Result<u64, sqlx::Error> {
-        let sql = multi_row_insert(
-            context.backend,
-            "account_contracts (contract_number, email, created_at)",
-            3,
-            chunk.len(),
-            "ON CONFLICT (contract_number, email) DO NOTHING",
-        );
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for association in chunk {
-            query = query
-                .bind(&association.contract_number)
-                .bind(&association.email)
-                .bind(&context.now);
-        }
-        Ok(query.execute(conn).await?.rows_affected())
+impl Upsert for LineRecord {}
+
+impl RegistryRow for AssociationRecord {
+    const INTO: &'static str = "account_contracts (contract_number, email, created_at)";
+    const COLUMNS: usize = 3;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (contract_number, email) DO NOTHING";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.contract_number)
+            .bind(&self.email)
+            .bind(&context.now)
     }
 }
+
+impl Upsert for AssociationRecord {}

@@ -3,8 +3,8 @@
 pub mod access;
 pub mod accounts;
 mod app;
-pub mod column_heads;
 pub mod dashlets;
+pub mod data_table;
 pub mod forms;
 pub mod home;
 pub mod inventory;

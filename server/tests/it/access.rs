@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use crate::support::people::*;
 use crate::{
     support::people::PASSWORD,
-    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    support::uploads::{demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
     support::{both_databases, Backend, Browser},
 };
 
@@ -228,7 +228,7 @@ async fn only_das_change_access(backend: Backend) {
 async fn revoking_signs_the_person_out_at_once(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let ben_id = account_id(&app, "ben.user").await;
     let mut ben = login(&app, "ben.user").await;
     let mut ben_phone = login(&app, "ben.user").await;
@@ -267,7 +267,7 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
 async fn support_access_lets_agents_read_for_a_while(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let mut agent = login(&app, "agent").await;
     let (status, list) = agent.call(SupportedCompanies::PATH, &[]).await;
     assert_eq!((status, list), (StatusCode::OK, json!([])));

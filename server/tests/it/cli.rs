@@ -189,7 +189,7 @@ async fn generated_registry_and_inventory(backend: Backend) {
 async fn a_sqlite_deployment_moves_to_postgres() {
     use crate::{
         support::fresh_postgres_database,
-        support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+        support::uploads::{demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
         upload_faults::Server,
     };
     use app::access::ChangeMemberRole;
@@ -197,7 +197,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
 
     let app = demo_app(Backend::Sqlite, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let ben = crate::support::people::account_id(&app, "ben.user").await;
     let mut dana = login(&app, "dana.admin").await;
     let (status, _) = dana
@@ -293,7 +293,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
 /// `netcare backup FILE` copies a SQLite database while it is written to; the copy is whole and
 /// opens as a NetCare database. PostgreSQL is pointed to pg_dump.
 async fn backup_copies_a_running_database(backend: Backend) {
-    use crate::support::uploads::{api_upload, demo_app, token_for, NORTHWIND_FILE};
+    use crate::support::uploads::{demo_app, token_for, upload_csv, NORTHWIND_FILE};
     let app = demo_app(backend, |_| {}).await;
     let url = app.test_db.url.clone();
     let target = app.test_db.dir().join("backup.db");
@@ -309,7 +309,7 @@ async fn backup_copies_a_running_database(backend: Backend) {
         return;
     }
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     // A collector keeps uploading while the copy is made.
     let writer = {
         let mut file = String::from("serial_number,product_id\n");
@@ -318,7 +318,7 @@ async fn backup_copies_a_running_database(backend: Backend) {
         }
         let app_ref = &app;
         let token = token.clone();
-        async move { api_upload(app_ref, &token, &file, None).await.0 }
+        async move { upload_csv(app_ref, &token, &file).await.0 }
     };
     let backup = tokio::task::spawn_blocking({
         let url = url.clone();

@@ -10,7 +10,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::{
     support::people::account_id,
-    support::uploads::{api_upload, demo_app, login, token_for},
+    support::uploads::{demo_app, login, token_for, upload_csv},
     support::{both_databases, Backend, Browser},
 };
 
@@ -34,7 +34,7 @@ async fn simultaneous_writers_all_get_their_answer(backend: Backend) {
             for d in 0..20_000 {
                 file.push_str(&format!("W{n}D{d:06},C9300-48P,host-{d}\n"));
             }
-            let (status, body) = api_upload(app, token, &file, None).await;
+            let (status, body) = upload_csv(app, token, &file).await;
             (format!("upload {n}"), status, body.to_string())
         }
     });

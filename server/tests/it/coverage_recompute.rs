@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::support::registry::*;
 use crate::{
     support::people::signed_in_agent,
-    support::uploads::{api_upload, demo_app, devices_json, login, token_for, NORTHWIND_FILE},
+    support::uploads::{demo_app, devices_json, login, token_for, upload_csv, NORTHWIND_FILE},
     support::{both_databases, Backend, TestApp},
 };
 
@@ -51,14 +51,13 @@ async fn a_registry_change_decides_again_only_what_it_touched(backend: Backend) 
     let northwind = token_for(&app, "NW-1001", "nw").await;
     let contoso = token_for(&app, "CT-2002", "ct").await;
     assert_eq!(
-        api_upload(&app, &northwind, NORTHWIND_FILE, None).await.0,
+        upload_csv(&app, &northwind, NORTHWIND_FILE).await.0,
         StatusCode::CREATED
     );
-    let (status, _) = api_upload(
+    let (status, _) = upload_csv(
         &app,
         &contoso,
         "serial_number,product_id\nNOPE0000001,C9300-48P\nCT0000002,C9300-48P\n",
-        None,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -158,14 +157,8 @@ async fn refresh_decides_the_company_again(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let northwind = token_for(&app, "NW-1001", "nw").await;
     let contoso = token_for(&app, "CT-2002", "ct").await;
-    api_upload(&app, &northwind, NORTHWIND_FILE, None).await;
-    api_upload(
-        &app,
-        &contoso,
-        "serial_number,product_id\nCT1,C9300-48P\n",
-        None,
-    )
-    .await;
+    upload_csv(&app, &northwind, NORTHWIND_FILE).await;
+    upload_csv(&app, &contoso, "serial_number,product_id\nCT1,C9300-48P\n").await;
     let before = computed_at(&app).await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let mut dana = login(&app, "dana.admin").await;
@@ -197,7 +190,7 @@ async fn a_pending_change_is_taken_once_unless_its_lease_ends(backend: Backend) 
     };
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let db = app.db();
     // The demo registry's own change first.
     run_pending(db, 90).await.unwrap();

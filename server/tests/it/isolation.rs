@@ -47,7 +47,7 @@ use serde_json::{json, Value};
 
 use crate::{
     support::people::{account_id, add_member},
-    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    support::uploads::{demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
     support::{body_text, both_databases, Backend, Browser, TestApp},
 };
 
@@ -198,17 +198,16 @@ const A_MARKERS: [&str; 6] = [
 async fn world(app: &TestApp) -> World {
     let a_token = token_for(app, "NW-1001", "nw-collector").await;
     assert_eq!(
-        api_upload(app, &a_token, NORTHWIND_FILE, None).await.0,
+        upload_csv(app, &a_token, NORTHWIND_FILE).await.0,
         StatusCode::CREATED
     );
     add_member(app, "CT-2002", "bob.ct", "da").await;
     add_member(app, "CT-2002", "bea.ct", "user").await;
     let b_token = token_for(app, "CT-2002", "ct-collector").await;
-    api_upload(
+    upload_csv(
         app,
         &b_token,
         "serial_number,product_id\nCTB0000001,C9300-48P\n",
-        None,
     )
     .await;
     let pool = app.db().pool();

@@ -17,7 +17,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::json;
 
 use crate::{
-    support::uploads::{api_upload, demo_app, login, token_for, NORTHWIND_FILE},
+    support::uploads::{demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
     support::{body_bytes, body_text, both_databases, Backend, Browser, TestApp},
 };
 
@@ -50,11 +50,18 @@ fn serials(page: &DevicePage) -> Vec<String> {
         .collect()
 }
 
+/// Contoso uploads a device of its own, which Northwind's people must never see.
+async fn another_company_uploads(app: &TestApp) {
+    let contoso = token_for(app, "CT-2002", "ct").await;
+    let csv = "serial_number,product_id\nCT-ONLY,C9300-48P\n";
+    assert_eq!(upload_csv(app, &contoso, csv).await.0, StatusCode::CREATED);
+}
+
 async fn northwind_with_devices(backend: Backend) -> TestApp {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
     assert_eq!(
-        api_upload(&app, &token, NORTHWIND_FILE, None).await.0,
+        upload_csv(&app, &token, NORTHWIND_FILE).await.0,
         StatusCode::CREATED
     );
     app
@@ -62,14 +69,7 @@ async fn northwind_with_devices(backend: Backend) -> TestApp {
 
 async fn devices_filter_search_sort_and_page(backend: Backend) {
     let app = northwind_with_devices(backend).await;
-    let contoso = token_for(&app, "CT-2002", "ct").await;
-    api_upload(
-        &app,
-        &contoso,
-        "serial_number,product_id\nCT-ONLY,C9300-48P\n",
-        None,
-    )
-    .await;
+    another_company_uploads(&app).await;
     let mut ben = login(&app, "ben.user").await;
 
     let all = page(&mut ben, |_| {}, 0).await;
@@ -160,14 +160,9 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     }
     // A device whose serial and hostname both match is listed once.
     file.push_str("DUAL0001,C9300-48P\n");
-    api_upload(&app, &token, &file, None).await;
+    upload_csv(&app, &token, &file).await;
     let token_with_hostnames = token_for(&app, "NW-1001", "hostnames").await;
-    api_upload(
-        &app,
-        &token_with_hostnames,
-        "serial_number,product_id,hostname\nDUAL0002,C9300-48P,dual0002-sw\nOTHER0001,C9300-48P,Dual-Core\n",
-        None,
-    )
+    upload_csv(&app, &token_with_hostnames, "serial_number,product_id,hostname\nDUAL0002,C9300-48P,dual0002-sw\nOTHER0001,C9300-48P,Dual-Core\n")
     .await;
     let dual = page(&mut ben, |f| f.search = "dual".into(), 0).await;
     assert_eq!(
@@ -201,10 +196,7 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     for n in 0..10_060 {
         big.push_str(&format!("CAP{n:05},C9300-48P\n"));
     }
-    assert_eq!(
-        api_upload(&app, &token, &big, None).await.0,
-        StatusCode::CREATED
-    );
+    assert_eq!(upload_csv(&app, &token, &big).await.0, StatusCode::CREATED);
     let capped = page(&mut ben, |f| f.search = "CAP".into(), 0).await;
     assert_eq!(
         (Some(capped.total), Some(capped.more)),
@@ -295,7 +287,7 @@ async fn contracts_appear_with_their_devices(backend: Backend) {
     assert_eq!(theirs, none);
 
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let (_, contracts) = dana.call(LoadCompanyContracts::PATH, &[]).await;
     let listed: Vec<(String, u64)> = contracts
         .as_array()
@@ -324,11 +316,10 @@ async fn contracts_appear_with_their_devices(backend: Backend) {
     assert!(first.get("company_id").is_none(), "nothing of the holder");
     // Contoso has no devices and added nothing: an empty list, not Northwind's.
     let contoso = token_for(&app, "CT-2002", "ct").await;
-    api_upload(
+    upload_csv(
         &app,
         &contoso,
         "serial_number,product_id\nFCW2245L0A1,C9200L-48P-4G\n",
-        None,
     )
     .await;
     let stranger_count: i64 =
@@ -345,7 +336,7 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
     let file = "serial_number,product_id,hostname,site\n\
         FORM1,C9300-48P,=HYPERLINK(\"http://evil\"),+1+1\n\
         FORM2,C9300-48P,@SUM(1),-2\n";
-    api_upload(&app, &token, file, None).await;
+    upload_csv(&app, &token, file).await;
     let dana = login(&app, "dana.admin").await;
     let get = |path: &str| {
         Request::get(path)
@@ -403,7 +394,7 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
         "every status, in order, zeros included"
     );
     let token = token_for(&app, "NW-1001", "nw").await;
-    api_upload(&app, &token, NORTHWIND_FILE, None).await;
+    upload_csv(&app, &token, NORTHWIND_FILE).await;
     let summary = ben.run(LoadCoverageSummary {}).await.unwrap();
     fn count<T: PartialEq>(list: &[(T, u64)], key: T) -> u64 {
         list.iter().find(|(k, _)| *k == key).unwrap().1
@@ -421,14 +412,7 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
         "{summary:?}"
     );
     // Another company's dashboard counts only its own devices.
-    let contoso = token_for(&app, "CT-2002", "ct").await;
-    api_upload(
-        &app,
-        &contoso,
-        "serial_number,product_id\nCT-ONLY,C9300-48P\n",
-        None,
-    )
-    .await;
+    another_company_uploads(&app).await;
     assert_eq!(ben.run(LoadCoverageSummary {}).await.unwrap(), summary);
     let refused = Browser::new(&app)
         .run(LoadCoverageSummary {})

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use crate::{access::RoleEvent, ui::inventory::format::utc_minute};
 
@@ -14,9 +14,7 @@ pub fn RoleHistory(events: Vec<RoleEvent>) -> impl IntoView {
                 view! { <p class="empty-state">"No changes yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table">
-                        <ColumnHeads names=&["When", "Person", "Change", "By"]/>
-                        <tbody>
+                    <DataTable heads=&["When", "Person", "Change", "By"]>
                             {events.into_iter().map(|event| view! {
                                 <tr>
                                     <td data-label="When">{utc_minute(&event.at)}</td>
@@ -25,8 +23,7 @@ pub fn RoleHistory(events: Vec<RoleEvent>) -> impl IntoView {
                                     <td data-label="By">{event.actor}</td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
+                        </DataTable>
                 }.into_any()
             }}
         </section>

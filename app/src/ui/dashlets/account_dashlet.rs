@@ -2,7 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use crate::access::load_account_info;
 
@@ -26,10 +26,7 @@ pub fn AccountDashlet() -> impl IntoView {
                                     <div><dt>"Your role"</dt><dd>{role}</dd></div>
                                     <div><dt>"Delegated Administrators"</dt><dd>{info.delegated_admins.join(", ")}</dd></div>
                                 </dl>
-                                <table class="data-table">
-                                    <caption>"Contracts"</caption>
-                                    <ColumnHeads names=&["Contract", "Service level", "From", "Until", "Status", "Portal access"]/>
-                                    <tbody>
+                                <DataTable heads=&["Contract", "Service level", "From", "Until", "Status", "Portal access"] caption="Contracts" caption_shown=true>
                                         {info.contracts.into_iter().map(|c| {
                                             let standing = match c.standing.as_str() {
                                                 "active" => "Active",
@@ -48,8 +45,7 @@ pub fn AccountDashlet() -> impl IntoView {
                                                 </tr>
                                             }
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
+                                    </DataTable>
                             }.into_any()
                         }
                         Err(err) => view! {

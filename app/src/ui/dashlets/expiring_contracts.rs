@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use crate::library::ExpiringContract;
 
@@ -15,9 +15,7 @@ pub fn ExpiringContracts(expiring: Vec<ExpiringContract>, window_days: u32) -> i
                 view! { <p class="empty-state">{text}</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table">
-                        <ColumnHeads names=&["Contract", "Service level", "Ends", "Devices"]/>
-                        <tbody>
+                    <DataTable heads=&["Contract", "Service level", "Ends", "Devices"]>
                             {expiring.into_iter().map(|c| view! {
                                 <tr>
                                     <td data-label="Contract"><a href=format!("/library?contract={}", c.contract_number)>{c.contract_number.clone()}</a></td>
@@ -26,8 +24,7 @@ pub fn ExpiringContracts(expiring: Vec<ExpiringContract>, window_days: u32) -> i
                                     <td data-label="Devices">{c.devices}</td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
+                        </DataTable>
                 }.into_any()
             }}
         </section>

@@ -2,7 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 use leptos_router::components::A;
 
 use crate::{
@@ -65,10 +65,7 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
             }.into_any()
         } else {
             view! {
-                <table class="data-table">
-                    <caption class="visually-hidden">"Recent uploads"</caption>
-                    <ColumnHeads names=&["When", "Method", "By", "File", "Accepted", "Rejected", "Status"]/>
-                    <tbody>
+                <DataTable heads=&["When", "Method", "By", "File", "Accepted", "Rejected", "Status"] caption="Recent uploads">
                         {recent.into_iter().map(|u| view! {
                             <tr>
                                 <td data-label="When">{utc_minute(&u.received_at)}</td>
@@ -80,8 +77,7 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
                                 <td data-label="Status">{upload_status(u.rejected, u.no_longer_seen)}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
+                    </DataTable>
             }.into_any()
         }}
     }

@@ -2,7 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 use leptos_meta::Title;
 
 use super::format::utc_minute;
@@ -84,9 +84,7 @@ fn NewToken(created: CreatedToken) -> impl IntoView {
 #[component]
 fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> impl IntoView {
     view! {
-        <table class="data-table">
-            <ColumnHeads names=&["Name", "Token", "Created", "Last used", "Status"]/>
-            <tbody>
+        <DataTable heads=&["Name", "Token", "Created", "Last used", "Status"]>
                 {list.into_iter().map(|t| {
                     let id = t.id;
                     let created = format!("{} by {}", utc_minute(&t.created_at), t.created_by);
@@ -110,7 +108,6 @@ fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> i
                         </tr>
                     }
                 }).collect_view()}
-            </tbody>
-        </table>
+            </DataTable>
     }
 }

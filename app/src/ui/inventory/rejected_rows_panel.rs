@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use super::upload_answer::rejected_rows_csv;
 use crate::{inventory::RejectedRow, ui::inventory::format::count};
@@ -21,12 +21,9 @@ pub fn RejectedRowsPanel(
     view! {
         <div class="rejected" data-testid="rejected-rows">
             <h3>{format!("Rejected rows ({})", count(total))}</h3>
-            <table class="data-table">
-                <ColumnHeads names=&["Line", "Reason"]/>
-                <tbody>
+            <DataTable heads=&["Line", "Reason"]>
                     {shown.into_iter().map(|r| view! { <tr><td data-label="Line">{r.line}</td><td data-label="Reason">{r.reason}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
+                </DataTable>
             {(listed > 20).then(|| view! { <p>{format!("…and {} more in the download.", count(listed - 20))}</p> })}
             {(total > listed).then(|| view! { <p>{format!("The first {} rejected rows are listed.", count(listed))}</p> })}
             <button type="button" class="button secondary" on:click=download data-testid="download-rejected">

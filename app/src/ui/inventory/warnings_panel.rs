@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use crate::{
     inventory::RowWarning,
@@ -21,12 +21,9 @@ pub fn WarningsPanel(warnings: Vec<RowWarning>, warned: u64) -> impl IntoView {
         <div class="warnings" data-testid="upload-warnings">
             <h3>{heading}</h3>
             <p class="muted">"These devices were accepted; the values named here were left out. Fix them in the file and upload it again to add them."</p>
-            <table class="data-table">
-                <ColumnHeads names=&["Line", "What was left out"]/>
-                <tbody>
+            <DataTable heads=&["Line", "What was left out"]>
                     {shown.into_iter().map(|w| view! { <tr><td data-label="Line">{w.line}</td><td data-label="Left out">{w.message}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
+                </DataTable>
             {(listed > 20).then(|| view! { <p>{format!("…and {} more.", count(listed as u64 - 20))}</p> })}
         </div>
     }

@@ -2,7 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -38,10 +38,7 @@ pub fn ContractsPage() -> impl IntoView {
                         <p class="empty-state">"No contracts yet: they appear here as soon as an upload has devices they cover. You can also add a contract your company holds below."</p>
                     }.into_any(),
                     Ok(list) => view! {
-                        <table class="data-table" data-testid="contracts-table">
-                            <caption class="visually-hidden">"Contracts"</caption>
-                            <ColumnHeads names=&["Contract", "Site", "Service level", "Status", "Starts", "Ends", "Devices"]/>
-                            <tbody>
+                        <DataTable heads=&["Contract", "Site", "Service level", "Status", "Starts", "Ends", "Devices"] caption="Contracts" testid="contracts-table">
                                 {list.into_iter().map(|c| {
                                     let filter = DeviceFilter { contract: c.contract_number.clone(), ..DeviceFilter::default() };
                                     let link = format!("/library?{}", filter.to_query(0));
@@ -65,8 +62,7 @@ pub fn ContractsPage() -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
+                            </DataTable>
                     }.into_any(),
                     Err(err) => view! { <LoadError message=err.to_string() retry=move || contracts.refetch()/> }.into_any(),
                 }

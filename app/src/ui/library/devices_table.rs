@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::column_heads::ColumnHeads;
+use crate::ui::data_table::DataTable;
 
 use super::device_history::DeviceHistory;
 use crate::{
@@ -36,10 +36,7 @@ pub fn explanation(device: &DeviceRecord) -> String {
 #[component]
 pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
     view! {
-        <table class="data-table" data-testid="devices-table">
-            <caption class="visually-hidden">"Devices and their coverage"</caption>
-            <ColumnHeads names=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Computed", "History"]/>
-            <tbody>
+        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
                     // A phone has no serial number: its MAC address names it.
@@ -63,8 +60,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                         </tr>
                     }
                 }).collect_view()}
-            </tbody>
-        </table>
+            </DataTable>
     }
 }
 

@@ -144,6 +144,11 @@ pub async fn api_upload(
     )
 }
 
+/// A CSV upload through the API, without an idempotency key.
+pub async fn upload_csv(app: &TestApp, token: &str, csv: &str) -> (StatusCode, Value) {
+    api_upload(app, token, csv, None).await
+}
+
 /// A CSV upload through the API with a query string (`mode=replace`, `dry_run=true`…).
 pub async fn api_upload_with(
     app: &TestApp,
@@ -151,9 +156,20 @@ pub async fn api_upload_with(
     query: &str,
     csv: &str,
 ) -> (StatusCode, Value) {
+    api_post(app, token, query, "text/csv", csv.as_bytes().to_vec()).await
+}
+
+/// `POST /api/v1/uploads?{query}` with a body of `content_type`: the status and the answer (JSON,
+/// or its text as a JSON string).
+pub async fn api_post(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
     let path = format!("/api/v1/uploads?{query}");
-    let headers = [("content-type", "text/csv")];
-    let body = csv.as_bytes().to_vec();
+    let headers = [("content-type", content_type)];
     let (status, _, text) = api(app, "POST", &path, token, &headers, body).await;
     (
         status,

@@ -34,13 +34,7 @@ async fn collector_tokens_are_managed_by_das_and_admins(backend: Backend) {
     assert_eq!(listed[0]["created_by"], "Dana Admin");
     assert!(listed[0].get("secret").is_none());
 
-    let (status, _) = api_upload(
-        &app,
-        &secret,
-        "serial_number,product_id\nT1,C9300-48P\n",
-        None,
-    )
-    .await;
+    let (status, _) = upload_csv(&app, &secret, "serial_number,product_id\nT1,C9300-48P\n").await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, listed) = dana.call(ListCollectorTokens::PATH, &[]).await;
     assert!(listed[0]["last_used_at"].is_string());
@@ -154,17 +148,10 @@ async fn json_uploads_and_device_exports(backend: Backend) {
         {"serialNumber": "J2", "productId": ""},
         {"productId": "CP-8845", "macAddress": "00:11:22:33:44:77"}
     ]});
-    let (status, _, text) = api(
-        &app,
-        "POST",
-        "/api/v1/uploads?source=third_party",
-        &token,
-        &[("content-type", "application/json")],
-        body.to_string().into_bytes(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
-    let summary: Value = serde_json::from_str(&text).unwrap();
+    let body = body.to_string().into_bytes();
+    let (status, summary) =
+        api_post(&app, &token, "source=third_party", "application/json", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
     assert_eq!(summary["method"], "third_party");
     assert_eq!(
         (summary["accepted"].as_u64(), summary["rejected"].as_u64()),
@@ -193,26 +180,15 @@ async fn json_uploads_and_device_exports(backend: Backend) {
         "stored as sent"
     );
 
-    let (status, _, text) = api(
-        &app,
-        "POST",
-        "/api/v1/uploads",
-        &token,
-        &[("content-type", "application/json")],
-        b"{\"devices\": [".to_vec(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
-    assert!(text.contains("not valid JSON"));
-    let (status, _, _) = api(
-        &app,
-        "POST",
-        "/api/v1/uploads",
-        &token,
-        &[("content-type", "application/xml")],
-        b"<x/>".to_vec(),
-    )
-    .await;
+    let truncated = b"{\"devices\": [".to_vec();
+    let (status, refusal) = api_post(&app, &token, "", "application/json", truncated).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refusal}");
+    assert!(refusal["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
+    let xml = b"<x/>".to_vec();
+    let (status, _) = api_post(&app, &token, "", "application/xml", xml).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let (status, _, _) = api(
         &app,

@@ -370,16 +370,9 @@ async fn excel_workbooks_upload_as_their_first_sheet(backend: Backend) {
     assert_eq!(done["summary"]["file_name"], "inventory.xlsx");
     // Collectors may send a workbook too.
     let token = token_for(&app, "NW-1001", "xlsx").await;
-    let (status, _, text) = api(
-        &app,
-        "POST",
-        "/api/v1/uploads?source=third_party",
-        &token,
-        &[("content-type", "text/csv")],
-        workbook,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let (status, summary) =
+        api_post(&app, &token, "source=third_party", "text/csv", workbook).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
     // A broken workbook is refused whole, saying what it looks like.
     let refused = refusal_message(&ben, "broken.xlsx", b"PK\x03\x04not really").await;
     assert!(

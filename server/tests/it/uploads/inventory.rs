@@ -33,18 +33,16 @@ async fn companies_see_only_their_own_inventory(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let northwind = token_for(&app, "NW-1001", "nw").await;
     let contoso = token_for(&app, "CT-2002", "ct").await;
-    api_upload(
+    upload_csv(
         &app,
         &northwind,
         "serial_number,product_id\nSHARED1,C9300-48P\nNW-ONLY,C9300-48P\n",
-        None,
     )
     .await;
-    api_upload(
+    upload_csv(
         &app,
         &contoso,
         "serial_number,product_id\nSHARED1,C9300-48P\nCT-ONLY,C9300-48P\n",
-        None,
     )
     .await;
     let nw: Vec<String> = devices_json(&app, &northwind)

@@ -198,16 +198,9 @@ async fn a_mac_address_alone_does_not_cover_another_product(backend: Backend) {
     let switch = json!({"devices": [
         {"productId": "N9K-C93180YC-FX", "macAddress": "00:1b:54:aa:10:01"}
     ]});
-    let (status, _, text) = api(
-        &app,
-        "POST",
-        "/api/v1/uploads?mode=merge",
-        &token,
-        &[("content-type", "application/json")],
-        switch.to_string().into_bytes(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let body = switch.to_string().into_bytes();
+    let (status, summary) = api_post(&app, &token, "mode=merge", "application/json", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
     let devices = devices_json(&app, &token).await;
     let coverage = &devices[0]["coverage"];
     assert_eq!(

@@ -22,19 +22,10 @@ async fn the_sixth_upload_is_refused_until_the_reset(backend: Backend) {
                 "done"
             );
         } else {
-            assert_eq!(
-                api_upload(&app, &token, &file, None).await.0,
-                StatusCode::CREATED
-            );
+            assert_eq!(upload_csv(&app, &token, &file).await.0, StatusCode::CREATED);
         }
     }
-    let (status, body) = api_upload(
-        &app,
-        &token,
-        "serial_number,product_id\nQ6,C9300-48P\n",
-        None,
-    )
-    .await;
+    let (status, body) = upload_csv(&app, &token, "serial_number,product_id\nQ6,C9300-48P\n").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["error"], "quota_exhausted");
     let resets_at = body["resets_at"].as_str().unwrap();
