@@ -42,7 +42,38 @@ pub fn check_full_name(raw: &str) -> Result<String, String> {
     if name.chars().any(char::is_control) {
         return Err("A name cannot contain control characters.".into());
     }
+    if looks_like_a_link(name) {
+        return Err(
+            "A name cannot contain a web address: it is shown in emails to other people.".into(),
+        );
+    }
     Ok(name.to_owned())
+}
+
+/// Top-level domains a mail client turns into a link without a scheme (the common ones, and the
+/// ones phishing favours).
+const LINKED_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "io", "co", "me", "ru", "cn", "xyz", "top", "link",
+    "click", "online", "site", "app", "dev", "ly", "gl", "tk", "ml", "ga", "cf", "gq", "shop",
+    "live", "us", "uk", "de", "fr", "eu", "ws", "cc", "tv",
+];
+
+/// Whether a name holds something a mail client would show as a link: a scheme, `www.`, or a
+/// `host.tld` with a well-known top-level domain. `St.John` or `J.R.R.` are names.
+fn looks_like_a_link(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    if lower.contains("://") || lower.contains("www.") {
+        return true;
+    }
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .any(|word| {
+            let mut parts = word.trim_end_matches('.').rsplitn(2, '.');
+            match (parts.next(), parts.next()) {
+                (Some(tld), Some(host)) => !host.is_empty() && LINKED_TLDS.contains(&tld),
+                _ => false,
+            }
+        })
 }
 
 /// Length only: no composition rules. The server also refuses common and guessable passwords.
@@ -226,6 +257,25 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(check_full_name("  Dana Admin ").unwrap(), "Dana Admin");
+        for name in [
+            "Jean St.John",
+            "J.R.R. Tolkien",
+            "Ann Lee-Smith",
+            "Zoë O'Brien",
+            "Dr. Co",
+        ] {
+            assert!(check_full_name(name).is_ok(), "{name}");
+        }
+        for link in [
+            "Ann http://evil.example",
+            "Visit www.evil",
+            "Ann evil.com",
+            "Claim at BIT.LY/x",
+            "net-care.support.io now",
+        ] {
+            let refused = check_full_name(link).unwrap_err();
+            assert!(refused.contains("web address"), "{link}: {refused}");
+        }
         assert!(check_full_name(" ").is_err());
         assert!(check_full_name("a\u{0}b").is_err());
     }

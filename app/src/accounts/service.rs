@@ -208,13 +208,26 @@ pub async fn register(
     Ok(tx.commit().await?)
 }
 
-/// Creates a single-use token and queues the email that carries it, in the caller's transaction.
+/// Creates a single-use token and queues the email that carries it, in the caller's transaction;
+/// `TooManyAttempts` once the account or the recipient has had its share of such emails for now.
 async fn send_verification(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
     (account_id, name, email): (i64, &str, &str),
     purpose: &str,
 ) -> Result<(), AccountError> {
+    for key in [
+        format!("mail:account:{account_id}"),
+        format!("mail:to:{}", email.to_lowercase()),
+    ] {
+        if let Err(retry_after_seconds) =
+            throttle::take_attempt(conn, &throttle::MAIL_SENDS, &key).await?
+        {
+            return Err(AccountError::TooManyAttempts {
+                retry_after_seconds,
+            });
+        }
+    }
     let now = timestamp_now();
     queries::retire_tokens(conn, account_id, purpose, &now).await?;
     let token = random_token();
@@ -438,7 +451,11 @@ pub async fn request_password_reset(
     if let Some(account) = queries::find_by_email(&mut tx, &email).await? {
         if account.disabled_at.is_none() {
             let to = (account.id, account.full_name.as_str(), account.email.as_str());
-            send_verification(state, &mut tx, to, RESET_PASSWORD).await?;
+            match send_verification(state, &mut tx, to, RESET_PASSWORD).await {
+                // The same answer as for an unknown address: no mail now, and nothing said.
+                Err(AccountError::TooManyAttempts { .. }) => {}
+                sent => sent?,
+            }
         }
     }
     Ok(tx.commit().await?)

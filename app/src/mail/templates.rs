@@ -120,7 +120,8 @@ pub fn access_request_for_da(
 ) -> Email {
     compose(
         to,
-        &format!("{requester} asks for access to NetCare for {company}"),
+        // The subject names no person: a name is free text, and a subject is read before anything.
+        &format!("New request for access to NetCare for {company}"),
         da_name,
         &[&format!(
             "{requester} ({requester_email}) proved an entitlement of {company} and asks for access to NetCare. As a Delegated Administrator, you can grant a role or deny the request."

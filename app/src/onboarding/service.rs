@@ -30,6 +30,7 @@ pub(super) const LINK_PURPOSE: &str = "onboarding";
 /// Step 2 may be retried freely, but not fast enough to guess contracts and serials.
 const VERIFY_ATTEMPTS: Throttle = Throttle {
     free_attempts: 20,
+    first_wait: std::time::Duration::from_secs(1),
     window: std::time::Duration::from_secs(3600),
     max_wait: std::time::Duration::from_secs(900),
 };

@@ -13,19 +13,32 @@ use super::clock::timestamp_text;
 #[derive(Debug, Clone, Copy)]
 pub struct Throttle {
     pub free_attempts: i64,
+    /// The wait after the first attempt past the free ones; each further one doubles it.
+    pub first_wait: Duration,
     pub window: Duration,
     pub max_wait: Duration,
 }
 
 pub const SIGN_IN: Throttle = Throttle {
     free_attempts: 5,
+    first_wait: Duration::from_secs(1),
     window: Duration::from_secs(3600),
     max_wait: Duration::from_secs(900),
 };
 pub const PER_ADDRESS: Throttle = Throttle {
     free_attempts: 30,
+    first_wait: Duration::from_secs(1),
     window: Duration::from_secs(3600),
     max_wait: Duration::from_secs(900),
+};
+/// Emails with a link (verification, new address, password reset), per account and per recipient:
+/// a few at once, then a cool-down from a minute doubling to an hour, so nobody can use NetCare to
+/// flood a mailbox.
+pub const MAIL_SENDS: Throttle = Throttle {
+    free_attempts: 3,
+    first_wait: Duration::from_secs(60),
+    window: Duration::from_secs(3600),
+    max_wait: Duration::from_secs(3600),
 };
 
 /// The wait after `failures` failures, if any.
@@ -34,8 +47,13 @@ pub fn wait_after(throttle: &Throttle, failures: i64) -> Option<Duration> {
     if over < 0 {
         return None;
     }
-    let seconds = 1u64.checked_shl(over.min(30) as u32).unwrap_or(u64::MAX);
-    Some(Duration::from_secs(seconds).min(throttle.max_wait))
+    let factor = 1u32.checked_shl(over.min(30) as u32).unwrap_or(u32::MAX);
+    Some(
+        throttle
+            .first_wait
+            .saturating_mul(factor)
+            .min(throttle.max_wait),
+    )
 }
 
 /// `Err(seconds to wait)` when `key` is blocked now.
@@ -189,5 +207,13 @@ mod tests {
             wait_after(&SIGN_IN, i64::MAX),
             Some(Duration::from_secs(900))
         );
+    }
+
+    #[test]
+    fn mail_cools_down_from_a_minute_to_an_hour() {
+        assert_eq!(wait_after(&MAIL_SENDS, 2), None);
+        assert_eq!(wait_after(&MAIL_SENDS, 3), Some(Duration::from_secs(60)));
+        assert_eq!(wait_after(&MAIL_SENDS, 5), Some(Duration::from_secs(240)));
+        assert_eq!(wait_after(&MAIL_SENDS, 12), Some(Duration::from_secs(3600)));
     }
 }

@@ -142,12 +142,18 @@ async fn a_da_changes_roles_and_the_order_and_it_is_recorded(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(uma.call(ConfirmRequest::PATH, &[]).await.0, StatusCode::OK);
     let asked: Vec<String> = sqlx::query_scalar(
-        "SELECT to_address FROM outbox WHERE subject LIKE 'Uma User asks for access%' ORDER BY id",
+        "SELECT to_address FROM outbox WHERE subject LIKE 'New request for access%'
+         AND text_body LIKE '%Uma User%' ORDER BY id",
     )
     .fetch_all(app.db().pool())
     .await
     .unwrap();
     assert_eq!(asked, ["ben.user@northwind.example"]);
+    let named: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject LIKE '%Uma%'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(named, 0, "a person's free-text name is never in a subject");
     // Every manager sees who waits, on the Access page.
     let pending = access(&mut dana).await["pending"].clone();
     assert_eq!(pending[0]["full_name"], "Uma User", "{pending}");

@@ -2,7 +2,7 @@
 
 use app::accounts::{
     AccountError, ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
-    RequestPasswordReset, ResetPassword, UpdateName, VerifyEmail,
+    RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
@@ -28,6 +28,8 @@ both_databases!(
     password_reset,
     profile_name_and_email_change,
     cross_site_calls_are_refused,
+    link_emails_cool_down_per_account_and_recipient,
+    names_carry_no_links,
 );
 
 async fn mail_count(app: &TestApp, to: &str) -> i64 {
@@ -694,4 +696,77 @@ async fn cross_site_calls_are_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(sessions, 1, "the refused calls changed nothing");
+}
+
+/// NetCare cannot be used to flood a mailbox: emails with a link (verification, new address,
+/// password reset) are a few at once per account and per recipient, then a cool-down.
+async fn link_emails_cool_down_per_account_and_recipient(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut ann = Browser::new(&app);
+    let (status, _) = register(&mut ann, "ann", "ann@corp.example").await;
+    assert_eq!(status, StatusCode::OK);
+    ann.call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    // The registration's email and two more: then the account waits.
+    for _ in 0..2 {
+        ann.run(ResendVerification {}).await.unwrap();
+    }
+    let (status, refused) = ann.run(ResendVerification {}).await.unwrap_err();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        matches!(refused, AccountError::TooManyAttempts { retry_after_seconds } if (50..=60).contains(&retry_after_seconds)),
+        "{refused:?}"
+    );
+    assert_eq!(mail_count(&app, "ann@corp.example").await, 3);
+    // A password reset to a mailbox that had its share sends nothing, and says the same as ever.
+    let (status, _) = Browser::new(&app)
+        .call(RequestPasswordReset::PATH, &[("email", "ann@corp.example")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mail_count(&app, "ann@corp.example").await, 3);
+
+    // Someone else's mailbox, through email changes from several accounts: the recipient's share
+    // is counted too.
+    let victim = "victim@other.example";
+    let mut answers = Vec::new();
+    for attacker in ["mallory", "mel", "max", "moe"] {
+        let mut browser = signed_in(&app, attacker, &format!("{attacker}@corp.example")).await;
+        let change = ChangeEmail {
+            new_email: victim.into(),
+            current_password: PASSWORD.into(),
+        };
+        answers.push(browser.run(change).await.map_err(|(status, _)| status));
+    }
+    assert_eq!(
+        answers,
+        [Ok(()), Ok(()), Ok(()), Err(StatusCode::TOO_MANY_REQUESTS)]
+    );
+    assert_eq!(mail_count(&app, victim).await, 3);
+}
+
+/// A name is shown in emails to other people (a DA reads who asks for access): it may not carry a
+/// web address.
+async fn names_carry_no_links(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    for name in [
+        "Ann http://evil.example/login",
+        "Ann — see evil.com",
+        "www.evil.example",
+    ] {
+        let (_, error) = browser
+            .run(UpdateName {
+                full_name: name.into(),
+            })
+            .await
+            .unwrap_err();
+        let message = error.field("full_name").unwrap_or_default();
+        assert!(message.contains("web address"), "{name}: {error:?}");
+    }
+    browser
+        .run(UpdateName {
+            full_name: "Jean St.John".into(),
+        })
+        .await
+        .unwrap();
 }

@@ -313,7 +313,9 @@ async fn existing_company_request_is_granted_by_the_da(backend: Backend) {
     assert!(body["RequestSubmitted"].is_object(), "{body}");
     let subjects = subjects_to(&app, "carla.new@contoso.example").await;
     assert!(
-        subjects.iter().any(|s| s.contains("asks for access")),
+        subjects
+            .iter()
+            .any(|s| s.contains("New request for access")),
         "every DA is notified: {subjects:?}"
     );
 
