@@ -47,7 +47,8 @@ pub struct UploadRequest {
     pub account_id: Option<i64>,
     pub token_id: Option<i64>,
     pub file_name: String,
-    pub idempotency_key: Option<String>,
+    /// A collector's Idempotency-Key with the fingerprint of its request.
+    pub idempotency: Option<Idempotency>,
     pub format: UploadFormat,
     /// What each column of a CSV file holds, as the person chose in the preview (`None`: guessed
     /// from the headers). Remembered for the company's next file with the same headers.
@@ -58,6 +59,31 @@ pub struct UploadRequest {
     pub force: bool,
     /// Check and decide everything, then write nothing and use no quota.
     pub dry_run: bool,
+}
+
+/// An Idempotency-Key and the fingerprint of the request it came with
+/// (`fingerprint::request_fingerprint`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// How long a token's Idempotency-Key names its upload.
+pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
+
+/// The earlier answer a key names, and whether it was for the same request.
+pub struct EarlierAnswer {
+    pub summary: UploadSummary,
+    fingerprint: Option<String>,
+}
+
+impl EarlierAnswer {
+    /// Whether a request with `fingerprint` is a retry of this one (uploads recorded before
+    /// fingerprints were kept are taken at their word).
+    pub fn is_for(&self, fingerprint: &str) -> bool {
+        self.fingerprint.as_deref().is_none_or(|kept| kept == fingerprint)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,16 +118,30 @@ pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaSta
     })
 }
 
-/// An earlier answer for this idempotency key, if any (read without locking; the upload
-/// transaction checks again).
+/// The answer an earlier upload of this token with this key got in the last 24 hours, if any (read
+/// without locking; the upload transaction checks again).
 pub async fn earlier_answer(
     state: &AppState,
     company_id: &str,
+    token_id: i64,
     key: &str,
-) -> Result<Option<UploadSummary>, UploadError> {
+) -> Result<Option<EarlierAnswer>, UploadError> {
     let mut conn = state.db.conn().await?;
-    let summary = queries::summary_for_key(&mut conn, company_id, key).await?;
-    summary.map(|json| parse_summary(&json)).transpose()
+    let since = key_window_start(OffsetDateTime::now_utc());
+    let answer = queries::answer_for_key(&mut conn, company_id, Some(token_id), key, &since).await?;
+    answer.map(earlier).transpose()
+}
+
+fn earlier(answer: queries::KeyedAnswer) -> Result<EarlierAnswer, UploadError> {
+    Ok(EarlierAnswer {
+        summary: parse_summary(&answer.summary)?,
+        fingerprint: answer.fingerprint,
+    })
+}
+
+/// The oldest upload time whose key still counts.
+fn key_window_start(now: OffsetDateTime) -> String {
+    timestamp_text(now - time::Duration::hours(IDEMPOTENCY_WINDOW_HOURS))
 }
 
 fn parse_summary(json: &str) -> Result<UploadSummary, UploadError> {
@@ -191,9 +231,16 @@ async fn open_upload(state: &AppState, request: &UploadRequest) -> Result<Opened
     let company_id = request.company_id.as_str();
     let mut tx = state.db.begin_write().await?;
     let used = queries::lock_quota(&mut tx, company_id, &day).await?;
-    if let Some(key) = &request.idempotency_key {
-        if let Some(json) = queries::summary_for_key(&mut tx, company_id, key).await? {
-            return Ok(Opened::Replayed(parse_summary(&json)?));
+    if let Some(idempotency) = &request.idempotency {
+        let since = key_window_start(now_at);
+        let (token, key) = (request.token_id, idempotency.key.as_str());
+        queries::expire_key(&mut tx, company_id, token, key, &since).await?;
+        if let Some(answer) = queries::answer_for_key(&mut tx, company_id, token, key, &since).await? {
+            let answer = earlier(answer)?;
+            if !answer.is_for(&idempotency.fingerprint) {
+                return Err(UploadError::IdempotencyKeyReused);
+            }
+            return Ok(Opened::Replayed(answer.summary));
         }
     }
     if used >= i64::from(limit) {
@@ -207,7 +254,8 @@ async fn open_upload(state: &AppState, request: &UploadRequest) -> Result<Opened
             account_id: request.account_id,
             token_id: request.token_id,
             file_name: &request.file_name,
-            idempotency_key: request.idempotency_key.as_deref(),
+            idempotency_key: request.idempotency.as_ref().map(|i| i.key.as_str()),
+            idempotency_fingerprint: request.idempotency.as_ref().map(|i| i.fingerprint.as_str()),
             quota_day: &day,
             now: &now,
         },

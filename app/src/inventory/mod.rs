@@ -6,6 +6,7 @@ pub mod rows;
 
 mod server_fns;
 server_only! {
+    pub mod fingerprint;
     pub mod ingest;
     pub mod json;
     pub mod queries;
@@ -281,6 +282,8 @@ pub enum UploadError {
     TokenNotFound,
     #[error("To delete the inventory, confirm by typing DELETE.")]
     NotConfirmed,
+    #[error("This Idempotency-Key was used in the last 24 hours for another request (a different body, content type, source or mode). Nothing was changed and the upload does not count; send a new upload with a new key.")]
+    IdempotencyKeyReused,
     #[error("This replace upload would mark {would_retire} of your {inventory} devices as no longer seen, more than the {limit_percent}% allowed at once. Nothing was changed and the upload does not count. If the file really is the collector's whole inventory, send it again with force=true; to add or update devices only, use mode=merge.")]
     ReplaceRetiresTooMuch {
         would_retire: u64,
@@ -298,6 +301,7 @@ crate::area_error!(UploadError, own_database_errors {
     UploadError::StorageFull => 507,
     UploadError::TokenNotFound => 404,
     UploadError::ReplaceRetiresTooMuch { .. } => 409,
+    UploadError::IdempotencyKeyReused => 422,
     _ => 400,
 });
 
@@ -321,6 +325,7 @@ impl UploadError {
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
             UploadError::ReplaceRetiresTooMuch { .. } => "replace_retires_too_much",
+            UploadError::IdempotencyKeyReused => "idempotency_key_reused",
             UploadError::App(err) => err.code(),
         }
     }

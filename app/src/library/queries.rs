@@ -9,7 +9,7 @@ use super::{
 use crate::{
     coverage::{decision::Clock, ReasonCode, Status},
     inventory::{
-        queries::{DeviceRow, DEVICE_COLUMNS},
+        queries::{DeviceRow, DEVICE_COLUMNS, DEVICE_COLUMNS_WITHOUT_FROM, DEVICE_TABLES},
         DeviceRecord,
     },
     platform::{sql::push_placeholders, Backend},
@@ -303,4 +303,97 @@ mod tests {
         assert_eq!(days_between("2026-11-30", "2026-11-29"), Some(-1));
         assert_eq!(days_between("2026-11-30", "not a date"), None);
     }
+}
+
+/// What the API narrows the Library's filter by, and where its page starts: keyset paging in
+/// identity order, stable while devices are added or change.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityPage {
+    /// One serial number's key (`normalise::serial_key`): the device under each product ID it was
+    /// uploaded with.
+    pub serial_key: Option<String>,
+    /// Coverage (status or deciding contract) changed at or after this stored timestamp.
+    pub changed_since: Option<String>,
+    /// The identity key the page starts after.
+    pub after: Option<String>,
+    pub limit: u64,
+}
+
+/// The WHERE clause of the filter and the page's narrowing, and its values (the company's id
+/// first). `after` is left out for counting.
+fn identity_clause(
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    page: &IdentityPage,
+    with_after: bool,
+) -> (String, Vec<String>) {
+    let sql = filter.to_sql(company_id, None, placeholder(backend));
+    let (mut clause, mut binds) = (sql.clause, sql.binds);
+    let mut add = |condition: &str, value: String| {
+        binds.push(value);
+        clause.push_str(&condition.replace('?', &placeholder(backend)(binds.len())));
+    };
+    if let Some(key) = &page.serial_key {
+        let prefix = format!("S|{key}|");
+        add(" AND d.identity_key < ?", format!("{prefix}{}", char::MAX));
+        add(" AND d.identity_key >= ?", prefix);
+    }
+    if let Some(since) = &page.changed_since {
+        add(" AND d.coverage_since >= ?", since.clone());
+    }
+    if let (Some(after), true) = (&page.after, with_after) {
+        add(" AND d.identity_key > ?", after.clone());
+    }
+    (clause, binds)
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyedDeviceRow {
+    #[sqlx(flatten)]
+    device: DeviceRow,
+    identity_key: String,
+}
+
+/// One page of the devices matching `filter` and `page`, in identity order, each with its identity
+/// key (the next page starts after the last one's).
+pub async fn devices_in_identity_order(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    page: &IdentityPage,
+) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
+    let (clause, binds) = identity_clause(backend, company_id, filter, page, true);
+    let sql = format!(
+        "SELECT {DEVICE_COLUMNS_WITHOUT_FROM}, d.identity_key {DEVICE_TABLES} WHERE {clause} \
+         ORDER BY d.identity_key LIMIT {}",
+        placeholder(backend)(binds.len() + 1)
+    );
+    let mut query = sqlx::query_as::<_, KeyedDeviceRow>(&sql);
+    for value in &binds {
+        query = query.bind(value);
+    }
+    let rows = query.bind(page.limit as i64).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.identity_key, DeviceRecord::from(row.device)))
+        .collect())
+}
+
+/// How many devices match `filter` and `page`'s narrowing, on every page together.
+pub async fn count_matching(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    page: &IdentityPage,
+) -> Result<u64, sqlx::Error> {
+    let (clause, binds) = identity_clause(backend, company_id, filter, page, false);
+    let sql = format!("SELECT COUNT(*) FROM devices d WHERE {clause}");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for value in &binds {
+        query = query.bind(value);
+    }
+    Ok(query.fetch_one(conn).await? as u64)
 }

@@ -3,7 +3,8 @@
 
 use app::{
     inventory::{
-        ingest::{self, Ingested, UploadFormat, UploadRequest},
+        fingerprint::request_fingerprint,
+        ingest::{self, Idempotency, Ingested, UploadFormat, UploadRequest},
         queries,
         tokens::{self, TokenHolder},
         UploadError, UploadMethod, UploadMode,
@@ -14,15 +15,16 @@ use axum::{
     extract::{rejection::QueryRejection, Query, Request, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get, post},
     Json, Router,
 };
 use serde::Deserialize;
 use serde_json::json;
+use std::io::{Seek, SeekFrom};
 
 use super::{
     browser::display_file_name, devices_export, error_response, problem, receive_body,
-    summary_response,
+    receive_file, summary_response,
 };
 
 /// The OpenAPI description of this API.
@@ -33,6 +35,32 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/uploads", post(create_upload).get(list_uploads))
         .route("/api/v1/devices", get(devices_export::devices))
         .route("/api/v1/openapi.json", get(openapi))
+        // Everything else under /api/v1 answers in JSON too, never as a server function.
+        .route("/api/v1/{*rest}", any(unknown_endpoint))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn unknown_endpoint(request: Request) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        &format!(
+            "There is no API endpoint {}; the endpoints are listed in /api/v1/openapi.json.",
+            request.uri().path()
+        ),
+    )
+}
+
+async fn method_not_allowed(request: Request) -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!(
+            "{} is not a method of {}; see /api/v1/openapi.json.",
+            request.method(),
+            request.uri().path()
+        ),
+    )
 }
 
 async fn openapi() -> Response {
@@ -169,18 +197,42 @@ async fn create_upload(
     });
     // A dry run lands nothing, so it neither replays nor records an answer for a key.
     let key = key.filter(|_| !query.dry_run);
-    // A retry of an upload that landed is answered at once, without reading the body again.
-    if let Some(key) = &key {
-        match ingest::earlier_answer(&state, &holder.company_id, key).await {
-            Ok(Some(summary)) => return summary_response(&summary, true),
-            Ok(None) => {}
-            Err(err) => return error_response(&err),
+    // A key seen before: the body is read whatever the quota, to tell a retry (answered again)
+    // from another request under the same key (refused).
+    let earlier = match &key {
+        Some(key) => {
+            match ingest::earlier_answer(&state, &holder.company_id, holder.token_id, key).await {
+                Ok(earlier) => earlier,
+                Err(err) => return error_response(&err),
+            }
         }
-    }
-    let file = match receive_body(&state, &holder.company_id, &parts.headers, body).await {
+        None => None,
+    };
+    let received = if earlier.is_some() {
+        receive_file(&state, &parts.headers, body).await
+    } else {
+        receive_body(&state, &holder.company_id, &parts.headers, body).await
+    };
+    let mut file = match received {
         Ok(file) => file,
         Err(response) => return response,
     };
+    let idempotency = match key {
+        Some(key) => match fingerprint_of(file, format, method, mode).await {
+            Ok((rewound, fingerprint)) => {
+                file = rewound;
+                Some(Idempotency { key, fingerprint })
+            }
+            Err(err) => return error_response(&err),
+        },
+        None => None,
+    };
+    if let (Some(earlier), Some(idempotency)) = (&earlier, &idempotency) {
+        if earlier.is_for(&idempotency.fingerprint) {
+            return summary_response(&earlier.summary, true);
+        }
+        return error_response(&UploadError::IdempotencyKeyReused);
+    }
     let default_name = match format {
         UploadFormat::Csv => "collector.csv",
         UploadFormat::Json => "collector.json",
@@ -191,7 +243,7 @@ async fn create_upload(
         account_id: None,
         token_id: Some(holder.token_id),
         file_name: display_file_name(query.file_name.as_deref().unwrap_or(default_name)),
-        idempotency_key: key,
+        idempotency,
         format,
         // Collectors get the guess from the headers: an API answers the same for the same file.
         columns: None,
@@ -207,6 +259,28 @@ async fn create_upload(
         Ok(Ingested::Replayed(summary)) => summary_response(&summary, true),
         Err(err) => error_response(&err),
     }
+}
+
+/// The request's fingerprint (`fingerprint::request_fingerprint`), reading the spooled body on a
+/// blocking thread; the file comes back rewound.
+async fn fingerprint_of(
+    mut file: std::fs::File,
+    format: UploadFormat,
+    method: UploadMethod,
+    mode: UploadMode,
+) -> Result<(std::fs::File, String), UploadError> {
+    let media = match format {
+        UploadFormat::Csv => "text/csv",
+        UploadFormat::Json => "application/json",
+    };
+    tokio::task::spawn_blocking(move || {
+        let fingerprint = request_fingerprint(&mut file, media, method, mode)?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok((file, fingerprint))
+    })
+    .await
+    .map_err(|err| UploadError::App(app::platform::internal(err)))?
+    .map_err(UploadError::storage)
 }
 
 async fn list_uploads(State(state): State<AppState>, headers: HeaderMap) -> Response {

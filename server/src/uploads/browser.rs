@@ -76,7 +76,7 @@ pub async fn upload(
         account_id: Some(caller.account_id),
         token_id: None,
         file_name: display_file_name(query.file_name.as_deref().unwrap_or("")),
-        idempotency_key: None,
+        idempotency: None,
         format: UploadFormat::Csv,
         columns,
         // A person's file adds and updates; only a collector's whole view retires devices.

@@ -2,18 +2,29 @@
 //! (JSON by default, CSV with `Accept: text/csv`), so a million devices never sit in memory.
 
 use app::{
-    inventory::{queries, spreadsheet_safe, DeviceRecord},
+    coverage::{ReasonCode, Status},
+    inventory::{queries, spreadsheet_safe, DeviceRecord, UploadError},
+    library::{
+        queries::{self as library_queries, IdentityPage},
+        DeviceFilter,
+    },
     platform::AppState,
 };
 use axum::{
     body::Bytes,
-    extract::State,
-    http::{header, HeaderMap, StatusCode},
+    extract::{rejection::QueryRejection, Query, State},
+    http::{header, HeaderMap, StatusCode, Uri},
     response::Response,
 };
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde::Deserialize;
+use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::api::token_holder;
+use super::{
+    api::{query_problem, token_holder},
+    error_response, problem,
+};
 use crate::streaming::{channel_body, Chunk};
 
 const PAGE: i64 = 5000;
@@ -74,29 +85,182 @@ pub fn write_csv_device<W: std::io::Write>(writer: &mut csv::Writer<W>, device: 
     let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
 }
 
-fn wants_csv(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.to_ascii_lowercase().contains("text/csv"))
+/// Whether the `Accept` header asks for CSV (`Some(true)`), JSON (`Some(false)`), or neither
+/// (`None`). The acceptable type with the highest `q` wins; on a tie a type named outright beats a
+/// wildcard, then the one named first. No header, or an empty one, means JSON.
+fn wants_csv(accept: Option<&str>) -> Option<bool> {
+    let Some(accept) = accept.filter(|accept| !accept.trim().is_empty()) else {
+        return Some(false);
+    };
+    let mut best: Option<(f32, bool, bool)> = None; // (q, named outright, CSV)
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .find_map(|parameter| parameter.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let (named, csv) = match media.as_str() {
+            "application/json" => (true, false),
+            "text/csv" => (true, true),
+            "*/*" | "application/*" => (false, false),
+            "text/*" => (false, true),
+            _ => continue,
+        };
+        // `q=0` means "not this one"; a q that is not a number is taken as 1.
+        if q <= 0.0 || q.is_nan() {
+            continue;
+        }
+        if best.is_none_or(|(best_q, best_named, _)| (q, named) > (best_q, best_named)) {
+            best = Some((q, named, csv));
+        }
+    }
+    best.map(|(_, _, csv)| csv)
 }
 
-pub async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The query of `GET /api/v1/devices`: the Library's filters, one serial number, coverage changed
+/// since a time, and paging (`limit`, `cursor`). Any other parameter is refused by name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevicesQuery {
+    status: Option<Status>,
+    reason: Option<ReasonCode>,
+    site: Option<String>,
+    pid: Option<String>,
+    contract: Option<String>,
+    serial: Option<String>,
+    changed_since: Option<String>,
+    limit: Option<u64>,
+    cursor: Option<String>,
+}
+
+/// Devices a page holds at most.
+pub const MAX_PAGE: u64 = 5000;
+/// A page's size when a cursor comes without a limit.
+const DEFAULT_PAGE: u64 = 1000;
+
+/// What the query asks for, checked.
+struct Asked {
+    filter: DeviceFilter,
+    narrowing: IdentityPage,
+    /// Paged (`limit` or `cursor` given), or the whole selection streamed.
+    paged: bool,
+}
+
+fn asked(query: DevicesQuery) -> Result<Asked, String> {
+    let text = |value: Option<String>| value.map(|v| v.trim().to_owned()).unwrap_or_default();
+    let filter = DeviceFilter {
+        status: query.status,
+        reason: query.reason,
+        contract: text(query.contract),
+        site: text(query.site),
+        pid: text(query.pid),
+        ..DeviceFilter::default()
+    };
+    let limit = match query.limit {
+        Some(limit) if !(1..=MAX_PAGE).contains(&limit) => {
+            return Err(format!("limit must be 1 to {MAX_PAGE}"))
+        }
+        Some(limit) => limit,
+        None => DEFAULT_PAGE,
+    };
+    let changed_since = match query.changed_since {
+        Some(text) => {
+            let at = time::OffsetDateTime::parse(
+                text.trim(),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_err(|_| {
+                "changed_since must be an RFC 3339 time, e.g. 2026-11-30T08:00:00Z".to_owned()
+            })?;
+            Some(app::platform::clock::timestamp_text(at))
+        }
+        None => None,
+    };
+    let after = match &query.cursor {
+        Some(cursor) => Some(decode_cursor(cursor).ok_or("cursor is not one this API gave")?),
+        None => None,
+    };
+    let serial_key = query
+        .serial
+        .map(|serial| app::coverage::normalise::serial_key(&serial))
+        .filter(|key| !key.is_empty());
+    Ok(Asked {
+        paged: query.limit.is_some() || query.cursor.is_some(),
+        filter,
+        narrowing: IdentityPage {
+            serial_key,
+            changed_since,
+            after,
+            limit,
+        },
+    })
+}
+
+/// Cursors are the identity key of a page's last device, opaque to clients.
+fn encode_cursor(identity_key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(identity_key)
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).ok()?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|key| key.starts_with("S|") || key.starts_with("M|"))
+}
+
+pub async fn devices(
+    State(state): State<AppState>,
+    query: Result<Query<DevicesQuery>, QueryRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let holder = match token_holder(&state, &headers).await {
         Ok(holder) => holder,
         Err(response) => return response,
     };
-    let csv = wants_csv(&headers);
-    let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
-    tokio::spawn(write_pages(state, holder.company_id, csv, chunks_tx));
-    let content_type = if csv {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/json"
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => return query_problem(rejection),
     };
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let Some(csv) = wants_csv(accept) else {
+        return problem(
+            StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+            "The devices are available as application/json or text/csv; the Accept header allows neither.",
+        );
+    };
+    let unfiltered = uri.query().is_none_or(str::is_empty);
+    let asked = match asked(query) {
+        Ok(asked) => asked,
+        Err(message) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                &format!("The query string cannot be used: {message}."),
+            )
+        }
+    };
+    if asked.paged {
+        return one_page(&state, &holder.company_id, asked, csv, &uri, &headers).await;
+    }
+    let source = if unfiltered {
+        Source::ById
+    } else {
+        Source::ByIdentity(Box::new(asked))
+    };
+    let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
+    tokio::spawn(write_pages(
+        state,
+        holder.company_id,
+        source,
+        csv,
+        chunks_tx,
+    ));
     let mut response = Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_TYPE, content_type(csv))
         .header(header::CACHE_CONTROL, "no-store");
     if csv {
         response = response.header(
@@ -109,9 +273,137 @@ pub async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Respo
         .expect("static response parts are valid")
 }
 
-/// Reads the company's devices a page at a time and sends them encoded. A database failure
-/// mid-way ends the body with an error, so the client sees a broken transfer, never a short list.
-async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mpsc::Sender<Chunk>) {
+fn content_type(csv: bool) -> &'static str {
+    if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    }
+}
+
+/// One page: its devices, the link to the next (JSON `next`, and a `Link` header), the count of
+/// all matching devices on the first page, and an `ETag` a poll sends back in `If-None-Match` to
+/// get `304 Not Modified` while nothing changed.
+async fn one_page(
+    state: &AppState,
+    company_id: &str,
+    asked: Asked,
+    csv: bool,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
+    let Asked {
+        filter, narrowing, ..
+    } = asked;
+    let read = async {
+        let backend = state.db.backend();
+        let mut conn = state.db.conn().await?;
+        let count = match narrowing.after {
+            None => Some(
+                library_queries::count_matching(
+                    &mut conn, backend, company_id, &filter, &narrowing,
+                )
+                .await?,
+            ),
+            Some(_) => None,
+        };
+        let devices = library_queries::devices_in_identity_order(
+            &mut conn, backend, company_id, &filter, &narrowing,
+        )
+        .await?;
+        Ok::<_, UploadError>((count, devices))
+    };
+    let (count, devices) = match read.await {
+        Ok(read) => read,
+        Err(err) => return error_response(&err),
+    };
+    let full = devices.len() as u64 == narrowing.limit;
+    let next = devices
+        .last()
+        .filter(|_| full)
+        .map(|(key, _)| next_link(uri, &encode_cursor(key)));
+    let devices: Vec<DeviceRecord> = devices.into_iter().map(|(_, device)| device).collect();
+    let body = if csv {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(CSV_COLUMNS);
+        for device in &devices {
+            write_csv_device(&mut writer, device);
+        }
+        writer.into_inner().unwrap_or_default()
+    } else {
+        let mut page = json!({"devices": devices, "next": next});
+        if let Some(count) = count {
+            page["count"] = json!(count);
+        }
+        serde_json::to_vec(&page).unwrap_or_default()
+    };
+    let etag = format!("W/\"{}\"", &sha256_hex(&body)[..32]);
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CACHE_CONTROL, "no-cache");
+    if let Some(next) = &next {
+        response = response.header(header::LINK, format!("<{next}>; rel=\"next\""));
+    }
+    if unchanged {
+        return response
+            .status(StatusCode::NOT_MODIFIED)
+            .body(axum::body::Body::empty())
+            .expect("static response parts are valid");
+    }
+    response
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, content_type(csv))
+        .body(axum::body::Body::from(body))
+        .expect("static response parts are valid")
+}
+
+/// This request's path and query with `cursor` set to the next page's.
+fn next_link(uri: &Uri, cursor: &str) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("cursor="))
+        .collect();
+    let mut query = kept.join("&");
+    if !query.is_empty() {
+        query.push('&');
+    }
+    format!("{}?{query}cursor={cursor}", uri.path())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Which devices a stream reads, page after page.
+enum Source {
+    /// The whole inventory, in the order devices were first uploaded.
+    ById,
+    /// The devices a filter selects, in identity order.
+    ByIdentity(Box<Asked>),
+}
+
+/// Reads the devices a page at a time and sends them encoded. A database failure mid-way ends
+/// the body with an error, so the client sees a broken transfer, never a short list.
+async fn write_pages(
+    state: AppState,
+    company_id: String,
+    mut source: Source,
+    csv: bool,
+    chunks: mpsc::Sender<Chunk>,
+) {
     let mut after = 0i64;
     let mut first = true;
     let opening = if csv {
@@ -125,11 +417,7 @@ async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mps
         return;
     }
     loop {
-        let page = async {
-            let mut conn = state.db.pool().acquire().await?;
-            queries::devices_after(&mut conn, &company_id, after, PAGE).await
-        }
-        .await;
+        let page = next_page(&state, &company_id, &mut source, &mut after).await;
         let page = match page {
             Ok(page) => page,
             Err(err) => {
@@ -140,8 +428,9 @@ async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mps
                 return;
             }
         };
-        let Some(last) = page.last() else { break };
-        after = last.id;
+        if page.is_empty() {
+            break;
+        }
         let mut buffer = Vec::with_capacity(page.len() * 200);
         if csv {
             let mut writer = csv::Writer::from_writer(&mut buffer);
@@ -166,6 +455,70 @@ async fn write_pages(state: AppState, company_id: String, csv: bool, chunks: mps
         }
     }
     if !csv {
-        let _ = chunks.send(Ok(Bytes::from_static(b"]}"))).await;
+        let _ = chunks
+            .send(Ok(Bytes::from_static(b"],\"next\":null}")))
+            .await;
+    }
+}
+
+/// The next page of `source`, moving its position on.
+async fn next_page(
+    state: &AppState,
+    company_id: &str,
+    source: &mut Source,
+    after_id: &mut i64,
+) -> Result<Vec<DeviceRecord>, sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    match source {
+        Source::ById => {
+            let page = queries::devices_after(&mut conn, company_id, *after_id, PAGE).await?;
+            if let Some(last) = page.last() {
+                *after_id = last.id;
+            }
+            Ok(page)
+        }
+        Source::ByIdentity(asked) => {
+            asked.narrowing.limit = PAGE as u64;
+            let backend = state.db.backend();
+            let page = library_queries::devices_in_identity_order(
+                &mut conn,
+                backend,
+                company_id,
+                &asked.filter,
+                &asked.narrowing,
+            )
+            .await?;
+            if let Some((key, _)) = page.last() {
+                asked.narrowing.after = Some(key.clone());
+            }
+            Ok(page.into_iter().map(|(_, device)| device).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_csv;
+
+    #[test]
+    fn the_accept_header_chooses_json_or_csv() {
+        for (accept, csv) in [
+            (None, Some(false)),
+            (Some(""), Some(false)),
+            (Some("*/*"), Some(false)),
+            (Some("application/json"), Some(false)),
+            (Some("text/csv"), Some(true)),
+            (Some("TEXT/CSV; charset=utf-8"), Some(true)),
+            (Some("text/csv, */*"), Some(true)),
+            (Some("text/csv, application/json"), Some(true)),
+            (Some("application/json;q=0.5, text/csv"), Some(true)),
+            (Some("text/csv;q=0, */*"), Some(false)),
+            (Some("text/*"), Some(true)),
+            (Some("application/xml"), None),
+            (Some("application/json;q=0"), None),
+            (Some("image/png, text/html"), None),
+        ] {
+            assert_eq!(wants_csv(accept), csv, "{accept:?}");
+        }
     }
 }

@@ -14,7 +14,8 @@ both_databases!(
     bad_rows_are_named_and_good_ones_kept,
     unreadable_files_change_nothing,
     code_like_text_stays_text,
-    bad_tokens_get_nothing
+    bad_tokens_get_nothing,
+    every_api_answer_is_json
 );
 
 async fn upload(app: &TestApp, token: &str, body: &[u8]) -> (StatusCode, Value) {
@@ -197,4 +198,66 @@ async fn bad_tokens_get_nothing(backend: Backend) {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad:?}: {answer}");
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM devices").await, 0);
+}
+
+/// A client of the API always gets JSON with a stable code: an unknown endpoint (whatever the
+/// method, never a server function's answer), a method an endpoint lacks, a format it cannot give.
+async fn every_api_answer_is_json(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "integration").await;
+    for (method, path, accept, status, code) in [
+        (
+            "GET",
+            "/api/v1/nope",
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/api/v1/devices/FOC1/notes",
+            "",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "DELETE",
+            "/api/v1/uploads",
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "POST",
+            "/api/v1/devices",
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/api/v1/devices",
+            "application/xml",
+            StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+        ),
+    ] {
+        let headers: Vec<(&str, &str)> = if accept.is_empty() {
+            Vec::new()
+        } else {
+            vec![("accept", accept)]
+        };
+        let (got, response_headers, text) =
+            api(&app, method, path, &token, &headers, Vec::new()).await;
+        assert_eq!(got, status, "{method} {path}: {text}");
+        assert!(
+            response_headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{method} {path}"
+        );
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["error"], code, "{method} {path}: {body}");
+    }
 }

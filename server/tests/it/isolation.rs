@@ -139,7 +139,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 10] = [
+const HTTP_ROUTES: [(&str, &str); 11] = [
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
@@ -159,6 +159,10 @@ const HTTP_ROUTES: [(&str, &str); 10] = [
     ("/api/v1/devices", "token: the token's company's devices"),
     ("/api/v1/uploads", "token: the token's company's uploads"),
     ("/api/v1/openapi.json", "public: the API's description"),
+    (
+        "/api/v1/{*rest}",
+        "public, no data: any other API path answers a JSON 404 naming it",
+    ),
     ("/api/{*fn_name}", "the server functions, listed above"),
     ("/healthz", "public: no data"),
     (

@@ -67,17 +67,52 @@ pub async fn quota_used(
     Ok(used.unwrap_or(0))
 }
 
-/// The answer given to an earlier upload with this idempotency key.
-pub async fn summary_for_key(
+/// The answer given to an earlier upload of this token with this idempotency key, since `since`.
+#[derive(sqlx::FromRow)]
+pub struct KeyedAnswer {
+    pub summary: String,
+    /// `None` for uploads recorded before fingerprints were kept.
+    pub fingerprint: Option<String>,
+}
+
+pub async fn answer_for_key(
     conn: &mut AnyConnection,
     company_id: &str,
+    token_id: Option<i64>,
     key: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT summary FROM uploads WHERE company_id = $1 AND idempotency_key = $2")
-        .bind(company_id)
-        .bind(key)
-        .fetch_optional(conn)
-        .await
+    since: &str,
+) -> Result<Option<KeyedAnswer>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT summary, idempotency_fingerprint AS fingerprint FROM uploads
+         WHERE company_id = $1 AND token_id = $2 AND idempotency_key = $3 AND created_at >= $4",
+    )
+    .bind(company_id)
+    .bind(token_id)
+    .bind(key)
+    .bind(since)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Frees a token's key last used before `since`, so it may name a new upload.
+pub async fn expire_key(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    token_id: Option<i64>,
+    key: &str,
+    since: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE uploads SET idempotency_key = NULL
+         WHERE company_id = $1 AND token_id = $2 AND idempotency_key = $3 AND created_at < $4",
+    )
+    .bind(company_id)
+    .bind(token_id)
+    .bind(key)
+    .bind(since)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub struct NewUpload<'a> {
@@ -87,6 +122,7 @@ pub struct NewUpload<'a> {
     pub token_id: Option<i64>,
     pub file_name: &'a str,
     pub idempotency_key: Option<&'a str>,
+    pub idempotency_fingerprint: Option<&'a str>,
     pub quota_day: &'a str,
     pub now: &'a str,
 }
@@ -98,8 +134,8 @@ pub async fn insert_upload(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO uploads (company_id, method, account_id, token_id, file_name, idempotency_key,
-             quota_day, rows_read, accepted, rejected, summary, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0, '', $8) RETURNING id",
+             idempotency_fingerprint, quota_day, rows_read, accepted, rejected, summary, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, '', $9) RETURNING id",
     )
     .bind(upload.company_id)
     .bind(upload.method.as_str())
@@ -107,6 +143,7 @@ pub async fn insert_upload(
     .bind(upload.token_id)
     .bind(upload.file_name)
     .bind(upload.idempotency_key)
+    .bind(upload.idempotency_fingerprint)
     .bind(upload.quota_day)
     .bind(upload.now)
     .fetch_one(conn)
@@ -375,16 +412,33 @@ pub async fn delete_devices(
 /// The columns of a device with its coverage, over `devices d`. When it was first and last seen
 /// come from its uploads; it was last computed at its own time or the company's last refresh,
 /// whichever is later (a refresh rewrites only the devices whose coverage changed).
-pub const DEVICE_COLUMNS: &str = "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+/// What a device row shows ([`DeviceRow`])…
+macro_rules! device_columns {
+    () => {
+        "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
     d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
     COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
     CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
-        AS coverage_computed_at
-    FROM devices d
+        AS coverage_computed_at"
+    };
+}
+
+/// …and the tables it is read from (`devices d` and when it was first and last uploaded).
+macro_rules! device_tables {
+    () => {
+        "FROM devices d
     LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
     LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
-    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id";
+    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id"
+    };
+}
+
+/// `SELECT {DEVICE_COLUMNS} WHERE …` reads [`DeviceRow`]s.
+pub const DEVICE_COLUMNS: &str = concat!(device_columns!(), "\n    ", device_tables!());
+/// The columns alone, to add others before [`DEVICE_TABLES`].
+pub const DEVICE_COLUMNS_WITHOUT_FROM: &str = device_columns!();
+pub const DEVICE_TABLES: &str = device_tables!();
 
 #[derive(sqlx::FromRow)]
 pub struct DeviceRow {

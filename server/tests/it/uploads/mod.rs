@@ -3,6 +3,7 @@
 //! helpers every test shares are in `support::uploads`.
 
 mod collectors;
+mod devices_api;
 mod files;
 mod inventory;
 mod modes;

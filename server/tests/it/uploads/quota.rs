@@ -7,6 +7,7 @@ both_databases!(
     the_sixth_upload_is_refused_until_the_reset,
     racing_uploads_respect_the_quota_exactly,
     a_retried_upload_counts_once,
+    a_key_reused_for_another_request_is_refused,
     oversized_bodies_are_refused_before_reading,
 );
 
@@ -132,6 +133,82 @@ async fn a_retried_upload_counts_once(backend: Backend) {
         (StatusCode::BAD_REQUEST, Some("invalid_idempotency_key"))
     );
     assert_eq!(quota_used(&app).await, 2);
+}
+
+/// A key names one request of one token for 24 hours: sent again with another body, content type,
+/// source or mode it is refused (422), changing nothing; another token's key is its own; an expired
+/// key names a new upload; a retry is answered even when today's quota is used up.
+async fn a_key_reused_for_another_request_is_refused(backend: Backend) {
+    let app = demo_app(backend, |settings| settings.uploads_per_day = 2).await;
+    let token = token_for(&app, "NW-1001", "retrier").await;
+    let file = "serial_number,product_id\nKEY1,C9300-48P\n";
+    let key = "nightly-2026-11-30";
+    let (status, first) = api_upload(&app, &token, file, Some(key)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let send = |path: &'static str, content_type: &'static str, body: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let headers = [("content-type", content_type), ("idempotency-key", key)];
+            let (status, _, text) = api(app, "POST", path, &token, &headers, body.into()).await;
+            (status, serde_json::from_str::<Value>(&text).unwrap())
+        }
+    };
+    let json = r#"{"devices":[{"serialNumber":"KEY1","productId":"C9300-48P"}]}"#;
+    for (path, content_type, body) in [
+        (
+            "/api/v1/uploads",
+            "text/csv",
+            "serial_number,product_id\nOTHER1,C9300-48P\n",
+        ),
+        ("/api/v1/uploads", "application/json", json),
+        ("/api/v1/uploads?source=third_party", "text/csv", file),
+        ("/api/v1/uploads?mode=replace", "text/csv", file),
+    ] {
+        let (status, refusal) = send(path, content_type, body).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {content_type}: {refusal}"
+        );
+        assert_eq!(refusal["error"], "idempotency_key_reused");
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM devices WHERE serial_number = 'OTHER1'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(quota_used(&app).await, 1);
+    // The same request again is its retry, answered even once the day's quota is used up.
+    let other = token_for(&app, "NW-1001", "another collector").await;
+    let (status, _) = api_upload(&app, &other, file, Some(key)).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "another token's key is its own"
+    );
+    assert_eq!(quota_used(&app).await, 2);
+    let (status, again) = send("/api/v1/uploads", "text/csv", file).await;
+    assert_eq!((status, &again), (StatusCode::OK, &first));
+    // After 24 hours the key names nothing: it may name a new upload (tomorrow's quota).
+    sqlx::query("UPDATE uploads SET created_at = '2026-01-01T00:00:00.000000Z'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM upload_quota")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    let (status, new) = send(
+        "/api/v1/uploads",
+        "text/csv",
+        "serial_number,product_id\nOTHER1,C9300-48P\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{new}");
+    assert_ne!(new["upload_id"], first["upload_id"]);
 }
 
 async fn oversized_bodies_are_refused_before_reading(backend: Backend) {
