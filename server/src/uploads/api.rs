@@ -23,7 +23,7 @@ use serde_json::json;
 use std::io::{Seek, SeekFrom};
 
 use super::{
-    browser::display_file_name, devices_export, error_response, problem, receive_body,
+    browser::display_file_name, devices_export, error_response, problem, reads, receive_body,
     receive_file, summary_response,
 };
 
@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/uploads", post(create_upload).get(list_uploads))
         .route("/api/v1/devices", get(devices_export::devices))
+        .route("/api/v1/devices/{serial}", get(reads::device_by_serial))
+        .route("/api/v1/coverage/summary", get(reads::coverage_summary))
+        .route("/api/v1/contracts", get(reads::contracts))
+        .route("/api/v1/me", get(reads::me))
         .route("/api/v1/openapi.json", get(openapi))
         // Everything else under /api/v1 answers in JSON too, never as a server function.
         .route("/api/v1/{*rest}", any(unknown_endpoint))

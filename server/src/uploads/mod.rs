@@ -6,6 +6,7 @@
 pub mod api;
 pub mod browser;
 pub mod devices_export;
+pub mod reads;
 mod spool;
 
 use app::{
@@ -55,6 +56,21 @@ pub async fn receive_file(
     body: Body,
 ) -> Result<std::fs::File, Response> {
     let limit = state.settings.max_upload_bytes;
+    let gzipped = match headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("").trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("" | "identity") => false,
+        Some("gzip" | "x-gzip") => true,
+        Some(other) => {
+            return Err(problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_content_encoding",
+                &format!("Content-Encoding {other:?} is not supported: send the body as it is, or gzip-compressed."),
+            ))
+        }
+    };
     spool::check_declared_length(headers, limit).map_err(|err| error_response(&err))?;
     let file = spool::spool(body, limit).await.map_err(|err| match err {
         spool::SpoolError::Refused(err) => error_response(&err),
@@ -64,6 +80,13 @@ pub async fn receive_file(
             "The upload was interrupted.",
         ),
     })?;
+    let file = if gzipped {
+        spool::gunzip(file, limit)
+            .await
+            .map_err(|err| error_response(&err))?
+    } else {
+        file
+    };
     spool::workbook_as_csv(file)
         .await
         .map_err(|err| error_response(&err))

@@ -63,6 +63,37 @@ pub async fn spool(body: Body, limit: u64) -> Result<std::fs::File, SpoolError> 
     Ok(file)
 }
 
+/// A gzip-compressed body (`Content-Encoding: gzip`) in another temporary file, rewound: refused
+/// when it is not gzip, or when it unpacks to more than `limit` bytes (a small file that expands
+/// without end is refused as soon as it passes the limit).
+pub async fn gunzip(file: std::fs::File, limit: u64) -> Result<std::fs::File, UploadError> {
+    tokio::task::spawn_blocking(move || {
+        let mut unpacked = tempfile::tempfile().map_err(UploadError::storage)?;
+        let decoder = flate2::read::GzDecoder::new(std::io::BufReader::new(file));
+        let copied = std::io::copy(&mut std::io::Read::take(decoder, limit + 1), &mut unpacked)
+            .map_err(|err| match err.kind() {
+                std::io::ErrorKind::InvalidInput
+                | std::io::ErrorKind::InvalidData
+                | std::io::ErrorKind::UnexpectedEof => {
+                    UploadError::File(app::inventory::FileProblem::Unreadable(
+                        "the body is sent as gzip (Content-Encoding: gzip) but is not valid gzip"
+                            .into(),
+                    ))
+                }
+                _ => UploadError::storage(err),
+            })?;
+        if copied > limit {
+            return Err(too_large(limit));
+        }
+        unpacked
+            .seek(SeekFrom::Start(0))
+            .map_err(UploadError::storage)?;
+        Ok(unpacked)
+    })
+    .await
+    .map_err(|err| UploadError::App(app::platform::internal(err)))?
+}
+
 /// An upload saved as an Excel workbook becomes the CSV text of its first sheet (in another
 /// anonymous temporary file), so every upload is read by the same CSV reader; anything else is
 /// returned as it is. Both come back rewound.

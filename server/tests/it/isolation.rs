@@ -139,7 +139,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 11] = [
+const HTTP_ROUTES: [(&str, &str); 15] = [
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
@@ -157,6 +157,19 @@ const HTTP_ROUTES: [(&str, &str); 11] = [
         "session: the caller's company's devices",
     ),
     ("/api/v1/devices", "token: the token's company's devices"),
+    (
+        "/api/v1/devices/{serial}",
+        "token: a serial number among the token's company's devices (probed below)",
+    ),
+    (
+        "/api/v1/coverage/summary",
+        "token: the token's company's counts",
+    ),
+    (
+        "/api/v1/contracts",
+        "token: the token's company's contracts",
+    ),
+    ("/api/v1/me", "token: the token's own company and name"),
     ("/api/v1/uploads", "token: the token's company's uploads"),
     ("/api/v1/openapi.json", "public: the API's description"),
     (
@@ -550,14 +563,32 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
         }
     }
     let b_token = token_for(&app, "CT-2002", "ct-reader").await;
-    for path in ["/api/v1/devices", "/api/v1/uploads"] {
+    for (path, status) in [
+        ("/api/v1/devices", StatusCode::OK),
+        ("/api/v1/uploads", StatusCode::OK),
+        (
+            "/api/v1/devices?limit=10&status=not_covered",
+            StatusCode::OK,
+        ),
+        ("/api/v1/devices?serial=FOC2101A0AA", StatusCode::OK),
+        ("/api/v1/devices/FOC2101A0AA", StatusCode::NOT_FOUND),
+        ("/api/v1/devices/NOPE0000001", StatusCode::NOT_FOUND),
+        ("/api/v1/devices/CTB0000001", StatusCode::OK),
+        ("/api/v1/coverage/summary", StatusCode::OK),
+        ("/api/v1/contracts", StatusCode::OK),
+        ("/api/v1/me", StatusCode::OK),
+    ] {
         let response = app
             .send(get(path, ("authorization", format!("Bearer {b_token}"))))
             .await;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.status(), status, "{path}");
         let text = body_text(response).await;
         assert!(
-            text.contains("CTB0000001") || path.ends_with("uploads"),
+            text.contains("CTB0000001")
+                || !path.starts_with("/api/v1/devices")
+                || path.contains("FOC")
+                || path.contains("NOPE")
+                || path.contains("serial"),
             "{path}: {text}"
         );
         for marker in A_MARKERS {

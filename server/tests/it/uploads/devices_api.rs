@@ -7,7 +7,9 @@ use crate::support::TestApp;
 both_databases!(
     devices_are_filtered_and_paged_with_a_cursor,
     one_serial_and_what_changed_since,
-    bad_device_queries_are_named
+    bad_device_queries_are_named,
+    the_small_reads_answer_for_the_tokens_company,
+    gzip_bodies_are_unpacked_within_the_limit
 );
 
 async fn get(
@@ -188,4 +190,118 @@ async fn bad_device_queries_are_named(backend: Backend) {
             "{query}: {body}"
         );
     }
+}
+
+async fn the_small_reads_answer_for_the_tokens_company(backend: Backend) {
+    let (app, token) = northwind_with_many(backend).await;
+    let one = get_json(&app, &token, "/api/v1/devices/foc2101a0aa").await;
+    assert_eq!(serials(&one), ["FOC2101A0AA"]);
+    assert_eq!(one["devices"][0]["coverage"]["contractNumber"], "91000001");
+    let contoso = token_for(&app, "CT-2002", "theirs").await;
+    upload_csv(
+        &app,
+        &contoso,
+        "serial_number,product_id\nCT-ONLY,C9300-48P\n",
+    )
+    .await;
+    for (who, path) in [
+        (&token, "/api/v1/devices/CT-ONLY"),
+        (&contoso, "/api/v1/devices/FOC2101A0AA"),
+        (&token, "/api/v1/devices/%20"),
+    ] {
+        let (status, _, text) = get(&app, who, path, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {text}");
+        assert!(text.contains("not_found"), "{text}");
+    }
+
+    let summary = get_json(&app, &token, "/api/v1/coverage/summary").await;
+    assert_eq!(summary["devices"], 126);
+    assert_eq!(summary["by_status"]["not_covered"], 122);
+    assert_eq!(summary["not_covered_by_reason"]["pid_mismatch"], 1);
+    assert_eq!(summary["expiring_window_days"], 90);
+
+    let all = get_json(&app, &token, "/api/v1/contracts").await;
+    let numbers = |page: &Value| -> Vec<String> {
+        page["contracts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["contract_number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(numbers(&all).len() >= 3, "{all}");
+    // The demo's 91000002 ends in 45 days.
+    let soon = get_json(&app, &token, "/api/v1/contracts?expiring_within_days=60").await;
+    assert!(numbers(&soon).contains(&"91000002".to_owned()), "{soon}");
+    assert!(numbers(&soon).len() < numbers(&all).len());
+    assert!(
+        numbers(&get_json(&app, &token, "/api/v1/contracts?expiring_within_days=10").await)
+            .is_empty()
+    );
+
+    let me = get_json(&app, &token, "/api/v1/me").await;
+    assert_eq!(
+        (
+            me["company_id"].as_str(),
+            me["token_name"].as_str(),
+            me["uploads_left_today"].as_u64()
+        ),
+        (Some("NW-1001"), Some("integration"), Some(3))
+    );
+}
+
+async fn gzip_bodies_are_unpacked_within_the_limit(backend: Backend) {
+    use std::io::Write;
+    let app = demo_app(backend, |settings| settings.max_upload_bytes = 64 * 1024).await;
+    let token = token_for(&app, "NW-1001", "gzip").await;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let send = |encoding: &'static str, body: Vec<u8>| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let headers = [("content-type", "text/csv"), ("content-encoding", encoding)];
+            let (status, _, text) =
+                api(app, "POST", "/api/v1/uploads", &token, &headers, body).await;
+            (
+                status,
+                serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text)),
+            )
+        }
+    };
+    let (status, summary) = send("gzip", gzip(NORTHWIND_FILE.as_bytes())).await;
+    assert_eq!(
+        (status, &summary["accepted"]),
+        (StatusCode::CREATED, &json!(6)),
+        "{summary}"
+    );
+    // Refused whole, changing nothing: another encoding, a body that is not gzip, one that
+    // unpacks past the limit (a few hundred bytes that would become megabytes).
+    let bomb = gzip(&vec![b'x'; 4 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024);
+    for (encoding, body, status, code) in [
+        (
+            "br",
+            NORTHWIND_FILE.as_bytes().to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_content_encoding",
+        ),
+        (
+            "gzip",
+            NORTHWIND_FILE.as_bytes().to_vec(),
+            StatusCode::BAD_REQUEST,
+            "invalid_file",
+        ),
+        ("gzip", bomb, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+    ] {
+        let (got, refusal) = send(encoding, body).await;
+        assert_eq!(
+            (got, refusal["error"].as_str()),
+            (status, Some(code)),
+            "{encoding}: {refusal}"
+        );
+    }
+    assert_eq!(quota_used(&app).await, 1);
 }
