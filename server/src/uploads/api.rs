@@ -11,14 +11,15 @@ use app::{
     },
     platform::AppState,
 };
+use axum::http::request::Parts;
 use axum::{
-    extract::{rejection::QueryRejection, Query, Request, State},
+    extract::{rejection::QueryRejection, FromRequestParts, Query, Request, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{any, get, post},
     Json, Router,
 };
-use serde::Deserialize;
+use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::json;
 use std::io::{Seek, SeekFrom};
 
@@ -115,6 +116,33 @@ pub struct UploadQuery {
     dry_run: bool,
 }
 
+/// The live collector token a request presents, as an extractor: the handler runs only for one;
+/// anything else is the 401 of [`token_holder`]. The token alone decides the company.
+pub struct ApiToken(pub TokenHolder);
+
+impl FromRequestParts<AppState> for ApiToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        token_holder(state, &parts.headers).await.map(ApiToken)
+    }
+}
+
+/// A query string read as `T`; when it cannot be, a JSON 400 naming what is wrong
+/// ([`query_problem`]). Put it after [`ApiToken`]: a request without a token learns nothing.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(query_problem)
+    }
+}
+
 /// A JSON 400 naming what is wrong with a query string (axum's own answer is plain text).
 pub fn query_problem(rejection: QueryRejection) -> Response {
     let detail = rejection.body_text();
@@ -158,18 +186,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ()> {
 
 async fn create_upload(
     State(state): State<AppState>,
-    query: Result<Query<UploadQuery>, QueryRejection>,
+    ApiToken(holder): ApiToken,
+    ApiQuery(query): ApiQuery<UploadQuery>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let holder = match token_holder(&state, &parts.headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
-    let query = match query {
-        Ok(Query(query)) => query,
-        Err(rejection) => return query_problem(rejection),
-    };
     let method = match query.source.as_deref().unwrap_or("collector") {
         "collector" => UploadMethod::Collector,
         "third_party" => UploadMethod::ThirdParty,
@@ -287,11 +308,7 @@ async fn fingerprint_of(
     .map_err(UploadError::storage)
 }
 
-async fn list_uploads(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
+async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     let quota = match ingest::quota_status(&state, &holder.company_id).await {
         Ok(quota) => quota,
         Err(err) => return error_response(&err),

@@ -12,7 +12,7 @@ use app::{
 };
 use axum::{
     body::Bytes,
-    extract::{rejection::QueryRejection, Query, State},
+    extract::State,
     http::{header, HeaderMap, StatusCode, Uri},
     response::Response,
 };
@@ -22,7 +22,7 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use super::{
-    api::{query_problem, token_holder},
+    api::{ApiQuery, ApiToken},
     error_response, problem,
 };
 use crate::streaming::{channel_body, Chunk};
@@ -211,18 +211,11 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 
 pub async fn devices(
     State(state): State<AppState>,
-    query: Result<Query<DevicesQuery>, QueryRejection>,
+    ApiToken(holder): ApiToken,
+    ApiQuery(query): ApiQuery<DevicesQuery>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
-    let query = match query {
-        Ok(Query(query)) => query,
-        Err(rejection) => return query_problem(rejection),
-    };
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(csv) = wants_csv(accept) else {
         return problem(

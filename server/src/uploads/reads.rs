@@ -11,8 +11,8 @@ use app::{
     platform::AppState,
 };
 use axum::{
-    extract::{rejection::QueryRejection, Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    extract::{Path, State},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::{
-    api::{query_problem, token_holder},
+    api::{ApiQuery, ApiToken},
     error_response, problem,
 };
 
@@ -28,13 +28,9 @@ use super::{
 /// was uploaded with (usually one), or a 404.
 pub async fn device_by_serial(
     State(state): State<AppState>,
+    ApiToken(holder): ApiToken,
     Path(serial): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
     let serial_key = app::coverage::normalise::serial_key(&serial);
     let narrowing = IdentityPage {
         serial_key: Some(serial_key.clone()),
@@ -69,11 +65,10 @@ pub async fn device_by_serial(
 
 /// `GET /api/v1/coverage/summary`: devices by status and by reason, and the contracts whose
 /// coverage of the company's devices ends soonest.
-pub async fn coverage_summary(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
+pub async fn coverage_summary(
+    State(state): State<AppState>,
+    ApiToken(holder): ApiToken,
+) -> Response {
     let read = async {
         let mut conn = state.db.conn().await?;
         let window = state.settings.expiring_window_days;
@@ -125,17 +120,9 @@ pub struct ContractsQuery {
 /// Library, with how each stands today.
 pub async fn contracts(
     State(state): State<AppState>,
-    query: Result<Query<ContractsQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ApiToken(holder): ApiToken,
+    ApiQuery(query): ApiQuery<ContractsQuery>,
 ) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
-    let query = match query {
-        Ok(Query(query)) => query,
-        Err(rejection) => return query_problem(rejection),
-    };
     let read = async {
         let mut conn = state.db.conn().await?;
         let clock = clock_now(state.settings.expiring_window_days);
@@ -155,11 +142,7 @@ pub async fn contracts(
 }
 
 /// `GET /api/v1/me`: the token's company and name, and today's upload quota.
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let holder = match token_holder(&state, &headers).await {
-        Ok(holder) => holder,
-        Err(response) => return response,
-    };
+pub async fn me(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     match ingest::quota_status(&state, &holder.company_id).await {
         Ok(quota) => Json(json!({
             "company_id": holder.company_id,
