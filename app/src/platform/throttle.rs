@@ -199,21 +199,24 @@ mod tests {
 
     #[test]
     fn waits_double_past_the_free_attempts_and_are_capped() {
-        assert_eq!(wait_after(&SIGN_IN, 4), None);
-        assert_eq!(wait_after(&SIGN_IN, 5), Some(Duration::from_secs(1)));
-        assert_eq!(wait_after(&SIGN_IN, 8), Some(Duration::from_secs(8)));
-        assert_eq!(wait_after(&SIGN_IN, 40), Some(Duration::from_secs(900)));
-        assert_eq!(
-            wait_after(&SIGN_IN, i64::MAX),
-            Some(Duration::from_secs(900))
-        );
-    }
-
-    #[test]
-    fn mail_cools_down_from_a_minute_to_an_hour() {
-        assert_eq!(wait_after(&MAIL_SENDS, 2), None);
-        assert_eq!(wait_after(&MAIL_SENDS, 3), Some(Duration::from_secs(60)));
-        assert_eq!(wait_after(&MAIL_SENDS, 5), Some(Duration::from_secs(240)));
-        assert_eq!(wait_after(&MAIL_SENDS, 12), Some(Duration::from_secs(3600)));
+        let seconds = |n| Some(Duration::from_secs(n));
+        for (throttle, attempts, wait) in [
+            (SIGN_IN, 4, None),
+            (SIGN_IN, 5, seconds(1)),
+            (SIGN_IN, 8, seconds(8)),
+            (SIGN_IN, 40, seconds(900)),
+            (SIGN_IN, i64::MAX, seconds(900)),
+            // Mail cools down from a minute to an hour.
+            (MAIL_SENDS, 2, None),
+            (MAIL_SENDS, 3, seconds(60)),
+            (MAIL_SENDS, 5, seconds(240)),
+            (MAIL_SENDS, 12, seconds(3600)),
+        ] {
+            assert_eq!(
+                wait_after(&throttle, attempts),
+                wait,
+                "{throttle:?} {attempts}"
+            );
+        }
     }
 }

@@ -17,7 +17,9 @@ use leptos::server_fn::ServerFn;
 use serde_json::json;
 
 use crate::{
-    support::uploads::{demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
+    support::uploads::{
+        contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
+    },
     support::{body_bytes, body_text, both_databases, Backend, Browser, TestApp},
 };
 
@@ -50,13 +52,6 @@ fn serials(page: &DevicePage) -> Vec<String> {
         .collect()
 }
 
-/// Contoso uploads a device of its own, which Northwind's people must never see.
-async fn another_company_uploads(app: &TestApp) {
-    let contoso = token_for(app, "CT-2002", "ct").await;
-    let csv = "serial_number,product_id\nCT-ONLY,C9300-48P\n";
-    assert_eq!(upload_csv(app, &contoso, csv).await.0, StatusCode::CREATED);
-}
-
 async fn northwind_with_devices(backend: Backend) -> TestApp {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
@@ -69,7 +64,7 @@ async fn northwind_with_devices(backend: Backend) -> TestApp {
 
 async fn devices_filter_search_sort_and_page(backend: Backend) {
     let app = northwind_with_devices(backend).await;
-    another_company_uploads(&app).await;
+    contoso_uploads_its_own(&app).await;
     let mut ben = login(&app, "ben.user").await;
 
     let all = page(&mut ben, |_| {}, 0).await;
@@ -412,7 +407,7 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
         "{summary:?}"
     );
     // Another company's dashboard counts only its own devices.
-    another_company_uploads(&app).await;
+    contoso_uploads_its_own(&app).await;
     assert_eq!(ben.run(LoadCoverageSummary {}).await.unwrap(), summary);
     let refused = Browser::new(&app)
         .run(LoadCoverageSummary {})

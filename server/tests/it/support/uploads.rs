@@ -218,3 +218,11 @@ pub async fn devices_csv(app: &TestApp, token: &str) -> String {
         .starts_with("text/csv"));
     csv
 }
+
+/// Contoso uploads a device of its own (`CT-ONLY`), which Northwind's people must never see.
+pub async fn contoso_uploads_its_own(app: &TestApp) -> String {
+    let contoso = token_for(app, "CT-2002", "contoso").await;
+    let csv = "serial_number,product_id\nCT-ONLY,C9300-48P\n";
+    assert_eq!(upload_csv(app, &contoso, csv).await.0, StatusCode::CREATED);
+    contoso
+}
