@@ -38,6 +38,13 @@ pub struct SiteOptions {
 
 pub fn router(state: AppState, site: SiteOptions) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    // Browsers keep to HTTPS for a year once they have seen NetCare served over it.
+    let hsts = state.settings.secure_cookies.then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
     let mut routes = Router::new()
         .route("/api/inventory/upload", post(uploads::browser::upload))
         .route(
@@ -64,6 +71,8 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
         .fallback_service(static_site::service(site.site_dir))
         .layer(
             ServiceBuilder::new()
+                // The request id is ours: one a client sends would let it write into our logs.
+                .layer(middleware::map_request(forget_client_request_id))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(
                     |request: &Request<Body>| {
@@ -88,8 +97,31 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_FRAME_OPTIONS,
                     HeaderValue::from_static("DENY"),
-                )),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static(
+                        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+                    ),
+                ))
+                // Every answer that is not the app shell (which sets its own) may load nothing.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+                    ),
+                ))
+                .option_layer(hsts),
         )
+}
+
+async fn forget_client_request_id(mut request: Request<Body>) -> Request<Body> {
+    request.headers_mut().remove(REQUEST_ID_HEADER);
+    request
 }
 
 /// Runs a `#[server]` function with the application state in its context. The body is read here,

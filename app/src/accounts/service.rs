@@ -412,7 +412,22 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail
             }
         }
     }
+    let before = queries::find_by_id(&mut tx, row.account_id).await?;
     queries::set_email_verified(&mut tx, row.account_id, &row.email, &now).await?;
+    // Whatever other link is still out (to this address or an earlier one) could set the address
+    // back or reset the password from a mailbox the person left: none works any more.
+    for purpose in [VERIFY_EMAIL, CHANGE_EMAIL, RESET_PASSWORD] {
+        queries::retire_tokens(&mut tx, row.account_id, purpose, &now).await?;
+    }
+    if let Some(before) = before.filter(|before| before.email != row.email) {
+        let notice = templates::email_changed(
+            &before.email,
+            &before.full_name,
+            &row.email,
+            &state.settings.link("/forgot-password"),
+        );
+        outbox::enqueue(&mut tx, &notice).await?;
+    }
     tx.commit().await?;
     Ok(if row.purpose == CHANGE_EMAIL {
         VerifiedEmail::ChangedEmail

@@ -130,6 +130,21 @@ pub fn access_request_for_da(
     )
 }
 
+/// To the address an account had: it has another now (so a change the person did not make is
+/// noticed where they still read).
+pub fn email_changed(to: &str, name: &str, new_email: &str, reset_link: &str) -> Email {
+    compose(
+        to,
+        "The email address of your NetCare account was changed",
+        name,
+        &[
+            &format!("The email address of your NetCare account is now {new_email}; NetCare no longer writes to this one."),
+            "If you did not make this change, reset your password at once and tell your company's Delegated Administrator.",
+        ],
+        Some(("Reset my password", reset_link)),
+    )
+}
+
 pub fn access_decision(
     to: &str,
     name: &str,

@@ -2,7 +2,8 @@
 
 use app::accounts::{
     AccountError, ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
-    RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
+    RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifiedEmail,
+    VerifyEmail,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
@@ -29,6 +30,7 @@ both_databases!(
     profile_name_and_email_change,
     cross_site_calls_are_refused,
     link_emails_cool_down_per_account_and_recipient,
+    a_changed_address_retires_old_links_and_tells_the_old_mailbox,
     names_carry_no_links,
 );
 
@@ -769,4 +771,43 @@ async fn names_carry_no_links(backend: Backend) {
         })
         .await
         .unwrap();
+}
+
+/// Once an address is confirmed, no earlier link works (an old verification link would set the
+/// address back), and the address the account had is told of the change.
+async fn a_changed_address_retires_old_links_and_tells_the_old_mailbox(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut ann = Browser::new(&app);
+    register(&mut ann, "ann", "ann@corp.example").await;
+    // The registration's link stays unused in the old mailbox.
+    let old_link = token_mailed_to(&app, "ann@corp.example", "/verify-email").await;
+    ann.call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    ann.run(ChangeEmail {
+        new_email: "ann@newcorp.example".into(),
+        current_password: PASSWORD.into(),
+    })
+    .await
+    .unwrap();
+    let new_link = token_mailed_to(&app, "ann@newcorp.example", "/verify-email").await;
+    let changed = ann.run(VerifyEmail { token: new_link }).await.unwrap();
+    assert_eq!(changed, VerifiedEmail::ChangedEmail);
+    let (status, refused) = Browser::new(&app)
+        .run(VerifyEmail { token: old_link })
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        matches!(refused, AccountError::LinkExpired | AccountError::LinkUsed),
+        "{refused:?}"
+    );
+    let me = ann.run(LoadCurrentUser {}).await.unwrap().unwrap();
+    assert_eq!(me.email, "ann@newcorp.example");
+    let notice: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox WHERE to_address = 'ann@corp.example' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert!(notice.contains("is now ann@newcorp.example"), "{notice}");
 }

@@ -51,10 +51,37 @@ async fn every_response_has_a_request_id(backend: Backend) {
     for path in ["/healthz", "/", "/missing.js"] {
         let response = app.get(path).await;
         assert!(response.headers().contains_key("x-request-id"), "{path}");
-        assert_eq!(
-            response.headers()["x-content-type-options"],
-            "nosniff",
-            "{path}"
+        let headers = response.headers();
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("cross-origin-opener-policy", "same-origin"),
+        ] {
+            assert_eq!(headers[name], value, "{path}");
+        }
+        assert!(headers["permissions-policy"]
+            .to_str()
+            .unwrap()
+            .contains("camera=()"));
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "plain HTTP: {path}"
         );
     }
+    // The id is always the server's own: a client's would let it write into the logs.
+    let request = Request::get("/healthz")
+        .header("x-request-id", "client-chosen-id")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert_ne!(id, "client-chosen-id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    // Served over HTTPS, browsers are told to keep to it.
+    let https = TestApp::with_settings(backend, |settings| settings.secure_cookies = true).await;
+    let response = https.get("/healthz").await;
+    assert!(response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age=31536000"));
 }
