@@ -366,10 +366,14 @@ pub fn readable_time(timestamp: &str) -> String {
 }
 
 /// A cell made safe to open in a spreadsheet: text that starts like a formula (`=`, `+`, `-`,
-/// `@`, tab, carriage return) gets a leading apostrophe so it is shown, never run.
+/// `@`, tab, carriage return, also after leading spaces, which spreadsheets skip) gets a leading
+/// apostrophe so it is shown, never run.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+    let starts_a_formula = |c: char| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r');
+    match cell.trim_start_matches(' ').chars().next() {
+        Some(c) if starts_a_formula(c) || cell.starts_with(starts_a_formula) => {
+            format!("'{cell}").into()
+        }
         _ => cell.into(),
     }
 }
@@ -392,7 +396,15 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for formula in ["=HYPERLINK(\"x\")", "+1+1", "-2", "@SUM(1)", "\tx", "\rx"] {
+        for formula in [
+            "=HYPERLINK(\"x\")",
+            "+1+1",
+            "-2",
+            "@SUM(1)",
+            "\tx",
+            "\rx",
+            "  =1+1",
+        ] {
             assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
         }
         for plain in ["FOC1", "", "10.0.0.1", "a=b"] {

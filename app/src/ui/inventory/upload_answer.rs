@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::inventory::{RejectedRow, UploadSummary};
+use crate::inventory::{spreadsheet_safe, RejectedRow, UploadSummary};
 
 /// Where an upload from this page stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +81,8 @@ pub fn refusal(status: u16, body: &str) -> UploadPhase {
 }
 
 /// The rejected rows as CSV: the file's columns, then `line` and `reason`. Uploading the fixed
-/// file again works as is: NetCare ignores the two extra columns.
+/// file again works as is: NetCare ignores the two extra columns. Formula-like values are
+/// prefixed with an apostrophe ([`spreadsheet_safe`]).
 pub fn rejected_rows_csv(columns: &[String], rows: &[RejectedRow]) -> String {
     let mut out = String::new();
     let header: Vec<&str> = columns
@@ -92,8 +93,12 @@ pub fn rejected_rows_csv(columns: &[String], rows: &[RejectedRow]) -> String {
     push_record(&mut out, header.iter().copied());
     for row in rows {
         let line = row.line.to_string();
-        let values = (0..columns.len()).map(|i| row.values.get(i).map_or("", String::as_str));
-        push_record(&mut out, values.chain([line.as_str(), row.reason.as_str()]));
+        // Rejected values are exactly what a hostile file would carry: neutralised like exports.
+        let values: Vec<_> = (0..columns.len())
+            .map(|i| spreadsheet_safe(row.values.get(i).map_or("", String::as_str)))
+            .collect();
+        let cells = values.iter().map(|v| v.as_ref());
+        push_record(&mut out, cells.chain([line.as_str(), row.reason.as_str()]));
     }
     out
 }
@@ -161,10 +166,15 @@ mod tests {
                 reason: "expected 2 values, found 3".into(),
                 values: vec!["a,b".into(), "x".into(), "y".into()],
             },
+            RejectedRow {
+                line: 5,
+                reason: "missing product ID".into(),
+                values: vec!["=HYPERLINK(\"http://evil\")".into(), "".into()],
+            },
         ];
         assert_eq!(
             rejected_rows_csv(&columns, &rows),
-            "serial_number,product_id,line,reason\r\nA1,,3,missing product ID\r\n\"a,b\",x,4,\"expected 2 values, found 3\"\r\n"
+            "serial_number,product_id,line,reason\r\nA1,,3,missing product ID\r\n\"a,b\",x,4,\"expected 2 values, found 3\"\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",,5,missing product ID\r\n"
         );
     }
 }
