@@ -301,6 +301,7 @@ pub async fn token_create(
     global: &GlobalOptions,
     company_id: &str,
     name: &str,
+    expires_days: Option<u32>,
 ) -> Result<(), CommandError> {
     let db = open_database(global).await?;
     let state = app::platform::AppState {
@@ -318,7 +319,7 @@ pub async fn token_create(
             ));
         }
         drop(conn);
-        app::inventory::tokens::create(&state, company_id, None, name)
+        app::inventory::tokens::create(&state, company_id, None, name, expires_days)
             .await
             .map_err(|e| e.to_string())
     }

@@ -72,6 +72,9 @@ pub enum TokenCommand {
         /// A name saying which collector uses it.
         #[arg(long)]
         name: String,
+        /// Days until it stops working (1 to 730); without it, it works until revoked.
+        #[arg(long)]
+        expires_days: Option<u32>,
     },
 }
 

@@ -43,8 +43,13 @@ async fn main() -> std::process::ExitCode {
             commands::account_set_disabled(&cli.global, login, disabled).await
         }
         Some(Command::Token {
-            command: TokenCommand::Create { company, name },
-        }) => commands::token_create(&cli.global, &company, &name).await,
+            command:
+                TokenCommand::Create {
+                    company,
+                    name,
+                    expires_days,
+                },
+        }) => commands::token_create(&cli.global, &company, &name, expires_days).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

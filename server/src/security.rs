@@ -9,7 +9,7 @@ use app::{
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{header, HeaderMap, Method, StatusCode},
+    http::{header, Extensions, HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -46,19 +46,7 @@ pub async fn server_fn_guard(
     if request.method() != Method::GET && !is_same_origin(request.headers()) {
         return (StatusCode::FORBIDDEN, "Cross-site requests are refused.").into_response();
     }
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip());
-    let address = {
-        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
-        client_address(
-            peer,
-            header("forwarded"),
-            header("x-forwarded-for"),
-            &state.settings.trusted_proxies,
-        )
-    };
+    let address = request_client(&state, request.extensions(), request.headers());
     request.extensions_mut().insert(ClientAddress(address));
     let token = request
         .headers()
@@ -84,6 +72,21 @@ pub async fn server_fn_guard(
         }
     }
     next.run(request).await
+}
+
+/// The client a request comes from: the peer, or behind a trusted proxy the address it forwards
+/// for (`client_address`).
+pub fn request_client(state: &AppState, extensions: &Extensions, headers: &HeaderMap) -> String {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    client_address(
+        peer,
+        header("forwarded"),
+        header("x-forwarded-for"),
+        &state.settings.trusted_proxies,
+    )
 }
 
 /// The Content-Security-Policy for the app shell: scripts only from this site plus the one inline

@@ -79,6 +79,9 @@ pub struct MemberInfo {
     pub last_login_at: Option<String>,
     pub member_since: String,
     pub is_you: bool,
+    /// The live collector tokens this person created: revoked with their access (or their
+    /// demotion to User) unless the DA keeps them.
+    pub collector_tokens: Vec<String>,
 }
 
 /// One change of access: who, what, when.
@@ -155,10 +158,16 @@ pub async fn load_access() -> Result<AccessView, AccessError> {
 }
 
 #[server(endpoint = "access/role")]
-pub async fn change_member_role(account_id: i64, role: String) -> Result<(), AccessError> {
+pub async fn change_member_role(
+    account_id: i64,
+    role: String,
+    /// Keep the collector tokens the person created though they become a User.
+    #[server(default)]
+    keep_tokens: bool,
+) -> Result<(), AccessError> {
     serve(async |state, caller| {
         let role = Role::parse(&role).ok_or(AccessError::UnknownRole)?;
-        service::change_role(state, &caller, account_id, role).await
+        service::change_role(state, &caller, account_id, role, keep_tokens).await
     })
     .await
 }
@@ -172,8 +181,14 @@ pub async fn move_delegated_admin(account_id: i64, position: u32) -> Result<(), 
 }
 
 #[server(endpoint = "access/revoke")]
-pub async fn revoke_member(account_id: i64) -> Result<(), AccessError> {
-    serve(async |state, caller| service::revoke(state, &caller, account_id).await).await
+pub async fn revoke_member(
+    account_id: i64,
+    /// Keep the collector tokens the person created working.
+    #[server(default)]
+    keep_tokens: bool,
+) -> Result<(), AccessError> {
+    serve(async |state, caller| service::revoke(state, &caller, account_id, keep_tokens).await)
+        .await
 }
 
 #[server(endpoint = "access/support/grant")]

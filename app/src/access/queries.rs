@@ -46,12 +46,21 @@ pub async fn members(
                   m.da_position, a.full_name, a.id",
     )
     .bind(company_id)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
+    let tokens = live_tokens_by_creator(&mut *conn, company_id).await?;
+    let tokens_of = |account_id: i64| -> Vec<String> {
+        tokens
+            .iter()
+            .filter(|(creator, _)| *creator == account_id)
+            .map(|(_, name)| name.clone())
+            .collect()
+    };
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             Some(MemberInfo {
+                collector_tokens: tokens_of(row.account_id),
                 role: Role::parse(&row.role)?,
                 is_you: row.account_id == you,
                 account_id: row.account_id,
@@ -288,4 +297,39 @@ pub async fn held_contracts(
     .bind(company_id)
     .fetch_all(conn)
     .await
+}
+
+/// The company's live collector tokens by who created them: (creator, token name).
+pub async fn live_tokens_by_creator(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT created_by, name FROM collector_tokens
+         WHERE company_id = $1 AND revoked_at IS NULL AND created_by IS NOT NULL ORDER BY name",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Revokes the live collector tokens `account_id` created for the company; how many.
+pub async fn revoke_tokens_of(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    account_id: i64,
+    by: i64,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    let revoked = sqlx::query(
+        "UPDATE collector_tokens SET revoked_at = $1, revoked_by = $2
+         WHERE company_id = $3 AND created_by = $4 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(company_id)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(revoked.rows_affected())
 }

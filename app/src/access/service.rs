@@ -73,6 +73,7 @@ async fn da_change(
     caller: &Caller,
     account_id: i64,
     decide: impl FnOnce(&[rules::Member], Role) -> Result<(Outcome, String), AccessError>,
+    keep_tokens: bool,
 ) -> Result<(), AccessError> {
     let mut tx: Tx = state.db.begin_write().await?;
     let membership = manager_now(&mut tx, caller)
@@ -90,8 +91,19 @@ async fn da_change(
         .iter()
         .find(|m| m.account_id == account_id)
         .ok_or(AccessError::NotFound)?;
-    let (outcome, change) = decide(&queries::rule_members(&members), target.role)?;
+    let (outcome, mut change) = decide(&queries::rule_members(&members), target.role)?;
     let now = timestamp_now();
+    // Someone who may no longer manage collectors leaves no working collector token behind,
+    // unless the DA chose to keep them.
+    let loses_tokens = outcome.role.is_none_or(|role| !role.manages());
+    if loses_tokens && !keep_tokens {
+        let revoked =
+            queries::revoke_tokens_of(&mut tx, company_id, account_id, caller.account_id, &now)
+                .await?;
+        if revoked > 0 {
+            change.push_str(&format!(", and their {revoked} collector token(s) revoked"));
+        }
+    }
     match outcome.role {
         Some(new_role) if new_role != target.role => {
             queries::set_role(&mut tx, company_id, account_id, new_role, &now).await?
@@ -114,12 +126,13 @@ pub async fn change_role(
     caller: &Caller,
     account_id: i64,
     role: Role,
+    keep_tokens: bool,
 ) -> Result<(), AccessError> {
-    da_change(state, caller, account_id, |members, was| {
+    let decide = |members: &[rules::Member], was: Role| {
         let outcome = rules::change_role(members, account_id, role)?;
         Ok((outcome, format!("Role: {} → {}", was.label(), role.label())))
-    })
-    .await
+    };
+    da_change(state, caller, account_id, decide, keep_tokens).await
 }
 
 pub async fn move_da(
@@ -128,7 +141,7 @@ pub async fn move_da(
     account_id: i64,
     position: usize,
 ) -> Result<(), AccessError> {
-    da_change(state, caller, account_id, |members, _| {
+    let decide = |members: &[rules::Member], _| {
         let outcome = rules::move_da(members, account_id, position)?;
         let place = outcome
             .da_order
@@ -141,16 +154,22 @@ pub async fn move_da(
             ""
         };
         Ok((outcome, format!("Moved to DA {place}{note}")))
-    })
-    .await
+    };
+    // A DA who moves stays a DA: nothing to revoke.
+    da_change(state, caller, account_id, decide, true).await
 }
 
-pub async fn revoke(state: &AppState, caller: &Caller, account_id: i64) -> Result<(), AccessError> {
-    da_change(state, caller, account_id, |members, was| {
+pub async fn revoke(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+    keep_tokens: bool,
+) -> Result<(), AccessError> {
+    let decide = |members: &[rules::Member], was: Role| {
         let outcome = rules::revoke(members, account_id)?;
         Ok((outcome, format!("Access revoked (was {})", was.label())))
-    })
-    .await
+    };
+    da_change(state, caller, account_id, decide, keep_tokens).await
 }
 
 pub async fn grant_support(

@@ -226,6 +226,23 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// Revokes every live collector token the account created, in any company (an operator disabled
+/// it); how many.
+pub async fn revoke_tokens_created_by(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    let revoked = sqlx::query(
+        "UPDATE collector_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(revoked.rows_affected())
+}
+
 pub async fn delete_sessions_of(
     conn: &mut AnyConnection,
     account_id: i64,

@@ -602,6 +602,8 @@ pub async fn set_disabled(
     queries::set_disabled(&mut tx, account.id, disabled.then_some(now.as_str())).await?;
     if disabled {
         queries::delete_sessions_of(&mut tx, account.id).await?;
+        // Its collectors stop with it: a token outliving its maker is access nobody watches.
+        queries::revoke_tokens_created_by(&mut tx, account.id, &now).await?;
     }
     tx.commit().await?;
     Ok(Some(account.id))

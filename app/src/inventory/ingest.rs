@@ -59,6 +59,8 @@ pub struct UploadRequest {
     pub force: bool,
     /// Check and decide everything, then write nothing and use no quota.
     pub dry_run: bool,
+    /// Where a collector's upload came from (its token remembers it).
+    pub client_address: Option<String>,
 }
 
 /// An Idempotency-Key and the fingerprint of the request it came with
@@ -365,7 +367,8 @@ async fn close_upload(
         remember_column_choice(tx, company_id, &summary.columns, chosen, &upload.now).await?;
     }
     if let Some(token_id) = request.token_id {
-        super::queries::tokens::touch(tx, company_id, token_id, &upload.now).await?;
+        let address = request.client_address.as_deref();
+        super::queries::tokens::touch(tx, company_id, token_id, &upload.now, address).await?;
     }
     if request.dry_run {
         // Everything was checked and written inside the transaction: undoing it leaves no trace,

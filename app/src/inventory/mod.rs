@@ -278,6 +278,8 @@ pub enum UploadError {
     StorageFull,
     #[error("Give the collector a name (up to 100 characters).")]
     InvalidTokenName,
+    #[error("A token lasts 1 to 730 days, or until it is revoked.")]
+    InvalidTokenExpiry,
     #[error("No such collector token.")]
     TokenNotFound,
     #[error("To delete the inventory, confirm by typing DELETE.")]
@@ -322,6 +324,7 @@ impl UploadError {
             UploadError::TooLarge { .. } => "too_large",
             UploadError::StorageFull => "storage_full",
             UploadError::InvalidTokenName => "invalid_name",
+            UploadError::InvalidTokenExpiry => "invalid_expiry",
             UploadError::TokenNotFound => "not_found",
             UploadError::NotConfirmed => "not_confirmed",
             UploadError::ReplaceRetiresTooMuch { .. } => "replace_retires_too_much",

@@ -20,6 +20,10 @@ pub struct TokenInfo {
     pub created_at: String,
     pub created_by: String,
     pub last_used_at: Option<String>,
+    /// The address its last upload came from.
+    pub last_used_address: Option<String>,
+    /// `None`: it works until revoked.
+    pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
 }
 
@@ -248,12 +252,23 @@ pub async fn list_collector_tokens() -> Result<Vec<TokenInfo>, UploadError> {
 }
 
 #[server(endpoint = "inventory/tokens/create")]
-pub async fn create_collector_token(name: String) -> Result<CreatedToken, UploadError> {
+pub async fn create_collector_token(
+    name: String,
+    /// Days until it stops working; none: until revoked.
+    #[server(default)]
+    expires_in_days: Option<u32>,
+) -> Result<CreatedToken, UploadError> {
     serve(async |state, caller| {
         let membership = caller.manager()?;
         let account_id = caller.account_id;
-        let (token, secret) =
-            super::tokens::create(state, &membership.company_id, Some(account_id), &name).await?;
+        let (token, secret) = super::tokens::create(
+            state,
+            &membership.company_id,
+            Some(account_id),
+            &name,
+            expires_in_days,
+        )
+        .await?;
         Ok(CreatedToken { token, secret })
     })
     .await

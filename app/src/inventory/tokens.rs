@@ -4,12 +4,17 @@
 use super::{TokenInfo, UploadError};
 use crate::{
     accounts::session::{random_token, token_hash},
-    platform::{clock::timestamp_now, AppState},
+    platform::{
+        clock::{timestamp_now, timestamp_text},
+        AppState,
+    },
 };
 
 /// Every collector token starts with this, so a leaked one is recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "nct_";
 pub const MAX_NAME_CHARS: usize = 100;
+/// The longest life a token can be given (two years); without one it lives until revoked.
+pub const MAX_EXPIRY_DAYS: u32 = 730;
 
 /// The company and token an `Authorization: Bearer …` header proves.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -25,6 +30,7 @@ pub async fn create(
     company_id: &str,
     created_by: Option<i64>,
     name: &str,
+    expires_in_days: Option<u32>,
 ) -> Result<(TokenInfo, String), UploadError> {
     let name = name.trim();
     if name.is_empty()
@@ -33,20 +39,27 @@ pub async fn create(
     {
         return Err(UploadError::InvalidTokenName);
     }
+    if expires_in_days.is_some_and(|days| !(1..=MAX_EXPIRY_DAYS).contains(&days)) {
+        return Err(UploadError::InvalidTokenExpiry);
+    }
+    let expires_at = expires_in_days.map(|days| {
+        timestamp_text(time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days)))
+    });
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let hint = format!("{}…", &secret[..TOKEN_PREFIX.len() + 6]);
     let now = timestamp_now();
     let mut conn = state.db.conn().await?;
-    let id = super::queries::tokens::insert(
-        &mut conn,
+    let hash = token_hash(&secret);
+    let new = super::queries::tokens::NewToken {
         company_id,
         name,
-        &token_hash(&secret),
-        &hint,
+        hash: &hash,
+        hint: &hint,
         created_by,
-        &now,
-    )
-    .await?;
+        now: &now,
+        expires_at: expires_at.as_deref(),
+    };
+    let id = super::queries::tokens::insert(&mut conn, &new).await?;
     let info = super::queries::tokens::find(&mut conn, company_id, id)
         .await?
         .ok_or(UploadError::TokenNotFound)?;
@@ -88,5 +101,6 @@ pub async fn authenticate(
         return Ok(None);
     }
     let mut conn = state.db.conn().await?;
-    Ok(super::queries::tokens::holder(&mut conn, &token_hash(presented)).await?)
+    let hash = token_hash(presented);
+    Ok(super::queries::tokens::holder(&mut conn, &hash, &timestamp_now()).await?)
 }

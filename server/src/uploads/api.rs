@@ -275,6 +275,11 @@ async fn create_upload(
         mode,
         force: query.force,
         dry_run: query.dry_run,
+        client_address: Some(crate::security::request_client(
+            &state,
+            &parts.extensions,
+            &parts.headers,
+        )),
     };
     match ingest::ingest(&state, request, Box::new(file), None).await {
         Ok(Ingested::Landed(summary)) if summary.dry_run => {

@@ -83,6 +83,7 @@ pub async fn upload(
         mode: UploadMode::Merge,
         force: false,
         dry_run: false,
+        client_address: None,
     };
     let (lines_tx, lines) = mpsc::channel::<Chunk>(16);
     tokio::spawn(run_with_progress(state, request, file, lines_tx));

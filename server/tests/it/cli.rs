@@ -254,6 +254,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
         "NW-1001",
         None,
         "after the move",
+        None,
     )
     .await
     .unwrap();

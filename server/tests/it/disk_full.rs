@@ -19,7 +19,7 @@ async fn a_full_disk_refuses_the_upload_and_the_database_goes_on() {
         db: t.db.clone(),
         settings: std::sync::Arc::new(app::platform::Settings::new("http://127.0.0.1")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "full")
+    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "full", None)
         .await
         .unwrap();
     t.db.checkpoint().await.unwrap();

@@ -141,7 +141,7 @@ async fn two_servers_on_one_database_behave_as_one(backend: Backend) {
         db: db.clone(),
         settings: std::sync::Arc::new(Settings::new("http://127.0.0.1")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "both")
+    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "both", None)
         .await
         .unwrap();
     let auth = format!("Bearer {token}");

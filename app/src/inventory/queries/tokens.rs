@@ -16,25 +16,29 @@ pub async fn company_exists(
     Ok(found.is_some())
 }
 
-pub async fn insert(
-    conn: &mut AnyConnection,
-    company_id: &str,
-    name: &str,
-    hash: &str,
-    hint: &str,
-    created_by: Option<i64>,
-    now: &str,
-) -> Result<i64, sqlx::Error> {
+/// A token to store: only its hash and a hint of its first characters, never the secret.
+pub struct NewToken<'a> {
+    pub company_id: &'a str,
+    pub name: &'a str,
+    pub hash: &'a str,
+    pub hint: &'a str,
+    pub created_by: Option<i64>,
+    pub now: &'a str,
+    pub expires_at: Option<&'a str>,
+}
+
+pub async fn insert(conn: &mut AnyConnection, token: &NewToken<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO collector_tokens (company_id, name, token_hash, hint, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO collector_tokens (company_id, name, token_hash, hint, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(company_id)
-    .bind(name)
-    .bind(hash)
-    .bind(hint)
-    .bind(created_by)
-    .bind(now)
+    .bind(token.company_id)
+    .bind(token.name)
+    .bind(token.hash)
+    .bind(token.hint)
+    .bind(token.created_by)
+    .bind(token.now)
+    .bind(token.expires_at)
     .fetch_one(conn)
     .await
 }
@@ -47,10 +51,13 @@ struct TokenRow {
     created_at: String,
     created_by: Option<String>,
     last_used_at: Option<String>,
+    last_used_address: Option<String>,
+    expires_at: Option<String>,
     revoked_at: Option<String>,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name AS created_by, t.last_used_at, t.revoked_at
+const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name AS created_by, t.last_used_at,
+            t.last_used_address, t.expires_at, t.revoked_at
      FROM collector_tokens t LEFT JOIN accounts a ON a.id = t.created_by WHERE t.company_id = $1";
 
 fn info(row: TokenRow) -> TokenInfo {
@@ -61,6 +68,8 @@ fn info(row: TokenRow) -> TokenInfo {
         created_at: row.created_at,
         created_by: row.created_by.unwrap_or_else(|| "an operator".to_owned()),
         last_used_at: row.last_used_at,
+        last_used_address: row.last_used_address,
+        expires_at: row.expires_at,
         revoked_at: row.revoked_at,
     }
 }
@@ -109,18 +118,24 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Notes an upload with the token: when, and from which address.
 pub async fn touch(
     conn: &mut AnyConnection,
     company_id: &str,
     id: i64,
     now: &str,
+    address: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE collector_tokens SET last_used_at = $1 WHERE company_id = $2 AND id = $3")
-        .bind(now)
-        .bind(company_id)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE collector_tokens SET last_used_at = $1, last_used_address = COALESCE($4, last_used_address)
+         WHERE company_id = $2 AND id = $3",
+    )
+    .bind(now)
+    .bind(company_id)
+    .bind(id)
+    .bind(address)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -129,12 +144,14 @@ pub async fn touch(
 pub async fn holder(
     conn: &mut AnyConnection,
     hash: &str,
+    now: &str,
 ) -> Result<Option<TokenHolder>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id AS token_id, company_id, name FROM collector_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL",
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(hash)
+    .bind(now)
     .fetch_optional(conn)
     .await
 }

@@ -14,6 +14,9 @@ pub fn MemberActions(
     let id = member.account_id;
     let role = RwSignal::new(member.role.as_str().to_owned());
     let confirming = RwSignal::new(false);
+    // The person's collector tokens stop with their access (or as a User), unless kept.
+    let keep_tokens = RwSignal::new(false);
+    let tokens = member.collector_tokens.clone();
     let error = RwSignal::new(None::<String>);
     let done = move |result: Result<(), crate::access::AccessError>| match result {
         Ok(()) => on_change.run(()),
@@ -21,13 +24,17 @@ pub fn MemberActions(
     };
     let save = act(move |_: &()| {
         let role = role.get_untracked();
-        async move { done(change_member_role(id, role).await) }
+        let keep = keep_tokens.get_untracked();
+        async move { done(change_member_role(id, role, keep).await) }
     });
     let move_to = act(move |position: &u32| {
         let position = *position;
         async move { done(move_delegated_admin(id, position).await) }
     });
-    let revoke = act(move |_: &()| async move { done(revoke_member(id).await) });
+    let revoke = act(move |_: &()| {
+        let keep = keep_tokens.get_untracked();
+        async move { done(revoke_member(id, keep).await) }
+    });
     let select_id = format!("role-of-{id}");
     let who = member.full_name.clone();
     view! {
@@ -64,6 +71,21 @@ pub fn MemberActions(
                     <button type="button" class="button secondary" aria-label=format!("Revoke access of {}", member.full_name)
                         on:click=move |_| { error.set(None); confirming.set(true); }>"Revoke"</button>
                 }.into_any()
+            }}
+            {move || {
+                let losing = confirming.get() || role.get() == Role::User.as_str();
+                (losing && !tokens.is_empty() && member.role != Role::User).then(|| {
+                    let names = tokens.join(", ");
+                    let check_id = format!("keep-tokens-of-{id}");
+                    view! {
+                        <p class="muted">{format!("Their collector tokens ({names}) will be revoked.")}</p>
+                        <div class="field checkbox">
+                            <input id=check_id.clone() type="checkbox" prop:checked=move || keep_tokens.get()
+                                on:change=move |ev| keep_tokens.set(event_target_checked(&ev))/>
+                            <label for=check_id>"Keep their collector tokens working"</label>
+                        </div>
+                    }
+                })
             }}
             {move || error.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
         </div>

@@ -15,7 +15,10 @@ use crate::inventory::{
 #[component]
 pub fn CollectorsPage() -> impl IntoView {
     let (name, set_name) = signal(String::new());
-    let create = act(move |_: &()| create_collector_token(name.get_untracked()));
+    let expiry = RwSignal::new(String::new());
+    let create = act(move |_: &()| {
+        create_collector_token(name.get_untracked(), expiry.get_untracked().parse().ok())
+    });
     let revoke = act(|id: &i64| revoke_collector_token(*id));
     let tokens = load(move || {
         create.version().track();
@@ -32,7 +35,7 @@ pub fn CollectorsPage() -> impl IntoView {
         <h1>"Collectors"</h1>
         <p class="lead">
             "A collector uploads your inventory through NetCare's API with a collector token. Create one token per "
-            "collector, so each can be revoked on its own. Uploads by collectors count toward the same 5 a day."
+            "collector, so each can be revoked on its own. Uploads by collectors count toward the company's daily upload quota."
         </p>
         <section class="card" aria-labelledby="new-token-heading">
             <h2 id="new-token-heading">"New collector token"</h2>
@@ -41,6 +44,16 @@ pub fn CollectorsPage() -> impl IntoView {
                     <label for="token-name">"Collector name"</label>
                     <input id="token-name" type="text" maxlength="100" required prop:value=name
                         on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="token-expiry">"Works"</label>
+                    <select id="token-expiry" prop:value=move || expiry.get()
+                        on:change=move |ev| expiry.set(event_target_value(&ev))>
+                        <option value="">"Until revoked"</option>
+                        <option value="30">"For 30 days"</option>
+                        <option value="90">"For 90 days"</option>
+                        <option value="365">"For a year"</option>
+                    </select>
                 </div>
                 <button type="submit" class="button" disabled=move || create.pending().get()>"Create token"</button>
             </form>
@@ -88,7 +101,12 @@ fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> i
                 {list.into_iter().map(|t| {
                     let id = t.id;
                     let created = format!("{} by {}", utc_minute(&t.created_at), t.created_by);
-                    let last_used = t.last_used_at.as_deref().map_or("never".to_owned(), utc_minute);
+                    let last_used = match (t.last_used_at.as_deref(), t.last_used_address) {
+                        (Some(at), Some(address)) => format!("{} from {address}", utc_minute(at)),
+                        (Some(at), None) => utc_minute(at),
+                        (None, _) => "never".to_owned(),
+                    };
+                    let until = t.expires_at.as_deref().map(|at| format!("Works until {}", utc_minute(at)));
                     view! {
                         <tr>
                             <td data-label="Name">{t.name.clone()}</td>
@@ -99,6 +117,7 @@ fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> i
                                 {match t.revoked_at {
                                     Some(at) => view! { <span>{format!("Revoked {}", utc_minute(&at))}</span> }.into_any(),
                                     None => view! {
+                                        {until.map(|text| view! { <span class="muted">{text}" "</span> })}
                                         <button type="button" class="button secondary"
                                             aria-label=format!("Revoke {}", t.name)
                                             on:click=move |_| on_revoke.run(id)>"Revoke"</button>

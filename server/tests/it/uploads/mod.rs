@@ -8,6 +8,7 @@ mod files;
 mod inventory;
 mod modes;
 mod quota;
+mod token_lifecycle;
 
 /// What every upload test names: the endpoints' types, the request builders and the helpers.
 mod prelude {
