@@ -198,6 +198,26 @@ pub async fn update_name(full_name: String) -> Result<CurrentUser, AccountError>
         .await
 }
 
+/// A new password for the signed-in person, proving the current one; other sessions end.
+#[server(endpoint = "accounts/change-password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AccountError> {
+    serve(async |state, caller| {
+        let address = session::client_address();
+        service::change_password(
+            state,
+            &address,
+            &caller.session,
+            &current_password,
+            &new_password,
+        )
+        .await
+    })
+    .await
+}
+
 #[server(endpoint = "accounts/change-email")]
 pub async fn change_email(new_email: String, current_password: String) -> Result<(), AccountError> {
     serve(async |state, caller| {

@@ -243,6 +243,22 @@ pub async fn revoke_tokens_created_by(
     Ok(revoked.rows_affected())
 }
 
+/// Ends every session of the account but `keep` (the one asking).
+pub async fn delete_other_sessions(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    keep: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(account_id)
+            .bind(keep)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
 pub async fn delete_sessions_of(
     conn: &mut AnyConnection,
     account_id: i64,

@@ -523,15 +523,14 @@ pub async fn update_name(
     Ok(account.to_user())
 }
 
-/// Re-authenticates with the current password, then sends a confirmation link to the new address;
-/// the address changes only when that link is opened.
-pub async fn change_email(
+/// The caller's account once its current password is proven again (counted against the same
+/// throttles as signing in, before the password is checked).
+async fn reauthenticate(
     state: &AppState,
     client: &str,
     account_id: i64,
-    new_email: &str,
     current_password: &str,
-) -> Result<(), AccountError> {
+) -> Result<queries::AccountRow, AccountError> {
     let account_key = format!("reauth:account:{account_id}");
     let address_key = format!("login:address:{client}");
     let attempt = [
@@ -561,6 +560,19 @@ pub async fn change_email(
     throttle::clear(&mut tx, &account_key).await?;
     throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
     tx.commit().await?;
+    Ok(account)
+}
+
+/// Re-authenticates with the current password, then sends a confirmation link to the new address;
+/// the address changes only when that link is opened.
+pub async fn change_email(
+    state: &AppState,
+    client: &str,
+    account_id: i64,
+    new_email: &str,
+    current_password: &str,
+) -> Result<(), AccountError> {
+    let account = reauthenticate(state, client, account_id, current_password).await?;
     let email = check_business_email(new_email)
         .map_err(|p| AccountError::Invalid(vec![FieldError::new("new_email", p.message())]))?;
     if email == account.email {
@@ -578,6 +590,44 @@ pub async fn change_email(
     }
     let to = (account.id, account.full_name.as_str(), email.as_str());
     send_verification(state, &mut tx, to, CHANGE_EMAIL).await?;
+    Ok(tx.commit().await?)
+}
+
+/// A new password, once the current one is proven again: every other session of the account ends
+/// (whoever knew the old password is signed out), this one goes on, and the address is told.
+pub async fn change_password(
+    state: &AppState,
+    client: &str,
+    session: &SessionInfo,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(), AccountError> {
+    let account = reauthenticate(state, client, session.account_id, current_password).await?;
+    if new_password == current_password {
+        return Err(AccountError::Invalid(vec![FieldError::new(
+            "new_password",
+            "Choose a password other than the current one.",
+        )]));
+    }
+    passwords::check_password(
+        new_password,
+        &[&account.username, &account.full_name, &account.email],
+    )
+    .map_err(|m| AccountError::Invalid(vec![FieldError::new("new_password", m)]))?;
+    let hash = passwords::hash(new_password.to_owned())
+        .await
+        .map_err(|e| AccountError::App(internal(e)))?;
+    let now = timestamp_now();
+    let mut tx = state.db.begin_write().await?;
+    queries::set_password(&mut tx, account.id, &hash, &now).await?;
+    queries::delete_other_sessions(&mut tx, account.id, &session.token_hash).await?;
+    queries::retire_tokens(&mut tx, account.id, RESET_PASSWORD, &now).await?;
+    let notice = templates::password_changed(
+        &account.email,
+        &account.full_name,
+        &state.settings.link("/forgot-password"),
+    );
+    outbox::enqueue(&mut tx, &notice).await?;
     Ok(tx.commit().await?)
 }
 

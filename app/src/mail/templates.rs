@@ -145,6 +145,20 @@ pub fn email_changed(to: &str, name: &str, new_email: &str, reset_link: &str) ->
     )
 }
 
+/// After a password change in the profile, so a change the person did not make is noticed.
+pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
+    compose(
+        to,
+        "Your NetCare password was changed",
+        name,
+        &[
+            "The password of your NetCare account was just changed, and every other session of the account was signed out.",
+            "If you did not make this change, reset your password at once and tell your company's Delegated Administrator.",
+        ],
+        Some(("Reset my password", reset_link)),
+    )
+}
+
 pub fn access_decision(
     to: &str,
     name: &str,

@@ -1,8 +1,8 @@
 //! Accounts, sessions and email verification through the real server functions.
 
 use app::accounts::{
-    AccountError, ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
-    RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifiedEmail,
+    AccountError, ChangeEmail, ChangePassword, LoadCurrentUser, Login, Logout, LogoutEverywhere,
+    Register, RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifiedEmail,
     VerifyEmail,
 };
 use axum::http::StatusCode;
@@ -31,6 +31,7 @@ both_databases!(
     cross_site_calls_are_refused,
     link_emails_cool_down_per_account_and_recipient,
     a_changed_address_retires_old_links_and_tells_the_old_mailbox,
+    a_password_is_changed_in_session,
     names_carry_no_links,
 );
 
@@ -810,4 +811,63 @@ async fn a_changed_address_retires_old_links_and_tells_the_old_mailbox(backend: 
     .await
     .unwrap();
     assert!(notice.contains("is now ann@newcorp.example"), "{notice}");
+}
+
+/// A password changed in the profile: the current one proven again, a new one that follows the
+/// rules, every other session signed out (this one goes on), and the address told.
+async fn a_password_is_changed_in_session(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut here = signed_in(&app, "ann", "ann@corp.example").await;
+    let mut elsewhere = Browser::new(&app);
+    elsewhere
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    let new_password = "harbour violet compass meadow";
+    let change = |current: &str, new: &str| ChangePassword {
+        current_password: current.into(),
+        new_password: new.into(),
+    };
+    for (current, new, field, says) in [
+        (
+            "wrong password here",
+            new_password,
+            "current_password",
+            "not your current password",
+        ),
+        (
+            PASSWORD,
+            PASSWORD,
+            "new_password",
+            "other than the current one",
+        ),
+        (PASSWORD, "short", "new_password", "at least 12"),
+    ] {
+        let (_, error) = here.run(change(current, new)).await.unwrap_err();
+        let message = error.field(field).unwrap_or_default();
+        assert!(message.contains(says), "{field}: {error:?}");
+    }
+    here.run(change(PASSWORD, new_password)).await.unwrap();
+    assert!(
+        here.run(LoadCurrentUser {}).await.unwrap().is_some(),
+        "this session goes on"
+    );
+    assert!(
+        elsewhere.run(LoadCurrentUser {}).await.unwrap().is_none(),
+        "the other one ended"
+    );
+    let (old, _) = Browser::new(&app)
+        .call(Login::PATH, &[("login", "ann"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(old, StatusCode::UNAUTHORIZED);
+    let (new, _) = Browser::new(&app)
+        .call(Login::PATH, &[("login", "ann"), ("password", new_password)])
+        .await;
+    assert_eq!(new, StatusCode::OK);
+    let subject: String = sqlx::query_scalar(
+        "SELECT subject FROM outbox WHERE to_address = 'ann@corp.example' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(subject, "Your NetCare password was changed");
 }

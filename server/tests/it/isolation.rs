@@ -18,7 +18,7 @@ use app::{
         LoadAccountInfo, MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
     },
     accounts::{
-        ChangeEmail, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
+        ChangeEmail, ChangePassword, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
         RequestPasswordReset, ResendVerification, ResetPassword, UpdateName, VerifyEmail,
     },
     coverage::{DeviceCoverageTimeline, RefreshCoverage},
@@ -123,6 +123,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (ResetPassword::PATH, Personal),
         (UpdateName::PATH, Personal),
         (ChangeEmail::PATH, Personal),
+        (ChangePassword::PATH, Personal),
         (LoadWizard::PATH, Personal),
         (ContinueRegistration::PATH, Personal),
         (VerifyEntitlement::PATH, Personal),

@@ -5,7 +5,10 @@ use leptos_router::{components::A, hooks::use_navigate};
 
 use super::{field_error, form_error};
 use crate::{
-    accounts::{logout_everywhere, resend_verification, ChangeEmail, CurrentUser, UpdateName},
+    accounts::{
+        logout_everywhere, resend_verification, ChangeEmail, ChangePassword, CurrentUser,
+        UpdateName,
+    },
     contexts::session::use_session,
     ui::forms::{FormError, TextField},
 };
@@ -49,6 +52,8 @@ fn Profile() -> impl IntoView {
     });
     let change_email = ServerAction::<ChangeEmail>::new();
     let email_result = change_email.value();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let password_result = change_password.value();
     let resend = act(|_: &()| resend_verification());
     let navigate = use_navigate();
     let sign_out_everywhere = act(|_: &()| logout_everywhere());
@@ -98,6 +103,19 @@ fn Profile() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || change_email.pending().get()>"Send the confirmation link"</button>
                 {move || matches!(email_result.get(), Some(Ok(()))).then(|| view! {
                     <p role="status">"Check the new address's inbox and open the link to confirm it."</p>
+                })}
+            </ActionForm>
+        </section>
+        <section class="card narrow" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Change your password"</h2>
+            <p>"Every other session of your account is signed out; this one goes on."</p>
+            <ActionForm action=change_password>
+                <FormError message=form_error(password_result)/>
+                <TextField name="current_password" form="password" label="Current password" kind="password" autocomplete="current-password" error=field_error(password_result, "current_password")/>
+                <TextField name="new_password" form="password" label="New password" kind="password" autocomplete="new-password" error=field_error(password_result, "new_password")/>
+                <button type="submit" class="button" disabled=move || change_password.pending().get()>"Change password"</button>
+                {move || matches!(password_result.get(), Some(Ok(()))).then(|| view! {
+                    <p role="status">"Your password is changed."</p>
                 })}
             </ActionForm>
         </section>

@@ -9,12 +9,18 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<&'static str>,
+    /// Tells this field's id apart from a same-named field of another form on the page.
+    #[prop(optional)]
+    form: Option<&'static str>,
     #[prop(optional, into)] value: Signal<String>,
     /// The current error for this field, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = match form {
+        Some(form) => format!("field-{form}-{name}"),
+        None => format!("field-{name}"),
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {
