@@ -313,23 +313,3 @@ pub async fn live_tokens_by_creator(
     .await
 }
 
-/// Revokes the live collector tokens `account_id` created for the company; how many.
-pub async fn revoke_tokens_of(
-    conn: &mut AnyConnection,
-    company_id: &str,
-    account_id: i64,
-    by: i64,
-    now: &str,
-) -> Result<u64, sqlx::Error> {
-    let revoked = sqlx::query(
-        "UPDATE collector_tokens SET revoked_at = $1, revoked_by = $2
-         WHERE company_id = $3 AND created_by = $4 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(by)
-    .bind(company_id)
-    .bind(account_id)
-    .execute(conn)
-    .await?;
-    Ok(revoked.rows_affected())
-}

@@ -8,6 +8,7 @@ use super::{
     rules::{self, Outcome, Role},
     AccessError, AccessView, AccountInfo, HeldContract, SupportGrant, SupportedCompany,
 };
+use crate::inventory::queries::tokens;
 use crate::{
     accounts::{caller::Caller, queries as accounts_db, Membership},
     error::Needed,
@@ -97,9 +98,8 @@ async fn da_change(
     // unless the DA chose to keep them.
     let loses_tokens = outcome.role.is_none_or(|role| !role.manages());
     if loses_tokens && !keep_tokens {
-        let revoked =
-            queries::revoke_tokens_of(&mut tx, company_id, account_id, caller.account_id, &now)
-                .await?;
+        let made = tokens::Revoked::MadeBy(account_id);
+        let revoked = tokens::revoke(&mut tx, company_id, made, caller.account_id, &now).await?;
         if revoked > 0 {
             change.push_str(&format!(", and their {revoked} collector token(s) revoked"));
         }

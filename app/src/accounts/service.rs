@@ -476,6 +476,20 @@ pub async fn request_password_reset(
     Ok(tx.commit().await?)
 }
 
+/// The hash of a new password that follows the rules (not common, not the person's own names);
+/// otherwise the rule it breaks, on form field `field`.
+async fn checked_hash(
+    password: &str,
+    identity: &[&str],
+    field: &'static str,
+) -> Result<String, AccountError> {
+    passwords::check_password(password, identity)
+        .map_err(|m| AccountError::Invalid(vec![FieldError::new(field, m)]))?;
+    passwords::hash(password.to_owned())
+        .await
+        .map_err(|e| AccountError::App(internal(e)))
+}
+
 pub async fn reset_password(
     state: &AppState,
     token: &str,
@@ -488,14 +502,8 @@ pub async fn reset_password(
     let account = load_user(state, row.account_id)
         .await?
         .ok_or(AccountError::LinkInvalid)?;
-    passwords::check_password(
-        password,
-        &[&account.username, &account.full_name, &account.email],
-    )
-    .map_err(|m| AccountError::Invalid(vec![FieldError::new("password", m)]))?;
-    let hash = passwords::hash(password.to_owned())
-        .await
-        .map_err(|e| AccountError::App(internal(e)))?;
+    let identity = [&*account.username, &*account.full_name, &*account.email];
+    let hash = checked_hash(password, &identity, "password").await?;
     let now = timestamp_now();
     let mut tx = state.db.begin_write().await?;
     if !queries::use_token(&mut tx, &token_hash(token.trim()), &now).await? {
@@ -609,14 +617,8 @@ pub async fn change_password(
             "Choose a password other than the current one.",
         )]));
     }
-    passwords::check_password(
-        new_password,
-        &[&account.username, &account.full_name, &account.email],
-    )
-    .map_err(|m| AccountError::Invalid(vec![FieldError::new("new_password", m)]))?;
-    let hash = passwords::hash(new_password.to_owned())
-        .await
-        .map_err(|e| AccountError::App(internal(e)))?;
+    let identity = [&*account.username, &*account.full_name, &*account.email];
+    let hash = checked_hash(new_password, &identity, "new_password").await?;
     let now = timestamp_now();
     let mut tx = state.db.begin_write().await?;
     queries::set_password(&mut tx, account.id, &hash, &now).await?;

@@ -7,7 +7,6 @@ use base64::Engine;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::platform::state::Settings;
 
@@ -32,8 +31,7 @@ pub fn random_token() -> String {
 }
 
 pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::platform::digest::sha256_hex(token.as_bytes())
 }
 
 /// The session token in a `Cookie` header, if any.

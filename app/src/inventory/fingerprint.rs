@@ -29,11 +29,7 @@ pub fn request_fingerprint(
         }
         hasher.update(&buffer[..read]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::platform::digest::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]

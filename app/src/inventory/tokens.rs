@@ -79,14 +79,9 @@ pub async fn revoke(
     token_id: i64,
 ) -> Result<TokenInfo, UploadError> {
     let mut conn = state.db.conn().await?;
-    super::queries::tokens::revoke(
-        &mut conn,
-        company_id,
-        token_id,
-        revoked_by,
-        &timestamp_now(),
-    )
-    .await?;
+    let which = super::queries::tokens::Revoked::Token(token_id);
+    let now = timestamp_now();
+    super::queries::tokens::revoke(&mut conn, company_id, which, revoked_by, &now).await?;
     super::queries::tokens::find(&mut conn, company_id, token_id)
         .await?
         .ok_or(UploadError::TokenNotFound)

@@ -4,6 +4,7 @@
 pub mod client_address;
 pub mod clock;
 pub mod db;
+pub mod digest;
 pub mod failure;
 pub mod retry;
 pub mod sql;

@@ -330,7 +330,7 @@ async fn one_page(
         }
         serde_json::to_vec(&page).unwrap_or_default()
     };
-    let etag = format!("W/\"{}\"", &sha256_hex(&body)[..32]);
+    let etag = format!("W/\"{}\"", &app::platform::digest::sha256_hex(&body)[..32]);
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -370,14 +370,6 @@ fn next_link(uri: &Uri, cursor: &str) -> String {
         query.push('&');
     }
     format!("{}?{query}cursor={cursor}", uri.path())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Which devices a stream reads, page after page.

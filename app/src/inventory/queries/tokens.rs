@@ -98,24 +98,37 @@ pub async fn list(
     Ok(rows.into_iter().map(info).collect())
 }
 
+/// Which of a company's live tokens a revocation ends.
+pub enum Revoked {
+    /// One token, by id.
+    Token(i64),
+    /// Every token this account created (it lost the right to manage collectors).
+    MadeBy(i64),
+}
+
+/// Revokes the company's live tokens `which` names; how many.
 pub async fn revoke(
     conn: &mut AnyConnection,
     company_id: &str,
-    id: i64,
+    which: Revoked,
     revoked_by: i64,
     now: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<u64, sqlx::Error> {
+    let (column, id) = match which {
+        Revoked::Token(id) => ("id", id),
+        Revoked::MadeBy(account_id) => ("created_by", account_id),
+    };
+    let revoked = sqlx::query(&format!(
         "UPDATE collector_tokens SET revoked_at = $1, revoked_by = $2
-         WHERE company_id = $3 AND id = $4 AND revoked_at IS NULL",
-    )
+         WHERE company_id = $3 AND {column} = $4 AND revoked_at IS NULL"
+    ))
     .bind(now)
     .bind(revoked_by)
     .bind(company_id)
     .bind(id)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(revoked.rows_affected())
 }
 
 /// Notes an upload with the token: when, and from which address.
