@@ -107,3 +107,29 @@ test('a DA creates a collector token, shown once, and revokes it', async ({ page
   const refused = await page.request.get('/api/v1/uploads', { headers: { Authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);
 });
+
+test('a read-only token for an integration reads but cannot upload, and expires', async ({ page }, testInfo) => {
+  await signIn(page, 'dana.admin');
+  await openApp(page, '/collectors');
+  const name = `Ticketing ${testInfo.project.name}`;
+  await page.getByLabel('Collector name').fill(name);
+  await page.getByLabel('Can').selectOption({ label: 'Read only (for integrations)' });
+  await page.getByLabel('Works').selectOption({ label: 'For 30 days' });
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.getByTestId('new-token').textContent();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText('Read only');
+  await expect(row).toContainText('Works until');
+  const headers = { Authorization: `Bearer ${secret}` };
+  const me = await page.request.get('/api/v1/me', { headers });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).scopes).toEqual(['read']);
+  const upload = await page.request.post('/api/v1/uploads', {
+    headers: { ...headers, 'Content-Type': 'text/csv' },
+    data: 'serial_number,product_id\nFOC1234X0AB,C9300-48P\n',
+  });
+  expect(upload.status()).toBe(403);
+  expect((await upload.json()).error).toBe('insufficient_scope');
+  await page.getByRole('button', { name: `Revoke ${name}` }).click();
+  await expect(row).toContainText('Revoked');
+});

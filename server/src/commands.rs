@@ -302,6 +302,7 @@ pub async fn token_create(
     company_id: &str,
     name: &str,
     expires_days: Option<u32>,
+    scope: app::inventory::TokenScope,
 ) -> Result<(), CommandError> {
     let db = open_database(global).await?;
     let state = app::platform::AppState {
@@ -319,7 +320,7 @@ pub async fn token_create(
             ));
         }
         drop(conn);
-        app::inventory::tokens::create(&state, company_id, None, name, expires_days)
+        app::inventory::tokens::create(&state, company_id, None, name, expires_days, scope)
             .await
             .map_err(|e| e.to_string())
     }
@@ -327,8 +328,10 @@ pub async fn token_create(
     db.close().await;
     let (token, secret) = outcome.map_err(CommandError::Usage)?;
     eprintln!(
-        "Created collector token #{} \"{}\" for {company_id}. It is shown only now:",
-        token.id, token.name
+        "Created collector token #{} \"{}\" ({}) for {company_id}. It is shown only now:",
+        token.id,
+        token.name,
+        token.scope.label().to_lowercase()
     );
     println!("{secret}");
     Ok(())

@@ -75,6 +75,9 @@ pub enum TokenCommand {
         /// Days until it stops working (1 to 730); without it, it works until revoked.
         #[arg(long)]
         expires_days: Option<u32>,
+        /// Only for reading (devices, coverage, contracts, uploads): it cannot upload.
+        #[arg(long)]
+        read_only: bool,
     },
 }
 

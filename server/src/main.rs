@@ -48,8 +48,16 @@ async fn main() -> std::process::ExitCode {
                     company,
                     name,
                     expires_days,
+                    read_only,
                 },
-        }) => commands::token_create(&cli.global, &company, &name, expires_days).await,
+        }) => {
+            let scope = if read_only {
+                app::inventory::TokenScope::Read
+            } else {
+                app::inventory::TokenScope::Upload
+            };
+            commands::token_create(&cli.global, &company, &name, expires_days, scope).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -61,7 +61,7 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
             state.clone(),
             security::server_fn_guard,
         ))
-        .merge(uploads::api::routes())
+        .merge(uploads::api::routes(state.clone()))
         .route("/healthz", get(health::healthz));
     if site.dev_mailbox {
         routes = routes.route("/dev/mailbox", get(mailbox::mailbox));

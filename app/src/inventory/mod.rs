@@ -140,6 +140,50 @@ impl UploadMode {
     }
 }
 
+/// What a collector token may do. Integrations that only read get `Read`, so a leaked one cannot
+/// change the inventory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Send inventories, and read everything a read-only token reads.
+    #[default]
+    Upload,
+    /// Read devices, coverage, contracts and uploads; never upload.
+    Read,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Upload => "upload",
+            TokenScope::Read => "read",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "upload" => Some(TokenScope::Upload),
+            "read" => Some(TokenScope::Read),
+            _ => None,
+        }
+    }
+
+    /// The scopes as `GET /api/v1/me` lists them: every token reads.
+    pub fn granted(self) -> &'static [&'static str] {
+        match self {
+            TokenScope::Upload => &["read", "upload"],
+            TokenScope::Read => &["read"],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::Upload => "Upload and read",
+            TokenScope::Read => "Read only",
+        }
+    }
+}
+
 /// What an upload that landed did (or, for a dry run, would have done).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadSummary {

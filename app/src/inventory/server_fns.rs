@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::FileProblem;
-use super::{columns::Field, UploadError, UploadOverview};
+use super::{columns::Field, TokenScope, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
 
@@ -17,6 +17,7 @@ pub struct TokenInfo {
     pub name: String,
     /// The token's first characters, to tell tokens apart.
     pub hint: String,
+    pub scope: TokenScope,
     pub created_at: String,
     pub created_by: String,
     pub last_used_at: Option<String>,
@@ -257,6 +258,9 @@ pub async fn create_collector_token(
     /// Days until it stops working; none: until revoked.
     #[server(default)]
     expires_in_days: Option<u32>,
+    /// Upload and read (the default), or read only.
+    #[server(default)]
+    scope: TokenScope,
 ) -> Result<CreatedToken, UploadError> {
     serve(async |state, caller| {
         let membership = caller.manager()?;
@@ -267,6 +271,7 @@ pub async fn create_collector_token(
             Some(account_id),
             &name,
             expires_in_days,
+            scope,
         )
         .await?;
         Ok(CreatedToken { token, secret })

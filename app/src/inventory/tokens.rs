@@ -1,7 +1,7 @@
 //! Collector tokens: bearer tokens a company's DA or Admin creates for its collectors. The token
 //! is shown once; only its SHA-256 is stored (it is 256 random bits, so a fast hash is enough).
 
-use super::{TokenInfo, UploadError};
+use super::{TokenInfo, TokenScope, UploadError};
 use crate::{
     accounts::session::{random_token, token_hash},
     platform::{
@@ -17,11 +17,12 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_EXPIRY_DAYS: u32 = 730;
 
 /// The company and token an `Authorization: Bearer …` header proves.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenHolder {
     pub token_id: i64,
     pub company_id: String,
     pub name: String,
+    pub scope: TokenScope,
 }
 
 /// A new token for `company_id`: its description and the secret, which is never shown again.
@@ -31,6 +32,7 @@ pub async fn create(
     created_by: Option<i64>,
     name: &str,
     expires_in_days: Option<u32>,
+    scope: TokenScope,
 ) -> Result<(TokenInfo, String), UploadError> {
     let name = name.trim();
     if name.is_empty()
@@ -58,6 +60,7 @@ pub async fn create(
         created_by,
         now: &now,
         expires_at: expires_at.as_deref(),
+        scope,
     };
     let id = super::queries::tokens::insert(&mut conn, &new).await?;
     let info = super::queries::tokens::find(&mut conn, company_id, id)

@@ -7,21 +7,25 @@ use app::{
         ingest::{self, Idempotency, Ingested, UploadFormat, UploadRequest},
         queries,
         tokens::{self, TokenHolder},
-        UploadError, UploadMethod, UploadMode,
+        TokenScope, UploadError, UploadMethod, UploadMode,
     },
     platform::AppState,
 };
 use axum::http::request::Parts;
 use axum::{
     extract::{rejection::QueryRejection, FromRequestParts, Query, Request, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    middleware::Next,
     response::{IntoResponse, Response},
     routing::{any, get, post},
     Json, Router,
 };
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::json;
-use std::io::{Seek, SeekFrom};
+use std::{
+    io::{Seek, SeekFrom},
+    sync::{Arc, Mutex},
+};
 
 use super::{
     browser::display_file_name, devices_export, error_response, problem, reads, receive_body,
@@ -31,7 +35,7 @@ use super::{
 /// The OpenAPI description of this API.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/uploads", post(create_upload).get(list_uploads))
         .route("/api/v1/devices", get(devices_export::devices))
@@ -43,6 +47,46 @@ pub fn routes() -> Router<AppState> {
         // Everything else under /api/v1 answers in JSON too, never as a server function.
         .route("/api/v1/{*rest}", any(unknown_endpoint))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state, quota_headers))
+}
+
+/// Where [`ApiToken`] leaves the company a request turned out to be from, so that
+/// [`quota_headers`] can describe that company's quota on the way out.
+#[derive(Clone, Default)]
+struct QuotaSlot(Arc<Mutex<Option<String>>>);
+
+/// `RateLimit-*` headers on every answer to a request with a live token (draft-ietf-httpapi-
+/// ratelimit-headers): the uploads left today, of how many, and the seconds until the next day.
+/// Read after the handler, so an upload's answer already counts that upload. Only upload tokens
+/// get them: nothing limits a read-only token's reads.
+async fn quota_headers(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let slot = QuotaSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    let company = slot.0.lock().ok().and_then(|mut company| company.take());
+    let Some(company) = company else {
+        return response;
+    };
+    match ingest::quota_status(&state, &company).await {
+        Ok(quota) => {
+            let reset = super::seconds_until(&quota.resets_at).unwrap_or(0);
+            let headers = response.headers_mut();
+            headers.insert("ratelimit-limit", HeaderValue::from(quota.limit));
+            headers.insert("ratelimit-remaining", HeaderValue::from(quota.left()));
+            headers.insert("ratelimit-reset", HeaderValue::from(reset));
+            let policy = format!("{};w=86400;comment=\"uploads per UTC day\"", quota.limit);
+            if let Ok(policy) = HeaderValue::from_str(&policy) {
+                headers.insert("ratelimit-policy", policy);
+            }
+        }
+        // The answer itself stands; only its quota description is missing.
+        Err(err) => tracing::warn!(error = %err, "reading the quota for RateLimit headers failed"),
+    }
+    response
 }
 
 async fn unknown_endpoint(request: Request) -> Response {
@@ -124,7 +168,14 @@ impl FromRequestParts<AppState> for ApiToken {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        token_holder(state, &parts.headers).await.map(ApiToken)
+        let holder = token_holder(state, &parts.headers).await?;
+        let slot = parts.extensions.get::<QuotaSlot>();
+        if let Some(QuotaSlot(slot)) = slot.filter(|_| holder.scope == TokenScope::Upload) {
+            if let Ok(mut company) = slot.lock() {
+                *company = Some(holder.company_id.clone());
+            }
+        }
+        Ok(ApiToken(holder))
     }
 }
 
@@ -184,12 +235,31 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ()> {
     Ok(Some(key.to_owned()))
 }
 
+/// The 403 for a read-only token asking to upload (RFC 6750's `insufficient_scope`).
+fn insufficient_scope() -> Response {
+    let mut response = problem(
+        StatusCode::FORBIDDEN,
+        "insufficient_scope",
+        "This collector token is read-only: it cannot upload. Create an upload token on the Collectors page.",
+    );
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static(
+            "Bearer realm=\"netcare\", error=\"insufficient_scope\", scope=\"upload\"",
+        ),
+    );
+    response
+}
+
 async fn create_upload(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
     ApiQuery(query): ApiQuery<UploadQuery>,
     request: Request,
 ) -> Response {
+    if holder.scope != TokenScope::Upload {
+        return insufficient_scope();
+    }
     let (parts, body) = request.into_parts();
     let method = match query.source.as_deref().unwrap_or("collector") {
         "collector" => UploadMethod::Collector,

@@ -141,7 +141,7 @@ pub fn error_response(err: &UploadError) -> Response {
     response
 }
 
-fn seconds_until(timestamp: &str) -> Option<u64> {
+pub(crate) fn seconds_until(timestamp: &str) -> Option<u64> {
     let at = time::OffsetDateTime::parse(timestamp, &time::format_description::well_known::Rfc3339)
         .ok()?;
     let seconds = (at - time::OffsetDateTime::now_utc()).whole_seconds();

@@ -141,12 +141,13 @@ pub async fn contracts(
     }
 }
 
-/// `GET /api/v1/me`: the token's company and name, and today's upload quota.
+/// `GET /api/v1/me`: the token's company, name and scopes, and today's upload quota.
 pub async fn me(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     match ingest::quota_status(&state, &holder.company_id).await {
         Ok(quota) => Json(json!({
             "company_id": holder.company_id,
             "token_name": holder.name,
+            "scopes": holder.scope.granted(),
             "uploads_left_today": quota.limit.saturating_sub(quota.used),
             "quota": quota,
         }))

@@ -255,6 +255,7 @@ async fn a_sqlite_deployment_moves_to_postgres() {
         None,
         "after the move",
         None,
+        Default::default(),
     )
     .await
     .unwrap();

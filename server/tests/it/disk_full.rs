@@ -19,9 +19,10 @@ async fn a_full_disk_refuses_the_upload_and_the_database_goes_on() {
         db: t.db.clone(),
         settings: std::sync::Arc::new(app::platform::Settings::new("http://127.0.0.1")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "full", None)
-        .await
-        .unwrap();
+    let (_, token) =
+        app::inventory::tokens::create(&state, "NW-1001", None, "full", None, Default::default())
+            .await
+            .unwrap();
     t.db.checkpoint().await.unwrap();
     let size = |name: &str| std::fs::metadata(t.dir().join(name)).map_or(0, |m| m.len());
     let room_kb = (size("netcare.db") + size("netcare.db-wal")) / 1024 + 4096;

@@ -84,9 +84,16 @@ async fn a_killed_import_or_recompute_is_never_half_applied(backend: Backend) {
         db: t.db.clone(),
         settings: std::sync::Arc::new(app::platform::Settings::new("http://127.0.0.1")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "GEN-C00000", None, "fault", None)
-        .await
-        .unwrap();
+    let (_, token) = app::inventory::tokens::create(
+        &state,
+        "GEN-C00000",
+        None,
+        "fault",
+        None,
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let body = std::fs::read(&inventory).unwrap();
     let auth = format!("Bearer {token}");
     let (status, _, answer) = http(

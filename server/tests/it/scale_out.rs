@@ -141,9 +141,10 @@ async fn two_servers_on_one_database_behave_as_one(backend: Backend) {
         db: db.clone(),
         settings: std::sync::Arc::new(Settings::new("http://127.0.0.1")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "both", None)
-        .await
-        .unwrap();
+    let (_, token) =
+        app::inventory::tokens::create(&state, "NW-1001", None, "both", None, Default::default())
+            .await
+            .unwrap();
     let auth = format!("Bearer {token}");
     let upload = |port: u16, csv: String| {
         http(

@@ -156,9 +156,10 @@ async fn a_killed_server_leaves_no_trace_of_the_upload(backend: Backend) {
         db: t.db.clone(),
         settings: std::sync::Arc::new(Settings::new("http://localhost")),
     };
-    let (_, token) = app::inventory::tokens::create(&state, "NW-1001", None, "killer", None)
-        .await
-        .unwrap();
+    let (_, token) =
+        app::inventory::tokens::create(&state, "NW-1001", None, "killer", None, Default::default())
+            .await
+            .unwrap();
     let site = t.dir().join("site");
     std::fs::create_dir_all(&site).unwrap();
 

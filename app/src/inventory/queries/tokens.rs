@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::inventory::{tokens::TokenHolder, TokenInfo};
+use crate::inventory::{tokens::TokenHolder, TokenInfo, TokenScope};
 
 pub async fn company_exists(
     conn: &mut AnyConnection,
@@ -25,12 +25,13 @@ pub struct NewToken<'a> {
     pub created_by: Option<i64>,
     pub now: &'a str,
     pub expires_at: Option<&'a str>,
+    pub scope: TokenScope,
 }
 
 pub async fn insert(conn: &mut AnyConnection, token: &NewToken<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO collector_tokens (company_id, name, token_hash, hint, created_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO collector_tokens (company_id, name, token_hash, hint, created_by, created_at, expires_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(token.company_id)
     .bind(token.name)
@@ -39,6 +40,7 @@ pub async fn insert(conn: &mut AnyConnection, token: &NewToken<'_>) -> Result<i6
     .bind(token.created_by)
     .bind(token.now)
     .bind(token.expires_at)
+    .bind(token.scope.as_str())
     .fetch_one(conn)
     .await
 }
@@ -48,6 +50,7 @@ struct TokenRow {
     id: i64,
     name: String,
     hint: String,
+    scope: String,
     created_at: String,
     created_by: Option<String>,
     last_used_at: Option<String>,
@@ -56,7 +59,7 @@ struct TokenRow {
     revoked_at: Option<String>,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, t.hint, t.created_at, a.full_name AS created_by, t.last_used_at,
+const SELECT: &str = "SELECT t.id, t.name, t.hint, t.scope, t.created_at, a.full_name AS created_by, t.last_used_at,
             t.last_used_address, t.expires_at, t.revoked_at
      FROM collector_tokens t LEFT JOIN accounts a ON a.id = t.created_by WHERE t.company_id = $1";
 
@@ -65,6 +68,7 @@ fn info(row: TokenRow) -> TokenInfo {
         id: row.id,
         name: row.name,
         hint: row.hint,
+        scope: scope(&row.scope),
         created_at: row.created_at,
         created_by: row.created_by.unwrap_or_else(|| "an operator".to_owned()),
         last_used_at: row.last_used_at,
@@ -72,6 +76,11 @@ fn info(row: TokenRow) -> TokenInfo {
         expires_at: row.expires_at,
         revoked_at: row.revoked_at,
     }
+}
+
+/// A stored scope; one this code does not know grants only reading.
+fn scope(stored: &str) -> TokenScope {
+    TokenScope::parse(stored).unwrap_or(TokenScope::Read)
 }
 
 pub async fn find(
@@ -159,12 +168,18 @@ pub async fn holder(
     hash: &str,
     now: &str,
 ) -> Result<Option<TokenHolder>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id AS token_id, company_id, name FROM collector_tokens
+    let row: Option<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, company_id, name, scope FROM collector_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(hash)
     .bind(now)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|(token_id, company_id, name, stored)| TokenHolder {
+        token_id,
+        company_id,
+        name,
+        scope: scope(&stored),
+    }))
 }

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use super::format::utc_minute;
 use crate::inventory::{
     create_collector_token, list_collector_tokens, revoke_collector_token, CreatedToken, TokenInfo,
+    TokenScope,
 };
 
 /// Collector tokens (DA and Admin): create one per collector, see when each was last used, and
@@ -16,8 +17,13 @@ use crate::inventory::{
 pub fn CollectorsPage() -> impl IntoView {
     let (name, set_name) = signal(String::new());
     let expiry = RwSignal::new(String::new());
+    let scope = RwSignal::new(String::new());
     let create = act(move |_: &()| {
-        create_collector_token(name.get_untracked(), expiry.get_untracked().parse().ok())
+        create_collector_token(
+            name.get_untracked(),
+            expiry.get_untracked().parse().ok(),
+            TokenScope::parse(&scope.get_untracked()).unwrap_or_default(),
+        )
     });
     let revoke = act(|id: &i64| revoke_collector_token(*id));
     let tokens = load(move || {
@@ -34,8 +40,8 @@ pub fn CollectorsPage() -> impl IntoView {
         <Title text="Collectors"/>
         <h1>"Collectors"</h1>
         <p class="lead">
-            "A collector uploads your inventory through NetCare's API with a collector token. Create one token per "
-            "collector, so each can be revoked on its own. Uploads by collectors count toward the company's daily upload quota."
+            "A collector uploads your inventory through NetCare's API with a collector token; an integration that only "
+            "reads (a ticketing system, a CMDB) gets a read-only one. Create one token per collector, so each can be revoked on its own. Uploads by collectors count toward the company's daily upload quota."
         </p>
         <section class="card" aria-labelledby="new-token-heading">
             <h2 id="new-token-heading">"New collector token"</h2>
@@ -44,6 +50,14 @@ pub fn CollectorsPage() -> impl IntoView {
                     <label for="token-name">"Collector name"</label>
                     <input id="token-name" type="text" maxlength="100" required prop:value=name
                         on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="token-scope">"Can"</label>
+                    <select id="token-scope" prop:value=move || scope.get()
+                        on:change=move |ev| scope.set(event_target_value(&ev))>
+                        <option value="upload">{TokenScope::Upload.label()}</option>
+                        <option value="read">{TokenScope::Read.label()}" (for integrations)"</option>
+                    </select>
                 </div>
                 <div class="field">
                     <label for="token-expiry">"Works"</label>
@@ -97,7 +111,7 @@ fn NewToken(created: CreatedToken) -> impl IntoView {
 #[component]
 fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> impl IntoView {
     view! {
-        <DataTable heads=&["Name", "Token", "Created", "Last used", "Status"]>
+        <DataTable heads=&["Name", "Token", "Can", "Created", "Last used", "Status"]>
                 {list.into_iter().map(|t| {
                     let id = t.id;
                     let created = format!("{} by {}", utc_minute(&t.created_at), t.created_by);
@@ -111,6 +125,7 @@ fn TokenTable(list: Vec<TokenInfo>, #[prop(into)] on_revoke: Callback<i64>) -> i
                         <tr>
                             <td data-label="Name">{t.name.clone()}</td>
                             <td data-label="Token"><code>{t.hint}</code></td>
+                            <td data-label="Can">{t.scope.label()}</td>
                             <td data-label="Created">{created}</td>
                             <td data-label="Last used">{last_used}</td>
                             <td data-label="Status">

@@ -99,7 +99,7 @@ pub async fn upload_outcome(browser: &Browser<'_>, file_name: &str, bytes: &[u8]
 }
 
 pub async fn token_for(app: &TestApp, company: &str, name: &str) -> String {
-    app::inventory::tokens::create(&app.state, company, None, name, None)
+    app::inventory::tokens::create(&app.state, company, None, name, None, Default::default())
         .await
         .unwrap()
         .1

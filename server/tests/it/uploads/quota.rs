@@ -9,7 +9,82 @@ both_databases!(
     a_retried_upload_counts_once,
     a_key_reused_for_another_request_is_refused,
     oversized_bodies_are_refused_before_reading,
+    every_answer_to_an_upload_token_describes_the_quota,
 );
+
+/// The `RateLimit-*` headers of an answer: limit, remaining, seconds to the reset.
+fn rate_limit(headers: &axum::http::HeaderMap) -> (u32, u32, u64) {
+    let number = |name: &str| -> u64 {
+        headers
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name} in {headers:?}"))
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (
+        number("ratelimit-limit") as u32,
+        number("ratelimit-remaining") as u32,
+        number("ratelimit-reset"),
+    )
+}
+
+async fn every_answer_to_an_upload_token_describes_the_quota(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "collector-1").await;
+    let seconds_to_midnight = {
+        let now = time::OffsetDateTime::now_utc();
+        let midnight = now.date().next_day().unwrap().midnight().assume_utc();
+        (midnight - now).whole_seconds() as u64
+    };
+    let (status, headers, _) = api(&app, "GET", "/api/v1/me", &token, &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (limit, remaining, reset) = rate_limit(&headers);
+    assert_eq!((limit, remaining), (5, 5));
+    assert!(
+        reset.abs_diff(seconds_to_midnight) <= 5,
+        "{reset} vs {seconds_to_midnight}"
+    );
+    assert!(headers["ratelimit-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("5;w=86400"));
+    // An upload's own answer already counts it; so do a refusal's and a read's.
+    let body = b"serial_number,product_id\nRL1,C9300-48P\n".to_vec();
+    let csv = [("content-type", "text/csv")];
+    let (status, headers, _) = api(&app, "POST", "/api/v1/uploads", &token, &csv, body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(rate_limit(&headers).1, 4);
+    let (status, headers, _) = api(
+        &app,
+        "POST",
+        "/api/v1/uploads?bogus=1",
+        &token,
+        &csv,
+        vec![],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(rate_limit(&headers).1, 4);
+    for path in [
+        "/api/v1/devices",
+        "/api/v1/devices/RL1",
+        "/api/v1/coverage/summary",
+    ] {
+        let (status, headers, _) = api(&app, "GET", path, &token, &[], vec![]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(
+            rate_limit(&headers),
+            (5, 4, rate_limit(&headers).2),
+            "{path}"
+        );
+    }
+    // Without a valid token nothing is said about any company's quota.
+    let (status, headers, _) = api(&app, "GET", "/api/v1/me", "nct_wrong", &[], vec![]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(headers.get("ratelimit-remaining").is_none());
+}
 
 async fn the_sixth_upload_is_refused_until_the_reset(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;

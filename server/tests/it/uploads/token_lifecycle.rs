@@ -1,12 +1,12 @@
 //! A collector token is no longer access nobody watches: it may expire, it says where it was last
 //! used from, and it stops with the person who made it (revoked, made a User, or disabled) unless
-//! a DA keeps it.
+//! a DA keeps it. An integration that only reads gets a read-only token.
 
 use std::net::SocketAddr;
 
 use app::{
     access::{ChangeMemberRole, RevokeMember},
-    inventory::{TokenInfo, UploadError},
+    inventory::{TokenInfo, TokenScope, UploadError},
 };
 use axum::extract::ConnectInfo;
 
@@ -15,7 +15,8 @@ use crate::support::{people::add_member, TestApp};
 
 both_databases!(
     a_token_may_expire_and_says_where_it_was_used_from,
-    tokens_stop_with_the_person_who_made_them
+    tokens_stop_with_the_person_who_made_them,
+    a_read_only_token_reads_and_never_uploads
 );
 
 const DEVICE: &str = "serial_number,product_id\nLIFE1,C9300-48P\n";
@@ -41,6 +42,7 @@ async fn new_token(
         .run(CreateCollectorToken {
             name: name.into(),
             expires_in_days: days,
+            scope: TokenScope::Upload,
         })
         .await
         .unwrap();
@@ -64,6 +66,7 @@ async fn a_token_may_expire_and_says_where_it_was_used_from(backend: Backend) {
             .run(CreateCollectorToken {
                 name: "odd".into(),
                 expires_in_days: Some(days),
+                scope: TokenScope::Upload,
             })
             .await
             .unwrap_err();
@@ -154,4 +157,67 @@ async fn tokens_stop_with_the_person_who_made_them(backend: Backend) {
         upload_from(&app, &made[2].1, "192.0.2.1:1").await,
         StatusCode::UNAUTHORIZED
     );
+}
+
+async fn a_read_only_token_reads_and_never_uploads(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let mut dana = login(&app, "dana.admin").await;
+    let created = dana
+        .run(CreateCollectorToken {
+            name: "ticketing".into(),
+            expires_in_days: None,
+            scope: TokenScope::Read,
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.token.scope, TokenScope::Read);
+    let reader = created.secret;
+    let (_, uploader) = new_token(&mut dana, "collector", None).await;
+    let scopes =
+        |body: String| -> Value { serde_json::from_str::<Value>(&body).unwrap()["scopes"].clone() };
+    let (status, headers, me) = api(&app, "GET", "/api/v1/me", &reader, &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(scopes(me), json!(["read"]));
+    // No upload quota limits what it does, so its answers describe none.
+    assert!(headers.get("ratelimit-remaining").is_none(), "{headers:?}");
+    let (_, _, me) = api(&app, "GET", "/api/v1/me", &uploader, &[], vec![]).await;
+    assert_eq!(scopes(me), json!(["read", "upload"]));
+    // Every read works.
+    for path in [
+        "/api/v1/devices",
+        "/api/v1/uploads",
+        "/api/v1/coverage/summary",
+        "/api/v1/contracts",
+    ] {
+        let (status, _, body) = api(&app, "GET", path, &reader, &[], vec![]).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+    // An upload, even a dry run, is refused before the body is read: nothing lands, no quota.
+    let devices = "SELECT COUNT(*) FROM devices";
+    let before = count(&app, devices).await;
+    for query in ["", "?dry_run=true"] {
+        let (status, headers, body) = api(
+            &app,
+            "POST",
+            &format!("/api/v1/uploads{query}"),
+            &reader,
+            &[("content-type", "text/csv")],
+            DEVICE.into(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("insufficient_scope"), "{body}");
+        let challenge = headers["www-authenticate"].to_str().unwrap();
+        assert!(
+            challenge.contains("error=\"insufficient_scope\""),
+            "{challenge}"
+        );
+    }
+    assert_eq!(count(&app, devices).await, before);
+    assert_eq!(quota_used(&app).await, 0);
+    // The listing says what each token can do.
+    let listed = tokens(&mut dana).await;
+    let scope_of = |name: &str| listed.iter().find(|t| t.name == name).unwrap().scope;
+    assert_eq!(scope_of("ticketing"), TokenScope::Read);
+    assert_eq!(scope_of("collector"), TokenScope::Upload);
 }
