@@ -651,6 +651,9 @@ async fn write_chunk(
         });
     }
     rejected.sort_by_key(|row| row.line);
+    if !rejected.is_empty() {
+        queries::rejections::insert(conn, write, &rejected).await?;
+    }
     for row in rejected {
         tally.reject(row);
     }

@@ -5,7 +5,6 @@ use app::{
     inventory::{
         fingerprint::request_fingerprint,
         ingest::{self, Idempotency, Ingested, UploadFormat, UploadRequest},
-        queries,
         tokens::{self, TokenHolder},
         TokenScope, UploadError, UploadMethod, UploadMode,
     },
@@ -18,18 +17,17 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
     routing::{any, get, post},
-    Json, Router,
+    Router,
 };
 use serde::{de::DeserializeOwned, Deserialize};
-use serde_json::json;
 use std::{
     io::{Seek, SeekFrom},
     sync::{Arc, Mutex},
 };
 
 use super::{
-    browser::display_file_name, devices_export, error_response, problem, reads, receive_body,
-    receive_file, summary_response,
+    browser::display_file_name, devices_export, error_response, history, problem, reads,
+    receive_body, receive_file, summary_response,
 };
 
 /// The OpenAPI description of this API.
@@ -37,7 +35,15 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/api/v1/uploads", post(create_upload).get(list_uploads))
+        .route(
+            "/api/v1/uploads",
+            post(create_upload).get(history::list_uploads),
+        )
+        .route("/api/v1/uploads/{id}", get(history::upload_by_id))
+        .route(
+            "/api/v1/uploads/{id}/rejected_rows",
+            get(history::rejected_rows),
+        )
         .route("/api/v1/devices", get(devices_export::devices))
         .route("/api/v1/devices/{serial}", get(reads::device_by_serial))
         .route("/api/v1/coverage/summary", get(reads::coverage_summary))
@@ -353,7 +359,10 @@ async fn create_upload(
     };
     match ingest::ingest(&state, request, Box::new(file), None).await {
         Ok(Ingested::Landed(summary)) if summary.dry_run => {
-            (StatusCode::OK, Json(summary)).into_response()
+            // Nothing was created: 200, not 201.
+            let mut response = summary_response(&summary, false);
+            *response.status_mut() = StatusCode::OK;
+            response
         }
         Ok(Ingested::Landed(summary)) => summary_response(&summary, false),
         Ok(Ingested::Replayed(summary)) => summary_response(&summary, true),
@@ -381,20 +390,4 @@ async fn fingerprint_of(
     .await
     .map_err(|err| UploadError::App(app::platform::internal(err)))?
     .map_err(UploadError::storage)
-}
-
-async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
-    let quota = match ingest::quota_status(&state, &holder.company_id).await {
-        Ok(quota) => quota,
-        Err(err) => return error_response(&err),
-    };
-    let recent = async {
-        let mut conn = state.db.pool().acquire().await?;
-        queries::recent_uploads(&mut conn, &holder.company_id, 50).await
-    }
-    .await;
-    match recent {
-        Ok(uploads) => Json(json!({"uploads": uploads, "quota": quota})).into_response(),
-        Err(err) => error_response(&UploadError::database(err)),
-    }
 }

@@ -358,7 +358,7 @@ async fn one_page(
 }
 
 /// This request's path and query with `cursor` set to the next page's.
-fn next_link(uri: &Uri, cursor: &str) -> String {
+pub(crate) fn next_link(uri: &Uri, cursor: &str) -> String {
     let kept: Vec<&str> = uri
         .query()
         .unwrap_or("")

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod browser;
 pub mod devices_export;
+pub mod history;
 pub mod reads;
 mod spool;
 
@@ -119,6 +120,8 @@ pub fn error_body(
             body["rejected"] = json!(rejected);
             body["columns"] = json!(columns);
             body["rejected_rows"] = json!(rejected_rows);
+            // Nothing landed, so nothing is kept: past the listed rows, fix the file and resend.
+            body["rejected_rows_complete"] = json!(rejected_rows.len() as u64 >= *rejected);
         }
         UploadError::App(app::AppError::NotSignedIn) => {
             headers.push((
@@ -155,7 +158,11 @@ pub fn summary_response(summary: &UploadSummary, replayed: bool) -> Response {
     } else {
         StatusCode::CREATED
     };
-    let mut response = (status, axum::Json(summary)).into_response();
+    let body = serde_json::to_value(summary).map(history::described);
+    let mut response = match body {
+        Ok(body) => (status, axum::Json(body)).into_response(),
+        Err(err) => return error_response(&UploadError::App(app::platform::internal(err))),
+    };
     if replayed {
         response
             .headers_mut()

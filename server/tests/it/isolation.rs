@@ -140,7 +140,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 15] = [
+const HTTP_ROUTES: [(&str, &str); 17] = [
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
@@ -172,6 +172,14 @@ const HTTP_ROUTES: [(&str, &str); 15] = [
     ),
     ("/api/v1/me", "token: the token's own company and name"),
     ("/api/v1/uploads", "token: the token's company's uploads"),
+    (
+        "/api/v1/uploads/{id}",
+        "token: one of the token's company's uploads (probed below)",
+    ),
+    (
+        "/api/v1/uploads/{id}/rejected_rows",
+        "token: one of the token's company's uploads' rejected rows (probed below)",
+    ),
     ("/api/v1/openapi.json", "public: the API's description"),
     (
         "/api/v1/{*rest}",
@@ -563,8 +571,27 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
             assert!(!text.contains(marker), "{path} showed {marker}");
         }
     }
+    // An upload of A's with a rejected row, and one of B's.
+    let a_token = token_for(&app, "NW-1001", "nw-prober").await;
+    let a_file = "serial_number,product_id\nISO-A-1,C9300-48P\nNOPE0000001,\n";
+    let (status, a_upload) = upload_csv(&app, &a_token, a_file).await;
+    assert_eq!(status, StatusCode::CREATED, "{a_upload}");
+    let a_id = a_upload["upload_id"].as_i64().unwrap();
     let b_token = token_for(&app, "CT-2002", "ct-reader").await;
+    let b_id: i64 = crate::support::uploads::count(
+        &app,
+        "SELECT MAX(id) FROM uploads WHERE company_id = 'CT-2002'",
+    )
+    .await;
+    let a_upload_path = format!("/api/v1/uploads/{a_id}");
+    let a_rows_path = format!("/api/v1/uploads/{a_id}/rejected_rows");
+    let b_upload_path = format!("/api/v1/uploads/{b_id}");
+    let b_rows_path = format!("/api/v1/uploads/{b_id}/rejected_rows");
     for (path, status) in [
+        (a_upload_path.as_str(), StatusCode::NOT_FOUND),
+        (a_rows_path.as_str(), StatusCode::NOT_FOUND),
+        (b_upload_path.as_str(), StatusCode::OK),
+        (b_rows_path.as_str(), StatusCode::OK),
         ("/api/v1/devices", StatusCode::OK),
         ("/api/v1/uploads", StatusCode::OK),
         (

@@ -1,6 +1,7 @@
 //! The inventory's SQL. Every function takes the company id and reads or writes only that
 //! company's rows.
 
+pub mod rejections;
 pub mod tokens;
 
 use std::collections::{HashMap, HashSet};
@@ -339,6 +340,19 @@ pub async fn mark_no_longer_seen(
     .execute(conn)
     .await?;
     Ok(result.rows_affected())
+}
+
+/// The stored summary (JSON) of one of the company's uploads.
+pub async fn upload_summary(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    upload_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT summary FROM uploads WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(upload_id)
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn recent_uploads(

@@ -5,6 +5,7 @@
 mod collectors;
 mod devices_api;
 mod files;
+mod history;
 mod inventory;
 mod modes;
 mod quota;
