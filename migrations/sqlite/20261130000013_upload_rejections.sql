@@ -7,4 +7,4 @@ CREATE TABLE upload_rejections (
     reason     TEXT NOT NULL,
     cells      TEXT NOT NULL,
     PRIMARY KEY (upload_id, line)
-) WITHOUT ROWID;
+);

@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod health;
 pub mod library_export;

@@ -27,6 +27,11 @@ use crate::{health, library_export, mailbox, security, static_site, uploads};
 /// limits; every route that reads a body enforces one).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// The most header fields, and bytes of request line and headers, a request may have; more is
+/// a JSON 431 (hyper's own limits, set higher in `connections`, would answer with an empty one).
+pub const MAX_HEADERS: usize = 100;
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// What the router serves besides the API.
 #[derive(Debug, Clone)]
 pub struct SiteOptions {
@@ -115,8 +120,31 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
                         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
                     ),
                 ))
-                .option_layer(hsts),
+                .option_layer(hsts)
+                // Innermost, so its refusal carries the request id and the headers above.
+                .layer(middleware::from_fn(header_limits)),
         )
+}
+
+/// Refuses a request whose headers pass [`MAX_HEADERS`] or [`MAX_HEADER_BYTES`], in JSON.
+async fn header_limits(request: Request<Body>, next: middleware::Next) -> Response {
+    let headers = request.headers();
+    let bytes = request.uri().to_string().len()
+        + headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 4)
+            .sum::<usize>();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return uploads::problem(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request_header_fields_too_large",
+            &format!(
+                "The request's headers are too large: at most {MAX_HEADERS} fields and {} KB with the address.",
+                MAX_HEADER_BYTES / 1024
+            ),
+        );
+    }
+    next.run(request).await
 }
 
 async fn forget_client_request_id(mut request: Request<Body>) -> Request<Body> {

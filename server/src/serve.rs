@@ -84,8 +84,7 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         site_dir: options.site_dir.clone(),
         dev_mailbox: options.dev_mailbox,
     };
-    let app =
-        crate::router(state, site).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = crate::router(state, site);
     let listener = TcpListener::bind(options.bind)
         .await
         .map_err(|source| StartError::Bind {
@@ -94,8 +93,8 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!("NetCare is listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    let limits = crate::connections::ConnectionLimits::default();
+    crate::connections::serve(listener, app, limits, shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
     // Give in-flight database work a moment, then close the pool cleanly (SQLite checkpoints WAL).
