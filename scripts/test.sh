@@ -30,6 +30,9 @@ step "browser app (release) and server (debug) for the browser suite"
 bash scripts/build-web.sh
 cargo build --locked -p server
 
+step "API fuzzing: schemathesis, every check, against the real server"
+bash scripts/api-fuzz.sh
+
 step "browser suite"
 (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 e2e_db="netcare_e2e_$$"

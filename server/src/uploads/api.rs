@@ -150,6 +150,9 @@ pub async fn token_holder(state: &AppState, headers: &HeaderMap) -> Result<Token
     })
 }
 
+/// The longest `file_name` an upload may be given (as the document says).
+const MAX_FILE_NAME_CHARS: usize = 200;
+
 /// The query of `POST /api/v1/uploads`; any other parameter is refused by name, so a misspelt
 /// option (`dryrun=true`) never turns into a real upload.
 #[derive(Debug, Deserialize)]
@@ -278,6 +281,17 @@ async fn create_upload(
             )
         }
     };
+    if query
+        .file_name
+        .as_ref()
+        .is_some_and(|name| name.chars().count() > MAX_FILE_NAME_CHARS)
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            &format!("The query string cannot be used: file_name is longer than {MAX_FILE_NAME_CHARS} characters."),
+        );
+    }
     let Some(format) = upload_format(&parts.headers) else {
         return problem(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -16,7 +16,6 @@ use axum::{
     http::{header, HeaderMap, StatusCode, Uri},
     response::Response,
 };
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -198,14 +197,22 @@ fn asked(query: DevicesQuery) -> Result<Asked, String> {
 }
 
 /// Cursors are the identity key of a page's last device, opaque to clients.
+/// A page's cursor: the hex of the last identity key it held (`S|…` or `M|…`). Any hex of that
+/// shape is a position in identity order, so every cursor the document's pattern allows works.
 fn encode_cursor(identity_key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(identity_key)
+    identity_key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 fn decode_cursor(cursor: &str) -> Option<String> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).ok()?;
-    String::from_utf8(bytes)
-        .ok()
+    let hex = cursor.as_bytes();
+    if hex.len() % 2 != 0 || hex.len() > 1000 || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let bytes = hex
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
         .filter(|key| key.starts_with("S|") || key.starts_with("M|"))
 }
 

@@ -23,6 +23,8 @@ use super::{
 /// Rejected rows a page holds unless `limit` says otherwise, and at most.
 const DEFAULT_PAGE: u32 = 1000;
 const LARGEST_PAGE: u32 = 10_000;
+/// The largest line number a cursor may name (no file has more lines).
+const LAST_LINE: u64 = 1_000_000_000_000;
 
 /// `GET /api/v1/uploads`: the 50 most recent uploads, newest first, and today's quota.
 pub async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
@@ -115,6 +117,13 @@ pub async fn rejected_rows(
             StatusCode::BAD_REQUEST,
             "invalid_query",
             &format!("The query string cannot be used: limit must be 1 to {LARGEST_PAGE}."),
+        );
+    }
+    if query.cursor.is_some_and(|line| line > LAST_LINE) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            &format!("The query string cannot be used: cursor must be 0 to {LAST_LINE}."),
         );
     }
     let company_id = holder.company_id.as_str();

@@ -109,6 +109,9 @@ pub async fn coverage_summary(
     }
 }
 
+/// Ten years: service contracts run for one to five.
+const MAX_EXPIRING_WITHIN_DAYS: u32 = 3650;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractsQuery {
@@ -123,6 +126,18 @@ pub async fn contracts(
     ApiToken(holder): ApiToken,
     ApiQuery(query): ApiQuery<ContractsQuery>,
 ) -> Response {
+    if query
+        .expiring_within_days
+        .is_some_and(|days| days > MAX_EXPIRING_WITHIN_DAYS)
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            &format!(
+                "The query string cannot be used: expiring_within_days must be 0 to {MAX_EXPIRING_WITHIN_DAYS}."
+            ),
+        );
+    }
     let read = async {
         let mut conn = state.db.conn().await?;
         let clock = clock_now(state.settings.expiring_window_days);
