@@ -24,7 +24,7 @@ test('new company: validation errors, back, then the first person becomes DA', a
   await page.getByLabel('Contract number').fill('00000000');
   await page.getByLabel('Serial number').fill(d.serial(1));
   await page.getByRole('button', { name: 'Validate' }).click();
-  await expect(page.getByText('There is no contract with this number.')).toBeVisible();
+  await expect(page.getByText('No contract with this number is associated with your email address.')).toBeVisible();
   await page.getByLabel('Contract number').fill(d.contract);
   await page.getByLabel('Serial number').fill('NOT-ON-IT');
   await page.getByRole('button', { name: 'Validate' }).click();
@@ -148,6 +148,15 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   if (createFirst) await agentCreatesCompany(page, createFirst, company);
   await item.getByLabel(/Organisation entry to approve/).fill(company);
   await item.getByRole('button', { name: 'Approve' }).click();
+  if (createFirst) {
+    // The request proved another company: this approval is a proposal a second agent completes.
+    await expect(item.getByText(`Avery Agent proposed approving ${company}`)).toBeVisible();
+    await signOut(page);
+    await signIn(page, 'agent2');
+    await (await navLink(page, "Agents' console")).click();
+    await item.getByLabel(/Organisation entry to approve/).fill(company);
+    await item.getByRole('button', { name: 'Approve' }).click();
+  }
   await expect(item).toHaveCount(0);
   await signOut(page);
 }

@@ -145,6 +145,34 @@ pub fn email_changed(to: &str, name: &str, new_email: &str, reset_link: &str) ->
     )
 }
 
+/// To a company's other DAs when someone joins it, so a member nobody there let in is noticed.
+#[allow(clippy::too_many_arguments)]
+pub fn member_joined(
+    to: &str,
+    name: &str,
+    person: &str,
+    person_email: &str,
+    company: &str,
+    role: &str,
+    by: Option<&str>,
+    link: &str,
+) -> Email {
+    let how = match by {
+        Some(by) => format!("{person} ({person_email}) now has access to NetCare for {company} as {role}, given by {by}."),
+        None => format!("{person} ({person_email}) now has access to NetCare for {company} as {role}."),
+    };
+    compose(
+        to,
+        &format!("A new member joined {company} on NetCare"),
+        name,
+        &[
+            &how,
+            "If this person should not have access, revoke it on the Access page and tell your vendor.",
+        ],
+        Some(("Open Access", link)),
+    )
+}
+
 /// After a password change in the profile, so a change the person did not make is noticed.
 pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
     compose(

@@ -87,7 +87,7 @@ async fn become_delegated_admin(
     let now = timestamp_now();
     let person = applied.person;
     queries::add_member(tx, &company_id, person.id, Role::Da, entry_id, &now).await?;
-    record_joined(tx, &company_id, person, Role::Da, applied.actor_id, &now).await
+    record_joined(tx, applied, &company_id, Role::Da, &now).await
 }
 
 /// A single-use link that proves the person reads the business address they registered with.
@@ -141,7 +141,7 @@ async fn grant_access(
     let company_id = &proof.company_id;
     let person = applied.person;
     queries::add_member(tx, company_id, person.id, role, company_id, &now).await?;
-    record_joined(tx, company_id, person, role, applied.actor_id, &now).await
+    record_joined(tx, applied, company_id, role, &now).await
 }
 
 /// The person hears the decision on their request, or the agent's question.

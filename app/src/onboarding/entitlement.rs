@@ -1,5 +1,7 @@
 //! Step 2 of the wizard: a contract number and a covered serial prove that a person may register
-//! for a company. Each failure is told precisely, so the person knows what to fix.
+//! for a company. Each failure is told precisely, so the person knows what to fix, except one: a
+//! contract that does not exist and one that is not associated with the person get the same
+//! answer, so the wizard cannot be used to learn which contract numbers exist.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,10 +25,8 @@ pub enum EntitlementProblem {
     EmailNotVerified,
     #[error("Enter a contract number and a serial number.")]
     Missing,
-    #[error("There is no contract with this number. Check it against your service contract.")]
-    UnknownContract,
-    #[error("This contract is not associated with your account. Ask your company or partner to associate it with your email address, or try another contract.")]
-    NotAssociated,
+    #[error("No contract with this number is associated with your email address. Check the number against your service contract; if it is right, ask your company or partner to associate the contract with your email address.")]
+    NotYourContract,
     #[error("This contract is not smart-entitled, so it cannot be used to register. Try a smart-entitled contract (for example SNTC or Solution Support).")]
     NotSmartEntitled,
     #[error("This contract ended on {end_date}. Try a contract that is in force.")]
@@ -55,10 +55,10 @@ pub fn check_entitlement(
     if contract_number.trim().is_empty() || serial_number.trim().is_empty() {
         return Err(EntitlementProblem::Missing);
     }
-    let facts = facts.ok_or(EntitlementProblem::UnknownContract)?;
-    if !facts.associated_with_account {
-        return Err(EntitlementProblem::NotAssociated);
-    }
+    // Unknown and not associated are one answer: which numbers exist is not the person's to learn.
+    let facts = facts
+        .filter(|facts| facts.associated_with_account)
+        .ok_or(EntitlementProblem::NotYourContract)?;
     if !facts.smart_entitled {
         return Err(EntitlementProblem::NotSmartEntitled);
     }
@@ -120,13 +120,13 @@ mod tests {
 
     #[test]
     fn every_failure_is_told_precisely() {
-        assert_eq!(check(None), Err(EntitlementProblem::UnknownContract));
+        assert_eq!(check(None), Err(EntitlementProblem::NotYourContract));
         assert_eq!(
             check(Some(&ContractFacts {
                 associated_with_account: false,
                 ..good()
             })),
-            Err(EntitlementProblem::NotAssociated)
+            Err(EntitlementProblem::NotYourContract)
         );
         assert_eq!(
             check(Some(&ContractFacts {
@@ -185,7 +185,7 @@ mod tests {
         };
         assert_eq!(
             check(Some(&stranger)),
-            Err(EntitlementProblem::NotAssociated)
+            Err(EntitlementProblem::NotYourContract)
         );
     }
 }

@@ -93,6 +93,8 @@ pub struct QueueItem {
     pub question: Option<String>,
     pub answer: Option<String>,
     pub since: String,
+    /// An approval into a company the request did not prove, waiting for a second agent.
+    pub proposal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -331,3 +331,79 @@ pub async fn company_of_entry(
         .fetch_optional(conn)
         .await
 }
+
+/// The company a request proved its entitlement for (kept with the request since step 2).
+pub async fn proven_company(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT company_id, reasons FROM onboarding WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(company, reasons)| {
+        company.or_else(|| {
+            serde_json::from_str::<serde_json::Value>(&reasons)
+                .ok()?
+                .get("company_id")?
+                .as_str()
+                .map(str::to_owned)
+        })
+    }))
+}
+
+/// An agent's approval waiting for a second agent: the entry, its company, who proposed it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Proposal {
+    pub entry_id: String,
+    pub company_id: String,
+    pub agent_id: i64,
+    pub agent_name: String,
+}
+
+pub async fn proposal(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Option<Proposal>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.entry_id, p.company_id, p.agent_id, a.full_name AS agent_name
+         FROM agent_proposals p JOIN accounts a ON a.id = p.agent_id WHERE p.account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records (or replaces) the proposal for a request.
+pub async fn propose(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    entry_id: &str,
+    company_id: &str,
+    agent_id: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO agent_proposals (account_id, entry_id, company_id, agent_id, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id) DO UPDATE SET entry_id = excluded.entry_id,
+           company_id = excluded.company_id, agent_id = excluded.agent_id, created_at = excluded.created_at",
+    )
+    .bind(account_id)
+    .bind(entry_id)
+    .bind(company_id)
+    .bind(agent_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn forget_proposal(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM agent_proposals WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

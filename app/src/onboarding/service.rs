@@ -11,6 +11,7 @@ use super::{
     AgentDecision, OnboardingError, QueueItem, WaitingRequest,
 };
 use crate::{
+    mail::{outbox, templates},
     accounts::{caller::Caller, Role},
     accounts::{
         queries as accounts_db, rules::check_business_email,
@@ -134,13 +135,13 @@ pub(super) async fn company_of_entry(tx: &mut Tx, entry_id: &str) -> Result<Opti
 /// "Onboarding" when the wizard itself made them the first DA.
 pub(super) async fn record_joined(
     tx: &mut Tx,
+    applied: &Applied<'_>,
     company_id: &str,
-    person: &accounts_db::AccountRow,
     role: Role,
-    actor_id: Option<i64>,
     now: &str,
 ) -> Result<(), OnboardingError> {
-    let actor = match actor_id.filter(|id| *id != person.id) {
+    let person = applied.person;
+    let actor = match applied.actor_id.filter(|id| *id != person.id) {
         Some(id) => accounts_db::find_by_id(tx, id)
             .await?
             .map(|a| (id, a.full_name)),
@@ -155,6 +156,25 @@ pub(super) async fn record_joined(
         now,
     )
     .await?;
+    // Every other DA hears of it: a member nobody in the company let in is noticed.
+    let company = company_name(tx, company_id).await?;
+    let link = applied.state.settings.link("/access");
+    for (da_id, da_name, da_email) in queries::delegated_admins(tx, company_id).await? {
+        if da_id == person.id || Some(da_id) == applied.actor_id {
+            continue;
+        }
+        let notice = templates::member_joined(
+            &da_email,
+            &da_name,
+            &person.full_name,
+            &person.email,
+            &company,
+            role.label(),
+            actor.as_ref().map(|(_, name)| name.as_str()),
+            &link,
+        );
+        outbox::enqueue(tx, &notice).await?;
+    }
     Ok(())
 }
 
@@ -427,6 +447,12 @@ pub async fn agent_queue(
     caller.agent()?;
     let mut tx = state.db.begin_write().await?;
     let rows = queries::waiting_for_agents(&mut tx).await?;
+    let mut proposals = std::collections::HashMap::new();
+    for row in &rows {
+        if let Some(proposal) = queries::proposal(&mut tx, row.account_id).await? {
+            proposals.insert(row.account_id, proposal);
+        }
+    }
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -436,7 +462,14 @@ pub async fn agent_queue(
                 Stage::WaitingForAgent { question, .. } => question.clone(),
                 _ => None,
             };
+            let proposal = proposals.remove(&row.account_id).map(|p| {
+                format!(
+                    "{} proposed approving {} ({}). The request did not prove this company, so another agent must approve the same entry.",
+                    p.agent_name, p.entry_id, p.company_id
+                )
+            });
             Some(QueueItem {
+                proposal,
                 account_id: row.account_id,
                 full_name: row.full_name,
                 email: row.email,
@@ -489,17 +522,32 @@ pub async fn agent_decides(
     }
     let event = match decision {
         AgentDecision::Approve { entry_id } => {
-            let company_id = company_of_entry(&mut tx, entry_id.trim())
+            let entry_id = entry_id.trim();
+            let company_id = company_of_entry(&mut tx, entry_id)
                 .await?
                 .ok_or_else(|| {
-                    OnboardingError::Invalid(format!(
-                        "There is no company or site `{}`.",
-                        entry_id.trim()
-                    ))
+                    OnboardingError::Invalid(format!("There is no company or site `{entry_id}`."))
                 })?;
+            let proven = queries::proven_company(&mut tx, requester_id).await?;
+            if proven.as_deref() != Some(company_id.as_str()) {
+                // Nobody proved this association: it takes a second agent.
+                let earlier = queries::proposal(&mut tx, requester_id).await?
+                    .filter(|p| p.entry_id == entry_id);
+                if earlier.as_ref().is_some_and(|p| p.agent_id == agent_id) {
+                    return Err(OnboardingError::Invalid(
+                        "You proposed this approval already: another agent must approve it.".into(),
+                    ));
+                }
+                if earlier.is_none() {
+                    let now = timestamp_now();
+                    queries::propose(&mut tx, requester_id, entry_id, &company_id, agent_id, &now)
+                        .await?;
+                    return Ok(tx.commit().await?);
+                }
+            }
             queries::lock_company(&mut tx, state.db.backend(), &company_id).await?;
             Event::AgentApproved {
-                entry_id: entry_id.trim().to_owned(),
+                entry_id: entry_id.to_owned(),
             }
         }
         AgentDecision::Reject { reason } if !reason.trim().is_empty() => Event::AgentRejected {
@@ -514,6 +562,8 @@ pub async fn agent_decides(
             ))
         }
     };
+    // Any decision ends a proposal: it was approved, or the request went another way.
+    queries::forget_proposal(&mut tx, requester_id).await?;
     apply(
         state,
         &mut tx,

@@ -24,6 +24,13 @@ pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
         "vendor agent: the agents' console",
     ),
     (
+        "agent2",
+        "Blair Agent",
+        "blair.agent@netcare.example",
+        true,
+        "a second vendor agent: approves what another agent proposed",
+    ),
+    (
         "dana.admin",
         "Dana Admin",
         "dana.admin@northwind.example",

@@ -205,7 +205,7 @@ fn encode_cursor(identity_key: &str) -> String {
 
 fn decode_cursor(cursor: &str) -> Option<String> {
     let hex = cursor.as_bytes();
-    if hex.len() % 2 != 0 || hex.len() > 1000 || !hex.iter().all(u8::is_ascii_hexdigit) {
+    if !hex.len().is_multiple_of(2) || hex.len() > 1000 || !hex.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     let bytes = hex

@@ -94,6 +94,7 @@ async fn demo_command_loads_once(backend: Backend) {
         names,
         [
             "agent",
+            "agent2",
             "alex.ward",
             "ben.user",
             "carla.new",

@@ -125,9 +125,10 @@ async fn demo_accounts_with_the_published_password_are_warned_of(backend: Backen
     let warning = start_and_read_warning(&t.url, &site, "demo accounts");
     let warning: serde_json::Value = serde_json::from_str(&warning).expect("a JSON log line");
     assert_eq!(warning["level"], "WARN", "{warning}");
-    // Every enabled demo account; the agent is disabled, so no risk.
+    // Every enabled demo account; the first agent is disabled, so no risk.
     assert_eq!(
-        warning["accounts"], "dana.admin, ben.user, olivia.ops, uma.user, carla.new, alex.ward",
+        warning["accounts"],
+        "agent2, dana.admin, ben.user, olivia.ops, uma.user, carla.new, alex.ward",
         "{warning}"
     );
 }

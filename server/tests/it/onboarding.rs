@@ -129,6 +129,7 @@ both_databases!(
     assessment_is_required_and_an_agent_rejects,
     the_verification_link_works_once,
     racing_founders_make_exactly_one_da,
+    an_approval_outside_the_proven_company_takes_two_agents,
 );
 
 async fn every_verification_failure_is_precise(backend: Backend) {
@@ -143,11 +144,12 @@ async fn every_verification_failure_is_precise(backend: Backend) {
         (StatusCode::CONFLICT, json!({"Refused": "NotNow"}))
     );
     for (contract, serial, expected) in [
-        ("00000000", "X", json!({"Entitlement": "UnknownContract"})),
+        // A number that exists (Northwind's) and one that does not get the same answer.
+        ("00000000", "X", json!({"Entitlement": "NotYourContract"})),
         (
             "91000001",
             "FOC2101A0AA",
-            json!({"Entitlement": "NotAssociated"}),
+            json!({"Entitlement": "NotYourContract"}),
         ),
         (
             "92000003",
@@ -645,4 +647,83 @@ async fn racing_founders_make_exactly_one_da(backend: Backend) {
         .as_str()
         .unwrap_or_else(|| panic!("{loser:?}"));
     assert!(["Carla New", "Ann Lee"].contains(&first_da) || !first_da.is_empty());
+}
+
+/// Carla proved Contoso; making her a DA of Northwind is an association nobody proved: one agent
+/// proposes it, a second approves it, and Northwind's DA is told.
+async fn an_approval_outside_the_proven_company_takes_two_agents(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    crate::support::people::add_member(&app, "NW-1001", "nadia", "da").await;
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    carla.call(NoneOfTheAbove::PATH, &[]).await;
+    let carla_id = account_id(&app, "carla.new@contoso.example").await;
+    async fn approve(agent: &mut Browser<'_>, carla_id: &str, entry: &str) -> (StatusCode, Value) {
+        let args = [
+            ("requester_id", carla_id),
+            ("action", "approve"),
+            ("text", entry),
+        ];
+        agent.call(AgentDecide::PATH, &args).await
+    }
+    let mut avery = signed_in_agent(&app).await;
+    assert_eq!(
+        approve(&mut avery, &carla_id, "NW-1001-HQ").await.0,
+        StatusCode::OK
+    );
+    // Proposed, not approved: Carla still waits, and the queue says who proposed what.
+    assert_eq!(
+        stage(&mut carla).await,
+        json!({"WaitingForAgent": {"queue": "ManualOnboarding", "question": null}})
+    );
+    assert_eq!(role_of(&app, "carla.new@contoso.example").await, None);
+    let (_, queue) = avery.call(AgentQueue::PATH, &[]).await;
+    let proposal = queue[0]["proposal"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        proposal.contains("Avery Agent") && proposal.contains("NW-1001-HQ"),
+        "{queue}"
+    );
+    // The same agent cannot be the second pair of eyes.
+    let (status, body) = approve(&mut avery, &carla_id, "NW-1001-HQ").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("another agent"), "{body}");
+
+    app::accounts::service::create_verified_account(
+        app.db(),
+        "agent2",
+        "Blair Agent",
+        "blair@vendor.example",
+        PASSWORD,
+        true,
+    )
+    .await
+    .unwrap();
+    let mut blair = Browser::new(&app);
+    let login = [("login", "agent2"), ("password", PASSWORD)];
+    assert_eq!(
+        blair.call(app::accounts::Login::PATH, &login).await.0,
+        StatusCode::OK
+    );
+    // Another entry from the second agent is a new proposal, not an approval…
+    assert_eq!(
+        approve(&mut blair, &carla_id, "NW-1001-DC").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(role_of(&app, "carla.new@contoso.example").await, None);
+    // …which the first agent completes.
+    assert_eq!(
+        approve(&mut avery, &carla_id, "NW-1001-DC").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(stage(&mut carla).await, json!("VerifyEmail"));
+    assert_eq!(
+        role_of(&app, "carla.new@contoso.example").await,
+        Some(("NW-1001".into(), "da".into()))
+    );
+    let told = subjects_to(&app, "nadia@nw-1001.example").await;
+    assert!(
+        told.contains(&"A new member joined Northwind Networks on NetCare".to_owned()),
+        "{told:?}"
+    );
+    assert_eq!(avery.call(AgentQueue::PATH, &[]).await.1, json!([]));
 }

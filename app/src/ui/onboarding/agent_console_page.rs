@@ -65,6 +65,7 @@ fn QueueEntry(item: QueueItem, on_done: impl Fn() + Copy + Send + Sync + 'static
             </dl>
             {item.question.map(|q| view! { <p><strong>"Asked: "</strong>{q}" (waiting for the answer)"</p> })}
             {item.answer.map(|a| view! { <p><strong>"Answer: "</strong>{a}</p> })}
+            {item.proposal.map(|p| view! { <p class="caution" role="status">{p}</p> })}
             <div class="field">
                 <label for=input_id.clone()>"Organisation entry to approve (company or site id), or the reason or question"</label>
                 <input id=input_id prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
