@@ -229,6 +229,10 @@ pub struct UploadOptions {
     /// Uploads a company may make per day (CSV and collectors together).
     #[arg(long, env = "NETCARE_UPLOADS_PER_DAY", default_value_t = 5)]
     pub uploads_per_day: u32,
+    /// Uploads refused whole (unreadable, nothing accepted) a company may send per day; they use
+    /// no quota, but past this many no file of the company is read until the next day.
+    #[arg(long, env = "NETCARE_REFUSED_UPLOADS_PER_DAY", default_value_t = 50)]
+    pub refused_uploads_per_day: u32,
     /// The UTC offset the upload quota's day is counted in, e.g. +02:00 (default: UTC).
     #[arg(long, env = "NETCARE_QUOTA_UTC_OFFSET", default_value = "+00:00", value_parser = parse_utc_offset)]
     pub quota_utc_offset: time::UtcOffset,
@@ -243,6 +247,15 @@ pub struct UploadOptions {
     #[arg(long, env = "NETCARE_REPLACE_RETIRE_LIMIT", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(0..=100))]
     pub replace_retire_limit: u32,
+    /// Uploads this process runs at once; more wait up to 10 s for a turn, then get a 503.
+    #[arg(long, env = "NETCARE_CONCURRENT_UPLOADS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrent_uploads: u32,
+    /// Exports (device CSV/XLSX, the API's whole-inventory stream) this process runs at once; each
+    /// holds a database connection while its client reads. More wait up to 10 s, then get a 503.
+    #[arg(long, env = "NETCARE_CONCURRENT_EXPORTS", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrent_exports: u32,
 }
 
 fn parse_utc_offset(text: &str) -> Result<time::UtcOffset, String> {
@@ -317,11 +330,16 @@ impl ServeOptions {
             std::time::Duration::from_secs(self.sessions.session_max_hours * 3600);
         settings.mail_from = self.mail.mail_from.clone();
         settings.uploads_per_day = self.uploads.uploads_per_day;
+        settings.refused_uploads_per_day = self.uploads.refused_uploads_per_day;
         settings.quota_day_offset = self.uploads.quota_utc_offset;
         settings.max_upload_bytes = self.uploads.max_upload_mb * 1024 * 1024;
         settings.expiring_window_days = self.uploads.expiring_days;
         settings.replace_retire_limit_percent = self.uploads.replace_retire_limit;
         settings.trusted_proxies = self.trusted_proxies.clone();
+        settings.work = app::platform::work_slots::WorkSlots::new(
+            self.uploads.concurrent_uploads as usize,
+            self.uploads.concurrent_exports as usize,
+        );
         settings
     }
 }

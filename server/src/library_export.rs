@@ -75,8 +75,13 @@ pub async fn devices_csv(
     OwnMember { membership, .. }: OwnMember,
 ) -> Response {
     let company_id = membership.company_id;
+    let Some(slot) = state.settings.work.export().await else {
+        return crate::uploads::busy("exports");
+    };
     let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(async move {
+        // The slot is held until the client has read the whole file (or gone).
+        let _slot = slot;
         if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
             let error = app::platform::internal(err);
             let _ = chunks_tx
@@ -132,6 +137,9 @@ pub async fn devices_xlsx(
     OwnMember { membership, .. }: OwnMember,
 ) -> Response {
     let company_id = membership.company_id;
+    let Some(_slot) = state.settings.work.export().await else {
+        return crate::uploads::busy("exports");
+    };
     match build_xlsx(&state, &company_id, &filter).await {
         Ok(bytes) => (
             [

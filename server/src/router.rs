@@ -156,8 +156,12 @@ async fn forget_client_request_id(mut request: Request<Body>) -> Request<Body> {
 /// within the limit, so an oversized one is a clear 413 whether or not it declared its length.
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
-    // The agents' console sends registry files; everything else is small.
+    // The agents' console sends registry files; everything else is small. Only an agent may send
+    // that much: anyone else is refused before a byte of the body is read.
     let limit = if parts.uri.path() == app::registry::ImportRegistryFiles::PATH {
+        if let Err(refusal) = agent_only(&state, &parts).await {
+            return refusal;
+        }
         app::registry::CONSOLE_IMPORT_LIMIT
     } else {
         DEFAULT_BODY_LIMIT
@@ -176,6 +180,23 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
     .await
     .into_response();
     bad_arguments_are_bad_requests(response).await
+}
+
+/// The refusal the import itself would answer (401 signed out, 403 not an agent), given before
+/// its large body is read.
+async fn agent_only(state: &AppState, parts: &axum::http::request::Parts) -> Result<(), Response> {
+    use app::{
+        accounts::caller::Caller, accounts::session::SessionInfo, error::StatusCoded, AppError,
+    };
+    let refused = |err: AppError| {
+        let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::FORBIDDEN);
+        let body = serde_json::json!({ "App": err });
+        (status, axum::Json(body)).into_response()
+    };
+    let session = parts.extensions.get::<SessionInfo>().cloned();
+    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
+    let caller = Caller::of_session(state, session).await.map_err(refused)?;
+    caller.agent().map(|_| ()).map_err(refused)
 }
 
 /// Arguments that do not decode (a status that is not one, a number that is text) never reach

@@ -32,17 +32,15 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-/// For server functions (`/api/…` except the token-authenticated `/api/v1/…`): refuses
-/// cross-site calls, then resolves the session cookie into the request's extensions.
+/// For every route it wraps (server functions and the session routes; the token-authenticated
+/// `/api/v1/…` is a router of its own, outside it): refuses cross-site calls, then resolves the
+/// session cookie into the request's extensions. No path is exempt: a route added under it is
+/// protected whatever its name.
 pub async fn server_fn_guard(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    if path.starts_with("/api/v1/") {
-        return next.run(request).await;
-    }
     if request.method() != Method::GET && !is_same_origin(request.headers()) {
         return (StatusCode::FORBIDDEN, "Cross-site requests are refused.").into_response();
     }

@@ -157,7 +157,35 @@ enum Piece {
 }
 
 /// Runs one upload. `progress`, when given, is told the number of rows processed as they are.
+/// An upload refused whole uses no quota but is counted: past the day's limit of refusals, no
+/// file of the company is read until the next day.
 pub async fn ingest(
+    state: &AppState,
+    request: UploadRequest,
+    source: Box<dyn Read + Send>,
+    progress: Option<watch::Sender<u64>>,
+) -> Result<Ingested, UploadError> {
+    let (day, resets_at) = quota_day(OffsetDateTime::now_utc(), state.settings.quota_day_offset);
+    let company_id = request.company_id.clone();
+    let limit = state.settings.refused_uploads_per_day;
+    {
+        let mut conn = state.db.conn().await?;
+        if queries::refused_uploads(&mut conn, &company_id, &day).await? >= i64::from(limit) {
+            return Err(UploadError::TooManyRefused { limit, resets_at });
+        }
+    }
+    let outcome = ingest_file(state, request, source, progress).await;
+    if matches!(
+        outcome,
+        Err(UploadError::File(_) | UploadError::NothingAccepted { .. })
+    ) {
+        let mut conn = state.db.conn().await?;
+        queries::count_refused_upload(&mut conn, &company_id, &day).await?;
+    }
+    outcome
+}
+
+async fn ingest_file(
     state: &AppState,
     request: UploadRequest,
     source: Box<dyn Read + Send>,

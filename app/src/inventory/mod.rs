@@ -310,6 +310,8 @@ pub enum UploadError {
     QuotaExhausted { limit: u32, resets_at: String },
     #[error("{0}")]
     File(FileProblem),
+    #[error("Today's {limit} refused uploads are used: NetCare reads no more files for your company until {}. Fix the file with the reasons the refusals gave, then send it again.", readable_time(.resets_at))]
+    TooManyRefused { limit: u32, resets_at: String },
     #[error("No device was accepted ({rejected} rows rejected); nothing was changed and the upload does not count.")]
     NothingAccepted {
         rejected: u64,
@@ -342,6 +344,7 @@ pub enum UploadError {
 
 crate::area_error!(UploadError, own_database_errors {
     UploadError::QuotaExhausted { .. } => 429,
+    UploadError::TooManyRefused { .. } => 429,
     UploadError::NothingAccepted { .. } => 422,
     UploadError::TooLarge { .. } => 413,
     UploadError::StorageFull => 507,
@@ -364,6 +367,7 @@ impl UploadError {
         match self {
             UploadError::QuotaExhausted { .. } => "quota_exhausted",
             UploadError::File(_) => "invalid_file",
+            UploadError::TooManyRefused { .. } => "too_many_refused_uploads",
             UploadError::NothingAccepted { .. } => "nothing_accepted",
             UploadError::TooLarge { .. } => "too_large",
             UploadError::StorageFull => "storage_full",

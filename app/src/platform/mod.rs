@@ -10,6 +10,7 @@ pub mod retry;
 pub mod sql;
 pub mod state;
 pub mod throttle;
+pub mod work_slots;
 
 pub use db::{Backend, Database};
 pub use failure::internal;

@@ -33,6 +33,9 @@ pub struct Settings {
     pub mail_from: String,
     /// Uploads a company may make per quota day (all methods together).
     pub uploads_per_day: u32,
+    /// Uploads refused whole (no quota used) a company may send per quota day; past it, none is
+    /// read until the next day.
+    pub refused_uploads_per_day: u32,
     /// The UTC offset the quota day is counted in (UTC unless configured).
     pub quota_day_offset: time::UtcOffset,
     /// The largest upload body accepted, in bytes.
@@ -45,6 +48,8 @@ pub struct Settings {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client (no one's,
     /// unless configured: the peer is the client).
     pub trusted_proxies: Vec<super::client_address::Cidr>,
+    /// Uploads and exports this process runs at once (more wait, then are answered "busy").
+    pub work: super::work_slots::WorkSlots,
 }
 
 impl Settings {
@@ -59,11 +64,13 @@ impl Settings {
             reset_ttl: Duration::from_secs(3600),
             mail_from: "NetCare <no-reply@netcare.invalid>".to_owned(),
             uploads_per_day: 5,
+            refused_uploads_per_day: 50,
             quota_day_offset: time::UtcOffset::UTC,
             max_upload_bytes: 100 * 1024 * 1024,
             expiring_window_days: 90,
             replace_retire_limit_percent: 50,
             trusted_proxies: Vec::new(),
+            work: super::work_slots::WorkSlots::new(8, 4),
         }
     }
 

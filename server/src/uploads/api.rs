@@ -292,6 +292,10 @@ async fn create_upload(
             &format!("The query string cannot be used: file_name is longer than {MAX_FILE_NAME_CHARS} characters."),
         );
     }
+    // Held until the upload has landed or failed.
+    let Some(_slot) = state.settings.work.upload().await else {
+        return super::busy("uploads");
+    };
     let Some(format) = upload_format(&parts.headers) else {
         return problem(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -66,6 +66,9 @@ pub async fn upload(
         }
     };
     let company_id = membership.company_id;
+    let Some(slot) = state.settings.work.upload().await else {
+        return super::busy("uploads");
+    };
     let file = match receive_body(&state, &company_id, &parts.headers, body).await {
         Ok(file) => file,
         Err(response) => return response,
@@ -86,7 +89,10 @@ pub async fn upload(
         client_address: None,
     };
     let (lines_tx, lines) = mpsc::channel::<Chunk>(16);
-    tokio::spawn(run_with_progress(state, request, file, lines_tx));
+    tokio::spawn(async move {
+        run_with_progress(state, request, file, lines_tx).await;
+        drop(slot);
+    });
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/x-ndjson")

@@ -250,14 +250,15 @@ pub async fn devices(
     } else {
         Source::ByIdentity(Box::new(asked))
     };
+    let Some(slot) = state.settings.work.export().await else {
+        return super::busy("exports");
+    };
     let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
-    tokio::spawn(write_pages(
-        state,
-        holder.company_id,
-        source,
-        csv,
-        chunks_tx,
-    ));
+    tokio::spawn(async move {
+        // The slot is held until the client has read the whole inventory (or gone).
+        write_pages(state, holder.company_id, source, csv, chunks_tx).await;
+        drop(slot);
+    });
     let mut response = Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, content_type(csv))

@@ -27,6 +27,22 @@ pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({"error": code, "message": message}))).into_response()
 }
 
+/// 503 with `Retry-After`: every upload (or export) slot of this process stayed taken while the
+/// request waited for one (`platform::work_slots`).
+pub fn busy(work: &str) -> Response {
+    let mut response = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        &format!(
+            "NetCare is running as many {work} as it can at once; try again in a few seconds."
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    response
+}
+
 /// What both ways in do before the pipeline: refuse at once when today's quota is used (the
 /// upload's transaction checks again), refuse a declared length over the limit before reading,
 /// then spool the body to a temporary file.

@@ -10,7 +10,8 @@ use crate::support::{both_databases, Backend, TestApp};
 both_databases!(
     oversized_bodies_are_refused,
     unknown_server_functions_are_refused,
-    every_response_has_a_request_id
+    every_response_has_a_request_id,
+    the_registry_import_asks_who_calls_before_reading
 );
 
 async fn oversized_bodies_are_refused(backend: Backend) {
@@ -84,4 +85,63 @@ async fn every_response_has_a_request_id(backend: Backend) {
         .to_str()
         .unwrap()
         .starts_with("max-age=31536000"));
+}
+
+/// A registry import may be 20 MB: who calls is checked before any of it is read. The body here
+/// never ends, so a server that read it first would never answer.
+async fn the_registry_import_asks_who_calls_before_reading(backend: Backend) {
+    let app = crate::support::uploads::demo_app(backend, |_| {}).await;
+    let dana = crate::support::uploads::login(&app, "dana.admin").await;
+    let endless = || {
+        let first = futures_util::stream::once(async {
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 64 * 1024]))
+        });
+        Body::from_stream(futures_util::StreamExt::chain(
+            first,
+            futures_util::stream::pending(),
+        ))
+    };
+    for (cookie, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (dana.cookie.clone(), StatusCode::FORBIDDEN),
+    ] {
+        let mut request = Request::post(app::registry::ImportRegistryFiles::PATH)
+            .header("host", "netcare.test")
+            .header("origin", crate::support::PUBLIC_URL)
+            .header("content-type", "multipart/form-data; boundary=netcare");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            app.send(request.body(endless()).unwrap()),
+        )
+        .await
+        .expect("answered without reading the body");
+        assert_eq!(answer.status(), expected);
+        let body = crate::support::body_text(answer).await;
+        assert!(body.contains("\"App\""), "{body}");
+    }
+}
+
+/// The session guard exempts no path: a route added under `/api/v1/` behind it is protected.
+#[tokio::test]
+async fn the_session_guard_exempts_no_path() {
+    let app = TestApp::new(Backend::Sqlite).await;
+    let guarded = axum::Router::new()
+        .route("/api/v1/future", axum::routing::post(|| async { "done" }))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.state.clone(),
+            netcare_server::security::server_fn_guard,
+        ))
+        .with_state(app.state.clone());
+    let cross_site = Request::post("/api/v1/future")
+        .header("host", "netcare.test")
+        .header("origin", "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let answer = tower::ServiceExt::oneshot(guarded, cross_site)
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
 }

@@ -52,6 +52,39 @@ pub async fn consume_quota(
     Ok(())
 }
 
+/// Uploads refused whole on `day`, without locking.
+pub async fn refused_uploads(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<i64, sqlx::Error> {
+    let refused: Option<i64> = sqlx::query_scalar(
+        "SELECT refused FROM upload_quota WHERE company_id = $1 AND quota_day = $2",
+    )
+    .bind(company_id)
+    .bind(day)
+    .fetch_optional(conn)
+    .await?;
+    Ok(refused.unwrap_or(0))
+}
+
+/// Counts one upload refused whole on `day`.
+pub async fn count_refused_upload(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO upload_quota (company_id, quota_day, used, refused) VALUES ($1, $2, 0, 1)
+         ON CONFLICT (company_id, quota_day) DO UPDATE SET refused = upload_quota.refused + 1",
+    )
+    .bind(company_id)
+    .bind(day)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Uploads landed on `day`, without locking (for display and early refusals).
 pub async fn quota_used(
     conn: &mut AnyConnection,

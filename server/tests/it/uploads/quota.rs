@@ -10,6 +10,8 @@ both_databases!(
     a_key_reused_for_another_request_is_refused,
     oversized_bodies_are_refused_before_reading,
     every_answer_to_an_upload_token_describes_the_quota,
+    uploads_and_exports_beyond_the_slots_are_answered_busy,
+    refused_uploads_have_a_daily_limit_of_their_own,
 );
 
 /// The `RateLimit-*` headers of an answer: limit, remaining, seconds to the reset.
@@ -316,4 +318,94 @@ async fn oversized_bodies_are_refused_before_reading(backend: Backend) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{lines:?}");
     assert_eq!(quota_used(&app).await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM devices").await, 0);
+}
+
+/// With every slot taken, an upload or an export waits its turn, then is told to come back (503
+/// with Retry-After) without reading the body or the inventory; with a slot free, both work.
+async fn uploads_and_exports_beyond_the_slots_are_answered_busy(backend: Backend) {
+    use app::platform::work_slots::WorkSlots;
+    let app = demo_app(backend, |settings| {
+        settings.work = WorkSlots::new(1, 1).waiting(std::time::Duration::from_millis(200));
+    })
+    .await;
+    let token = token_for(&app, "NW-1001", "collector-1").await;
+    let dana = login(&app, "dana.admin").await;
+    let csv = [("content-type", "text/csv")];
+    let file = b"serial_number,product_id\nBUSY1,C9300-48P\n".to_vec();
+    let busy = |status: StatusCode, headers: &axum::http::HeaderMap, body: &str| {
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(headers["retry-after"], "10");
+        assert!(body.contains("\"busy\""), "{body}");
+    };
+    let held = app.state.settings.work.upload().await.unwrap();
+    let (status, headers, body) =
+        api(&app, "POST", "/api/v1/uploads", &token, &csv, file.clone()).await;
+    busy(status, &headers, &body);
+    assert_eq!(quota_used(&app).await, 0);
+    let (status, _) = browser_upload(&dana, "busy.csv", &file).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    drop(held);
+    let (status, _, body) = api(&app, "POST", "/api/v1/uploads", &token, &csv, file).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let held = app.state.settings.work.export().await.unwrap();
+    let (status, headers, body) = api(&app, "GET", "/api/v1/devices", &token, &[], vec![]).await;
+    busy(status, &headers, &body);
+    let export = Request::get("/api/library/devices.csv")
+        .header("cookie", dana.cookie.clone().unwrap())
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.send(export).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    // A page of the API is a quick read, not an export: it needs no slot.
+    let (status, _, _) = api(&app, "GET", "/api/v1/devices?limit=10", &token, &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    drop(held);
+    let (status, _, body) = api(&app, "GET", "/api/v1/devices", &token, &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("BUSY1"), "{body}");
+}
+
+/// A refused upload uses no quota, but refusals are counted (every way in together): past the
+/// day's limit, no file of the company is read until the next day.
+async fn refused_uploads_have_a_daily_limit_of_their_own(backend: Backend) {
+    let app = demo_app(backend, |settings| settings.refused_uploads_per_day = 3).await;
+    let token = token_for(&app, "NW-1001", "collector-1").await;
+    let dana = login(&app, "dana.admin").await;
+    let (status, _) = upload_csv(&app, &token, "no header here\n").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = upload_csv(&app, &token, "serial_number,product_id\nNOPID,\n").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal = refusal_message(&dana, "bad.csv", b"serial_number,product_id\nNOPID2,\n").await;
+    assert!(refusal.contains("No device was accepted"), "{refusal}");
+    assert_eq!(quota_used(&app).await, 0);
+    // The fourth file is not read, good or not.
+    let (status, body) =
+        upload_csv(&app, &token, "serial_number,product_id\nGOOD1,C9300-48P\n").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_refused_uploads");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 refused uploads"),
+        "{body}"
+    );
+    let devices = count(
+        &app,
+        "SELECT COUNT(*) FROM devices WHERE serial_number = 'GOOD1'",
+    )
+    .await;
+    assert_eq!(devices, 0);
+    // Another company is not affected.
+    let contoso = token_for(&app, "CT-2002", "ct-collector").await;
+    let (status, _) = upload_csv(
+        &app,
+        &contoso,
+        "serial_number,product_id\nCT-GOOD,C9300-48P\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
 }
