@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use app::{
-    accounts::session::{token_from_cookie_header, ClientAddress},
+    accounts::session::{cookie_name, token_from_cookie_header, ClientAddress},
     platform::{client_address::client_address, AppState},
 };
 use axum::{
@@ -50,7 +50,7 @@ pub async fn server_fn_guard(
         .headers()
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(token_from_cookie_header);
+        .and_then(|cookies| token_from_cookie_header(cookies, cookie_name(&state.settings)));
     if let Some(token) = token {
         match app::accounts::service::resolve_session(&state, &token).await {
             Ok(Some(session)) => {

@@ -103,6 +103,15 @@ impl AccountError {
     }
 }
 
+/// What a verification link is for, shown before the person confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLink {
+    pub username: String,
+    pub email: String,
+    /// A new address for the account (else the account's first verification).
+    pub change: bool,
+}
+
 /// What a verification link did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VerifiedEmail {
@@ -139,7 +148,7 @@ pub async fn register(
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AccountError> {
     serve_anyone(async |state| {
         let address = session::client_address();
-        let presented = session::presented_token();
+        let presented = session::presented_token(&state.settings);
         let (user, token) = service::login(state, &address, &login, &password, presented).await?;
         session::set_cookie(&state.settings, &token);
         Ok(user)
@@ -150,7 +159,7 @@ pub async fn login(login: String, password: String) -> Result<CurrentUser, Accou
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AccountError> {
     serve_anyone(async |state| {
-        if let Some(token) = session::presented_token() {
+        if let Some(token) = session::presented_token(&state.settings) {
             service::end_session(state, &token).await?;
         }
         session::clear_cookie(&state.settings);
@@ -172,6 +181,12 @@ pub async fn logout_everywhere() -> Result<(), AccountError> {
 #[server(endpoint = "accounts/verify-email")]
 pub async fn verify_email(token: String) -> Result<VerifiedEmail, AccountError> {
     serve_anyone(async |state| service::verify_email(state, &token).await).await
+}
+
+/// What a verification link would confirm, without using it.
+#[server(endpoint = "accounts/inspect-email-link")]
+pub async fn inspect_email_link(token: String) -> Result<EmailLink, AccountError> {
+    serve_anyone(async |state| service::inspect_email_link(state, &token).await).await
 }
 
 #[server(endpoint = "accounts/resend-verification")]

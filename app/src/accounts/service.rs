@@ -10,7 +10,7 @@ use super::{
         check_business_email, check_email_shape, check_full_name, check_username, username_key,
     },
     session::{random_token, token_hash, SessionInfo},
-    AccountError, CurrentUser, FieldError, VerifiedEmail,
+    AccountError, CurrentUser, EmailLink, FieldError, VerifiedEmail,
 };
 use crate::{
     mail::{outbox, templates},
@@ -393,6 +393,21 @@ async fn usable_token(
         return Err(AccountError::LinkExpired);
     }
     Ok(row)
+}
+
+/// What a verification link would confirm, read without using it: a mail scanner that opens the
+/// link changes nothing; the person confirms on the page.
+pub async fn inspect_email_link(state: &AppState, token: &str) -> Result<EmailLink, AccountError> {
+    let mut conn = state.db.conn().await?;
+    let row = usable_token(&mut conn, token, &[VERIFY_EMAIL, CHANGE_EMAIL]).await?;
+    let account = queries::find_by_id(&mut conn, row.account_id)
+        .await?
+        .ok_or(AccountError::LinkInvalid)?;
+    Ok(EmailLink {
+        username: account.username,
+        email: row.email,
+        change: row.purpose == CHANGE_EMAIL,
+    })
 }
 
 pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail, AccountError> {

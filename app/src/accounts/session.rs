@@ -11,6 +11,18 @@ use rand::RngCore;
 use crate::platform::state::Settings;
 
 pub const COOKIE_NAME: &str = "netcare_session";
+/// The name over HTTPS: a `__Host-` cookie is only accepted by browsers when set by this very
+/// host, `Secure`, for `/` and without a `Domain`, so a neighbouring subdomain cannot plant one.
+pub const SECURE_COOKIE_NAME: &str = "__Host-netcare_session";
+
+/// The session cookie's name: `__Host-…` when cookies are `Secure`.
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 
 /// The session a request carries, once resolved and still valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,12 +46,13 @@ pub fn token_hash(token: &str) -> String {
     crate::platform::digest::sha256_hex(token.as_bytes())
 }
 
-/// The session token in a `Cookie` header, if any.
-pub fn token_from_cookie_header(header: &str) -> Option<String> {
+/// The session token in a `Cookie` header, if any, under the cookie's name (`cookie_name`): over
+/// HTTPS a cookie without the `__Host-` prefix is ignored.
+pub fn token_from_cookie_header(header: &str, name: &str) -> Option<String> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.trim().to_owned())
         .filter(|value| !value.is_empty())
 }
@@ -55,10 +68,10 @@ pub fn current() -> Option<SessionInfo> {
 
 /// The token the request presented (valid or not), so sign-in can end it: a session id chosen
 /// before sign-in never becomes a signed-in one.
-pub fn presented_token() -> Option<String> {
+pub fn presented_token(settings: &Settings) -> Option<String> {
     let parts = request_parts()?;
     let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    token_from_cookie_header(header)
+    token_from_cookie_header(header, cookie_name(settings))
 }
 
 pub fn client_address() -> String {
@@ -73,9 +86,9 @@ fn cookie(settings: &Settings, value: &str, max_age_seconds: i64) -> HeaderValue
     } else {
         ""
     };
-    let text = format!(
-        "{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    );
+    let name = cookie_name(settings);
+    let text =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}");
     HeaderValue::from_str(&text).expect("cookie text is ASCII")
 }
 
@@ -107,11 +120,29 @@ mod tests {
 
     #[test]
     fn the_session_cookie_is_found_among_others() {
+        let plain = |header: &str| token_from_cookie_header(header, COOKIE_NAME);
+        assert_eq!(plain("a=1; netcare_session=abc; b=2").as_deref(), Some("abc"));
+        assert_eq!(plain("netcare_session="), None);
+        assert_eq!(plain("other=1"), None);
+    }
+
+    #[test]
+    fn over_https_only_the_host_prefixed_cookie_counts() {
+        let secure = Settings::new("https://netcare.example");
+        let plain = Settings::new("http://127.0.0.1:3000");
+        assert_eq!(cookie_name(&secure), "__Host-netcare_session");
+        assert_eq!(cookie_name(&plain), "netcare_session");
+        let planted = "netcare_session=planted; __Host-netcare_session=real";
         assert_eq!(
-            token_from_cookie_header("a=1; netcare_session=abc; b=2").as_deref(),
-            Some("abc")
+            token_from_cookie_header(planted, cookie_name(&secure)).as_deref(),
+            Some("real")
         );
-        assert_eq!(token_from_cookie_header("netcare_session="), None);
-        assert_eq!(token_from_cookie_header("other=1"), None);
+        assert_eq!(
+            token_from_cookie_header("netcare_session=planted", cookie_name(&secure)),
+            None
+        );
+        let set = cookie(&secure, "t", 60).to_str().unwrap().to_owned();
+        assert!(set.starts_with("__Host-netcare_session=t; Path=/;"), "{set}");
+        assert!(set.ends_with("; Secure") && !set.contains("Domain"), "{set}");
     }
 }

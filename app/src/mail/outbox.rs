@@ -65,8 +65,14 @@ pub async fn claim_due(
         .await
 }
 
+/// Marks a message sent and forgets its body: a sent reset or verification link must not stay
+/// readable in the database (who, when and the subject stay, for support).
 pub async fn mark_sent(pool: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL,
+           text_body = '', html_body = ''
+         WHERE id = $2",
+    )
         .bind(timestamp_now())
         .bind(id)
         .execute(pool)

@@ -173,6 +173,19 @@ pub async fn answer_question(answer: String) -> Result<Stage, OnboardingError> {
         .await
 }
 
+/// What an onboarding link is for: the address it verifies and the company being registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardingLink {
+    pub email: String,
+    pub company: String,
+}
+
+/// What the onboarding link would verify, without using it; needs no session.
+#[server(endpoint = "onboarding/inspect-link")]
+pub async fn inspect_onboarding_link(token: String) -> Result<OnboardingLink, OnboardingError> {
+    serve_anyone(async |state| service::inspect_link(state, &token).await).await
+}
+
 /// Opened from the onboarding email; needs no session.
 #[server(endpoint = "onboarding/open-link")]
 pub async fn open_onboarding_link(token: String) -> Result<Stage, OnboardingError> {

@@ -8,7 +8,7 @@ use super::{
     entitlement::{check_entitlement, EntitlementProblem},
     queries,
     wizard::{advance, Event, Proof, Stage, Standing},
-    AgentDecision, OnboardingError, QueueItem, WaitingRequest,
+    AgentDecision, OnboardingError, OnboardingLink, QueueItem, WaitingRequest,
 };
 use crate::{
     mail::{outbox, templates},
@@ -304,10 +304,12 @@ pub async fn choose_entry(
 
 /// The link in the onboarding email: works once, without needing a session (it may be opened on
 /// another device), and moves its owner's wizard on.
-pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, OnboardingError> {
-    let mut tx = state.db.begin_write().await?;
-    let hash = token_hash(token.trim());
-    let row = accounts_db::find_token(&mut tx, &hash)
+/// The onboarding link's token row, if it is one that may still be used.
+async fn usable_link(
+    conn: &mut sqlx::AnyConnection,
+    hash: &str,
+) -> Result<accounts_db::TokenRow, OnboardingError> {
+    let row = accounts_db::find_token(conn, hash)
         .await?
         .filter(|r| r.purpose == LINK_PURPOSE)
         .ok_or(OnboardingError::LinkInvalid)?;
@@ -317,6 +319,28 @@ pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, Onboardin
     if row.expires_at <= timestamp_now() {
         return Err(OnboardingError::LinkExpired);
     }
+    Ok(row)
+}
+
+/// Which address and company an onboarding link is for, read without using it (a mail scanner
+/// opening the link changes nothing; the person confirms on the page).
+pub async fn inspect_link(state: &AppState, token: &str) -> Result<OnboardingLink, OnboardingError> {
+    let mut conn = state.db.conn().await?;
+    let row = usable_link(&mut conn, &token_hash(token.trim())).await?;
+    let company = match queries::membership(&mut conn, row.account_id).await? {
+        Some((company_id, _)) => queries::company_profile(&mut conn, &company_id).await?.0,
+        None => String::new(),
+    };
+    Ok(OnboardingLink {
+        email: row.email,
+        company,
+    })
+}
+
+pub async fn open_link(state: &AppState, token: &str) -> Result<Stage, OnboardingError> {
+    let mut tx = state.db.begin_write().await?;
+    let hash = token_hash(token.trim());
+    let row = usable_link(&mut tx, &hash).await?;
     if !accounts_db::use_token(&mut tx, &hash, &timestamp_now()).await? {
         return Err(OnboardingError::LinkUsed);
     }

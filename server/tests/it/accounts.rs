@@ -20,6 +20,7 @@ both_databases!(
     verification_links_work_once,
     sign_in_by_username_or_email_with_safe_cookies,
     session_fixation_is_prevented,
+    over_https_the_session_cookie_is_host_only,
     logout_and_logout_everywhere,
     idle_sessions_expire,
     repeated_failures_slow_down,
@@ -173,12 +174,31 @@ async fn verification_links_work_once(backend: Backend) {
     let mut browser = Browser::new(&app);
     register(&mut browser, "ann", "ann@corp.example").await;
     let token = token_mailed_to(&app, "ann@corp.example", "/verify-email").await;
+    // Looking at the link (as the page does, or a mail scanner opening it) uses nothing.
+    for _ in 0..2 {
+        assert_eq!(
+            browser
+                .call(app::accounts::InspectEmailLink::PATH, &[("token", &token)])
+                .await,
+            (
+                StatusCode::OK,
+                json!({"username": "ann", "email": "ann@corp.example", "change": false})
+            )
+        );
+    }
     assert_eq!(
         browser
             .call(VerifyEmail::PATH, &[("token", &token)])
             .await
             .1,
         json!("AccountEmail")
+    );
+    assert_eq!(
+        browser
+            .call(app::accounts::InspectEmailLink::PATH, &[("token", &token)])
+            .await
+            .1,
+        json!("LinkUsed")
     );
     assert_eq!(
         browser
@@ -272,6 +292,31 @@ async fn sign_in_by_username_or_email_with_safe_cookies(backend: Backend) {
         body,
         json!("WrongCredentials"),
         "an unknown user gets the same answer"
+    );
+}
+
+/// Served over HTTPS, the session cookie is `__Host-` prefixed (`Secure`, `Path=/`, no `Domain`):
+/// a cookie of the plain name, which a neighbouring subdomain could plant, is not a session.
+async fn over_https_the_session_cookie_is_host_only(backend: Backend) {
+    // Secure cookies, as an https:// public URL sets them (the links keep the test's address).
+    let app = TestApp::with_settings(backend, |settings| settings.secure_cookies = true).await;
+    let mut browser = signed_in(&app, "ann", "ann@corp.example").await;
+    let issued = browser.cookie.clone().unwrap();
+    let token = issued
+        .strip_prefix("__Host-netcare_session=")
+        .unwrap_or_else(|| panic!("{issued}"))
+        .to_owned();
+    assert_eq!(
+        browser.call(LoadCurrentUser::PATH, &[]).await.1["username"],
+        "ann"
+    );
+    let mut planted = Browser {
+        app: &app,
+        cookie: Some(format!("netcare_session={token}")),
+    };
+    assert_eq!(
+        planted.call(LoadCurrentUser::PATH, &[]).await.1,
+        Value::Null
     );
 }
 

@@ -147,6 +147,14 @@ async fn mail_reaches_the_smtp_server(backend: Backend) {
     let (attempts, sent_at, _) = outbox_state(&app).await;
     assert_eq!(attempts, 1);
     assert!(sent_at.is_some());
+    // Once sent, the link is no longer in the database; who, when and what about stay.
+    let (subject, text, html): (String, String, String) =
+        sqlx::query_as("SELECT subject, text_body, html_body FROM outbox")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(subject, "Verify your email address for NetCare");
+    assert_eq!((text.as_str(), html.as_str()), ("", ""));
     // Nothing is sent twice.
     assert_eq!(
         netcare_server::mail_sender::deliver_due(&state(&app), &transport)
