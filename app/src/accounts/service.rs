@@ -177,22 +177,27 @@ pub async fn register(
     let mut tx = state.db.begin_write().await?;
     let (username_taken, email_taken) = queries::taken(&mut tx, &key, &email).await?;
     if username_taken || email_taken {
-        drop(tx);
+        // The same answer as a new account, so the form tells nobody who has one: the mailbox
+        // entered hears what happened, within the mail limits (past them, nothing is sent).
+        let notice = if email_taken {
+            templates::registration_with_your_address(
+                &email,
+                &state.settings.link("/login"),
+                &state.settings.link("/forgot-password"),
+            )
+        } else {
+            templates::username_taken(&email, &full_name, &username, &state.settings.link("/register"))
+        };
+        let recipient = format!("mail:to:{}", email.to_lowercase());
+        if throttle::take_attempt(&mut tx, &throttle::MAIL_SENDS, &recipient)
+            .await?
+            .is_ok()
+        {
+            outbox::enqueue(&mut tx, &notice).await?;
+        }
+        tx.commit().await?;
         record_failures(state, &[(&address_key, &throttle::PER_ADDRESS)]).await?;
-        let mut problems = Vec::new();
-        if username_taken {
-            problems.push(FieldError::new(
-                "username",
-                "This username is taken. Choose another.",
-            ));
-        }
-        if email_taken {
-            problems.push(FieldError::new(
-                "email",
-                "An account with this email already exists. Sign in, or reset your password.",
-            ));
-        }
-        return Err(AccountError::Invalid(problems));
+        return Ok(());
     }
     let account = queries::NewAccount {
         username: &username,

@@ -70,6 +70,34 @@ pub fn verify_email(to: &str, name: &str, link: &str, hours: u64) -> Email {
     )
 }
 
+/// To the owner of an address someone tried to register again (the form answered as usual).
+pub fn registration_with_your_address(to: &str, sign_in: &str, reset: &str) -> Email {
+    compose(
+        to,
+        "Someone tried to register with your email address",
+        "there",
+        &[
+            "Someone tried to create a NetCare account with this email address, which already has one. No account was created.",
+            &format!("If it was you, sign in at {sign_in}, or reset your password if you forgot it. If it was not you, you need not do anything."),
+        ],
+        Some(("Reset my password", reset)),
+    )
+}
+
+/// To the address given with a username that is taken (the form answered as usual).
+pub fn username_taken(to: &str, name: &str, username: &str, register: &str) -> Email {
+    compose(
+        to,
+        "Choose another username for NetCare",
+        name,
+        &[
+            &format!("The username {username} is already taken, so no account was created for this address."),
+            "Register again with another username.",
+        ],
+        Some(("Register", register)),
+    )
+}
+
 pub fn change_email(to: &str, name: &str, link: &str, hours: u64) -> Email {
     compose(
         to,

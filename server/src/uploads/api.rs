@@ -50,6 +50,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/contracts", get(reads::contracts))
         .route("/api/v1/me", get(reads::me))
         .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/docs", get(super::reference::reference))
         // Everything else under /api/v1 answers in JSON too, never as a server function.
         .route("/api/v1/{*rest}", any(unknown_endpoint))
         .method_not_allowed_fallback(method_not_allowed)

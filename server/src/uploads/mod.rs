@@ -8,6 +8,7 @@ pub mod browser;
 pub mod devices_export;
 pub mod history;
 pub mod reads;
+pub mod reference;
 mod spool;
 
 use app::{

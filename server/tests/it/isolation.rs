@@ -142,7 +142,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 17] = [
+const HTTP_ROUTES: [(&str, &str); 18] = [
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
@@ -183,6 +183,7 @@ const HTTP_ROUTES: [(&str, &str); 17] = [
         "token: one of the token's company's uploads' rejected rows (probed below)",
     ),
     ("/api/v1/openapi.json", "public: the API's description"),
+    ("/api/v1/docs", "public: the API's description as a page"),
     (
         "/api/v1/{*rest}",
         "public, no data: any other API path answers a JSON 404 naming it",

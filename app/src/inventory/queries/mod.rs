@@ -58,14 +58,33 @@ pub async fn refused_uploads(
     company_id: &str,
     day: &str,
 ) -> Result<i64, sqlx::Error> {
-    let refused: Option<i64> = sqlx::query_scalar(
-        "SELECT refused FROM upload_quota WHERE company_id = $1 AND quota_day = $2",
-    )
+    quota_count(conn, QuotaCount::Refused, company_id, day).await
+}
+
+/// The two counts of a company's quota day.
+enum QuotaCount {
+    Used,
+    Refused,
+}
+
+async fn quota_count(
+    conn: &mut AnyConnection,
+    which: QuotaCount,
+    company_id: &str,
+    day: &str,
+) -> Result<i64, sqlx::Error> {
+    let column = match which {
+        QuotaCount::Used => "used",
+        QuotaCount::Refused => "refused",
+    };
+    let count: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT {column} FROM upload_quota WHERE company_id = $1 AND quota_day = $2"
+    ))
     .bind(company_id)
     .bind(day)
     .fetch_optional(conn)
     .await?;
-    Ok(refused.unwrap_or(0))
+    Ok(count.unwrap_or(0))
 }
 
 /// Counts one upload refused whole on `day`.
@@ -91,14 +110,7 @@ pub async fn quota_used(
     company_id: &str,
     day: &str,
 ) -> Result<i64, sqlx::Error> {
-    let used: Option<i64> = sqlx::query_scalar(
-        "SELECT used FROM upload_quota WHERE company_id = $1 AND quota_day = $2",
-    )
-    .bind(company_id)
-    .bind(day)
-    .fetch_optional(conn)
-    .await?;
-    Ok(used.unwrap_or(0))
+    quota_count(conn, QuotaCount::Used, company_id, day).await
 }
 
 /// The answer given to an earlier upload of this token with this idempotency key, since `since`.
