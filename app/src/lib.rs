@@ -14,6 +14,7 @@ macro_rules! server_only {
 
 pub mod access;
 pub mod accounts;
+pub mod alerts;
 pub mod bundles;
 pub mod contexts;
 pub mod coverage;

@@ -17,6 +17,7 @@ const AREAS: &[&str] = &[
     "registry",
     "inventory",
     "coverage",
+    "alerts",
     "library",
     "dashboard",
     "mail",
