@@ -26,9 +26,11 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests']);
   await expect(page.getByTestId('account-dashlet')).toHaveCount(0);
 
+  // Reload only once this change is saved ("networkidle" can come before the save starts).
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/dashboard/layout/save') && r.ok());
   await page.getByRole('button', { name: 'Show Your account' }).click();
   await expect(page.getByTestId('account-dashlet')).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await saved;
   await page.reload();
   await expect(page.getByTestId('account-dashlet')).toBeVisible();
   // It comes back where it was among the others.
