@@ -186,17 +186,19 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
 /// its large body is read.
 async fn agent_only(state: &AppState, parts: &axum::http::request::Parts) -> Result<(), Response> {
     use app::{
-        accounts::caller::Caller, accounts::session::SessionInfo, error::StatusCoded, AppError,
+        accounts::caller::Caller, accounts::session::SessionInfo, error::StatusCoded,
+        registry::RegistryError, AppError,
     };
+    // The import's own error, so the answer is the one the server function would give.
     let refused = |err: AppError| {
+        let err = RegistryError::from(err);
         let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-        let body = serde_json::json!({ "App": err });
-        (status, axum::Json(body)).into_response()
+        (status, axum::Json(err)).into_response()
     };
     let session = parts.extensions.get::<SessionInfo>().cloned();
     let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
     let caller = Caller::of_session(state, session).await.map_err(refused)?;
-    caller.agent().map(|_| ()).map_err(refused)
+    caller.agent().map_err(refused)
 }
 
 /// Arguments that do not decode (a status that is not one, a number that is text) never reach

@@ -188,7 +188,7 @@ pub async fn register(
         } else {
             templates::username_taken(&email, &full_name, &username, &state.settings.link("/register"))
         };
-        let recipient = format!("mail:to:{}", email.to_lowercase());
+        let recipient = recipient_mail_key(&email);
         if throttle::take_attempt(&mut tx, &throttle::MAIL_SENDS, &recipient)
             .await?
             .is_ok()
@@ -213,6 +213,11 @@ pub async fn register(
     Ok(tx.commit().await?)
 }
 
+/// The mail throttle's key for one recipient (`MAIL_SENDS`), whatever the case of the address.
+fn recipient_mail_key(email: &str) -> String {
+    format!("mail:to:{}", email.to_lowercase())
+}
+
 /// Creates a single-use token and queues the email that carries it, in the caller's transaction;
 /// `TooManyAttempts` once the account or the recipient has had its share of such emails for now.
 async fn send_verification(
@@ -223,7 +228,7 @@ async fn send_verification(
 ) -> Result<(), AccountError> {
     for key in [
         format!("mail:account:{account_id}"),
-        format!("mail:to:{}", email.to_lowercase()),
+        recipient_mail_key(email),
     ] {
         if let Err(retry_after_seconds) =
             throttle::take_attempt(conn, &throttle::MAIL_SENDS, &key).await?

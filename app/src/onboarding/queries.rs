@@ -362,6 +362,37 @@ pub struct Proposal {
     pub agent_name: String,
 }
 
+/// Every proposal waiting for a second agent, by the request's account.
+pub async fn proposals(conn: &mut AnyConnection) -> Result<Vec<(i64, Proposal)>, sqlx::Error> {
+    let rows: Vec<ProposalRow> = sqlx::query_as(
+        "SELECT p.account_id, p.entry_id, p.company_id, p.agent_id, a.full_name AS agent_name
+         FROM agent_proposals p JOIN accounts a ON a.id = p.agent_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let proposal = Proposal {
+                entry_id: row.entry_id,
+                company_id: row.company_id,
+                agent_id: row.agent_id,
+                agent_name: row.agent_name,
+            };
+            (row.account_id, proposal)
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    account_id: i64,
+    entry_id: String,
+    company_id: String,
+    agent_id: i64,
+    agent_name: String,
+}
+
 pub async fn proposal(
     conn: &mut AnyConnection,
     account_id: i64,

@@ -471,12 +471,8 @@ pub async fn agent_queue(
     caller.agent()?;
     let mut tx = state.db.begin_write().await?;
     let rows = queries::waiting_for_agents(&mut tx).await?;
-    let mut proposals = std::collections::HashMap::new();
-    for row in &rows {
-        if let Some(proposal) = queries::proposal(&mut tx, row.account_id).await? {
-            proposals.insert(row.account_id, proposal);
-        }
-    }
+    let mut proposals: std::collections::HashMap<i64, queries::Proposal> =
+        queries::proposals(&mut tx).await?.into_iter().collect();
     tx.commit().await?;
     Ok(rows
         .into_iter()

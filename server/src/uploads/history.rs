@@ -129,10 +129,7 @@ pub async fn rejected_rows(
     let company_id = holder.company_id.as_str();
     let read = async {
         let mut conn = state.db.conn().await?;
-        if queries::upload_summary(&mut conn, company_id, upload_id)
-            .await?
-            .is_none()
-        {
+        if !queries::upload_exists(&mut conn, company_id, upload_id).await? {
             return Ok(None);
         }
         let after = query.cursor.unwrap_or(0);

@@ -387,6 +387,22 @@ pub async fn mark_no_longer_seen(
     Ok(result.rows_affected())
 }
 
+/// Whether the company has an upload with this id (without reading its summary, which may be
+/// megabytes).
+pub async fn upload_exists(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    upload_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM uploads WHERE company_id = $1 AND id = $2")
+            .bind(company_id)
+            .bind(upload_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// The stored summary (JSON) of one of the company's uploads.
 pub async fn upload_summary(
     conn: &mut AnyConnection,
