@@ -39,6 +39,30 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# The README's integration is run as written, against this server: it must work for whoever
+# copies it.
+say "the README's API integration in curl"
+command -v jq >/dev/null || {
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq jq >/dev/null
+}
+mkdir -p "$work/readme" "$work/bin"
+ln -sf "$netcare" "$work/bin/netcare"
+awk '/^A complete integration in `curl`/ {found=1} found && /^```sh$/ {inside=1; next}
+     inside && /^```$/ {exit} inside {print}' README.md |
+  sed "s#http://127.0.0.1:3000#http://127.0.0.1:$port#" >"$work/readme/integration.sh"
+printf 'serial_number,product_id\nFOC2101A0AB,C9300-48P\n' >"$work/readme/inventory.csv"
+(cd "$work/readme" && PATH="$work/bin:$PATH" DATABASE_URL="$db" NETCARE_LOG=warn \
+  bash -euo pipefail integration.sh >out.txt 2>&1) || { cat "$work/readme/out.txt"; exit 1; }
+grep -q '"serial_number":"FOC2101A0AA"' "$work/readme/out.txt" &&
+  grep -q '"status": "covered"' "$work/readme/out.txt" &&
+  [ -s "$work/readme/last-poll" ] || { echo "the README's integration answered:"; cat "$work/readme/out.txt"; exit 1; }
+echo "ran $(grep -c . "$work/readme/integration.sh") lines; $(grep -c '^{"serial_number"' "$work/readme/out.txt") devices polled"
+
+say "openapi-spec-validator: the document the server generates"
+curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" >"$work/openapi.json"
+"$venv/bin/openapi-spec-validator" "$work/openapi.json"
+
 say "schemathesis: every check against /api/v1/openapi.json"
 status=0
 SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$NETCARE_ROOT/scripts/api-fuzz" \
@@ -49,3 +73,4 @@ SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$NETCARE_ROOT/scripts/api-fuzz" \
 # The summary, and every failure in full when there is one.
 if [ "$status" -ne 0 ]; then cat "$work/schemathesis.log"; tail -20 "$work/server.log"; else tail -16 "$work/schemathesis.log"; fi
 exit "$status"
+

@@ -106,6 +106,11 @@ test('a DA creates a collector token, shown once, and revokes it', async ({ page
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');
   const refused = await page.request.get('/api/v1/uploads', { headers: { Authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);
+  // The page leads to the API's reference, generated from the code.
+  await page.getByRole('link', { name: 'the API reference' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('NetCare collector API');
+  await expect(page.getByRole('heading', { name: 'post /api/v1/uploads' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Idempotency-Key', exact: true })).toBeVisible();
 });
 
 test('a read-only token for an integration reads but cannot upload, and expires', async ({ page }, testInfo) => {

@@ -45,6 +45,25 @@ macro_rules! vocabulary {
             }
         }
 
+        /// The API document's schema: the codes (a derive would see the variants' names, as the
+        /// codes reach it through this macro).
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+        }
+
         #[cfg(feature = "ssr")]
         impl sqlx::Type<sqlx::Any> for $name {
             fn type_info() -> sqlx::any::AnyTypeInfo {

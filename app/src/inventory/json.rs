@@ -1,5 +1,7 @@
-//! Reading a collector's JSON upload, `{"devices":[{"serialNumber":…,"productId":…},…]}`, one
-//! device at a time as it streams in (a million devices never sit in memory at once).
+//! Reading a collector's JSON upload, `{"devices":[{"serial_number":…,"product_id":…},…]}`, one
+//! device at a time as it streams in (a million devices never sit in memory at once). Field names
+//! are snake_case like every body of the API; the camelCase names of the first collectors
+//! (`serialNumber`…) are still read.
 
 use std::{fmt, io::Read};
 
@@ -15,20 +17,39 @@ use super::{
     FileProblem, RejectedRow,
 };
 
-/// One device as a collector sends it; absent and `null` values are empty.
+/// One device of a collector's upload; absent and `null` values are empty. Each device is checked
+/// on its own: one that fails is listed in `rejected_rows` with the reason, the others land.
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct JsonDevice {
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeviceInput {
+    /// Latin letters, digits and ASCII punctuation (spaces and invisible characters are ignored);
+    /// not a number a spreadsheet rewrote (`1.23E+11`). Required unless `mac_address` identifies
+    /// the device (IP phones).
+    #[serde(alias = "serialNumber")]
     serial_number: Option<String>,
+    /// As `serial_number`; a trailing `=` (spare part) is ignored.
+    #[serde(alias = "productId")]
     product_id: Option<String>,
+    /// At most 255 characters; a longer one, or one with control characters, is left out with a
+    /// warning.
     hostname: Option<String>,
+    /// IPv4 or IPv6, optionally with a prefix length (dropped); anything else is left out with a
+    /// warning.
+    #[serde(alias = "ipAddress")]
     ip_address: Option<String>,
+    /// Any common notation: 00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455. Identifies a
+    /// device without a serial number; otherwise one that is not a MAC address is left out with a
+    /// warning.
+    #[serde(alias = "macAddress")]
     mac_address: Option<String>,
+    /// At most 100 characters; a longer one is left out with a warning.
+    #[serde(alias = "softwareVersion")]
     software_version: Option<String>,
+    /// At most 200 characters; a longer one is left out with a warning.
     site: Option<String>,
 }
 
-impl JsonDevice {
+impl DeviceInput {
     fn into_fields(self) -> DeviceFields {
         let clean = |value: Option<String>| value.map(|v| v.trim().to_owned()).unwrap_or_default();
         DeviceFields {
@@ -131,7 +152,7 @@ impl<'de> Visitor<'de> for Devices<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut position = 0u64;
-        while let Some(device) = seq.next_element::<JsonDevice>()? {
+        while let Some(device) = seq.next_element::<DeviceInput>()? {
             position += 1;
             let fields = device.into_fields();
             let outcome = match check_device(fields.clone()) {
@@ -178,12 +199,28 @@ mod tests {
     #[test]
     fn devices_are_read_in_order_with_positions() {
         let (accepted, rejected) = read(
-            r#"{"source":"x","devices":[{"serialNumber":"foc1","productId":"C9300"},
-                {"serialNumber":"FOC2","productId":null},{"productId":"CP-8845","macAddress":"00:11:22:33:44:55","extra":1}]}"#,
+            r#"{"source":"x","devices":[{"serial_number":"foc1","product_id":"C9300"},
+                {"serial_number":"FOC2","product_id":null},{"product_id":"CP-8845","mac_address":"00:11:22:33:44:55","extra":1}]}"#,
         )
         .unwrap();
         assert_eq!(accepted, vec!["S|FOC1|C9300", "M|001122334455|CP-8845"]);
         assert_eq!(rejected, vec![(2, "missing product ID".to_owned())]);
+    }
+
+    #[test]
+    fn the_first_collectors_camel_case_names_are_still_read() {
+        let (accepted, rejected) = read(
+            r#"{"devices":[{"serialNumber":"foc1","productId":"C9300"},
+                {"productId":"CP-8845","macAddress":"00:11:22:33:44:55"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(accepted, vec!["S|FOC1|C9300", "M|001122334455|CP-8845"]);
+        assert!(rejected.is_empty());
+        assert!(
+            matches!(read(r#"{"devices":[{"serial_number":"A","serialNumber":"B","product_id":"C"}]}"#),
+                Err(FileProblem::InvalidJson(m)) if m.contains("duplicate field")),
+            "one device naming its serial twice is refused, not silently one of them"
+        );
     }
 
     #[test]
@@ -193,11 +230,11 @@ mod tests {
         );
         assert!(matches!(read("[1,2]"), Err(FileProblem::InvalidJson(_))));
         assert!(matches!(
-            read(r#"{"devices":[{"serialNumber":5}]}"#),
+            read(r#"{"devices":[{"serial_number":5}]}"#),
             Err(FileProblem::InvalidJson(_))
         ));
         assert!(matches!(
-            read(r#"{"devices":[{"serialNumber":"A","productId":"B"}"#),
+            read(r#"{"devices":[{"serial_number":"A","product_id":"B"}"#),
             Err(FileProblem::InvalidJson(_))
         ));
         assert!(matches!(

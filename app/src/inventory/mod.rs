@@ -38,6 +38,7 @@ pub const TEMPLATE_PATH: &str = "/public/netcare-inventory-template.csv";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum UploadMethod {
     /// A CSV file imported in the browser.
     Csv,
@@ -77,6 +78,7 @@ impl UploadMethod {
 /// One row that was not accepted: its line in the file, why, and its values as they were (to
 /// download, fix and upload again).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RejectedRow {
     pub line: u64,
     pub reason: String,
@@ -86,19 +88,23 @@ pub struct RejectedRow {
 /// An accepted device of an upload that lost an optional value (a malformed IP address, a
 /// hostname too long…): its line and what was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RowWarning {
     pub line: u64,
     pub message: String,
 }
 
-/// Today's uploads against the daily limit.
+/// Today's uploads against the daily limit (UTC days).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QuotaStatus {
     pub used: u32,
     pub limit: u32,
     /// The quota day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub day: String,
     /// When the next day's quota starts (RFC 3339, UTC).
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub resets_at: String,
 }
 
@@ -110,6 +116,7 @@ impl QuotaStatus {
 
 /// Devices of an upload by coverage status, as computed when it landed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CoverageCounts {
     pub covered: u64,
     pub expiring: u64,
@@ -121,6 +128,7 @@ pub struct CoverageCounts {
 /// How an upload relates to the devices already in the inventory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum UploadMode {
     /// Adds new devices and updates known ones; nothing else changes.
     #[default]
@@ -144,6 +152,7 @@ impl UploadMode {
 /// change the inventory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TokenScope {
     /// Send inventories, and read everything a read-only token reads.
     #[default]
@@ -169,10 +178,10 @@ impl TokenScope {
     }
 
     /// The scopes as `GET /api/v1/me` lists them: every token reads.
-    pub fn granted(self) -> &'static [&'static str] {
+    pub fn granted(self) -> &'static [TokenScope] {
         match self {
-            TokenScope::Upload => &["read", "upload"],
-            TokenScope::Read => &["read"],
+            TokenScope::Upload => &[TokenScope::Read, TokenScope::Upload],
+            TokenScope::Read => &[TokenScope::Read],
         }
     }
 
@@ -186,10 +195,12 @@ impl TokenScope {
 
 /// What an upload that landed did (or, for a dry run, would have done).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UploadSummary {
     pub upload_id: i64,
     pub method: UploadMethod,
     pub file_name: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub received_at: String,
     /// Data rows read (blank lines are not rows).
     pub rows: u64,
@@ -198,28 +209,33 @@ pub struct UploadSummary {
     pub added: u64,
     pub updated: u64,
     pub rejected: u64,
-    /// The file's header cells, for the rejected rows' download.
+    /// The file's header cells: the order of each rejected row's `values`.
     pub columns: Vec<String>,
-    /// The first [`MAX_LISTED_REJECTIONS`] rejected rows.
+    /// The first 10,000 rejected rows (`MAX_LISTED_REJECTIONS`).
     pub rejected_rows: Vec<RejectedRow>,
-    /// `replace` when the collector's devices missing from it were retired (absent from uploads
-    /// stored before modes: they were merges, or collectors' replaces).
+    /// `replace` when the collector's devices missing from it were retired. (Read as `merge` from
+    /// uploads stored before modes.)
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub mode: UploadMode,
     /// Checked, decided and counted, but nothing was written and no quota was used.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub dry_run: bool,
     /// Devices the same collector reported before and not in this upload (replace only).
     pub no_longer_seen: u64,
     /// A replace with rejected rows retires nothing: a device whose row was rejected is still
     /// there. `true` when that held devices back.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub retirement_held_back: bool,
-    /// Accepted devices that lost an optional value (counted), and the first
-    /// [`MAX_LISTED_REJECTIONS`] of their warnings. Absent from uploads stored before warnings.
+    /// Accepted devices that lost an optional value (counted); `warnings` lists the first 10,000.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub warned: u64,
+    /// The line of each warned device and what was left out.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub warnings: Vec<RowWarning>,
     pub coverage: CoverageCounts,
     pub quota: QuotaStatus,
@@ -227,8 +243,10 @@ pub struct UploadSummary {
 
 /// An upload in the list of recent ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UploadItem {
     pub upload_id: i64,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub received_at: String,
     pub method: UploadMethod,
     /// The person, or the collector token's name.
@@ -251,7 +269,7 @@ pub struct UploadOverview {
 
 /// A device of the inventory with its coverage as last computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeviceRecord {
     pub id: i64,
     pub serial_number: String,
@@ -261,15 +279,18 @@ pub struct DeviceRecord {
     pub mac_address: String,
     pub software_version: String,
     pub site: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub first_seen_at: String,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub last_seen_at: String,
     /// Set when the collector that reported it stopped reporting it.
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub no_longer_seen_at: Option<String>,
     pub coverage: DeviceCoverage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeviceCoverage {
     pub status: Status,
     /// Set for `not_covered` only.
@@ -278,8 +299,11 @@ pub struct DeviceCoverage {
     pub registry_product_id: Option<String>,
     pub contract_number: Option<String>,
     pub service_level: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub start_date: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub end_date: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub computed_at: String,
 }
 

@@ -64,9 +64,11 @@ impl CoverageSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExpiringContract {
     pub contract_number: String,
     pub service_level: String,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub end_date: String,
     pub devices: u64,
 }
@@ -74,10 +76,13 @@ pub struct ExpiringContract {
 /// A contract covering some of the company's devices (or added by number): only its own terms,
 /// nothing of who holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContractSummary {
     pub contract_number: String,
     pub service_level: String,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub start_date: String,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub end_date: String,
     /// The company's devices whose coverage this contract decides.
     pub devices: u64,
@@ -94,6 +99,7 @@ pub struct ContractSummary {
 /// How a contract stands on a day, by its own dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ContractStanding {
     Active,
     /// Running, and ending within the expiring window.

@@ -24,14 +24,12 @@ use std::{
     io::{Seek, SeekFrom},
     sync::{Arc, Mutex},
 };
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    browser::display_file_name, devices_export, error_response, history, problem, reads,
+    bodies, browser::display_file_name, devices_export, error_response, history, problem, reads,
     receive_body, receive_file, summary_response,
 };
-
-/// The OpenAPI description of this API.
-pub const OPENAPI: &str = include_str!("openapi.json");
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -119,8 +117,15 @@ async fn method_not_allowed(request: Request) -> Response {
     )
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+/// This document
+#[utoipa::path(get, path = "/api/v1/openapi.json", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", content_type = "application/json")))]
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi::document(),
+    )
+        .into_response()
 }
 
 /// The live token the request presents, or the 401 to answer.
@@ -151,23 +156,45 @@ pub async fn token_holder(state: &AppState, headers: &HeaderMap) -> Result<Token
     })
 }
 
+/// The 503 of a server whose upload or export slots stayed taken.
+pub const BUSY: &str = "Every upload (or export) slot of the server stayed taken for 10 seconds (`busy`); `Retry-After` says when to try again.";
+
 /// The longest `file_name` an upload may be given (as the document says).
 const MAX_FILE_NAME_CHARS: usize = 200;
 
 /// The query of `POST /api/v1/uploads`; any other parameter is refused by name, so a misspelt
 /// option (`dryrun=true`) never turns into a real upload.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    source: Option<String>,
+    /// Which collector sent it (default: `collector`).
+    #[param(inline)]
+    source: Option<UploadSource>,
+    /// A name to show in the upload history.
+    #[param(max_length = 200)]
     file_name: Option<String>,
-    /// `merge` or `replace`; by default a collector's JSON replaces its devices and anything else
-    /// (CSV, third-party sources) merges.
+    /// `merge` (add and update) or `replace` (the collector's whole inventory). Default:
+    /// `replace` for a `source=collector` JSON body, else `merge`.
+    #[param(inline)]
     mode: Option<UploadMode>,
+    /// Lets a replace retire more than the server's limit of the inventory at once.
     #[serde(default)]
     force: bool,
+    /// Check every row and decide coverage, then write nothing and use no quota: answered 200
+    /// with `dry_run: true` (an Idempotency-Key is ignored). Today's quota must not be used up.
     #[serde(default)]
     dry_run: bool,
+}
+
+/// Who sent an upload through the API.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadSource {
+    /// The vendor's collector.
+    Collector,
+    /// Another collector or a script.
+    ThirdParty,
 }
 
 /// The live collector token a request presents, as an extractor: the handler runs only for one;
@@ -261,7 +288,46 @@ fn insufficient_scope() -> Response {
     response
 }
 
-async fn create_upload(
+/// Upload the inventory a collector sees
+///
+/// The upload is one transaction: its accepted devices land together with its record, or nothing
+/// does. Valid rows are accepted and rejected rows are listed with their reasons. Refused uploads
+/// do not count against the quota. `mode=merge` adds new devices and updates known ones;
+/// `mode=replace` is the collector's whole inventory: devices the same token reported before and
+/// not in this upload are marked as no longer seen. A replace with rejected rows retires nothing
+/// (`retirement_held_back`), and one that would retire more than the server's limit (50% of the
+/// company's inventory by default) is refused with 409 unless `force=true`. By default a
+/// `source=collector` JSON upload replaces and anything else merges. Unknown query parameters are
+/// refused with 400. A body may be sent gzip-compressed with `Content-Encoding: gzip` (the size
+/// limit applies to the body unpacked); any other encoding is refused with 415.
+#[utoipa::path(post, path = "/api/v1/uploads", operation_id = "createUpload",
+    params(
+        UploadQuery,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200,
+            description = "A retried upload with the same key is recorded and counted once; the retry gets the first answer (status 200, header Idempotent-Replayed: true), even when today's quota is used up. A key belongs to the token that sent it and names its request for 24 hours: the same key with another body, content type, source or mode is refused with 422 `idempotency_key_reused`. Ignored on a dry run."),
+    ),
+    request_body(content(
+        (inline(super::openapi::InventoryCsv) = "text/csv"),
+        (inline(super::openapi::InventoryCsv) = "text/plain"),
+        (super::openapi::DevicesBody = "application/json"),
+    )),
+    responses(
+        (status = 201, description = "The upload landed.", body = bodies::UploadAnswer),
+        (status = 200, description = "A retry of an upload that landed (same Idempotency-Key): its answer, with the header `Idempotent-Replayed: true`; or the answer of a dry run (`dry_run: true`).",
+            body = bodies::UploadAnswer,
+            headers(("Idempotent-Replayed" = String, description = "`true` on the answer to a retry."))),
+        (status = 400, description = "The file cannot be read (not CSV, no header, missing columns, invalid JSON), a bad parameter, or an unknown query parameter (`invalid_query`, naming it).", body = bodies::Problem),
+        (status = 403, description = "The token is read-only (`insufficient_scope`): only upload tokens upload.", body = bodies::Problem),
+        (status = 409, description = "A replace would mark more than the server's limit of the inventory as no longer seen (`replace_retires_too_much`); nothing changed. Send it again with `force=true` if the file is the collector's whole inventory.", body = bodies::Problem),
+        (status = 413, description = "The body is larger than the configured limit; it is refused before being read.", body = bodies::Problem),
+        (status = 415, description = "Content-Type is neither text/csv nor application/json, or a Content-Encoding other than gzip.", body = bodies::Problem),
+        (status = 422, description = "No device was accepted (`nothing_accepted`; the rejected rows are listed), or the Idempotency-Key was used in the last 24 hours for another request (`idempotency_key_reused`). Nothing changed.", body = bodies::Problem),
+        (status = 429, description = "Today's uploads are used (`quota_exhausted`; `resets_at` and the Retry-After header say when the quota resets), or today's refused uploads are (`too_many_refused`).", body = bodies::Problem,
+            headers(("Retry-After" = u64, description = "Seconds until the quota resets."))),
+        (status = 503, description = BUSY, body = bodies::Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    ))]
+pub async fn create_upload(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
     ApiQuery(query): ApiQuery<UploadQuery>,
@@ -271,16 +337,9 @@ async fn create_upload(
         return insufficient_scope();
     }
     let (parts, body) = request.into_parts();
-    let method = match query.source.as_deref().unwrap_or("collector") {
-        "collector" => UploadMethod::Collector,
-        "third_party" => UploadMethod::ThirdParty,
-        _ => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "invalid_source",
-                "source must be `collector` or `third_party`.",
-            )
-        }
+    let method = match query.source.unwrap_or(UploadSource::Collector) {
+        UploadSource::Collector => UploadMethod::Collector,
+        UploadSource::ThirdParty => UploadMethod::ThirdParty,
     };
     if query
         .file_name

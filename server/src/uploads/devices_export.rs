@@ -17,16 +17,31 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
-use serde_json::json;
 use tokio::sync::mpsc;
+use utoipa::IntoParams;
 
 use super::{
     api::{ApiQuery, ApiToken},
+    bodies::{DevicesPage, Problem},
     error_response, problem,
 };
 use crate::streaming::{channel_body, Chunk};
 
 const PAGE: i64 = 5000;
+
+/// The devices as CSV, for the document.
+pub struct CsvExport;
+
+impl utoipa::PartialSchema for CsvExport {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some(format!("Columns: {}", CSV_COLUMNS.join(","))))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvExport {}
 
 /// The CSV export's columns.
 pub const CSV_COLUMNS: [&str; 18] = [
@@ -119,17 +134,35 @@ fn wants_csv(accept: Option<&str>) -> Option<bool> {
 
 /// The query of `GET /api/v1/devices`: the Library's filters, one serial number, coverage changed
 /// since a time, and paging (`limit`, `cursor`). Any other parameter is refused by name.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DevicesQuery {
+    /// Devices with this coverage status.
+    #[param(inline)]
     status: Option<Status>,
+    /// Why not covered (implies status=not_covered).
+    #[param(inline)]
     reason: Option<ReasonCode>,
+    /// Devices at this site.
     site: Option<String>,
+    /// A product ID (a trailing `=` is ignored).
     pid: Option<String>,
+    /// Devices covered by this contract number.
     contract: Option<String>,
+    /// One serial number, matched whole (any case, spaces ignored): the device under each product
+    /// ID it was uploaded with.
     serial: Option<String>,
+    /// Devices whose coverage (status or deciding contract) changed at or after this time
+    /// (RFC 3339).
+    #[param(format = DateTime)]
     changed_since: Option<String>,
+    /// Devices per page; asks for pages (a cursor alone gives 1000).
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<u64>,
+    /// Where the page starts: taken from the previous page's `next`, never made up (the hex of a
+    /// device's identity key; any of that shape is a position).
+    #[param(pattern = "^(537[cC]|4[dD]7[cC])([0-9a-fA-F]{2})*$", max_length = 1000)]
     cursor: Option<String>,
 }
 
@@ -216,6 +249,36 @@ fn decode_cursor(cursor: &str) -> Option<String> {
         .filter(|key| key.starts_with("S|") || key.starts_with("M|"))
 }
 
+/// The inventory with each device's coverage
+///
+/// JSON by default; CSV (one row per device, formula-like cells prefixed with an apostrophe) with
+/// Accept: text/csv. Without `limit` or `cursor` every selected device is streamed, for
+/// inventories of any size (`next` is null). With them, one page in identity order: `next` (and a
+/// `Link: <…>; rel="next"` header) is the link to the following page, null on the last; `count`,
+/// on the first page only, is how many devices match in all; the `ETag` sent back in
+/// `If-None-Match` answers 304 while the page is unchanged. Unknown parameters are refused with
+/// 400.
+#[utoipa::path(get, path = "/api/v1/devices", operation_id = "listDevices",
+    params(
+        DevicesQuery,
+        ("If-None-Match" = Option<String>, Header, description = "A page's earlier ETag."),
+    ),
+    responses(
+        (status = 200, description = "The devices selected, streamed whole or one page.",
+            content(
+                (DevicesPage = "application/json"),
+                (inline(CsvExport) = "text/csv"),
+            ),
+            headers(
+                ("ETag" = String, description = "On a page: its version, for If-None-Match."),
+                ("Link" = String, description = "On a page with a next one: `<next>; rel=\"next\"`."),
+            )),
+        (status = 304, description = "The page is as it was (If-None-Match)."),
+        (status = 400, description = "A query parameter that is not one, or not valid (`invalid_query`, naming it).", body = Problem),
+        (status = 406, description = "The Accept header allows neither application/json nor text/csv (`not_acceptable`).", body = Problem),
+        (status = 503, description = super::api::BUSY, body = Problem,
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    ))]
 pub async fn devices(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -332,10 +395,11 @@ async fn one_page(
         }
         writer.into_inner().unwrap_or_default()
     } else {
-        let mut page = json!({"devices": devices, "next": next});
-        if let Some(count) = count {
-            page["count"] = json!(count);
-        }
+        let page = DevicesPage {
+            devices,
+            next: next.clone(),
+            count,
+        };
         serde_json::to_vec(&page).unwrap_or_default()
     };
     let etag = format!("W/\"{}\"", &app::platform::digest::sha256_hex(&body)[..32]);

@@ -12,10 +12,11 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
-use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::{
     api::{ApiQuery, ApiToken},
+    bodies::{Problem, RejectedRowsPage, UploadAnswer, UploadList},
     devices_export::next_link,
     error_response, problem,
 };
@@ -26,7 +27,9 @@ const LARGEST_PAGE: u32 = 10_000;
 /// The largest line number a cursor may name (no file has more lines).
 const LAST_LINE: u64 = 1_000_000_000_000;
 
-/// `GET /api/v1/uploads`: the 50 most recent uploads, newest first, and today's quota.
+/// Recent uploads and today's quota
+#[utoipa::path(get, path = "/api/v1/uploads", operation_id = "listUploads",
+    responses((status = 200, description = "The 50 most recent uploads, newest first.", body = UploadList)))]
 pub async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     let quota = match ingest::quota_status(&state, &holder.company_id).await {
         Ok(quota) => quota,
@@ -37,24 +40,9 @@ pub async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiTo
         Ok::<_, UploadError>(queries::recent_uploads(&mut conn, &holder.company_id, 50).await?)
     };
     match recent.await {
-        Ok(uploads) => Json(json!({"uploads": uploads, "quota": quota})).into_response(),
+        Ok(uploads) => Json(UploadList { uploads, quota }).into_response(),
         Err(err) => error_response(&err),
     }
-}
-
-/// An upload's summary with what says whether its `rejected_rows` are all of them and where the
-/// rest are (a dry run's upload was never stored, so it has no such place).
-pub fn described(mut summary: Value) -> Value {
-    let rejected = summary["rejected"].as_u64().unwrap_or(0);
-    let listed = summary["rejected_rows"].as_array().map_or(0, Vec::len) as u64;
-    summary["rejected_rows_complete"] = json!(listed >= rejected);
-    summary["rejected_rows_url"] = match (&summary["upload_id"], &summary["dry_run"]) {
-        (Value::Number(id), dry_run) if dry_run != &Value::Bool(true) && rejected > 0 => {
-            json!(format!("/api/v1/uploads/{id}/rejected_rows"))
-        }
-        _ => Value::Null,
-    };
-    summary
 }
 
 fn no_such_upload() -> Response {
@@ -65,7 +53,15 @@ fn no_such_upload() -> Response {
     )
 }
 
-/// `GET /api/v1/uploads/{id}`: the summary the upload answered with when it landed.
+/// One upload, as it landed
+///
+/// The summary the upload answered with when it landed.
+#[utoipa::path(get, path = "/api/v1/uploads/{id}", operation_id = "getUpload",
+    params(("id" = i64, Path, minimum = 1, description = "The upload's `upload_id`.")),
+    responses(
+        (status = 200, description = "The upload's summary.", body = UploadAnswer),
+        (status = 404, description = "The company has no upload with this id (`not_found`).", body = Problem),
+    ))]
 pub async fn upload_by_id(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -81,26 +77,39 @@ pub async fn upload_by_id(
         )
     };
     match read.await {
-        Ok(Some(stored)) => match serde_json::from_str::<Value>(&stored) {
-            Ok(summary) => Json(described(summary)).into_response(),
-            Err(_) => no_such_upload(),
+        Ok(Some(stored)) => match serde_json::from_str(&stored) {
+            Ok(summary) => Json(UploadAnswer::of(summary)).into_response(),
+            Err(err) => error_response(&UploadError::App(app::platform::internal(err))),
         },
         Ok(None) => no_such_upload(),
         Err(err) => error_response(&err),
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RejectedRowsQuery {
-    /// 1 to 10,000 rows; 1,000 by default.
+    /// Rows per page.
+    #[param(minimum = 1, maximum = 10000, default = 1000)]
     limit: Option<u32>,
-    /// The `next` link's position: the last line of the page before.
+    /// Where the page starts: taken from the previous page's `next` (the last line of the page
+    /// before).
+    #[param(minimum = 0, maximum = 1000000000000_u64)]
     cursor: Option<u64>,
 }
 
-/// `GET /api/v1/uploads/{id}/rejected_rows`: every row the upload rejected, in line order, a
-/// page at a time (`next` until it is null).
+/// Every row an upload rejected
+///
+/// In line order, a page at a time: follow `next` (or the `Link` header) until it is null.
+#[utoipa::path(get, path = "/api/v1/uploads/{id}/rejected_rows", operation_id = "listRejectedRows",
+    params(("id" = i64, Path, minimum = 1, description = "The upload's `upload_id`."), RejectedRowsQuery),
+    responses(
+        (status = 200, description = "A page of rejected rows.", body = RejectedRowsPage,
+            headers(("Link" = String, description = "On a page with a next one: `<next>; rel=\"next\"`."))),
+        (status = 400, description = "A query parameter that is not one, or not valid (`invalid_query`, naming it).", body = Problem),
+        (status = 404, description = "The company has no upload with this id (`not_found`).", body = Problem),
+    ))]
 pub async fn rejected_rows(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -143,9 +152,14 @@ pub async fn rejected_rows(
                 .last()
                 .filter(|_| rows.len() == limit as usize)
                 .map(|last| next_link(&uri, &last.line.to_string()));
-            let mut response = Json(json!({ "rejected_rows": rows, "next": next })).into_response();
-            if let Some(next) = next {
-                if let Ok(link) = format!("<{next}>; rel=\"next\"").parse() {
+            let link = next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
+            let mut response = Json(RejectedRowsPage {
+                rejected_rows: rows,
+                next,
+            })
+            .into_response();
+            if let Some(link) = link {
+                if let Ok(link) = link.parse() {
                     response.headers_mut().insert(header::LINK, link);
                 }
             }

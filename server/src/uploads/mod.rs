@@ -4,9 +4,11 @@
 //! `app::inventory::ingest`.
 
 pub mod api;
+pub mod bodies;
 pub mod browser;
 pub mod devices_export;
 pub mod history;
+pub mod openapi;
 pub mod reads;
 pub mod reference;
 mod spool;
@@ -21,11 +23,11 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::json;
+use bodies::{Problem, UploadAnswer};
 
 /// `{"error": code, "message": text}` with `status`.
 pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error": code, "message": message}))).into_response()
+    (status, Json(Problem::new(code, message))).into_response()
 }
 
 /// 503 with `Retry-After`: every upload (or export) slot of this process stayed taken while the
@@ -120,11 +122,11 @@ pub fn error_body(
 ) {
     use app::error::StatusCoded;
     let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut body = json!({ "error": err.code(), "message": err.to_string() });
+    let mut body = Problem::new(err.code(), err.to_string());
     let mut headers = Vec::new();
     match err {
         UploadError::QuotaExhausted { resets_at, .. } => {
-            body["resets_at"] = json!(resets_at);
+            body.resets_at = Some(resets_at.clone());
             if let Some(seconds) = seconds_until(resets_at) {
                 headers.push((header::RETRY_AFTER, HeaderValue::from(seconds)));
             }
@@ -134,11 +136,11 @@ pub fn error_body(
             columns,
             rejected_rows,
         } => {
-            body["rejected"] = json!(rejected);
-            body["columns"] = json!(columns);
-            body["rejected_rows"] = json!(rejected_rows);
+            body.rejected = Some(*rejected);
+            body.columns = Some(columns.clone());
             // Nothing landed, so nothing is kept: past the listed rows, fix the file and resend.
-            body["rejected_rows_complete"] = json!(rejected_rows.len() as u64 >= *rejected);
+            body.rejected_rows_complete = Some(rejected_rows.len() as u64 >= *rejected);
+            body.rejected_rows = Some(rejected_rows.clone());
         }
         UploadError::App(app::AppError::NotSignedIn) => {
             headers.push((
@@ -148,6 +150,7 @@ pub fn error_body(
         }
         _ => {}
     }
+    let body = serde_json::to_value(body).expect("a problem serialises");
     (status, body, headers)
 }
 
@@ -175,11 +178,7 @@ pub fn summary_response(summary: &UploadSummary, replayed: bool) -> Response {
     } else {
         StatusCode::CREATED
     };
-    let body = serde_json::to_value(summary).map(history::described);
-    let mut response = match body {
-        Ok(body) => (status, axum::Json(body)).into_response(),
-        Err(err) => return error_response(&UploadError::App(app::platform::internal(err))),
-    };
+    let mut response = (status, Json(UploadAnswer::of(summary.clone()))).into_response();
     if replayed {
         response
             .headers_mut()

@@ -17,15 +17,24 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use utoipa::IntoParams;
 
 use super::{
     api::{ApiQuery, ApiToken},
+    bodies::{ContractList, CoverageSummaryAnswer, Problem, SerialDevices, TokenDescription},
     error_response, problem,
 };
 
-/// `GET /api/v1/devices/{serial}`: the device with this serial number under each product ID it
-/// was uploaded with (usually one), or a 404.
+/// One serial number's coverage
+///
+/// The device with this serial number under each product ID it was uploaded with (usually one),
+/// for a ticketing system. Matched whole, in any case, spaces ignored.
+#[utoipa::path(get, path = "/api/v1/devices/{serial}", operation_id = "devicesBySerial",
+    params(("serial" = String, Path, min_length = 1, description = "A serial number.")),
+    responses(
+        (status = 200, description = "The devices with this serial number.", body = SerialDevices),
+        (status = 404, description = "No device with this serial number is in the inventory (`not_found`).", body = Problem),
+    ))]
 pub async fn device_by_serial(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -57,14 +66,18 @@ pub async fn device_by_serial(
         ),
         Ok(devices) => {
             let devices: Vec<_> = devices.into_iter().map(|(_, device)| device).collect();
-            Json(json!({ "devices": devices })).into_response()
+            Json(SerialDevices { devices }).into_response()
         }
         Err(err) => error_response(&err),
     }
 }
 
-/// `GET /api/v1/coverage/summary`: devices by status and by reason, and the contracts whose
-/// coverage of the company's devices ends soonest.
+/// The company's coverage at a glance
+///
+/// Devices by status and by reason, and the contracts whose coverage of the company's devices
+/// ends soonest.
+#[utoipa::path(get, path = "/api/v1/coverage/summary", operation_id = "coverageSummary",
+    responses((status = 200, description = "The coverage summary.", body = CoverageSummaryAnswer)))]
 pub async fn coverage_summary(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -77,34 +90,7 @@ pub async fn coverage_summary(
         )
     };
     match read.await {
-        Ok(summary) => {
-            let counts = |pairs: Vec<(String, u64)>| -> Value {
-                Value::Object(
-                    pairs
-                        .into_iter()
-                        .map(|(k, n)| (k, json!(n)))
-                        .collect::<Map<_, _>>(),
-                )
-            };
-            let by_status = summary
-                .by_status
-                .iter()
-                .map(|(status, n)| (status.as_str().to_owned(), *n))
-                .collect();
-            let by_reason = summary
-                .by_reason
-                .iter()
-                .map(|(reason, n)| (reason.as_str().to_owned(), *n))
-                .collect();
-            Json(json!({
-                "devices": summary.total(),
-                "by_status": counts(by_status),
-                "not_covered_by_reason": counts(by_reason),
-                "expiring_contracts": summary.expiring,
-                "expiring_window_days": summary.expiring_window_days,
-            }))
-            .into_response()
-        }
+        Ok(summary) => Json(CoverageSummaryAnswer::from(summary)).into_response(),
         Err(err) => error_response(&err),
     }
 }
@@ -112,15 +98,24 @@ pub async fn coverage_summary(
 /// Ten years: service contracts run for one to five.
 const MAX_EXPIRING_WITHIN_DAYS: u32 = 3650;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ContractsQuery {
     /// Only contracts running today that end within this many days.
+    #[param(minimum = 0, maximum = 3650)]
     expiring_within_days: Option<u32>,
 }
 
-/// `GET /api/v1/contracts`: the contracts covering the company's devices or added to its
-/// Library, with how each stands today.
+/// The contracts covering the company's devices or added to its Library
+///
+/// With how each stands today, soonest ending first.
+#[utoipa::path(get, path = "/api/v1/contracts", operation_id = "listContracts",
+    params(ContractsQuery),
+    responses(
+        (status = 200, description = "The contracts, soonest ending first.", body = ContractList),
+        (status = 400, description = "A query parameter that is not one, or not valid (`invalid_query`).", body = Problem),
+    ))]
 pub async fn contracts(
     State(state): State<AppState>,
     ApiToken(holder): ApiToken,
@@ -150,22 +145,26 @@ pub async fn contracts(
             if let Some(days) = query.expiring_within_days {
                 contracts.retain(|c| c.days_left.is_some_and(|left| left <= i64::from(days)));
             }
-            Json(json!({ "contracts": contracts })).into_response()
+            Json(ContractList { contracts }).into_response()
         }
         Err(err) => error_response(&err),
     }
 }
 
-/// `GET /api/v1/me`: the token's company, name and scopes, and today's upload quota.
+/// What this token is
+///
+/// The token's company, name and scopes, and today's upload quota.
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "whoAmI",
+    responses((status = 200, description = "The token and its company's quota.", body = TokenDescription)))]
 pub async fn me(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     match ingest::quota_status(&state, &holder.company_id).await {
-        Ok(quota) => Json(json!({
-            "company_id": holder.company_id,
-            "token_name": holder.name,
-            "scopes": holder.scope.granted(),
-            "uploads_left_today": quota.limit.saturating_sub(quota.used),
-            "quota": quota,
-        }))
+        Ok(quota) => Json(TokenDescription {
+            company_id: holder.company_id,
+            token_name: holder.name,
+            scopes: holder.scope.granted(),
+            uploads_left_today: quota.left(),
+            quota,
+        })
         .into_response(),
         Err(err) => error_response(&err),
     }

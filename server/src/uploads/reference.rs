@@ -9,13 +9,17 @@ use axum::{
 };
 use serde_json::Value;
 
-use super::api::OPENAPI;
+use super::openapi;
 
 static PAGE: LazyLock<String> = LazyLock::new(|| {
-    let document: Value = serde_json::from_str(OPENAPI).expect("the OpenAPI document is JSON");
+    let document: Value =
+        serde_json::from_str(openapi::document()).expect("the OpenAPI document is JSON");
     render(&document)
 });
 
+/// This document, to read
+#[utoipa::path(get, path = "/api/v1/docs", operation_id = "reference",
+    responses((status = 200, description = "This document as an HTML page.", body = String, content_type = "text/html")))]
 pub async fn reference() -> Response {
     (
         [
@@ -178,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_operation_is_on_the_page_and_text_is_escaped() {
-        let document: Value = serde_json::from_str(OPENAPI).unwrap();
+        let document: Value = serde_json::from_str(openapi::document()).unwrap();
         let page = render(&document);
         for (path, operations) in document["paths"].as_object().unwrap() {
             for method in operations.as_object().unwrap().keys() {

@@ -95,7 +95,7 @@ async fn bad_rows_are_named_and_good_ones_kept(backend: Backend) {
     let by_serial = |serial: &str| {
         devices
             .iter()
-            .find(|d| d["serialNumber"].as_str().unwrap().trim() == serial)
+            .find(|d| d["serial_number"].as_str().unwrap().trim() == serial)
             .unwrap_or_else(|| panic!("{serial} not stored"))
             .clone()
     };
@@ -107,7 +107,7 @@ async fn bad_rows_are_named_and_good_ones_kept(backend: Backend) {
         .find(|d| d["hostname"] == "\u{1F680} rocket")
         .expect("the emoji hostname is kept");
     assert_eq!(
-        marked["coverage"]["contractNumber"], "91000002",
+        marked["coverage"]["contract_number"], "91000002",
         "matched despite the marks"
     );
     assert_eq!(by_serial("AFTER0001")["hostname"], "after the big one");

@@ -90,10 +90,10 @@ async fn a_registry_change_decides_again_only_what_it_touched(backend: Backend) 
         let devices = devices_json(&app, token).await;
         let device = devices
             .iter()
-            .find(|d| d["serialNumber"] == "NOPE0000001")
+            .find(|d| d["serial_number"] == "NOPE0000001")
             .unwrap();
         assert_eq!(device["coverage"]["status"], "covered");
-        assert_eq!(device["coverage"]["contractNumber"], "91000001");
+        assert_eq!(device["coverage"]["contract_number"], "91000001");
     }
     let mut dana = login(&app, "dana.admin").await;
     let id = device_id(&app, "NW-1001", "NOPE0000001").await;

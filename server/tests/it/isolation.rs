@@ -445,7 +445,7 @@ async fn reads_show_nothing_of_another_company(backend: Backend) {
     // B's own data is there: the reads do read.
     let mut bob = login(&app, "bob.ct").await;
     let (_, page) = call_plain(&mut bob, LoadLibraryDevices::PATH).await;
-    assert_eq!(page["devices"][0]["serialNumber"], "CTB0000001");
+    assert_eq!(page["devices"][0]["serial_number"], "CTB0000001");
 }
 
 async fn writes_touch_only_the_callers_company(backend: Backend) {

@@ -93,7 +93,7 @@ pub fn CollectorsPage() -> impl IntoView {
             <h2 id="api-heading">"Using the API"</h2>
             <p>"Send the inventory as CSV (the template's columns) or JSON; a retry with the same Idempotency-Key counts once:"</p>
             <pre><code>"curl -H 'Authorization: Bearer nct_…' -H 'Content-Type: text/csv' \\\n     -H 'Idempotency-Key: inventory-2026-11-24' \\\n     --data-binary @inventory.csv https://…/api/v1/uploads"</code></pre>
-            <p>"The full description is at " <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a> "."</p>
+            <p>"Every endpoint, parameter and answer: " <a href="/api/v1/docs">"the API reference"</a> " (" <a href="/api/v1/openapi.json">"OpenAPI"</a> ")."</p>
         </section>
     }
 }

@@ -202,7 +202,7 @@ pub async fn quota_used(app: &TestApp) -> i64 {
 pub fn device<'a>(devices: &'a [Value], serial: &str) -> &'a Value {
     devices
         .iter()
-        .find(|d| d["serialNumber"] == serial)
+        .find(|d| d["serial_number"] == serial)
         .unwrap_or_else(|| panic!("no device {serial} in {devices:?}"))
 }
 

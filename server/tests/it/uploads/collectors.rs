@@ -115,10 +115,10 @@ async fn collector_uploads_mark_devices_no_longer_seen(backend: Backend) {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(summary["no_longer_seen"], 1, "{summary}");
     let devices = devices_json(&app, &first).await;
-    assert!(device(&devices, "C2")["noLongerSeenAt"].is_string());
-    assert!(device(&devices, "C1")["noLongerSeenAt"].is_null());
+    assert!(device(&devices, "C2")["no_longer_seen_at"].is_string());
+    assert!(device(&devices, "C1")["no_longer_seen_at"].is_null());
     assert!(
-        device(&devices, "B1")["noLongerSeenAt"].is_null(),
+        device(&devices, "B1")["no_longer_seen_at"].is_null(),
         "another collector's device stays"
     );
     // Reported again: seen again; the other two are retired (half the company's four devices:
@@ -132,7 +132,7 @@ async fn collector_uploads_mark_devices_no_longer_seen(backend: Backend) {
     .await;
     assert_eq!(summary["no_longer_seen"], 2, "{summary}");
     let devices = devices_json(&app, &first).await;
-    assert!(device(&devices, "C2")["noLongerSeenAt"].is_null());
+    assert!(device(&devices, "C2")["no_longer_seen_at"].is_null());
     let (_, _, listed) = api(&app, "GET", "/api/v1/uploads", &first, &[], Vec::new()).await;
     let listed: Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(listed["uploads"][0]["by"], "token “collector A”");
@@ -144,9 +144,9 @@ async fn json_uploads_and_device_exports(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "json").await;
     let body = json!({"devices": [
-        {"serialNumber": "FOC2101A0AA", "productId": "C9300-48P", "hostname": "=HYPERLINK(\"http://x\")", "ipAddress": "10.0.0.1"},
-        {"serialNumber": "J2", "productId": ""},
-        {"productId": "CP-8845", "macAddress": "00:11:22:33:44:77"}
+        {"serial_number": "FOC2101A0AA", "product_id": "C9300-48P", "hostname": "=HYPERLINK(\"http://x\")", "ip_address": "10.0.0.1"},
+        {"serial_number": "J2", "product_id": ""},
+        {"product_id": "CP-8845", "mac_address": "00:11:22:33:44:77"}
     ]});
     let body = body.to_string().into_bytes();
     let (status, summary) =
@@ -206,14 +206,18 @@ async fn json_uploads_and_device_exports(backend: Backend) {
     // Every route the API declares is in its description.
     let source = include_str!("../../../src/uploads/api.rs");
     let declared: Vec<&str> = source
-        .split(".route(\"")
+        .split(".route(")
         .skip(1)
-        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next())
         .filter(|path| !path.contains('*'))
         .collect();
     assert!(declared.len() >= 6, "{declared:?}");
-    for path in declared {
+    for path in &declared {
         assert!(openapi["paths"][path].is_object(), "{path} documented");
+    }
+    // …and the description has nothing the API does not serve.
+    for path in openapi["paths"].as_object().unwrap().keys() {
+        assert!(declared.contains(&path.as_str()), "{path} is served");
     }
     assert_eq!(quota_used(&app).await, 1);
 }

@@ -32,7 +32,7 @@ fn serials(page: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["serialNumber"].as_str().unwrap().to_owned())
+        .map(|d| d["serial_number"].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -193,7 +193,7 @@ async fn the_small_reads_answer_for_the_tokens_company(backend: Backend) {
     let (app, token) = northwind_with_many(backend).await;
     let one = get_json(&app, &token, "/api/v1/devices/foc2101a0aa").await;
     assert_eq!(serials(&one), ["FOC2101A0AA"]);
-    assert_eq!(one["devices"][0]["coverage"]["contractNumber"], "91000001");
+    assert_eq!(one["devices"][0]["coverage"]["contract_number"], "91000001");
     let contoso = contoso_uploads_its_own(&app).await;
     for (who, path) in [
         (&token, "/api/v1/devices/CT-ONLY"),

@@ -43,15 +43,15 @@ async fn a_csv_upload_lands_with_coverage(backend: Backend) {
     assert_eq!(devices.len(), 6);
     let covered = device(&devices, "FOC2101A0AA");
     assert_eq!(covered["coverage"]["status"], "covered");
-    assert_eq!(covered["coverage"]["contractNumber"], "91000001");
-    assert!(covered["coverage"]["serviceLevel"]
+    assert_eq!(covered["coverage"]["contract_number"], "91000001");
+    assert!(covered["coverage"]["service_level"]
         .as_str()
         .is_some_and(|s| !s.is_empty()));
     assert_eq!(covered["hostname"], "core-1");
     let mismatch = device(&devices, "FOC2101A0AB");
     assert_eq!(mismatch["coverage"]["status"], "not_covered");
     assert_eq!(mismatch["coverage"]["reason"], "pid_mismatch");
-    assert_eq!(mismatch["coverage"]["registryProductId"], "C9300-48P");
+    assert_eq!(mismatch["coverage"]["registry_product_id"], "C9300-48P");
     assert_eq!(
         device(&devices, "NOPE0000001")["coverage"]["reason"],
         "unknown_serial"
@@ -209,10 +209,10 @@ async fn header_spellings_and_delimiters_are_understood(backend: Backend) {
     }
     let token = token_for(&app, "NW-1001", "t").await;
     let devices = devices_json(&app, &token).await;
-    assert_eq!(device(&devices, "HV00002")["ipAddress"], "10.0.0.9");
+    assert_eq!(device(&devices, "HV00002")["ip_address"], "10.0.0.9");
     assert_eq!(device(&devices, "HV00003")["site"], "HQ");
     assert_eq!(
-        device(&devices, "HV00004")["macAddress"],
+        device(&devices, "HV00004")["mac_address"],
         "00-11-22-33-44-99"
     );
     assert_eq!(device(&devices, "HV00001")["hostname"], "a");

@@ -48,12 +48,12 @@ async fn companies_see_only_their_own_inventory(backend: Backend) {
     let nw: Vec<String> = devices_json(&app, &northwind)
         .await
         .iter()
-        .map(|d| d["serialNumber"].as_str().unwrap().to_owned())
+        .map(|d| d["serial_number"].as_str().unwrap().to_owned())
         .collect();
     let ct: Vec<String> = devices_json(&app, &contoso)
         .await
         .iter()
-        .map(|d| d["serialNumber"].as_str().unwrap().to_owned())
+        .map(|d| d["serial_number"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(nw, vec!["SHARED1", "NW-ONLY"]);
     assert_eq!(ct, vec!["SHARED1", "CT-ONLY"]);

@@ -28,7 +28,7 @@ const TEN: [&str; 10] = [
 fn seen(devices: &[Value]) -> usize {
     devices
         .iter()
-        .filter(|d| d["noLongerSeenAt"].is_null())
+        .filter(|d| d["no_longer_seen_at"].is_null())
         .count()
 }
 
@@ -127,7 +127,7 @@ async fn a_replace_with_rejected_rows_retires_nothing(backend: Backend) {
         (Some(1), Some(0), Some(true))
     );
     let devices = devices_json(&app, &token).await;
-    assert!(device(&devices, "R4")["noLongerSeenAt"].is_null());
+    assert!(device(&devices, "R4")["no_longer_seen_at"].is_null());
     // A clean replace still retires.
     let (_, summary) = api_upload_with(
         &app,
@@ -196,7 +196,7 @@ async fn a_mac_address_alone_does_not_cover_another_product(backend: Backend) {
     // Contoso's registry covers an IP phone known by its MAC address only.
     let token = token_for(&app, "CT-2002", "collector").await;
     let switch = json!({"devices": [
-        {"productId": "N9K-C93180YC-FX", "macAddress": "00:1b:54:aa:10:01"}
+        {"product_id": "N9K-C93180YC-FX", "mac_address": "00:1b:54:aa:10:01"}
     ]});
     let body = switch.to_string().into_bytes();
     let (status, summary) = api_post(&app, &token, "mode=merge", "application/json", body).await;
@@ -207,7 +207,7 @@ async fn a_mac_address_alone_does_not_cover_another_product(backend: Backend) {
         (
             coverage["status"].as_str(),
             coverage["reason"].as_str(),
-            coverage["registryProductId"].as_str()
+            coverage["registry_product_id"].as_str()
         ),
         (
             Some("not_covered"),

@@ -230,7 +230,7 @@ async fn a_key_reused_for_another_request_is_refused(backend: Backend) {
             (status, serde_json::from_str::<Value>(&text).unwrap())
         }
     };
-    let json = r#"{"devices":[{"serialNumber":"KEY1","productId":"C9300-48P"}]}"#;
+    let json = r#"{"devices":[{"serial_number":"KEY1","product_id":"C9300-48P"}]}"#;
     for (path, content_type, body) in [
         (
             "/api/v1/uploads",
