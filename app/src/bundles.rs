@@ -39,7 +39,12 @@ impl Bundle {
                 "/onboarding",
                 "/onboarding/verify",
             ],
-            Bundle::Admin => &["/access", "/access/requests", "/collectors"],
+            Bundle::Admin => &[
+                "/access",
+                "/access/requests",
+                "/access/security-log",
+                "/collectors",
+            ],
             Bundle::Agents => &["/agents"],
         }
     }

@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod library;
 pub mod onboarding;
 pub mod registry;
+pub mod security_log;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -21,6 +21,7 @@ const AREAS: &[&str] = &[
     "library",
     "dashboard",
     "mail",
+    "security_log",
     "platform",
     "error",
     "contexts",

@@ -40,6 +40,7 @@ test('pages of a Delegated Administrator have no serious accessibility violation
   await check(page, '/collectors', 'Collectors');
   await check(page, '/access', 'Access');
   await check(page, '/access/requests', /requests/i);
+  await check(page, '/access/security-log', 'Security log');
   await check(page, '/onboarding', /./);
 });
 

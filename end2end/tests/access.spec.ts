@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors, navLink } from './app';
+import { readFileSync } from 'node:fs';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-ACC).
 function company(project: string) {
@@ -85,4 +86,48 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await expect(uriPage.getByText('Sign in to continue.').first()).toBeVisible();
   await uriContext.close();
   expect(errors).toEqual([]);
+});
+
+test('a DA reads the security log: a failed sign-in and a new token, filtered and downloaded', async ({ page }, testInfo) => {
+  const p = testInfo.project.name;
+  // A wrong password first: refused, and recorded.
+  await openApp(page, '/login');
+  await page.getByLabel('Username or email').fill('dana.admin');
+  await page.getByLabel('Password').fill(`not the password ${p}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await signIn(page, 'dana.admin');
+  const token = `Log probe ${p} ${Date.now()}`;
+  await openApp(page, '/collectors');
+  await page.getByLabel('Collector name').fill(token);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByTestId('new-token')).toBeVisible();
+
+  await openApp(page, '/access');
+  await page.getByRole('link', { name: 'Security log' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Security log' })).toBeVisible();
+  const events = page.getByRole('table', { name: 'Security events, newest first' });
+  await expect(events.getByRole('row').nth(1)).toBeVisible();
+
+  await page.getByLabel('Person or text').fill(token);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(events.getByRole('row')).toHaveCount(2);
+  await expect(events.getByRole('row').nth(1)).toContainText('Collector token created');
+  await expect(events.getByRole('row').nth(1)).toContainText('dana.admin');
+
+  await page.getByLabel('Person or text').fill('');
+  await page.getByLabel('Kind').selectOption({ label: 'Sign-in failed' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(events.getByRole('row').nth(1)).toContainText('Sign-in failed');
+  await expect(events.getByRole('row').nth(1)).toContainText('wrong password');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('netcare-security-log.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\n')[0]).toBe('at,kind,actor,detail,client_address');
+  expect(csv).toContain(',sign_in_failed,dana.admin,wrong password,');
+  expect(csv).not.toContain('signed_in');
 });

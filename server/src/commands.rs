@@ -258,6 +258,66 @@ pub async fn account_set_disabled(
     }
 }
 
+/// The security log as CSV on standard output, read in batches (it can be long).
+pub async fn security_log(
+    global: &GlobalOptions,
+    company: Option<&str>,
+    since: Option<&str>,
+) -> Result<(), CommandError> {
+    use app::security_log::{queries, SecurityLogFilter};
+    let since = since.unwrap_or("").trim();
+    let checked = SecurityLogFilter {
+        since: since.to_owned(),
+        ..SecurityLogFilter::default()
+    }
+    .checked()
+    .map_err(|err| CommandError::Usage(err.to_string()))?;
+    let db = open_database(global).await?;
+    let outcome = async {
+        let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+        out.write_record([
+            "id",
+            "at",
+            "company_id",
+            "account_id",
+            "actor",
+            "kind",
+            "detail",
+            "client_address",
+        ])?;
+        let mut conn = db.conn().await.map_err(std::io::Error::other)?;
+        let mut after = 0;
+        loop {
+            let batch = queries::all_events(&mut conn, company, &checked.since, after, 5000)
+                .await
+                .map_err(std::io::Error::other)?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for event in &batch {
+                let account = event
+                    .account_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default();
+                out.write_record([
+                    event.id.to_string().as_str(),
+                    event.at.as_str(),
+                    event.company_id.as_deref().unwrap_or(""),
+                    account.as_str(),
+                    app::inventory::spreadsheet_safe(&event.actor).as_ref(),
+                    event.kind.as_str(),
+                    app::inventory::spreadsheet_safe(&event.detail).as_ref(),
+                    event.client_address.as_str(),
+                ])?;
+            }
+        }
+        out.flush()?;
+        Ok::<_, std::io::Error>(())
+    }
+    .await;
+    db.close().await;
+    Ok(outcome?)
+}
+
 pub async fn agent_add(
     global: &GlobalOptions,
     username: &str,

@@ -60,6 +60,16 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print the security log as CSV, oldest first (operators; a company's DAs read theirs on
+    /// the Access page).
+    SecurityLog {
+        /// Only this company's events, e.g. NW-1001.
+        #[arg(long)]
+        company: Option<String>,
+        /// Only events on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +226,10 @@ pub struct ServeOptions {
         value_name = "CIDR"
     )]
     pub trusted_proxies: Vec<app::platform::client_address::Cidr>,
+    /// Days the security log keeps an event; older ones are deleted once a day.
+    #[arg(long, env = "NETCARE_SECURITY_LOG_DAYS", default_value_t = 400,
+          value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub security_log_days: u32,
     #[command(flatten)]
     pub mail: MailOptions,
     #[command(flatten)]
@@ -233,6 +247,11 @@ pub struct UploadOptions {
     /// no quota, but past this many no file of the company is read until the next day.
     #[arg(long, env = "NETCARE_REFUSED_UPLOADS_PER_DAY", default_value_t = 50)]
     pub refused_uploads_per_day: u32,
+    /// Uploads naming mostly serial numbers the registry does not know (at least 50, and 80% of
+    /// the devices) a company may send per day: they look like guessing serials to learn whose
+    /// contracts cover them. Past it such an upload is refused; each is in the security log.
+    #[arg(long, env = "NETCARE_PROBING_UPLOADS_PER_DAY", default_value_t = 3)]
+    pub probing_uploads_per_day: u32,
     /// The UTC offset the upload quota's day is counted in, e.g. +02:00 (default: UTC).
     #[arg(long, env = "NETCARE_QUOTA_UTC_OFFSET", default_value = "+00:00", value_parser = parse_utc_offset)]
     pub quota_utc_offset: time::UtcOffset,
@@ -331,11 +350,13 @@ impl ServeOptions {
         settings.mail_from = self.mail.mail_from.clone();
         settings.uploads_per_day = self.uploads.uploads_per_day;
         settings.refused_uploads_per_day = self.uploads.refused_uploads_per_day;
+        settings.probing_uploads_per_day = self.uploads.probing_uploads_per_day;
         settings.quota_day_offset = self.uploads.quota_utc_offset;
         settings.max_upload_bytes = self.uploads.max_upload_mb * 1024 * 1024;
         settings.expiring_window_days = self.uploads.expiring_days;
         settings.replace_retire_limit_percent = self.uploads.replace_retire_limit;
         settings.trusted_proxies = self.trusted_proxies.clone();
+        settings.security_log_days = self.security_log_days;
         settings.work = app::platform::work_slots::WorkSlots::new(
             self.uploads.concurrent_uploads as usize,
             self.uploads.concurrent_exports as usize,

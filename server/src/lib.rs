@@ -12,6 +12,7 @@ pub mod migrate_to_postgres;
 pub mod own_member;
 pub mod router;
 pub mod security;
+pub mod security_log_export;
 pub mod serve;
 pub mod static_site;
 pub mod streaming;

@@ -19,6 +19,8 @@ use axum::{
 use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
 
+use app::security_log::{self, EventKind, NewEvent};
+
 use crate::own_member::OwnMember;
 use crate::streaming::{channel_body, Chunk};
 use crate::uploads::{
@@ -69,12 +71,41 @@ macro_rules! for_each_device {
     }};
 }
 
+/// Notes an export in the security log: who took which devices out, in what form.
+async fn log_export(state: &AppState, member: &OwnMember, form: &str, filter: &DeviceFilter) {
+    // The filter's fields that narrow, as `name=value`.
+    let narrowing: Vec<String> = match serde_json::to_value(filter) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter(|(_, value)| {
+                !matches!(
+                    value,
+                    serde_json::Value::Null | serde_json::Value::Bool(false)
+                ) && value.as_str() != Some("")
+            })
+            .map(|(name, value)| format!("{name}={}", value.to_string().trim_matches('"')))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let selection = if narrowing.is_empty() {
+        "every device".to_owned()
+    } else {
+        format!("devices where {}", narrowing.join(", "))
+    };
+    let event = NewEvent::new(EventKind::Export, member.caller.username.as_str())
+        .company(&member.membership.company_id)
+        .detail(format!("{form} of {selection}"))
+        .from(&member.client);
+    security_log::record(state, event).await;
+}
+
 pub async fn devices_csv(
     State(state): State<AppState>,
     Query(filter): Query<DeviceFilter>,
-    OwnMember { membership, .. }: OwnMember,
+    member: OwnMember,
 ) -> Response {
-    let company_id = membership.company_id;
+    log_export(&state, &member, "Library CSV", &filter).await;
+    let company_id = member.membership.company_id;
     let Some(slot) = state.settings.work.export().await else {
         return crate::uploads::busy("exports");
     };
@@ -134,9 +165,10 @@ async fn write_csv(
 pub async fn devices_xlsx(
     State(state): State<AppState>,
     Query(filter): Query<DeviceFilter>,
-    OwnMember { membership, .. }: OwnMember,
+    member: OwnMember,
 ) -> Response {
-    let company_id = membership.company_id;
+    log_export(&state, &member, "Library XLSX", &filter).await;
+    let company_id = member.membership.company_id;
     let Some(_slot) = state.settings.work.export().await else {
         return crate::uploads::busy("exports");
     };

@@ -58,6 +58,9 @@ async fn main() -> std::process::ExitCode {
             };
             commands::token_create(&cli.global, &company, &name, expires_days, scope).await
         }
+        Some(Command::SecurityLog { company, since }) => {
+            commands::security_log(&cli.global, company.as_deref(), since.as_deref()).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -4,7 +4,11 @@
 //! is answered with the same JSON refusal as the upload API.
 
 use app::{
-    accounts::{caller::Caller, session::SessionInfo, Membership},
+    accounts::{
+        caller::Caller,
+        session::{ClientAddress, SessionInfo},
+        Membership,
+    },
     inventory::UploadError,
     platform::AppState,
     AppError,
@@ -16,6 +20,8 @@ use crate::uploads::error_response;
 pub struct OwnMember {
     pub caller: Caller,
     pub membership: Membership,
+    /// Where the request came from (for the security log).
+    pub client: String,
 }
 
 impl FromRequestParts<AppState> for OwnMember {
@@ -27,6 +33,14 @@ impl FromRequestParts<AppState> for OwnMember {
         let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
         let caller = Caller::of_session(state, session).await.map_err(refused)?;
         let membership = caller.member().map_err(refused)?.clone();
-        Ok(OwnMember { caller, membership })
+        let client = parts
+            .extensions
+            .get::<ClientAddress>()
+            .map_or_else(|| "unknown".to_owned(), |address| address.0.clone());
+        Ok(OwnMember {
+            caller,
+            membership,
+            client,
+        })
     }
 }

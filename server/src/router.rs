@@ -58,6 +58,10 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
         )
         .route("/api/library/devices.csv", get(library_export::devices_csv))
         .route(
+            "/api/access/security-log.csv",
+            get(crate::security_log_export::security_log_csv),
+        )
+        .route(
             "/api/library/devices.xlsx",
             get(library_export::devices_xlsx),
         )

@@ -74,6 +74,10 @@ pub async fn run(global: &GlobalOptions, options: &ServeOptions) -> Result<(), S
     }
     tokio::spawn(warn_of_demo_accounts(db.clone()));
     tokio::spawn(checkpoint_loop(db.clone()));
+    tokio::spawn(security_log_retention(
+        db.clone(),
+        state.settings.security_log_days,
+    ));
     #[cfg(unix)]
     tokio::spawn(survive_file_size_limit());
     tokio::spawn(coverage_worker(
@@ -155,6 +159,33 @@ async fn checkpoint_loop(db: app::platform::Database) {
         }
         if let Err(err) = db.checkpoint().await {
             tracing::warn!(error = %err, "SQLite checkpoint failed; retrying");
+        }
+    }
+}
+
+/// Deletes security events older than the retention, at start and then once a day.
+async fn security_log_retention(db: app::platform::Database, days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        every.tick().await;
+        if db.pool().is_closed() {
+            return; // shutting down
+        }
+        let cutoff = app::platform::clock::timestamp_text(
+            time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)),
+        );
+        let purged = async {
+            let mut conn = db.conn().await?;
+            app::security_log::queries::purge_before(&mut conn, &cutoff).await
+        };
+        match purged.await {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!(purged, days, "security events past their retention deleted")
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "deleting old security events failed; retrying tomorrow")
+            }
         }
     }
 }

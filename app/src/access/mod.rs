@@ -230,3 +230,26 @@ pub async fn close_support() -> Result<(), AccessError> {
 pub async fn load_account_info() -> Result<AccountInfo, AccessError> {
     serve(async |state, caller| service::account_info(state, &caller).await).await
 }
+
+/// The caller's company's security log, newest first; `before` an event id for the next page.
+/// Delegated Administrators only.
+#[server(endpoint = "access/security-log", input = leptos::server_fn::codec::Json)]
+pub async fn load_security_log(
+    filter: crate::security_log::SecurityLogFilter,
+    before: Option<i64>,
+) -> Result<crate::security_log::SecurityLogPage, crate::security_log::SecurityLogError> {
+    use crate::security_log::{queries, SecurityLogPage, PAGE};
+    serve(async |state, caller| {
+        let company = caller.delegated_admin()?.company_id.clone();
+        let filter = filter.checked()?;
+        let mut conn = state.db.conn().await?;
+        let (events, more) =
+            queries::company_page(&mut conn, &company, &filter, before, PAGE).await?;
+        Ok(SecurityLogPage {
+            events,
+            more,
+            retention_days: state.settings.security_log_days,
+        })
+    })
+    .await
+}

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::inventory::queries::tokens;
 use crate::{
+    security_log::{self, EventKind, NewEvent},
     accounts::{caller::Caller, queries as accounts_db, Membership},
     error::Needed,
     inventory::readable_time,
@@ -118,7 +119,25 @@ async fn da_change(
     queries::set_da_order(&mut tx, company_id, &outcome.da_order).await?;
     let person = Some((account_id, target.full_name.as_str()));
     record_by(&mut tx, caller, company_id, person, &change, &now).await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    let detail = format!("{}: {change}", target.full_name);
+    log_event(state, caller, EventKind::RoleChanged, company_id, detail).await;
+    Ok(())
+}
+
+/// The security log's copy of an access change (the Access page's history keeps its own).
+async fn log_event(
+    state: &AppState,
+    caller: &Caller,
+    kind: EventKind,
+    company_id: &str,
+    detail: String,
+) {
+    let event = NewEvent::new(kind, caller.username.as_str())
+        .company(company_id)
+        .detail(detail)
+        .from(&crate::accounts::session::client_address());
+    security_log::record(state, event).await;
 }
 
 pub async fn change_role(
@@ -191,6 +210,7 @@ pub async fn grant_support(
     );
     record_by(&mut tx, caller, company_id, None, &change, &now).await?;
     tx.commit().await?;
+    log_event(state, caller, EventKind::SupportAccessGranted, company_id, change).await;
     Ok(SupportGrant {
         granted_by: caller.full_name.clone(),
         granted_at: now,
@@ -208,7 +228,10 @@ pub async fn end_support(state: &AppState, caller: &Caller) -> Result<(), Access
         return Err(AccessError::NoSupportGrant);
     }
     record_by(&mut tx, caller, company_id, None, "Support access ended", &now).await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    let detail = "Support access ended".to_owned();
+    log_event(state, caller, EventKind::SupportAccessEnded, company_id, detail).await;
+    Ok(())
 }
 
 pub async fn supported_companies(
@@ -250,7 +273,9 @@ pub async fn open_support(
     queries::set_session_support(&mut tx, &caller.session.token_hash, Some(company_id)).await?;
     let change = "A vendor agent opened the company's data under support access";
     record_by(&mut tx, caller, company_id, None, change, &now).await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    log_event(state, caller, EventKind::SupportOpened, company_id, change.to_owned()).await;
+    Ok(())
 }
 
 pub async fn close_support(state: &AppState, caller: &Caller) -> Result<(), AccessError> {

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     mail::{outbox, templates},
+    security_log::{self, EventKind, NewEvent},
     platform::{
         clock::{timestamp_now, timestamp_text},
         internal,
@@ -307,18 +308,38 @@ pub async fn login(
         (account_key.as_str(), &throttle::SIGN_IN),
         (address_key.as_str(), &throttle::PER_ADDRESS),
     ];
-    take_attempts(state, &attempt).await?;
+    let taken = take_attempts(state, &attempt).await;
     let mut conn = state.db.conn().await?;
     let account = queries::find_by_login(&mut conn, &user_key, &email_form).await?;
     drop(conn);
+    // What the security log says of this attempt: about the account the login names, if any.
+    let event = |kind: EventKind, detail: &str| {
+        let event = NewEvent::new(kind, login).detail(detail).from(client);
+        match &account {
+            Some(account) => event.about(account.id),
+            None => event,
+        }
+    };
+    if let Err(err) = taken {
+        security_log::record(state, event(EventKind::SignInThrottled, "")).await;
+        return Err(err);
+    }
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     if !passwords::verify(password.to_owned(), stored).await {
+        let detail = if account.is_some() {
+            "wrong password"
+        } else {
+            "no such account"
+        };
+        security_log::record(state, event(EventKind::SignInFailed, detail)).await;
         return Err(AccountError::WrongCredentials);
     }
-    let account = account.expect("a verified password has an account");
-    if account.disabled_at.is_some() {
+    if account.as_ref().is_some_and(|a| a.disabled_at.is_some()) {
+        security_log::record(state, event(EventKind::SignInFailed, "account disabled")).await;
         return Err(AccountError::Disabled);
     }
+    security_log::record(state, event(EventKind::SignedIn, "")).await;
+    let account = account.expect("a verified password has an account");
 
     let now = timestamp_now();
     let token = random_token();
@@ -444,7 +465,8 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail
     for purpose in [VERIFY_EMAIL, CHANGE_EMAIL, RESET_PASSWORD] {
         queries::retire_tokens(&mut tx, row.account_id, purpose, &now).await?;
     }
-    if let Some(before) = before.filter(|before| before.email != row.email) {
+    let changed = before.filter(|before| before.email != row.email);
+    if let Some(before) = &changed {
         let notice = templates::email_changed(
             &before.email,
             &before.full_name,
@@ -454,6 +476,12 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<VerifiedEmail
         outbox::enqueue(&mut tx, &notice).await?;
     }
     tx.commit().await?;
+    if let Some(before) = changed {
+        let event = NewEvent::new(EventKind::EmailChanged, before.username.as_str())
+            .detail(format!("from {} to {}", before.email, row.email))
+            .from(&super::session::client_address());
+        security_log::record(state, event.about(row.account_id)).await;
+    }
     Ok(if row.purpose == CHANGE_EMAIL {
         VerifiedEmail::ChangedEmail
     } else {
@@ -488,6 +516,7 @@ pub async fn request_password_reset(
     let Ok(email) = check_email_shape(email) else {
         return Ok(tx.commit().await?);
     };
+    let mut requested_for = None;
     if let Some(account) = queries::find_by_email(&mut tx, &email).await? {
         if account.disabled_at.is_none() {
             let to = (account.id, account.full_name.as_str(), account.email.as_str());
@@ -496,9 +525,16 @@ pub async fn request_password_reset(
                 Err(AccountError::TooManyAttempts { .. }) => {}
                 sent => sent?,
             }
+            requested_for = Some(account.id);
         }
     }
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    // Logged after the commit: the log writes on a connection of its own.
+    if let Some(account_id) = requested_for {
+        let event = NewEvent::new(EventKind::PasswordResetRequested, "(by email)");
+        security_log::record(state, event.about(account_id).from(client)).await;
+    }
+    Ok(())
 }
 
 /// The hash of a new password that follows the rules (not common, not the person's own names);
@@ -537,7 +573,12 @@ pub async fn reset_password(
     queries::set_password(&mut tx, row.account_id, &hash, &now).await?;
     // A reset means the old password may be known to someone else: every session ends.
     queries::delete_sessions_of(&mut tx, row.account_id).await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    let event = NewEvent::new(EventKind::PasswordReset, account.username.as_str())
+        .detail("with a reset link; every session ended")
+        .from(&super::session::client_address());
+    security_log::record(state, event.about(row.account_id)).await;
+    Ok(())
 }
 
 pub async fn update_name(
@@ -655,7 +696,12 @@ pub async fn change_password(
         &state.settings.link("/forgot-password"),
     );
     outbox::enqueue(&mut tx, &notice).await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    let event = NewEvent::new(EventKind::PasswordChanged, account.username.as_str())
+        .detail("other sessions ended")
+        .from(client);
+    security_log::record(state, event.about(account.id)).await;
+    Ok(())
 }
 
 /// An account created by an operator (agents, demo accounts): same rules as registration, email

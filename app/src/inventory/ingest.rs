@@ -20,14 +20,15 @@ use super::{
     reader::{InventoryReader, RowOutcome},
     rows::CheckedDevice,
     CoverageCounts, FileProblem, QuotaStatus, RejectedRow, RowWarning, UploadError, UploadMethod,
-    UploadMode, UploadSummary, MAX_LISTED_REJECTIONS,
+    readable_time, UploadMode, UploadSummary, MAX_LISTED_REJECTIONS,
 };
 use crate::{
     coverage::{
-        decision::{Clock, DeviceKeys, Status},
+        decision::{Clock, DeviceKeys, Reason, Status},
         lines::{candidate_lines, clock_now},
     },
     platform::{clock::timestamp_text, internal, AppState},
+    security_log::{self, EventKind, NewEvent},
 };
 
 /// Rows checked and written per chunk: 19 values each stay under SQLite's 32,766 parameters.
@@ -174,13 +175,41 @@ pub async fn ingest(
             return Err(UploadError::TooManyRefused { limit, resets_at });
         }
     }
+    let actor = uploader(&request);
+    let client = request.client_address.clone().unwrap_or_default();
     let outcome = ingest_file(state, request, source, progress).await;
+    if let Err(UploadError::TooManyProbing { limit, .. }) = &outcome {
+        let detail = format!(
+            "an upload naming mostly unknown serial numbers, past today's {limit}: nothing kept"
+        );
+        let event = NewEvent::new(EventKind::UploadRefusedForAbuse, actor.as_str())
+            .company(&company_id)
+            .detail(detail)
+            .from(&client);
+        security_log::record(state, event).await;
+    }
     if matches!(
         outcome,
-        Err(UploadError::File(_) | UploadError::NothingAccepted { .. })
+        Err(UploadError::File(_)
+            | UploadError::NothingAccepted { .. }
+            | UploadError::TooManyProbing { .. })
     ) {
         let mut conn = state.db.conn().await?;
         queries::count_refused_upload(&mut conn, &company_id, &day).await?;
+        let refused = queries::refused_uploads(&mut conn, &company_id, &day).await?;
+        drop(conn);
+        if refused == i64::from(limit) {
+            // Logged once, when the day's refusals run out (not for every refusal after).
+            let detail = format!(
+                "{limit} uploads refused whole today: no file of the company is read until {}",
+                readable_time(&resets_at)
+            );
+            let event = NewEvent::new(EventKind::UploadRefusedForAbuse, actor)
+                .company(&company_id)
+                .detail(detail)
+                .from(&client);
+            security_log::record(state, event).await;
+        }
     }
     outcome
 }
@@ -381,6 +410,18 @@ async fn close_upload(
             resets_at: upload.resets_at.clone(),
         },
     };
+    // Mostly unknown serials: within the day's few such uploads, or refused (nothing lands).
+    let probing = super::probing::is_probing(tally.accepted, tally.unknown_serials);
+    if probing {
+        let limit = state.settings.probing_uploads_per_day;
+        let today = queries::probing_uploads(&mut upload.tx, company_id, &upload.day).await?;
+        if today >= i64::from(limit) {
+            return Err(UploadError::TooManyProbing {
+                limit,
+                resets_at: upload.resets_at.clone(),
+            });
+        }
+    }
     let summary_json =
         serde_json::to_string(&summary).map_err(|err| UploadError::App(internal(err)))?;
     let counts = UploadCounts {
@@ -398,6 +439,9 @@ async fn close_upload(
         let address = request.client_address.as_deref();
         super::queries::tokens::touch(tx, company_id, token_id, &upload.now, address).await?;
     }
+    if probing && !request.dry_run {
+        queries::count_probing_upload(tx, company_id, &upload.day).await?;
+    }
     if request.dry_run {
         // Everything was checked and written inside the transaction: undoing it leaves no trace,
         // the quota slot included.
@@ -405,7 +449,35 @@ async fn close_upload(
     } else {
         upload.tx.commit().await?;
     }
+    if probing {
+        // A dry run answers coverage too: it counts (outside the undone transaction) as well.
+        if request.dry_run {
+            let mut conn = state.db.conn().await?;
+            queries::count_probing_upload(&mut conn, company_id, &upload.day).await?;
+        }
+        let detail = format!(
+            "{} of {} devices have a serial number the registry does not know (upload #{}{})",
+            tally.unknown_serials,
+            summary.accepted,
+            summary.upload_id,
+            if request.dry_run { ", a dry run" } else { "" }
+        );
+        let event = NewEvent::new(EventKind::UnknownSerialsUploaded, uploader(request))
+            .company(company_id)
+            .detail(detail)
+            .from(request.client_address.as_deref().unwrap_or(""));
+        security_log::record(state, event).await;
+    }
     Ok(summary)
+}
+
+/// Who sent an upload, as the security log names them.
+fn uploader(request: &UploadRequest) -> String {
+    match (request.token_id, request.account_id) {
+        (Some(token), _) => format!("collector token #{token}"),
+        (None, Some(account)) => format!("account #{account}"),
+        (None, None) => "unknown".to_owned(),
+    }
 }
 
 /// A replace's retirement: the collector's devices missing from this upload are marked no longer
@@ -481,6 +553,8 @@ struct Tally {
     warned: u64,
     warnings: Vec<RowWarning>,
     coverage: CoverageCounts,
+    /// Accepted devices whose serial number (or MAC address) the registry does not know.
+    unknown_serials: u64,
 }
 
 impl Tally {
@@ -652,6 +726,9 @@ async fn write_chunk(
                 tally.accepted += 1;
                 tally.added += u64::from(*added);
                 tally.count_status(decided.decision.status);
+                if matches!(decided.decision.reason, Some(Reason::UnknownSerial)) {
+                    tally.unknown_serials += 1;
+                }
                 tally.warn(decided.line, &decided.device.warnings);
             }
             None => {

@@ -9,6 +9,7 @@ server_only! {
     pub mod fingerprint;
     pub mod ingest;
     pub mod json;
+    pub mod probing;
     pub mod queries;
     pub mod reader;
     pub mod tokens;
@@ -336,6 +337,8 @@ pub enum UploadError {
     File(FileProblem),
     #[error("Today's {limit} refused uploads are used: NetCare reads no more files for your company until {}. Fix the file with the reasons the refusals gave, then send it again.", readable_time(.resets_at))]
     TooManyRefused { limit: u32, resets_at: String },
+    #[error("Today's {limit} uploads naming mostly serial numbers NetCare does not know are used: such uploads look like guessing serial numbers, so this one was not kept. Uploads of your real inventory go on; this limit resets at {}.", readable_time(.resets_at))]
+    TooManyProbing { limit: u32, resets_at: String },
     #[error("No device was accepted ({rejected} rows rejected); nothing was changed and the upload does not count.")]
     NothingAccepted {
         rejected: u64,
@@ -369,6 +372,7 @@ pub enum UploadError {
 crate::area_error!(UploadError, own_database_errors {
     UploadError::QuotaExhausted { .. } => 429,
     UploadError::TooManyRefused { .. } => 429,
+    UploadError::TooManyProbing { .. } => 429,
     UploadError::NothingAccepted { .. } => 422,
     UploadError::TooLarge { .. } => 413,
     UploadError::StorageFull => 507,
@@ -392,6 +396,7 @@ impl UploadError {
             UploadError::QuotaExhausted { .. } => "quota_exhausted",
             UploadError::File(_) => "invalid_file",
             UploadError::TooManyRefused { .. } => "too_many_refused_uploads",
+            UploadError::TooManyProbing { .. } => "too_many_unknown_serials",
             UploadError::NothingAccepted { .. } => "nothing_accepted",
             UploadError::TooLarge { .. } => "too_large",
             UploadError::StorageFull => "storage_full",

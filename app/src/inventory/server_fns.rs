@@ -9,6 +9,8 @@ use super::FileProblem;
 use super::{columns::Field, TokenScope, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
+#[cfg(feature = "ssr")]
+use crate::security_log::{self, EventKind, NewEvent};
 
 /// A collector token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,6 +276,16 @@ pub async fn create_collector_token(
             scope,
         )
         .await?;
+        let event = NewEvent::new(EventKind::TokenCreated, caller.username.as_str())
+            .company(&membership.company_id)
+            .detail(format!(
+                "\"{}\" ({}), token #{}",
+                token.name,
+                scope.label().to_lowercase(),
+                token.id
+            ))
+            .from(&crate::accounts::session::client_address());
+        security_log::record(state, event).await;
         Ok(CreatedToken { token, secret })
     })
     .await
@@ -284,7 +296,14 @@ pub async fn revoke_collector_token(token_id: i64) -> Result<TokenInfo, UploadEr
     serve(async |state, caller| {
         let membership = caller.manager()?;
         let account_id = caller.account_id;
-        super::tokens::revoke(state, &membership.company_id, account_id, token_id).await
+        let token =
+            super::tokens::revoke(state, &membership.company_id, account_id, token_id).await?;
+        let event = NewEvent::new(EventKind::TokenRevoked, caller.username.as_str())
+            .company(&membership.company_id)
+            .detail(format!("\"{}\", token #{}", token.name, token.id))
+            .from(&crate::accounts::session::client_address());
+        security_log::record(state, event).await;
+        Ok(token)
     })
     .await
 }

@@ -4,6 +4,7 @@
 use super::{TokenInfo, TokenScope, UploadError};
 use crate::{
     accounts::session::{random_token, token_hash},
+    security_log::{self, EventKind, NewEvent},
     platform::{
         clock::{timestamp_now, timestamp_text},
         AppState,
@@ -90,15 +91,32 @@ pub async fn revoke(
         .ok_or(UploadError::TokenNotFound)
 }
 
-/// The holder of a presented token, if it is a live one.
+/// The holder of a presented token, if it is a live one. A token's first use is noted on it and
+/// in the security log (a token used by someone it was not made for shows up there).
 pub async fn authenticate(
     state: &AppState,
     presented: &str,
+    client: &str,
 ) -> Result<Option<TokenHolder>, UploadError> {
     if !presented.starts_with(TOKEN_PREFIX) || presented.len() > 200 {
         return Ok(None);
     }
     let mut conn = state.db.conn().await?;
     let hash = token_hash(presented);
-    Ok(super::queries::tokens::holder(&mut conn, &hash, &timestamp_now()).await?)
+    let now = timestamp_now();
+    let holder = super::queries::tokens::holder(&mut conn, &hash, &now).await?;
+    if let Some(holder) = &holder {
+        let first =
+            super::queries::tokens::note_first_use(&mut conn, holder.token_id, &now, client)
+                .await?;
+        drop(conn);
+        if first {
+            let event = NewEvent::new(EventKind::TokenFirstUsed, holder.name.as_str())
+                .company(&holder.company_id)
+                .detail(format!("token #{}", holder.token_id))
+                .from(client);
+            security_log::record(state, event).await;
+        }
+    }
+    Ok(holder)
 }

@@ -223,7 +223,22 @@ pub async fn decide_access_request(
                 )
             })?),
         };
-        service::decide_for_da(state, caller.account_id, requester_id, role, Some(reason)).await
+        service::decide_for_da(state, caller.account_id, requester_id, role, Some(reason)).await?;
+        let decision = match role {
+            Some(role) => format!("granted as {}", role.label()),
+            None => "denied".to_owned(),
+        };
+        let event = crate::security_log::NewEvent::new(
+            crate::security_log::EventKind::AccessDecided,
+            caller.username.as_str(),
+        )
+        .detail(format!("request of account #{requester_id} {decision}"))
+        .from(&crate::accounts::session::client_address());
+        // About the requester: granted, they are in the DA's company; denied, the DA's company
+        // still reads it (the event is the DA's own decision).
+        let company = caller.company()?.company_id.clone();
+        crate::security_log::record(state, event.about(requester_id).company(&company)).await;
+        Ok(())
     })
     .await
 }

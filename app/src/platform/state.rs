@@ -50,6 +50,10 @@ pub struct Settings {
     pub trusted_proxies: Vec<super::client_address::Cidr>,
     /// Uploads and exports this process runs at once (more wait, then are answered "busy").
     pub work: super::work_slots::WorkSlots,
+    /// Days the security log keeps an event.
+    pub security_log_days: u32,
+    /// Uploads naming mostly unknown serial numbers a company may send per quota day.
+    pub probing_uploads_per_day: u32,
 }
 
 impl Settings {
@@ -71,6 +75,8 @@ impl Settings {
             replace_retire_limit_percent: 50,
             trusted_proxies: Vec::new(),
             work: super::work_slots::WorkSlots::new(8, 4),
+            security_log_days: 400,
+            probing_uploads_per_day: 3,
         }
     }
 

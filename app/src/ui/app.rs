@@ -6,7 +6,7 @@ use leptos_router::{
 };
 
 use super::{
-    access::AccessPage,
+    access::{AccessPage, SecurityLogPage},
     accounts::{
         ForgotPasswordPage, LoginPage, ProfilePage, RegisterPage, ResetPasswordPage,
         VerifyEmailPage,
@@ -80,6 +80,7 @@ pub fn AdminApp() -> impl IntoView {
             <Routes fallback=OtherAreaOrNotFound>
                 <Route path=path!("/access") view=AccessPage/>
                 <Route path=path!("/access/requests") view=AccessRequestsPage/>
+                <Route path=path!("/access/security-log") view=SecurityLogPage/>
                 <Route path=path!("/collectors") view=CollectorsPage/>
             </Routes>
         </Shell>

@@ -129,7 +129,11 @@ pub async fn openapi() -> Response {
 }
 
 /// The live token the request presents, or the 401 to answer.
-pub async fn token_holder(state: &AppState, headers: &HeaderMap) -> Result<TokenHolder, Response> {
+pub async fn token_holder(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &str,
+) -> Result<TokenHolder, Response> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -137,7 +141,7 @@ pub async fn token_holder(state: &AppState, headers: &HeaderMap) -> Result<Token
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_owned());
     let holder = match presented {
-        Some(token) => tokens::authenticate(state, &token)
+        Some(token) => tokens::authenticate(state, &token, client)
             .await
             .map_err(|err| error_response(&err))?,
         None => None,
@@ -205,7 +209,8 @@ impl FromRequestParts<AppState> for ApiToken {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let holder = token_holder(state, &parts.headers).await?;
+        let client = crate::security::request_client(state, &parts.extensions, &parts.headers);
+        let holder = token_holder(state, &parts.headers, &client).await?;
         let slot = parts.extensions.get::<QuotaSlot>();
         if let Some(QuotaSlot(slot)) = slot.filter(|_| holder.scope == TokenScope::Upload) {
             if let Ok(mut company) = slot.lock() {
@@ -322,7 +327,7 @@ fn insufficient_scope() -> Response {
         (status = 413, description = "The body is larger than the configured limit; it is refused before being read.", body = bodies::Problem),
         (status = 415, description = "Content-Type is neither text/csv nor application/json, or a Content-Encoding other than gzip.", body = bodies::Problem),
         (status = 422, description = "No device was accepted (`nothing_accepted`; the rejected rows are listed), or the Idempotency-Key was used in the last 24 hours for another request (`idempotency_key_reused`). Nothing changed.", body = bodies::Problem),
-        (status = 429, description = "Today's uploads are used (`quota_exhausted`; `resets_at` and the Retry-After header say when the quota resets), or today's refused uploads are (`too_many_refused`).", body = bodies::Problem,
+        (status = 429, description = "Today's uploads are used (`quota_exhausted`; `resets_at` and the Retry-After header say when the quota resets), or today's refused uploads are (`too_many_refused_uploads`), or today's uploads naming mostly unknown serial numbers are (`too_many_unknown_serials`: they look like guessing serials; nothing was kept).", body = bodies::Problem,
             headers(("Retry-After" = u64, description = "Seconds until the quota resets."))),
         (status = 503, description = BUSY, body = bodies::Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait."))),

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// A stable code, e.g. invalid_token, insufficient_scope, invalid_query, invalid_file,
-    /// nothing_accepted, quota_exhausted, too_many_refused, too_large, unsupported_media_type,
+    /// nothing_accepted, quota_exhausted, too_many_refused_uploads, too_many_unknown_serials, too_large, unsupported_media_type,
     /// idempotency_key_reused, replace_retires_too_much, not_found, not_acceptable, busy, internal.
     pub error: String,
     /// What went wrong, for people.

@@ -50,7 +50,9 @@ pub fn display_file_name(raw: &str) -> String {
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,
-    OwnMember { caller, membership }: OwnMember,
+    OwnMember {
+        caller, membership, ..
+    }: OwnMember,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();

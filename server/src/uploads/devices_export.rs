@@ -2,6 +2,7 @@
 //! (JSON by default, CSV with `Accept: text/csv`), so a million devices never sit in memory.
 
 use app::{
+    accounts::session::ClientAddress,
     coverage::{ReasonCode, Status},
     inventory::{queries, spreadsheet_safe, DeviceRecord, UploadError},
     library::{
@@ -9,12 +10,14 @@ use app::{
         DeviceFilter,
     },
     platform::AppState,
+    security_log::{self, EventKind, NewEvent},
 };
 use axum::{
     body::Bytes,
     extract::State,
     http::{header, HeaderMap, StatusCode, Uri},
     response::Response,
+    Extension,
 };
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -285,6 +288,7 @@ pub async fn devices(
     ApiQuery(query): ApiQuery<DevicesQuery>,
     uri: Uri,
     headers: HeaderMap,
+    client: Option<Extension<ClientAddress>>,
 ) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(csv) = wants_csv(accept) else {
@@ -316,6 +320,26 @@ pub async fn devices(
     let Some(slot) = state.settings.work.export().await else {
         return super::busy("exports");
     };
+    // A whole-inventory download is an export: the security log says which token took it.
+    let selection = uri
+        .query()
+        .filter(|q| !q.is_empty())
+        .unwrap_or("every device");
+    let event = NewEvent::new(EventKind::Export, holder.name.as_str())
+        .company(&holder.company_id)
+        .detail(format!(
+            "API {} of {selection} (token #{})",
+            if csv { "CSV" } else { "JSON" },
+            holder.token_id
+        ))
+        .from(
+            client
+                .as_ref()
+                .map_or("unknown", |Extension(ClientAddress(address))| {
+                    address.as_str()
+                }),
+        );
+    security_log::record(&state, event).await;
     let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
     tokio::spawn(async move {
         // The slot is held until the client has read the whole inventory (or gone).

@@ -61,6 +61,26 @@ async fn registry_import_command(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(actor, "ops");
+    // The import is in the security log, which operators read as CSV.
+    let log = netcare(&url, &["security-log", "--since", "2026-01-01"]);
+    assert!(log.status.success(), "{}", text(&log.stderr));
+    let log = text(&log.stdout);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,at,company_id,account_id,actor,kind,detail,client_address"
+    );
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[1].contains(",,,ops,registry_imported,change #")
+            && lines[1].contains(" (command-line import): companies.csv 2 rows,"),
+        "{log}"
+    );
+    let other = netcare(&url, &["security-log", "--company", "NW-1001"]);
+    assert_eq!(text(&other.stdout).lines().count(), 1, "the header alone");
+    let bad_day = netcare(&url, &["security-log", "--since", "yesterday"]);
+    assert!(!bad_day.status.success());
+    assert!(text(&bad_day.stderr).contains("YYYY-MM-DD"));
 
     let missing = netcare(&url, &["registry", "import", "/no/such/dir"]);
     assert!(!missing.status.success());

@@ -15,7 +15,8 @@ use std::{
 use app::{
     access::{
         ChangeMemberRole, CloseSupport, EndSupportAccess, GrantSupportAccess, LoadAccess,
-        LoadAccountInfo, MoveDelegatedAdmin, OpenSupport, RevokeMember, SupportedCompanies,
+        LoadAccountInfo, LoadSecurityLog, MoveDelegatedAdmin, OpenSupport, RevokeMember,
+        SupportedCompanies,
     },
     accounts::{
         ChangeEmail, ChangePassword, LoadCurrentUser, Login, Logout, LogoutEverywhere, Register,
@@ -91,6 +92,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (PendingAccessRequests::PATH, CompanyRead),
         (LoadAccess::PATH, CompanyRead),
         (LoadAccountInfo::PATH, CompanyRead),
+        (LoadSecurityLog::PATH, CompanyRead),
         (DeviceCoverageTimeline::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
@@ -142,7 +144,11 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 18] = [
+const HTTP_ROUTES: [(&str, &str); 19] = [
+    (
+        "/api/access/security-log.csv",
+        "session: the caller's company's security log (DAs only)",
+    ),
     (
         "/api/inventory/upload",
         "session: uploads into the caller's company",
@@ -201,6 +207,8 @@ struct World {
     a_device: i64,
     a_token: i64,
     a_people: [i64; 2],
+    /// Someone waiting for A's DA to let them in.
+    a_requester: i64,
 }
 
 impl World {
@@ -209,17 +217,20 @@ impl World {
         match path {
             p if p == DeviceCoverageTimeline::PATH => self.a_device,
             p if p == RevokeCollectorToken::PATH => self.a_token,
+            p if p == DecideAccessRequest::PATH => self.a_requester,
             _ => self.a_people[1],
         }
     }
 }
 
 /// Text that only A's data contains.
-const A_MARKERS: [&str; 6] = [
+const A_MARKERS: [&str; 8] = [
     "FOC2101A0AA",
     "NOPE0000001",
     "Dana Admin",
+    "dana.admin",
     "Ben User",
+    "Uma User",
     "nw-collector",
     "Northwind",
 ];
@@ -239,6 +250,11 @@ async fn world(app: &TestApp) -> World {
         "serial_number,product_id\nCTB0000001,C9300-48P\n",
     )
     .await;
+    // A request for access waits in each company: reads of B's must show B's, never A's.
+    request_access(app, "uma.user", "91000001", "FOC2101A0AB").await;
+    request_access(app, "carla.new", "92000001", "FCW2245L0A1").await;
+    // A's security log has A's events (Dana signing in).
+    login(app, "dana.admin").await;
     let pool = app.db().pool();
     let a_device = sqlx::query_scalar("SELECT MIN(id) FROM devices WHERE company_id = 'NW-1001'")
         .fetch_one(pool)
@@ -256,8 +272,33 @@ async fn world(app: &TestApp) -> World {
             account_id(app, "dana.admin").await,
             account_id(app, "ben.user").await,
         ],
+        a_requester: account_id(app, "uma.user").await,
     }
 }
+
+/// `username` (a demo account in no company yet) proves `contract` and `serial` in the wizard
+/// and asks the company's DA to let them in.
+async fn request_access(app: &TestApp, username: &str, contract: &str, serial: &str) {
+    let mut browser = login(app, username).await;
+    browser.call(ContinueRegistration::PATH, &[]).await;
+    let (_, body) = browser
+        .call(
+            VerifyEntitlement::PATH,
+            &[("contract_number", contract), ("serial_number", serial)],
+        )
+        .await;
+    assert!(body["ConfirmRequest"].is_object(), "{username}: {body}");
+    let (_, body) = browser.call(ConfirmRequest::PATH, &[]).await;
+    assert!(body["RequestSubmitted"].is_object(), "{username}: {body}");
+}
+
+/// Reads a User is refused (they are a DA's or an Admin's).
+const MANAGER_READS: [&str; 4] = [
+    ListCollectorTokens::PATH,
+    PendingAccessRequests::PATH,
+    LoadAccess::PATH,
+    LoadSecurityLog::PATH,
+];
 
 /// Calls a function that takes an id with `id` (and otherwise valid arguments).
 async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (StatusCode, Value) {
@@ -279,6 +320,11 @@ async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (Status
 /// Calls a function that takes no id, with valid arguments.
 async fn call_plain(browser: &mut Browser<'_>, path: &str) -> (StatusCode, Value) {
     match path {
+        p if p == LoadSecurityLog::PATH => {
+            browser
+                .call_json(p, json!({"filter": {}, "before": null}))
+                .await
+        }
         p if p == LoadLibraryDevices::PATH => {
             browser
                 .call_json(p, json!({"filter": {}, "offset": 0}))
@@ -435,17 +481,40 @@ async fn reads_show_nothing_of_another_company(backend: Backend) {
         let mut browser = login(&app, user).await;
         for path in paths(Reach::CompanyRead) {
             let (status, body) = call_plain(&mut browser, path).await;
-            assert!(
-                status == StatusCode::OK || status == StatusCode::FORBIDDEN,
-                "{user} {path}: {status} {body}"
-            );
             assert_nothing_of_a(path, &body);
+            if user == "bea.ct" && MANAGER_READS.contains(&path) {
+                // Refused with the reason alone (`{"App": {"NotAllowed": role}}`): nothing of
+                // any company.
+                assert_eq!(status, StatusCode::FORBIDDEN, "{user} {path}: {body}");
+                let refusal = body["App"]
+                    .as_object()
+                    .filter(|_| body.as_object().unwrap().len() == 1);
+                assert!(
+                    refusal.is_some_and(|app| app.len() == 1 && app["NotAllowed"].is_string()),
+                    "{user} {path}: {body}"
+                );
+            } else {
+                // Every read of one's own company answers.
+                assert_eq!(status, StatusCode::OK, "{user} {path}: {body}");
+            }
         }
     }
     // B's own data is there: the reads do read.
     let mut bob = login(&app, "bob.ct").await;
     let (_, page) = call_plain(&mut bob, LoadLibraryDevices::PATH).await;
     assert_eq!(page["devices"][0]["serial_number"], "CTB0000001");
+    let (_, pending) = call_plain(&mut bob, PendingAccessRequests::PATH).await;
+    let emails: Vec<&str> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|request| request["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        emails,
+        ["carla.new@contoso.example"],
+        "B's request, not A's"
+    );
 }
 
 async fn writes_touch_only_the_callers_company(backend: Backend) {
@@ -565,7 +634,11 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
     };
     let bob = login(&app, "bob.ct").await;
     let bob_cookie = bob.cookie.clone().unwrap();
-    for path in ["/api/library/devices.csv", "/api/library/devices.xlsx"] {
+    for path in [
+        "/api/library/devices.csv",
+        "/api/library/devices.xlsx",
+        "/api/access/security-log.csv",
+    ] {
         let response = app.send(get(path, ("cookie", bob_cookie.clone()))).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let bytes = crate::support::body_bytes(response).await;
@@ -574,6 +647,23 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
             assert!(!text.contains(marker), "{path} showed {marker}");
         }
     }
+    // B's log is B's: Bob's own sign-in is there; a User of B gets none of it.
+    let response = app
+        .send(get(
+            "/api/access/security-log.csv",
+            ("cookie", bob_cookie.clone()),
+        ))
+        .await;
+    let log = body_text(response).await;
+    assert!(log.contains(",signed_in,bob.ct,"), "{log}");
+    let bea = login(&app, "bea.ct").await;
+    let response = app
+        .send(get(
+            "/api/access/security-log.csv",
+            ("cookie", bea.cookie.clone().unwrap()),
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // An upload of A's with a rejected row, and one of B's.
     let a_token = token_for(&app, "NW-1001", "nw-prober").await;
     let a_file = "serial_number,product_id\nISO-A-1,C9300-48P\nNOPE0000001,\n";

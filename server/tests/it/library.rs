@@ -360,7 +360,9 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
     );
 
     let response = app
-        .send(get("/api/library/devices.xlsx?status=covered"))
+        .send(get(
+            "/api/library/devices.xlsx?status=not_covered&search=FORM",
+        ))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()["content-type"]
@@ -368,7 +370,22 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
         .unwrap()
         .contains("spreadsheetml"));
     let bytes = body_bytes(response).await;
-    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX (zip) file");
+    let (rows, formulas, quoted) = read_workbook(&bytes);
+    assert_eq!(rows.len(), 3, "a header and the two devices: {rows:?}");
+    assert_eq!(&rows[0][..3], ["serial_number", "product_id", "hostname"]);
+    // The values are the text as uploaded, whole; none is a formula; each formula-like one is
+    // a cell with the quote-prefix style (Excel shows it as text and never evaluates it).
+    let form1 = rows.iter().find(|r| r[0] == "FORM1").unwrap();
+    assert_eq!(form1[2], "=HYPERLINK(\"http://evil\")");
+    assert_eq!(form1[6], "+1+1");
+    let form2 = rows.iter().find(|r| r[0] == "FORM2").unwrap();
+    assert_eq!((form2[2].as_str(), form2[6].as_str()), ("@SUM(1)", "-2"));
+    assert_eq!(formulas, 0, "no cell of the workbook is a formula");
+    assert_eq!(
+        quoted,
+        ["=HYPERLINK(\"http://evil\")", "+1+1", "@SUM(1)", "-2"],
+        "exactly the formula-like cells carry the quote prefix"
+    );
 
     // Without a session there is nothing to export.
     let anonymous = Request::get("/api/library/devices.csv")
@@ -453,4 +470,80 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
         nobody.call(LoadDashboardLayout::PATH, &[]).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// An exported workbook read back: its first sheet's cells as text, how many cells hold a
+/// formula, and the values of the cells whose style has the quote prefix.
+fn read_workbook(bytes: &[u8]) -> (Vec<Vec<String>>, usize, Vec<String>) {
+    use calamine::{Reader, Xlsx};
+    use std::io::{Cursor, Read};
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&sheet).unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+        .collect();
+    let formulas = workbook
+        .worksheet_formula(&sheet)
+        .unwrap()
+        .used_cells()
+        .filter(|(_, _, formula)| !formula.is_empty())
+        .count();
+    // The quote prefix is a style (`quotePrefix="1"` on a cell format): find which formats
+    // have it, then which cells use them, in the zip's XML parts.
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let styles = part("xl/styles.xml");
+    let sheet_xml = part("xl/worksheets/sheet1.xml");
+    let cell_formats = styles.split("<cellXfs").nth(1).unwrap();
+    let cell_formats = cell_formats.split("</cellXfs>").next().unwrap();
+    let prefixed: Vec<usize> = cell_formats
+        .split("<xf ")
+        .skip(1)
+        .enumerate()
+        .filter(|(_, xf)| xf.split('>').next().unwrap().contains("quotePrefix=\"1\""))
+        .map(|(index, _)| index)
+        .collect();
+    assert!(
+        !prefixed.is_empty(),
+        "a quote-prefix format exists: {styles}"
+    );
+    let mut quoted = Vec::new();
+    for cell in sheet_xml.split("<c ").skip(1) {
+        let head = cell.split('>').next().unwrap();
+        let style = head
+            .split("s=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|s| s.parse::<usize>().ok());
+        if style.is_some_and(|s| prefixed.contains(&s)) {
+            let reference = head
+                .split("r=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let column = reference
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .fold(0, |n, b| n * 26 + (b - b'A' + 1) as usize)
+                - 1;
+            let row: usize = reference
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .parse::<usize>()
+                .unwrap()
+                - 1;
+            quoted.push(rows[row][column].clone());
+        }
+    }
+    (rows, formulas, quoted)
 }

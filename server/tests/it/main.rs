@@ -22,6 +22,7 @@ mod registry_import;
 mod registry_stats;
 mod request_safety;
 mod scale_out;
+mod security_log;
 mod slow_clients;
 mod static_site;
 mod upload_faults;

@@ -61,10 +61,60 @@ pub async fn refused_uploads(
     quota_count(conn, QuotaCount::Refused, company_id, day).await
 }
 
-/// The two counts of a company's quota day.
+/// Uploads on `day` that named mostly unknown serial numbers (see `inventory::probing`).
+pub async fn probing_uploads(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<i64, sqlx::Error> {
+    quota_count(conn, QuotaCount::Probing, company_id, day).await
+}
+
+/// Counts one upload of `day` that named mostly unknown serial numbers.
+pub async fn count_probing_upload(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    day: &str,
+) -> Result<(), sqlx::Error> {
+    add_to_count(conn, QuotaCount::Probing, company_id, day).await
+}
+
+/// The counts of a company's quota day.
 enum QuotaCount {
     Used,
     Refused,
+    Probing,
+}
+
+impl QuotaCount {
+    fn column(&self) -> &'static str {
+        match self {
+            QuotaCount::Used => "used",
+            QuotaCount::Refused => "refused",
+            QuotaCount::Probing => "probing",
+        }
+    }
+}
+
+/// Adds one to a side count of the company's quota day (refused, probing; uploads that land are
+/// counted under the upload's lock instead). The day's row is made when missing.
+async fn add_to_count(
+    conn: &mut AnyConnection,
+    which: QuotaCount,
+    company_id: &str,
+    day: &str,
+) -> Result<(), sqlx::Error> {
+    debug_assert!(!matches!(which, QuotaCount::Used), "landed uploads count elsewhere");
+    let column = which.column();
+    sqlx::query(&format!(
+        "INSERT INTO upload_quota (company_id, quota_day, used, {column}) VALUES ($1, $2, 0, 1)
+         ON CONFLICT (company_id, quota_day) DO UPDATE SET {column} = upload_quota.{column} + 1"
+    ))
+    .bind(company_id)
+    .bind(day)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn quota_count(
@@ -73,10 +123,7 @@ async fn quota_count(
     company_id: &str,
     day: &str,
 ) -> Result<i64, sqlx::Error> {
-    let column = match which {
-        QuotaCount::Used => "used",
-        QuotaCount::Refused => "refused",
-    };
+    let column = which.column();
     let count: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT {column} FROM upload_quota WHERE company_id = $1 AND quota_day = $2"
     ))
@@ -93,15 +140,7 @@ pub async fn count_refused_upload(
     company_id: &str,
     day: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO upload_quota (company_id, quota_day, used, refused) VALUES ($1, $2, 0, 1)
-         ON CONFLICT (company_id, quota_day) DO UPDATE SET refused = upload_quota.refused + 1",
-    )
-    .bind(company_id)
-    .bind(day)
-    .execute(conn)
-    .await?;
-    Ok(())
+    add_to_count(conn, QuotaCount::Refused, company_id, day).await
 }
 
 /// Uploads landed on `day`, without locking (for display and early refusals).

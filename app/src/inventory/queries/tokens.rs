@@ -161,6 +161,26 @@ pub async fn touch(
     Ok(())
 }
 
+/// Notes the token's first use (when it has none yet); whether this was it. One statement, so
+/// of two first requests at once exactly one is the first.
+pub async fn note_first_use(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: &str,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE collector_tokens SET last_used_at = $1, last_used_address = $2
+         WHERE id = $3 AND last_used_at IS NULL",
+    )
+    .bind(now)
+    .bind(address)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The live token with this hash. The one lookup not scoped by company: the token is what
 /// says which company is asking.
 pub async fn holder(

@@ -252,6 +252,18 @@ pub async fn import_registry(
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
     queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
     tx.commit().await?;
+    let files: Vec<String> = summaries
+        .iter()
+        .map(|file| format!("{} {} rows", file.file.file_name(), file.rows))
+        .collect();
+    let event =
+        crate::security_log::NewEvent::new(crate::security_log::EventKind::RegistryImported, actor)
+            .detail(format!(
+                "change #{change_id} ({}): {}",
+                origin.as_str(),
+                files.join(", ")
+            ));
+    crate::security_log::record_in(db, event).await;
     Ok(ImportReport {
         change_id,
         files: summaries,

@@ -37,6 +37,9 @@ pub fn AccessPage() -> impl IntoView {
                                     "Delegated Administrators change roles; you see them here."
                                 }}
                             </p>
+                            {is_da.then(|| view! {
+                                <p><a href="/access/security-log">"Security log"</a>": sign-ins, password and email changes, collector tokens, exports and every change of access."</p>
+                            })}
                             <PendingPanel pending=view.pending is_da/>
                             <MembersTable members=view.members editable=is_da on_change/>
                             <SupportPanel grant=view.support on_change/>

@@ -6,8 +6,10 @@ mod member_actions;
 mod members_table;
 mod pending_panel;
 mod role_history;
+mod security_log_page;
 mod support_companies_panel;
 mod support_panel;
 
 pub use access_page::AccessPage;
+pub use security_log_page::SecurityLogPage;
 pub use support_companies_panel::SupportCompaniesPanel;

@@ -12,6 +12,7 @@ both_databases!(
     every_answer_to_an_upload_token_describes_the_quota,
     uploads_and_exports_beyond_the_slots_are_answered_busy,
     refused_uploads_have_a_daily_limit_of_their_own,
+    uploads_of_mostly_unknown_serials_are_limited_and_logged,
 );
 
 /// The `RateLimit-*` headers of an answer: limit, remaining, seconds to the reset.
@@ -407,5 +408,75 @@ async fn refused_uploads_have_a_daily_limit_of_their_own(backend: Backend) {
         "serial_number,product_id\nCT-GOOD,C9300-48P\n",
     )
     .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+/// `n` made-up serial numbers (none in the registry) from `first`, as a CSV file.
+fn guessed_serials(first: u32, n: u32) -> String {
+    let mut file = "serial_number,product_id\n".to_owned();
+    for i in first..first + n {
+        file.push_str(&format!("GUESS{i:06},C9300-48P\n"));
+    }
+    file
+}
+
+async fn uploads_of_mostly_unknown_serials_are_limited_and_logged(backend: Backend) {
+    let app = demo_app(backend, |settings| {
+        settings.uploads_per_day = 100;
+        settings.probing_uploads_per_day = 2;
+    })
+    .await;
+    let token = token_for(&app, "NW-1001", "collector-1").await;
+    // A real inventory with a few unknown devices is not guessing.
+    let (status, body) = upload_csv(&app, &token, NORTHWIND_FILE).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Two uploads of 60 made-up serials land (a dry run counts too: it answers coverage)…
+    let (status, body) = upload_csv(&app, &token, &guessed_serials(0, 60)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) =
+        api_upload_with(&app, &token, "dry_run=true", &guessed_serials(100, 60)).await;
+    assert_eq!(
+        (status, &body["dry_run"]),
+        (StatusCode::OK, &json!(true)),
+        "{body}"
+    );
+    // …the third is refused whole: nothing of it lands, no quota is used.
+    let used = quota_used(&app).await;
+    let (status, body) = upload_csv(&app, &token, &guessed_serials(200, 60)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_unknown_serials");
+    let landed = count(
+        &app,
+        "SELECT COUNT(*) FROM devices WHERE serial_number LIKE 'GUESS0002%'",
+    )
+    .await;
+    assert_eq!(landed, 0);
+    assert_eq!(quota_used(&app).await, used);
+    // The company's real inventory still goes in.
+    let (status, body) = upload_csv(&app, &token, NORTHWIND_FILE).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Each is in the company's security log, with the token that sent it.
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, detail FROM security_events WHERE company_id = 'NW-1001'
+           AND kind IN ('unknown_serials_uploaded', 'upload_refused_for_abuse') ORDER BY id",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = logged.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "unknown_serials_uploaded",
+            "unknown_serials_uploaded",
+            "upload_refused_for_abuse"
+        ],
+        "{logged:?}"
+    );
+    assert!(logged[0].1.starts_with("60 of 60 devices"), "{logged:?}");
+    assert!(logged[1].1.ends_with(", a dry run)"), "{logged:?}");
+    // Another company is not affected.
+    let contoso = token_for(&app, "CT-2002", "ct-collector").await;
+    let (status, _) = upload_csv(&app, &contoso, &guessed_serials(300, 60)).await;
     assert_eq!(status, StatusCode::CREATED);
 }
