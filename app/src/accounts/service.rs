@@ -61,29 +61,6 @@ pub async fn load_signed_in(
     Ok(Some(user))
 }
 
-/// Fails with `TooManyAttempts` if any of `keys` is throttled now.
-async fn ensure_not_throttled(
-    conn: &mut sqlx::AnyConnection,
-    keys: &[&str],
-) -> Result<(), AccountError> {
-    for key in keys {
-        if let Err(retry_after_seconds) = throttle::check(conn, key).await? {
-            return Err(AccountError::TooManyAttempts {
-                retry_after_seconds,
-            });
-        }
-    }
-    Ok(())
-}
-
-async fn record_failures(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
-    let mut tx = state.db.begin_write().await?;
-    for (key, rule) in keys {
-        throttle::record_failure(&mut tx, rule, key).await?;
-    }
-    Ok(tx.commit().await?)
-}
-
 /// Counts a password attempt against each of `keys` before the password is verified, in one
 /// transaction: parallel guesses cannot all pass a check made before any of them is recorded.
 async fn take_attempts(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
@@ -160,15 +137,15 @@ pub async fn register(
     password: &str,
 ) -> Result<(), AccountError> {
     let address_key = format!("register:address:{client}");
-    {
-        let mut conn = state.db.conn().await?;
-        ensure_not_throttled(&mut conn, &[&address_key]).await?;
-    }
+    // The form's own mistakes cost nothing; every registration that gets past them is counted
+    // before the database is asked, in one step parallel requests cannot slip between, and
+    // given back when it makes an account (only tries at taken names stay counted).
     let NewAccountFields {
         username,
         full_name,
         email,
     } = check_new_account(username, full_name, email, password, EmailRule::Business)?;
+    take_attempts(state, &[(address_key.as_str(), &throttle::PER_ADDRESS)]).await?;
     let key = username_key(&username);
     let password_hash = passwords::hash(password.to_owned())
         .await
@@ -197,7 +174,6 @@ pub async fn register(
             outbox::enqueue(&mut tx, &notice).await?;
         }
         tx.commit().await?;
-        record_failures(state, &[(&address_key, &throttle::PER_ADDRESS)]).await?;
         return Ok(());
     }
     let account = queries::NewAccount {
@@ -211,6 +187,7 @@ pub async fn register(
     };
     let account_id = queries::insert_account(&mut tx, &account, &now).await?;
     send_verification(state, &mut tx, (account_id, &full_name, &email), VERIFY_EMAIL).await?;
+    throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
     Ok(tx.commit().await?)
 }
 
@@ -510,9 +487,15 @@ pub async fn request_password_reset(
 ) -> Result<(), AccountError> {
     let address_key = format!("reset:address:{client}");
     let mut tx = state.db.begin_write().await?;
-    ensure_not_throttled(&mut tx, &[&address_key]).await?;
-    // Every request counts towards the address's throttle, found or not, so it cannot probe.
-    throttle::record_failure(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
+    // Every request counts towards the address's throttle, found or not, so it cannot probe;
+    // counted and checked in one step, so parallel requests cannot pass it together.
+    if let Err(retry_after_seconds) =
+        throttle::take_attempt(&mut tx, &throttle::PER_ADDRESS, &address_key).await?
+    {
+        return Err(AccountError::TooManyAttempts {
+            retry_after_seconds,
+        });
+    }
     let Ok(email) = check_email_shape(email) else {
         return Ok(tx.commit().await?);
     };
@@ -573,6 +556,12 @@ pub async fn reset_password(
     queries::set_password(&mut tx, row.account_id, &hash, &now).await?;
     // A reset means the old password may be known to someone else: every session ends.
     queries::delete_sessions_of(&mut tx, row.account_id).await?;
+    let notice = templates::password_was_reset(
+        &account.email,
+        &account.full_name,
+        &state.settings.link("/forgot-password"),
+    );
+    outbox::enqueue(&mut tx, &notice).await?;
     tx.commit().await?;
     let event = NewEvent::new(EventKind::PasswordReset, account.username.as_str())
         .detail("with a reset link; every session ended")

@@ -215,6 +215,55 @@ pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
     )
 }
 
+/// To a DA: the vendor associated email addresses with the company's contracts. An associated
+/// address proves the company's entitlement in onboarding, so the DA should know of each.
+pub fn associations_added(
+    to: &str,
+    name: &str,
+    company: &str,
+    associations: &[(String, String)],
+) -> Email {
+    const LISTED: usize = 20;
+    let mut list: Vec<String> = associations
+        .iter()
+        .take(LISTED)
+        .map(|(contract, email)| format!("{email}: contract {contract}"))
+        .collect();
+    if associations.len() > LISTED {
+        list.push(format!("and {} more", associations.len() - LISTED));
+    }
+    let intro = format!(
+        "The vendor's registry now associates these email addresses with contracts of {company}: whoever reads mail at one of them can ask to join {company} on NetCare with that contract."
+    );
+    let listed = list.join("\n");
+    compose(
+        to,
+        &format!("Email addresses associated with {company}'s contracts"),
+        name,
+        &[
+            &intro,
+            &listed,
+            "If one of them is not someone of your company, tell your vendor; requests to join still come to you to decide.",
+        ],
+        None,
+    )
+}
+
+/// After a password reset: the reset link came to this address, so if the person did not ask
+/// for it, someone reads their mail.
+pub fn password_was_reset(to: &str, name: &str, reset_link: &str) -> Email {
+    compose(
+        to,
+        "Your NetCare password was reset",
+        name,
+        &[
+            "The password of your NetCare account was just reset with a link sent to this address, and every session of the account was signed out.",
+            "If you did not do this, someone may be reading your email: secure your mailbox, reset your password again and tell your company's Delegated Administrator.",
+        ],
+        Some(("Reset my password", reset_link)),
+    )
+}
+
 pub fn access_decision(
     to: &str,
     name: &str,

@@ -324,3 +324,36 @@ impl RegistryRow for AssociationRecord {
 }
 
 impl Upsert for AssociationRecord {}
+
+/// The associations a change wrote at `now`, with the company holding each contract and its
+/// name: `(company_id, company_name, contract_number, email)`, by company.
+pub async fn associations_written_at(
+    conn: &mut AnyConnection,
+    now: &str,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.company_id, co.name, ac.contract_number, ac.email
+         FROM account_contracts ac
+         JOIN contracts c ON c.contract_number = ac.contract_number
+         JOIN companies co ON co.id = c.company_id
+         WHERE ac.created_at = $1
+         ORDER BY c.company_id, ac.contract_number, ac.email",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await
+}
+
+/// The company's Delegated Administrators who can be mailed: `(email, full_name)`.
+pub async fn delegated_admins(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.email, a.full_name FROM company_members m JOIN accounts a ON a.id = m.account_id
+         WHERE m.company_id = $1 AND m.role = 'da' AND a.disabled_at IS NULL ORDER BY m.da_position",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await
+}

@@ -42,6 +42,7 @@ both_databases!(
     header_problems_are_reported,
     every_bad_row_of_the_file_is_reported,
     import_from_a_directory,
+    new_associations_are_told_to_the_companys_das,
 );
 
 async fn imports_every_file(backend: Backend) {
@@ -439,4 +440,45 @@ mod console {
             (StatusCode::UNAUTHORIZED, json!({"App": "NotSignedIn"}))
         );
     }
+}
+
+/// An association lets whoever reads that mailbox prove the company's entitlement: each DA of
+/// the company is told of every new one (once: importing it again tells nobody).
+async fn new_associations_are_told_to_the_companys_das(backend: Backend) {
+    let app = crate::support::uploads::demo_app(backend, |_| {}).await;
+    let db = app.db();
+    let associations = "contract_number,email\n91000001,new.person@northwind.example\n";
+    let told = |db: &Database| {
+        let pool = db.pool().clone();
+        async move {
+            sqlx::query_as::<_, (String, String, String)>(
+                "SELECT to_address, subject, text_body FROM outbox WHERE subject LIKE 'Email addresses associated%' ORDER BY id",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    import(
+        db,
+        source(&[(RegistryFile::AccountContracts, associations)]),
+    )
+    .await
+    .unwrap();
+    let mail = told(db).await;
+    assert_eq!(mail.len(), 1, "Northwind has one DA: {mail:?}");
+    let (to, subject, body) = &mail[0];
+    assert_eq!(to, "dana.admin@northwind.example");
+    assert!(subject.contains("Northwind"), "{subject}");
+    assert!(
+        body.contains("new.person@northwind.example: contract 91000001"),
+        "{body}"
+    );
+    import(
+        db,
+        source(&[(RegistryFile::AccountContracts, associations)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(told(db).await.len(), 1, "nothing new, nothing told");
 }

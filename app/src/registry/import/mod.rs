@@ -251,6 +251,7 @@ pub async fn import_registry(
     }
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
     queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
+    tell_das_of_new_associations(&mut tx, &context.now).await?;
     tx.commit().await?;
     let files: Vec<String> = summaries
         .iter()
@@ -268,6 +269,33 @@ pub async fn import_registry(
         change_id,
         files: summaries,
     })
+}
+
+/// Mails every DA of each company the change associated new email addresses with (one message
+/// per DA, listing them), in the change's transaction: the mail goes if and only if the change
+/// lands.
+async fn tell_das_of_new_associations(
+    tx: &mut AnyConnection,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let written = queries::associations_written_at(&mut *tx, now).await?;
+    // (company id, company name, its new (contract, email) pairs), in the query's company order.
+    type CompanyAssociations = (String, String, Vec<(String, String)>);
+    let mut by_company: Vec<CompanyAssociations> = Vec::new();
+    for (company_id, company_name, contract, email) in written {
+        match by_company.last_mut() {
+            Some((id, _, pairs)) if *id == company_id => pairs.push((contract, email)),
+            _ => by_company.push((company_id, company_name, vec![(contract, email)])),
+        }
+    }
+    for (company_id, company_name, pairs) in by_company {
+        for (email, name) in queries::delegated_admins(&mut *tx, &company_id).await? {
+            let notice =
+                crate::mail::templates::associations_added(&email, &name, &company_name, &pairs);
+            crate::mail::outbox::enqueue(&mut *tx, &notice).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Streams one file through its rules into the database. Errors stop the writing (the caller's
