@@ -10,7 +10,7 @@ use super::{
 };
 use crate::inventory::queries::tokens;
 use crate::{
-    security_log::{self, EventKind, NewEvent},
+    security_log::{self, EventKind},
     accounts::{caller::Caller, queries as accounts_db, Membership},
     error::Needed,
     inventory::readable_time,
@@ -133,10 +133,7 @@ async fn log_event(
     company_id: &str,
     detail: String,
 ) {
-    let event = NewEvent::new(kind, caller.username.as_str())
-        .company(company_id)
-        .detail(detail)
-        .from(&crate::accounts::session::client_address());
+    let event = caller.security_event(kind, company_id).detail(detail);
     security_log::record(state, event).await;
 }
 

@@ -86,6 +86,18 @@ impl Caller {
         Ok(membership)
     }
 
+    /// A security-log event of this caller's doing, read by `company_id`'s DAs, from the
+    /// request's client address.
+    pub fn security_event(
+        &self,
+        kind: crate::security_log::EventKind,
+        company_id: &str,
+    ) -> crate::security_log::NewEvent {
+        crate::security_log::NewEvent::new(kind, self.username.as_str())
+            .company(company_id)
+            .from(&crate::accounts::session::client_address())
+    }
+
     /// A vendor agent.
     pub fn agent(&self) -> Result<(), AppError> {
         if self.is_agent {

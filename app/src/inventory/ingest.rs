@@ -195,8 +195,7 @@ pub async fn ingest(
             | UploadError::TooManyProbing { .. })
     ) {
         let mut conn = state.db.conn().await?;
-        queries::count_refused_upload(&mut conn, &company_id, &day).await?;
-        let refused = queries::refused_uploads(&mut conn, &company_id, &day).await?;
+        let refused = queries::count_refused_upload(&mut conn, &company_id, &day).await?;
         drop(conn);
         if refused == i64::from(limit) {
             // Logged once, when the day's refusals run out (not for every refusal after).

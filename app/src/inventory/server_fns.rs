@@ -10,7 +10,7 @@ use super::{columns::Field, TokenScope, UploadError, UploadOverview};
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
 #[cfg(feature = "ssr")]
-use crate::security_log::{self, EventKind, NewEvent};
+use crate::security_log::{self, EventKind};
 
 /// A collector token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,15 +276,14 @@ pub async fn create_collector_token(
             scope,
         )
         .await?;
-        let event = NewEvent::new(EventKind::TokenCreated, caller.username.as_str())
-            .company(&membership.company_id)
+        let event = caller
+            .security_event(EventKind::TokenCreated, &membership.company_id)
             .detail(format!(
                 "\"{}\" ({}), token #{}",
                 token.name,
                 scope.label().to_lowercase(),
                 token.id
-            ))
-            .from(&crate::accounts::session::client_address());
+            ));
         security_log::record(state, event).await;
         Ok(CreatedToken { token, secret })
     })
@@ -298,10 +297,9 @@ pub async fn revoke_collector_token(token_id: i64) -> Result<TokenInfo, UploadEr
         let account_id = caller.account_id;
         let token =
             super::tokens::revoke(state, &membership.company_id, account_id, token_id).await?;
-        let event = NewEvent::new(EventKind::TokenRevoked, caller.username.as_str())
-            .company(&membership.company_id)
-            .detail(format!("\"{}\", token #{}", token.name, token.id))
-            .from(&crate::accounts::session::client_address());
+        let event = caller
+            .security_event(EventKind::TokenRevoked, &membership.company_id)
+            .detail(format!("\"{}\", token #{}", token.name, token.id));
         security_log::record(state, event).await;
         Ok(token)
     })

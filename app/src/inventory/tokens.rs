@@ -104,8 +104,13 @@ pub async fn authenticate(
     let mut conn = state.db.conn().await?;
     let hash = token_hash(presented);
     let now = timestamp_now();
-    let holder = super::queries::tokens::holder(&mut conn, &hash, &now).await?;
-    if let Some(holder) = &holder {
+    let Some((holder, never_used)) =
+        super::queries::tokens::holder(&mut conn, &hash, &now).await?
+    else {
+        return Ok(None);
+    };
+    // Only a token never used before is written to: every other request only reads.
+    if never_used {
         let first =
             super::queries::tokens::note_first_use(&mut conn, holder.token_id, &now, client)
                 .await?;
@@ -118,5 +123,5 @@ pub async fn authenticate(
             security_log::record(state, event).await;
         }
     }
-    Ok(holder)
+    Ok(Some(holder))
 }

@@ -228,16 +228,13 @@ pub async fn decide_access_request(
             Some(role) => format!("granted as {}", role.label()),
             None => "denied".to_owned(),
         };
-        let event = crate::security_log::NewEvent::new(
-            crate::security_log::EventKind::AccessDecided,
-            caller.username.as_str(),
-        )
-        .detail(format!("request of account #{requester_id} {decision}"))
-        .from(&crate::accounts::session::client_address());
         // About the requester: granted, they are in the DA's company; denied, the DA's company
         // still reads it (the event is the DA's own decision).
         let company = caller.company()?.company_id.clone();
-        crate::security_log::record(state, event.about(requester_id).company(&company)).await;
+        let event = caller
+            .security_event(crate::security_log::EventKind::AccessDecided, &company)
+            .detail(format!("request of account #{requester_id} {decision}"));
+        crate::security_log::record(state, event.about(requester_id)).await;
         Ok(())
     })
     .await

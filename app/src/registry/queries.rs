@@ -343,17 +343,3 @@ pub async fn associations_written_at(
     .fetch_all(conn)
     .await
 }
-
-/// The company's Delegated Administrators who can be mailed: `(email, full_name)`.
-pub async fn delegated_admins(
-    conn: &mut AnyConnection,
-    company_id: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.email, a.full_name FROM company_members m JOIN accounts a ON a.id = m.account_id
-         WHERE m.company_id = $1 AND m.role = 'da' AND a.disabled_at IS NULL ORDER BY m.da_position",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await
-}

@@ -411,9 +411,9 @@ pub async fn create_upload(
         },
         None => None,
     };
-    if let (Some(earlier), Some(idempotency)) = (&earlier, &idempotency) {
+    if let (Some(earlier), Some(idempotency)) = (earlier, &idempotency) {
         if earlier.is_for(&idempotency.fingerprint) {
-            return summary_response(&earlier.summary, true);
+            return summary_response(earlier.summary, true);
         }
         return error_response(&UploadError::IdempotencyKeyReused);
     }
@@ -443,12 +443,12 @@ pub async fn create_upload(
     match ingest::ingest(&state, request, Box::new(file), None).await {
         Ok(Ingested::Landed(summary)) if summary.dry_run => {
             // Nothing was created: 200, not 201.
-            let mut response = summary_response(&summary, false);
+            let mut response = summary_response(summary, false);
             *response.status_mut() = StatusCode::OK;
             response
         }
-        Ok(Ingested::Landed(summary)) => summary_response(&summary, false),
-        Ok(Ingested::Replayed(summary)) => summary_response(&summary, true),
+        Ok(Ingested::Landed(summary)) => summary_response(summary, false),
+        Ok(Ingested::Replayed(summary)) => summary_response(summary, true),
         Err(err) => error_response(&err),
     }
 }

@@ -172,13 +172,13 @@ pub(crate) fn seconds_until(timestamp: &str) -> Option<u64> {
 }
 
 /// A landed upload (201) or a replayed one (200, `Idempotent-Replayed: true`).
-pub fn summary_response(summary: &UploadSummary, replayed: bool) -> Response {
+pub fn summary_response(summary: UploadSummary, replayed: bool) -> Response {
     let status = if replayed {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    let mut response = (status, Json(UploadAnswer::of(summary.clone()))).into_response();
+    let mut response = (status, Json(UploadAnswer::of(summary))).into_response();
     if replayed {
         response
             .headers_mut()

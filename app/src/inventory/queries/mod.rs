@@ -76,7 +76,8 @@ pub async fn count_probing_upload(
     company_id: &str,
     day: &str,
 ) -> Result<(), sqlx::Error> {
-    add_to_count(conn, QuotaCount::Probing, company_id, day).await
+    add_to_count(conn, QuotaCount::Probing, company_id, day).await?;
+    Ok(())
 }
 
 /// The counts of a company's quota day.
@@ -97,24 +98,25 @@ impl QuotaCount {
 }
 
 /// Adds one to a side count of the company's quota day (refused, probing; uploads that land are
-/// counted under the upload's lock instead). The day's row is made when missing.
+/// counted under the upload's lock instead). The day's row is made when missing. Returns the
+/// count with this one.
 async fn add_to_count(
     conn: &mut AnyConnection,
     which: QuotaCount,
     company_id: &str,
     day: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     debug_assert!(!matches!(which, QuotaCount::Used), "landed uploads count elsewhere");
     let column = which.column();
-    sqlx::query(&format!(
+    sqlx::query_scalar(&format!(
         "INSERT INTO upload_quota (company_id, quota_day, used, {column}) VALUES ($1, $2, 0, 1)
-         ON CONFLICT (company_id, quota_day) DO UPDATE SET {column} = upload_quota.{column} + 1"
+         ON CONFLICT (company_id, quota_day) DO UPDATE SET {column} = upload_quota.{column} + 1
+         RETURNING {column}"
     ))
     .bind(company_id)
     .bind(day)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await
 }
 
 async fn quota_count(
@@ -134,12 +136,12 @@ async fn quota_count(
     Ok(count.unwrap_or(0))
 }
 
-/// Counts one upload refused whole on `day`.
+/// Counts one upload refused whole on `day`; the day's refusals with it.
 pub async fn count_refused_upload(
     conn: &mut AnyConnection,
     company_id: &str,
     day: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     add_to_count(conn, QuotaCount::Refused, company_id, day).await
 }
 

@@ -181,25 +181,28 @@ pub async fn note_first_use(
     Ok(done.rows_affected() == 1)
 }
 
-/// The live token with this hash. The one lookup not scoped by company: the token is what
+/// The live token with this hash, and whether it was never used before. The one lookup not scoped by company: the token is what
 /// says which company is asking.
 pub async fn holder(
     conn: &mut AnyConnection,
     hash: &str,
     now: &str,
-) -> Result<Option<TokenHolder>, sqlx::Error> {
-    let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, company_id, name, scope FROM collector_tokens
+) -> Result<Option<(TokenHolder, bool)>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, company_id, name, scope, last_used_at FROM collector_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(hash)
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(token_id, company_id, name, stored)| TokenHolder {
-        token_id,
-        company_id,
-        name,
-        scope: scope(&stored),
+    Ok(row.map(|(token_id, company_id, name, stored, last_used_at)| {
+        let holder = TokenHolder {
+            token_id,
+            company_id,
+            name,
+            scope: scope(&stored),
+        };
+        (holder, last_used_at.is_none())
     }))
 }

@@ -289,7 +289,8 @@ async fn tell_das_of_new_associations(
         }
     }
     for (company_id, company_name, pairs) in by_company {
-        for (email, name) in queries::delegated_admins(&mut *tx, &company_id).await? {
+        let das = crate::onboarding::queries::delegated_admins(&mut *tx, &company_id).await?;
+        for (_, name, email) in das {
             let notice =
                 crate::mail::templates::associations_added(&email, &name, &company_name, &pairs);
             crate::mail::outbox::enqueue(&mut *tx, &notice).await?;
