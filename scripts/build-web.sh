@@ -27,7 +27,17 @@ done
 rm -rf dist.new && mkdir dist.new
 for bundle in portal accounts admin agents; do cp -r "$stage/$bundle/." dist.new/; done
 rm -rf dist "$stage" && mv dist.new dist
-# The server sends these .gz files to browsers that accept gzip, instead of compressing per request.
-find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
-  -exec gzip -9 --keep --force --no-name {} +
+# The server sends these .br (brotli, smaller) or .gz files to browsers that accept them, instead
+# of compressing per request. Brotli comes from Node's zlib (Node is here for wasm-opt already).
+compressible=$(find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \))
+echo "$compressible" | xargs gzip -9 --keep --force --no-name
+echo "$compressible" | xargs node -e '
+  const zlib = require("zlib"), fs = require("fs");
+  for (const file of process.argv.slice(1)) {
+    const packed = zlib.brotliCompressSync(fs.readFileSync(file), {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 },
+    });
+    fs.writeFileSync(file + ".br", packed);
+  }
+'
 bash scripts/web-size.sh

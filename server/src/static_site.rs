@@ -1,5 +1,6 @@
 //! Serves the built single-page app: hashed assets cached for a year, the page of the route's
-//! bundle for every client route (so deep links and reloads work), precompressed files when the build made them.
+//! bundle for every client route (so deep links and reloads work), precompressed files (brotli,
+//! else gzip, as the browser accepts) when the build made them.
 
 use std::{
     convert::Infallible,
@@ -19,6 +20,7 @@ type SiteService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible
 
 pub fn service(site_dir: PathBuf) -> SiteService {
     let files = ServeDir::new(&site_dir)
+        .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false);
     let service = service_fn(move |request: Request<Body>| {
@@ -32,7 +34,9 @@ pub fn service(site_dir: PathBuf) -> SiteService {
             let response = if is_client_route(&path) {
                 // Each area of the app is its own bundle with its own page (app::bundles).
                 let index = site_dir.join(Bundle::of(&path).page());
-                let index_file = ServeFile::new(&index).precompressed_gzip();
+                let index_file = ServeFile::new(&index)
+                    .precompressed_br()
+                    .precompressed_gzip();
                 if !index.exists() {
                     return Ok(not_built(&index));
                 }

@@ -140,4 +140,16 @@ async fn precompressed_assets_are_sent_to_browsers_that_accept_them(backend: Bac
     // A client that does not accept gzip gets the file itself.
     let response = app.get(&format!("/{asset}")).await;
     assert_eq!(body_text(response).await, "console.log('plain')");
+    // Brotli, smaller, goes to browsers that accept it (every current one).
+    std::fs::write(app.site_dir.join(format!("{asset}.br")), b"brotli bytes").unwrap();
+    let request = axum::http::Request::get(format!("/{asset}"))
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(
+        crate::support::body_bytes(response).await.as_ref(),
+        b"brotli bytes"
+    );
 }
