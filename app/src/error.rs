@@ -26,12 +26,54 @@ pub enum AppError {
     /// The request carries no valid session.
     #[error("Sign in to continue.")]
     NotSignedIn,
+    /// The request's session was ended by someone else (see [`SessionEnd`]).
+    #[error("{}", .0.explain())]
+    SessionEnded(SessionEnd),
     /// The person is signed in but belongs to no company (or their registration is not complete).
     #[error("Your account is not part of a company yet.")]
     NoCompany,
     /// The person is signed in, but this needs a role they do not have.
     #[error("{}", .0.refusal())]
     NotAllowed(Needed),
+}
+
+/// Why a person's session was ended by someone else while their browser was open: said to them,
+/// instead of a bare "sign in", the next time that browser asks for anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SessionEnd {
+    /// A Delegated Administrator removed them from the company.
+    AccessRemoved,
+    /// An operator disabled their account.
+    AccountDisabled,
+}
+
+impl SessionEnd {
+    pub fn explain(self) -> &'static str {
+        match self {
+            SessionEnd::AccessRemoved => {
+                "A Delegated Administrator of your company removed your access to its data. \
+                 You can still sign in; ask them if you think this is a mistake."
+            }
+            SessionEnd::AccountDisabled => {
+                "Your account was disabled. Ask your company's Delegated Administrator or \
+                 NetCare support if you think this is a mistake."
+            }
+        }
+    }
+
+    /// How it is stored on the session (`sessions.ended_reason`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionEnd::AccessRemoved => "access_removed",
+            SessionEnd::AccountDisabled => "account_disabled",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<SessionEnd> {
+        [SessionEnd::AccessRemoved, SessionEnd::AccountDisabled]
+            .into_iter()
+            .find(|end| end.as_str() == stored)
+    }
 }
 
 /// What an operation needs of its caller that they lack: the refusal says so in plain words.
@@ -70,6 +112,7 @@ impl AppError {
             AppError::Unreachable => "unreachable",
             AppError::BadRequest => "bad_request",
             AppError::NotSignedIn => "not_signed_in",
+            AppError::SessionEnded(_) => "session_ended",
             AppError::NoCompany => "no_company",
             AppError::NotAllowed(_) => "not_allowed",
         }
@@ -129,6 +172,14 @@ macro_rules! area_error {
             fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
                 $area::App($crate::AppError::from_server_fn_error(value))
             }
+
+            fn de(data: leptos::server_fn::Bytes) -> Self {
+                $crate::error::decode_answer(data, |err: &$area| match err {
+                    $area::App(app) => Some(app),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                })
+            }
         }
     };
 }
@@ -145,7 +196,7 @@ impl StatusCoded for AppError {
             AppError::Internal { .. } => 500,
             AppError::Unreachable => 503,
             AppError::BadRequest => 400,
-            AppError::NotSignedIn => 401,
+            AppError::NotSignedIn | AppError::SessionEnded(_) => 401,
             AppError::NoCompany | AppError::NotAllowed(_) => 403,
         }
     }
@@ -165,8 +216,27 @@ pub fn answered<T, E: StatusCoded>(result: Result<T, E>) -> Result<T, E> {
     result
 }
 
+/// Decodes an error answer in the browser and lets the session see it first (a session that
+/// ended turns the page into the sign-in page, with the reason; see `contexts::session`).
+pub fn decode_answer<E: FromServerFnError + serde::de::DeserializeOwned>(
+    data: leptos::server_fn::Bytes,
+    app_error: impl Fn(&E) -> Option<&AppError>,
+) -> E {
+    let err: E = serde_json::from_slice(&data).unwrap_or_else(|e| {
+        E::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
+    });
+    if let Some(app) = app_error(&err) {
+        crate::contexts::session::observe(app);
+    }
+    err
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        decode_answer(data, |err: &AppError| Some(err))
+    }
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -82,8 +82,15 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await page.screenshot({ path: testInfo.outputPath('access.png'), fullPage: true });
   await testInfo.attach('access page', { path: testInfo.outputPath('access.png'), contentType: 'image/png' });
 
+  // Uri's next click says why, on the sign-in page, with a visitor's menu and nothing to retry.
   await (await navLink(uriPage, 'Uploads')).click();
-  await expect(uriPage.getByText('Sign in to continue.').first()).toBeVisible();
+  await expect(uriPage.getByTestId('session-ended')).toHaveText(/removed your access to its data/);
+  await expect(uriPage).toHaveURL(/\/login\?next=%2Fuploads|\/login\?next=\/uploads/);
+  await expect(uriPage.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(uriPage.getByRole('link', { name: 'Library', exact: true })).toHaveCount(0);
+  // Reloaded, the page still says why (the session is ended, not unknown).
+  await uriPage.reload();
+  await expect(uriPage.getByTestId('session-ended')).toHaveText(/removed your access to its data/);
   await uriContext.close();
   expect(errors).toEqual([]);
 });

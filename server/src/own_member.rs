@@ -30,7 +30,9 @@ impl FromRequestParts<AppState> for OwnMember {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let refused = |err: AppError| error_response(&UploadError::from(err));
         let session = parts.extensions.get::<SessionInfo>().cloned();
-        let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
+        let session = session
+            .ok_or_else(|| missing_session(parts))
+            .map_err(refused)?;
         let caller = Caller::of_session(state, session).await.map_err(refused)?;
         let membership = caller.member().map_err(refused)?.clone();
         let client = parts
@@ -42,5 +44,13 @@ impl FromRequestParts<AppState> for OwnMember {
             membership,
             client,
         })
+    }
+}
+
+/// The refusal for a request without a live session: why someone ended it, or plainly "sign in".
+pub fn missing_session(parts: &Parts) -> AppError {
+    match parts.extensions.get::<app::error::SessionEnd>() {
+        Some(end) => AppError::SessionEnded(*end),
+        None => AppError::NotSignedIn,
     }
 }

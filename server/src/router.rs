@@ -21,7 +21,9 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{health, library_export, mailbox, security, static_site, uploads};
+use crate::{
+    health, library_export, mailbox, own_member::missing_session, security, static_site, uploads,
+};
 
 /// Largest server-function request body (the agents' console import and uploads have their own
 /// limits; every route that reads a body enforces one).
@@ -200,7 +202,9 @@ async fn agent_only(state: &AppState, parts: &axum::http::request::Parts) -> Res
         (status, axum::Json(err)).into_response()
     };
     let session = parts.extensions.get::<SessionInfo>().cloned();
-    let session = session.ok_or(AppError::NotSignedIn).map_err(refused)?;
+    let session = session
+        .ok_or_else(|| missing_session(parts))
+        .map_err(refused)?;
     let caller = Caller::of_session(state, session).await.map_err(refused)?;
     caller.agent().map_err(refused)
 }

@@ -53,8 +53,11 @@ pub async fn server_fn_guard(
         .and_then(|cookies| token_from_cookie_header(cookies, cookie_name(&state.settings)));
     if let Some(token) = token {
         match app::accounts::service::resolve_session(&state, &token).await {
-            Ok(Some(session)) => {
+            Ok(Some(Ok(session))) => {
                 request.extensions_mut().insert(session);
+            }
+            Ok(Some(Err(end))) => {
+                request.extensions_mut().insert(end);
             }
             Ok(None) => {}
             Err(err) => {

@@ -113,7 +113,8 @@ async fn da_change(
         None => {
             queries::remove_member(&mut tx, company_id, account_id).await?;
             // Their open browsers are refused from their next request on.
-            accounts_db::delete_sessions_of(&mut tx, account_id).await?;
+            let removed = crate::error::SessionEnd::AccessRemoved;
+            accounts_db::end_sessions_of(&mut tx, account_id, removed).await?;
         }
     }
     queries::set_da_order(&mut tx, company_id, &outcome.da_order).await?;

@@ -31,7 +31,8 @@ pub struct Caller {
 impl Caller {
     /// The caller of the server function being served; `NotSignedIn` without a valid session.
     pub async fn of_request(state: &AppState) -> Result<Caller, AppError> {
-        let session = crate::accounts::session::current().ok_or(AppError::NotSignedIn)?;
+        let session =
+            crate::accounts::session::current().ok_or_else(crate::accounts::session::missing)?;
         Caller::of_session(state, session).await
     }
 

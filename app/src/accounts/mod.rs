@@ -125,7 +125,11 @@ pub enum VerifiedEmail {
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AccountError> {
     serve_anyone(async |state| match session::current() {
         Some(session) => service::load_signed_in(state, &session).await,
-        None => Ok(None),
+        // A visitor; or someone whose session was ended by another, who is told why.
+        None => match session::ended() {
+            Some(end) => Err(AppError::SessionEnded(end).into()),
+            None => Ok(None),
+        },
     })
     .await
 }

@@ -270,20 +270,49 @@ pub async fn delete_sessions_of(
         .rows_affected())
 }
 
-/// The account of a live session: not expired (idle or absolute), account not disabled.
+/// The account of a session that is not expired (idle or absolute) and whose account is not
+/// disabled, or of one someone else ended (`ended_reason`) before its absolute expiry, so its
+/// holder can be told why.
 pub async fn live_session(
     pool: &AnyPool,
     token_hash: &str,
     now: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.account_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2 AND a.disabled_at IS NULL",
+        "SELECT s.account_id, s.last_seen_at, s.ended_reason FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2
+           AND (s.ended_reason IS NOT NULL OR (s.idle_expires_at > $2 AND a.disabled_at IS NULL))",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(pool)
     .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub account_id: i64,
+    pub last_seen_at: String,
+    pub ended_reason: Option<String>,
+}
+
+/// Ends every live session of an account for `reason`: its browsers are refused from their next
+/// request on and told why (rather than deleted, which would only say "sign in").
+pub async fn end_sessions_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    reason: crate::error::SessionEnd,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE sessions SET ended_reason = $2, support_company_id = NULL
+         WHERE account_id = $1 AND ended_reason IS NULL",
+    )
+    .bind(account_id)
+    .bind(reason.as_str())
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 pub async fn touch_session(

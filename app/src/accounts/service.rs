@@ -21,6 +21,7 @@ use crate::{
         throttle::{self, Throttle},
         AppState,
     },
+    error::SessionEnd,
     AppError,
 };
 
@@ -345,20 +346,22 @@ pub async fn login(
     Ok((user, token))
 }
 
-/// The session a cookie's token belongs to, if it is live; extends its idle deadline (at most
-/// once a minute, so reads do not become writes).
+/// The session a cookie's token belongs to, if it is live (its idle deadline extended, at most
+/// once a minute so reads do not become writes), or why someone else ended it.
 pub async fn resolve_session(
     state: &AppState,
     token: &str,
-) -> Result<Option<SessionInfo>, sqlx::Error> {
+) -> Result<Option<Result<SessionInfo, SessionEnd>>, sqlx::Error> {
     let hash = token_hash(token);
     let now = OffsetDateTime::now_utc();
-    let Some((account_id, last_seen)) =
-        queries::live_session(state.db.pool(), &hash, &timestamp_text(now)).await?
+    let Some(row) = queries::live_session(state.db.pool(), &hash, &timestamp_text(now)).await?
     else {
         return Ok(None);
     };
-    if last_seen < timestamp_text(now - Duration::from_secs(60)) {
+    if let Some(reason) = row.ended_reason {
+        return Ok(SessionEnd::parse(&reason).map(Err));
+    }
+    if row.last_seen_at < timestamp_text(now - Duration::from_secs(60)) {
         queries::touch_session(
             state.db.pool(),
             &hash,
@@ -367,10 +370,10 @@ pub async fn resolve_session(
         )
         .await?;
     }
-    Ok(Some(SessionInfo {
-        account_id,
+    Ok(Some(Ok(SessionInfo {
+        account_id: row.account_id,
         token_hash: hash,
-    }))
+    })))
 }
 
 pub async fn end_session(state: &AppState, token: &str) -> Result<(), AccountError> {
@@ -713,7 +716,7 @@ pub async fn set_disabled(
     let now = timestamp_now();
     queries::set_disabled(&mut tx, account.id, disabled.then_some(now.as_str())).await?;
     if disabled {
-        queries::delete_sessions_of(&mut tx, account.id).await?;
+        queries::end_sessions_of(&mut tx, account.id, SessionEnd::AccountDisabled).await?;
         // Its collectors stop with it: a token outliving its maker is access nobody watches.
         queries::revoke_tokens_created_by(&mut tx, account.id, &now).await?;
     }

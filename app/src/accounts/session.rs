@@ -66,6 +66,17 @@ pub fn current() -> Option<SessionInfo> {
     request_parts()?.extensions.get::<SessionInfo>().cloned()
 }
 
+/// Why someone else ended the session the request presented, if they did (see
+/// `service::resolve_session`).
+pub fn ended() -> Option<crate::error::SessionEnd> {
+    request_parts()?.extensions.get::<crate::error::SessionEnd>().copied()
+}
+
+/// The error for a request without a live session: why it ended, or plainly "sign in".
+pub fn missing() -> crate::AppError {
+    ended().map_or(crate::AppError::NotSignedIn, crate::AppError::SessionEnded)
+}
+
 /// The token the request presented (valid or not), so sign-in can end it: a session id chosen
 /// before sign-in never becomes a signed-in one.
 pub fn presented_token(settings: &Settings) -> Option<String> {

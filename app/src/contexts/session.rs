@@ -1,12 +1,26 @@
-//! Who is signed in, loaded once and refreshed after sign-in, sign-out and profile changes.
+//! Who is signed in, loaded once and refreshed after sign-in, sign-out and profile changes; and why
+//! a session ended under an open page, so the sign-in page can say it.
+
+use std::cell::Cell;
 
 use leptos::prelude::*;
 
-use crate::accounts::{load_current_user, CurrentUser};
+use crate::{
+    accounts::{load_current_user, CurrentUser},
+    AppError,
+};
 
 #[derive(Clone, Copy)]
 pub struct Session {
     user: LocalResource<Option<CurrentUser>>,
+    /// Why the session ended while a page was open, until the person signs in again. The
+    /// person shown is then forgotten at once (no request, which would answer the same way).
+    ended: RwSignal<Option<String>>,
+}
+
+thread_local! {
+    /// The page's session, for the error decoder (`observe`), which runs outside any component.
+    static CURRENT: Cell<Option<Session>> = const { Cell::new(None) };
 }
 
 impl Session {
@@ -14,13 +28,18 @@ impl Session {
     pub fn provide() -> Self {
         let session = Session {
             user: LocalResource::new(|| async { load_current_user().await.ok().flatten() }),
+            ended: RwSignal::new(None),
         };
         provide_context(session);
+        CURRENT.with(|current| current.set(Some(session)));
         session
     }
 
     /// The signed-in user: `None` while loading or when nobody is signed in.
     pub fn user(&self) -> Option<CurrentUser> {
+        if self.ended.with(Option::is_some) {
+            return None;
+        }
         self.user.get().flatten()
     }
 
@@ -30,10 +49,36 @@ impl Session {
     }
 
     pub fn refresh(&self) {
+        self.ended.set(None);
         self.user.refetch();
+    }
+
+    /// Why the last session ended under an open page, if it did.
+    pub fn ended(&self) -> Option<String> {
+        self.ended.get()
     }
 }
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
+}
+
+/// Sees every error a server function answers in the browser. When it says the session is over
+/// (ended by someone else, or expired) while the page still shows a signed-in person, the page
+/// forgets that person (without asking the server again): the menu becomes a visitor's and `SignInGate` opens sign-in, which says why.
+pub fn observe(err: &AppError) {
+    let Some(session) = CURRENT.with(Cell::get) else {
+        return; // on the server, or before the app mounted
+    };
+    let why = match err {
+        AppError::SessionEnded(end) => end.explain(),
+        AppError::NotSignedIn => "Your session ended. Sign in again to continue.",
+        _ => return,
+    };
+    // A visitor is told nothing (they had no session); a page that showed someone, or a session
+    // someone else ended, is.
+    let showed_someone = session.user.get_untracked().flatten().is_some();
+    if showed_someone || matches!(err, AppError::SessionEnded(_)) {
+        session.ended.set(Some(why.to_owned()));
+    }
 }

@@ -245,12 +245,14 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
         .call(RevokeMember::PATH, &[("account_id", &ben_id.to_string())])
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    // Both of Ben's open sessions are refused on their next request.
+    // Both of Ben's open sessions are refused on their next request, and told why (not a bare
+    // "sign in"), the question of who is signed in too.
     assert_eq!(library_status(&mut ben).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        ben_phone.call(LoadUploadOverview::PATH, &[]).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    let removed = json!({ "App": { "SessionEnded": "AccessRemoved" } });
+    let (status, body) = ben_phone.call(LoadUploadOverview::PATH, &[]).await;
+    assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &removed));
+    let (status, body) = ben_phone.call(LoadCurrentUser::PATH, &[]).await;
+    assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &removed));
     // Signing in again works, but he belongs to no company until a DA lets him in again.
     let mut again = login(&app, "ben.user").await;
     let (_, me) = again.call(LoadCurrentUser::PATH, &[]).await;
@@ -406,9 +408,10 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&disabled.stderr)
     );
+    let disabled = json!({ "App": { "SessionEnded": "AccountDisabled" } });
     assert_eq!(
-        ben.call(LoadUploadOverview::PATH, &[]).await.0,
-        StatusCode::UNAUTHORIZED
+        ben.call(LoadUploadOverview::PATH, &[]).await,
+        (StatusCode::UNAUTHORIZED, disabled.clone())
     );
     let mut again = Browser::new(&app);
     let (status, body) = again
@@ -425,6 +428,11 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
         crate::support::cli::netcare(&url, &["account", "enable", "ben.user@northwind.example"]);
     assert!(enabled.status.success());
     login(&app, "ben.user").await;
+    // Enabling the account does not bring back a browser the disabling ended.
+    assert_eq!(
+        ben.call(LoadUploadOverview::PATH, &[]).await,
+        (StatusCode::UNAUTHORIZED, disabled)
+    );
 }
 
 async fn account_information_names_the_company_das_and_contracts(backend: Backend) {

@@ -42,6 +42,8 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in to NetCare"</h1>
+            // Why the person is here again, when their session ended under an open page.
+            {move || session.ended().map(|why| view! { <p class="caution" role="alert" data-testid="session-ended">{why}</p> })}
             {asked_for.then(|| view! { <p class="lead" role="status">"Sign in to open the page you asked for."</p> })}
             <ActionForm action=login>
                 <FormError message=form_error(result)/>
