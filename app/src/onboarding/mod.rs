@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod entitlement;
+pub mod org_entries;
 pub mod wizard;
 
 server_only! {

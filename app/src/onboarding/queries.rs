@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::{
     entitlement::ContractFacts,
+    org_entries::{organisation_entries, SiteRow},
     wizard::{OrgEntry, Stage},
 };
 use crate::platform::{db::DbBool, Backend};
@@ -69,35 +70,22 @@ pub async fn company_profile(
     Ok((name, requires.0, domains))
 }
 
-/// The whole company first, then its sites by name.
+/// The whole company first, then its sites by name (see `org_entries`).
 pub async fn org_entries(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<OrgEntry>, sqlx::Error> {
-    let mut entries: Vec<OrgEntry> =
-        sqlx::query_as::<_, (String, String)>("SELECT id, name FROM companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(id, name)| OrgEntry {
-                id,
-                name: format!("{name} (whole organisation)"),
-                address: String::new(),
-            })
-            .collect();
-    let sites: Vec<(String, String, String)> = sqlx::query_as(
+    let name: String = sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sites: Vec<SiteRow> = sqlx::query_as(
         "SELECT id, name, address FROM sites WHERE company_id = $1 ORDER BY name, id",
     )
     .bind(company_id)
     .fetch_all(conn)
     .await?;
-    entries.extend(
-        sites
-            .into_iter()
-            .map(|(id, name, address)| OrgEntry { id, name, address }),
-    );
-    Ok(entries)
+    Ok(organisation_entries(company_id, &name, sites))
 }
 
 /// Serialises writers per company on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already does).

@@ -130,7 +130,43 @@ both_databases!(
     the_verification_link_works_once,
     racing_founders_make_exactly_one_da,
     an_approval_outside_the_proven_company_takes_two_agents,
+    a_registry_entry_for_the_whole_organisation_is_listed_once,
 );
+
+async fn a_registry_entry_for_the_whole_organisation_is_listed_once(backend: Backend) {
+    let app = with_demo_registry(backend).await;
+    sqlx::query(
+        "INSERT INTO sites (id, company_id, name, address, created_at, updated_at)
+         VALUES ('CT-2002-ALL', 'CT-2002', 'Contoso Logistics (all sites)', 'Group office', 'x', 'x')",
+    )
+    .execute(app.db().pool())
+    .await
+    .unwrap();
+    let mut carla = at_step_two(&app, "carla", "carla.new@contoso.example").await;
+    let (status, body) = verify(&mut carla, "92000001", "FCW2245L0A1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let entries = body["ChooseOrganisation"]["entries"].as_array().unwrap();
+    let listed: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .collect();
+    // The registry's own entry stands for the whole company (its id scopes the DA to all of it).
+    assert_eq!(
+        listed[0],
+        ("CT-2002", "Contoso Logistics (all sites)"),
+        "{listed:?}"
+    );
+    assert_eq!(
+        listed.len(),
+        4,
+        "no second whole-organisation line: {listed:?}"
+    );
+    assert!(!listed.iter().any(|(id, _)| *id == "CT-2002-ALL"));
+    let (status, body) = carla
+        .call(ChooseOrganisation::PATH, &[("entry_id", "CT-2002")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
 
 async fn every_verification_failure_is_precise(backend: Backend) {
     let app = with_demo_registry(backend).await;
