@@ -88,10 +88,12 @@ test('existing company: the request goes to the DA, who grants one and denies an
   await joiner.getByLabel('Role to grant').selectOption('admin');
   await joiner.getByRole('button', { name: 'Grant' }).click();
   await expect(joiner).toHaveCount(0);
+  await expect(page.getByTestId('decision-outcome')).toHaveText('Jo Joiner now has access as an Administrator, from their next page. They were emailed.');
   const denied = page.getByRole('listitem', { name: 'Request from Den Nied' });
   await denied.getByLabel('Reason, if you deny (optional)').fill('Please use the team account');
   await denied.getByRole('button', { name: 'Deny' }).click();
   await expect(page.getByText('No requests are waiting for you.')).toBeVisible();
+  await expect(page.getByTestId('decision-outcome')).toHaveText("You denied Den Nied's request. They were emailed your reason.");
   await signOut(page);
 
   await signIn(page, `joiner-${p}`);
@@ -127,9 +129,15 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   await signIn(page, 'agent');
   await (await navLink(page, "Agents' console")).click();
   const item = page.getByRole('listitem', { name: `Registration of ${name}` });
-  await item.getByLabel(/Organisation entry to approve/).fill('Which team do you work in?');
+  // Each decision has its own field; an empty one is refused with what to write.
+  await item.getByRole('button', { name: 'Reject' }).click();
+  await expect(item.getByRole('alert')).toHaveText('Write the reason for rejecting: the person receives it by email.');
+  await item.getByLabel(/Question for the person/).fill('Which team do you work in?');
   await item.getByRole('button', { name: 'Ask for information' }).click();
+  await expect(page.getByTestId('agent-outcome')).toContainText(`Question sent: ${name} was emailed it.`);
   await expect(item.getByText('Asked: Which team do you work in?')).toBeVisible();
+  // The company the request proved, and who already runs it.
+  await expect(item.getByLabel('The proven company')).toContainText('Its DAs');
   await expectAccessible(page, "the agents' console with a request");
   await signOut(page);
 
@@ -140,24 +148,32 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   await page.getByLabel('Your answer').fill('Network operations');
   await page.getByRole('button', { name: 'Send answer' }).click();
   await expect(page.getByText('The agent asks')).toHaveCount(0);
+  await expect(page.getByTestId('answer-sent')).toContainText('Your answer was sent');
   await signOut(page);
 
   await signIn(page, 'agent');
   await (await navLink(page, "Agents' console")).click();
   await expect(item.getByText('Answer: Network operations')).toBeVisible();
   if (createFirst) await agentCreatesCompany(page, createFirst, company);
-  await item.getByLabel(/Organisation entry to approve/).fill(company);
+  // An entry of the proven company is picked; another company's is typed.
+  const choose = async () => {
+    if (createFirst) await item.getByLabel('Id of another company or site').fill(company);
+    else await item.getByRole('radio', { name: new RegExp(company) }).check();
+  };
+  await choose();
   await item.getByRole('button', { name: 'Approve' }).click();
   if (createFirst) {
     // The request proved another company: this approval is a proposal a second agent completes.
+    await expect(page.getByTestId('agent-outcome')).toContainText('a second agent must approve the same entry');
     await expect(item.getByText(`Avery Agent proposed approving ${company}`)).toBeVisible();
     await signOut(page);
     await signIn(page, 'agent2');
     await (await navLink(page, "Agents' console")).click();
-    await item.getByLabel(/Organisation entry to approve/).fill(company);
+    await choose();
     await item.getByRole('button', { name: 'Approve' }).click();
   }
   await expect(item).toHaveCount(0);
+  await expect(page.getByTestId('agent-outcome')).toContainText(`Approved: ${name} becomes a Delegated Administrator of`);
   await signOut(page);
 }
 

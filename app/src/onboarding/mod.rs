@@ -10,6 +10,7 @@ pub mod org_entries;
 pub mod wizard;
 
 server_only! {
+    mod agent_view;
     mod effects;
     pub mod queries;
     pub mod service;
@@ -96,6 +97,23 @@ pub struct QueueItem {
     pub since: String,
     /// An approval into a company the request did not prove, waiting for a second agent.
     pub proposal: Option<String>,
+    /// The company the person's contract and serial proved, with what an agent needs to decide.
+    pub company: Option<ProvenCompany>,
+}
+
+/// The company a request proved, as an agent sees it before approving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvenCompany {
+    pub id: String,
+    pub name: String,
+    /// What the person may be approved for: the whole organisation first, then its sites.
+    pub entries: Vec<wizard::OrgEntry>,
+    /// Its Delegated Administrators in order, "name <email>": approving adds another.
+    pub delegated_admins: Vec<String>,
+    /// People with access today.
+    pub members: u64,
+    /// Contracts the company holds.
+    pub contracts: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,17 +261,18 @@ pub async fn decide_access_request(
 
 #[server(endpoint = "agents/queue")]
 pub async fn agent_queue() -> Result<Vec<QueueItem>, OnboardingError> {
-    serve(async |state, caller| service::agent_queue(state, &caller).await).await
+    serve(async |state, caller| agent_view::agent_queue(state, &caller).await).await
 }
 
 /// An agent's decision: `action` is `approve` (with `text` the organisation entry id), `reject`
-/// (with the reason) or `ask` (with the question).
+/// (with the reason) or `ask` (with the question). The answer says what happened and what comes
+/// next, for the console to show.
 #[server(endpoint = "agents/decide")]
 pub async fn agent_decide(
     requester_id: i64,
     action: String,
     text: String,
-) -> Result<(), OnboardingError> {
+) -> Result<String, OnboardingError> {
     serve(async |state, caller| {
         let decision = match action.as_str() {
             "approve" => AgentDecision::Approve { entry_id: text },

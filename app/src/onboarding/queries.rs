@@ -70,21 +70,63 @@ pub async fn company_profile(
     Ok((name, requires.0, domains))
 }
 
+/// A company's name, if the registry has it.
+pub async fn company_name(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The name of an organisation entry: a company, or a site.
+pub async fn entry_name(
+    conn: &mut AnyConnection,
+    entry_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT name FROM companies WHERE id = $1 UNION ALL SELECT name FROM sites WHERE id = $1",
+    )
+    .bind(entry_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A company's sites by name.
+pub async fn sites_of(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<SiteRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, address FROM sites WHERE company_id = $1 ORDER BY name, id")
+        .bind(company_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// How many people have access to a company and how many contracts it holds.
+pub async fn company_counts(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<(u64, u64), sqlx::Error> {
+    let (members, contracts): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM company_members WHERE company_id = $1),
+                (SELECT COUNT(*) FROM contracts WHERE company_id = $1)",
+    )
+    .bind(company_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((members.max(0) as u64, contracts.max(0) as u64))
+}
+
 /// The whole company first, then its sites by name (see `org_entries`).
 pub async fn org_entries(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<OrgEntry>, sqlx::Error> {
-    let name: String = sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
-        .bind(company_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let sites: Vec<SiteRow> = sqlx::query_as(
-        "SELECT id, name, address FROM sites WHERE company_id = $1 ORDER BY name, id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await?;
+    let name = company_name(&mut *conn, company_id).await?.unwrap_or_default();
+    let sites = sites_of(conn, company_id).await?;
     Ok(organisation_entries(company_id, &name, sites))
 }
 

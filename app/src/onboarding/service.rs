@@ -3,12 +3,13 @@
 
 
 use super::{
+    agent_view,
     effects::{carry_out, Applied},
     assessment::assessment_reasons,
     entitlement::{check_entitlement, EntitlementProblem},
     queries,
     wizard::{advance, Event, Proof, Stage, Standing},
-    AgentDecision, OnboardingError, OnboardingLink, QueueItem, WaitingRequest,
+    AgentDecision, OnboardingError, OnboardingLink, WaitingRequest,
 };
 use crate::{
     mail::{outbox, templates},
@@ -464,73 +465,12 @@ pub async fn decide_for_da(
     Ok(tx.commit().await?)
 }
 
-pub async fn agent_queue(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Vec<QueueItem>, OnboardingError> {
-    caller.agent()?;
-    let mut tx = state.db.begin_write().await?;
-    let rows = queries::waiting_for_agents(&mut tx).await?;
-    let mut proposals: std::collections::HashMap<i64, queries::Proposal> =
-        queries::proposals(&mut tx).await?.into_iter().collect();
-    tx.commit().await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let stage: Stage = serde_json::from_str(&row.stage).ok()?;
-            let question = match &stage {
-                Stage::WaitingForAgent { question, .. } => question.clone(),
-                _ => None,
-            };
-            let proposal = proposals.remove(&row.account_id).map(|p| {
-                format!(
-                    "{} proposed approving {} ({}). The request did not prove this company, so another agent must approve the same entry.",
-                    p.agent_name, p.entry_id, p.company_id
-                )
-            });
-            Some(QueueItem {
-                proposal,
-                account_id: row.account_id,
-                full_name: row.full_name,
-                email: row.email,
-                assessment: row.queue.as_deref() == Some("assessment"),
-                details: details(&row.reasons),
-                question,
-                answer: row.answer,
-                since: row.updated_at,
-            })
-        })
-        .collect())
-}
-
-/// The details stored with a request (JSON), as (label, value) pairs for the agents' console.
-fn details(json: &str) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
-        return Vec::new();
-    };
-    map.into_iter()
-        .map(|(key, value)| {
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            };
-            (key.replace('_', " "), text)
-        })
-        .filter(|(_, text)| !text.is_empty())
-        .collect()
-}
-
 pub async fn agent_decides(
     state: &AppState,
     caller: &Caller,
     requester_id: i64,
     decision: AgentDecision,
-) -> Result<(), OnboardingError> {
+) -> Result<String, OnboardingError> {
     caller.agent()?;
     let agent_id = caller.account_id;
     let mut tx = state.db.begin_write().await?;
@@ -540,47 +480,55 @@ pub async fn agent_decides(
     ) {
         return Err(OnboardingError::NotFound);
     }
-    let event = match decision {
+    let person = account(&mut tx, requester_id).await?.full_name;
+    let invalid = |text: &str| Err(OnboardingError::Invalid(text.to_owned()));
+    let (event, told) = match &decision {
+        AgentDecision::Approve { entry_id } if entry_id.trim().is_empty() => {
+            return invalid("Choose the organisation entry to approve the person for.");
+        }
         AgentDecision::Approve { entry_id } => {
             let entry_id = entry_id.trim();
-            let company_id = company_of_entry(&mut tx, entry_id)
-                .await?
-                .ok_or_else(|| {
-                    OnboardingError::Invalid(format!("There is no company or site `{entry_id}`."))
-                })?;
+            let company_id = company_of_entry(&mut tx, entry_id).await?.ok_or_else(|| {
+                OnboardingError::Invalid(format!(
+                    "No company or site has the id {entry_id}: choose one of the entries listed, or check the id."
+                ))
+            })?;
+            let entry = queries::entry_name(&mut tx, entry_id).await?.unwrap_or_default();
+            let entry = format!("{entry} ({entry_id})");
             let proven = queries::proven_company(&mut tx, requester_id).await?;
             if proven.as_deref() != Some(company_id.as_str()) {
                 // Nobody proved this association: it takes a second agent.
                 let earlier = queries::proposal(&mut tx, requester_id).await?
                     .filter(|p| p.entry_id == entry_id);
                 if earlier.as_ref().is_some_and(|p| p.agent_id == agent_id) {
-                    return Err(OnboardingError::Invalid(
-                        "You proposed this approval already: another agent must approve it.".into(),
-                    ));
+                    return invalid("You proposed this approval already: another agent must approve it.");
                 }
                 if earlier.is_none() {
                     let now = timestamp_now();
                     queries::propose(&mut tx, requester_id, entry_id, &company_id, agent_id, &now)
                         .await?;
-                    return Ok(tx.commit().await?);
+                    tx.commit().await?;
+                    return Ok(agent_view::outcome(&decision, &person, &entry, true));
                 }
             }
             queries::lock_company(&mut tx, state.db.backend(), &company_id).await?;
-            Event::AgentApproved {
+            let event = Event::AgentApproved {
                 entry_id: entry_id.to_owned(),
-            }
+            };
+            (event, entry)
         }
-        AgentDecision::Reject { reason } if !reason.trim().is_empty() => Event::AgentRejected {
-            reason: reason.trim().to_owned(),
-        },
-        AgentDecision::Ask { question } if !question.trim().is_empty() => Event::AgentAsked {
-            question: question.trim().to_owned(),
-        },
-        _ => {
-            return Err(OnboardingError::Invalid(
-                "Write the reason or the question for the person.".into(),
-            ))
+        AgentDecision::Reject { reason } if !reason.trim().is_empty() => {
+            let reason = reason.trim().to_owned();
+            (Event::AgentRejected { reason }, String::new())
         }
+        AgentDecision::Ask { question } if !question.trim().is_empty() => {
+            let question = question.trim().to_owned();
+            (Event::AgentAsked { question }, String::new())
+        }
+        AgentDecision::Reject { .. } => {
+            return invalid("Write the reason for rejecting: the person receives it by email.")
+        }
+        AgentDecision::Ask { .. } => return invalid("Write the question for the person."),
     };
     // Any decision ends a proposal: it was approved, or the request went another way.
     queries::forget_proposal(&mut tx, requester_id).await?;
@@ -593,5 +541,6 @@ pub async fn agent_decides(
         None,
     )
     .await?;
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    Ok(agent_view::outcome(&decision, &person, &told, false))
 }

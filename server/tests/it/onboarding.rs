@@ -484,9 +484,58 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
         queue[0]["details"].to_string().contains("92000001"),
         "everything the person entered: {queue}"
     );
+    assert_eq!(
+        queue[0]["details"][0],
+        json!(["Contract number", "92000001"]),
+        "labels in words: {queue}"
+    );
+    // The proven company, with what the agent needs: its entries to choose from, its DAs (none
+    // yet), its people and contracts.
+    let company = &queue[0]["company"];
+    assert_eq!(company["id"], "CT-2002", "{queue}");
+    let entries: Vec<&str> = company["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        entries,
+        ["CT-2002", "CT-2002-ANR", "CT-2002-HAM", "CT-2002-RTM"]
+    );
+    assert_eq!(company["delegated_admins"], json!([]));
+    assert_eq!(company["members"], 0);
+    assert!(company["contracts"].as_u64().unwrap() >= 1, "{company}");
     let carla_id = account_id(&app, "carla.new@contoso.example").await;
+    // Each decision needs its own text, and says so.
+    for (action, refusal) in [
+        (
+            "approve",
+            "Choose the organisation entry to approve the person for.",
+        ),
+        (
+            "reject",
+            "Write the reason for rejecting: the person receives it by email.",
+        ),
+        ("ask", "Write the question for the person."),
+    ] {
+        let answer = agent
+            .call(
+                AgentDecide::PATH,
+                &[
+                    ("requester_id", &carla_id),
+                    ("action", action),
+                    ("text", " "),
+                ],
+            )
+            .await;
+        assert_eq!(
+            answer,
+            (StatusCode::BAD_REQUEST, json!({ "Invalid": refusal }))
+        );
+    }
 
-    let (status, _) = agent
+    let (status, said) = agent
         .call(
             AgentDecide::PATH,
             &[
@@ -497,6 +546,12 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    assert!(
+        said.as_str()
+            .unwrap()
+            .starts_with("Question sent: Ann Lee was emailed it."),
+        "{said}"
+    );
     assert_eq!(
         stage(&mut carla).await["WaitingForAgent"]["question"],
         "Which site do you manage?"
@@ -527,9 +582,9 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
             )
             .await
             .1,
-        json!({"Invalid": "There is no company or site `NOPE`."})
+        json!({"Invalid": "No company or site has the id NOPE: choose one of the entries listed, or check the id."})
     );
-    agent
+    let (_, said) = agent
         .call(
             AgentDecide::PATH,
             &[
@@ -539,6 +594,10 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
             ],
         )
         .await;
+    assert_eq!(
+        said,
+        "Approved: Ann Lee becomes a Delegated Administrator of Contoso Hamburg (CT-2002-HAM). They were emailed a link to verify their address and finish."
+    );
     assert_eq!(stage(&mut carla).await, json!("VerifyEmail"));
     assert_eq!(
         role_of(&app, "carla.new@contoso.example").await,

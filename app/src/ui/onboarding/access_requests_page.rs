@@ -9,17 +9,24 @@ use crate::onboarding::{decide_access_request, pending_access_requests, WaitingR
 #[component]
 pub fn AccessRequestsPage() -> impl IntoView {
     let requests = load(pending_access_requests);
+    // What the last decision did, said until the next one (the request itself leaves the list).
+    let done = RwSignal::new(None::<String>);
+    let decided = move |outcome: String| {
+        done.set(Some(outcome));
+        requests.refetch();
+    };
     view! {
         <Title text="Access requests"/>
         <section class="card" aria-labelledby="requests-heading">
             <h1 id="requests-heading">"Pending access requests"</h1>
+            {move || done.get().map(|text| view! { <p class="success" role="status" data-testid="decision-outcome">{text}</p> })}
             <Transition fallback=|| view! { <p aria-busy="true">"Loading requests…"</p> }>
                 {move || suspend(async move {
                     match requests.await {
                         Ok(list) if list.is_empty() => view! { <p>"No requests are waiting for you."</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="request-list">
-                                {list.into_iter().map(|request| view! { <RequestItem request on_done=move || requests.refetch()/> }).collect_view()}
+                                {list.into_iter().map(|request| view! { <RequestItem request on_done=decided/> }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(err) => view! { <LoadError message=err.to_string() retry=move || requests.refetch()/> }.into_any(),
@@ -33,24 +40,27 @@ pub fn AccessRequestsPage() -> impl IntoView {
 #[component]
 fn RequestItem(
     request: WaitingRequest,
-    on_done: impl Fn() + Copy + Send + Sync + 'static,
+    on_done: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let role = RwSignal::new("user".to_owned());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let id = request.account_id;
+    let person = request.full_name.clone();
     let decide = act(move |grant: &bool| {
+        let grant = *grant;
         let (role, reason) = (
-            if *grant {
+            if grant {
                 role.get_untracked()
             } else {
                 String::new()
             },
             reason.get_untracked(),
         );
+        let said = outcome(&person, grant.then_some(role.as_str()), reason.trim());
         async move {
             match decide_access_request(id, role, reason).await {
-                Ok(()) => on_done(),
+                Ok(()) => on_done(said),
                 Err(err) => error.set(Some(err.to_string())),
             }
         }
@@ -85,5 +95,23 @@ fn RequestItem(
                 <button type="button" class="button" on:click=move |_| { decide.dispatch(true); }>"Grant"</button>
             </div>
         </li>
+    }
+}
+
+/// What a DA's decision did, said back to them.
+fn outcome(person: &str, granted: Option<&str>, reason: &str) -> String {
+    match granted {
+        Some(role) => {
+            let role = match role {
+                "da" => "a Delegated Administrator",
+                "admin" => "an Administrator",
+                _ => "a User",
+            };
+            format!("{person} now has access as {role}, from their next page. They were emailed.")
+        }
+        None if reason.is_empty() => {
+            format!("You denied {person}'s request. They were emailed, without a reason.")
+        }
+        None => format!("You denied {person}'s request. They were emailed your reason."),
     }
 }

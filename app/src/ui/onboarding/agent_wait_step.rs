@@ -11,18 +11,25 @@ pub fn AgentWaitStep(
     set_stage: StageSetter,
     queue: AgentQueue,
     question: Option<String>,
+    /// The answer this page sent last (owned by the wizard: the step is drawn anew with the stage
+    /// the answer moved to).
+    sent: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let answer = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let send = act(move |_: &()| {
         let text = answer.get_untracked();
         async move {
-            match answer_question(text).await {
-                Ok(stage) => set_stage.set(Some(stage)),
+            match answer_question(text.clone()).await {
+                Ok(stage) => {
+                    sent.set(Some(text.trim().to_owned()));
+                    set_stage.set(Some(stage));
+                }
                 Err(err) => error.set(Some(err.to_string())),
             }
         }
     });
+    let asked = question.is_some();
     let (title, text) = match queue {
         AgentQueue::Assessment => (
             "Additional assessment required",
@@ -36,6 +43,11 @@ pub fn AgentWaitStep(
     view! {
         <h1>{title}</h1>
         <p role="status">{text}</p>
+        {move || sent.get().filter(|_| !asked).map(|answer| view! {
+            <p class="success" role="status" data-testid="answer-sent">
+                {format!("Your answer was sent to the agent: \u{201c}{answer}\u{201d}. They continue with your request, and you get an email when they decide.")}
+            </p>
+        })}
         {question.map(|question| view! {
             <h2>"The agent asks"</h2>
             <blockquote class="question">{question}</blockquote>

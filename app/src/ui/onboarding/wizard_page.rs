@@ -69,6 +69,7 @@ fn Step(
     email: String,
 ) -> impl IntoView {
     let session = use_session();
+    let answer_sent = RwSignal::new(None::<String>);
     move || {
         let Some(current) = stage.get() else {
             return ().into_any();
@@ -93,7 +94,7 @@ fn Step(
                 view! { <SubmittedStep first_da/> }.into_any()
             }
             Stage::WaitingForAgent { queue, question } => {
-                view! { <AgentWaitStep set_stage queue question/> }.into_any()
+                view! { <AgentWaitStep set_stage queue question sent=answer_sent/> }.into_any()
             }
             Stage::VerifyEmail => view! { <VerifyEmailStep email=email.clone()/> }.into_any(),
             Stage::EmailVerified => view! { <EmailVerifiedStep set_stage/> }.into_any(),
