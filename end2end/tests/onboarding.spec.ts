@@ -207,6 +207,21 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await expect(page.getByText('up to 24 hours')).toBeVisible();
   await expectAccessible(page, 'the wizard: additional assessment required');
+  // A waiting request can be withdrawn; validating again says, before Next, that an assessment
+  // follows and why.
+  await page.getByRole('button', { name: 'Withdraw request' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
+  await page.getByLabel('Contract number').fill(d.contract);
+  await page.getByLabel('Serial number').fill(d.serial(1));
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await expect(page.getByTestId('what-next')).toContainText('one of our agents must assess this registration first:');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Verify your account' })).toBeVisible();
+  await page.getByLabel('Contract number').fill(d.contract);
+  await page.getByLabel('Serial number').fill(d.serial(1));
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await signOut(page);
 
   await agentAsksThenApproves(page, `assessed-${p}`, `Asa ${p}`, `${d.company}-S1`);

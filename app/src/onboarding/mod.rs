@@ -165,6 +165,35 @@ pub async fn verify_entitlement(
     .await
 }
 
+/// Step 2's *Validate*: checks the contract and serial and says what *Next* will do, saving
+/// nothing (so an additional assessment is announced before the person commits to it).
+#[server(endpoint = "onboarding/check")]
+pub async fn check_entitlement(
+    contract_number: String,
+    serial_number: String,
+) -> Result<CheckedEntitlement, OnboardingError> {
+    serve(async |state, caller| {
+        service::validate_entitlement(state, caller.account_id, &contract_number, &serial_number)
+            .await
+    })
+    .await
+}
+
+/// What step 2's *Next* will do with a contract and serial that prove entitlement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedEntitlement {
+    /// The stage *Next* moves to.
+    pub next: Stage,
+    /// Why an agent must assess the registration first, in words (empty when none).
+    pub assessment_reasons: Vec<String>,
+}
+
+/// Takes back a request still waiting for a DA or an agent: the wizard returns to step 2.
+#[server(endpoint = "onboarding/withdraw")]
+pub async fn withdraw_request() -> Result<Stage, OnboardingError> {
+    serve(async |state, caller| service::withdraw_request(state, caller.account_id).await).await
+}
+
 #[server(endpoint = "onboarding/back")]
 pub async fn go_back() -> Result<Stage, OnboardingError> {
     move_wizard(wizard::Event::Back).await

@@ -9,7 +9,7 @@ use super::{
     entitlement::{check_entitlement, EntitlementProblem},
     queries,
     wizard::{advance, Event, Proof, Stage, Standing},
-    AgentDecision, OnboardingError, OnboardingLink, WaitingRequest,
+    AgentDecision, CheckedEntitlement, OnboardingError, OnboardingLink, WaitingRequest,
 };
 use crate::{
     mail::{outbox, templates},
@@ -179,13 +179,42 @@ pub(super) async fn record_joined(
     Ok(())
 }
 
-/// Step 2: checks the contract and serial, then branches on the company's standing.
+/// Step 2's *Next*: checks the contract and serial again, then moves on by the company's standing.
 pub async fn verify_entitlement(
     state: &AppState,
     account_id: i64,
     contract_number: &str,
     serial_number: &str,
 ) -> Result<Stage, OnboardingError> {
+    let stage = step_two(state, account_id, contract_number, serial_number, Step2::Commit).await?;
+    Ok(stage.next)
+}
+
+/// Step 2's *Validate*: the same checks, and what *Next* would do, with nothing saved.
+pub async fn validate_entitlement(
+    state: &AppState,
+    account_id: i64,
+    contract_number: &str,
+    serial_number: &str,
+) -> Result<CheckedEntitlement, OnboardingError> {
+    step_two(state, account_id, contract_number, serial_number, Step2::Check).await
+}
+
+#[derive(PartialEq, Eq)]
+enum Step2 {
+    Check,
+    Commit,
+}
+
+/// Checks the contract and serial, then branches on the company's standing: saved when
+/// committing, only foreseen when checking.
+async fn step_two(
+    state: &AppState,
+    account_id: i64,
+    contract_number: &str,
+    serial_number: &str,
+    step: Step2,
+) -> Result<CheckedEntitlement, OnboardingError> {
     let throttle_key = format!("onboarding:verify:{account_id}");
     let mut tx = state.db.begin_write().await?;
     // Counted before the contract is looked at (given back below when it was not a guess), so
@@ -263,15 +292,25 @@ pub async fn verify_entitlement(
     })
     .to_string();
     throttle::clear(&mut tx, &throttle_key).await?;
-    let stage = apply(
-        state,
-        &mut tx,
-        account_id,
-        Event::Proved { proof, standing },
-        None,
-        Some(details),
-    )
-    .await?;
+    let assessment_reasons = reasons.iter().map(|r| r.describe()).collect();
+    let proved = Event::Proved { proof, standing };
+    let next = if step == Step2::Commit {
+        apply(state, &mut tx, account_id, proved, None, Some(details)).await?
+    } else {
+        advance(&Stage::VerifyAccount, proved)?.0
+    };
+    tx.commit().await?;
+    Ok(CheckedEntitlement {
+        next,
+        assessment_reasons,
+    })
+}
+
+/// Takes back a request waiting for a DA or an agent (an agent's pending proposal goes with it).
+pub async fn withdraw_request(state: &AppState, account_id: i64) -> Result<Stage, OnboardingError> {
+    let mut tx = state.db.begin_write().await?;
+    queries::forget_proposal(&mut tx, account_id).await?;
+    let stage = apply(state, &mut tx, account_id, Event::Withdraw, None, None).await?;
     tx.commit().await?;
     Ok(stage)
 }

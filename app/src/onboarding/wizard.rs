@@ -109,6 +109,9 @@ pub enum Event {
     EmailLinkOpened,
     Continue,
     StartAgain,
+    /// The person takes back a request still waiting for a DA or an agent, to try another
+    /// contract and serial.
+    Withdraw,
 }
 
 /// What the server must do along with a move.
@@ -251,6 +254,9 @@ pub fn advance(stage: &Stage, event: Event) -> Result<(Stage, Vec<Effect>), Refu
         (S::VerifyEmail, E::EmailLinkOpened) => (S::EmailVerified, vec![]),
         (S::EmailVerified, E::Continue) => (S::Complete, vec![SendWelcomeEmails]),
         (S::Denied { .. }, E::StartAgain) => (S::Overview, vec![]),
+        (S::RequestSubmitted { .. } | S::WaitingForAgent { .. }, E::Withdraw) => {
+            (S::VerifyAccount, vec![])
+        }
         _ => return Err(Refused::NotNow),
     })
 }
@@ -562,6 +568,7 @@ mod tests {
             Event::EmailLinkOpened,
             Event::Continue,
             Event::StartAgain,
+            Event::Withdraw,
         ];
         let allowed: &[(usize, usize)] = &[
             (0, 0),
@@ -583,6 +590,10 @@ mod tests {
             (7, 13),
             (8, 14),
             (10, 15),
+            // A waiting request can be withdrawn (to the DA, or in either agents' state).
+            (4, 16),
+            (5, 16),
+            (6, 16),
         ];
         for (s, stage) in stages.iter().enumerate() {
             for (e, event) in events.iter().enumerate() {

@@ -33,9 +33,10 @@ use app::{
         LoadLibraryDevices,
     },
     onboarding::{
-        AgentDecide, AgentQueue, AnswerQuestion, ChooseOrganisation, ConfirmRequest,
-        ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
-        NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain, VerifyEntitlement,
+        AgentDecide, AgentQueue, AnswerQuestion, CheckEntitlement, ChooseOrganisation,
+        ConfirmRequest, ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack,
+        LoadWizard, NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain,
+        VerifyEntitlement, WithdrawRequest,
     },
     registry::{ImportRegistryFiles, LoadRegistryStats},
 };
@@ -130,6 +131,8 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadWizard::PATH, Personal),
         (ContinueRegistration::PATH, Personal),
         (VerifyEntitlement::PATH, Personal),
+        (CheckEntitlement::PATH, Personal),
+        (WithdrawRequest::PATH, Personal),
         (GoBack::PATH, Personal),
         (ChooseOrganisation::PATH, Personal),
         (NoneOfTheAbove::PATH, Personal),

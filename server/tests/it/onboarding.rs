@@ -2,9 +2,10 @@
 //! of the guide, DA decisions, the agents' queues, and two founders racing.
 
 use app::onboarding::{
-    AgentDecide, AgentQueue, AnswerQuestion, ChooseOrganisation, ConfirmRequest,
+    AgentDecide, AgentQueue, AnswerQuestion, CheckEntitlement, ChooseOrganisation, ConfirmRequest,
     ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
     NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain, VerifyEntitlement,
+    WithdrawRequest,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
@@ -626,12 +627,48 @@ async fn none_of_the_above_goes_to_an_agent_who_asks_then_approves(backend: Back
 async fn assessment_is_required_and_an_agent_rejects(backend: Backend) {
     let app = with_demo_registry(backend).await;
     let mut alex = at_step_two(&app, "alex", "alex.ward@fabrikam.example").await;
+    // Validate says an assessment will follow, and why, before anything is saved.
+    let (status, checked) = alex
+        .call(
+            CheckEntitlement::PATH,
+            &[
+                ("contract_number", "93000001"),
+                ("serial_number", "FOC2402H0H1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{checked}");
+    assert_eq!(
+        checked["next"],
+        json!({"WaitingForAgent": {"queue": "Assessment", "question": null}})
+    );
+    assert!(
+        checked["assessment_reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("reviewed by an agent"),
+        "{checked}"
+    );
+    assert_eq!(stage(&mut alex).await, json!("VerifyAccount"));
+    let mut agent = signed_in_agent(&app).await;
+    assert_eq!(agent.call(AgentQueue::PATH, &[]).await.1, json!([]));
+    // Next commits; a waiting request can be withdrawn, and leaves the queue.
     let (_, body) = verify(&mut alex, "93000001", "FOC2402H0H1").await;
     assert_eq!(
         body,
         json!({"WaitingForAgent": {"queue": "Assessment", "question": null}})
     );
-    let mut agent = signed_in_agent(&app).await;
+    assert_eq!(
+        alex.call(WithdrawRequest::PATH, &[]).await,
+        (StatusCode::OK, json!("VerifyAccount"))
+    );
+    assert_eq!(agent.call(AgentQueue::PATH, &[]).await.1, json!([]));
+    assert_eq!(
+        alex.call(WithdrawRequest::PATH, &[]).await.0,
+        StatusCode::CONFLICT,
+        "nothing waits any more"
+    );
+    verify(&mut alex, "93000001", "FOC2402H0H1").await;
     let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
     assert_eq!(queue[0]["assessment"], true);
     assert!(

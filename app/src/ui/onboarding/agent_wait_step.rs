@@ -1,7 +1,7 @@
 use crate::ui::loading::act;
 use leptos::prelude::*;
 
-use super::StageSetter;
+use super::{withdraw_button::WithdrawButton, StageSetter};
 use crate::onboarding::{answer_question, wizard::AgentQueue};
 
 /// Waiting for an agent: manual onboarding or an additional assessment, and the agent's question
@@ -60,5 +60,6 @@ pub fn AgentWaitStep(
                 <button type="submit" class="button" disabled=move || send.pending().get()>"Send answer"</button>
             </form>
         })}
+        <WithdrawButton set_stage/>
     }
 }

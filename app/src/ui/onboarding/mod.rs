@@ -12,6 +12,7 @@ mod outcome_steps;
 mod overview_step;
 mod registry_import_panel;
 mod verify_step;
+mod withdraw_button;
 mod wizard_page;
 
 pub use access_requests_page::AccessRequestsPage;

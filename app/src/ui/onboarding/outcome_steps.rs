@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{wizard_action, StageSetter};
+use super::{withdraw_button::WithdrawButton, wizard_action, StageSetter};
 use crate::{contexts::session::use_session, onboarding::start_again, ui::forms::FormError};
 
 #[component]
-pub fn SubmittedStep(first_da: String) -> impl IntoView {
+pub fn SubmittedStep(set_stage: StageSetter, first_da: String) -> impl IntoView {
     view! {
         <h1>"Request submitted"</h1>
         <p role="status">"Your access request went to " <strong>{first_da}</strong> ", your company's Delegated Administrator. You will get an email when they decide; once they grant you a role, you can use NetCare at once."</p>
+        <WithdrawButton set_stage/>
     }
 }
 

@@ -91,7 +91,7 @@ fn Step(
                 view! { <ChooseStep set_stage proof entries/> }.into_any()
             }
             Stage::RequestSubmitted { first_da, .. } => {
-                view! { <SubmittedStep first_da/> }.into_any()
+                view! { <SubmittedStep set_stage first_da/> }.into_any()
             }
             Stage::WaitingForAgent { queue, question } => {
                 view! { <AgentWaitStep set_stage queue question sent=answer_sent/> }.into_any()
