@@ -97,6 +97,16 @@ test('every page of a company with hundreds of devices fits the screen', async (
   await expect(chart.getByRole('link', { name: `Covered ${COVERED} devices` })).toBeVisible();
   await expect(chart.getByRole('link', { name: `Expired ${COUNTS.expired} devices` })).toBeVisible();
   await attachScreenshot(page, testInfo, 'dashboard-640-devices');
+  // Coverage ending soon names what ends (the lines covering N devices, not the contract, which
+  // runs on) and opens exactly those devices.
+  const ending = page.getByRole('region', { name: 'Coverage ending soon' });
+  await expect(ending).toContainText('the contract itself may run on');
+  const link = ending.locator('tbody tr').first().getByRole('link');
+  const shown = Number((await link.textContent())?.match(/^(\d+) devices?$/)?.[1]);
+  expect(shown).toBeGreaterThan(1);
+  await link.click();
+  await expect(page.getByTestId('device-range')).toContainText(`of ${shown} devices.`);
+  await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('Expiring');
 });
 
 test('the upload preview of a long file reads as a table, on a phone too', async ({ page }, testInfo) => {

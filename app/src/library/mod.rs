@@ -63,14 +63,22 @@ impl CoverageSummary {
     }
 }
 
+/// A contract some of whose lines covering the company's devices end soon (within the expiring
+/// window).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExpiringContract {
     pub contract_number: String,
     pub service_level: String,
+    /// When the first of those lines ends.
     #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub end_date: String,
+    /// Devices whose coverage through this contract ends within the window.
     pub devices: u64,
+    /// When the contract itself ends: often later than the lines above (`None` when the
+    /// registry no longer lists it).
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub contract_end: Option<String>,
 }
 
 /// A contract covering some of the company's devices (or added by number): only its own terms,

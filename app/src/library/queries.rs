@@ -105,6 +105,7 @@ struct ExpiringRow {
     service_level: String,
     end_date: String,
     devices: i64,
+    contract_end: Option<String>,
 }
 
 /// Devices by status and reason, and the contracts expiring soonest (from the status index).
@@ -127,10 +128,11 @@ pub async fn coverage_summary(
     .fetch_all(&mut *conn)
     .await?;
     let expiring: Vec<ExpiringRow> = sqlx::query_as(
-        "SELECT contract_number, COALESCE(service_level, '') AS service_level,
-                MIN(coverage_end) AS end_date, COUNT(*) AS devices
-         FROM devices WHERE company_id = $1 AND status = 'expiring' AND contract_number IS NOT NULL
-         GROUP BY contract_number, COALESCE(service_level, '') ORDER BY 3, 1 LIMIT 10",
+        "SELECT d.contract_number, COALESCE(d.service_level, '') AS service_level,
+                MIN(d.coverage_end) AS end_date, COUNT(*) AS devices, MAX(c.end_date) AS contract_end
+         FROM devices d LEFT JOIN contracts c ON c.contract_number = d.contract_number
+         WHERE d.company_id = $1 AND d.status = 'expiring' AND d.contract_number IS NOT NULL
+         GROUP BY d.contract_number, COALESCE(d.service_level, '') ORDER BY 3, 1 LIMIT 10",
     )
     .bind(company_id)
     .fetch_all(conn)
@@ -160,6 +162,7 @@ pub async fn coverage_summary(
                 service_level: row.service_level,
                 end_date: row.end_date,
                 devices: row.devices as u64,
+                contract_end: row.contract_end,
             })
             .collect(),
         expiring_window_days,
