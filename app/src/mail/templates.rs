@@ -124,20 +124,6 @@ pub fn password_reset(to: &str, name: &str, link: &str, minutes: u64) -> Email {
     )
 }
 
-pub fn onboarding_verify(to: &str, name: &str, company: &str, link: &str, hours: u64) -> Email {
-    compose(
-        to,
-        "Verify your email to finish registering with NetCare",
-        name,
-        &[
-            &format!("Your request to become the Delegated Administrator of {company} is approved."),
-            "Verify your business email address to finish: NetCare sends your registration and access notifications, and other people's access requests, to it.",
-            &format!("The link works once and expires in {hours} hours."),
-        ],
-        Some(("Verify my email address", link)),
-    )
-}
-
 pub fn access_request_for_da(
     to: &str,
     da_name: &str,

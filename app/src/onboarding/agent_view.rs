@@ -136,7 +136,7 @@ pub fn outcome(decision: &AgentDecision, person: &str, entry: &str, proposed: bo
             "You proposed approving {person} for {entry}. Their request did not prove that company, so a second agent must approve the same entry; it stays in the queue until then."
         ),
         AgentDecision::Approve { .. } => format!(
-            "Approved: {person} becomes a Delegated Administrator of {entry}. They were emailed a link to verify their address and finish."
+            "Approved: {person} becomes a Delegated Administrator of {entry}. They were emailed and can use NetCare at once."
         ),
         AgentDecision::Reject { .. } => {
             format!("Rejected: {person} was emailed your reason. The request left the queue.")

@@ -2,25 +2,16 @@
 //! function per effect, each inside the move's transaction, so a failed email or membership
 //! leaves no half-done move.
 
-use time::OffsetDateTime;
-
 use super::{
-    service::{company_name, company_of_entry, proof_of, record_joined, Tx, LINK_PURPOSE},
+    service::{company_name, company_of_entry, proof_of, record_joined, Tx},
     queries,
     wizard::{Effect, Event, Stage},
     OnboardingError,
 };
 use crate::{
-    accounts::{
-        queries as accounts_db,
-        session::{random_token, token_hash},
-        Role,
-    },
+    accounts::{queries as accounts_db, Role},
     mail::{outbox, templates},
-    platform::{
-        clock::{timestamp_now, timestamp_text},
-        internal, AppState,
-    },
+    platform::{clock::timestamp_now, internal, AppState},
 };
 
 /// A move of the wizard, as its effects need it.
@@ -46,7 +37,6 @@ pub(super) async fn carry_out(
             become_delegated_admin(tx, applied, entry_id).await
         }
         Effect::QueueForAgent(_) => Ok(()),
-        Effect::SendVerificationLink => send_verification_link(tx, applied).await,
         Effect::GrantAccess { role } => grant_access(tx, applied, *role).await,
         Effect::NotifyRequester => notify_requester(tx, applied).await,
         Effect::SendWelcomeEmails => send_welcome_emails(tx, applied).await,
@@ -88,45 +78,6 @@ async fn become_delegated_admin(
     let person = applied.person;
     queries::add_member(tx, &company_id, person.id, Role::Da, entry_id, &now).await?;
     record_joined(tx, applied, &company_id, Role::Da, &now).await
-}
-
-/// A single-use link that proves the person reads the business address they registered with.
-async fn send_verification_link(
-    tx: &mut Tx,
-    applied: &Applied<'_>,
-) -> Result<(), OnboardingError> {
-    let person = applied.person;
-    let settings = &applied.state.settings;
-    let company_id = queries::membership(tx, person.id)
-        .await?
-        .map(|(c, _)| c)
-        .unwrap_or_default();
-    let company = company_name(tx, &company_id).await?;
-    let token = random_token();
-    let now = timestamp_now();
-    let ttl = settings.verification_ttl;
-    let expires = timestamp_text(OffsetDateTime::now_utc() + ttl);
-    accounts_db::retire_tokens(tx, person.id, LINK_PURPOSE, &now).await?;
-    accounts_db::insert_token(
-        tx,
-        &token_hash(&token),
-        person.id,
-        LINK_PURPOSE,
-        &person.email,
-        &expires,
-        &now,
-    )
-    .await?;
-    let link = settings.link(&format!("/onboarding/verify?token={token}"));
-    let email = templates::onboarding_verify(
-        &person.email,
-        &person.full_name,
-        &company,
-        &link,
-        ttl.as_secs() / 3600,
-    );
-    outbox::enqueue(tx, &email).await?;
-    Ok(())
 }
 
 /// A DA's (or an agent's) yes: the person joins the company with the granted role.

@@ -60,7 +60,9 @@ pub enum Stage {
         queue: AgentQueue,
         question: Option<String>,
     },
-    /// Approved as the company's DA: a single-use link was emailed.
+    /// Approved as the company's DA: a single-use link was emailed. Only requests approved by
+    /// an earlier version wait here: the address is verified when the account is made, so an
+    /// approval now completes the registration at once.
     VerifyEmail,
     /// The link was opened: *Continue*.
     EmailVerified,
@@ -125,8 +127,6 @@ pub enum Effect {
         entry_id: String,
     },
     QueueForAgent(AgentQueue),
-    /// Email a single-use verification link.
-    SendVerificationLink,
     /// Give the role the DA chose, at once.
     GrantAccess {
         role: Role,
@@ -191,8 +191,8 @@ pub fn advance(stage: &Stage, event: Event) -> Result<(Stage, Vec<Effect>), Refu
                 return Err(Refused::UnknownEntry);
             }
             (
-                S::VerifyEmail,
-                vec![BecomeDelegatedAdmin { entry_id }, SendVerificationLink],
+                S::Complete,
+                vec![BecomeDelegatedAdmin { entry_id }, SendWelcomeEmails],
             )
         }
         (S::ChooseOrganisation { .. }, E::NoneOfTheAbove) => (
@@ -216,8 +216,8 @@ pub fn advance(stage: &Stage, event: Event) -> Result<(Stage, Vec<Effect>), Refu
             (S::Denied { reason }, vec![NotifyRequester])
         }
         (S::WaitingForAgent { .. }, E::AgentApproved { entry_id }) => (
-            S::VerifyEmail,
-            vec![BecomeDelegatedAdmin { entry_id }, SendVerificationLink],
+            S::Complete,
+            vec![BecomeDelegatedAdmin { entry_id }, SendWelcomeEmails],
         ),
         (S::WaitingForAgent { .. }, E::AgentRejected { reason }) => (
             S::Denied {
@@ -319,25 +319,25 @@ mod tests {
                 entry_id: "CT-2002-HAM".into(),
             },
         );
-        assert_eq!(stage, Stage::VerifyEmail);
+        // The address was verified with the account: choosing completes the registration.
+        assert_eq!(stage, Stage::Complete);
         assert_eq!(
             effects,
             [
                 Effect::BecomeDelegatedAdmin {
                     entry_id: "CT-2002-HAM".into()
                 },
-                Effect::SendVerificationLink
+                Effect::SendWelcomeEmails
             ]
         );
-        let (stage, _) = go(stage, Event::EmailLinkOpened);
+        // A request approved by an earlier version still finishes with the link it was sent.
+        let (stage, _) = go(Stage::VerifyEmail, Event::EmailLinkOpened);
         assert_eq!(stage, Stage::EmailVerified);
-        assert_ne!(stage, Stage::Complete);
         let (stage, effects) = go(stage, Event::Continue);
         assert_eq!(
-            (stage.clone(), effects),
+            (stage, effects),
             (Stage::Complete, vec![Effect::SendWelcomeEmails])
         );
-        assert_eq!(stage, Stage::Complete);
     }
 
     #[test]
@@ -424,7 +424,7 @@ mod tests {
         assert_eq!(
             (approved, effects[0].clone()),
             (
-                Stage::VerifyEmail,
+                Stage::Complete,
                 Effect::BecomeDelegatedAdmin {
                     entry_id: "CT-2002".into()
                 }
