@@ -12,7 +12,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use crate::{
-    support::people::{signed_in, signed_in_agent, token_mailed_to, PASSWORD},
+    support::people::{signed_in, signed_in_agent, PASSWORD},
     support::{both_databases, Backend, Browser, TestApp},
 };
 
