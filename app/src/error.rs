@@ -216,7 +216,17 @@ pub fn answered<T, E: StatusCoded>(result: Result<T, E>) -> Result<T, E> {
     result
 }
 
-/// Decodes an error answer in the browser and lets the session see it first (a session that
+thread_local! {
+    /// Who sees every error answer the browser decodes (the page's session, which registers itself).
+    static ANSWER_OBSERVER: std::cell::Cell<Option<fn(&AppError)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Makes `observer` see every error answer decoded from now on (one observer: the page's session).
+pub fn observe_answers(observer: fn(&AppError)) {
+    ANSWER_OBSERVER.with(|current| current.set(Some(observer)));
+}
+
+/// Decodes an error answer in the browser and lets the observer see it first (a session that
 /// ended turns the page into the sign-in page, with the reason; see `contexts::session`).
 pub fn decode_answer<E: FromServerFnError + serde::de::DeserializeOwned>(
     data: leptos::server_fn::Bytes,
@@ -225,8 +235,8 @@ pub fn decode_answer<E: FromServerFnError + serde::de::DeserializeOwned>(
     let err: E = serde_json::from_slice(&data).unwrap_or_else(|e| {
         E::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
     });
-    if let Some(app) = app_error(&err) {
-        crate::contexts::session::observe(app);
+    if let (Some(app), Some(observer)) = (app_error(&err), ANSWER_OBSERVER.with(|o| o.get())) {
+        observer(app);
     }
     err
 }

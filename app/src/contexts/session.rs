@@ -32,6 +32,7 @@ impl Session {
         };
         provide_context(session);
         CURRENT.with(|current| current.set(Some(session)));
+        crate::error::observe_answers(observe);
         session
     }
 
