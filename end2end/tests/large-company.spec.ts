@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
-import { COUNTS, COVERED, DEVICES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
+import { COUNTS, COVERED, DEVICES, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
 // every coverage state (fixtures/large-company.ts). Its first person registers it through the
@@ -71,6 +71,15 @@ test('the Library pages through hundreds of devices, forward and back', async ({
   await expect(range).toHaveText(`Showing 51–${COUNTS.expired} of ${COUNTS.expired} devices.`);
   await expect(next).toBeDisabled();
   await attachScreenshot(page, testInfo, 'library-expired-last-page');
+  // The site filter offers the company's sites to pick from (long names and all).
+  await openApp(page, '/library');
+  const offered = page.locator('#filter-site-choices option');
+  await expect(offered).toHaveCount(SITES.length);
+  expect((await offered.evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).sort()).toEqual([...SITES].sort());
+  await expect(page.locator('#filter-pid-choices option').first()).toHaveAttribute('value', /\S/);
+  await page.getByLabel('Site', { exact: true }).fill(SITES[0]);
+  await page.getByRole('button', { name: 'Show devices' }).click();
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES / SITES.length} devices.`);
   expect(errors).toEqual([]);
 });
 

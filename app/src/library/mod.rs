@@ -181,6 +181,25 @@ pub async fn load_library_devices(
     .await
 }
 
+/// What the Library's site, product ID and contract filters offer to pick from: the values the
+/// company's devices have (at most [`queries::CHOICES`] of each, in order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub sites: Vec<String>,
+    pub pids: Vec<String>,
+    pub contracts: Vec<String>,
+}
+
+#[server(endpoint = "library/choices")]
+pub async fn load_filter_choices() -> Result<FilterChoices, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        Ok(queries::filter_choices(&mut conn, company_id).await?)
+    })
+    .await
+}
+
 #[server(endpoint = "library/summary")]
 pub async fn load_coverage_summary() -> Result<CoverageSummary, LibraryError> {
     serve(async |state, caller| {

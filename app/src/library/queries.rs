@@ -400,3 +400,42 @@ pub async fn count_matching(
     }
     Ok(query.fetch_one(conn).await? as u64)
 }
+
+/// How many values of each filter are offered at most.
+pub const CHOICES: u32 = 500;
+
+/// The distinct sites, product IDs and contracts of a company's devices. Each is a walk over its
+/// Library index that jumps from one value to the next (a seek per distinct value, not a read
+/// of every device), so a million devices with a few hundred sites answer at once.
+pub async fn filter_choices(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<super::FilterChoices, sqlx::Error> {
+    Ok(super::FilterChoices {
+        sites: distinct_values(&mut *conn, company_id, "site").await?,
+        pids: distinct_values(&mut *conn, company_id, "pid_key").await?,
+        contracts: distinct_values(conn, company_id, "contract_number").await?,
+    })
+}
+
+/// `column`'s distinct non-empty values among the company's devices, in order. `column` is one
+/// of ours (never input) and leads an index after `company_id`.
+async fn distinct_values(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    column: &'static str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = format!(
+        "WITH RECURSIVE walk(value, n) AS (
+             SELECT MIN({column}), 1 FROM devices WHERE company_id = $1 AND {column} > ''
+             UNION ALL
+             SELECT (SELECT MIN({column}) FROM devices WHERE company_id = $1 AND {column} > walk.value), n + 1
+             FROM walk WHERE walk.value IS NOT NULL AND n < {CHOICES}
+         )
+         SELECT value FROM walk WHERE value IS NOT NULL"
+    );
+    sqlx::query_scalar(&sql)
+        .bind(company_id)
+        .fetch_all(conn)
+        .await
+}

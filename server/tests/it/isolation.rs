@@ -30,7 +30,7 @@ use app::{
     },
     library::{
         AddCompanyContract, LoadCompanyContracts, LoadCoverageChanges, LoadCoverageSummary,
-        LoadLibraryDevices,
+        LoadFilterChoices, LoadLibraryDevices,
     },
     onboarding::{
         AgentDecide, AgentQueue, AnswerQuestion, CheckEntitlement, ChooseOrganisation,
@@ -87,6 +87,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadLibraryDevices::PATH, CompanyRead),
         (LoadCompanyContracts::PATH, CompanyRead),
         (LoadCoverageSummary::PATH, CompanyRead),
+        (LoadFilterChoices::PATH, CompanyRead),
         (LoadCoverageChanges::PATH, CompanyRead),
         (LoadUploadOverview::PATH, CompanyRead),
         (ListCollectorTokens::PATH, CompanyRead),

@@ -5,7 +5,7 @@ use app::{
     coverage::{ReasonCode, Status},
     library::{
         AddCompanyContract, DeviceFilter, DevicePage, LibraryError, LoadCompanyContracts,
-        LoadCoverageSummary, LoadLibraryDevices,
+        LoadCoverageSummary, LoadFilterChoices, LoadLibraryDevices,
     },
     AppError,
 };
@@ -29,7 +29,42 @@ both_databases!(
     devices_filter_search_sort_and_page,
     contracts_appear_with_their_devices,
     exports_follow_the_view_and_neutralise_formulas,
+    filters_offer_the_company_s_own_values,
 );
+
+/// The site, PID and contract filters offer what the company's devices have, in order, and
+/// nothing of another company's.
+async fn filters_offer_the_company_s_own_values(backend: Backend) {
+    let app = northwind_with_devices(backend).await;
+    contoso_uploads_its_own(&app).await;
+    let mut ben = login(&app, "ben.user").await;
+    let choices = ben.run(LoadFilterChoices {}).await.unwrap();
+    assert_eq!(choices.sites, ["DC", "HQ", "Lab"]);
+    assert_eq!(
+        choices.pids,
+        [
+            "C9300-24T",
+            "C9300-48P",
+            "CTS-SX80",
+            "WS-C2960X-48FPD-L",
+            "WS-C3850-24T"
+        ]
+    );
+    assert!(!choices.contracts.is_empty(), "{choices:?}");
+    let mut sorted = choices.contracts.clone();
+    sorted.sort();
+    assert_eq!(sorted, choices.contracts);
+    // Each offered contract selects some of Ben's devices; Contoso's never appear.
+    for contract in &choices.contracts {
+        let shown = page(&mut ben, |f| f.contract = contract.clone(), 0).await;
+        assert!(shown.total > 0, "{contract}");
+    }
+    let mut anyone = Browser::new(&app);
+    assert_eq!(
+        anyone.run(LoadFilterChoices {}).await.unwrap_err().0,
+        StatusCode::UNAUTHORIZED
+    );
+}
 
 /// One page of the devices the filter set up by `choose` selects.
 async fn page(

@@ -2,11 +2,12 @@ use leptos::prelude::*;
 
 use crate::{
     coverage::{ReasonCode, Status},
-    library::{filter::SORTS, DeviceFilter},
+    library::{filter::SORTS, load_filter_choices, DeviceFilter, FilterChoices},
+    ui::loading::load,
 };
 
-/// The Library's filter form: status, reason, contract, site, PID, a serial or hostname search,
-/// and the order.
+/// The Library's filter form: status, reason, contract, site, PID (each offering the company's
+/// own values to pick from), a serial or hostname search, and the order.
 #[component]
 pub fn DeviceFilters(
     #[prop(into)] current: Signal<DeviceFilter>,
@@ -14,22 +15,39 @@ pub fn DeviceFilters(
 ) -> impl IntoView {
     let draft = RwSignal::new(current.get_untracked());
     Effect::new(move |_| draft.set(current.get()));
+    // The values to pick from; without them (still loading, or failed) the fields take text.
+    let choices = load(load_filter_choices);
+    let offered = move |pick: fn(FilterChoices) -> Vec<String>| {
+        choices
+            .get()
+            .and_then(Result::ok)
+            .map(pick)
+            .unwrap_or_default()
+    };
     let text_field = move |id: &'static str,
                            label: &'static str,
                            get: fn(&DeviceFilter) -> String,
-                           set: fn(&mut DeviceFilter, String)| {
+                           set: fn(&mut DeviceFilter, String),
+                           pick: Option<fn(FilterChoices) -> Vec<String>>| {
+        let list = format!("{id}-choices");
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <input id=id type="text" prop:value=move || get(&draft.get())
+                <input id=id type="text" list=pick.map(|_| list.clone()) autocomplete="off"
+                    prop:value=move || get(&draft.get())
                     on:input=move |ev| draft.update(|f| set(f, event_target_value(&ev)))/>
+                {pick.map(|pick| view! {
+                    <datalist id=list>
+                        {move || offered(pick).into_iter().map(|value| view! { <option value=value/> }).collect_view()}
+                    </datalist>
+                })}
             </div>
         }
     };
     view! {
         <form class="filters" role="search" aria-label="Filter devices"
             on:submit=move |ev| { ev.prevent_default(); on_apply.run(draft.get_untracked()); }>
-            {text_field("filter-search", "Serial number or hostname starts with", |f| f.search.clone(), |f, v| f.search = v)}
+            {text_field("filter-search", "Serial number or hostname starts with", |f| f.search.clone(), |f, v| f.search = v, None)}
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" prop:value=move || draft.get().status.map_or("", Status::as_str)
@@ -46,9 +64,9 @@ pub fn DeviceFilters(
                     {ReasonCode::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                 </select>
             </div>
-            {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v)}
-            {text_field("filter-site", "Site", |f| f.site.clone(), |f, v| f.site = v)}
-            {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v)}
+            {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v, Some(|c| c.contracts))}
+            {text_field("filter-site", "Site", |f| f.site.clone(), |f, v| f.site = v, Some(|c| c.sites))}
+            {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v, Some(|c| c.pids))}
             <div class="field">
                 <label for="filter-sort">"Order by"</label>
                 <select id="filter-sort" prop:value=move || draft.get().sort
