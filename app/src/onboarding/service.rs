@@ -124,7 +124,8 @@ pub(super) fn proof_of(stage: &Stage) -> Option<&Proof> {
 }
 
 pub(super) async fn company_name(tx: &mut Tx, company_id: &str) -> Result<String, OnboardingError> {
-    Ok(queries::company_profile(tx, company_id).await?.0)
+    let name = queries::company_name(tx, company_id).await?;
+    Ok(name.ok_or(sqlx::Error::RowNotFound)?)
 }
 
 /// The company an organisation entry (a company or one of its sites) belongs to.
@@ -284,15 +285,15 @@ async fn step_two(
         serial_number: serial_number.trim().to_owned(),
         company_id: company_id.clone(),
     };
+    let assessment_reasons: Vec<String> = reasons.iter().map(|r| r.describe()).collect();
     let details = serde_json::json!({
         "contract_number": proof.contract_number,
         "serial_number": proof.serial_number,
         "company_id": company_id,
-        "reasons": reasons.iter().map(|r| r.describe()).collect::<Vec<_>>(),
+        "reasons": assessment_reasons,
     })
     .to_string();
     throttle::clear(&mut tx, &throttle_key).await?;
-    let assessment_reasons = reasons.iter().map(|r| r.describe()).collect();
     let proved = Event::Proved { proof, standing };
     let next = if step == Step2::Commit {
         apply(state, &mut tx, account_id, proved, None, Some(details)).await?
