@@ -118,6 +118,37 @@ test('every page of a company with hundreds of devices fits the screen', async (
   await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('Expiring');
 });
 
+test('a DA sees where the hardware stands in its end of life and opens the devices past support', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/');
+  // The demo's bulletins: WS-C3850-24T is past its last date of support, C9300-48P announced
+  // (every sixth device of the fixture is each).
+  const dashlet = page.getByTestId('eol-dashlet');
+  await dashlet.scrollIntoViewIfNeeded();
+  await expect(dashlet.getByRole('link', { name: 'Past last date of support: 106 devices' })).toBeVisible();
+  await expect(dashlet.getByRole('link', { name: 'End of life announced: 107 devices' })).toBeVisible();
+  await expect(dashlet).toContainText(`No end of life announced: ${DEVICES - 213} devices`);
+  // The C9300-48P's end of sale comes within the year.
+  await expect(dashlet.getByRole('row', { name: /End of sale.*EOL-10005/ })).toBeVisible();
+  await attachScreenshot(page, testInfo, 'dashboard-end-of-life');
+  await expectAccessible(page, 'the dashboard with the end-of-life dashlet');
+
+  await dashlet.getByRole('link', { name: 'Past last date of support: 106 devices' }).click();
+  await expect(page).toHaveURL(/end_of_life=past_last_date_of_support/);
+  await expect(page.getByTestId('device-range')).toHaveText('Showing 1–50 of 106 devices.');
+  await expect(page.getByLabel('End of life')).toHaveValue('past_last_date_of_support');
+  const first = page.getByTestId('devices-table').locator('tbody tr').first();
+  await expect(first).toContainText('WS-C3850-24T');
+  await expect(first).toContainText('Past last date of support');
+  await expect(first).toContainText('Replace with C9300-24T.');
+  await expect(first).toContainText('Bulletin EOL-10001');
+  await expectNoSidewaysScroll(page, 'the Library filtered by end of life');
+  await attachScreenshot(page, testInfo, 'library-past-last-date-of-support');
+  await expectAccessible(page, 'the Library filtered by end of life');
+  expect(errors).toEqual([]);
+});
+
 test('the upload preview of a long file reads as a table, on a phone too', async ({ page }, testInfo) => {
   const project = testInfo.project.name;
   await signIn(page, largeCompany(project).username);

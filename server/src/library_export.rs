@@ -5,7 +5,7 @@
 use app::{
     inventory::{
         queries::{DeviceRow, DEVICE_COLUMNS},
-        spreadsheet_safe, DeviceRecord, UploadError,
+        spreadsheet_safe, UploadError,
     },
     library::DeviceFilter,
     platform::{sql::push_placeholders, AppState},
@@ -38,7 +38,8 @@ fn export_query(
     filter: &DeviceFilter,
 ) -> (String, Vec<String>) {
     let backend = state.db.backend();
-    let sql = filter.to_sql(company_id, None, |n| {
+    let today = app::platform::clock::date_today();
+    let sql = filter.to_sql(company_id, &today, None, |n| {
         let mut text = String::new();
         push_placeholders(&mut text, backend, n, 1);
         text
@@ -58,6 +59,7 @@ fn export_query(
 macro_rules! for_each_device {
     ($state:expr, $company_id:expr, $filter:expr, |$device:ident| $body:block) => {{
         let (sql, binds) = export_query($state, $company_id, $filter);
+        let today = app::platform::clock::date_today();
         let mut conn = $state.db.dedicated_connection().await?;
         let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
         for value in &binds {
@@ -65,7 +67,7 @@ macro_rules! for_each_device {
         }
         let mut rows = query.fetch(&mut conn);
         while let Some(row) = rows.try_next().await? {
-            let $device = DeviceRecord::from(row);
+            let $device = row.record(&today);
             $body
         }
     }};

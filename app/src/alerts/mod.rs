@@ -1,5 +1,116 @@
 //! Product alerts (issue 22): end-of-life milestones, field notices and security advisories per
-//! device. So far the pure rule every advisory decision rests on: how a vendor's release numbers
-//! are ordered within a release train.
+//! device. So far: hardware end of life (the bulletins of the registry, where each device stands,
+//! the dashboard's summary) and the release ordering every advisory decision will rest on.
 
+pub mod milestones;
 pub mod release;
+server_only! {
+    pub mod queries;
+}
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::accounts::caller::serve;
+use crate::AppError;
+pub use milestones::{EolStage, MilestoneKind, Milestones};
+
+/// A device's hardware end of life: the bulletin listing its product, where it stands today and
+/// what comes next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HardwareEndOfLife {
+    pub bulletin_number: String,
+    pub title: String,
+    /// The bulletin on the vendor's site (may be empty).
+    pub url: String,
+    pub stage: EolStage,
+    /// The next milestone with a known date (`None`: none is left, or the rest are to be
+    /// announced).
+    pub next_milestone: Option<NextMilestone>,
+    /// The product the vendor suggests instead (`None`: the bulletin names none).
+    pub replacement_product_id: Option<String>,
+    pub migration_note: String,
+    pub milestones: Milestones,
+}
+
+impl HardwareEndOfLife {
+    /// Where a device of a product `milestones` lists stands on `today`.
+    pub fn on(
+        today: &str,
+        bulletin_number: String,
+        title: String,
+        url: String,
+        milestones: Milestones,
+        replacement: String,
+        migration_note: String,
+    ) -> Self {
+        let next_milestone = milestones
+            .next_after(today)
+            .map(|(milestone, date)| NextMilestone {
+                milestone,
+                date: date.to_owned(),
+            });
+        HardwareEndOfLife {
+            bulletin_number,
+            title,
+            url,
+            stage: milestones.stage_on(today),
+            next_milestone,
+            replacement_product_id: (!replacement.is_empty()).then_some(replacement),
+            migration_note,
+            milestones,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NextMilestone {
+    pub milestone: MilestoneKind,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub date: String,
+}
+
+/// The company's hardware end of life at a glance, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EolSummary {
+    /// Devices by stage, the last stage first (past the last date of support), zeros included.
+    pub by_stage: Vec<(EolStage, u64)>,
+    /// Devices whose product no bulletin lists.
+    pub not_announced: u64,
+    /// Milestones within the next 12 months, soonest first.
+    pub upcoming: Vec<UpcomingMilestone>,
+}
+
+impl EolSummary {
+    pub fn devices(&self) -> u64 {
+        self.not_announced + self.by_stage.iter().map(|(_, n)| n).sum::<u64>()
+    }
+}
+
+/// A bulletin milestone coming for some of the company's devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingMilestone {
+    pub bulletin_number: String,
+    pub title: String,
+    pub milestone: MilestoneKind,
+    pub date: String,
+    pub devices: u64,
+}
+
+/// How many upcoming milestones the dashboard lists.
+pub const UPCOMING_SHOWN: usize = 10;
+
+/// The company's devices by end-of-life stage and the milestones coming within a year.
+#[server(endpoint = "alerts/eol-summary")]
+pub async fn load_eol_summary() -> Result<EolSummary, AppError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        let today = crate::platform::clock::date_today();
+        Ok(queries::eol_summary(&mut conn, company_id, &today).await?)
+    })
+    .await
+}

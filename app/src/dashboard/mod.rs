@@ -13,11 +13,12 @@ use crate::accounts::caller::serve;
 use crate::AppError;
 
 /// Every dashlet, in the default order: (id, title).
-pub const DASHLETS: [(&str, &str); 4] = [
+pub const DASHLETS: [(&str, &str); 5] = [
     ("coverage", "Coverage"),
     ("account", "Your account"),
     ("uploads", "Uploads"),
     ("requests", "Pending access requests"),
+    ("end_of_life", "Hardware end of life"),
 ];
 
 pub fn title(id: &str) -> &'static str {
@@ -140,10 +141,13 @@ mod tests {
         .normalised();
         assert_eq!(
             layout.order,
-            ids(&["uploads", "coverage", "account", "requests"])
+            ids(&["uploads", "coverage", "account", "requests", "end_of_life"])
         );
         assert_eq!(layout.hidden, ids(&["coverage"]));
-        assert_eq!(layout.visible(), ids(&["uploads", "account", "requests"]));
+        assert_eq!(
+            layout.visible(),
+            ids(&["uploads", "account", "requests", "end_of_life"])
+        );
         assert_eq!(
             Layout::default().normalised().visible().len(),
             DASHLETS.len()
@@ -155,15 +159,18 @@ mod tests {
         let layout = Layout::default().normalised().with_hidden("account", true);
         // Uploads moves up past the hidden account dashlet, to just after coverage... then first.
         let up = layout.clone().moved("uploads", true);
-        assert_eq!(up.visible(), ids(&["uploads", "coverage", "requests"]));
+        assert_eq!(
+            up.visible(),
+            ids(&["uploads", "coverage", "requests", "end_of_life"])
+        );
         assert_eq!(up.clone().moved("uploads", true), up, "already first");
         assert_eq!(
-            layout.clone().moved("requests", false),
+            layout.clone().moved("end_of_life", false),
             layout,
             "already last"
         );
         let restored = up.with_hidden("account", false);
         assert_eq!(restored.hidden, Vec::<String>::new());
-        assert_eq!(restored.visible().len(), 4);
+        assert_eq!(restored.visible().len(), 5);
     }
 }

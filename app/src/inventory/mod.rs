@@ -288,6 +288,8 @@ pub struct DeviceRecord {
     #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub no_longer_seen_at: Option<String>,
     pub coverage: DeviceCoverage,
+    /// Set when an end-of-life bulletin lists the device's product.
+    pub hardware_end_of_life: Option<crate::alerts::HardwareEndOfLife>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

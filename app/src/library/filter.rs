@@ -3,9 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::coverage::{
-    normalise::{pid_key, serial_key},
-    ReasonCode, Status,
+use crate::{
+    alerts::EolStage,
+    coverage::{
+        normalise::{pid_key, serial_key},
+        ReasonCode, Status,
+    },
 };
 
 /// Rows per Library page.
@@ -28,6 +31,12 @@ pub struct DeviceFilter {
     /// The start of a serial number or hostname.
     #[serde(default)]
     pub search: String,
+    /// Where the device stands in its hardware end of life.
+    #[serde(default)]
+    pub end_of_life: Option<EolStage>,
+    /// Devices of the products an end-of-life bulletin lists.
+    #[serde(default)]
+    pub bulletin: String,
     /// `serial` (default), `hostname`, `status`, `end_date` or `site`.
     #[serde(default)]
     pub sort: String,
@@ -59,6 +68,11 @@ impl DeviceFilter {
             ("site", self.site.as_str()),
             ("pid", self.pid.as_str()),
             ("search", self.search.as_str()),
+            (
+                "end_of_life",
+                self.end_of_life.map(EolStage::as_str).unwrap_or_default(),
+            ),
+            ("bulletin", self.bulletin.as_str()),
             ("sort", self.sort.as_str()),
         ]
         .into_iter()
@@ -88,6 +102,8 @@ impl DeviceFilter {
             site: text("site"),
             pid: text("pid"),
             search: text("search"),
+            end_of_life: EolStage::parse(&text("end_of_life")),
+            bulletin: text("bulletin"),
             sort: text("sort"),
             descending: text("descending") == "true",
         };
@@ -129,17 +145,27 @@ impl DeviceFilter {
     /// ranges are an OR on each device); `Some(n)` to find the matches first, each range separately
     /// and at most `n` from each (SQLite's planner does not see two ranges through an OR), which
     /// is exact for counting up to `n` and for reading pages when fewer match.
+    ///
+    /// `today` (`YYYY-MM-DD`) is the day end-of-life stages are decided on.
     pub fn to_sql(
         &self,
         company_id: &str,
+        today: &str,
         search_limit: Option<u64>,
         placeholder: impl Fn(usize) -> String,
     ) -> FilterSql {
         let mut clause = String::new();
         let mut binds = Vec::new();
+        // Each `?` of `sql` becomes a parameter of its own holding `value` (SQLite's are not
+        // numbered, so one is never used twice).
         let mut add = |sql: &str, value: String, clause: &mut String| {
-            binds.push(value);
-            clause.push_str(&sql.replace('?', &placeholder(binds.len())));
+            let mut parts = sql.split('?');
+            clause.push_str(parts.next().unwrap_or_default());
+            for part in parts {
+                binds.push(value.clone());
+                clause.push_str(&placeholder(binds.len()));
+                clause.push_str(part);
+            }
         };
         let search = self.search.trim();
         let serial = format!("S|{}", serial_key(search));
@@ -207,6 +233,23 @@ impl DeviceFilter {
         if !pid_key(&self.pid).is_empty() {
             add(" AND d.pid_key = ?", pid_key(&self.pid), &mut clause);
         }
+        if let Some(stage) = self.end_of_life {
+            // The products in that stage today (each `?` is the same day): a few rows, each a
+            // range of the pid index.
+            let products = format!(
+                " AND d.pid_key IN (SELECT ep.pid_key FROM eox_products ep \
+                 JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number WHERE {})",
+                stage.stage_sql("?")
+            );
+            add(&products, today.to_owned(), &mut clause);
+        }
+        if !self.bulletin.trim().is_empty() {
+            add(
+                " AND d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
+                self.bulletin.trim().to_owned(),
+                &mut clause,
+            );
+        }
         FilterSql { clause, binds }
     }
 
@@ -243,7 +286,7 @@ mod tests {
 
     #[test]
     fn no_filter_is_the_whole_company() {
-        let sql = DeviceFilter::default().to_sql("C-1", None, numbered);
+        let sql = DeviceFilter::default().to_sql("C-1", "2026-12-01", None, numbered);
         assert_eq!(sql.clause, "d.company_id = $1");
         assert_eq!(sql.binds, vec!["C-1"]);
         assert_eq!(
@@ -263,8 +306,9 @@ mod tests {
             search: "foc_1%".into(),
             sort: "end_date".into(),
             descending: true,
+            ..DeviceFilter::default()
         };
-        let sql = filter.to_sql("C-1", Some(100), numbered);
+        let sql = filter.to_sql("C-1", "2026-12-01", Some(100), numbered);
         assert_eq!(
             sql.clause,
             "d.id IN (SELECT id FROM (SELECT id FROM devices WHERE company_id = $1 \
@@ -295,7 +339,7 @@ mod tests {
         );
         // Many matches: the search is a condition on each device, read in an index's order.
         assert_eq!(
-            filter.to_sql("C-1", None, numbered).clause,
+            filter.to_sql("C-1", "2026-12-01", None, numbered).clause,
             "d.company_id = $1 AND ((d.identity_key >= $2 AND d.identity_key < $3) \
              OR (lower(d.hostname) >= $4 AND lower(d.hostname) < $5)) AND d.status = $6 \
              AND d.reason = $7 AND d.contract_number = $8 AND d.site = $9 AND d.pid_key = $10"
@@ -331,13 +375,39 @@ mod tests {
     }
 
     #[test]
+    fn end_of_life_filters_name_the_products_in_that_stage_today() {
+        let filter = DeviceFilter {
+            end_of_life: Some(EolStage::EndOfSecuritySupport),
+            bulletin: "EOL-1".into(),
+            ..DeviceFilter::default()
+        };
+        let sql = filter.to_sql("C-1", "2026-12-01", None, numbered);
+        assert_eq!(
+            sql.clause,
+            "d.company_id = $1 AND d.pid_key IN (SELECT ep.pid_key FROM eox_products ep \
+             JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
+             WHERE eb.end_of_security_support <= $2 AND NOT (eb.last_date_of_support <= $3)) \
+             AND d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $4)"
+        );
+        assert_eq!(sql.binds, vec!["C-1", "2026-12-01", "2026-12-01", "EOL-1"]);
+        let query = filter.to_query(0);
+        assert_eq!(query, "end_of_life=end_of_security_support&bulletin=EOL-1");
+        let decoded = |key: &str| match key {
+            "end_of_life" => Some("end_of_security_support".to_owned()),
+            "bulletin" => Some("EOL-1".to_owned()),
+            _ => None,
+        };
+        assert_eq!(DeviceFilter::from_query(decoded).0, filter);
+    }
+
+    #[test]
     fn a_reason_implies_not_covered() {
         let filter = DeviceFilter {
             reason: Some(ReasonCode::UnknownSerial),
             ..DeviceFilter::default()
         };
         assert_eq!(
-            filter.to_sql("C-1", None, numbered).clause,
+            filter.to_sql("C-1", "2026-12-01", None, numbered).clause,
             "d.company_id = $1 AND d.status = 'not_covered' AND d.reason = $2"
         );
     }
@@ -353,7 +423,7 @@ mod tests {
         let (filter, _) = DeviceFilter::from_query(words);
         assert_eq!((filter.status, filter.reason), (None, None));
         assert_eq!(
-            filter.to_sql("C-1", None, numbered).clause,
+            filter.to_sql("C-1", "2026-12-01", None, numbered).clause,
             "d.company_id = $1"
         );
         assert_eq!(filter.order_by(false), "d.identity_key ASC");

@@ -33,7 +33,8 @@ pub async fn device_page(
 ) -> Result<DevicePage, sqlx::Error> {
     // Counted up to a limit past this page: beyond it the person sees "more than".
     let cap = offset + super::COUNT_LIMIT + 1;
-    let sql = filter.to_sql(company_id, Some(cap), placeholder(backend));
+    let today = crate::platform::clock::date_today();
+    let sql = filter.to_sql(company_id, &today, Some(cap), placeholder(backend));
     let count_sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM devices d WHERE {} LIMIT {}) counted",
         sql.clause,
@@ -78,7 +79,8 @@ pub async fn devices_matching(
     filter: &DeviceFilter,
     page: Page,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let sql = filter.to_sql(company_id, page.few_matches, placeholder(backend));
+    let today = crate::platform::clock::date_today();
+    let sql = filter.to_sql(company_id, &today, page.few_matches, placeholder(backend));
     let next = sql.binds.len() + 1;
     let query_sql = format!(
         "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
@@ -96,7 +98,7 @@ pub async fn devices_matching(
         .bind(page.offset as i64)
         .fetch_all(conn)
         .await?;
-    Ok(rows.into_iter().map(DeviceRecord::from).collect())
+    Ok(rows.into_iter().map(|row| row.record(&today)).collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -331,7 +333,8 @@ fn identity_clause(
     page: &IdentityPage,
     with_after: bool,
 ) -> (String, Vec<String>) {
-    let sql = filter.to_sql(company_id, None, placeholder(backend));
+    let today = crate::platform::clock::date_today();
+    let sql = filter.to_sql(company_id, &today, None, placeholder(backend));
     let (mut clause, mut binds) = (sql.clause, sql.binds);
     let mut add = |condition: &str, value: String| {
         binds.push(value);
@@ -378,9 +381,10 @@ pub async fn devices_in_identity_order(
         query = query.bind(value);
     }
     let rows = query.bind(page.limit as i64).fetch_all(conn).await?;
+    let today = crate::platform::clock::date_today();
     Ok(rows
         .into_iter()
-        .map(|row| (row.identity_key, DeviceRecord::from(row.device)))
+        .map(|row| (row.identity_key, row.device.record(&today)))
         .collect())
 }
 

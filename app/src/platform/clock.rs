@@ -6,6 +6,11 @@ pub fn timestamp_now() -> String {
     timestamp_text(time::OffsetDateTime::now_utc())
 }
 
+/// Today in UTC, `YYYY-MM-DD`: the day contract and milestone dates are compared with.
+pub fn date_today() -> String {
+    timestamp_now()[..10].to_owned()
+}
+
 pub fn timestamp_text(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"

@@ -57,7 +57,7 @@ pub struct ImportedFile {
 pub enum RegistryError {
     #[error("The import was refused; nothing was applied.")]
     Rejected(Vec<ImportProblem>),
-    #[error("`{0}` is not a registry file (expected companies.csv, sites.csv, contracts.csv, contract_lines.csv or account_contracts.csv).")]
+    #[error("`{0}` is not a registry file (expected companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv or eox_products.csv).")]
     UnknownFile(String),
     #[error("Choose one or more registry files to import.")]
     NoFiles,

@@ -15,7 +15,10 @@ use crate::platform::{
 };
 
 use super::{
-    import::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord},
+    import::{
+        AssociationRecord, CompanyRecord, ContractRecord, EoxBulletinRecord, EoxProductRecord,
+        LineRecord, SiteRecord,
+    },
     RegistryStats,
 };
 
@@ -97,6 +100,13 @@ pub async fn site_companies(
 
 pub async fn contract_numbers(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
     let numbers: Vec<String> = sqlx::query_scalar("SELECT contract_number FROM contracts")
+        .fetch_all(conn)
+        .await?;
+    Ok(numbers.into_iter().collect())
+}
+
+pub async fn bulletin_numbers(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT bulletin_number FROM eox_bulletins")
         .fetch_all(conn)
         .await?;
     Ok(numbers.into_iter().collect())
@@ -324,6 +334,77 @@ impl RegistryRow for AssociationRecord {
 }
 
 impl Upsert for AssociationRecord {}
+
+impl RegistryRow for EoxBulletinRecord {
+    const INTO: &'static str = "eox_bulletins (bulletin_number, title, url, announcement_date, \
+         end_of_sale, last_ship, end_of_software_maintenance, end_of_security_support, \
+         end_of_routine_failure_analysis, end_of_new_service_attachment, \
+         end_of_service_contract_renewal, last_date_of_support, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 15;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (bulletin_number) DO UPDATE SET \
+         title = excluded.title, url = excluded.url, \
+         announcement_date = excluded.announcement_date, end_of_sale = excluded.end_of_sale, \
+         last_ship = excluded.last_ship, \
+         end_of_software_maintenance = excluded.end_of_software_maintenance, \
+         end_of_security_support = excluded.end_of_security_support, \
+         end_of_routine_failure_analysis = excluded.end_of_routine_failure_analysis, \
+         end_of_new_service_attachment = excluded.end_of_new_service_attachment, \
+         end_of_service_contract_renewal = excluded.end_of_service_contract_renewal, \
+         last_date_of_support = excluded.last_date_of_support, change_id = excluded.change_id, \
+         updated_at = excluded.updated_at \
+         WHERE eox_bulletins.title <> excluded.title OR eox_bulletins.url <> excluded.url \
+         OR eox_bulletins.announcement_date <> excluded.announcement_date \
+         OR eox_bulletins.end_of_sale <> excluded.end_of_sale \
+         OR eox_bulletins.last_ship <> excluded.last_ship \
+         OR eox_bulletins.end_of_software_maintenance <> excluded.end_of_software_maintenance \
+         OR eox_bulletins.end_of_security_support <> excluded.end_of_security_support \
+         OR eox_bulletins.end_of_routine_failure_analysis <> excluded.end_of_routine_failure_analysis \
+         OR eox_bulletins.end_of_new_service_attachment <> excluded.end_of_new_service_attachment \
+         OR eox_bulletins.end_of_service_contract_renewal <> excluded.end_of_service_contract_renewal \
+         OR eox_bulletins.last_date_of_support <> excluded.last_date_of_support";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        let mut query = query
+            .bind(&self.bulletin_number)
+            .bind(&self.title)
+            .bind(&self.url);
+        for (_, date) in self.milestones.all() {
+            query = query.bind(date);
+        }
+        query
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for EoxBulletinRecord {}
+
+impl RegistryRow for EoxProductRecord {
+    const INTO: &'static str = "eox_products (pid_key, product_id, bulletin_number, \
+         replacement_pid, migration_note, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 8;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (pid_key) DO UPDATE SET \
+         product_id = excluded.product_id, bulletin_number = excluded.bulletin_number, \
+         replacement_pid = excluded.replacement_pid, migration_note = excluded.migration_note, \
+         change_id = excluded.change_id, updated_at = excluded.updated_at \
+         WHERE eox_products.product_id <> excluded.product_id \
+         OR eox_products.bulletin_number <> excluded.bulletin_number \
+         OR eox_products.replacement_pid <> excluded.replacement_pid \
+         OR eox_products.migration_note <> excluded.migration_note";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.pid_key)
+            .bind(&self.product_id)
+            .bind(&self.bulletin_number)
+            .bind(&self.replacement_pid)
+            .bind(&self.migration_note)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for EoxProductRecord {}
 
 /// The associations a change wrote at `now`, with the company holding each contract and its
 /// name: `(company_id, company_name, contract_number, email)`, by company.

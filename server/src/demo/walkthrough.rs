@@ -310,6 +310,8 @@ pub fn source(today: Date) -> ImportSource {
         associations.row(&[contract, email]);
     }
 
+    let (bulletins, products) = end_of_life_bulletins(&t);
+
     let mut source = ImportSource::default();
     for (file, text) in [
         (RegistryFile::Companies, companies),
@@ -317,8 +319,127 @@ pub fn source(today: Date) -> ImportSource {
         (RegistryFile::Contracts, contracts),
         (RegistryFile::ContractLines, lines),
         (RegistryFile::AccountContracts, associations),
+        (RegistryFile::EoxBulletins, bulletins),
+        (RegistryFile::EoxProducts, products),
     ] {
         source.add(file, Cursor::new(text.into_string().into_bytes()));
     }
     source
+}
+
+/// Hardware end-of-life bulletins for the demo's products, one in each stage whenever the demo is
+/// loaded (dates relative to `today`, via `t`), with a milestone to be announced and several
+/// within the dashboard's next 12 months.
+fn end_of_life_bulletins(t: &dyn Fn(i64) -> String) -> (CsvText, CsvText) {
+    let mut bulletins = CsvText::new(RegistryFile::EoxBulletins.columns());
+    // number, title, then the milestones in the file's order: announcement, end of sale, last
+    // ship, end of software maintenance, end of security support, end of routine failure
+    // analysis, end of new service attachment, end of service contract renewal, last date of
+    // support.
+    let tba = || "TBA".to_owned();
+    let rows: [(&str, &str, [String; 9]); 5] = [
+        (
+            "EOL-10001",
+            "End-of-sale and end-of-life announcement for the Catalyst 3850 24-port switches",
+            [
+                t(-2600),
+                t(-2200),
+                t(-2100),
+                t(-1800),
+                t(-1000),
+                t(-2000),
+                t(-1800),
+                t(-300),
+                t(-20),
+            ],
+        ),
+        (
+            "EOL-10002",
+            "End-of-sale and end-of-life announcement for the Catalyst 2960-X series",
+            [
+                t(-1600),
+                t(-1400),
+                t(-1300),
+                t(-1000),
+                t(-100),
+                t(-1300),
+                t(-1000),
+                t(200),
+                t(330),
+            ],
+        ),
+        (
+            "EOL-10003",
+            "End-of-sale and end-of-life announcement for the ISR 4331 router",
+            [
+                t(-500),
+                t(-300),
+                t(-200),
+                t(60),
+                t(700),
+                t(-200),
+                t(60),
+                t(1100),
+                t(1500),
+            ],
+        ),
+        (
+            "EOL-10004",
+            "End-of-sale and end-of-life announcement for the TelePresence SX80 codec",
+            [
+                t(-900),
+                t(-700),
+                t(-600),
+                t(-300),
+                t(400),
+                t(-600),
+                t(-300),
+                t(700),
+                t(1100),
+            ],
+        ),
+        (
+            "EOL-10005",
+            "End-of-sale announcement for select Catalyst 9300 48-port PoE+ switches",
+            [
+                t(-30),
+                t(150),
+                tba(),
+                tba(),
+                tba(),
+                tba(),
+                tba(),
+                tba(),
+                tba(),
+            ],
+        ),
+    ];
+    for (number, title, dates) in &rows {
+        let url = format!("https://www.vendor.example/eol/{}", number.to_lowercase());
+        let mut row = vec![*number, *title, url.as_str()];
+        row.extend(dates.iter().map(String::as_str));
+        bulletins.row(&row);
+    }
+    let mut products = CsvText::new(RegistryFile::EoxProducts.columns());
+    for row in [
+        [
+            "EOL-10001",
+            "WS-C3850-24T",
+            "C9300-24T",
+            "Same ports and stacking; needs the C9300 network module.",
+        ],
+        ["EOL-10002", "WS-C2960X-48FPD-L", "C9200L-48P-4G", ""],
+        ["EOL-10002", "WS-C2960X-24TS-L", "C9200L-24T-4G", ""],
+        [
+            "EOL-10003",
+            "ISR4331/K9",
+            "C8200-1N-4T",
+            "Licences move with Smart Licensing.",
+        ],
+        ["EOL-10004", "CTS-SX80", "CS-KITPRO-K9", ""],
+        ["EOL-10005", "C9300-48P", "C9300X-48HX", ""],
+    ] {
+        products.row(&row);
+    }
+    (bulletins, products)
 }

@@ -47,7 +47,7 @@ impl utoipa::PartialSchema for CsvExport {
 impl utoipa::ToSchema for CsvExport {}
 
 /// The CSV export's columns.
-pub const CSV_COLUMNS: [&str; 18] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "serial_number",
     "product_id",
     "hostname",
@@ -66,14 +66,21 @@ pub const CSV_COLUMNS: [&str; 18] = [
     "first_seen_at",
     "last_seen_at",
     "no_longer_seen_at",
+    "end_of_life_stage",
+    "end_of_life_bulletin",
+    "next_milestone",
+    "next_milestone_date",
+    "replacement_product_id",
 ];
 
 fn text(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or("")
 }
 
-pub fn csv_row(device: &DeviceRecord) -> [&str; 18] {
+pub fn csv_row(device: &DeviceRecord) -> [&str; 23] {
     let coverage = &device.coverage;
+    let eol = device.hardware_end_of_life.as_ref();
+    let next = eol.and_then(|e| e.next_milestone.as_ref());
     [
         &device.serial_number,
         &device.product_id,
@@ -93,6 +100,11 @@ pub fn csv_row(device: &DeviceRecord) -> [&str; 18] {
         &device.first_seen_at,
         &device.last_seen_at,
         text(&device.no_longer_seen_at),
+        eol.map_or("", |e| e.stage.as_str()),
+        eol.map_or("", |e| e.bulletin_number.as_str()),
+        next.map_or("", |n| n.milestone.as_str()),
+        next.map_or("", |n| n.date.as_str()),
+        eol.map_or("", |e| text(&e.replacement_product_id)),
     ]
 }
 
@@ -153,6 +165,11 @@ pub struct DevicesQuery {
     pid: Option<String>,
     /// Devices covered by this contract number.
     contract: Option<String>,
+    /// Devices at this stage of their hardware end of life today.
+    #[param(inline)]
+    end_of_life: Option<app::alerts::EolStage>,
+    /// Devices of the products this end-of-life bulletin lists.
+    bulletin: Option<String>,
     /// One serial number, matched whole (any case, spaces ignored): the device under each product
     /// ID it was uploaded with.
     serial: Option<String>,
@@ -190,6 +207,8 @@ fn asked(query: DevicesQuery) -> Result<Asked, String> {
         contract: text(query.contract),
         site: text(query.site),
         pid: text(query.pid),
+        end_of_life: query.end_of_life,
+        bulletin: text(query.bulletin),
         ..DeviceFilter::default()
     };
     let limit = match query.limit {

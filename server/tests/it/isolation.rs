@@ -88,6 +88,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadCompanyContracts::PATH, CompanyRead),
         (LoadCoverageSummary::PATH, CompanyRead),
         (LoadFilterChoices::PATH, CompanyRead),
+        (app::alerts::LoadEolSummary::PATH, CompanyRead),
         (LoadCoverageChanges::PATH, CompanyRead),
         (LoadUploadOverview::PATH, CompanyRead),
         (ListCollectorTokens::PATH, CompanyRead),

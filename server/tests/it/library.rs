@@ -487,7 +487,7 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         default["order"],
-        json!(["coverage", "account", "uploads", "requests"])
+        json!(["coverage", "account", "uploads", "requests", "end_of_life"])
     );
     let (status, saved) = ben
         .call_json(
@@ -498,7 +498,7 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(
         saved["order"],
-        json!(["uploads", "coverage", "account", "requests"])
+        json!(["uploads", "coverage", "account", "requests", "end_of_life"])
     );
     assert_eq!(saved["hidden"], json!(["account"]));
     assert_eq!(ben.call(LoadDashboardLayout::PATH, &[]).await.1, saved);

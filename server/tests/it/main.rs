@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod alerts;
 mod bad_input;
 mod cli;
 mod concurrent_writers;

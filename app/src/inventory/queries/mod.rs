@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
+    alerts::{HardwareEndOfLife, Milestones},
     coverage::{
         decision::Decision,
         queries::bind_decision,
@@ -536,17 +537,29 @@ macro_rules! device_columns {
     COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
     CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
-        AS coverage_computed_at"
+        AS coverage_computed_at,
+    eb.bulletin_number AS eox_bulletin, eb.title AS eox_title, eb.url AS eox_url,
+    eb.announcement_date AS eox_announcement, eb.end_of_sale AS eox_end_of_sale,
+    eb.last_ship AS eox_last_ship, eb.end_of_software_maintenance AS eox_end_of_software,
+    eb.end_of_security_support AS eox_end_of_security,
+    eb.end_of_routine_failure_analysis AS eox_end_of_failure_analysis,
+    eb.end_of_new_service_attachment AS eox_end_of_attachment,
+    eb.end_of_service_contract_renewal AS eox_end_of_renewal,
+    eb.last_date_of_support AS eox_last_date_of_support,
+    ep.replacement_pid AS eox_replacement, ep.migration_note AS eox_migration_note"
     };
 }
 
-/// …and the tables it is read from (`devices d` and when it was first and last uploaded).
+/// …and the tables it is read from (`devices d`, when it was first and last uploaded, and the
+/// end-of-life bulletin listing its product).
 macro_rules! device_tables {
     () => {
         "FROM devices d
     LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
     LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
-    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id"
+    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
+    LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
+    LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number"
     };
 }
 
@@ -577,10 +590,48 @@ pub struct DeviceRow {
     coverage_start: Option<String>,
     coverage_end: Option<String>,
     coverage_computed_at: String,
+    eox_bulletin: Option<String>,
+    eox_title: Option<String>,
+    eox_url: Option<String>,
+    eox_announcement: Option<String>,
+    eox_end_of_sale: Option<String>,
+    eox_last_ship: Option<String>,
+    eox_end_of_software: Option<String>,
+    eox_end_of_security: Option<String>,
+    eox_end_of_failure_analysis: Option<String>,
+    eox_end_of_attachment: Option<String>,
+    eox_end_of_renewal: Option<String>,
+    eox_last_date_of_support: Option<String>,
+    eox_replacement: Option<String>,
+    eox_migration_note: Option<String>,
 }
 
-impl From<DeviceRow> for DeviceRecord {
-    fn from(row: DeviceRow) -> Self {
+impl DeviceRow {
+    /// The device as shown on `today` (`YYYY-MM-DD`: where it stands in its end of life).
+    pub fn record(mut self, today: &str) -> DeviceRecord {
+        let hardware_end_of_life = self.eox_bulletin.take().map(|bulletin| {
+            let text = |d: &mut Option<String>| d.take().unwrap_or_default();
+            HardwareEndOfLife::on(
+                today,
+                bulletin,
+                text(&mut self.eox_title),
+                text(&mut self.eox_url),
+                Milestones {
+                    announcement_date: text(&mut self.eox_announcement),
+                    end_of_sale: text(&mut self.eox_end_of_sale),
+                    last_ship: text(&mut self.eox_last_ship),
+                    end_of_software_maintenance: text(&mut self.eox_end_of_software),
+                    end_of_security_support: text(&mut self.eox_end_of_security),
+                    end_of_routine_failure_analysis: text(&mut self.eox_end_of_failure_analysis),
+                    end_of_new_service_attachment: text(&mut self.eox_end_of_attachment),
+                    end_of_service_contract_renewal: text(&mut self.eox_end_of_renewal),
+                    last_date_of_support: text(&mut self.eox_last_date_of_support),
+                },
+                text(&mut self.eox_replacement),
+                text(&mut self.eox_migration_note),
+            )
+        });
+        let row = self;
         DeviceRecord {
             id: row.id,
             serial_number: row.serial_number,
@@ -603,6 +654,7 @@ impl From<DeviceRow> for DeviceRecord {
                 end_date: row.coverage_end,
                 computed_at: row.coverage_computed_at,
             },
+            hardware_end_of_life,
         }
     }
 }
@@ -623,7 +675,8 @@ pub async fn devices_after(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(DeviceRecord::from).collect())
+    let today = crate::platform::clock::date_today();
+    Ok(rows.into_iter().map(|row| row.record(&today)).collect())
 }
 
 /// The company's remembered column choices: header signature → choice text

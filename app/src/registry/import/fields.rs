@@ -33,6 +33,44 @@ pub fn date(value: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{value}` is not a date in the form YYYY-MM-DD"))
 }
 
+/// A milestone date: `YYYY-MM-DD`, or `TBA` (any case) while the vendor has not announced it.
+pub fn milestone(value: &str) -> Result<String, String> {
+    if value.eq_ignore_ascii_case(crate::alerts::milestones::TBA) {
+        return Ok(crate::alerts::milestones::TBA.to_owned());
+    }
+    if value.is_empty() {
+        return Err(
+            "a date is required (YYYY-MM-DD, or TBA when the vendor has not announced it)".into(),
+        );
+    }
+    date(value)
+        .map(date_text)
+        .map_err(|_| format!("`{value}` is not a date in the form YYYY-MM-DD (or TBA)"))
+}
+
+/// A link people follow from NetCare: empty, or an absolute `https://` (or `http://`) address
+/// without spaces.
+pub fn web_address(value: &str) -> Result<String, String> {
+    let value = optional(value, MAX_TEXT)?;
+    if value.is_empty() {
+        return Ok(value);
+    }
+    let lower = value.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !value.contains(char::is_whitespace) =>
+        {
+            Ok(value)
+        }
+        _ => Err(format!("`{value}` is not a web address (https://…)")),
+    }
+}
+
 pub fn date_text(date: Date) -> String {
     date.format(format_description!("[year]-[month]-[day]"))
         .expect("dates always format")
@@ -107,6 +145,32 @@ mod tests {
             assert!(date(bad).is_err(), "{bad}");
         }
         assert_eq!(date("").unwrap_err(), "a date is required (YYYY-MM-DD)");
+    }
+
+    #[test]
+    fn milestones_are_dates_or_to_be_announced() {
+        assert_eq!(milestone("2027-01-31").unwrap(), "2027-01-31");
+        assert_eq!(milestone("tba").unwrap(), "TBA");
+        assert!(milestone("").unwrap_err().contains("TBA"));
+        assert!(milestone("31/01/2027").unwrap_err().contains("(or TBA)"));
+    }
+
+    #[test]
+    fn web_addresses_are_absolute_http() {
+        assert_eq!(web_address("").unwrap(), "");
+        assert_eq!(
+            web_address("https://vendor.example/eol/EOL-1").unwrap(),
+            "https://vendor.example/eol/EOL-1"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "vendor.example/eol",
+            "https://",
+            "https:///x",
+            "https://vendor.example/a b",
+        ] {
+            assert!(web_address(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! import: every bad row of that file is reported (up to [`MAX_REPORTED_ERRORS`]) and nothing of
 //! the import is applied.
 
+mod eox_records;
 mod fields;
 mod records;
 mod table;
@@ -17,12 +18,14 @@ use sqlx::AnyConnection;
 use tokio::sync::mpsc;
 
 use self::{
+    eox_records::{EoxBulletinRules, EoxProductRules},
     records::{AssociationRules, CompanyRules, ContractRules, LineRules, RowRules, SiteRules},
     table::Table,
 };
 use super::queries::{self, Upsert};
 use crate::platform::{clock::timestamp_now, Database};
 
+pub use eox_records::{EoxBulletinRecord, EoxProductRecord};
 pub use records::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord};
 
 /// The most bad rows one failed import reports.
@@ -42,16 +45,22 @@ pub enum RegistryFile {
     ContractLines,
     #[serde(rename = "account_contracts.csv")]
     AccountContracts,
+    #[serde(rename = "eox_bulletins.csv")]
+    EoxBulletins,
+    #[serde(rename = "eox_products.csv")]
+    EoxProducts,
 }
 
 impl RegistryFile {
     /// In the order they are applied: each may refer to the ones before it.
-    pub const ALL: [RegistryFile; 5] = [
+    pub const ALL: [RegistryFile; 7] = [
         RegistryFile::Companies,
         RegistryFile::Sites,
         RegistryFile::Contracts,
         RegistryFile::ContractLines,
         RegistryFile::AccountContracts,
+        RegistryFile::EoxBulletins,
+        RegistryFile::EoxProducts,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -61,6 +70,8 @@ impl RegistryFile {
             RegistryFile::Contracts => "contracts.csv",
             RegistryFile::ContractLines => "contract_lines.csv",
             RegistryFile::AccountContracts => "account_contracts.csv",
+            RegistryFile::EoxBulletins => "eox_bulletins.csv",
+            RegistryFile::EoxProducts => "eox_products.csv",
         }
     }
 
@@ -93,6 +104,26 @@ impl RegistryFile {
                 "end_date",
             ],
             RegistryFile::AccountContracts => &["contract_number", "email"],
+            RegistryFile::EoxBulletins => &[
+                "bulletin_number",
+                "title",
+                "url",
+                "announcement_date",
+                "end_of_sale",
+                "last_ship",
+                "end_of_software_maintenance",
+                "end_of_security_support",
+                "end_of_routine_failure_analysis",
+                "end_of_new_service_attachment",
+                "end_of_service_contract_renewal",
+                "last_date_of_support",
+            ],
+            RegistryFile::EoxProducts => &[
+                "bulletin_number",
+                "product_id",
+                "replacement_pid",
+                "migration_note",
+            ],
         }
     }
 }
@@ -194,7 +225,7 @@ pub enum ImportError {
     NotADirectory(String),
     #[error("cannot read {0}")]
     Unreadable(String),
-    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv)")]
+    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv, eox_products.csv)")]
     NoFiles,
     #[error("the registry import was rejected; nothing was applied")]
     Invalid(Vec<RowError>),
@@ -244,6 +275,13 @@ pub async fn import_registry(
             }
             RegistryFile::AccountContracts => {
                 let rules = AssociationRules::new(queries::contract_numbers(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::EoxBulletins => {
+                apply_file(&mut tx, file, reader, EoxBulletinRules::default(), &context).await?
+            }
+            RegistryFile::EoxProducts => {
+                let rules = EoxProductRules::new(queries::bulletin_numbers(&mut tx).await?);
                 apply_file(&mut tx, file, reader, rules, &context).await?
             }
         };

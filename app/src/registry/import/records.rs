@@ -20,7 +20,7 @@ pub trait RowRules {
 }
 
 /// Runs a field rule, naming the column in its error.
-fn field<T>(
+pub(super) fn field<T>(
     row: &Row<'_>,
     column: &'static str,
     rule: impl FnOnce(&str) -> Result<T, String>,
@@ -29,7 +29,7 @@ fn field<T>(
 }
 
 /// Refuses a second row with the same key, naming the line where the key first appeared.
-fn first_time<K: Eq + Hash>(
+pub(super) fn first_time<K: Eq + Hash>(
     seen: &mut HashMap<K, u64>,
     key: K,
     row: &Row<'_>,

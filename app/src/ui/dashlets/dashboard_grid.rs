@@ -1,7 +1,9 @@
 use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
-use super::{AccountDashlet, CoverageDashlets, PendingRequestsDashlet, UploadsDashlet};
+use super::{
+    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, PendingRequestsDashlet, UploadsDashlet,
+};
 use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layout};
 
 /// The dashlets in the person's order, each with controls to move it or hide it, and the hidden
@@ -72,6 +74,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
                                     "coverage" => view! { <CoverageDashlets/> }.into_any(),
                                     "account" => view! { <AccountDashlet/> }.into_any(),
                                     "uploads" => view! { <UploadsDashlet/> }.into_any(),
+                                    "end_of_life" => view! { <EndOfLifeDashlet/> }.into_any(),
                                     _ => view! { <PendingRequestsDashlet/> }.into_any(),
                                 }}
                             </div>

@@ -3,6 +3,7 @@
 mod account_dashlet;
 mod coverage_dashlets;
 mod dashboard_grid;
+mod end_of_life_dashlet;
 mod expiring_contracts;
 mod not_covered_reasons;
 mod pending_requests;
@@ -12,5 +13,6 @@ mod uploads_dashlet;
 pub use account_dashlet::AccountDashlet;
 pub use coverage_dashlets::CoverageDashlets;
 pub use dashboard_grid::DashboardGrid;
+pub use end_of_life_dashlet::EndOfLifeDashlet;
 pub use pending_requests::PendingRequestsDashlet;
 pub use uploads_dashlet::UploadsDashlet;

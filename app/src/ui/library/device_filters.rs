@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
+    alerts::EolStage,
     coverage::{ReasonCode, Status},
     library::{filter::SORTS, load_filter_choices, DeviceFilter, FilterChoices},
     ui::loading::load,
@@ -64,9 +65,18 @@ pub fn DeviceFilters(
                     {ReasonCode::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="filter-end-of-life">"End of life"</label>
+                <select id="filter-end-of-life" prop:value=move || draft.get().end_of_life.map_or("", EolStage::as_str)
+                    on:change=move |ev| draft.update(|f| f.end_of_life = EolStage::parse(&event_target_value(&ev)))>
+                    <option value="">"Any"</option>
+                    {EolStage::ORDER.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
             {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v, Some(|c| c.contracts))}
             {text_field("filter-site", "Site", |f| f.site.clone(), |f, v| f.site = v, Some(|c| c.sites))}
             {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v, Some(|c| c.pids))}
+            {text_field("filter-bulletin", "End-of-life bulletin", |f| f.bulletin.clone(), |f, v| f.bulletin = v, None)}
             <div class="field">
                 <label for="filter-sort">"Order by"</label>
                 <select id="filter-sort" prop:value=move || draft.get().sort

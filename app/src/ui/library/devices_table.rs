@@ -4,6 +4,7 @@ use crate::ui::data_table::DataTable;
 
 use super::device_history::DeviceHistory;
 use crate::{
+    alerts::milestones::date_label,
     coverage::{ReasonCode, Status},
     inventory::DeviceRecord,
     ui::inventory::format::utc_minute,
@@ -33,10 +34,39 @@ pub fn explanation(device: &DeviceRecord) -> String {
     }
 }
 
+/// Where the device stands in its hardware end of life, with what comes next and its
+/// replacement; `None` when no bulletin lists its product.
+fn end_of_life_cell(device: &DeviceRecord) -> impl IntoView {
+    match &device.hardware_end_of_life {
+        None => view! { <span class="muted">"Not announced"</span> }.into_any(),
+        Some(eol) => {
+            let stage = eol.stage;
+            let next = eol.next_milestone.as_ref().map(|next| {
+                format!(
+                    "Next: {} on {}.",
+                    next.milestone.label(),
+                    date_label(&next.date)
+                )
+            });
+            let replacement = eol
+                .replacement_product_id
+                .as_ref()
+                .map(|pid| format!("Replace with {pid}."));
+            let bulletin = format!("Bulletin {}", eol.bulletin_number);
+            view! {
+                <span class=format!("eol eol-{}", stage.as_str())>{stage.label()}</span>
+                <span class="cell-detail">{next}" "{replacement}</span>
+                <span class="cell-detail muted">{bulletin}</span>
+            }
+            .into_any()
+        }
+    }
+}
+
 #[component]
 pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
     view! {
-        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
+        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
                     // A phone has no serial number: its MAC address names it.
@@ -55,6 +85,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Site">{device.site.clone()}</td>
                             <td data-label="Status"><span class=format!("status status-{status}")>{status.label()}</span></td>
                             <td data-label="Why">{why}{gone}</td>
+                            <td data-label="End of life">{end_of_life_cell(&device)}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
                             <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>
                         </tr>
