@@ -146,6 +146,25 @@ test('a DA sees where the hardware stands in its end of life and opens the devic
   await expectNoSidewaysScroll(page, 'the Library filtered by end of life');
   await attachScreenshot(page, testInfo, 'library-past-last-date-of-support');
   await expectAccessible(page, 'the Library filtered by end of life');
+
+  // The device's own page: what to do, as uploaded, coverage with its history, every milestone.
+  const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  await first.getByRole('link', { name: serial }).click();
+  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  await expect(page).toHaveTitle(`${serial} · Library · NetCare`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('access-switch-stack');
+  await expect(page.getByTestId('next-steps')).toContainText('Replace it with C9300-24T: its last date of support was');
+  await expect(page.getByTestId('device-facts')).toContainText(serial);
+  await expect(page.getByTestId('device-history')).toBeVisible();
+  const milestones = page.getByTestId('eol-milestones');
+  await expect(milestones.locator('tbody tr')).toHaveCount(9);
+  await expect(page.getByTestId('device-end-of-life')).toContainText('Replacement: C9300-24T');
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await expectNoSidewaysScroll(page, "a device's page");
+  await attachScreenshot(page, testInfo, 'device-page');
+  await expectAccessible(page, "a device's page");
+  await page.goBack();
+  await expect(page.getByTestId('device-range')).toHaveText('Showing 1–50 of 106 devices.');
   expect(errors).toEqual([]);
 });
 

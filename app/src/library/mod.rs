@@ -2,6 +2,7 @@
 //! server), the contracts that cover them, and what changed since the last upload.
 
 pub mod filter;
+pub mod next_steps;
 #[cfg(feature = "ssr")]
 pub mod queries;
 
@@ -21,12 +22,15 @@ pub use filter::{DeviceFilter, PAGE_SIZE};
 pub enum LibraryError {
     #[error("Your company holds no contract with that number in the registry.")]
     ContractNotFound,
+    #[error("No such device in your inventory.")]
+    DeviceNotFound,
     #[error("{0}")]
     App(AppError),
 }
 
 crate::area_error!(LibraryError {
     LibraryError::ContractNotFound => 404,
+    LibraryError::DeviceNotFound => 404,
 });
 
 /// How far past the current page matching devices are counted.
@@ -177,6 +181,19 @@ pub async fn load_library_devices(
         let mut conn = state.db.conn().await?;
         let backend = state.db.backend();
         Ok(queries::device_page(&mut conn, backend, company_id, &filter, offset).await?)
+    })
+    .await
+}
+
+/// One device of the company, for its page. Another company's device is simply not found.
+#[server(endpoint = "library/device")]
+pub async fn load_device(device_id: i64) -> Result<DeviceRecord, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        queries::device_by_id(&mut conn, company_id, device_id)
+            .await?
+            .ok_or(LibraryError::DeviceNotFound)
     })
     .await
 }

@@ -101,6 +101,23 @@ pub async fn devices_matching(
     Ok(rows.into_iter().map(|row| row.record(&today)).collect())
 }
 
+/// The company's device `device_id`, if it has it.
+pub async fn device_by_id(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Option<DeviceRecord>, sqlx::Error> {
+    let row: Option<DeviceRow> = sqlx::query_as(&format!(
+        "SELECT {DEVICE_COLUMNS} WHERE d.company_id = $1 AND d.id = $2"
+    ))
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_optional(conn)
+    .await?;
+    let today = crate::platform::clock::date_today();
+    Ok(row.map(|row| row.record(&today)))
+}
+
 #[derive(sqlx::FromRow)]
 struct ExpiringRow {
     contract_number: String,

@@ -4,7 +4,10 @@
 
 use app::{
     alerts::{EolStage, LoadEolSummary, MilestoneKind},
-    library::{DeviceFilter, DevicePage, LoadLibraryDevices},
+    library::{
+        next_steps::next_steps, DeviceFilter, DevicePage, LibraryError, LoadDevice,
+        LoadLibraryDevices,
+    },
     registry::import::{ImportError, RegistryFile, RowError},
 };
 use axum::{
@@ -26,6 +29,7 @@ both_databases!(
     each_device_shows_where_it_stands,
     a_later_stage_wins_over_one_to_be_announced,
     the_summary_counts_the_company_s_devices_by_stage,
+    a_device_s_page_says_what_to_do_next,
 );
 
 const BULLETIN_HEADER: &str = "bulletin_number,title,url,announcement_date,end_of_sale,last_ship,\
@@ -397,4 +401,40 @@ async fn the_summary_counts_the_company_s_devices_by_stage(backend: Backend) {
             ),
         ]
     );
+}
+
+async fn a_device_s_page_says_what_to_do_next(backend: Backend) {
+    let app = northwind_with_devices(backend).await;
+    let mut ben = login(&app, "ben.user").await;
+    let listed = page(&mut ben, |f| f.search = "FOC1907X1Y1".into()).await;
+    let id = listed.devices[0].id;
+    let device = ben.run(LoadDevice { device_id: id }).await.unwrap();
+    assert_eq!(
+        device, listed.devices[0],
+        "the page shows what the Library row does"
+    );
+    let expiring_end = device.coverage.end_date.clone().unwrap();
+    assert_eq!(
+        next_steps(&device),
+        [
+            format!("Renew contract 91000002 before {expiring_end}, when its coverage ends."),
+            format!(
+                "Replace it with C9300-24T: its last date of support was {}; no service, repair \
+                 or fix is available.",
+                day(-20)
+            ),
+        ]
+    );
+    // Contoso's device, or one that does not exist, is not found.
+    let contoso: i64 = sqlx::query_scalar("SELECT id FROM devices WHERE company_id = 'CT-2002'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    for other in [contoso, 999_999] {
+        let refused = ben.run(LoadDevice { device_id: other }).await.unwrap_err();
+        assert_eq!(
+            refused,
+            (StatusCode::NOT_FOUND, LibraryError::DeviceNotFound)
+        );
+    }
 }

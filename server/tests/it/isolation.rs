@@ -97,6 +97,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadAccountInfo::PATH, CompanyRead),
         (LoadSecurityLog::PATH, CompanyRead),
         (DeviceCoverageTimeline::PATH, CompanyId),
+        (app::library::LoadDevice::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
         (ChangeMemberRole::PATH, CompanyId),
@@ -220,7 +221,9 @@ impl World {
     /// The id of A's that `path` (a function taking an id) is tried with.
     fn id_for(&self, path: &str) -> i64 {
         match path {
-            p if p == DeviceCoverageTimeline::PATH => self.a_device,
+            p if p == DeviceCoverageTimeline::PATH || p == app::library::LoadDevice::PATH => {
+                self.a_device
+            }
             p if p == RevokeCollectorToken::PATH => self.a_token,
             p if p == DecideAccessRequest::PATH => self.a_requester,
             _ => self.a_people[1],
@@ -309,7 +312,9 @@ const MANAGER_READS: [&str; 4] = [
 async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (StatusCode, Value) {
     let id = id.to_string();
     let args: Vec<(&str, &str)> = match path {
-        p if p == DeviceCoverageTimeline::PATH => vec![("device_id", &id)],
+        p if p == DeviceCoverageTimeline::PATH || p == app::library::LoadDevice::PATH => {
+            vec![("device_id", &id)]
+        }
         p if p == RevokeCollectorToken::PATH => vec![("token_id", &id)],
         p if p == DecideAccessRequest::PATH => {
             vec![("requester_id", &id), ("role", "user"), ("reason", "")]

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::ui::data_table::DataTable;
 
@@ -76,10 +77,11 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                         device.serial_number.clone()
                     };
                     let status = device.coverage.status;
+                    let link_text = identity.clone();
                     let gone = device.no_longer_seen_at.as_deref().map(|at| format!(" · no longer seen since {}", utc_minute(at)));
                     view! {
                         <tr>
-                            <td data-label="Serial number">{device.serial_number.clone()}</td>
+                            <td data-label="Serial number"><A href=format!("/library/devices/{}", device.id)>{link_text}</A></td>
                             <td data-label="Product ID">{device.product_id.clone()}</td>
                             <td data-label="Hostname">{device.hostname.clone()}</td>
                             <td data-label="Site">{device.site.clone()}</td>

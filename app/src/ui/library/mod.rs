@@ -2,10 +2,13 @@
 
 mod changes_panel;
 mod contracts_page;
+mod device_end_of_life;
 mod device_filters;
 mod device_history;
+mod device_page;
 mod devices_page;
 mod devices_table;
 
 pub use contracts_page::ContractsPage;
+pub use device_page::DevicePage;
 pub use devices_page::DevicesPage;

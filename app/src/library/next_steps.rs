@@ -1,0 +1,203 @@
+//! What to do next about one device, in words a network engineer acts on: from its coverage
+//! (renew, correct, find the contract), its hardware end of life (replace, with what, by when)
+//! and whether the collector still sees it. Pure: the device page shows the list.
+
+use crate::{
+    alerts::{milestones::date_label, EolStage},
+    coverage::{ReasonCode, Status},
+    inventory::DeviceRecord,
+};
+
+/// The steps for `device`, most urgent first; one reassuring line when there is nothing to do.
+pub fn next_steps(device: &DeviceRecord) -> Vec<String> {
+    let mut steps = Vec::new();
+    let c = &device.coverage;
+    let contract = c.contract_number.as_deref().unwrap_or("?");
+    let end = c.end_date.as_deref().unwrap_or("?");
+    match (c.status, c.reason) {
+        (_, Some(ReasonCode::PidMismatch)) => {
+            steps.push(format!(
+            "Check the product ID: the registry knows serial {} as {}. Correct your inventory, or \
+             ask whoever holds the contract to correct its line.",
+            device.serial_number,
+            c.registry_product_id.as_deref().unwrap_or("another product")
+        ))
+        }
+        (_, Some(_)) => steps.push(
+            "Find the contract that covers it: check the serial number, then add the contract by \
+             number on Library → Contracts, or ask your partner or the vendor to cover it."
+                .to_owned(),
+        ),
+        (Status::Expired, None) => steps.push(format!(
+            "Renew contract {contract}: its coverage ended on {end}."
+        )),
+        (Status::Expiring, None) => steps.push(format!(
+            "Renew contract {contract} before {end}, when its coverage ends."
+        )),
+        (Status::Future, None) => steps.push(format!(
+            "Coverage starts on {} (contract {contract}): until then the device is not covered.",
+            c.start_date.as_deref().unwrap_or("?")
+        )),
+        _ => {}
+    }
+    if let Some(eol) = &device.hardware_end_of_life {
+        let with = eol
+            .replacement_product_id
+            .as_deref()
+            .map(|pid| format!(" with {pid}"))
+            .unwrap_or_default();
+        let support_ends = date_label(&eol.milestones.last_date_of_support);
+        steps.push(match eol.stage {
+            EolStage::PastLastDateOfSupport => format!(
+                "Replace it{with}: its last date of support was {support_ends}; no service, \
+                 repair or fix is available."
+            ),
+            EolStage::EndOfSecuritySupport => format!(
+                "Replace it{with} before its last date of support ({support_ends}): it gets no \
+                 more security fixes."
+            ),
+            _ => match &eol.next_milestone {
+                Some(next) => format!(
+                    "Plan its replacement{with}: next, {} on {} (last date of support: {support_ends}).",
+                    next.milestone.label().to_lowercase(),
+                    next.date
+                ),
+                None => format!(
+                    "Plan its replacement{with} (last date of support: {support_ends})."
+                ),
+            },
+        });
+    }
+    if let Some(since) = &device.no_longer_seen_at {
+        steps.push(format!(
+            "Its collector no longer reports it (since {}): if it is gone, remove it from your \
+             inventory.",
+            &since[..since.len().min(10)]
+        ));
+    }
+    if steps.is_empty() {
+        steps.push(
+            "Nothing to do: it is covered and no end of life is announced for its product."
+                .to_owned(),
+        );
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        alerts::{HardwareEndOfLife, Milestones},
+        inventory::DeviceCoverage,
+    };
+
+    fn device(status: Status, reason: Option<ReasonCode>) -> DeviceRecord {
+        DeviceRecord {
+            id: 1,
+            serial_number: "FOC1".into(),
+            product_id: "WS-C3850-24T".into(),
+            hostname: "core-1".into(),
+            ip_address: String::new(),
+            mac_address: String::new(),
+            software_version: String::new(),
+            site: String::new(),
+            first_seen_at: "2026-01-01T00:00:00.000000Z".into(),
+            last_seen_at: "2026-01-01T00:00:00.000000Z".into(),
+            no_longer_seen_at: None,
+            coverage: DeviceCoverage {
+                status,
+                reason,
+                registry_product_id: Some("C9300-24T".into()),
+                contract_number: Some("91000002".into()),
+                service_level: Some("SNTC".into()),
+                start_date: Some("2025-01-01".into()),
+                end_date: Some("2026-12-31".into()),
+                computed_at: "2026-12-01T00:00:00.000000Z".into(),
+            },
+            hardware_end_of_life: None,
+        }
+    }
+
+    fn bulletin(today: &str, ldos: &str) -> HardwareEndOfLife {
+        let dates = |d: &str| d.to_owned();
+        HardwareEndOfLife::on(
+            today,
+            "EOL-1".into(),
+            "Catalyst 3850".into(),
+            String::new(),
+            Milestones {
+                announcement_date: dates("2020-01-01"),
+                end_of_sale: dates("2021-01-01"),
+                last_ship: dates("2021-04-01"),
+                end_of_software_maintenance: dates("2022-01-01"),
+                end_of_security_support: dates("2024-01-01"),
+                end_of_routine_failure_analysis: dates("2022-01-01"),
+                end_of_new_service_attachment: dates("2022-01-01"),
+                end_of_service_contract_renewal: dates("2025-01-01"),
+                last_date_of_support: dates(ldos),
+            },
+            "C9300-24T".into(),
+            String::new(),
+        )
+    }
+
+    #[test]
+    fn a_covered_device_with_nothing_announced_needs_nothing() {
+        assert_eq!(
+            next_steps(&device(Status::Covered, None)),
+            ["Nothing to do: it is covered and no end of life is announced for its product."]
+        );
+    }
+
+    #[test]
+    fn coverage_says_what_to_renew_or_correct() {
+        assert_eq!(
+            next_steps(&device(Status::Expiring, None)),
+            ["Renew contract 91000002 before 2026-12-31, when its coverage ends."]
+        );
+        assert_eq!(
+            next_steps(&device(Status::Expired, None)),
+            ["Renew contract 91000002: its coverage ended on 2026-12-31."]
+        );
+        let mismatch = next_steps(&device(Status::NotCovered, Some(ReasonCode::PidMismatch)));
+        assert!(mismatch[0].contains("as C9300-24T"), "{mismatch:?}");
+        let unknown = next_steps(&device(Status::NotCovered, Some(ReasonCode::UnknownSerial)));
+        assert!(unknown[0].starts_with("Find the contract"), "{unknown:?}");
+    }
+
+    #[test]
+    fn end_of_life_says_replace_with_what_and_by_when() {
+        let mut old = device(Status::Expiring, None);
+        old.hardware_end_of_life = Some(bulletin("2026-12-01", "2026-10-31"));
+        old.no_longer_seen_at = Some("2026-11-20T08:00:00.000000Z".into());
+        assert_eq!(
+            next_steps(&old),
+            [
+                "Renew contract 91000002 before 2026-12-31, when its coverage ends.",
+                "Replace it with C9300-24T: its last date of support was 2026-10-31; no service, \
+                 repair or fix is available.",
+                "Its collector no longer reports it (since 2026-11-20): if it is gone, remove it \
+                 from your inventory.",
+            ]
+        );
+        let mut security = device(Status::Covered, None);
+        security.hardware_end_of_life = Some(bulletin("2026-12-01", "2029-01-31"));
+        assert_eq!(
+            next_steps(&security),
+            [
+                "Replace it with C9300-24T before its last date of support (2029-01-31): it gets \
+              no more security fixes."
+            ]
+        );
+        let mut early = device(Status::Covered, None);
+        early.hardware_end_of_life = Some(bulletin("2021-02-01", "2029-01-31"));
+        assert_eq!(
+            next_steps(&early),
+            [
+                "Plan its replacement with C9300-24T: next, last ship on 2021-04-01 (last date of \
+              support: 2029-01-31)."
+            ]
+        );
+    }
+}

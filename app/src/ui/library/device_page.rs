@@ -1,0 +1,103 @@
+use crate::ui::forms::LoadError;
+use crate::ui::loading::{load, suspend};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    device_end_of_life::DeviceEndOfLife, device_history::DeviceHistory, devices_table::explanation,
+};
+use crate::{
+    inventory::DeviceRecord,
+    library::{load_device, next_steps::next_steps},
+    ui::inventory::format::utc_minute,
+};
+
+/// Library → one device (`/library/devices/:id`): everything NetCare knows about it in one
+/// place: what was uploaded, its coverage and how it changed, its hardware end of life, and what
+/// to do next.
+#[component]
+pub fn DevicePage() -> impl IntoView {
+    let params = use_params_map();
+    let device_id =
+        Memo::new(move |_| params.get().get("id").and_then(|id| id.parse::<i64>().ok()));
+    let device = load(move || {
+        let id = device_id.get();
+        async move {
+            match id {
+                Some(id) => load_device(id).await,
+                None => Err(crate::library::LibraryError::DeviceNotFound),
+            }
+        }
+    });
+    view! {
+        <p><A href="/library">"← All devices"</A></p>
+        <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading the device…"</p> }>
+            {move || suspend(async move {
+                match device.await {
+                    Ok(device) => view! { <DeviceDetails device/> }.into_any(),
+                    Err(err) => view! {
+                        <Title text="Device · Library"/>
+                        <h1>"Device"</h1>
+                        <LoadError message=err.to_string() retry=move || device.refetch()/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
+    let name = if device.hostname.is_empty() {
+        device.serial_number.clone()
+    } else {
+        device.hostname.clone()
+    };
+    let identity = if device.serial_number.is_empty() {
+        device.mac_address.clone()
+    } else {
+        device.serial_number.clone()
+    };
+    let title = format!("{identity} · Library");
+    let steps = next_steps(&device);
+    let why = explanation(&device);
+    let status = device.coverage.status;
+    let fact = |label: &'static str, value: String| {
+        (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
+    };
+    let facts = view! {
+        <dl class="device-facts" data-testid="device-facts">
+            {fact("Serial number", device.serial_number.clone())}
+            {fact("Product ID", device.product_id.clone())}
+            {fact("Hostname", device.hostname.clone())}
+            {fact("IP address", device.ip_address.clone())}
+            {fact("MAC address", device.mac_address.clone())}
+            {fact("Software version", device.software_version.clone())}
+            {fact("Site", device.site.clone())}
+            {fact("First uploaded", utc_minute(&device.first_seen_at))}
+            {fact("Last uploaded", utc_minute(&device.last_seen_at))}
+            {fact("No longer reported since", device.no_longer_seen_at.as_deref().map(utc_minute).unwrap_or_default())}
+        </dl>
+    };
+    view! {
+        <Title text=title/>
+        <h1 class="device-name">{name}</h1>
+        <p class="lead">{format!("{} · {}", device.product_id, identity)}</p>
+        <section class="card" aria-labelledby="next-heading" data-testid="next-steps">
+            <h2 id="next-heading">"What to do next"</h2>
+            <ul>{steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}</ul>
+        </section>
+        <section class="card" aria-labelledby="facts-heading">
+            <h2 id="facts-heading">"As uploaded"</h2>
+            {facts}
+        </section>
+        <section class="card" aria-labelledby="coverage-heading">
+            <h2 id="coverage-heading">"Coverage"</h2>
+            <p><span class=format!("status status-{status}")>{status.label()}</span>" "{why}</p>
+            <h3>"How it changed"</h3>
+            <DeviceHistory device_id=device.id/>
+        </section>
+        <DeviceEndOfLife product_id=device.product_id.clone() end_of_life=device.hardware_end_of_life.clone()/>
+    }
+}
