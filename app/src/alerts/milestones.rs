@@ -79,18 +79,12 @@ impl MilestoneKind {
         }
     }
 
-    /// The column of `eox_bulletins.csv` (and of the table) holding it.
+    /// The column of `eox_bulletins.csv` (and of the table) holding it: its name, but for the
+    /// announcement's date.
     pub fn column(self) -> &'static str {
         match self {
             MilestoneKind::Announcement => "announcement_date",
-            MilestoneKind::EndOfSale => "end_of_sale",
-            MilestoneKind::LastShip => "last_ship",
-            MilestoneKind::EndOfSoftwareMaintenance => "end_of_software_maintenance",
-            MilestoneKind::EndOfSecuritySupport => "end_of_security_support",
-            MilestoneKind::EndOfRoutineFailureAnalysis => "end_of_routine_failure_analysis",
-            MilestoneKind::EndOfNewServiceAttachment => "end_of_new_service_attachment",
-            MilestoneKind::EndOfServiceContractRenewal => "end_of_service_contract_renewal",
-            MilestoneKind::LastDateOfSupport => "last_date_of_support",
+            other => other.as_str(),
         }
     }
 }
