@@ -89,9 +89,10 @@ impl MilestoneKind {
     }
 }
 
-/// The dates of a bulletin, in [`MilestoneKind::ALL`] order, each `YYYY-MM-DD` or [`TBA`].
+/// The dates of a bulletin, in [`MilestoneKind::ALL`] order, each `YYYY-MM-DD` or [`TBA`]. Read
+/// from rows by its columns' names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Milestones {
     pub announcement_date: String,
     pub end_of_sale: String,

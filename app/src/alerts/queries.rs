@@ -14,32 +14,9 @@ pub const MILESTONE_COLUMNS: &str = "eb.announcement_date, eb.end_of_sale, eb.la
 struct BulletinDevices {
     bulletin_number: String,
     title: String,
-    announcement_date: String,
-    end_of_sale: String,
-    last_ship: String,
-    end_of_software_maintenance: String,
-    end_of_security_support: String,
-    end_of_routine_failure_analysis: String,
-    end_of_new_service_attachment: String,
-    end_of_service_contract_renewal: String,
-    last_date_of_support: String,
+    #[sqlx(flatten)]
+    milestones: Milestones,
     devices: i64,
-}
-
-impl BulletinDevices {
-    fn milestones(&self) -> Milestones {
-        Milestones {
-            announcement_date: self.announcement_date.clone(),
-            end_of_sale: self.end_of_sale.clone(),
-            last_ship: self.last_ship.clone(),
-            end_of_software_maintenance: self.end_of_software_maintenance.clone(),
-            end_of_security_support: self.end_of_security_support.clone(),
-            end_of_routine_failure_analysis: self.end_of_routine_failure_analysis.clone(),
-            end_of_new_service_attachment: self.end_of_new_service_attachment.clone(),
-            end_of_service_contract_renewal: self.end_of_service_contract_renewal.clone(),
-            last_date_of_support: self.last_date_of_support.clone(),
-        }
-    }
 }
 
 /// The company's devices by stage on `today`, and the milestones of the next 12 months. Counted
@@ -71,7 +48,7 @@ pub async fn eol_summary(
     let mut upcoming = Vec::new();
     let mut listed = 0;
     for bulletin in &bulletins {
-        let milestones = bulletin.milestones();
+        let milestones = &bulletin.milestones;
         let devices = bulletin.devices as u64;
         listed += devices;
         let stage = milestones.stage_on(today);

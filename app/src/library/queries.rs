@@ -51,7 +51,7 @@ pub async fn device_page(
         offset,
         few_matches: (counted <= super::COUNT_LIMIT).then_some(cap),
     };
-    let devices = devices_matching(conn, backend, company_id, filter, page).await?;
+    let devices = devices_matching(conn, backend, company_id, filter, page, &today).await?;
     Ok(DevicePage {
         devices,
         total: counted.min(cap - 1),
@@ -78,9 +78,9 @@ pub async fn devices_matching(
     company_id: &str,
     filter: &DeviceFilter,
     page: Page,
+    today: &str,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let today = crate::platform::clock::date_today();
-    let sql = filter.to_sql(company_id, &today, page.few_matches, placeholder(backend));
+    let sql = filter.to_sql(company_id, today, page.few_matches, placeholder(backend));
     let next = sql.binds.len() + 1;
     let query_sql = format!(
         "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
@@ -98,7 +98,7 @@ pub async fn devices_matching(
         .bind(page.offset as i64)
         .fetch_all(conn)
         .await?;
-    Ok(rows.into_iter().map(|row| row.record(&today)).collect())
+    Ok(rows.into_iter().map(|row| row.record(today)).collect())
 }
 
 /// The company's device `device_id`, if it has it.
@@ -349,9 +349,9 @@ fn identity_clause(
     filter: &DeviceFilter,
     page: &IdentityPage,
     with_after: bool,
+    today: &str,
 ) -> (String, Vec<String>) {
-    let today = crate::platform::clock::date_today();
-    let sql = filter.to_sql(company_id, &today, None, placeholder(backend));
+    let sql = filter.to_sql(company_id, today, None, placeholder(backend));
     let (mut clause, mut binds) = (sql.clause, sql.binds);
     let mut add = |condition: &str, value: String| {
         binds.push(value);
@@ -387,7 +387,8 @@ pub async fn devices_in_identity_order(
     filter: &DeviceFilter,
     page: &IdentityPage,
 ) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
-    let (clause, binds) = identity_clause(backend, company_id, filter, page, true);
+    let today = crate::platform::clock::date_today();
+    let (clause, binds) = identity_clause(backend, company_id, filter, page, true, &today);
     let sql = format!(
         "SELECT {DEVICE_COLUMNS_WITHOUT_FROM}, d.identity_key {DEVICE_TABLES} WHERE {clause} \
          ORDER BY d.identity_key LIMIT {}",
@@ -398,7 +399,6 @@ pub async fn devices_in_identity_order(
         query = query.bind(value);
     }
     let rows = query.bind(page.limit as i64).fetch_all(conn).await?;
-    let today = crate::platform::clock::date_today();
     Ok(rows
         .into_iter()
         .map(|row| (row.identity_key, row.device.record(&today)))
@@ -413,7 +413,8 @@ pub async fn count_matching(
     filter: &DeviceFilter,
     page: &IdentityPage,
 ) -> Result<u64, sqlx::Error> {
-    let (clause, binds) = identity_clause(backend, company_id, filter, page, false);
+    let today = crate::platform::clock::date_today();
+    let (clause, binds) = identity_clause(backend, company_id, filter, page, false, &today);
     let sql = format!("SELECT COUNT(*) FROM devices d WHERE {clause}");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for value in &binds {

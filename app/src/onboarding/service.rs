@@ -39,10 +39,6 @@ const VERIFY_ATTEMPTS: Throttle = Throttle {
 
 pub(super) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-fn today() -> String {
-    timestamp_now()[..10].to_owned()
-}
-
 async fn account(tx: &mut Tx, account_id: i64) -> Result<accounts_db::AccountRow, OnboardingError> {
     accounts_db::find_by_id(tx, account_id)
         .await?
@@ -248,7 +244,7 @@ async fn step_two(
         contract_number,
         serial_number,
         facts.as_ref().map(|(facts, _, _)| facts),
-        &today(),
+        &crate::platform::clock::date_today(),
     );
     if let Err(problem) = checked {
         if matches!(

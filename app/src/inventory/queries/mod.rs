@@ -538,15 +538,17 @@ macro_rules! device_columns {
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
     CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
         AS coverage_computed_at,
-    eb.bulletin_number AS eox_bulletin, eb.title AS eox_title, eb.url AS eox_url,
-    eb.announcement_date AS eox_announcement, eb.end_of_sale AS eox_end_of_sale,
-    eb.last_ship AS eox_last_ship, eb.end_of_software_maintenance AS eox_end_of_software,
-    eb.end_of_security_support AS eox_end_of_security,
-    eb.end_of_routine_failure_analysis AS eox_end_of_failure_analysis,
-    eb.end_of_new_service_attachment AS eox_end_of_attachment,
-    eb.end_of_service_contract_renewal AS eox_end_of_renewal,
-    eb.last_date_of_support AS eox_last_date_of_support,
-    ep.replacement_pid AS eox_replacement, ep.migration_note AS eox_migration_note"
+    eb.bulletin_number AS eox_bulletin, COALESCE(eb.title, '') AS eox_title,
+    COALESCE(eb.url, '') AS eox_url, COALESCE(ep.replacement_pid, '') AS eox_replacement,
+    COALESCE(ep.migration_note, '') AS eox_migration_note,
+    COALESCE(eb.announcement_date, '') AS announcement_date,
+    COALESCE(eb.end_of_sale, '') AS end_of_sale, COALESCE(eb.last_ship, '') AS last_ship,
+    COALESCE(eb.end_of_software_maintenance, '') AS end_of_software_maintenance,
+    COALESCE(eb.end_of_security_support, '') AS end_of_security_support,
+    COALESCE(eb.end_of_routine_failure_analysis, '') AS end_of_routine_failure_analysis,
+    COALESCE(eb.end_of_new_service_attachment, '') AS end_of_new_service_attachment,
+    COALESCE(eb.end_of_service_contract_renewal, '') AS end_of_service_contract_renewal,
+    COALESCE(eb.last_date_of_support, '') AS last_date_of_support"
     };
 }
 
@@ -590,70 +592,53 @@ pub struct DeviceRow {
     coverage_start: Option<String>,
     coverage_end: Option<String>,
     coverage_computed_at: String,
+    /// The bulletin listing the device's product; the fields below are empty without one.
     eox_bulletin: Option<String>,
-    eox_title: Option<String>,
-    eox_url: Option<String>,
-    eox_announcement: Option<String>,
-    eox_end_of_sale: Option<String>,
-    eox_last_ship: Option<String>,
-    eox_end_of_software: Option<String>,
-    eox_end_of_security: Option<String>,
-    eox_end_of_failure_analysis: Option<String>,
-    eox_end_of_attachment: Option<String>,
-    eox_end_of_renewal: Option<String>,
-    eox_last_date_of_support: Option<String>,
-    eox_replacement: Option<String>,
-    eox_migration_note: Option<String>,
+    eox_title: String,
+    eox_url: String,
+    eox_replacement: String,
+    eox_migration_note: String,
+    #[sqlx(flatten)]
+    eox_milestones: Milestones,
 }
 
 impl DeviceRow {
     /// The device as shown on `today` (`YYYY-MM-DD`: where it stands in its end of life).
-    pub fn record(mut self, today: &str) -> DeviceRecord {
-        let hardware_end_of_life = self.eox_bulletin.take().map(|bulletin| {
-            let text = |d: &mut Option<String>| d.take().unwrap_or_default();
+    pub fn record(self, today: &str) -> DeviceRecord {
+        let hardware_end_of_life = self.eox_bulletin.map(|bulletin| {
             HardwareEndOfLife::on(
                 today,
                 bulletin,
-                text(&mut self.eox_title),
-                text(&mut self.eox_url),
-                Milestones {
-                    announcement_date: text(&mut self.eox_announcement),
-                    end_of_sale: text(&mut self.eox_end_of_sale),
-                    last_ship: text(&mut self.eox_last_ship),
-                    end_of_software_maintenance: text(&mut self.eox_end_of_software),
-                    end_of_security_support: text(&mut self.eox_end_of_security),
-                    end_of_routine_failure_analysis: text(&mut self.eox_end_of_failure_analysis),
-                    end_of_new_service_attachment: text(&mut self.eox_end_of_attachment),
-                    end_of_service_contract_renewal: text(&mut self.eox_end_of_renewal),
-                    last_date_of_support: text(&mut self.eox_last_date_of_support),
-                },
-                text(&mut self.eox_replacement),
-                text(&mut self.eox_migration_note),
+                self.eox_title,
+                self.eox_url,
+                self.eox_milestones,
+                self.eox_replacement,
+                self.eox_migration_note,
             )
         });
-        let row = self;
+        let coverage = DeviceCoverage {
+            status: self.status,
+            reason: self.reason,
+            registry_product_id: self.registry_pid,
+            contract_number: self.contract_number,
+            service_level: self.service_level,
+            start_date: self.coverage_start,
+            end_date: self.coverage_end,
+            computed_at: self.coverage_computed_at,
+        };
         DeviceRecord {
-            id: row.id,
-            serial_number: row.serial_number,
-            product_id: row.product_id,
-            hostname: row.hostname,
-            ip_address: row.ip_address,
-            mac_address: row.mac_address,
-            software_version: row.software_version,
-            site: row.site,
-            first_seen_at: row.first_seen_at,
-            last_seen_at: row.last_seen_at,
-            no_longer_seen_at: row.no_longer_seen_at,
-            coverage: DeviceCoverage {
-                status: row.status,
-                reason: row.reason,
-                registry_product_id: row.registry_pid,
-                contract_number: row.contract_number,
-                service_level: row.service_level,
-                start_date: row.coverage_start,
-                end_date: row.coverage_end,
-                computed_at: row.coverage_computed_at,
-            },
+            id: self.id,
+            serial_number: self.serial_number,
+            product_id: self.product_id,
+            hostname: self.hostname,
+            ip_address: self.ip_address,
+            mac_address: self.mac_address,
+            software_version: self.software_version,
+            site: self.site,
+            first_seen_at: self.first_seen_at,
+            last_seen_at: self.last_seen_at,
+            no_longer_seen_at: self.no_longer_seen_at,
+            coverage,
             hardware_end_of_life,
         }
     }
