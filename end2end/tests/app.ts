@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {
@@ -144,5 +146,12 @@ export async function severeViolations(page: Page): Promise<string[]> {
 
 /** Attaches a full-page screenshot to the test report. */
 export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  const body = await page.screenshot({ fullPage: true });
+  await testInfo.attach(name, { body, contentType: 'image/png' });
+  // To look at them without the HTML report: NETCARE_E2E_SCREENSHOTS=DIR.
+  const dir = process.env.NETCARE_E2E_SCREENSHOTS;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}-${testInfo.project.name}.png`), body);
+  }
 }

@@ -24,7 +24,7 @@ for (const { login, role, who, seesRequests, manages } of [
     await expect(account.locator('dd', { hasText: new RegExp(`^${role}$`) })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Coverage', exact: true })).toBeVisible();
     await expect(page.getByTestId('uploads-dashlet')).toBeVisible();
-    await expect.poll(() => dashlets(page)).toEqual(seesRequests ? ['coverage', 'account', 'uploads', 'requests', 'end_of_life'] : ['coverage', 'account', 'uploads', 'end_of_life']);
+    await expect.poll(() => dashlets(page)).toEqual(seesRequests ? ['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories'] : ['coverage', 'account', 'uploads', 'end_of_life', 'security_advisories']);
     await expect(page.getByRole('heading', { name: 'Pending access requests' })).toHaveCount(seesRequests ? 1 : 0);
 
     // The navigation offers what the role may use.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
-import { COUNTS, COVERED, DEVICES, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
+import { COUNTS, COVERED, DEVICES, SECURITY, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
 // every coverage state (fixtures/large-company.ts). Its first person registers it through the
@@ -165,6 +165,53 @@ test('a DA sees where the hardware stands in its end of life and opens the devic
   await expectAccessible(page, "a device's page");
   await page.goBack();
   await expect(page.getByTestId('device-range')).toHaveText('Showing 1–50 of 106 devices.');
+  expect(errors).toEqual([]);
+});
+
+test('a DA sees which devices security advisories affect, follows the critical one and reads what to upgrade to', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/');
+  // The demo's advisories against the fixture's software (fixtures/large-company.ts).
+  const dashlet = page.getByTestId('advisories-dashlet');
+  await dashlet.scrollIntoViewIfNeeded();
+  const critical = dashlet.getByRole('link', { name: `1 advisory: ${SECURITY.criticalVulnerable} devices vulnerable` });
+  await expect(critical).toBeVisible();
+  await expect(dashlet.getByRole('link', { name: `1 advisory: ${SECURITY.highPotentially} devices potentially vulnerable` })).toBeVisible();
+  await expect(dashlet.getByRole('link', { name: `1 advisory: ${SECURITY.lowVulnerable} devices vulnerable` })).toBeVisible();
+  await expect(dashlet.getByTestId('advisories-not-assessed')).toContainText(`${SECURITY.notAssessed} devices not assessed`);
+  await expect(dashlet.getByRole('row', { name: /NC-SA-2026-0001.*Critical/ })).toBeVisible();
+  await attachScreenshot(page, testInfo, 'dashboard-security-advisories');
+  await expectAccessible(page, 'the dashboard with the security advisories dashlet');
+
+  await critical.click();
+  await expect(page).toHaveURL(/advisory_severity=critical/);
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${SECURITY.criticalVulnerable} devices.`);
+  await expect(page.getByLabel('Affected by an advisory rated')).toHaveValue('critical');
+  const first = page.getByTestId('devices-table').locator('tbody tr').first();
+  await expect(first).toContainText('Vulnerable');
+  await expect(first).toContainText('worst critical');
+  await expectNoSidewaysScroll(page, 'the Library filtered by advisory severity');
+  await expectAccessible(page, 'the Library filtered by advisory severity');
+
+  // The device's page names the advisories, their fixes and the release to upgrade to.
+  const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  await first.getByRole('link', { name: serial }).click();
+  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  await expect(page.getByTestId('next-steps')).toContainText('Upgrade its software:');
+  const advisories = page.getByTestId('device-advisories');
+  await expect(advisories.getByTestId('device-advisory-table').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
+  await expect(advisories.getByTestId('upgrade-advice')).toContainText(/^Upgrade IOS XE 17\.(9\.4 to 17\.9\.5|12\.3 to 17\.12\.4) or later/);
+  await expect(page.getByTestId('device-facts')).toContainText('IOS XE');
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await expectNoSidewaysScroll(page, "a vulnerable device's page");
+  await attachScreenshot(page, testInfo, 'device-page-advisories');
+  await expectAccessible(page, "a vulnerable device's page");
+
+  // The devices that cannot be assessed say why.
+  await openApp(page, '/library?advisory_state=not_assessed');
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${SECURITY.notAssessed} devices.`);
+  await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('no software type uploaded');
   expect(errors).toEqual([]);
 });
 

@@ -27,7 +27,7 @@ test('a DA downloads the template, uploads a file with good and bad rows, and se
   await page.getByTestId('template-link').click();
   const template = await templateDownload;
   expect(readFileSync(await template.path(), 'utf8').trim()).toBe(
-    'serial_number,product_id,hostname,ip_address,mac_address,software_version,site',
+    'serial_number,product_id,hostname,ip_address,mac_address,software_type,software_version,site',
   );
 
   const fileName = `inventory-${testInfo.project.name}.csv`;

@@ -216,9 +216,9 @@ async fn build_xlsx(
         row += 1;
         for (column, cell) in csv_row(&device).iter().enumerate() {
             if spreadsheet_safe(cell) != *cell {
-                sheet.write_string_with_format(row, column as u16, *cell, &quoted)?;
+                sheet.write_string_with_format(row, column as u16, cell.as_ref(), &quoted)?;
             } else {
-                sheet.write_string(row, column as u16, *cell)?;
+                sheet.write_string(row, column as u16, cell.as_ref())?;
             }
         }
     });

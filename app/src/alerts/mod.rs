@@ -2,6 +2,7 @@
 //! device. So far: hardware end of life (the bulletins of the registry, where each device stands,
 //! the dashboard's summary) and the release ordering every advisory decision will rest on.
 
+pub mod advisories;
 pub mod milestones;
 pub mod release;
 server_only! {
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::accounts::caller::serve;
 use crate::AppError;
+pub use advisories::{AdvisoryState, DeviceAdvisory, SecurityAssessment, Severity};
 pub use milestones::{EolStage, MilestoneKind, Milestones};
 
 /// A device's hardware end of life: the bulletin listing its product, where it stands today and
@@ -111,6 +113,62 @@ pub async fn load_eol_summary() -> Result<EolSummary, AppError> {
         let mut conn = state.db.conn().await?;
         let today = crate::platform::clock::date_today();
         Ok(queries::eol_summary(&mut conn, company_id, &today).await?)
+    })
+    .await
+}
+
+/// The security advisories affecting the company, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvisorySummary {
+    /// Worst first, zeros included.
+    pub by_severity: Vec<SeverityCount>,
+    /// The advisories affecting some of the company's devices, worst first, then the most
+    /// devices (at most [`ADVISORIES_SHOWN`]).
+    pub advisories: Vec<CompanyAdvisory>,
+    /// How many advisories affect the company in all.
+    pub advisories_total: u64,
+    /// Devices NetCare cannot assess (no software type or version, or one no advisory covers).
+    pub not_assessed: u64,
+    pub devices: u64,
+}
+
+/// The company's exposure to the advisories of one severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityCount {
+    pub severity: Severity,
+    pub advisories: u64,
+    /// Devices an advisory of this severity affects regardless of configuration.
+    pub vulnerable_devices: u64,
+    /// Devices only advisories of this severity that depend on configuration affect.
+    pub potentially_vulnerable_devices: u64,
+}
+
+/// An advisory affecting some of the company's devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyAdvisory {
+    pub advisory_id: String,
+    pub title: String,
+    pub url: String,
+    pub severity: Severity,
+    pub cvss_base_score: String,
+    pub configuration_dependent: bool,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub last_updated: String,
+    /// The company's devices whose release it affects.
+    pub devices: u64,
+}
+
+/// How many advisories the dashboard lists.
+pub const ADVISORIES_SHOWN: usize = 10;
+
+/// The company's exposure to security advisories, by severity, and the worst advisories.
+#[server(endpoint = "alerts/advisory-summary")]
+pub async fn load_advisory_summary() -> Result<AdvisorySummary, AppError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        Ok(queries::advisory_summary(&mut conn, company_id).await?)
     })
     .await
 }

@@ -2,7 +2,14 @@
 
 use sqlx::AnyConnection;
 
-use super::{EolStage, EolSummary, MilestoneKind, Milestones, UpcomingMilestone, UPCOMING_SHOWN};
+use std::collections::{HashMap, HashSet};
+
+use super::{
+    AdvisoryState, AdvisorySummary, CompanyAdvisory, DeviceAdvisory, EolStage, EolSummary,
+    MilestoneKind, Milestones, Severity, SeverityCount, UpcomingMilestone, ADVISORIES_SHOWN,
+    UPCOMING_SHOWN,
+};
+use crate::platform::db::DbBool;
 
 /// The milestone columns of a bulletin `eb`, in [`MilestoneKind::ALL`] order.
 pub const MILESTONE_COLUMNS: &str = "eb.announcement_date, eb.end_of_sale, eb.last_ship, \
@@ -80,6 +87,193 @@ pub async fn eol_summary(
         not_announced: (all as u64).saturating_sub(listed),
         upcoming,
     })
+}
+
+/// One advisory affecting one release group of the company's devices.
+#[derive(sqlx::FromRow)]
+struct GroupExposure {
+    software_type: String,
+    release_key: String,
+    devices: i64,
+    advisory_id: String,
+    title: String,
+    url: String,
+    severity_rank: i64,
+    cvss_base_score: String,
+    configuration_dependent: DbBool,
+    last_updated: String,
+}
+
+/// The company's devices grouped by release (a company runs few releases, however many devices),
+/// matched to the advisories' affected releases; severities and counts decided in Rust. A device
+/// is counted once per severity however many advisories of it affect the device.
+pub async fn advisory_summary(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<AdvisorySummary, sqlx::Error> {
+    let exposures: Vec<GroupExposure> = sqlx::query_as(
+        "SELECT g.software_type, g.release_key, g.devices, sa.advisory_id, sa.title, sa.url,
+                sa.severity_rank, sa.cvss_base_score, sa.configuration_dependent, sa.last_updated
+         FROM (SELECT software_type, release_key, COUNT(*) AS devices FROM devices
+               WHERE company_id = $1 AND release_key <> ''
+               GROUP BY software_type, release_key) g
+         JOIN advisory_releases ar
+           ON ar.software_type = g.software_type AND ar.release_key = g.release_key
+         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let not_assessed: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM devices d WHERE d.company_id = $1 AND {}",
+        AdvisoryState::NotAssessed.state_sql()
+    ))
+    .bind(company_id)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let mut advisories: HashMap<String, CompanyAdvisory> = HashMap::new();
+    // Per severity: the release groups an advisory of it affects, with and without configuration.
+    type Groups<'a> = HashMap<(&'a str, &'a str), i64>;
+    let mut vulnerable: HashMap<Severity, Groups> = HashMap::new();
+    let mut potentially: HashMap<Severity, Groups> = HashMap::new();
+    let mut by_severity_ids: HashMap<Severity, HashSet<&str>> = HashMap::new();
+    for exposure in &exposures {
+        let Some(severity) = Severity::from_rank(exposure.severity_rank) else {
+            continue;
+        };
+        let group = (exposure.software_type.as_str(), exposure.release_key.as_str());
+        let groups = if exposure.configuration_dependent.0 {
+            &mut potentially
+        } else {
+            &mut vulnerable
+        };
+        groups
+            .entry(severity)
+            .or_default()
+            .insert(group, exposure.devices);
+        by_severity_ids
+            .entry(severity)
+            .or_default()
+            .insert(&exposure.advisory_id);
+        advisories
+            .entry(exposure.advisory_id.clone())
+            .or_insert_with(|| CompanyAdvisory {
+                advisory_id: exposure.advisory_id.clone(),
+                title: exposure.title.clone(),
+                url: exposure.url.clone(),
+                severity,
+                cvss_base_score: exposure.cvss_base_score.clone(),
+                configuration_dependent: exposure.configuration_dependent.0,
+                last_updated: exposure.last_updated.clone(),
+                devices: 0,
+            })
+            .devices += exposure.devices as u64;
+    }
+    let by_severity = Severity::WORST_FIRST
+        .into_iter()
+        .map(|severity| {
+            let sure = vulnerable.get(&severity);
+            let vulnerable_devices: i64 = sure.map_or(0, |g| g.values().sum());
+            // A group also affected without configuration is counted as vulnerable only.
+            let potentially_vulnerable_devices: i64 = potentially.get(&severity).map_or(0, |g| {
+                g.iter()
+                    .filter(|(group, _)| sure.is_none_or(|s| !s.contains_key(*group)))
+                    .map(|(_, n)| n)
+                    .sum()
+            });
+            SeverityCount {
+                severity,
+                advisories: by_severity_ids.get(&severity).map_or(0, |ids| ids.len()) as u64,
+                vulnerable_devices: vulnerable_devices as u64,
+                potentially_vulnerable_devices: potentially_vulnerable_devices as u64,
+            }
+        })
+        .collect();
+    let mut listed: Vec<CompanyAdvisory> = advisories.into_values().collect();
+    listed.sort_by(|a, b| {
+        (b.severity, b.devices, &a.advisory_id).cmp(&(a.severity, a.devices, &b.advisory_id))
+    });
+    let advisories_total = listed.len() as u64;
+    listed.truncate(ADVISORIES_SHOWN);
+    Ok(AdvisorySummary {
+        by_severity,
+        advisories: listed,
+        advisories_total,
+        not_assessed: not_assessed as u64,
+        devices: devices as u64,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceAdvisoryRow {
+    advisory_id: String,
+    title: String,
+    url: String,
+    severity_rank: i64,
+    cvss_base_score: String,
+    cve_ids: String,
+    first_published: String,
+    last_updated: String,
+    configuration_dependent: DbBool,
+    affected_release: String,
+    first_fixed: String,
+}
+
+fn listed(text: &str) -> Vec<String> {
+    text.split(';')
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The advisories affecting the company's device `device_id`, worst first.
+pub async fn device_advisories(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Vec<DeviceAdvisory>, sqlx::Error> {
+    let rows: Vec<DeviceAdvisoryRow> = sqlx::query_as(
+        "SELECT sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score, sa.cve_ids,
+                sa.first_published, sa.last_updated, sa.configuration_dependent,
+                ar.affected_release, ar.first_fixed
+         FROM devices d
+         JOIN advisory_releases ar
+           ON ar.software_type = d.software_type AND ar.release_key = d.release_key
+         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+         WHERE d.company_id = $1 AND d.id = $2
+         ORDER BY sa.severity_rank DESC, sa.advisory_id",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(DeviceAdvisory {
+                severity: Severity::from_rank(row.severity_rank)?,
+                state: if row.configuration_dependent.0 {
+                    AdvisoryState::PotentiallyVulnerable
+                } else {
+                    AdvisoryState::Vulnerable
+                },
+                cve_ids: listed(&row.cve_ids),
+                first_fixed: listed(&row.first_fixed),
+                advisory_id: row.advisory_id,
+                title: row.title,
+                url: row.url,
+                cvss_base_score: row.cvss_base_score,
+                first_published: row.first_published,
+                last_updated: row.last_updated,
+                affected_release: row.affected_release,
+            })
+        })
+        .collect())
 }
 
 /// The same day a year after `today` (`YYYY-MM-DD`; 29 February goes to 28 February).

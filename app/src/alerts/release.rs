@@ -83,7 +83,7 @@ pub enum ReleaseProblem {
         found: char,
         software: &'static str,
     },
-    #[error("`{text}` is not a {software} release: it starts with major.minor, as in {example}")]
+    #[error("`{text}` is not a release of {software}: a release starts with major.minor, as in {example}")]
     Shape {
         text: String,
         software: &'static str,
@@ -185,6 +185,21 @@ impl Release {
         &self.train
     }
 
+    /// The release as one text, equal exactly when two releases of one software type are equal
+    /// (`compare` gives `Equal`): `17.9.04a` and `17.9.4a` are both `17.9.4.a`. Stored beside a
+    /// device's release and an advisory's affected release, so the database matches them with `=`.
+    pub fn key(&self) -> String {
+        let mut key = self.train.clone();
+        for part in &self.position {
+            key.push('.');
+            match part {
+                Part::Number(number) => key.push_str(&number.to_string()),
+                Part::Letters(letters) => key.push_str(letters),
+            }
+        }
+        key
+    }
+
     /// The order of two releases of one software type and train; `None` across trains.
     pub fn compare(&self, other: &Release) -> Option<Ordering> {
         (self.software == other.software && self.train == other.train)
@@ -196,6 +211,15 @@ impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {} train", self.software.label(), self.train)
     }
+}
+
+/// The key ([`Release::key`]) a device's release is matched on, empty when it has none: no
+/// software type NetCare reads, or a version that is not a release of it.
+pub fn device_release_key(software_type: &str, software_version: &str) -> String {
+    SoftwareType::parse(software_type)
+        .and_then(|software| Release::parse(software, software_version).ok())
+        .map(|release| release.key())
+        .unwrap_or_default()
 }
 
 /// Whether a device on `release` has a fix: some first-fixed release of its own train is at or
@@ -290,6 +314,21 @@ mod tests {
     }
 
     #[test]
+    fn keys_ignore_how_a_number_is_written() {
+        use SoftwareType::*;
+        assert_eq!(release(IosXe, "17.9.04a").key(), "17.9.4.a");
+        assert_eq!(release(Ios, "15.2(7)E3").key(), "15.2E.7.3");
+        assert_ne!(
+            release(Ios, "15.2(7)E3").key(),
+            release(Ios, "15.2(7)M3").key()
+        );
+        assert_eq!(device_release_key("ios-xe", " 17.9.4a"), "17.9.4.a");
+        assert_eq!(device_release_key("JunOS", "21.4R3"), "");
+        assert_eq!(device_release_key("IOS XE", "latest"), "");
+        assert_eq!(device_release_key("", "17.9.4"), "");
+    }
+
+    #[test]
     fn what_is_not_a_release_is_named() {
         use SoftwareType::*;
         assert_eq!(Release::parse(IosXe, "  "), Err(ReleaseProblem::Empty));
@@ -332,6 +371,18 @@ mod tests {
             let (ra, rb) = (release(SoftwareType::Ios, &text(a)), release(SoftwareType::Ios, &text(b)));
             prop_assert_eq!(ra.compare(&rb), Some(a.cmp(&b)));
             prop_assert_eq!(rb.compare(&ra), Some(b.cmp(&a)));
+        }
+
+        /// Two releases have one key exactly when they are equal; keys of other trains differ.
+        #[test]
+        fn keys_are_equal_exactly_for_equal_releases(
+            a in "1[5-7]\\.[0-9]{1,2}(\\.[0-9]{1,2}|\\([0-9]{1,2}\\))[A-Z]{0,2}[0-9]{0,2}[a-c]?",
+            b in "1[5-7]\\.[0-9]{1,2}(\\.[0-9]{1,2}|\\([0-9]{1,2}\\))[A-Z]{0,2}[0-9]{0,2}[a-c]?",
+        ) {
+            for software in SoftwareType::ALL {
+                let (ra, rb) = (release(software, &a), release(software, &b));
+                prop_assert_eq!(ra.key() == rb.key(), ra.compare(&rb) == Some(Ordering::Equal), "{} {}", a, b);
+            }
         }
 
         /// Any text is read or refused with a reason, never a panic.

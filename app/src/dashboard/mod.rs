@@ -13,12 +13,13 @@ use crate::accounts::caller::serve;
 use crate::AppError;
 
 /// Every dashlet, in the default order: (id, title).
-pub const DASHLETS: [(&str, &str); 5] = [
+pub const DASHLETS: [(&str, &str); 6] = [
     ("coverage", "Coverage"),
     ("account", "Your account"),
     ("uploads", "Uploads"),
     ("requests", "Pending access requests"),
     ("end_of_life", "Hardware end of life"),
+    ("security_advisories", "Security advisories"),
 ];
 
 pub fn title(id: &str) -> &'static str {
@@ -141,12 +142,25 @@ mod tests {
         .normalised();
         assert_eq!(
             layout.order,
-            ids(&["uploads", "coverage", "account", "requests", "end_of_life"])
+            ids(&[
+                "uploads",
+                "coverage",
+                "account",
+                "requests",
+                "end_of_life",
+                "security_advisories"
+            ])
         );
         assert_eq!(layout.hidden, ids(&["coverage"]));
         assert_eq!(
             layout.visible(),
-            ids(&["uploads", "account", "requests", "end_of_life"])
+            ids(&[
+                "uploads",
+                "account",
+                "requests",
+                "end_of_life",
+                "security_advisories"
+            ])
         );
         assert_eq!(
             Layout::default().normalised().visible().len(),
@@ -161,16 +175,22 @@ mod tests {
         let up = layout.clone().moved("uploads", true);
         assert_eq!(
             up.visible(),
-            ids(&["uploads", "coverage", "requests", "end_of_life"])
+            ids(&[
+                "uploads",
+                "coverage",
+                "requests",
+                "end_of_life",
+                "security_advisories"
+            ])
         );
         assert_eq!(up.clone().moved("uploads", true), up, "already first");
         assert_eq!(
-            layout.clone().moved("end_of_life", false),
+            layout.clone().moved("security_advisories", false),
             layout,
             "already last"
         );
         let restored = up.with_hidden("account", false);
         assert_eq!(restored.hidden, Vec::<String>::new());
-        assert_eq!(restored.visible().len(), 5);
+        assert_eq!(restored.visible().len(), 6);
     }
 }

@@ -13,18 +13,20 @@ pub enum Field {
     Hostname,
     IpAddress,
     MacAddress,
+    SoftwareType,
     SoftwareVersion,
     Site,
 }
 
 impl Field {
     /// In the template's order.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::SerialNumber,
         Field::ProductId,
         Field::Hostname,
         Field::IpAddress,
         Field::MacAddress,
+        Field::SoftwareType,
         Field::SoftwareVersion,
         Field::Site,
     ];
@@ -37,6 +39,7 @@ impl Field {
             Field::Hostname => "hostname",
             Field::IpAddress => "ip_address",
             Field::MacAddress => "mac_address",
+            Field::SoftwareType => "software_type",
             Field::SoftwareVersion => "software_version",
             Field::Site => "site",
         }
@@ -55,6 +58,7 @@ impl Field {
             Field::Hostname => "Hostname",
             Field::IpAddress => "IP address",
             Field::MacAddress => "MAC address",
+            Field::SoftwareType => "Software type",
             Field::SoftwareVersion => "Software version",
             Field::Site => "Site",
         }
@@ -68,6 +72,7 @@ impl Field {
             Field::Hostname => "hostname",
             Field::IpAddress => "IP address",
             Field::MacAddress => "MAC address",
+            Field::SoftwareType => "software type",
             Field::SoftwareVersion => "software version",
             Field::Site => "site",
         }
@@ -80,6 +85,7 @@ impl Field {
             Field::Hostname => 255,
             Field::IpAddress => 45,
             Field::MacAddress => 32,
+            Field::SoftwareType => 50,
             Field::SoftwareVersion => 100,
             Field::Site => 200,
         }
@@ -100,6 +106,14 @@ impl Field {
             Field::Hostname => &["hostname", "host", "devicename"],
             Field::IpAddress => &["ipaddress", "ip", "ipaddr", "managementip", "mgmtip"],
             Field::MacAddress => &["macaddress", "mac", "macaddr"],
+            Field::SoftwareType => &[
+                "softwaretype",
+                "swtype",
+                "ostype",
+                "os",
+                "operatingsystem",
+                "softwarefamily",
+            ],
             Field::SoftwareVersion => &[
                 "softwareversion",
                 "software",
@@ -129,6 +143,8 @@ impl Field {
                 "ipv6",
             ],
             Field::MacAddress => &["macaddresses", "primarymac"],
+            // NetBox and Nautobot name the operating system a device runs its platform.
+            Field::SoftwareType => &["platform", "platformname", "osfamily"],
             Field::SoftwareVersion => {
                 &["softwareimage", "osversions", "firmware", "firmwareversion"]
             }
@@ -393,6 +409,8 @@ mod tests {
             ("IP Address", Field::IpAddress),
             ("MAC", Field::MacAddress),
             ("Software Version", Field::SoftwareVersion),
+            ("Software Type", Field::SoftwareType),
+            ("OS", Field::SoftwareType),
             ("Site Name", Field::Site),
         ] {
             assert_eq!(field_for_header(raw), Some(field), "{raw}");
@@ -455,6 +473,7 @@ mod tests {
         assert_eq!(map.index_of(Field::ProductId), Some(9));
         assert_eq!(map.index_of(Field::SerialNumber), Some(11));
         assert_eq!(map.index_of(Field::IpAddress), Some(13));
+        assert_eq!(map.index_of(Field::SoftwareType), Some(10), "Platform");
         assert!(map.ignored().contains(&"Location".to_owned()));
     }
 

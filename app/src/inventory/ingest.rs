@@ -31,7 +31,7 @@ use crate::{
     security_log::{self, EventKind, NewEvent},
 };
 
-/// Rows checked and written per chunk: 19 values each stay under SQLite's 32,766 parameters.
+/// Rows checked and written per chunk: 21 values each stay under SQLite's 32,766 parameters.
 const CHUNK_ROWS: usize = 1500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

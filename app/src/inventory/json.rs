@@ -42,6 +42,11 @@ pub struct DeviceInput {
     /// warning.
     #[serde(alias = "macAddress")]
     mac_address: Option<String>,
+    /// The operating system: `IOS`, `IOS XE`, `IOS XR`, `NX-OS`, `ASA` (any case, spaces or
+    /// hyphens) are stored as written here, so security advisories can be matched; any other is
+    /// kept as given. At most 50 characters.
+    #[serde(alias = "softwareType")]
+    software_type: Option<String>,
     /// At most 100 characters; a longer one is left out with a warning.
     #[serde(alias = "softwareVersion")]
     software_version: Option<String>,
@@ -58,6 +63,7 @@ impl DeviceInput {
             hostname: clean(self.hostname),
             ip_address: clean(self.ip_address),
             mac_address: clean(self.mac_address),
+            software_type: clean(self.software_type),
             software_version: clean(self.software_version),
             site: clean(self.site),
         }

@@ -278,6 +278,8 @@ pub struct DeviceRecord {
     pub hostname: String,
     pub ip_address: String,
     pub mac_address: String,
+    /// The operating system (`IOS XE`, `NX-OS`, …); empty when not uploaded.
+    pub software_type: String,
     pub software_version: String,
     pub site: String,
     #[cfg_attr(feature = "ssr", schema(format = DateTime))]
@@ -290,6 +292,8 @@ pub struct DeviceRecord {
     pub coverage: DeviceCoverage,
     /// Set when an end-of-life bulletin lists the device's product.
     pub hardware_end_of_life: Option<crate::alerts::HardwareEndOfLife>,
+    /// Where its software stands against security advisories.
+    pub security: crate::alerts::SecurityAssessment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

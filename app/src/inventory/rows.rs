@@ -4,7 +4,10 @@
 use std::net::IpAddr;
 
 use super::columns::Field;
-use crate::coverage::normalise::{mac_key, pid_key, serial_key};
+use crate::{
+    alerts::release::{device_release_key, SoftwareType},
+    coverage::normalise::{mac_key, pid_key, serial_key},
+};
 
 /// One device as uploaded, each value trimmed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +17,7 @@ pub struct DeviceFields {
     pub hostname: String,
     pub ip_address: String,
     pub mac_address: String,
+    pub software_type: String,
     pub software_version: String,
     pub site: String,
 }
@@ -26,6 +30,7 @@ impl DeviceFields {
             Field::Hostname => &self.hostname,
             Field::IpAddress => &self.ip_address,
             Field::MacAddress => &self.mac_address,
+            Field::SoftwareType => &self.software_type,
             Field::SoftwareVersion => &self.software_version,
             Field::Site => &self.site,
         }
@@ -38,6 +43,7 @@ impl DeviceFields {
             Field::Hostname => &mut self.hostname,
             Field::IpAddress => &mut self.ip_address,
             Field::MacAddress => &mut self.mac_address,
+            Field::SoftwareType => &mut self.software_type,
             Field::SoftwareVersion => &mut self.software_version,
             Field::Site => &mut self.site,
         };
@@ -52,6 +58,8 @@ pub struct CheckedDevice {
     pub serial_key: String,
     pub pid_key: String,
     pub mac_key: String,
+    /// What its release is matched on in security advisories (empty: not matched).
+    pub release_key: String,
     /// One device per company and identity: serial and PID, or MAC and PID for a device
     /// without a serial number.
     pub identity_key: String,
@@ -89,6 +97,11 @@ pub fn check_device(mut fields: DeviceFields) -> Result<CheckedDevice, String> {
     let address = without_prefix_length(&fields.ip_address);
     if address.len() != fields.ip_address.len() {
         fields.ip_address = address.to_owned();
+    }
+    // A software type NetCare knows is stored as its vendor writes it (`ios-xe` is `IOS XE`), so
+    // advisories find it; any other type is kept as given.
+    if let Some(software) = SoftwareType::parse(&fields.software_type) {
+        fields.software_type = software.label().to_owned();
     }
     let mut warnings = Vec::new();
     for field in Field::ALL {
@@ -151,11 +164,13 @@ pub fn check_device(mut fields: DeviceFields) -> Result<CheckedDevice, String> {
     } else {
         format!("S|{serial}|{pid}")
     };
+    let release_key = device_release_key(&fields.software_type, &fields.software_version);
     Ok(CheckedDevice {
         fields,
         serial_key: serial,
         pid_key: pid,
         mac_key: mac,
+        release_key,
         identity_key,
         warnings,
     })

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    alerts::EolStage,
+    alerts::{advisories::exposed_sql, AdvisoryState, EolStage, Severity},
     coverage::{
         normalise::{pid_key, serial_key},
         ReasonCode, Status,
@@ -37,6 +37,15 @@ pub struct DeviceFilter {
     /// Devices of the products an end-of-life bulletin lists.
     #[serde(default)]
     pub bulletin: String,
+    /// Where the device stands against security advisories.
+    #[serde(default)]
+    pub advisory_state: Option<AdvisoryState>,
+    /// Devices an advisory of this severity affects (vulnerable or potentially).
+    #[serde(default)]
+    pub advisory_severity: Option<Severity>,
+    /// Devices one advisory affects, by its id.
+    #[serde(default)]
+    pub advisory: String,
     /// `serial` (default), `hostname`, `status`, `end_date` or `site`.
     #[serde(default)]
     pub sort: String,
@@ -73,6 +82,19 @@ impl DeviceFilter {
                 self.end_of_life.map(EolStage::as_str).unwrap_or_default(),
             ),
             ("bulletin", self.bulletin.as_str()),
+            (
+                "advisory_state",
+                self.advisory_state
+                    .map(AdvisoryState::as_str)
+                    .unwrap_or_default(),
+            ),
+            (
+                "advisory_severity",
+                self.advisory_severity
+                    .map(Severity::as_str)
+                    .unwrap_or_default(),
+            ),
+            ("advisory", self.advisory.as_str()),
             ("sort", self.sort.as_str()),
         ]
         .into_iter()
@@ -104,6 +126,9 @@ impl DeviceFilter {
             search: text("search"),
             end_of_life: EolStage::parse(&text("end_of_life")),
             bulletin: text("bulletin"),
+            advisory_state: AdvisoryState::parse(&text("advisory_state")),
+            advisory_severity: Severity::parse(&text("advisory_severity")),
+            advisory: text("advisory"),
             sort: text("sort"),
             descending: text("descending") == "true",
         };
@@ -247,6 +272,23 @@ impl DeviceFilter {
             add(
                 " AND d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
                 self.bulletin.trim().to_owned(),
+                &mut clause,
+            );
+        }
+        if let Some(state) = self.advisory_state {
+            clause.push_str(&format!(" AND {}", state.state_sql()));
+        }
+        if let Some(severity) = self.advisory_severity {
+            add(
+                &format!(" AND {}", exposed_sql("sa.severity = ?")),
+                severity.as_str().to_owned(),
+                &mut clause,
+            );
+        }
+        if !self.advisory.trim().is_empty() {
+            add(
+                &format!(" AND {}", exposed_sql("sa.advisory_id = ?")),
+                self.advisory.trim().to_owned(),
                 &mut clause,
             );
         }

@@ -198,6 +198,22 @@ pub async fn load_device(device_id: i64) -> Result<DeviceRecord, LibraryError> {
     .await
 }
 
+/// The security advisories affecting one of the company's devices, worst first.
+#[server(endpoint = "library/device-advisories")]
+pub async fn load_device_advisories(
+    device_id: i64,
+) -> Result<Vec<crate::alerts::DeviceAdvisory>, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        if !queries::device_exists(&mut conn, company_id, device_id).await? {
+            return Err(LibraryError::DeviceNotFound);
+        }
+        Ok(crate::alerts::queries::device_advisories(&mut conn, company_id, device_id).await?)
+    })
+    .await
+}
+
 /// What the Library's site, product ID and contract filters offer to pick from: the values the
 /// company's devices have (at most [`queries::CHOICES`] of each, in order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! and whether the collector still sees it. Pure: the device page shows the list.
 
 use crate::{
-    alerts::{milestones::date_label, EolStage},
+    alerts::{milestones::date_label, AdvisoryState, EolStage},
     coverage::{ReasonCode, Status},
     inventory::DeviceRecord,
 };
@@ -39,6 +39,36 @@ pub fn next_steps(device: &DeviceRecord) -> Vec<String> {
             c.start_date.as_deref().unwrap_or("?")
         )),
         _ => {}
+    }
+    let security = &device.security;
+    let software = format!("{} {}", device.software_type, device.software_version);
+    let advisories = |n: u32| {
+        if n == 1 {
+            "1 security advisory affects".to_owned()
+        } else {
+            format!("{n} security advisories affect")
+        }
+    };
+    match security.state {
+        AdvisoryState::Vulnerable => {
+            let worst = security
+                .highest_severity
+                .map(|s| format!(" (the worst: {})", s.label().to_lowercase()))
+                .unwrap_or_default();
+            steps.push(format!(
+                "Upgrade its software: {} {software}{worst}. The advisories below name the \
+                 releases that fix them.",
+                advisories(
+                    security.vulnerable_advisories + security.potentially_vulnerable_advisories
+                )
+            ));
+        }
+        AdvisoryState::PotentiallyVulnerable => steps.push(format!(
+            "Check its configuration: {} {software} when certain features are enabled. The \
+             advisories below say which, and the releases that fix them.",
+            advisories(security.potentially_vulnerable_advisories)
+        )),
+        AdvisoryState::NotVulnerable | AdvisoryState::NotAssessed => {}
     }
     if let Some(eol) = &device.hardware_end_of_life {
         let with = eol
@@ -100,6 +130,7 @@ mod tests {
             hostname: "core-1".into(),
             ip_address: String::new(),
             mac_address: String::new(),
+            software_type: String::new(),
             software_version: String::new(),
             site: String::new(),
             first_seen_at: "2026-01-01T00:00:00.000000Z".into(),
@@ -116,6 +147,13 @@ mod tests {
                 computed_at: "2026-12-01T00:00:00.000000Z".into(),
             },
             hardware_end_of_life: None,
+            security: crate::alerts::SecurityAssessment {
+                state: crate::alerts::AdvisoryState::NotAssessed,
+                reason: Some("no software type uploaded".into()),
+                vulnerable_advisories: 0,
+                potentially_vulnerable_advisories: 0,
+                highest_severity: None,
+            },
         }
     }
 
@@ -140,6 +178,31 @@ mod tests {
             "C9300-24T".into(),
             String::new(),
         )
+    }
+
+    #[test]
+    fn advisories_say_upgrade_or_check_the_configuration() {
+        let mut exposed = device(Status::Covered, None);
+        exposed.software_type = "IOS XE".into();
+        exposed.software_version = "17.9.4".into();
+        exposed.security = crate::alerts::SecurityAssessment {
+            state: AdvisoryState::Vulnerable,
+            reason: None,
+            vulnerable_advisories: 1,
+            potentially_vulnerable_advisories: 1,
+            highest_severity: Some(crate::alerts::Severity::Critical),
+        };
+        assert_eq!(
+            next_steps(&exposed),
+            [
+                "Upgrade its software: 2 security advisories affect IOS XE 17.9.4 (the worst: \
+              critical). The advisories below name the releases that fix them."
+            ]
+        );
+        exposed.security.state = AdvisoryState::PotentiallyVulnerable;
+        exposed.security.vulnerable_advisories = 0;
+        assert!(next_steps(&exposed)[0]
+            .starts_with("Check its configuration: 1 security advisory affects IOS XE 17.9.4"));
     }
 
     #[test]

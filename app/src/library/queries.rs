@@ -118,6 +118,21 @@ pub async fn device_by_id(
     Ok(row.map(|row| row.record(&today)))
 }
 
+/// Whether the company has a device `device_id`.
+pub async fn device_exists(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM devices WHERE company_id = $1 AND id = $2")
+            .bind(company_id)
+            .bind(device_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 #[derive(sqlx::FromRow)]
 struct ExpiringRow {
     contract_number: String,

@@ -16,8 +16,8 @@ use crate::platform::{
 
 use super::{
     import::{
-        AssociationRecord, CompanyRecord, ContractRecord, EoxBulletinRecord, EoxProductRecord,
-        LineRecord, SiteRecord,
+        AdvisoryRecord, AdvisoryReleaseRecord, AssociationRecord, CompanyRecord, ContractRecord,
+        EoxBulletinRecord, EoxProductRecord, LineRecord, SiteRecord,
     },
     RegistryStats,
 };
@@ -110,6 +110,13 @@ pub async fn bulletin_numbers(conn: &mut AnyConnection) -> Result<HashSet<String
         .fetch_all(conn)
         .await?;
     Ok(numbers.into_iter().collect())
+}
+
+pub async fn advisory_ids(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT advisory_id FROM security_advisories")
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// What every write of one registry change shares.
@@ -405,6 +412,71 @@ impl RegistryRow for EoxProductRecord {
 }
 
 impl Upsert for EoxProductRecord {}
+
+impl RegistryRow for AdvisoryRecord {
+    const INTO: &'static str = "security_advisories (advisory_id, title, url, severity, \
+         severity_rank, cvss_base_score, cve_ids, first_published, last_updated, \
+         configuration_dependent, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 13;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (advisory_id) DO UPDATE SET \
+         title = excluded.title, url = excluded.url, severity = excluded.severity, \
+         severity_rank = excluded.severity_rank, cvss_base_score = excluded.cvss_base_score, \
+         cve_ids = excluded.cve_ids, first_published = excluded.first_published, \
+         last_updated = excluded.last_updated, \
+         configuration_dependent = excluded.configuration_dependent, \
+         change_id = excluded.change_id, updated_at = excluded.updated_at \
+         WHERE security_advisories.title <> excluded.title \
+         OR security_advisories.url <> excluded.url \
+         OR security_advisories.severity <> excluded.severity \
+         OR security_advisories.cvss_base_score <> excluded.cvss_base_score \
+         OR security_advisories.cve_ids <> excluded.cve_ids \
+         OR security_advisories.first_published <> excluded.first_published \
+         OR security_advisories.last_updated <> excluded.last_updated \
+         OR security_advisories.configuration_dependent <> excluded.configuration_dependent";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.advisory_id)
+            .bind(&self.title)
+            .bind(&self.url)
+            .bind(self.severity.as_str())
+            .bind(self.severity.rank())
+            .bind(&self.cvss_base_score)
+            .bind(&self.cve_ids)
+            .bind(&self.first_published)
+            .bind(&self.last_updated)
+            .bind(self.configuration_dependent)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for AdvisoryRecord {}
+
+impl RegistryRow for AdvisoryReleaseRecord {
+    const INTO: &'static str = "advisory_releases (advisory_id, software_type, release_key, \
+         affected_release, first_fixed, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 8;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (advisory_id, software_type, release_key) \
+         DO UPDATE SET affected_release = excluded.affected_release, \
+         first_fixed = excluded.first_fixed, change_id = excluded.change_id, \
+         updated_at = excluded.updated_at \
+         WHERE advisory_releases.affected_release <> excluded.affected_release \
+         OR advisory_releases.first_fixed <> excluded.first_fixed";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.advisory_id)
+            .bind(&self.software_type)
+            .bind(&self.release_key)
+            .bind(&self.affected_release)
+            .bind(&self.first_fixed)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for AdvisoryReleaseRecord {}
 
 /// The associations a change wrote at `now`, with the company holding each contract and its
 /// name: `(company_id, company_name, contract_number, email)`, by company.

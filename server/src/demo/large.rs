@@ -124,7 +124,7 @@ pub fn write_inventory(path: &Path, devices: usize) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     writeln!(
         out,
-        "serial_number,product_id,hostname,ip_address,mac_address,software_version,site"
+        "serial_number,product_id,hostname,ip_address,mac_address,software_type,software_version,site"
     )?;
     for i in 0..devices {
         let (serial_number, product_id) = match i % 20 {
@@ -135,7 +135,7 @@ pub fn write_inventory(path: &Path, devices: usize) -> std::io::Result<()> {
         let ip = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
         writeln!(
             out,
-            "{serial_number},{product_id},dev-{i},{ip},,17.9.4,Generated Site"
+            "{serial_number},{product_id},dev-{i},{ip},,IOS XE,17.9.4,Generated Site"
         )?;
     }
     out.flush()

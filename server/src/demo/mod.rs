@@ -3,6 +3,7 @@
 //! operators use, so the demo also exercises that code.
 
 pub mod accounts;
+mod advisories;
 pub mod large;
 pub mod walkthrough;
 

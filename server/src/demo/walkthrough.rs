@@ -311,6 +311,7 @@ pub fn source(today: Date) -> ImportSource {
     }
 
     let (bulletins, products) = end_of_life_bulletins(&t);
+    let (advisories, advisory_releases) = super::advisories::security_advisories(&t);
 
     let mut source = ImportSource::default();
     for (file, text) in [
@@ -321,6 +322,8 @@ pub fn source(today: Date) -> ImportSource {
         (RegistryFile::AccountContracts, associations),
         (RegistryFile::EoxBulletins, bulletins),
         (RegistryFile::EoxProducts, products),
+        (RegistryFile::SecurityAdvisories, advisories),
+        (RegistryFile::AdvisoryReleases, advisory_releases),
     ] {
         source.add(file, Cursor::new(text.into_string().into_bytes()));
     }

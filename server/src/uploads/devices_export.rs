@@ -1,8 +1,11 @@
 //! `GET /api/v1/devices`: the company's inventory with each device's coverage, streamed in pages
 //! (JSON by default, CSV with `Accept: text/csv`), so a million devices never sit in memory.
 
+use std::borrow::Cow;
+
 use app::{
     accounts::session::ClientAddress,
+    alerts::{AdvisoryState, Severity},
     coverage::{ReasonCode, Status},
     inventory::{queries, spreadsheet_safe, DeviceRecord, UploadError},
     library::{
@@ -47,7 +50,7 @@ impl utoipa::PartialSchema for CsvExport {
 impl utoipa::ToSchema for CsvExport {}
 
 /// The CSV export's columns.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 28] = [
     "serial_number",
     "product_id",
     "hostname",
@@ -71,17 +74,32 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "next_milestone",
     "next_milestone_date",
     "replacement_product_id",
+    "software_type",
+    "advisory_state",
+    "vulnerable_advisories",
+    "potentially_vulnerable_advisories",
+    "highest_advisory_severity",
 ];
 
 fn text(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or("")
 }
 
-pub fn csv_row(device: &DeviceRecord) -> [&str; 23] {
+/// The cells of a device's row, owned where a number is written out.
+pub fn csv_row(device: &DeviceRecord) -> Vec<Cow<'_, str>> {
     let coverage = &device.coverage;
+    let security = &device.security;
     let eol = device.hardware_end_of_life.as_ref();
     let next = eol.and_then(|e| e.next_milestone.as_ref());
-    [
+    let assessed = security.state != AdvisoryState::NotAssessed;
+    let count = |n: u32| -> Cow<'_, str> {
+        if assessed {
+            n.to_string().into()
+        } else {
+            "".into()
+        }
+    };
+    let text_cells: [&str; 25] = [
         &device.serial_number,
         &device.product_id,
         &device.hostname,
@@ -105,12 +123,25 @@ pub fn csv_row(device: &DeviceRecord) -> [&str; 23] {
         next.map_or("", |n| n.milestone.as_str()),
         next.map_or("", |n| n.date.as_str()),
         eol.map_or("", |e| text(&e.replacement_product_id)),
-    ]
+        &device.software_type,
+        security.state.as_str(),
+    ];
+    let mut cells: Vec<Cow<'_, str>> = text_cells.into_iter().map(Cow::Borrowed).collect();
+    cells.push(count(security.vulnerable_advisories));
+    cells.push(count(security.potentially_vulnerable_advisories));
+    cells.push(
+        security
+            .highest_severity
+            .map_or("", Severity::as_str)
+            .into(),
+    );
+    cells
 }
 
 /// One device as a CSV record of [`CSV_COLUMNS`], formula-like cells neutralised.
 pub fn write_csv_device<W: std::io::Write>(writer: &mut csv::Writer<W>, device: &DeviceRecord) {
-    let cells = csv_row(device).map(spreadsheet_safe);
+    let row = csv_row(device);
+    let cells: Vec<Cow<'_, str>> = row.iter().map(|cell| spreadsheet_safe(cell)).collect();
     let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
 }
 
@@ -170,6 +201,14 @@ pub struct DevicesQuery {
     end_of_life: Option<app::alerts::EolStage>,
     /// Devices of the products this end-of-life bulletin lists.
     bulletin: Option<String>,
+    /// Devices standing so against security advisories.
+    #[param(inline)]
+    advisory_state: Option<AdvisoryState>,
+    /// Devices an advisory of this severity affects (vulnerable or potentially vulnerable).
+    #[param(inline)]
+    advisory_severity: Option<Severity>,
+    /// Devices this security advisory affects, by its id.
+    advisory: Option<String>,
     /// One serial number, matched whole (any case, spaces ignored): the device under each product
     /// ID it was uploaded with.
     serial: Option<String>,
@@ -209,6 +248,9 @@ fn asked(query: DevicesQuery) -> Result<Asked, String> {
         pid: text(query.pid),
         end_of_life: query.end_of_life,
         bulletin: text(query.bulletin),
+        advisory_state: query.advisory_state,
+        advisory_severity: query.advisory_severity,
+        advisory: text(query.advisory),
         ..DeviceFilter::default()
     };
     let limit = match query.limit {

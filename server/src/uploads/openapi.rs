@@ -191,7 +191,7 @@ impl PartialSchema for InventoryCsv {
             .schema_type(Type::String)
             .format(Some(SchemaFormat::Custom("inventory-csv".to_owned())))
             .description(Some(
-                "A header row, then one device per line. Columns: serial_number,product_id,hostname,ip_address,mac_address,software_version,site (common spellings such as `Serial Number` or `PID` are recognised; comma, semicolon and tab delimiters are detected). Each row is checked on its own, with the rules of the JSON body's devices: rejected rows are listed, the others land; a file in which none lands is refused (422).",
+                "A header row, then one device per line. Columns: serial_number,product_id,hostname,ip_address,mac_address,software_type,software_version,site (common spellings such as `Serial Number` or `PID` are recognised; comma, semicolon and tab delimiters are detected). Each row is checked on its own, with the rules of the JSON body's devices: rejected rows are listed, the others land; a file in which none lands is refused (422).",
             ))
             .examples([json!(
                 "serial_number,product_id,hostname,site\nFOC2101A0AA,C9300-48P,core-sw-01,Lisbon DC\n"
@@ -233,7 +233,7 @@ fn landing_device() -> serde_json::Value {
             "serial_number": {"type": ["string", "null"], "maxLength": key_length},
             "product_id": {"type": "string", "minLength": 1, "maxLength": key_length, "pattern": product_id},
             "hostname": optional, "ip_address": optional, "mac_address": optional,
-            "software_version": optional, "site": optional,
+            "software_type": optional, "software_version": optional, "site": optional,
         },
         "anyOf": [
             {"required": ["serial_number"], "properties": {

@@ -200,7 +200,7 @@ async fn generated_registry_and_inventory(backend: Backend) {
     let inventory = std::fs::read_to_string(inventory).unwrap();
     assert_eq!(inventory.lines().count(), 2501);
     assert!(inventory.starts_with(
-        "serial_number,product_id,hostname,ip_address,mac_address,software_version,site\n"
+        "serial_number,product_id,hostname,ip_address,mac_address,software_type,software_version,site\n"
     ));
 }
 

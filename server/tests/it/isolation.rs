@@ -89,6 +89,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadCoverageSummary::PATH, CompanyRead),
         (LoadFilterChoices::PATH, CompanyRead),
         (app::alerts::LoadEolSummary::PATH, CompanyRead),
+        (app::alerts::LoadAdvisorySummary::PATH, CompanyRead),
         (LoadCoverageChanges::PATH, CompanyRead),
         (LoadUploadOverview::PATH, CompanyRead),
         (ListCollectorTokens::PATH, CompanyRead),
@@ -98,6 +99,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadSecurityLog::PATH, CompanyRead),
         (DeviceCoverageTimeline::PATH, CompanyId),
         (app::library::LoadDevice::PATH, CompanyId),
+        (app::library::LoadDeviceAdvisories::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
         (ChangeMemberRole::PATH, CompanyId),
@@ -221,7 +223,10 @@ impl World {
     /// The id of A's that `path` (a function taking an id) is tried with.
     fn id_for(&self, path: &str) -> i64 {
         match path {
-            p if p == DeviceCoverageTimeline::PATH || p == app::library::LoadDevice::PATH => {
+            p if p == DeviceCoverageTimeline::PATH
+                || p == app::library::LoadDevice::PATH
+                || p == app::library::LoadDeviceAdvisories::PATH =>
+            {
                 self.a_device
             }
             p if p == RevokeCollectorToken::PATH => self.a_token,
@@ -312,7 +317,10 @@ const MANAGER_READS: [&str; 4] = [
 async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (StatusCode, Value) {
     let id = id.to_string();
     let args: Vec<(&str, &str)> = match path {
-        p if p == DeviceCoverageTimeline::PATH || p == app::library::LoadDevice::PATH => {
+        p if p == DeviceCoverageTimeline::PATH
+            || p == app::library::LoadDevice::PATH
+            || p == app::library::LoadDeviceAdvisories::PATH =>
+        {
             vec![("device_id", &id)]
         }
         p if p == RevokeCollectorToken::PATH => vec![("token_id", &id)],

@@ -487,7 +487,14 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         default["order"],
-        json!(["coverage", "account", "uploads", "requests", "end_of_life"])
+        json!([
+            "coverage",
+            "account",
+            "uploads",
+            "requests",
+            "end_of_life",
+            "security_advisories"
+        ])
     );
     let (status, saved) = ben
         .call_json(
@@ -498,7 +505,14 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(
         saved["order"],
-        json!(["uploads", "coverage", "account", "requests", "end_of_life"])
+        json!([
+            "uploads",
+            "coverage",
+            "account",
+            "requests",
+            "end_of_life",
+            "security_advisories"
+        ])
     );
     assert_eq!(saved["hidden"], json!(["account"]));
     assert_eq!(ben.call(LoadDashboardLayout::PATH, &[]).await.1, saved);

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod advisories;
 mod alerts;
 mod bad_input;
 mod cli;

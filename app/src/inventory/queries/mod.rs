@@ -10,7 +10,10 @@ use sqlx::AnyConnection;
 
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
-    alerts::{HardwareEndOfLife, Milestones},
+    alerts::{
+        advisories::{assess, AdvisoryMatches},
+        HardwareEndOfLife, Milestones, Severity,
+    },
     coverage::{
         decision::Decision,
         queries::bind_decision,
@@ -292,28 +295,30 @@ pub async fn upsert_devices(
     write: &DeviceWrite<'_>,
     chunk: &[DecidedDevice],
 ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    // What every row shares is bound once per statement (7 parameters); each row binds 19.
+    // What every row shares is bound once per statement (7 parameters); each row binds 21.
     let mut sql = String::from(
         "INSERT INTO devices (company_id, coverage_computed_at, coverage_since, coverage_cause, \
          first_upload_id, last_upload_id, seen_by_token_id, identity_key, serial_number, product_id, \
-         hostname, ip_address, mac_address, software_version, site, serial_key, pid_key, mac_key, \
-         upload_line, status, reason, registry_pid, contract_number, service_level, coverage_start, \
-         coverage_end) SELECT ",
+         hostname, ip_address, mac_address, software_type, software_version, site, serial_key, \
+         pid_key, mac_key, release_key, upload_line, status, reason, registry_pid, contract_number, \
+         service_level, coverage_start, coverage_end) SELECT ",
     );
     push_placeholders(&mut sql, write.backend, 1, 7);
     sql.push_str(
         ", v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, \
          v.column9, v.column10, v.column11, v.column12, v.column13, v.column14, v.column15, \
-         v.column16, v.column17, v.column18, v.column19 FROM (VALUES ",
+         v.column16, v.column17, v.column18, v.column19, v.column20, v.column21 \
+         FROM (VALUES ",
     );
-    push_value_rows(&mut sql, write.backend, 8, 19, chunk.len());
+    push_value_rows(&mut sql, write.backend, 8, 21, chunk.len());
     sql.push_str(
         ") AS v WHERE true \
          ON CONFLICT (company_id, identity_key) DO UPDATE SET serial_number = excluded.serial_number, \
          product_id = excluded.product_id, hostname = excluded.hostname, ip_address = excluded.ip_address, \
-         mac_address = excluded.mac_address, software_version = excluded.software_version, \
+         mac_address = excluded.mac_address, software_type = excluded.software_type, \
+         software_version = excluded.software_version, \
          site = excluded.site, serial_key = excluded.serial_key, pid_key = excluded.pid_key, \
-         mac_key = excluded.mac_key, \
+         mac_key = excluded.mac_key, release_key = excluded.release_key, \
          last_upload_id = excluded.last_upload_id, upload_line = excluded.upload_line, \
          seen_by_token_id = COALESCE(excluded.seen_by_token_id, devices.seen_by_token_id), \
          no_longer_seen_at = NULL, status = excluded.status, reason = excluded.reason, \
@@ -347,11 +352,13 @@ pub async fn upsert_devices(
             .bind(&fields.hostname)
             .bind(&fields.ip_address)
             .bind(&fields.mac_address)
+            .bind(&fields.software_type)
             .bind(&fields.software_version)
             .bind(&fields.site)
             .bind(&device.serial_key)
             .bind(&device.pid_key)
             .bind(&device.mac_key)
+            .bind(&device.release_key)
             .bind(decided.line as i64);
         query = bind_decision(query, &decided.decision);
     }
@@ -533,7 +540,7 @@ pub async fn delete_devices(
 macro_rules! device_columns {
     () => {
         "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
-    d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
+    d.software_type, d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
     COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
     CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
@@ -548,7 +555,22 @@ macro_rules! device_columns {
     COALESCE(eb.end_of_routine_failure_analysis, '') AS end_of_routine_failure_analysis,
     COALESCE(eb.end_of_new_service_attachment, '') AS end_of_new_service_attachment,
     COALESCE(eb.end_of_service_contract_renewal, '') AS end_of_service_contract_renewal,
-    COALESCE(eb.last_date_of_support, '') AS last_date_of_support"
+    COALESCE(eb.last_date_of_support, '') AS last_date_of_support,
+    (SELECT COUNT(*) FROM advisory_releases ar
+        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key
+        AND sa.configuration_dependent = FALSE) AS advisories_vulnerable,
+    (SELECT COUNT(*) FROM advisory_releases ar
+        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key
+        AND sa.configuration_dependent = TRUE) AS advisories_potentially_vulnerable,
+    (SELECT MAX(sa.severity_rank) FROM advisory_releases ar
+        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key)
+        AS advisories_worst_rank,
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM advisory_releases ac
+        WHERE ac.software_type = d.software_type) THEN 1 ELSE 0 END AS BIGINT)
+        AS advisory_type_covered"
     };
 }
 
@@ -579,6 +601,7 @@ pub struct DeviceRow {
     hostname: String,
     ip_address: String,
     mac_address: String,
+    software_type: String,
     software_version: String,
     site: String,
     first_seen_at: String,
@@ -600,6 +623,10 @@ pub struct DeviceRow {
     eox_migration_note: String,
     #[sqlx(flatten)]
     eox_milestones: Milestones,
+    advisories_vulnerable: i64,
+    advisories_potentially_vulnerable: i64,
+    advisories_worst_rank: Option<i64>,
+    advisory_type_covered: i64,
 }
 
 impl DeviceRow {
@@ -615,6 +642,14 @@ impl DeviceRow {
                 self.eox_replacement,
                 self.eox_migration_note,
             )
+        });
+        let security = assess(&AdvisoryMatches {
+            software_type: &self.software_type,
+            software_version: &self.software_version,
+            type_covered: self.advisory_type_covered > 0,
+            vulnerable: self.advisories_vulnerable as u32,
+            potentially_vulnerable: self.advisories_potentially_vulnerable as u32,
+            highest_severity: self.advisories_worst_rank.and_then(Severity::from_rank),
         });
         let coverage = DeviceCoverage {
             status: self.status,
@@ -633,6 +668,7 @@ impl DeviceRow {
             hostname: self.hostname,
             ip_address: self.ip_address,
             mac_address: self.mac_address,
+            software_type: self.software_type,
             software_version: self.software_version,
             site: self.site,
             first_seen_at: self.first_seen_at,
@@ -640,6 +676,7 @@ impl DeviceRow {
             no_longer_seen_at: self.no_longer_seen_at,
             coverage,
             hardware_end_of_life,
+            security,
         }
     }
 }

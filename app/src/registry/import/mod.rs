@@ -6,6 +6,7 @@
 //! import: every bad row of that file is reported (up to [`MAX_REPORTED_ERRORS`]) and nothing of
 //! the import is applied.
 
+mod advisory_records;
 mod eox_records;
 mod fields;
 mod records;
@@ -18,6 +19,7 @@ use sqlx::AnyConnection;
 use tokio::sync::mpsc;
 
 use self::{
+    advisory_records::{AdvisoryReleaseRules, AdvisoryRules},
     eox_records::{EoxBulletinRules, EoxProductRules},
     records::{AssociationRules, CompanyRules, ContractRules, LineRules, RowRules, SiteRules},
     table::Table,
@@ -25,6 +27,7 @@ use self::{
 use super::queries::{self, Upsert};
 use crate::platform::{clock::timestamp_now, Database};
 
+pub use advisory_records::{AdvisoryRecord, AdvisoryReleaseRecord};
 pub use eox_records::{EoxBulletinRecord, EoxProductRecord};
 pub use records::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord};
 
@@ -49,11 +52,15 @@ pub enum RegistryFile {
     EoxBulletins,
     #[serde(rename = "eox_products.csv")]
     EoxProducts,
+    #[serde(rename = "security_advisories.csv")]
+    SecurityAdvisories,
+    #[serde(rename = "advisory_releases.csv")]
+    AdvisoryReleases,
 }
 
 impl RegistryFile {
     /// In the order they are applied: each may refer to the ones before it.
-    pub const ALL: [RegistryFile; 7] = [
+    pub const ALL: [RegistryFile; 9] = [
         RegistryFile::Companies,
         RegistryFile::Sites,
         RegistryFile::Contracts,
@@ -61,6 +68,8 @@ impl RegistryFile {
         RegistryFile::AccountContracts,
         RegistryFile::EoxBulletins,
         RegistryFile::EoxProducts,
+        RegistryFile::SecurityAdvisories,
+        RegistryFile::AdvisoryReleases,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -72,6 +81,8 @@ impl RegistryFile {
             RegistryFile::AccountContracts => "account_contracts.csv",
             RegistryFile::EoxBulletins => "eox_bulletins.csv",
             RegistryFile::EoxProducts => "eox_products.csv",
+            RegistryFile::SecurityAdvisories => "security_advisories.csv",
+            RegistryFile::AdvisoryReleases => "advisory_releases.csv",
         }
     }
 
@@ -123,6 +134,23 @@ impl RegistryFile {
                 "product_id",
                 "replacement_pid",
                 "migration_note",
+            ],
+            RegistryFile::SecurityAdvisories => &[
+                "advisory_id",
+                "title",
+                "url",
+                "severity",
+                "cvss_base_score",
+                "cve_ids",
+                "first_published",
+                "last_updated",
+                "configuration_dependent",
+            ],
+            RegistryFile::AdvisoryReleases => &[
+                "advisory_id",
+                "software_type",
+                "affected_release",
+                "first_fixed",
             ],
         }
     }
@@ -225,7 +253,7 @@ pub enum ImportError {
     NotADirectory(String),
     #[error("cannot read {0}")]
     Unreadable(String),
-    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv, eox_products.csv)")]
+    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv, eox_products.csv, security_advisories.csv, advisory_releases.csv)")]
     NoFiles,
     #[error("the registry import was rejected; nothing was applied")]
     Invalid(Vec<RowError>),
@@ -282,6 +310,13 @@ pub async fn import_registry(
             }
             RegistryFile::EoxProducts => {
                 let rules = EoxProductRules::new(queries::bulletin_numbers(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::SecurityAdvisories => {
+                apply_file(&mut tx, file, reader, AdvisoryRules::default(), &context).await?
+            }
+            RegistryFile::AdvisoryReleases => {
+                let rules = AdvisoryReleaseRules::new(queries::advisory_ids(&mut tx).await?);
                 apply_file(&mut tx, file, reader, rules, &context).await?
             }
         };

@@ -2,7 +2,8 @@ use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
 use super::{
-    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, PendingRequestsDashlet, UploadsDashlet,
+    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, PendingRequestsDashlet,
+    SecurityAdvisoriesDashlet, UploadsDashlet,
 };
 use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layout};
 
@@ -75,6 +76,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
                                     "account" => view! { <AccountDashlet/> }.into_any(),
                                     "uploads" => view! { <UploadsDashlet/> }.into_any(),
                                     "end_of_life" => view! { <EndOfLifeDashlet/> }.into_any(),
+                                    "security_advisories" => view! { <SecurityAdvisoriesDashlet/> }.into_any(),
                                     _ => view! { <PendingRequestsDashlet/> }.into_any(),
                                 }}
                             </div>

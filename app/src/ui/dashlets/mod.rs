@@ -7,6 +7,7 @@ mod end_of_life_dashlet;
 mod expiring_contracts;
 mod not_covered_reasons;
 mod pending_requests;
+mod security_advisories_dashlet;
 mod status_chart;
 mod uploads_dashlet;
 
@@ -15,4 +16,5 @@ pub use coverage_dashlets::CoverageDashlets;
 pub use dashboard_grid::DashboardGrid;
 pub use end_of_life_dashlet::EndOfLifeDashlet;
 pub use pending_requests::PendingRequestsDashlet;
+pub use security_advisories_dashlet::SecurityAdvisoriesDashlet;
 pub use uploads_dashlet::UploadsDashlet;

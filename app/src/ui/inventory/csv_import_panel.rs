@@ -106,7 +106,7 @@ pub fn CsvImportPanel(#[prop(into)] on_uploaded: Callback<()>) -> impl IntoView 
             <p>
                 "One device per line, with at least its serial number and product ID. Start from the "
                 <a href=TEMPLATE_PATH download="netcare-inventory-template.csv" data-testid="template-link">"inventory template"</a>
-                " (serial_number, product_id, hostname, ip_address, mac_address, software_version, site); "
+                " (serial_number, product_id, hostname, ip_address, mac_address, software_type, software_version, site); "
                 "common column names such as " <q>"Serial Number"</q> " or " <q>"PID"</q> " work too, "
                 "separated by commas, semicolons or tabs. An Excel workbook (.xlsx) works as it is: its first sheet is read. "
                 "An IP phone without a serial number needs its MAC address."

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    alerts::EolStage,
+    alerts::{AdvisoryState, EolStage, Severity},
     coverage::{ReasonCode, Status},
     library::{filter::SORTS, load_filter_choices, DeviceFilter, FilterChoices},
     ui::loading::load,
@@ -73,10 +73,27 @@ pub fn DeviceFilters(
                     {EolStage::ORDER.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="filter-advisory-state">"Security advisories"</label>
+                <select id="filter-advisory-state" prop:value=move || draft.get().advisory_state.map_or("", AdvisoryState::as_str)
+                    on:change=move |ev| draft.update(|f| f.advisory_state = AdvisoryState::parse(&event_target_value(&ev)))>
+                    <option value="">"Any"</option>
+                    {AdvisoryState::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-advisory-severity">"Affected by an advisory rated"</label>
+                <select id="filter-advisory-severity" prop:value=move || draft.get().advisory_severity.map_or("", Severity::as_str)
+                    on:change=move |ev| draft.update(|f| f.advisory_severity = Severity::parse(&event_target_value(&ev)))>
+                    <option value="">"Any"</option>
+                    {Severity::WORST_FIRST.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
             {text_field("filter-contract", "Contract number", |f| f.contract.clone(), |f, v| f.contract = v, Some(|c| c.contracts))}
             {text_field("filter-site", "Site", |f| f.site.clone(), |f, v| f.site = v, Some(|c| c.sites))}
             {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v, Some(|c| c.pids))}
             {text_field("filter-bulletin", "End-of-life bulletin", |f| f.bulletin.clone(), |f, v| f.bulletin = v, None)}
+            {text_field("filter-advisory", "Security advisory", |f| f.advisory.clone(), |f, v| f.advisory = v, None)}
             <div class="field">
                 <label for="filter-sort">"Order by"</label>
                 <select id="filter-sort" prop:value=move || draft.get().sort

@@ -5,7 +5,8 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    device_end_of_life::DeviceEndOfLife, device_history::DeviceHistory, devices_table::explanation,
+    device_advisories::DeviceAdvisories, device_end_of_life::DeviceEndOfLife,
+    device_history::DeviceHistory, devices_table::explanation,
 };
 use crate::{
     inventory::DeviceRecord,
@@ -14,8 +15,8 @@ use crate::{
 };
 
 /// Library → one device (`/library/devices/:id`): everything NetCare knows about it in one
-/// place: what was uploaded, its coverage and how it changed, its hardware end of life, and what
-/// to do next.
+/// place: what was uploaded, its coverage and how it changed, the security advisories affecting
+/// its software, its hardware end of life, and what to do next.
 #[component]
 pub fn DevicePage() -> impl IntoView {
     let params = use_params_map();
@@ -73,6 +74,7 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
             {fact("Hostname", device.hostname.clone())}
             {fact("IP address", device.ip_address.clone())}
             {fact("MAC address", device.mac_address.clone())}
+            {fact("Software type", device.software_type.clone())}
             {fact("Software version", device.software_version.clone())}
             {fact("Site", device.site.clone())}
             {fact("First uploaded", utc_minute(&device.first_seen_at))}
@@ -98,6 +100,8 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
             <h3>"How it changed"</h3>
             <DeviceHistory device_id=device.id/>
         </section>
+        <DeviceAdvisories device_id=device.id software_type=device.software_type.clone()
+            software_version=device.software_version.clone() security=device.security.clone()/>
         <DeviceEndOfLife product_id=device.product_id.clone() end_of_life=device.hardware_end_of_life.clone()/>
     }
 }

@@ -5,7 +5,7 @@ use crate::ui::data_table::DataTable;
 
 use super::device_history::DeviceHistory;
 use crate::{
-    alerts::milestones::date_label,
+    alerts::{milestones::date_label, AdvisoryState},
     coverage::{ReasonCode, Status},
     inventory::DeviceRecord,
     ui::inventory::format::utc_minute,
@@ -64,10 +64,33 @@ fn end_of_life_cell(device: &DeviceRecord) -> impl IntoView {
     }
 }
 
+/// Where the device's software stands against security advisories, and why it is not assessed.
+fn security_cell(device: &DeviceRecord) -> impl IntoView {
+    let security = &device.security;
+    let state = security.state;
+    let detail = match state {
+        AdvisoryState::NotAssessed => security.reason.clone(),
+        AdvisoryState::Vulnerable | AdvisoryState::PotentiallyVulnerable => {
+            let count = security.vulnerable_advisories + security.potentially_vulnerable_advisories;
+            let worst = security
+                .highest_severity
+                .map(|s| format!(", worst {}", s.label().to_lowercase()))
+                .unwrap_or_default();
+            let advisories = if count == 1 { "advisory" } else { "advisories" };
+            Some(format!("{count} {advisories}{worst}"))
+        }
+        AdvisoryState::NotVulnerable => None,
+    };
+    view! {
+        <span class=format!("advisory advisory-{}", state.as_str())>{state.label()}</span>
+        <span class="cell-detail muted">{detail}</span>
+    }
+}
+
 #[component]
 pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
     view! {
-        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
+        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Security", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
                     // A phone has no serial number: its MAC address names it.
@@ -87,6 +110,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Site">{device.site.clone()}</td>
                             <td data-label="Status"><span class=format!("status status-{status}")>{status.label()}</span></td>
                             <td data-label="Why">{why}{gone}</td>
+                            <td data-label="Security">{security_cell(&device)}</td>
                             <td data-label="End of life">{end_of_life_cell(&device)}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
                             <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>

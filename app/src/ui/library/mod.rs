@@ -2,6 +2,7 @@
 
 mod changes_panel;
 mod contracts_page;
+mod device_advisories;
 mod device_end_of_life;
 mod device_filters;
 mod device_history;

@@ -12,13 +12,13 @@ use serde_json::Value;
 use super::{body_text, people::PASSWORD, Backend, Browser, TestApp, PUBLIC_URL};
 
 pub const NORTHWIND_FILE: &str =
-    "serial_number,product_id,hostname,ip_address,mac_address,software_version,site\n\
-    FOC2101A0AA,C9300-48P,core-1,10.0.0.1,,17.9.4,HQ\n\
-    FOC1907X1Y1,WS-C3850-24T,access-1,10.0.0.2,,16.12,HQ\n\
-    FOC1601Z9Z9,WS-C2960X-48FPD-L,old-1,,,15.2,DC\n\
-    FTX2001T1P1,CTS-SX80,room-1,,,,HQ\n\
-    FOC2101A0AB,C9300-24T,core-2,,,,HQ\n\
-    NOPE0000001,C9300-48P,lab-1,,,,Lab\n";
+    "serial_number,product_id,hostname,ip_address,mac_address,software_version,site,software_type\n\
+    FOC2101A0AA,C9300-48P,core-1,10.0.0.1,,17.9.4,HQ,IOS XE\n\
+    FOC1907X1Y1,WS-C3850-24T,access-1,10.0.0.2,,16.12,HQ,IOS XE\n\
+    FOC1601Z9Z9,WS-C2960X-48FPD-L,old-1,,,15.2,DC,IOS\n\
+    FTX2001T1P1,CTS-SX80,room-1,,,,HQ,\n\
+    FOC2101A0AB,C9300-24T,core-2,,,,HQ,\n\
+    NOPE0000001,C9300-48P,lab-1,,,,Lab,\n";
 
 /// The walk-through registry and demo accounts (Northwind: dana.admin DA, ben.user User).
 pub async fn demo_app(

@@ -159,7 +159,7 @@ async fn json_uploads_and_device_exports(backend: Backend) {
     );
     assert_eq!(
         summary["rejected_rows"][0],
-        json!({"line": 2, "reason": "missing product ID", "values": ["J2", "", "", "", "", "", ""]})
+        json!({"line": 2, "reason": "missing product ID", "values": ["J2", "", "", "", "", "", "", ""]})
     );
 
     let csv = devices_csv(&app, &token).await;
