@@ -28,7 +28,13 @@ impl Bundle {
     /// The paths each bundle's router serves. Keep in step with the `<Route>`s in `ui::app`.
     pub fn paths(self) -> &'static [&'static str] {
         match self {
-            Bundle::Portal => &["/", "/library", "/library/contracts", "/uploads"],
+            Bundle::Portal => &[
+                "/",
+                "/library",
+                "/library/contracts",
+                "/library/alerts",
+                "/uploads",
+            ],
             Bundle::Accounts => &[
                 "/register",
                 "/login",

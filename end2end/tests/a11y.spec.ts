@@ -36,6 +36,7 @@ test('pages of a Delegated Administrator have no serious accessibility violation
   await check(page, '/library', 'Devices');
   await check(page, '/library?status=not_covered', 'Devices');
   await check(page, '/library/contracts', 'Contracts');
+  await check(page, '/library/alerts', 'Alerts');
   await check(page, '/uploads', 'Uploads');
   await check(page, '/collectors', 'Collectors');
   await check(page, '/access', 'Access');

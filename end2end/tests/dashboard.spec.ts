@@ -15,15 +15,15 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   // A company with no devices is shown how to get them in.
   await expect(page.getByText(/^No devices yet\./)).toBeVisible();
   await expect(page.getByTestId('account-dashlet')).toContainText('Dee Dash');
-  await expect.poll(() => order(page)).toEqual(['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories']);
+  await expect.poll(() => order(page)).toEqual(['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
 
   await page.getByRole('button', { name: 'Hide Your account' }).click();
   await page.getByRole('button', { name: 'Move Uploads up' }).click();
-  await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories']);
+  await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
   await page.waitForLoadState('networkidle'); // the layout is saved
   await page.reload();
   await expect(page.getByRole('button', { name: 'Show Your account' })).toBeVisible();
-  await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories']);
+  await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
   await expect(page.getByTestId('account-dashlet')).toHaveCount(0);
 
   // Reload only once this change is saved ("networkidle" can come before the save starts).
@@ -34,7 +34,7 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await page.reload();
   await expect(page.getByTestId('account-dashlet')).toBeVisible();
   // It comes back where it was among the others.
-  await expect.poll(() => order(page)).toEqual(['uploads', 'account', 'coverage', 'requests', 'end_of_life', 'security_advisories']);
+  await expect.poll(() => order(page)).toEqual(['uploads', 'account', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
   expect(errors).toEqual([]);
 

@@ -24,12 +24,12 @@ for (const { login, role, who, seesRequests, manages } of [
     await expect(account.locator('dd', { hasText: new RegExp(`^${role}$`) })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Coverage', exact: true })).toBeVisible();
     await expect(page.getByTestId('uploads-dashlet')).toBeVisible();
-    await expect.poll(() => dashlets(page)).toEqual(seesRequests ? ['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories'] : ['coverage', 'account', 'uploads', 'end_of_life', 'security_advisories']);
+    await expect.poll(() => dashlets(page)).toEqual(seesRequests ? ['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories', 'field_notices'] : ['coverage', 'account', 'uploads', 'end_of_life', 'security_advisories', 'field_notices']);
     await expect(page.getByRole('heading', { name: 'Pending access requests' })).toHaveCount(seesRequests ? 1 : 0);
 
     // The navigation offers what the role may use.
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const name of ['Dashboard', 'Library', 'Contracts', 'Uploads']) {
+    for (const name of ['Dashboard', 'Library', 'Contracts', 'Alerts', 'Uploads']) {
       await expect(await navLink(page, name)).toBeVisible();
     }
     await expect(nav.getByRole('link', { name: 'Access', exact: true, includeHidden: true })).toHaveCount(manages ? 1 : 0);

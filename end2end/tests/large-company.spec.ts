@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
-import { COUNTS, COVERED, DEVICES, SECURITY, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
+import { COUNTS, COVERED, DEVICES, NOTICES, SECURITY, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
 // every coverage state (fixtures/large-company.ts). Its first person registers it through the
@@ -90,6 +90,7 @@ test('every page of a company with hundreds of devices fits the screen', async (
     ['/library', page.getByTestId('devices-table')],
     ['/library?status=not_covered', page.getByTestId('devices-table')],
     ['/library/contracts', page.getByTestId('contracts-table')],
+    ['/library/alerts', page.getByTestId('alerts-advisories')],
     ['/uploads', page.getByTestId('uploads-dashlet')],
     ['/collectors', page.getByRole('heading', { name: 'Collectors', level: 1 })],
     ['/access', page.getByRole('heading', { name: 'Access', level: 1 })],
@@ -137,7 +138,7 @@ test('a DA sees where the hardware stands in its end of life and opens the devic
   await dashlet.getByRole('link', { name: 'Past last date of support: 106 devices' }).click();
   await expect(page).toHaveURL(/end_of_life=past_last_date_of_support/);
   await expect(page.getByTestId('device-range')).toHaveText('Showing 1–50 of 106 devices.');
-  await expect(page.getByLabel('End of life')).toHaveValue('past_last_date_of_support');
+  await expect(page.getByLabel('End of life', { exact: true })).toHaveValue('past_last_date_of_support');
   const first = page.getByTestId('devices-table').locator('tbody tr').first();
   await expect(first).toContainText('WS-C3850-24T');
   await expect(first).toContainText('Past last date of support');
@@ -203,6 +204,8 @@ test('a DA sees which devices security advisories affect, follows the critical o
   await expect(advisories.getByTestId('device-advisory-table').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
   await expect(advisories.getByTestId('upgrade-advice')).toContainText(/^Upgrade IOS XE 17\.(9\.4 to 17\.9\.5|12\.3 to 17\.12\.4) or later/);
   await expect(page.getByTestId('device-facts')).toContainText('IOS XE');
+  // Its software's train has an end of life too (the demo's IOS XE 17.9 and 17.12 bulletins).
+  await expect(page.getByTestId('device-software-end-of-life')).toContainText(/IOS XE 17\.(9|12) train|End of life announced/);
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expectNoSidewaysScroll(page, "a vulnerable device's page");
   await attachScreenshot(page, testInfo, 'device-page-advisories');
@@ -212,6 +215,52 @@ test('a DA sees which devices security advisories affect, follows the critical o
   await openApp(page, '/library?advisory_state=not_assessed');
   await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${SECURITY.notAssessed} devices.`);
   await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('no software type uploaded');
+  expect(errors).toEqual([]);
+});
+
+test('a DA sees the field notices affecting the company, follows one and reads what to do', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/');
+  const dashlet = page.getByTestId('notices-dashlet');
+  await dashlet.scrollIntoViewIfNeeded();
+  await expect(dashlet.getByTestId('notices-lead')).toHaveText(
+    `2 field notices affect ${NOTICES.fn74002 + NOTICES.fn74003} devices of your ${DEVICES} devices.`,
+  );
+  await expect(dashlet.getByRole('link', { name: `${NOTICES.fn74002} devices affected by FN-74002` })).toBeVisible();
+  await attachScreenshot(page, testInfo, 'dashboard-field-notices');
+  await expectAccessible(page, 'the dashboard with the field notices dashlet');
+
+  await dashlet.getByRole('link', { name: `${NOTICES.fn74003} devices affected by FN-74003` }).click();
+  await expect(page).toHaveURL(/field_notice=FN-74003/);
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${NOTICES.fn74003} devices.`);
+  const first = page.getByTestId('devices-table').locator('tbody tr').first();
+  await expect(first).toContainText('ISR4451-X/K9');
+  await expect(first).toContainText('1 notice');
+  const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  await first.getByRole('link', { name: serial }).click();
+  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  await expect(page.getByTestId('next-steps')).toContainText('Apply the solution of the field notice that affects it');
+  const notices = page.getByTestId('device-notices');
+  await expect(notices.locator('li[data-affected="true"]')).toHaveCount(1);
+  await expect(notices).toContainText('Affects this device: its product is listed.');
+  await expect(notices).toContainText('What to do: Send logs to a remote syslog server');
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await expectNoSidewaysScroll(page, "a device's page with a field notice");
+  await attachScreenshot(page, testInfo, 'device-page-field-notice');
+  await expectAccessible(page, "a device's page with a field notice");
+
+  // Library → Alerts lists everything that concerns the company, each with its devices.
+  await openApp(page, '/library/alerts');
+  await expect(page.getByTestId('alerts-advisories').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('alerts-advisories').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
+  await expect(page.getByTestId('alerts-notices').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('alerts-bulletins').locator('tbody tr').first()).toContainText('Past last date of support');
+  await expectNoSidewaysScroll(page, 'Library → Alerts');
+  await attachScreenshot(page, testInfo, 'library-alerts');
+  await expectAccessible(page, 'Library → Alerts');
+  await page.getByTestId('alerts-notices').getByRole('link', { name: `${NOTICES.fn74002} devices affected by FN-74002` }).click();
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${NOTICES.fn74002} devices.`);
   expect(errors).toEqual([]);
 });
 

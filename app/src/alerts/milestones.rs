@@ -175,6 +175,28 @@ impl Milestones {
     }
 }
 
+impl Milestones {
+    /// Reads the nine dates joined by single spaces in [`MilestoneKind::ALL`] order (one SQL
+    /// column, as a device row reads a software train's milestones beside its product's).
+    pub fn from_joined(text: &str) -> Option<Milestones> {
+        let dates: Vec<&str> = text.split(' ').collect();
+        let [a, b, c, d, e, f, g, h, i] = dates.as_slice() else {
+            return None;
+        };
+        Some(Milestones {
+            announcement_date: (*a).to_owned(),
+            end_of_sale: (*b).to_owned(),
+            last_ship: (*c).to_owned(),
+            end_of_software_maintenance: (*d).to_owned(),
+            end_of_security_support: (*e).to_owned(),
+            end_of_routine_failure_analysis: (*f).to_owned(),
+            end_of_new_service_attachment: (*g).to_owned(),
+            end_of_service_contract_renewal: (*h).to_owned(),
+            last_date_of_support: (*i).to_owned(),
+        })
+    }
+}
+
 /// A milestone dated `date` has passed (or is today) on `today`. `TBA` never has.
 fn reached(date: &str, today: &str) -> bool {
     date <= today
@@ -261,10 +283,16 @@ impl EolStage {
     /// stage's milestone reached and none of a later stage's (a later one may be reached while
     /// one between is still to be announced).
     pub fn stage_sql(self, today: &str) -> String {
+        self.stage_sql_over("eb", today)
+    }
+
+    /// [`Self::stage_sql`] over the milestone columns of the table aliased `table` (a software
+    /// train's `se`, say).
+    pub fn stage_sql_over(self, table: &str, today: &str) -> String {
         let reached = |stage: EolStage| {
             stage
                 .milestone()
-                .map(|kind| format!("eb.{} <= {today}", kind.column()))
+                .map(|kind| format!("{table}.{} <= {today}", kind.column()))
         };
         let later: Vec<String> = Self::ORDER
             .into_iter()
@@ -295,6 +323,18 @@ mod tests {
             end_of_service_contract_renewal: dates[7].into(),
             last_date_of_support: dates[8].into(),
         }
+    }
+
+    #[test]
+    fn joined_dates_read_back_in_bulletin_order() {
+        let joined =
+            "2020-01-01 2021-01-01 TBA 2022-01-01 2023-01-01 TBA TBA 2024-01-01 2025-01-01";
+        let milestones = Milestones::from_joined(joined).unwrap();
+        assert_eq!(milestones.last_ship, "TBA");
+        assert_eq!(milestones.last_date_of_support, "2025-01-01");
+        let again: Vec<&str> = milestones.all().map(|(_, d)| d).collect();
+        assert_eq!(again.join(" "), joined);
+        assert_eq!(Milestones::from_joined("2020-01-01 TBA"), None);
     }
 
     fn typical() -> Milestones {

@@ -4,6 +4,7 @@
 
 pub mod advisories;
 pub mod milestones;
+pub mod notices;
 pub mod release;
 server_only! {
     pub mod queries;
@@ -17,6 +18,7 @@ use crate::accounts::caller::serve;
 use crate::AppError;
 pub use advisories::{AdvisoryState, DeviceAdvisory, SecurityAssessment, Severity};
 pub use milestones::{EolStage, MilestoneKind, Milestones};
+pub use notices::{DeviceNotice, NoticeType};
 
 /// A device's hardware end of life: the bulletin listing its product, where it stands today and
 /// what comes next.
@@ -62,6 +64,52 @@ impl HardwareEndOfLife {
             next_milestone,
             replacement_product_id: (!replacement.is_empty()).then_some(replacement),
             migration_note,
+            milestones,
+        }
+    }
+}
+
+/// A device's software end of life: the milestones of its release train.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SoftwareEndOfLife {
+    pub software_type: String,
+    /// The train its release belongs to (`17.9`, `15.2E`).
+    pub release_train: String,
+    pub bulletin_number: String,
+    pub title: String,
+    /// The bulletin on the vendor's site (may be empty).
+    pub url: String,
+    pub stage: EolStage,
+    pub next_milestone: Option<NextMilestone>,
+    pub milestones: Milestones,
+}
+
+impl SoftwareEndOfLife {
+    /// Where a device on a release of the train `milestones` describes stands on `today`.
+    pub fn on(
+        today: &str,
+        software_type: String,
+        release_train: String,
+        bulletin_number: String,
+        title: String,
+        url: String,
+        milestones: Milestones,
+    ) -> Self {
+        let next_milestone = milestones
+            .next_after(today)
+            .map(|(milestone, date)| NextMilestone {
+                milestone,
+                date: date.to_owned(),
+            });
+        SoftwareEndOfLife {
+            software_type,
+            release_train,
+            bulletin_number,
+            title,
+            url,
+            stage: milestones.stage_on(today),
+            next_milestone,
             milestones,
         }
     }
@@ -169,6 +217,85 @@ pub async fn load_advisory_summary() -> Result<AdvisorySummary, AppError> {
         let company_id = &caller.company()?.company_id;
         let mut conn = state.db.conn().await?;
         Ok(queries::advisory_summary(&mut conn, company_id).await?)
+    })
+    .await
+}
+
+/// The field notices affecting the company, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeSummary {
+    /// The most recently updated first (at most [`NOTICES_SHOWN`]).
+    pub notices: Vec<CompanyNotice>,
+    /// How many notices affect the company in all.
+    pub notices_total: u64,
+    /// Devices at least one notice affects.
+    pub devices_affected: u64,
+    pub devices: u64,
+}
+
+/// A field notice affecting some of the company's devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyNotice {
+    pub notice_id: String,
+    pub title: String,
+    pub url: String,
+    pub notice_type: NoticeType,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub last_updated: String,
+    /// The company's devices it affects.
+    pub devices: u64,
+}
+
+/// How many notices the dashboard lists.
+pub const NOTICES_SHOWN: usize = 10;
+
+/// The field notices affecting the company, with their devices.
+#[server(endpoint = "alerts/notice-summary")]
+pub async fn load_notice_summary() -> Result<NoticeSummary, AppError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        Ok(queries::notice_summary(&mut conn, company_id).await?)
+    })
+    .await
+}
+
+/// An end-of-life bulletin listing some of the company's devices' products.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyBulletin {
+    pub bulletin_number: String,
+    pub title: String,
+    pub url: String,
+    /// Where its products stand today.
+    pub stage: EolStage,
+    pub next_milestone: Option<NextMilestone>,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub last_date_of_support: String,
+    /// The company's devices of the products it lists.
+    pub devices: u64,
+}
+
+/// Everything that affects the company's devices: end-of-life bulletins (the furthest gone
+/// first), security advisories (the worst first) and field notices (the most recently updated
+/// first), each with its devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyAlerts {
+    pub bulletins: Vec<CompanyBulletin>,
+    pub advisories: Vec<CompanyAdvisory>,
+    pub notices: Vec<CompanyNotice>,
+}
+
+/// Library → Alerts: every bulletin, advisory and notice affecting the company.
+#[server(endpoint = "alerts/list")]
+pub async fn load_company_alerts() -> Result<CompanyAlerts, AppError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        let today = crate::platform::clock::date_today();
+        Ok(queries::company_alerts(&mut conn, company_id, &today).await?)
     })
     .await
 }

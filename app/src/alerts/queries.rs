@@ -5,9 +5,13 @@ use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    AdvisoryState, AdvisorySummary, CompanyAdvisory, DeviceAdvisory, EolStage, EolSummary,
+    AdvisoryState, AdvisorySummary, CompanyAdvisory, CompanyAlerts, CompanyBulletin, DeviceAdvisory, EolStage, EolSummary,
     MilestoneKind, Milestones, Severity, SeverityCount, UpcomingMilestone, ADVISORIES_SHOWN,
     UPCOMING_SHOWN,
+};
+use super::{
+    notices::{applies, NoticeScope, SerialRange, AFFECTED_SQL},
+    CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
 };
 use crate::platform::db::DbBool;
 
@@ -21,9 +25,28 @@ pub const MILESTONE_COLUMNS: &str = "eb.announcement_date, eb.end_of_sale, eb.la
 struct BulletinDevices {
     bulletin_number: String,
     title: String,
+    url: String,
     #[sqlx(flatten)]
     milestones: Milestones,
     devices: i64,
+}
+
+/// The bulletins listing the company's devices' products, with how many devices each lists.
+async fn bulletins_listing(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<BulletinDevices>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT eb.bulletin_number, eb.title, eb.url, {MILESTONE_COLUMNS}, n.devices
+         FROM (SELECT ep.bulletin_number, COUNT(*) AS devices
+               FROM devices d JOIN eox_products ep ON ep.pid_key = d.pid_key
+               WHERE d.company_id = $1 GROUP BY ep.bulletin_number) n
+         JOIN eox_bulletins eb ON eb.bulletin_number = n.bulletin_number
+         ORDER BY eb.bulletin_number"
+    ))
+    .bind(company_id)
+    .fetch_all(conn)
+    .await
 }
 
 /// The company's devices by stage on `today`, and the milestones of the next 12 months. Counted
@@ -34,17 +57,7 @@ pub async fn eol_summary(
     company_id: &str,
     today: &str,
 ) -> Result<EolSummary, sqlx::Error> {
-    let bulletins: Vec<BulletinDevices> = sqlx::query_as(&format!(
-        "SELECT eb.bulletin_number, eb.title, {MILESTONE_COLUMNS}, n.devices
-         FROM (SELECT ep.bulletin_number, COUNT(*) AS devices
-               FROM devices d JOIN eox_products ep ON ep.pid_key = d.pid_key
-               WHERE d.company_id = $1 GROUP BY ep.bulletin_number) n
-         JOIN eox_bulletins eb ON eb.bulletin_number = n.bulletin_number
-         ORDER BY eb.bulletin_number"
-    ))
-    .bind(company_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let bulletins = bulletins_listing(&mut *conn, company_id).await?;
     let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
         .bind(company_id)
         .fetch_one(conn)
@@ -104,14 +117,13 @@ struct GroupExposure {
     last_updated: String,
 }
 
-/// The company's devices grouped by release (a company runs few releases, however many devices),
-/// matched to the advisories' affected releases; severities and counts decided in Rust. A device
-/// is counted once per severity however many advisories of it affect the device.
-pub async fn advisory_summary(
+/// The advisories affecting each release group of the company's devices (a company runs few
+/// releases, however many devices).
+async fn advisory_exposures(
     conn: &mut AnyConnection,
     company_id: &str,
-) -> Result<AdvisorySummary, sqlx::Error> {
-    let exposures: Vec<GroupExposure> = sqlx::query_as(
+) -> Result<Vec<GroupExposure>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT g.software_type, g.release_key, g.devices, sa.advisory_id, sa.title, sa.url,
                 sa.severity_rank, sa.cvss_base_score, sa.configuration_dependent, sa.last_updated
          FROM (SELECT software_type, release_key, COUNT(*) AS devices FROM devices
@@ -122,8 +134,42 @@ pub async fn advisory_summary(
          JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id",
     )
     .bind(company_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(conn)
+    .await
+}
+
+/// Each advisory affecting some group, with the devices of all its groups.
+fn company_advisories(exposures: &[GroupExposure]) -> Vec<CompanyAdvisory> {
+    let mut advisories: HashMap<&str, CompanyAdvisory> = HashMap::new();
+    for exposure in exposures {
+        let Some(severity) = Severity::from_rank(exposure.severity_rank) else {
+            continue;
+        };
+        advisories
+            .entry(&exposure.advisory_id)
+            .or_insert_with(|| CompanyAdvisory {
+                advisory_id: exposure.advisory_id.clone(),
+                title: exposure.title.clone(),
+                url: exposure.url.clone(),
+                severity,
+                cvss_base_score: exposure.cvss_base_score.clone(),
+                configuration_dependent: exposure.configuration_dependent.0,
+                last_updated: exposure.last_updated.clone(),
+                devices: 0,
+            })
+            .devices += exposure.devices as u64;
+    }
+    advisories.into_values().collect()
+}
+
+/// The company's devices grouped by release (a company runs few releases, however many devices),
+/// matched to the advisories' affected releases; severities and counts decided in Rust. A device
+/// is counted once per severity however many advisories of it affect the device.
+pub async fn advisory_summary(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<AdvisorySummary, sqlx::Error> {
+    let exposures = advisory_exposures(&mut *conn, company_id).await?;
     let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
         .bind(company_id)
         .fetch_one(&mut *conn)
@@ -136,7 +182,6 @@ pub async fn advisory_summary(
     .fetch_one(&mut *conn)
     .await?;
 
-    let mut advisories: HashMap<String, CompanyAdvisory> = HashMap::new();
     // Per severity: the release groups an advisory of it affects, with and without configuration.
     type Groups<'a> = HashMap<(&'a str, &'a str), i64>;
     let mut vulnerable: HashMap<Severity, Groups> = HashMap::new();
@@ -160,19 +205,6 @@ pub async fn advisory_summary(
             .entry(severity)
             .or_default()
             .insert(&exposure.advisory_id);
-        advisories
-            .entry(exposure.advisory_id.clone())
-            .or_insert_with(|| CompanyAdvisory {
-                advisory_id: exposure.advisory_id.clone(),
-                title: exposure.title.clone(),
-                url: exposure.url.clone(),
-                severity,
-                cvss_base_score: exposure.cvss_base_score.clone(),
-                configuration_dependent: exposure.configuration_dependent.0,
-                last_updated: exposure.last_updated.clone(),
-                devices: 0,
-            })
-            .devices += exposure.devices as u64;
     }
     let by_severity = Severity::WORST_FIRST
         .into_iter()
@@ -194,10 +226,7 @@ pub async fn advisory_summary(
             }
         })
         .collect();
-    let mut listed: Vec<CompanyAdvisory> = advisories.into_values().collect();
-    listed.sort_by(|a, b| {
-        (b.severity, b.devices, &a.advisory_id).cmp(&(a.severity, a.devices, &b.advisory_id))
-    });
+    let mut listed = worst_first(company_advisories(&exposures));
     let advisories_total = listed.len() as u64;
     listed.truncate(ADVISORIES_SHOWN);
     Ok(AdvisorySummary {
@@ -207,6 +236,14 @@ pub async fn advisory_summary(
         not_assessed: not_assessed as u64,
         devices: devices as u64,
     })
+}
+
+/// Advisories the worst first, then the most devices, then by id.
+fn worst_first(mut advisories: Vec<CompanyAdvisory>) -> Vec<CompanyAdvisory> {
+    advisories.sort_by(|a, b| {
+        (b.severity, b.devices, &a.advisory_id).cmp(&(a.severity, a.devices, &b.advisory_id))
+    });
+    advisories
 }
 
 #[derive(sqlx::FromRow)]
@@ -274,6 +311,223 @@ pub async fn device_advisories(
             })
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct NoticeDevices {
+    notice_id: String,
+    title: String,
+    url: String,
+    notice_type: String,
+    last_updated: String,
+    devices: i64,
+}
+
+impl NoticeDevices {
+    fn notice(self) -> CompanyNotice {
+        CompanyNotice {
+            notice_type: NoticeType::parse(&self.notice_type).unwrap_or(NoticeType::Hardware),
+            notice_id: self.notice_id,
+            title: self.title,
+            url: self.url,
+            last_updated: self.last_updated,
+            devices: self.devices as u64,
+        }
+    }
+}
+
+/// The notices affecting the company's devices, the most recently updated first.
+async fn notices_affecting(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<NoticeDevices>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated, n.devices
+         FROM (SELECT fp.notice_id, COUNT(*) AS devices
+               FROM devices d JOIN field_notice_products fp ON fp.pid_key = d.pid_key
+               WHERE d.company_id = $1 AND {AFFECTED_SQL}
+               GROUP BY fp.notice_id) n
+         JOIN field_notices fn ON fn.notice_id = n.notice_id
+         ORDER BY fn.last_updated DESC, fn.notice_id"
+    ))
+    .bind(company_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The notices affecting the company's devices, the most recently updated first, and how many
+/// devices at least one affects.
+pub async fn notice_summary(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<NoticeSummary, sqlx::Error> {
+    let rows = notices_affecting(&mut *conn, company_id).await?;
+    let (devices, affected): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM field_notice_products fp
+                    WHERE {AFFECTED_SQL}) THEN 1 ELSE 0 END), 0)
+         FROM devices d WHERE d.company_id = $1"
+    ))
+    .bind(company_id)
+    .fetch_one(conn)
+    .await?;
+    let notices_total = rows.len() as u64;
+    let notices = rows
+        .into_iter()
+        .take(NOTICES_SHOWN)
+        .map(NoticeDevices::notice)
+        .collect();
+    Ok(NoticeSummary {
+        notices,
+        notices_total,
+        devices_affected: affected as u64,
+        devices: devices as u64,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    notice_id: String,
+    title: String,
+    url: String,
+    notice_type: String,
+    first_published: String,
+    last_updated: String,
+    solution: String,
+    software_versions: String,
+    serial_key: String,
+    software_type: String,
+    release_key: String,
+}
+
+/// The notices listing the product of the company's device `device_id`, each decided for it
+/// (affected or not, and why): affected first, then the most recently updated.
+pub async fn device_notices(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Vec<DeviceNotice>, sqlx::Error> {
+    let listings: Vec<ListingRow> = sqlx::query_as(
+        "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.first_published,
+                fn.last_updated, fn.solution, fp.software_versions, d.serial_key, d.software_type,
+                d.release_key
+         FROM devices d
+         JOIN field_notice_products fp ON fp.pid_key = d.pid_key
+         JOIN field_notices fn ON fn.notice_id = fp.notice_id
+         WHERE d.company_id = $1 AND d.id = $2
+         ORDER BY fn.last_updated DESC, fn.notice_id",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if listings.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The narrowing of those listings: (notice, first, last) and (notice, type, key).
+    let serials: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT fs.notice_id, fs.first_serial, fs.last_serial
+         FROM devices d JOIN field_notice_serials fs ON fs.pid_key = d.pid_key
+         WHERE d.company_id = $1 AND d.id = $2",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let releases: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT fr.notice_id, fr.software_type, fr.release_key
+         FROM devices d JOIN field_notice_releases fr ON fr.pid_key = d.pid_key
+         WHERE d.company_id = $1 AND d.id = $2",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(conn)
+    .await?;
+    let mut notices: Vec<DeviceNotice> = listings
+        .into_iter()
+        .map(|row| {
+            let scope = NoticeScope {
+                serial_ranges: serials
+                    .iter()
+                    .filter(|(id, _, _)| *id == row.notice_id)
+                    .map(|(_, first, last)| SerialRange {
+                        first: first.clone(),
+                        last: last.clone(),
+                    })
+                    .collect(),
+                releases: releases
+                    .iter()
+                    .filter(|(id, _, _)| *id == row.notice_id)
+                    .map(|(_, t, k)| (t.clone(), k.clone()))
+                    .collect(),
+                software_versions: row.software_versions.clone(),
+            };
+            let decided = applies(&scope, &row.serial_key, &row.software_type, &row.release_key);
+            DeviceNotice {
+                notice_type: NoticeType::parse(&row.notice_type).unwrap_or(NoticeType::Hardware),
+                affected: decided.is_ok(),
+                reason: decided.unwrap_or_else(|why_not| why_not),
+                notice_id: row.notice_id,
+                title: row.title,
+                url: row.url,
+                first_published: row.first_published,
+                last_updated: row.last_updated,
+                solution: row.solution,
+            }
+        })
+        .collect();
+    // Stable: within each group the most recently updated stays first.
+    notices.sort_by_key(|n| !n.affected);
+    Ok(notices)
+}
+
+/// Every bulletin, advisory and notice affecting the company's devices, on `today`.
+pub async fn company_alerts(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    today: &str,
+) -> Result<CompanyAlerts, sqlx::Error> {
+    let bulletins = bulletins_listing(&mut *conn, company_id).await?;
+    let mut bulletins: Vec<CompanyBulletin> = bulletins
+        .into_iter()
+        .map(|b| {
+            let next_milestone = b.milestones.next_after(today).map(|(milestone, date)| {
+                super::NextMilestone {
+                    milestone,
+                    date: date.to_owned(),
+                }
+            });
+            CompanyBulletin {
+                stage: b.milestones.stage_on(today),
+                next_milestone,
+                last_date_of_support: b.milestones.last_date_of_support.clone(),
+                bulletin_number: b.bulletin_number,
+                title: b.title,
+                url: b.url,
+                devices: b.devices as u64,
+            }
+        })
+        .collect();
+    // The furthest gone first, then the most devices.
+    bulletins.sort_by(|a, b| {
+        let rank = |stage: EolStage| EolStage::ORDER.iter().position(|s| *s == stage);
+        (rank(b.stage), b.devices, &a.bulletin_number).cmp(&(
+            rank(a.stage),
+            a.devices,
+            &b.bulletin_number,
+        ))
+    });
+    let advisories = advisory_exposures(&mut *conn, company_id).await?;
+    let notices = notices_affecting(conn, company_id)
+        .await?
+        .into_iter()
+        .map(NoticeDevices::notice)
+        .collect();
+    Ok(CompanyAlerts {
+        bulletins,
+        advisories: worst_first(company_advisories(&advisories)),
+        notices,
+    })
 }
 
 /// The same day a year after `today` (`YYYY-MM-DD`; 29 February goes to 28 February).

@@ -13,13 +13,14 @@ use crate::accounts::caller::serve;
 use crate::AppError;
 
 /// Every dashlet, in the default order: (id, title).
-pub const DASHLETS: [(&str, &str); 6] = [
+pub const DASHLETS: [(&str, &str); 7] = [
     ("coverage", "Coverage"),
     ("account", "Your account"),
     ("uploads", "Uploads"),
     ("requests", "Pending access requests"),
     ("end_of_life", "Hardware end of life"),
     ("security_advisories", "Security advisories"),
+    ("field_notices", "Field notices"),
 ];
 
 pub fn title(id: &str) -> &'static str {
@@ -148,7 +149,8 @@ mod tests {
                 "account",
                 "requests",
                 "end_of_life",
-                "security_advisories"
+                "security_advisories",
+                "field_notices"
             ])
         );
         assert_eq!(layout.hidden, ids(&["coverage"]));
@@ -159,7 +161,8 @@ mod tests {
                 "account",
                 "requests",
                 "end_of_life",
-                "security_advisories"
+                "security_advisories",
+                "field_notices"
             ])
         );
         assert_eq!(
@@ -180,17 +183,18 @@ mod tests {
                 "coverage",
                 "requests",
                 "end_of_life",
-                "security_advisories"
+                "security_advisories",
+                "field_notices"
             ])
         );
         assert_eq!(up.clone().moved("uploads", true), up, "already first");
         assert_eq!(
-            layout.clone().moved("security_advisories", false),
+            layout.clone().moved("field_notices", false),
             layout,
             "already last"
         );
         let restored = up.with_hidden("account", false);
         assert_eq!(restored.hidden, Vec::<String>::new());
-        assert_eq!(restored.visible().len(), 6);
+        assert_eq!(restored.visible().len(), 7);
     }
 }

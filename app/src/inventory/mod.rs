@@ -294,6 +294,10 @@ pub struct DeviceRecord {
     pub hardware_end_of_life: Option<crate::alerts::HardwareEndOfLife>,
     /// Where its software stands against security advisories.
     pub security: crate::alerts::SecurityAssessment,
+    /// Field notices that affect it.
+    pub field_notices: u32,
+    /// Set when a software end-of-life bulletin covers its release train.
+    pub software_end_of_life: Option<crate::alerts::SoftwareEndOfLife>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    alerts::{advisories::exposed_sql, AdvisoryState, EolStage, Severity},
+    alerts::{advisories::exposed_sql, notices::AFFECTED_SQL, AdvisoryState, EolStage, Severity},
     coverage::{
         normalise::{pid_key, serial_key},
         ReasonCode, Status,
@@ -46,6 +46,12 @@ pub struct DeviceFilter {
     /// Devices one advisory affects, by its id.
     #[serde(default)]
     pub advisory: String,
+    /// Devices one field notice affects, by its id.
+    #[serde(default)]
+    pub field_notice: String,
+    /// Where the device's software release train stands in its end of life.
+    #[serde(default)]
+    pub software_end_of_life: Option<EolStage>,
     /// `serial` (default), `hostname`, `status`, `end_date` or `site`.
     #[serde(default)]
     pub sort: String,
@@ -95,6 +101,13 @@ impl DeviceFilter {
                     .unwrap_or_default(),
             ),
             ("advisory", self.advisory.as_str()),
+            ("field_notice", self.field_notice.as_str()),
+            (
+                "software_end_of_life",
+                self.software_end_of_life
+                    .map(EolStage::as_str)
+                    .unwrap_or_default(),
+            ),
             ("sort", self.sort.as_str()),
         ]
         .into_iter()
@@ -129,6 +142,8 @@ impl DeviceFilter {
             advisory_state: AdvisoryState::parse(&text("advisory_state")),
             advisory_severity: Severity::parse(&text("advisory_severity")),
             advisory: text("advisory"),
+            field_notice: text("field_notice"),
+            software_end_of_life: EolStage::parse(&text("software_end_of_life")),
             sort: text("sort"),
             descending: text("descending") == "true",
         };
@@ -289,6 +304,37 @@ impl DeviceFilter {
             add(
                 &format!(" AND {}", exposed_sql("sa.advisory_id = ?")),
                 self.advisory.trim().to_owned(),
+                &mut clause,
+            );
+        }
+        if let Some(stage) = self.software_end_of_life {
+            // The trains in that stage today (each `?` is the same day), matched as device rows
+            // match their train.
+            let trains = format!(
+                " AND EXISTS (SELECT 1 FROM software_eox se \
+                 WHERE se.software_type = d.software_type AND d.release_key <> '' \
+                 AND (d.release_key = se.release_train \
+                      OR substr(d.release_key, 1, length(se.release_train) + 1) \
+                         = se.release_train || '.') \
+                 AND {})",
+                stage.stage_sql_over("se", "?")
+            );
+            add(&trains, today.to_owned(), &mut clause);
+        }
+        let notice = self.field_notice.trim();
+        if !notice.is_empty() {
+            // The notice's products first (an index range each), then its narrowing.
+            add(
+                " AND d.pid_key IN (SELECT pid_key FROM field_notice_products WHERE notice_id = ?)",
+                notice.to_owned(),
+                &mut clause,
+            );
+            add(
+                &format!(
+                    " AND EXISTS (SELECT 1 FROM field_notice_products fp \
+                     WHERE fp.notice_id = ? AND {AFFECTED_SQL})"
+                ),
+                notice.to_owned(),
                 &mut clause,
             );
         }

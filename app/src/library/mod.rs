@@ -214,6 +214,22 @@ pub async fn load_device_advisories(
     .await
 }
 
+/// The field notices listing one of the company's devices' product, each decided for the device.
+#[server(endpoint = "library/device-notices")]
+pub async fn load_device_notices(
+    device_id: i64,
+) -> Result<Vec<crate::alerts::DeviceNotice>, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        if !queries::device_exists(&mut conn, company_id, device_id).await? {
+            return Err(LibraryError::DeviceNotFound);
+        }
+        Ok(crate::alerts::queries::device_notices(&mut conn, company_id, device_id).await?)
+    })
+    .await
+}
+
 /// What the Library's site, product ID and contract filters offer to pick from: the values the
 /// company's devices have (at most [`queries::CHOICES`] of each, in order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

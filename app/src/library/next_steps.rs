@@ -70,6 +70,34 @@ pub fn next_steps(device: &DeviceRecord) -> Vec<String> {
         )),
         AdvisoryState::NotVulnerable | AdvisoryState::NotAssessed => {}
     }
+    if let Some(software) = &device.software_end_of_life {
+        let train = format!("{} {}", software.software_type, software.release_train);
+        let support_ends = date_label(&software.milestones.last_date_of_support);
+        match software.stage {
+            EolStage::PastLastDateOfSupport => steps.push(format!(
+                "Move its software to a supported train: {train} has been unsupported since \
+                 {support_ends}."
+            )),
+            EolStage::EndOfSecuritySupport => steps.push(format!(
+                "Move its software to a supported train before {support_ends}: {train} gets no \
+                 more security fixes."
+            )),
+            EolStage::EndOfSoftwareMaintenance => steps.push(format!(
+                "Plan a move to a newer train: {train} gets security fixes only (last date of \
+                 support: {support_ends})."
+            )),
+            EolStage::Announced | EolStage::EndOfSale => {}
+        }
+    }
+    match device.field_notices {
+        0 => {}
+        1 => {
+            steps.push("Apply the solution of the field notice that affects it (below).".to_owned())
+        }
+        n => steps.push(format!(
+            "Apply the solutions of the {n} field notices that affect it (below)."
+        )),
+    }
     if let Some(eol) = &device.hardware_end_of_life {
         let with = eol
             .replacement_product_id
@@ -154,6 +182,8 @@ mod tests {
                 potentially_vulnerable_advisories: 0,
                 highest_severity: None,
             },
+            field_notices: 0,
+            software_end_of_life: None,
         }
     }
 
@@ -203,6 +233,28 @@ mod tests {
         exposed.security.vulnerable_advisories = 0;
         assert!(next_steps(&exposed)[0]
             .starts_with("Check its configuration: 1 security advisory affects IOS XE 17.9.4"));
+    }
+
+    #[test]
+    fn an_old_release_train_says_move_on() {
+        let mut old = device(Status::Covered, None);
+        let milestones = bulletin("2026-12-01", "2027-06-30").milestones;
+        old.software_end_of_life = Some(crate::alerts::SoftwareEndOfLife::on(
+            "2026-12-01",
+            "IOS XE".into(),
+            "16.12".into(),
+            "SW-1".into(),
+            "IOS XE 16.12".into(),
+            String::new(),
+            milestones,
+        ));
+        assert_eq!(
+            next_steps(&old),
+            [
+                "Move its software to a supported train before 2027-06-30: IOS XE 16.12 gets no \
+              more security fixes."
+            ]
+        );
     }
 
     #[test]

@@ -17,7 +17,8 @@ use crate::platform::{
 use super::{
     import::{
         AdvisoryRecord, AdvisoryReleaseRecord, AssociationRecord, CompanyRecord, ContractRecord,
-        EoxBulletinRecord, EoxProductRecord, LineRecord, SiteRecord,
+        EoxBulletinRecord, EoxProductRecord, FieldNoticeProductRecord, FieldNoticeRecord,
+        LineRecord, SiteRecord, SoftwareEoxRecord,
     },
     RegistryStats,
 };
@@ -114,6 +115,13 @@ pub async fn bulletin_numbers(conn: &mut AnyConnection) -> Result<HashSet<String
 
 pub async fn advisory_ids(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT advisory_id FROM security_advisories")
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+pub async fn notice_ids(conn: &mut AnyConnection) -> Result<HashSet<String>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT notice_id FROM field_notices")
         .fetch_all(conn)
         .await?;
     Ok(ids.into_iter().collect())
@@ -413,6 +421,53 @@ impl RegistryRow for EoxProductRecord {
 
 impl Upsert for EoxProductRecord {}
 
+impl RegistryRow for SoftwareEoxRecord {
+    const INTO: &'static str = "software_eox (software_type, release_train, bulletin_number, \
+         title, url, announcement_date, end_of_sale, last_ship, end_of_software_maintenance, \
+         end_of_security_support, end_of_routine_failure_analysis, end_of_new_service_attachment, \
+         end_of_service_contract_renewal, last_date_of_support, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 17;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (software_type, release_train) DO UPDATE SET \
+         bulletin_number = excluded.bulletin_number, title = excluded.title, url = excluded.url, \
+         announcement_date = excluded.announcement_date, end_of_sale = excluded.end_of_sale, \
+         last_ship = excluded.last_ship, \
+         end_of_software_maintenance = excluded.end_of_software_maintenance, \
+         end_of_security_support = excluded.end_of_security_support, \
+         end_of_routine_failure_analysis = excluded.end_of_routine_failure_analysis, \
+         end_of_new_service_attachment = excluded.end_of_new_service_attachment, \
+         end_of_service_contract_renewal = excluded.end_of_service_contract_renewal, \
+         last_date_of_support = excluded.last_date_of_support, change_id = excluded.change_id, \
+         updated_at = excluded.updated_at \
+         WHERE software_eox.bulletin_number <> excluded.bulletin_number \
+         OR software_eox.title <> excluded.title OR software_eox.url <> excluded.url \
+         OR software_eox.announcement_date <> excluded.announcement_date \
+         OR software_eox.end_of_sale <> excluded.end_of_sale \
+         OR software_eox.last_ship <> excluded.last_ship \
+         OR software_eox.end_of_software_maintenance <> excluded.end_of_software_maintenance \
+         OR software_eox.end_of_security_support <> excluded.end_of_security_support \
+         OR software_eox.end_of_routine_failure_analysis <> excluded.end_of_routine_failure_analysis \
+         OR software_eox.end_of_new_service_attachment <> excluded.end_of_new_service_attachment \
+         OR software_eox.end_of_service_contract_renewal <> excluded.end_of_service_contract_renewal \
+         OR software_eox.last_date_of_support <> excluded.last_date_of_support";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        let mut query = query
+            .bind(&self.software_type)
+            .bind(&self.release_train)
+            .bind(&self.bulletin_number)
+            .bind(&self.title)
+            .bind(&self.url);
+        for (_, date) in self.milestones.all() {
+            query = query.bind(date);
+        }
+        query
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for SoftwareEoxRecord {}
+
 impl RegistryRow for AdvisoryRecord {
     const INTO: &'static str = "security_advisories (advisory_id, title, url, severity, \
          severity_rank, cvss_base_score, cve_ids, first_published, last_updated, \
@@ -477,6 +532,142 @@ impl RegistryRow for AdvisoryReleaseRecord {
 }
 
 impl Upsert for AdvisoryReleaseRecord {}
+
+impl RegistryRow for FieldNoticeRecord {
+    const INTO: &'static str = "field_notices (notice_id, title, url, notice_type, \
+         first_published, last_updated, solution, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 10;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (notice_id) DO UPDATE SET \
+         title = excluded.title, url = excluded.url, notice_type = excluded.notice_type, \
+         first_published = excluded.first_published, last_updated = excluded.last_updated, \
+         solution = excluded.solution, change_id = excluded.change_id, \
+         updated_at = excluded.updated_at \
+         WHERE field_notices.title <> excluded.title OR field_notices.url <> excluded.url \
+         OR field_notices.notice_type <> excluded.notice_type \
+         OR field_notices.first_published <> excluded.first_published \
+         OR field_notices.last_updated <> excluded.last_updated \
+         OR field_notices.solution <> excluded.solution";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.notice_id)
+            .bind(&self.title)
+            .bind(&self.url)
+            .bind(self.notice_type.as_str())
+            .bind(&self.first_published)
+            .bind(&self.last_updated)
+            .bind(&self.solution)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for FieldNoticeRecord {}
+
+impl RegistryRow for FieldNoticeProductRecord {
+    const INTO: &'static str = "field_notice_products (notice_id, pid_key, product_id, \
+         serial_numbers, software_type, software_versions, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 9;
+    const ON_CONFLICT: &'static str = "ON CONFLICT (notice_id, pid_key) DO UPDATE SET \
+         product_id = excluded.product_id, serial_numbers = excluded.serial_numbers, \
+         software_type = excluded.software_type, software_versions = excluded.software_versions, \
+         change_id = excluded.change_id, updated_at = excluded.updated_at \
+         WHERE field_notice_products.product_id <> excluded.product_id \
+         OR field_notice_products.serial_numbers <> excluded.serial_numbers \
+         OR field_notice_products.software_type <> excluded.software_type \
+         OR field_notice_products.software_versions <> excluded.software_versions";
+    fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
+        query
+            .bind(&self.notice_id)
+            .bind(&self.pid_key)
+            .bind(&self.product_id)
+            .bind(&self.serial_numbers)
+            .bind(&self.software_type)
+            .bind(&self.software_versions)
+            .bind(context.change_id)
+            .bind(&context.now)
+            .bind(&context.now)
+    }
+}
+
+impl Upsert for FieldNoticeProductRecord {
+    async fn upsert(
+        conn: &mut AnyConnection,
+        chunk: &[Self],
+        context: &WriteContext,
+    ) -> Result<u64, sqlx::Error> {
+        let changed = upsert_rows(&mut *conn, chunk, context).await?;
+        replace_notice_scopes(conn, chunk, context).await?;
+        Ok(changed)
+    }
+}
+
+/// A listing's serial ranges and releases are exactly the ones its latest row gives.
+async fn replace_notice_scopes(
+    conn: &mut AnyConnection,
+    listings: &[FieldNoticeProductRecord],
+    context: &WriteContext,
+) -> Result<(), sqlx::Error> {
+    for table in ["field_notice_serials", "field_notice_releases"] {
+        let mut sql = format!("DELETE FROM {table} WHERE (notice_id, pid_key) IN (VALUES ");
+        crate::platform::sql::push_value_rows(&mut sql, context.backend, 1, 2, listings.len());
+        sql.push(')');
+        let mut delete: AnyQuery<'_> = sqlx::query(&sql);
+        for listing in listings {
+            delete = delete.bind(&listing.notice_id).bind(&listing.pid_key);
+        }
+        delete.execute(&mut *conn).await?;
+    }
+    let serials: Vec<(&FieldNoticeProductRecord, &str, &str)> = listings
+        .iter()
+        .flat_map(|l| {
+            l.serial_ranges
+                .iter()
+                .map(move |r| (l, r.first.as_str(), r.last.as_str()))
+        })
+        .collect();
+    for batch in serials.chunks(1000) {
+        let sql = multi_row_insert(
+            context.backend,
+            "field_notice_serials (notice_id, pid_key, first_serial, last_serial)",
+            4,
+            batch.len(),
+            "ON CONFLICT DO NOTHING",
+        );
+        let mut insert: AnyQuery<'_> = sqlx::query(&sql);
+        for (listing, first, last) in batch {
+            insert = insert
+                .bind(&listing.notice_id)
+                .bind(&listing.pid_key)
+                .bind(*first)
+                .bind(*last);
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    let releases: Vec<(&FieldNoticeProductRecord, &str)> = listings
+        .iter()
+        .flat_map(|l| l.release_keys.iter().map(move |k| (l, k.as_str())))
+        .collect();
+    for batch in releases.chunks(1000) {
+        let sql = multi_row_insert(
+            context.backend,
+            "field_notice_releases (notice_id, pid_key, software_type, release_key)",
+            4,
+            batch.len(),
+            "ON CONFLICT DO NOTHING",
+        );
+        let mut insert: AnyQuery<'_> = sqlx::query(&sql);
+        for (listing, key) in batch {
+            insert = insert
+                .bind(&listing.notice_id)
+                .bind(&listing.pid_key)
+                .bind(&listing.software_type)
+                .bind(*key);
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
 
 /// The associations a change wrote at `now`, with the company holding each contract and its
 /// name: `(company_id, company_name, contract_number, email)`, by company.

@@ -13,7 +13,7 @@ use super::{
     },
     home::LandingPage,
     inventory::{CollectorsPage, UploadsPage},
-    library::{ContractsPage, DevicePage, DevicesPage},
+    library::{AlertsPage, ContractsPage, DevicePage, DevicesPage},
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
     shell::{OtherAreaOrNotFound, SignInGate, TopBar},
 };
@@ -47,6 +47,7 @@ pub fn PortalApp() -> impl IntoView {
                 <Route path=path!("/") view=LandingPage/>
                 <Route path=path!("/library") view=DevicesPage/>
                 <Route path=path!("/library/contracts") view=ContractsPage/>
+                <Route path=path!("/library/alerts") view=AlertsPage/>
                 <Route path=path!("/library/devices/:id") view=DevicePage/>
                 <Route path=path!("/uploads") view=UploadsPage/>
             </Routes>

@@ -4,7 +4,9 @@
 
 pub mod accounts;
 mod advisories;
+mod field_notices;
 pub mod large;
+mod software_eox;
 pub mod walkthrough;
 
 use std::{fmt::Write as _, path::Path};

@@ -312,6 +312,8 @@ pub fn source(today: Date) -> ImportSource {
 
     let (bulletins, products) = end_of_life_bulletins(&t);
     let (advisories, advisory_releases) = super::advisories::security_advisories(&t);
+    let (notices, notice_products) = super::field_notices::field_notices(&t);
+    let software_trains = super::software_eox::software_end_of_life(&t);
 
     let mut source = ImportSource::default();
     for (file, text) in [
@@ -322,8 +324,11 @@ pub fn source(today: Date) -> ImportSource {
         (RegistryFile::AccountContracts, associations),
         (RegistryFile::EoxBulletins, bulletins),
         (RegistryFile::EoxProducts, products),
+        (RegistryFile::SoftwareEox, software_trains),
         (RegistryFile::SecurityAdvisories, advisories),
         (RegistryFile::AdvisoryReleases, advisory_releases),
+        (RegistryFile::FieldNotices, notices),
+        (RegistryFile::FieldNoticeProducts, notice_products),
     ] {
         source.add(file, Cursor::new(text.into_string().into_bytes()));
     }

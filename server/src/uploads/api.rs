@@ -46,6 +46,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/devices/{serial}", get(reads::device_by_serial))
         .route("/api/v1/coverage/summary", get(reads::coverage_summary))
         .route("/api/v1/contracts", get(reads::contracts))
+        .route("/api/v1/alerts", get(reads::alerts))
         .route("/api/v1/me", get(reads::me))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/docs", get(super::reference::reference))

@@ -50,7 +50,7 @@ impl utoipa::PartialSchema for CsvExport {
 impl utoipa::ToSchema for CsvExport {}
 
 /// The CSV export's columns.
-pub const CSV_COLUMNS: [&str; 28] = [
+pub const CSV_COLUMNS: [&str; 31] = [
     "serial_number",
     "product_id",
     "hostname",
@@ -79,6 +79,9 @@ pub const CSV_COLUMNS: [&str; 28] = [
     "vulnerable_advisories",
     "potentially_vulnerable_advisories",
     "highest_advisory_severity",
+    "field_notices",
+    "software_end_of_life_stage",
+    "software_end_of_life_bulletin",
 ];
 
 fn text(value: &Option<String>) -> &str {
@@ -86,7 +89,7 @@ fn text(value: &Option<String>) -> &str {
 }
 
 /// The cells of a device's row, owned where a number is written out.
-pub fn csv_row(device: &DeviceRecord) -> Vec<Cow<'_, str>> {
+pub fn csv_row(device: &DeviceRecord) -> [Cow<'_, str>; CSV_COLUMNS.len()] {
     let coverage = &device.coverage;
     let security = &device.security;
     let eol = device.hardware_end_of_life.as_ref();
@@ -135,7 +138,13 @@ pub fn csv_row(device: &DeviceRecord) -> Vec<Cow<'_, str>> {
             .map_or("", Severity::as_str)
             .into(),
     );
-    cells
+    cells.push(device.field_notices.to_string().into());
+    let software = device.software_end_of_life.as_ref();
+    cells.push(software.map_or("", |s| s.stage.as_str()).into());
+    cells.push(software.map_or("", |s| s.bulletin_number.as_str()).into());
+    cells.try_into().unwrap_or_else(|cells: Vec<_>| {
+        panic!("{} cells for {} columns", cells.len(), CSV_COLUMNS.len())
+    })
 }
 
 /// One device as a CSV record of [`CSV_COLUMNS`], formula-like cells neutralised.
@@ -209,6 +218,11 @@ pub struct DevicesQuery {
     advisory_severity: Option<Severity>,
     /// Devices this security advisory affects, by its id.
     advisory: Option<String>,
+    /// Devices this field notice affects, by its id.
+    field_notice: Option<String>,
+    /// Devices whose software release train is at this stage of its end of life today.
+    #[param(inline)]
+    software_end_of_life: Option<app::alerts::EolStage>,
     /// One serial number, matched whole (any case, spaces ignored): the device under each product
     /// ID it was uploaded with.
     serial: Option<String>,
@@ -251,6 +265,8 @@ fn asked(query: DevicesQuery) -> Result<Asked, String> {
         advisory_state: query.advisory_state,
         advisory_severity: query.advisory_severity,
         advisory: text(query.advisory),
+        field_notice: text(query.field_notice),
+        software_end_of_life: query.software_end_of_life,
         ..DeviceFilter::default()
     };
     let limit = match query.limit {

@@ -38,6 +38,7 @@ use super::{api, bodies, devices_export, history, reads, reference};
         reads::device_by_serial,
         reads::coverage_summary,
         reads::contracts,
+        reads::alerts,
         reads::me,
         api::openapi,
         reference::reference,

@@ -2,6 +2,7 @@
 //! the coverage summary, the company's contracts (those expiring soon), and what a token is.
 
 use app::{
+    alerts::CompanyAlerts,
     coverage::lines::clock_now,
     inventory::{ingest, UploadError},
     library::{
@@ -91,6 +92,29 @@ pub async fn coverage_summary(
     };
     match read.await {
         Ok(summary) => Json(CoverageSummaryAnswer::from(summary)).into_response(),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// What affects the company's devices
+///
+/// Every end-of-life bulletin listing their products (the furthest gone first, with where they
+/// stand today and the next milestone), every security advisory affecting their releases (the
+/// worst first) and every field notice affecting them (the most recently updated first), each
+/// with how many of the company's devices it concerns. `GET /api/v1/devices` with `bulletin`,
+/// `advisory` or `field_notice` lists them.
+#[utoipa::path(get, path = "/api/v1/alerts", operation_id = "listAlerts",
+    responses((status = 200, description = "What affects the company's devices.", body = CompanyAlerts)))]
+pub async fn alerts(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
+    let read = async {
+        let mut conn = state.db.conn().await?;
+        let today = app::platform::clock::date_today();
+        Ok::<_, UploadError>(
+            app::alerts::queries::company_alerts(&mut conn, &holder.company_id, &today).await?,
+        )
+    };
+    match read.await {
+        Ok(alerts) => Json(alerts).into_response(),
         Err(err) => error_response(&err),
     }
 }

@@ -5,7 +5,7 @@
 
 use app::{
     alerts::{AdvisoryState, LoadAdvisorySummary, SecurityAssessment, Severity},
-    library::{DeviceFilter, DevicePage, LoadDeviceAdvisories, LoadLibraryDevices},
+    library::{DevicePage, LoadDeviceAdvisories},
     registry::import::{ImportError, RegistryFile, RowError},
 };
 use axum::{
@@ -14,9 +14,10 @@ use axum::{
 };
 
 use crate::{
-    support::registry::{full_registry, import, source},
+    support::library::page,
+    support::registry::{full_registry, import, row_error, source},
     support::uploads::{contoso_uploads_its_own, demo_app, login, token_for, upload_csv},
-    support::{body_text, both_databases, Backend, Browser, TestApp, TestDb},
+    support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
 
 both_databases!(
@@ -116,15 +117,6 @@ async fn advisories_import_and_reimport_changes_nothing(backend: Backend) {
     assert_eq!(changed.files[0].changed, 1);
 }
 
-fn row_error(file: RegistryFile, line: u64, column: &str, reason: &str) -> RowError {
-    RowError {
-        file,
-        line,
-        column: Some(column.into()),
-        reason: reason.into(),
-    }
-}
-
 async fn bad_advisories_are_refused_whole(backend: Backend) {
     use RegistryFile::*;
     let with_releases = |rows: &[&str]| {
@@ -200,24 +192,15 @@ async fn bad_advisories_are_refused_whole(backend: Backend) {
 
 /// The demo's registry and advisories, Northwind's inventory with its software (through a
 /// collector token) and Contoso's own devices.
-async fn northwind_with_software(backend: Backend) -> (TestApp, String) {
+async fn northwind_with_software(backend: Backend) -> (TestApp, String, String) {
     let app = demo_app(backend, |_| {}).await;
     let token = token_for(&app, "NW-1001", "nw").await;
     assert_eq!(
         upload_csv(&app, &token, NORTHWIND_SOFTWARE).await.0,
         StatusCode::CREATED
     );
-    contoso_uploads_its_own(&app).await;
-    (app, token)
-}
-
-async fn page(browser: &mut Browser<'_>, choose: impl FnOnce(&mut DeviceFilter)) -> DevicePage {
-    let mut filter = DeviceFilter::default();
-    choose(&mut filter);
-    browser
-        .run(LoadLibraryDevices { filter, offset: 0 })
-        .await
-        .unwrap_or_else(|(status, error)| panic!("{status}: {error}"))
+    let contoso = contoso_uploads_its_own(&app).await;
+    (app, token, contoso)
 }
 
 fn states(page: &DevicePage) -> Vec<(String, AdvisoryState)> {
@@ -237,7 +220,7 @@ fn security_of(page: &DevicePage, serial: &str) -> SecurityAssessment {
 
 async fn each_device_is_assessed_with_its_reason(backend: Backend) {
     use AdvisoryState::*;
-    let (app, token) = northwind_with_software(backend).await;
+    let (app, token, contoso_token) = northwind_with_software(backend).await;
     let mut ben = login(&app, "ben.user").await;
     let all = page(&mut ben, |_| {}).await;
     assert_eq!(
@@ -357,6 +340,50 @@ async fn each_device_is_assessed_with_its_reason(backend: Backend) {
         .unwrap();
     assert_eq!(app.send(request).await.status(), StatusCode::BAD_REQUEST);
 
+    // What affects the company, for an integration: Northwind's advisories, worst first.
+    let alerts = |token: String| {
+        let app = &app;
+        async move {
+            let request = Request::get("/api/v1/alerts")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let response = app.send(request).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            serde_json::from_str::<serde_json::Value>(&body_text(response).await).unwrap()
+        }
+    };
+    let northwind = alerts(token.clone()).await;
+    let listed: Vec<(String, u64)> = northwind["advisories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["advisory_id"].as_str().unwrap().to_owned(),
+                a["devices"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("NC-SA-2026-0001".into(), 1),
+            ("NC-SA-2026-0002".into(), 3),
+            ("NC-SA-2026-0003".into(), 1)
+        ]
+    );
+    assert_eq!(
+        northwind["bulletins"][0]["stage"], "past_last_date_of_support",
+        "{northwind}"
+    );
+    // Contoso's one switch has no software given and is in no notice's range: only its bulletin.
+    let contoso = alerts(contoso_token).await;
+    assert_eq!(contoso["advisories"], serde_json::json!([]), "{contoso}");
+    assert_eq!(contoso["notices"], serde_json::json!([]), "{contoso}");
+    assert_eq!(contoso["bulletins"][0]["bulletin_number"], "EOL-10005");
+    assert_eq!(contoso["bulletins"][0]["devices"], 1);
+
     // The export follows the filter and carries the software type and advisory columns.
     let request = Request::get("/api/library/devices.csv?advisory_state=not_assessed")
         .header("cookie", ben.cookie.clone().unwrap())
@@ -367,15 +394,15 @@ async fn each_device_is_assessed_with_its_reason(backend: Backend) {
     let csv = body_text(response).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
-        lines[0].ends_with(",software_type,advisory_state,vulnerable_advisories,potentially_vulnerable_advisories,highest_advisory_severity"),
+        lines[0].contains(",software_type,advisory_state,vulnerable_advisories,potentially_vulnerable_advisories,highest_advisory_severity,"),
         "{csv}"
     );
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].ends_with(",RoomOS,not_assessed,,,"), "{csv}");
+    assert!(lines[1].contains(",RoomOS,not_assessed,,,,0,"), "{csv}");
 }
 
 async fn a_new_advisory_reaches_devices_at_once(backend: Backend) {
-    let (app, _) = northwind_with_software(backend).await;
+    let (app, _, _) = northwind_with_software(backend).await;
     let mut ben = login(&app, "ben.user").await;
     let before = page(&mut ben, |f| f.search = "FOC2101A0AB".into()).await;
     assert_eq!(
@@ -407,7 +434,7 @@ async fn a_new_advisory_reaches_devices_at_once(backend: Backend) {
 }
 
 async fn the_summary_counts_devices_once_per_severity(backend: Backend) {
-    let (app, _) = northwind_with_software(backend).await;
+    let (app, _, _) = northwind_with_software(backend).await;
     let mut ben = login(&app, "ben.user").await;
     let summary = ben.run(LoadAdvisorySummary {}).await.unwrap();
     let counts: Vec<(Severity, u64, u64, u64)> = summary

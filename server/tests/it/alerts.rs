@@ -4,10 +4,7 @@
 
 use app::{
     alerts::{EolStage, LoadEolSummary, MilestoneKind},
-    library::{
-        next_steps::next_steps, DeviceFilter, DevicePage, LibraryError, LoadDevice,
-        LoadLibraryDevices,
-    },
+    library::{next_steps::next_steps, DevicePage, LibraryError, LoadDevice},
     registry::import::{ImportError, RegistryFile, RowError},
 };
 use axum::{
@@ -16,11 +13,12 @@ use axum::{
 };
 
 use crate::{
-    support::registry::{full_registry, import, source},
+    support::library::page,
+    support::registry::{full_registry, import, row_error, source},
     support::uploads::{
         contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
     },
-    support::{body_text, both_databases, Backend, Browser, TestApp, TestDb},
+    support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
 
 both_databases!(
@@ -30,6 +28,7 @@ both_databases!(
     a_later_stage_wins_over_one_to_be_announced,
     the_summary_counts_the_company_s_devices_by_stage,
     a_device_s_page_says_what_to_do_next,
+    software_trains_have_an_end_of_life_too,
 );
 
 const BULLETIN_HEADER: &str = "bulletin_number,title,url,announcement_date,end_of_sale,last_ship,\
@@ -111,15 +110,6 @@ async fn bulletins_import_and_reimport_changes_nothing(backend: Backend) {
     assert_eq!(changed.files[0].changed, 1);
 }
 
-fn row_error(file: RegistryFile, line: u64, column: &str, reason: &str) -> RowError {
-    RowError {
-        file,
-        line,
-        column: Some(column.into()),
-        reason: reason.into(),
-    }
-}
-
 async fn bad_bulletins_are_refused_whole(backend: Backend) {
     use RegistryFile::*;
     let good = "EOL-1,Good,https://vendor.example/eol/1,2024-01-15,2024-07-15,2024-10-13,2025-07-15,2027-07-15,2025-07-15,2025-07-15,2028-10-10,2029-07-31";
@@ -194,15 +184,6 @@ async fn northwind_and_token(backend: Backend) -> (TestApp, String) {
     );
     contoso_uploads_its_own(&app).await;
     (app, token)
-}
-
-async fn page(browser: &mut Browser<'_>, choose: impl FnOnce(&mut DeviceFilter)) -> DevicePage {
-    let mut filter = DeviceFilter::default();
-    choose(&mut filter);
-    browser
-        .run(LoadLibraryDevices { filter, offset: 0 })
-        .await
-        .unwrap_or_else(|(status, error)| panic!("{status}: {error}"))
 }
 
 /// Serial numbers with the stage each device shows (`None`: no bulletin lists its product).
@@ -419,6 +400,11 @@ async fn a_device_s_page_says_what_to_do_next(backend: Backend) {
         [
             format!("Renew contract 91000002 before {expiring_end}, when its coverage ends."),
             format!(
+                "Move its software to a supported train before {}: IOS XE 16.12 gets no more \
+                 security fixes.",
+                day(400)
+            ),
+            format!(
                 "Replace it with C9300-24T: its last date of support was {}; no service, repair \
                  or fix is available.",
                 day(-20)
@@ -437,4 +423,131 @@ async fn a_device_s_page_says_what_to_do_next(backend: Backend) {
             (StatusCode::NOT_FOUND, LibraryError::DeviceNotFound)
         );
     }
+}
+
+async fn software_trains_have_an_end_of_life_too(backend: Backend) {
+    // Refused: a release given as a train, an unknown software type, a train twice.
+    let header = "software_type,release_train,bulletin_number,title,url,announcement_date,\
+end_of_sale,last_ship,end_of_software_maintenance,end_of_security_support,\
+end_of_routine_failure_analysis,end_of_new_service_attachment,end_of_service_contract_renewal,\
+last_date_of_support\n";
+    let dates = "2024-01-01,2024-06-01,TBA,2025-01-01,2026-01-01,TBA,TBA,TBA,2027-01-01";
+    for (rows, expected) in [
+        (
+            vec![format!("IOS XE,17.9.4,SW-1,Train,,{dates}")],
+            row_error(
+                RegistryFile::SoftwareEox,
+                2,
+                "release_train",
+                "`17.9.4` is a release, not a train: give the train it belongs to (17.9)",
+            ),
+        ),
+        (
+            vec![format!("JunOS,21.4,SW-1,Train,,{dates}")],
+            row_error(
+                RegistryFile::SoftwareEox,
+                2,
+                "software_type",
+                "`JunOS` is not a software type NetCare reads (IOS, IOS XE, IOS XR, NX-OS, ASA)",
+            ),
+        ),
+        (
+            vec![
+                format!("IOS XE,17.9,SW-1,Train,,{dates}"),
+                format!("ios-xe,17.09,SW-2,Train,,{dates}"),
+            ],
+            row_error(
+                RegistryFile::SoftwareEox,
+                3,
+                "release_train",
+                "duplicate release train of this software type: already on line 2",
+            ),
+        ),
+    ] {
+        let t = TestDb::fresh(backend).await;
+        let text = format!("{header}{}\n", rows.join("\n"));
+        match import(&t.db, source(&[(RegistryFile::SoftwareEox, &text)])).await {
+            Err(ImportError::Invalid(errors)) => {
+                assert_eq!(errors, std::slice::from_ref(&expected))
+            }
+            other => panic!("expected {expected:?}, got {other:?}"),
+        }
+    }
+
+    // The demo's trains: 16.12 at end of security support (a device on `16.12` itself), 17.9
+    // announced; IOS `15.2` is not the 15.2E train.
+    let (app, token) = northwind_and_token(backend).await;
+    let mut ben = login(&app, "ben.user").await;
+    let all = page(&mut ben, |_| {}).await;
+    let trains: Vec<(String, Option<(String, EolStage)>)> = all
+        .devices
+        .iter()
+        .map(|d| {
+            (
+                d.serial_number.clone(),
+                d.software_end_of_life
+                    .as_ref()
+                    .map(|s| (format!("{} {}", s.software_type, s.release_train), s.stage)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trains,
+        [
+            ("FOC1601Z9Z9".into(), None),
+            (
+                "FOC1907X1Y1".into(),
+                Some(("IOS XE 16.12".into(), EolStage::EndOfSecuritySupport))
+            ),
+            (
+                "FOC2101A0AA".into(),
+                Some(("IOS XE 17.9".into(), EolStage::Announced))
+            ),
+            ("FOC2101A0AB".into(), None),
+            ("FTX2001T1P1".into(), None),
+            ("NOPE0000001".into(), None),
+        ]
+    );
+    let old = all
+        .devices
+        .iter()
+        .find(|d| d.serial_number == "FOC1907X1Y1")
+        .unwrap();
+    assert!(next_steps(old).iter().any(|step| step
+        .starts_with("Move its software to a supported train before ")
+        && step.ends_with("IOS XE 16.12 gets no more security fixes.")));
+    // The filter decides the same in SQL; the API and the export carry it.
+    let shown = page(&mut ben, |f| {
+        f.software_end_of_life = Some(EolStage::EndOfSecuritySupport)
+    })
+    .await;
+    assert_eq!(stages(&shown).len(), 1);
+    assert_eq!(shown.devices[0].serial_number, "FOC1907X1Y1");
+    let request = Request::get("/api/v1/devices?software_end_of_life=announced")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&body_text(app.send(request).await).await).unwrap();
+    let devices = body["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 1, "{body}");
+    assert_eq!(
+        devices[0]["software_end_of_life"]["bulletin_number"],
+        "SW-EOL-2603"
+    );
+    let request =
+        Request::get("/api/library/devices.csv?software_end_of_life=end_of_security_support")
+            .header("cookie", ben.cookie.clone().unwrap())
+            .body(Body::empty())
+            .unwrap();
+    let csv = body_text(app.send(request).await).await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with(",software_end_of_life_stage,software_end_of_life_bulletin"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].ends_with(",end_of_security_support,SW-EOL-2204"),
+        "{csv}"
+    );
 }

@@ -90,6 +90,8 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadFilterChoices::PATH, CompanyRead),
         (app::alerts::LoadEolSummary::PATH, CompanyRead),
         (app::alerts::LoadAdvisorySummary::PATH, CompanyRead),
+        (app::alerts::LoadNoticeSummary::PATH, CompanyRead),
+        (app::alerts::LoadCompanyAlerts::PATH, CompanyRead),
         (LoadCoverageChanges::PATH, CompanyRead),
         (LoadUploadOverview::PATH, CompanyRead),
         (ListCollectorTokens::PATH, CompanyRead),
@@ -100,6 +102,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (DeviceCoverageTimeline::PATH, CompanyId),
         (app::library::LoadDevice::PATH, CompanyId),
         (app::library::LoadDeviceAdvisories::PATH, CompanyId),
+        (app::library::LoadDeviceNotices::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
         (ChangeMemberRole::PATH, CompanyId),
@@ -152,7 +155,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 19] = [
+const HTTP_ROUTES: [(&str, &str); 20] = [
     (
         "/api/access/security-log.csv",
         "session: the caller's company's security log (DAs only)",
@@ -174,6 +177,10 @@ const HTTP_ROUTES: [(&str, &str); 19] = [
         "session: the caller's company's devices",
     ),
     ("/api/v1/devices", "token: the token's company's devices"),
+    (
+        "/api/v1/alerts",
+        "token: what affects the token's company's devices",
+    ),
     (
         "/api/v1/devices/{serial}",
         "token: a serial number among the token's company's devices (probed below)",
@@ -225,7 +232,8 @@ impl World {
         match path {
             p if p == DeviceCoverageTimeline::PATH
                 || p == app::library::LoadDevice::PATH
-                || p == app::library::LoadDeviceAdvisories::PATH =>
+                || p == app::library::LoadDeviceAdvisories::PATH
+                || p == app::library::LoadDeviceNotices::PATH =>
             {
                 self.a_device
             }
@@ -319,7 +327,8 @@ async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (Status
     let args: Vec<(&str, &str)> = match path {
         p if p == DeviceCoverageTimeline::PATH
             || p == app::library::LoadDevice::PATH
-            || p == app::library::LoadDeviceAdvisories::PATH =>
+            || p == app::library::LoadDeviceAdvisories::PATH
+            || p == app::library::LoadDeviceNotices::PATH =>
         {
             vec![("device_id", &id)]
         }
@@ -715,6 +724,7 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
         ("/api/v1/devices/CTB0000001", StatusCode::OK),
         ("/api/v1/coverage/summary", StatusCode::OK),
         ("/api/v1/contracts", StatusCode::OK),
+        ("/api/v1/alerts", StatusCode::OK),
         ("/api/v1/me", StatusCode::OK),
     ] {
         let response = app

@@ -4,8 +4,8 @@
 use app::{
     coverage::{ReasonCode, Status},
     library::{
-        AddCompanyContract, DeviceFilter, DevicePage, LibraryError, LoadCompanyContracts,
-        LoadCoverageSummary, LoadFilterChoices, LoadLibraryDevices,
+        AddCompanyContract, DevicePage, LibraryError, LoadCompanyContracts, LoadCoverageSummary,
+        LoadFilterChoices, LoadLibraryDevices,
     },
     AppError,
 };
@@ -17,6 +17,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::json;
 
 use crate::{
+    support::library::page_of as page,
     support::uploads::{
         contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
     },
@@ -64,20 +65,6 @@ async fn filters_offer_the_company_s_own_values(backend: Backend) {
         anyone.run(LoadFilterChoices {}).await.unwrap_err().0,
         StatusCode::UNAUTHORIZED
     );
-}
-
-/// One page of the devices the filter set up by `choose` selects.
-async fn page(
-    browser: &mut Browser<'_>,
-    choose: impl FnOnce(&mut DeviceFilter),
-    offset: u64,
-) -> DevicePage {
-    let mut filter = DeviceFilter::default();
-    choose(&mut filter);
-    browser
-        .run(LoadLibraryDevices { filter, offset })
-        .await
-        .unwrap_or_else(|(status, error)| panic!("{status}: {error}"))
 }
 
 fn serials(page: &DevicePage) -> Vec<String> {
@@ -493,7 +480,8 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
             "uploads",
             "requests",
             "end_of_life",
-            "security_advisories"
+            "security_advisories",
+            "field_notices"
         ])
     );
     let (status, saved) = ben
@@ -511,7 +499,8 @@ async fn each_person_keeps_their_dashboard_layout(backend: Backend) {
             "account",
             "requests",
             "end_of_life",
-            "security_advisories"
+            "security_advisories",
+            "field_notices"
         ])
     );
     assert_eq!(saved["hidden"], json!(["account"]));

@@ -14,6 +14,7 @@ mod coverage_recompute;
 mod database;
 mod dev_conveniences;
 mod disk_full;
+mod field_notices;
 mod health;
 mod import_faults;
 mod isolation;

@@ -197,15 +197,6 @@ async fn assert_rejected(backend: Backend, bad: ImportSource, expected: &[RowErr
     );
 }
 
-fn row_error(file: RegistryFile, line: u64, column: &str, reason: &str) -> RowError {
-    RowError {
-        file,
-        line,
-        column: Some(column.into()),
-        reason: reason.into(),
-    }
-}
-
 async fn bad_files_are_rejected_whole(backend: Backend) {
     use RegistryFile::*;
     let header = "contract_number,serial_number,product_id,mac_address,start_date,end_date\n";

@@ -12,7 +12,7 @@ use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, Uploa
 use crate::{
     alerts::{
         advisories::{assess, AdvisoryMatches},
-        HardwareEndOfLife, Milestones, Severity,
+        HardwareEndOfLife, Milestones, Severity, SoftwareEndOfLife,
     },
     coverage::{
         decision::Decision,
@@ -539,7 +539,8 @@ pub async fn delete_devices(
 /// What a device row shows ([`DeviceRow`])…
 macro_rules! device_columns {
     () => {
-        "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+        concat!(
+            "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
     d.software_type, d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
     COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
@@ -556,6 +557,12 @@ macro_rules! device_columns {
     COALESCE(eb.end_of_new_service_attachment, '') AS end_of_new_service_attachment,
     COALESCE(eb.end_of_service_contract_renewal, '') AS end_of_service_contract_renewal,
     COALESCE(eb.last_date_of_support, '') AS last_date_of_support,
+    se.release_train AS sw_train, se.bulletin_number AS sw_bulletin,
+    COALESCE(se.title, '') AS sw_title, COALESCE(se.url, '') AS sw_url,
+    se.announcement_date || ' ' || se.end_of_sale || ' ' || se.last_ship || ' '
+        || se.end_of_software_maintenance || ' ' || se.end_of_security_support || ' '
+        || se.end_of_routine_failure_analysis || ' ' || se.end_of_new_service_attachment || ' '
+        || se.end_of_service_contract_renewal || ' ' || se.last_date_of_support AS sw_milestones,
     (SELECT COUNT(*) FROM advisory_releases ar
         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
         WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key
@@ -570,7 +577,11 @@ macro_rules! device_columns {
         AS advisories_worst_rank,
     CAST(CASE WHEN EXISTS (SELECT 1 FROM advisory_releases ac
         WHERE ac.software_type = d.software_type) THEN 1 ELSE 0 END AS BIGINT)
-        AS advisory_type_covered"
+        AS advisory_type_covered,
+    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
+            crate::notice_affected_sql!(),
+            ") AS field_notices"
+        )
     };
 }
 
@@ -583,7 +594,10 @@ macro_rules! device_tables {
     LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
     LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
     LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
-    LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number"
+    LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number
+    LEFT JOIN software_eox se ON se.software_type = d.software_type AND d.release_key <> ''
+        AND (d.release_key = se.release_train
+             OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.')"
     };
 }
 
@@ -627,6 +641,13 @@ pub struct DeviceRow {
     advisories_potentially_vulnerable: i64,
     advisories_worst_rank: Option<i64>,
     advisory_type_covered: i64,
+    field_notices: i64,
+    /// The release train's end of life; the fields below are empty without one.
+    sw_train: Option<String>,
+    sw_bulletin: Option<String>,
+    sw_title: String,
+    sw_url: String,
+    sw_milestones: Option<String>,
 }
 
 impl DeviceRow {
@@ -643,6 +664,21 @@ impl DeviceRow {
                 self.eox_migration_note,
             )
         });
+        let software_end_of_life = match (self.sw_train, self.sw_bulletin, &self.sw_milestones) {
+            (Some(train), Some(bulletin), Some(joined)) => Milestones::from_joined(joined)
+                .map(|milestones| {
+                    SoftwareEndOfLife::on(
+                        today,
+                        self.software_type.clone(),
+                        train,
+                        bulletin,
+                        self.sw_title,
+                        self.sw_url,
+                        milestones,
+                    )
+                }),
+            _ => None,
+        };
         let security = assess(&AdvisoryMatches {
             software_type: &self.software_type,
             software_version: &self.software_version,
@@ -677,6 +713,8 @@ impl DeviceRow {
             coverage,
             hardware_end_of_life,
             security,
+            field_notices: self.field_notices as u32,
+            software_end_of_life,
         }
     }
 }

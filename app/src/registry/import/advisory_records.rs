@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{
     fields::{self, MAX_ID, MAX_TEXT},
-    records::{field, first_time, RowRules},
+    records::{field, first_time, publication_dates, RowRules},
     table::Row,
     RowError,
 };
@@ -97,18 +97,7 @@ impl RowRules for AdvisoryRules {
         })?;
         let cvss_base_score = field(row, "cvss_base_score", cvss_score)?;
         let cve_ids = field(row, "cve_ids", cve_ids)?;
-        let first_published = field(row, "first_published", fields::date)?;
-        let last_updated = field(row, "last_updated", fields::date)?;
-        if last_updated < first_published {
-            return Err(row.error(
-                "last_updated",
-                format!(
-                    "last_updated {} is before first_published {}",
-                    fields::date_text(last_updated),
-                    fields::date_text(first_published)
-                ),
-            ));
-        }
+        let (first_published, last_updated) = publication_dates(row)?;
         let configuration_dependent = field(row, "configuration_dependent", fields::boolean)?;
         Ok(AdvisoryRecord {
             advisory_id,
@@ -117,8 +106,8 @@ impl RowRules for AdvisoryRules {
             severity,
             cvss_base_score,
             cve_ids,
-            first_published: fields::date_text(first_published),
-            last_updated: fields::date_text(last_updated),
+            first_published,
+            last_updated,
             configuration_dependent,
         })
     }

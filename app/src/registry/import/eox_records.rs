@@ -1,5 +1,6 @@
-//! What the hardware end-of-life files' rows must say: `eox_bulletins.csv` (a bulletin and its
-//! milestones) and `eox_products.csv` (the products each lists, with their replacement).
+//! What the end-of-life files' rows must say: `eox_bulletins.csv` (a bulletin and its
+//! milestones), `eox_products.csv` (the products each lists, with their replacement) and
+//! `software_eox.csv` (the milestones of a software release train).
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,7 +11,10 @@ use super::{
     RowError,
 };
 use crate::{
-    alerts::milestones::{MilestoneKind, Milestones},
+    alerts::{
+        milestones::{MilestoneKind, Milestones},
+        release::{Release, SoftwareType},
+    },
     coverage::normalise::pid_key,
 };
 
@@ -40,35 +44,98 @@ impl RowRules for EoxBulletinRules {
         )?;
         let title = field(row, "title", |v| fields::required(v, MAX_TEXT))?;
         let url = field(row, "url", fields::web_address)?;
-        let date = |kind: MilestoneKind| field(row, kind.column(), fields::milestone);
-        let milestones = Milestones {
-            announcement_date: date(MilestoneKind::Announcement)?,
-            end_of_sale: date(MilestoneKind::EndOfSale)?,
-            last_ship: date(MilestoneKind::LastShip)?,
-            end_of_software_maintenance: date(MilestoneKind::EndOfSoftwareMaintenance)?,
-            end_of_security_support: date(MilestoneKind::EndOfSecuritySupport)?,
-            end_of_routine_failure_analysis: date(MilestoneKind::EndOfRoutineFailureAnalysis)?,
-            end_of_new_service_attachment: date(MilestoneKind::EndOfNewServiceAttachment)?,
-            end_of_service_contract_renewal: date(MilestoneKind::EndOfServiceContractRenewal)?,
-            last_date_of_support: date(MilestoneKind::LastDateOfSupport)?,
-        };
-        if let Some((earlier, later)) = milestones.out_of_order() {
-            return Err(row.error(
-                later.column(),
-                format!(
-                    "{} {} is before {} {}",
-                    later.column(),
-                    milestones.date(later),
-                    earlier.column(),
-                    milestones.date(earlier)
-                ),
-            ));
-        }
+        let milestones = read_milestones(row)?;
         Ok(EoxBulletinRecord {
             bulletin_number,
             title,
             url,
             milestones,
+        })
+    }
+}
+
+/// The nine milestone columns of a row, each a date or `TBA`, the stages in order.
+fn read_milestones(row: &Row<'_>) -> Result<Milestones, RowError> {
+    let date = |kind: MilestoneKind| field(row, kind.column(), fields::milestone);
+    let milestones = Milestones {
+        announcement_date: date(MilestoneKind::Announcement)?,
+        end_of_sale: date(MilestoneKind::EndOfSale)?,
+        last_ship: date(MilestoneKind::LastShip)?,
+        end_of_software_maintenance: date(MilestoneKind::EndOfSoftwareMaintenance)?,
+        end_of_security_support: date(MilestoneKind::EndOfSecuritySupport)?,
+        end_of_routine_failure_analysis: date(MilestoneKind::EndOfRoutineFailureAnalysis)?,
+        end_of_new_service_attachment: date(MilestoneKind::EndOfNewServiceAttachment)?,
+        end_of_service_contract_renewal: date(MilestoneKind::EndOfServiceContractRenewal)?,
+        last_date_of_support: date(MilestoneKind::LastDateOfSupport)?,
+    };
+    if let Some((earlier, later)) = milestones.out_of_order() {
+        return Err(row.error(
+            later.column(),
+            format!(
+                "{} {} is before {} {}",
+                later.column(),
+                milestones.date(later),
+                earlier.column(),
+                milestones.date(earlier)
+            ),
+        ));
+    }
+    Ok(milestones)
+}
+
+/// A software release train's end of life (`software_eox.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoftwareEoxRecord {
+    /// As NetCare names it (`IOS XE`).
+    pub software_type: String,
+    /// As its releases' keys start (`17.9`, `15.2E`).
+    pub release_train: String,
+    pub bulletin_number: String,
+    pub title: String,
+    pub url: String,
+    pub milestones: Milestones,
+}
+
+#[derive(Default)]
+pub struct SoftwareEoxRules {
+    seen: HashMap<(SoftwareType, String), u64>,
+}
+
+impl RowRules for SoftwareEoxRules {
+    type Record = SoftwareEoxRecord;
+    fn check(&mut self, row: &Row<'_>) -> Result<SoftwareEoxRecord, RowError> {
+        let software = field(row, "software_type", |v| {
+            SoftwareType::parse(v).ok_or_else(|| {
+                format!(
+                    "`{v}` is not a software type NetCare reads (IOS, IOS XE, IOS XR, NX-OS, ASA)"
+                )
+            })
+        })?;
+        let release_train = field(row, "release_train", |v| {
+            let release = Release::parse(software, v).map_err(|problem| problem.to_string())?;
+            // A train is a release with nothing after its train: `17.9`, not `17.9.4`.
+            if release.key() != release.train() {
+                return Err(format!(
+                    "`{v}` is a release, not a train: give the train it belongs to ({})",
+                    release.train()
+                ));
+            }
+            Ok(release.train().to_owned())
+        })?;
+        first_time(
+            &mut self.seen,
+            (software, release_train.clone()),
+            row,
+            "release_train",
+            "release train of this software type",
+        )?;
+        Ok(SoftwareEoxRecord {
+            software_type: software.label().to_owned(),
+            release_train,
+            bulletin_number: field(row, "bulletin_number", |v| fields::required(v, MAX_ID))?,
+            title: field(row, "title", |v| fields::required(v, MAX_TEXT))?,
+            url: field(row, "url", fields::web_address)?,
+            milestones: read_milestones(row)?,
         })
     }
 }

@@ -9,6 +9,7 @@
 mod advisory_records;
 mod eox_records;
 mod fields;
+mod notice_records;
 mod records;
 mod table;
 
@@ -20,7 +21,8 @@ use tokio::sync::mpsc;
 
 use self::{
     advisory_records::{AdvisoryReleaseRules, AdvisoryRules},
-    eox_records::{EoxBulletinRules, EoxProductRules},
+    eox_records::{EoxBulletinRules, EoxProductRules, SoftwareEoxRules},
+    notice_records::{FieldNoticeProductRules, FieldNoticeRules},
     records::{AssociationRules, CompanyRules, ContractRules, LineRules, RowRules, SiteRules},
     table::Table,
 };
@@ -28,7 +30,8 @@ use super::queries::{self, Upsert};
 use crate::platform::{clock::timestamp_now, Database};
 
 pub use advisory_records::{AdvisoryRecord, AdvisoryReleaseRecord};
-pub use eox_records::{EoxBulletinRecord, EoxProductRecord};
+pub use eox_records::{EoxBulletinRecord, EoxProductRecord, SoftwareEoxRecord};
+pub use notice_records::{FieldNoticeProductRecord, FieldNoticeRecord};
 pub use records::{AssociationRecord, CompanyRecord, ContractRecord, LineRecord, SiteRecord};
 
 /// The most bad rows one failed import reports.
@@ -52,15 +55,21 @@ pub enum RegistryFile {
     EoxBulletins,
     #[serde(rename = "eox_products.csv")]
     EoxProducts,
+    #[serde(rename = "software_eox.csv")]
+    SoftwareEox,
     #[serde(rename = "security_advisories.csv")]
     SecurityAdvisories,
     #[serde(rename = "advisory_releases.csv")]
     AdvisoryReleases,
+    #[serde(rename = "field_notices.csv")]
+    FieldNotices,
+    #[serde(rename = "field_notice_products.csv")]
+    FieldNoticeProducts,
 }
 
 impl RegistryFile {
     /// In the order they are applied: each may refer to the ones before it.
-    pub const ALL: [RegistryFile; 9] = [
+    pub const ALL: [RegistryFile; 12] = [
         RegistryFile::Companies,
         RegistryFile::Sites,
         RegistryFile::Contracts,
@@ -68,8 +77,11 @@ impl RegistryFile {
         RegistryFile::AccountContracts,
         RegistryFile::EoxBulletins,
         RegistryFile::EoxProducts,
+        RegistryFile::SoftwareEox,
         RegistryFile::SecurityAdvisories,
         RegistryFile::AdvisoryReleases,
+        RegistryFile::FieldNotices,
+        RegistryFile::FieldNoticeProducts,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -81,8 +93,11 @@ impl RegistryFile {
             RegistryFile::AccountContracts => "account_contracts.csv",
             RegistryFile::EoxBulletins => "eox_bulletins.csv",
             RegistryFile::EoxProducts => "eox_products.csv",
+            RegistryFile::SoftwareEox => "software_eox.csv",
             RegistryFile::SecurityAdvisories => "security_advisories.csv",
             RegistryFile::AdvisoryReleases => "advisory_releases.csv",
+            RegistryFile::FieldNotices => "field_notices.csv",
+            RegistryFile::FieldNoticeProducts => "field_notice_products.csv",
         }
     }
 
@@ -135,6 +150,22 @@ impl RegistryFile {
                 "replacement_pid",
                 "migration_note",
             ],
+            RegistryFile::SoftwareEox => &[
+                "software_type",
+                "release_train",
+                "bulletin_number",
+                "title",
+                "url",
+                "announcement_date",
+                "end_of_sale",
+                "last_ship",
+                "end_of_software_maintenance",
+                "end_of_security_support",
+                "end_of_routine_failure_analysis",
+                "end_of_new_service_attachment",
+                "end_of_service_contract_renewal",
+                "last_date_of_support",
+            ],
             RegistryFile::SecurityAdvisories => &[
                 "advisory_id",
                 "title",
@@ -151,6 +182,22 @@ impl RegistryFile {
                 "software_type",
                 "affected_release",
                 "first_fixed",
+            ],
+            RegistryFile::FieldNotices => &[
+                "notice_id",
+                "title",
+                "url",
+                "notice_type",
+                "first_published",
+                "last_updated",
+                "solution",
+            ],
+            RegistryFile::FieldNoticeProducts => &[
+                "notice_id",
+                "product_id",
+                "serial_numbers",
+                "software_type",
+                "software_versions",
             ],
         }
     }
@@ -253,7 +300,7 @@ pub enum ImportError {
     NotADirectory(String),
     #[error("cannot read {0}")]
     Unreadable(String),
-    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv, eox_products.csv, security_advisories.csv, advisory_releases.csv)")]
+    #[error("no registry files found (expected one or more of: companies.csv, sites.csv, contracts.csv, contract_lines.csv, account_contracts.csv, eox_bulletins.csv, eox_products.csv, software_eox.csv, security_advisories.csv, advisory_releases.csv, field_notices.csv, field_notice_products.csv)")]
     NoFiles,
     #[error("the registry import was rejected; nothing was applied")]
     Invalid(Vec<RowError>),
@@ -312,11 +359,21 @@ pub async fn import_registry(
                 let rules = EoxProductRules::new(queries::bulletin_numbers(&mut tx).await?);
                 apply_file(&mut tx, file, reader, rules, &context).await?
             }
+            RegistryFile::SoftwareEox => {
+                apply_file(&mut tx, file, reader, SoftwareEoxRules::default(), &context).await?
+            }
             RegistryFile::SecurityAdvisories => {
                 apply_file(&mut tx, file, reader, AdvisoryRules::default(), &context).await?
             }
             RegistryFile::AdvisoryReleases => {
                 let rules = AdvisoryReleaseRules::new(queries::advisory_ids(&mut tx).await?);
+                apply_file(&mut tx, file, reader, rules, &context).await?
+            }
+            RegistryFile::FieldNotices => {
+                apply_file(&mut tx, file, reader, FieldNoticeRules::default(), &context).await?
+            }
+            RegistryFile::FieldNoticeProducts => {
+                let rules = FieldNoticeProductRules::new(queries::notice_ids(&mut tx).await?);
                 apply_file(&mut tx, file, reader, rules, &context).await?
             }
         };

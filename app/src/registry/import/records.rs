@@ -48,6 +48,23 @@ pub(super) fn first_time<K: Eq + Hash>(
     }
 }
 
+/// An alert's `first_published` and `last_updated` dates, the second not before the first.
+pub(super) fn publication_dates(row: &Row<'_>) -> Result<(String, String), RowError> {
+    let first = field(row, "first_published", fields::date)?;
+    let last = field(row, "last_updated", fields::date)?;
+    if last < first {
+        return Err(row.error(
+            "last_updated",
+            format!(
+                "last_updated {} is before first_published {}",
+                fields::date_text(last),
+                fields::date_text(first)
+            ),
+        ));
+    }
+    Ok((fields::date_text(first), fields::date_text(last)))
+}
+
 fn dates(row: &Row<'_>) -> Result<(String, String), RowError> {
     let start = field(row, "start_date", fields::date)?;
     let end = field(row, "end_date", fields::date)?;

@@ -2,8 +2,8 @@ use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
 use super::{
-    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, PendingRequestsDashlet,
-    SecurityAdvisoriesDashlet, UploadsDashlet,
+    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, FieldNoticesDashlet,
+    PendingRequestsDashlet, SecurityAdvisoriesDashlet, UploadsDashlet,
 };
 use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layout};
 
@@ -77,6 +77,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
                                     "uploads" => view! { <UploadsDashlet/> }.into_any(),
                                     "end_of_life" => view! { <EndOfLifeDashlet/> }.into_any(),
                                     "security_advisories" => view! { <SecurityAdvisoriesDashlet/> }.into_any(),
+                                    "field_notices" => view! { <FieldNoticesDashlet/> }.into_any(),
                                     _ => view! { <PendingRequestsDashlet/> }.into_any(),
                                 }}
                             </div>

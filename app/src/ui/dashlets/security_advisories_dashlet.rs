@@ -5,16 +5,11 @@ use leptos::prelude::*;
 use crate::{
     alerts::{load_advisory_summary, AdvisorySummary},
     library::filter::percent_encode,
-    ui::data_table::DataTable,
+    ui::{
+        data_table::DataTable,
+        inventory::format::{counted, devices},
+    },
 };
-
-fn devices(n: u64) -> String {
-    if n == 1 {
-        "1 device".to_owned()
-    } else {
-        format!("{n} devices")
-    }
-}
 
 /// The security advisories affecting the company: by severity (the worst first) with the
 /// devices vulnerable and potentially vulnerable, each a link to those devices, the worst
@@ -74,7 +69,7 @@ fn AdvisorySummaryView(summary: AdvisorySummary) -> impl IntoView {
             {summary.by_severity.into_iter().filter(|c| c.advisories > 0).map(|count| {
                 let severity = count.severity;
                 let link = format!("/library?advisory_severity={}", severity.as_str());
-                let advisories = if count.advisories == 1 { "1 advisory".to_owned() } else { format!("{} advisories", count.advisories) };
+                let advisories = counted(count.advisories, "advisory", "advisories");
                 let mut parts = Vec::new();
                 if count.vulnerable_devices > 0 {
                     parts.push(format!("{} vulnerable", devices(count.vulnerable_devices)));

@@ -33,6 +33,11 @@ pub fn counted(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// `1 device`, `1,234 devices`.
+pub fn devices(n: u64) -> String {
+    counted(n, "device", "devices")
+}
+
 /// `1,234,567`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    alerts::{milestones::date_label, HardwareEndOfLife},
+    alerts::{milestones::date_label, HardwareEndOfLife, MilestoneKind, Milestones},
     ui::data_table::DataTable,
 };
 
@@ -31,26 +31,11 @@ pub fn DeviceEndOfLife(
                     (!eol.migration_note.is_empty()).then(|| format!(" {}", eol.migration_note));
                 view! { <p>"Replacement: "<strong>{pid}</strong>{note}</p> }
             });
-            let milestones: Vec<_> = eol
-                .milestones
-                .all()
-                .map(|(kind, date)| (kind, date.to_owned()))
-                .collect();
             view! {
                 <p><span class=format!("eol eol-{}", stage.as_str())>{stage.label()}</span>" "{stage.meaning()}</p>
                 <p>"Bulletin: "{bulletin}" "<span class="muted">{eol.title.clone()}</span></p>
                 {replacement}
-                <DataTable heads=&["Milestone", "Date"] caption="End-of-life milestones" testid="eol-milestones">
-                    {milestones.into_iter().map(|(kind, date)| {
-                        let marker = (Some(kind) == next).then_some(" (next)");
-                        view! {
-                            <tr class=(Some(kind) == next).then_some("next-milestone")>
-                                <td data-label="Milestone">{kind.label()}{marker}</td>
-                                <td data-label="Date">{date_label(&date)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </DataTable>
+                <MilestonesTable milestones=eol.milestones.clone() next caption="End-of-life milestones" testid="eol-milestones"/>
             }.into_any()
         }
     };
@@ -59,5 +44,32 @@ pub fn DeviceEndOfLife(
             <h2 id="eol-device-heading">"Hardware end of life"</h2>
             {body}
         </section>
+    }
+}
+
+/// Every milestone of a bulletin with its date (or "to be announced"), the next one marked.
+#[component]
+pub fn MilestonesTable(
+    milestones: Milestones,
+    next: Option<MilestoneKind>,
+    caption: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let rows: Vec<_> = milestones
+        .all()
+        .map(|(kind, date)| (kind, date.to_owned()))
+        .collect();
+    view! {
+        <DataTable heads=&["Milestone", "Date"] caption=caption testid=testid>
+            {rows.into_iter().map(|(kind, date)| {
+                let marker = (Some(kind) == next).then_some(" (next)");
+                view! {
+                    <tr class=(Some(kind) == next).then_some("next-milestone")>
+                        <td data-label="Milestone">{kind.label()}{marker}</td>
+                        <td data-label="Date">{date_label(&date)}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

@@ -74,6 +74,14 @@ pub fn DeviceFilters(
                 </select>
             </div>
             <div class="field">
+                <label for="filter-software-end-of-life">"Software end of life"</label>
+                <select id="filter-software-end-of-life" prop:value=move || draft.get().software_end_of_life.map_or("", EolStage::as_str)
+                    on:change=move |ev| draft.update(|f| f.software_end_of_life = EolStage::parse(&event_target_value(&ev)))>
+                    <option value="">"Any"</option>
+                    {EolStage::ORDER.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
                 <label for="filter-advisory-state">"Security advisories"</label>
                 <select id="filter-advisory-state" prop:value=move || draft.get().advisory_state.map_or("", AdvisoryState::as_str)
                     on:change=move |ev| draft.update(|f| f.advisory_state = AdvisoryState::parse(&event_target_value(&ev)))>
@@ -94,6 +102,7 @@ pub fn DeviceFilters(
             {text_field("filter-pid", "Product ID", |f| f.pid.clone(), |f, v| f.pid = v, Some(|c| c.pids))}
             {text_field("filter-bulletin", "End-of-life bulletin", |f| f.bulletin.clone(), |f, v| f.bulletin = v, None)}
             {text_field("filter-advisory", "Security advisory", |f| f.advisory.clone(), |f, v| f.advisory = v, None)}
+            {text_field("filter-field-notice", "Field notice", |f| f.field_notice.clone(), |f, v| f.field_notice = v, None)}
             <div class="field">
                 <label for="filter-sort">"Order by"</label>
                 <select id="filter-sort" prop:value=move || draft.get().sort

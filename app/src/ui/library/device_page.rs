@@ -6,7 +6,8 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     device_advisories::DeviceAdvisories, device_end_of_life::DeviceEndOfLife,
-    device_history::DeviceHistory, devices_table::explanation,
+    device_history::DeviceHistory, device_notices::DeviceNotices,
+    device_software_end_of_life::DeviceSoftwareEndOfLife, devices_table::explanation,
 };
 use crate::{
     inventory::DeviceRecord,
@@ -16,7 +17,7 @@ use crate::{
 
 /// Library → one device (`/library/devices/:id`): everything NetCare knows about it in one
 /// place: what was uploaded, its coverage and how it changed, the security advisories affecting
-/// its software, its hardware end of life, and what to do next.
+/// its software, the field notices of its product, its hardware end of life, and what to do next.
 #[component]
 pub fn DevicePage() -> impl IntoView {
     let params = use_params_map();
@@ -102,6 +103,8 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
         </section>
         <DeviceAdvisories device_id=device.id software_type=device.software_type.clone()
             software_version=device.software_version.clone() security=device.security.clone()/>
+        {device.software_end_of_life.clone().map(|software| view! { <DeviceSoftwareEndOfLife software/> })}
+        <DeviceNotices device_id=device.id product_id=device.product_id.clone()/>
         <DeviceEndOfLife product_id=device.product_id.clone() end_of_life=device.hardware_end_of_life.clone()/>
     }
 }

@@ -38,7 +38,7 @@ pub fn explanation(device: &DeviceRecord) -> String {
 /// Where the device stands in its hardware end of life, with what comes next and its
 /// replacement; `None` when no bulletin lists its product.
 fn end_of_life_cell(device: &DeviceRecord) -> impl IntoView {
-    match &device.hardware_end_of_life {
+    let hardware = match &device.hardware_end_of_life {
         None => view! { <span class="muted">"Not announced"</span> }.into_any(),
         Some(eol) => {
             let stage = eol.stage;
@@ -61,7 +61,18 @@ fn end_of_life_cell(device: &DeviceRecord) -> impl IntoView {
             }
             .into_any()
         }
-    }
+    };
+    // The software's train, when a bulletin covers it.
+    let software = device.software_end_of_life.as_ref().map(|software| {
+        let text = format!(
+            "Software {} {}: {}",
+            software.software_type,
+            software.release_train,
+            software.stage.label().to_lowercase()
+        );
+        view! { <span class=format!("cell-detail eol eol-{}", software.stage.as_str())>{text}</span> }
+    });
+    view! { {hardware} {software} }
 }
 
 /// Where the device's software stands against security advisories, and why it is not assessed.
@@ -87,10 +98,18 @@ fn security_cell(device: &DeviceRecord) -> impl IntoView {
     }
 }
 
+fn notices_cell(count: u32) -> impl IntoView {
+    match count {
+        0 => view! { <span class="muted">"None"</span> }.into_any(),
+        1 => view! { <span class="notice-count">"1 notice"</span> }.into_any(),
+        n => view! { <span class="notice-count">{format!("{n} notices")}</span> }.into_any(),
+    }
+}
+
 #[component]
 pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
     view! {
-        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Security", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
+        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Security", "Field notices", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
                 {devices.into_iter().map(|device| {
                     let why = explanation(&device);
                     // A phone has no serial number: its MAC address names it.
@@ -111,6 +130,7 @@ pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
                             <td data-label="Status"><span class=format!("status status-{status}")>{status.label()}</span></td>
                             <td data-label="Why">{why}{gone}</td>
                             <td data-label="Security">{security_cell(&device)}</td>
+                            <td data-label="Field notices">{notices_cell(device.field_notices)}</td>
                             <td data-label="End of life">{end_of_life_cell(&device)}</td>
                             <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
                             <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>

@@ -1,15 +1,19 @@
 //! The Library: devices with their coverage, and the contracts that cover them.
 
+mod alerts_page;
 mod changes_panel;
 mod contracts_page;
 mod device_advisories;
 mod device_end_of_life;
 mod device_filters;
 mod device_history;
+mod device_notices;
 mod device_page;
+mod device_software_end_of_life;
 mod devices_page;
 mod devices_table;
 
+pub use alerts_page::AlertsPage;
 pub use contracts_page::ContractsPage;
 pub use device_page::DevicePage;
 pub use devices_page::DevicesPage;

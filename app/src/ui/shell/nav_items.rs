@@ -38,6 +38,7 @@ pub fn nav_items(user: Option<&CurrentUser>) -> Vec<NavItem> {
     items.push(item("Dashboard", "/"));
     items.push(item("Library", "/library"));
     items.push(item("Contracts", "/library/contracts"));
+    items.push(item("Alerts", "/library/alerts"));
     items.push(item("Uploads", "/uploads"));
     if membership.role.manages() {
         items.push(item("Collectors", "/collectors"));
@@ -75,7 +76,13 @@ mod tests {
     fn by_role() {
         assert_eq!(hrefs(None), ["/"]);
         assert_eq!(hrefs(Some(&user(false, None))), ["/", "/onboarding"]);
-        let member = ["/", "/library", "/library/contracts", "/uploads"];
+        let member = [
+            "/",
+            "/library",
+            "/library/contracts",
+            "/library/alerts",
+            "/uploads",
+        ];
         assert_eq!(hrefs(Some(&user(false, Some("user")))), member);
         let manager = [&member[..], &["/collectors", "/access"]].concat();
         assert_eq!(hrefs(Some(&user(false, Some("admin")))), manager);

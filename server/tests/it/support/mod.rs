@@ -1,6 +1,7 @@
 //! Test helpers: fresh databases on both backends and an in-process client for the router.
 
 pub mod cli;
+pub mod library;
 pub mod people;
 pub mod registry;
 pub mod uploads;

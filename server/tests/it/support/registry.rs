@@ -4,7 +4,9 @@ use std::io::Cursor;
 
 use app::{
     platform::Database,
-    registry::import::{import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile},
+    registry::import::{
+        import_registry, ChangeOrigin, ImportError, ImportSource, RegistryFile, RowError,
+    },
 };
 
 pub const COMPANIES: &str = "company_id,name,email_domains,requires_assessment\n\
@@ -25,6 +27,16 @@ pub const LINES: &str =
     200,,CP-8845,00:11:22:33:44:55,2025-01-01,2026-01-01\n";
 
 pub const ACCOUNTS: &str = "contract_number,email\n100,Ann@Acme.example\n200,ann@acme.example\n";
+
+/// A refused row's error as the import reports it.
+pub fn row_error(file: RegistryFile, line: u64, column: &str, reason: &str) -> RowError {
+    RowError {
+        file,
+        line,
+        column: Some(column.into()),
+        reason: reason.into(),
+    }
+}
 
 pub fn source(files: &[(RegistryFile, &str)]) -> ImportSource {
     let mut source = ImportSource::default();
