@@ -158,6 +158,17 @@ async fn load_demo(
         dir.display(),
         started.elapsed().as_secs_f64()
     );
+    let alerts_dir = dir.join("alerts");
+    let alerts = demo::large_alerts::write_alerts(&alerts_dir)?;
+    let written: Vec<String> = alerts
+        .iter()
+        .map(|(file, rows)| format!("{rows} {}", file.file_name()))
+        .collect();
+    println!(
+        "Generated product alerts in {}: {}",
+        alerts_dir.display(),
+        written.join(", ")
+    );
     if let Some(path) = &options.inventory {
         demo::large::write_inventory(path, devices)?;
         println!(
@@ -178,6 +189,15 @@ async fn load_demo(
     .await?;
     print_report("Imported the generated registry", &report, started);
     decide_coverage_again(db, report.change_id).await?;
+    let started = Instant::now();
+    let report = import_registry(
+        db,
+        ImportSource::from_dir(&alerts_dir)?,
+        ChangeOrigin::Demo,
+        "netcare demo",
+    )
+    .await?;
+    print_report("Imported the generated product alerts", &report, started);
     if options.out.is_none() {
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -271,7 +271,7 @@ pub struct CompanyBulletin {
     /// Where its products stand today.
     pub stage: EolStage,
     pub next_milestone: Option<NextMilestone>,
-    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    /// `YYYY-MM-DD`, or `TBA` while the vendor has not announced it.
     pub last_date_of_support: String,
     /// The company's devices of the products it lists.
     pub devices: u64,

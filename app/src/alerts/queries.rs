@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{
     AdvisoryState, AdvisorySummary, CompanyAdvisory, CompanyAlerts, CompanyBulletin, DeviceAdvisory, EolStage, EolSummary,
@@ -102,12 +102,17 @@ pub async fn eol_summary(
     })
 }
 
-/// One advisory affecting one release group of the company's devices.
+/// The company's devices grouped by release (a company runs few releases, however many devices)
+/// joined to the advisories affecting each group: `g`, `ar` and `sa`, for `$1` the company.
+const EXPOSED_GROUPS: &str = "(SELECT software_type, release_key, COUNT(*) AS devices FROM devices
+               WHERE company_id = $1 AND release_key <> ''
+               GROUP BY software_type, release_key) g
+         JOIN advisory_releases ar
+           ON ar.software_type = g.software_type AND ar.release_key = g.release_key
+         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id";
+
 #[derive(sqlx::FromRow)]
-struct GroupExposure {
-    software_type: String,
-    release_key: String,
-    devices: i64,
+struct AdvisoryDevices {
     advisory_id: String,
     title: String,
     url: String,
@@ -115,61 +120,78 @@ struct GroupExposure {
     cvss_base_score: String,
     configuration_dependent: DbBool,
     last_updated: String,
+    devices: i64,
 }
 
-/// The advisories affecting each release group of the company's devices (a company runs few
-/// releases, however many devices).
-async fn advisory_exposures(
+/// The advisories affecting the company's devices, the worst first, then the most devices (at
+/// most `limit`), summed per advisory in SQL.
+async fn company_advisories(
     conn: &mut AnyConnection,
     company_id: &str,
-) -> Result<Vec<GroupExposure>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT g.software_type, g.release_key, g.devices, sa.advisory_id, sa.title, sa.url,
-                sa.severity_rank, sa.cvss_base_score, sa.configuration_dependent, sa.last_updated
-         FROM (SELECT software_type, release_key, COUNT(*) AS devices FROM devices
-               WHERE company_id = $1 AND release_key <> ''
-               GROUP BY software_type, release_key) g
-         JOIN advisory_releases ar
-           ON ar.software_type = g.software_type AND ar.release_key = g.release_key
-         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id",
-    )
+    limit: Option<usize>,
+) -> Result<Vec<CompanyAdvisory>, sqlx::Error> {
+    let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+    let rows: Vec<AdvisoryDevices> = sqlx::query_as(&format!(
+        "SELECT sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
+                sa.configuration_dependent, sa.last_updated,
+                CAST(SUM(g.devices) AS BIGINT) AS devices
+         FROM {EXPOSED_GROUPS}
+         GROUP BY sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
+                  sa.configuration_dependent, sa.last_updated
+         ORDER BY sa.severity_rank DESC, devices DESC, sa.advisory_id{limit}"
+    ))
     .bind(company_id)
     .fetch_all(conn)
-    .await
-}
-
-/// Each advisory affecting some group, with the devices of all its groups.
-fn company_advisories(exposures: &[GroupExposure]) -> Vec<CompanyAdvisory> {
-    let mut advisories: HashMap<&str, CompanyAdvisory> = HashMap::new();
-    for exposure in exposures {
-        let Some(severity) = Severity::from_rank(exposure.severity_rank) else {
-            continue;
-        };
-        advisories
-            .entry(&exposure.advisory_id)
-            .or_insert_with(|| CompanyAdvisory {
-                advisory_id: exposure.advisory_id.clone(),
-                title: exposure.title.clone(),
-                url: exposure.url.clone(),
-                severity,
-                cvss_base_score: exposure.cvss_base_score.clone(),
-                configuration_dependent: exposure.configuration_dependent.0,
-                last_updated: exposure.last_updated.clone(),
-                devices: 0,
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(CompanyAdvisory {
+                severity: Severity::from_rank(row.severity_rank)?,
+                advisory_id: row.advisory_id,
+                title: row.title,
+                url: row.url,
+                cvss_base_score: row.cvss_base_score,
+                configuration_dependent: row.configuration_dependent.0,
+                last_updated: row.last_updated,
+                devices: row.devices as u64,
             })
-            .devices += exposure.devices as u64;
-    }
-    advisories.into_values().collect()
+        })
+        .collect())
 }
 
-/// The company's devices grouped by release (a company runs few releases, however many devices),
-/// matched to the advisories' affected releases; severities and counts decided in Rust. A device
-/// is counted once per severity however many advisories of it affect the device.
+/// One release group an advisory of a severity affects, with or without configuration.
+#[derive(sqlx::FromRow)]
+struct SeverityGroup {
+    severity_rank: i64,
+    configuration_dependent: DbBool,
+    software_type: String,
+    release_key: String,
+    devices: i64,
+}
+
+/// The company's exposure by severity (release groups, counted in SQL) and its worst advisories.
+/// A device is counted once per severity however many advisories of it affect the device.
 pub async fn advisory_summary(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<AdvisorySummary, sqlx::Error> {
-    let exposures = advisory_exposures(&mut *conn, company_id).await?;
+    let groups: Vec<SeverityGroup> = sqlx::query_as(&format!(
+        "SELECT sa.severity_rank, sa.configuration_dependent, g.software_type, g.release_key,
+                MAX(g.devices) AS devices
+         FROM {EXPOSED_GROUPS}
+         GROUP BY sa.severity_rank, sa.configuration_dependent, g.software_type, g.release_key"
+    ))
+    .bind(company_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let advisories_by_rank: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT sa.severity_rank, COUNT(DISTINCT sa.advisory_id)
+         FROM {EXPOSED_GROUPS} GROUP BY sa.severity_rank"
+    ))
+    .bind(company_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
         .bind(company_id)
         .fetch_one(&mut *conn)
@@ -182,68 +204,44 @@ pub async fn advisory_summary(
     .fetch_one(&mut *conn)
     .await?;
 
-    // Per severity: the release groups an advisory of it affects, with and without configuration.
-    type Groups<'a> = HashMap<(&'a str, &'a str), i64>;
-    let mut vulnerable: HashMap<Severity, Groups> = HashMap::new();
-    let mut potentially: HashMap<Severity, Groups> = HashMap::new();
-    let mut by_severity_ids: HashMap<Severity, HashSet<&str>> = HashMap::new();
-    for exposure in &exposures {
-        let Some(severity) = Severity::from_rank(exposure.severity_rank) else {
-            continue;
-        };
-        let group = (exposure.software_type.as_str(), exposure.release_key.as_str());
-        let groups = if exposure.configuration_dependent.0 {
-            &mut potentially
-        } else {
-            &mut vulnerable
-        };
-        groups
-            .entry(severity)
-            .or_default()
-            .insert(group, exposure.devices);
-        by_severity_ids
-            .entry(severity)
-            .or_default()
-            .insert(&exposure.advisory_id);
-    }
     let by_severity = Severity::WORST_FIRST
         .into_iter()
         .map(|severity| {
-            let sure = vulnerable.get(&severity);
-            let vulnerable_devices: i64 = sure.map_or(0, |g| g.values().sum());
-            // A group also affected without configuration is counted as vulnerable only.
-            let potentially_vulnerable_devices: i64 = potentially.get(&severity).map_or(0, |g| {
-                g.iter()
-                    .filter(|(group, _)| sure.is_none_or(|s| !s.contains_key(*group)))
-                    .map(|(_, n)| n)
-                    .sum()
-            });
+            let of = |dependent: bool| -> HashMap<(&str, &str), i64> {
+                groups
+                    .iter()
+                    .filter(|g| {
+                        g.severity_rank == severity.rank() && g.configuration_dependent.0 == dependent
+                    })
+                    .map(|g| ((g.software_type.as_str(), g.release_key.as_str()), g.devices))
+                    .collect()
+            };
+            let (sure, maybe) = (of(false), of(true));
+            // A group also affected regardless of configuration is counted as vulnerable only.
+            let potentially: i64 = maybe
+                .iter()
+                .filter(|(group, _)| !sure.contains_key(*group))
+                .map(|(_, n)| n)
+                .sum();
             SeverityCount {
                 severity,
-                advisories: by_severity_ids.get(&severity).map_or(0, |ids| ids.len()) as u64,
-                vulnerable_devices: vulnerable_devices as u64,
-                potentially_vulnerable_devices: potentially_vulnerable_devices as u64,
+                advisories: advisories_by_rank
+                    .iter()
+                    .find(|(rank, _)| *rank == severity.rank())
+                    .map_or(0, |(_, n)| *n as u64),
+                vulnerable_devices: sure.values().sum::<i64>() as u64,
+                potentially_vulnerable_devices: potentially as u64,
             }
         })
-        .collect();
-    let mut listed = worst_first(company_advisories(&exposures));
-    let advisories_total = listed.len() as u64;
-    listed.truncate(ADVISORIES_SHOWN);
+        .collect::<Vec<SeverityCount>>();
+    let advisories_total = by_severity.iter().map(|c| c.advisories).sum();
     Ok(AdvisorySummary {
         by_severity,
-        advisories: listed,
+        advisories: company_advisories(conn, company_id, Some(ADVISORIES_SHOWN)).await?,
         advisories_total,
         not_assessed: not_assessed as u64,
         devices: devices as u64,
     })
-}
-
-/// Advisories the worst first, then the most devices, then by id.
-fn worst_first(mut advisories: Vec<CompanyAdvisory>) -> Vec<CompanyAdvisory> {
-    advisories.sort_by(|a, b| {
-        (b.severity, b.devices, &a.advisory_id).cmp(&(a.severity, a.devices, &b.advisory_id))
-    });
-    advisories
 }
 
 #[derive(sqlx::FromRow)]
@@ -336,18 +334,36 @@ impl NoticeDevices {
     }
 }
 
-/// The notices affecting the company's devices, the most recently updated first.
+/// The notices affecting the company's devices, the most recently updated first. A listing
+/// narrowed by nothing counts its product's devices per product (one index range); only narrowed
+/// listings look at each device.
 async fn notices_affecting(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<NoticeDevices>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated, n.devices
-         FROM (SELECT fp.notice_id, COUNT(*) AS devices
-               FROM devices d JOIN field_notice_products fp ON fp.pid_key = d.pid_key
-               WHERE d.company_id = $1 AND {AFFECTED_SQL}
+        "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
+                CAST(SUM(n.devices) AS BIGINT) AS devices
+         FROM (SELECT fp.notice_id, p.devices
+               FROM (SELECT pid_key, COUNT(*) AS devices FROM devices WHERE company_id = $1
+                     GROUP BY pid_key) p
+               JOIN field_notice_products fp ON fp.pid_key = p.pid_key
+               WHERE NOT EXISTS (SELECT 1 FROM field_notice_serials fs
+                                 WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
+                 AND NOT EXISTS (SELECT 1 FROM field_notice_releases fr
+                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key)
+               UNION ALL
+               SELECT fp.notice_id, COUNT(*) AS devices
+               FROM field_notice_products fp
+               JOIN devices d ON d.company_id = $1 AND d.pid_key = fp.pid_key
+               WHERE (EXISTS (SELECT 1 FROM field_notice_serials fs
+                              WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
+                      OR EXISTS (SELECT 1 FROM field_notice_releases fr
+                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key))
+                 AND {AFFECTED_SQL}
                GROUP BY fp.notice_id) n
          JOIN field_notices fn ON fn.notice_id = n.notice_id
+         GROUP BY fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated
          ORDER BY fn.last_updated DESC, fn.notice_id"
     ))
     .bind(company_id)
@@ -364,8 +380,9 @@ pub async fn notice_summary(
     let rows = notices_affecting(&mut *conn, company_id).await?;
     let (devices, affected): (i64, i64) = sqlx::query_as(&format!(
         "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM field_notice_products fp
-                    WHERE {AFFECTED_SQL}) THEN 1 ELSE 0 END), 0)
+                COALESCE(SUM(CASE WHEN d.pid_key IN (SELECT pid_key FROM field_notice_products)
+                    AND EXISTS (SELECT 1 FROM field_notice_products fp WHERE {AFFECTED_SQL})
+                    THEN 1 ELSE 0 END), 0)
          FROM devices d WHERE d.company_id = $1"
     ))
     .bind(company_id)
@@ -517,7 +534,7 @@ pub async fn company_alerts(
             &b.bulletin_number,
         ))
     });
-    let advisories = advisory_exposures(&mut *conn, company_id).await?;
+    let advisories = company_advisories(&mut *conn, company_id, None).await?;
     let notices = notices_affecting(conn, company_id)
         .await?
         .into_iter()
@@ -525,7 +542,7 @@ pub async fn company_alerts(
         .collect();
     Ok(CompanyAlerts {
         bulletins,
-        advisories: worst_first(company_advisories(&advisories)),
+        advisories,
         notices,
     })
 }

@@ -13,7 +13,7 @@ use app::registry::import::RegistryFile;
 const LINES_PER_CONTRACT: usize = 1000;
 /// Contracts per generated company.
 const CONTRACTS_PER_COMPANY: usize = 100;
-const PIDS: [&str; 6] = [
+pub const PIDS: [&str; 6] = [
     "C9300-48P",
     "C9300-24T",
     "C9200L-48P-4G",
@@ -133,9 +133,10 @@ pub fn write_inventory(path: &Path, devices: usize) -> std::io::Result<()> {
             _ => (serial(i), pid(i)),
         };
         let ip = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        let release = super::large_alerts::release(i);
         writeln!(
             out,
-            "{serial_number},{product_id},dev-{i},{ip},,IOS XE,17.9.4,Generated Site"
+            "{serial_number},{product_id},dev-{i},{ip},,IOS XE,{release},Generated Site"
         )?;
     }
     out.flush()

@@ -6,6 +6,7 @@ pub mod accounts;
 mod advisories;
 mod field_notices;
 pub mod large;
+pub mod large_alerts;
 mod software_eox;
 pub mod walkthrough;
 
