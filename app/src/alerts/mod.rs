@@ -50,12 +50,7 @@ impl HardwareEndOfLife {
         replacement: String,
         migration_note: String,
     ) -> Self {
-        let next_milestone = milestones
-            .next_after(today)
-            .map(|(milestone, date)| NextMilestone {
-                milestone,
-                date: date.to_owned(),
-            });
+        let next_milestone = NextMilestone::after(&milestones, today);
         HardwareEndOfLife {
             bulletin_number,
             title,
@@ -96,12 +91,7 @@ impl SoftwareEndOfLife {
         url: String,
         milestones: Milestones,
     ) -> Self {
-        let next_milestone = milestones
-            .next_after(today)
-            .map(|(milestone, date)| NextMilestone {
-                milestone,
-                date: date.to_owned(),
-            });
+        let next_milestone = NextMilestone::after(&milestones, today);
         SoftwareEndOfLife {
             software_type,
             release_train,
@@ -121,6 +111,18 @@ pub struct NextMilestone {
     pub milestone: MilestoneKind,
     #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub date: String,
+}
+
+impl NextMilestone {
+    /// The first of `milestones` after `today` with a known date.
+    pub fn after(milestones: &Milestones, today: &str) -> Option<NextMilestone> {
+        milestones
+            .next_after(today)
+            .map(|(milestone, date)| NextMilestone {
+                milestone,
+                date: date.to_owned(),
+            })
+    }
 }
 
 /// The company's hardware end of life at a glance, for the dashboard.

@@ -508,12 +508,7 @@ pub async fn company_alerts(
     let mut bulletins: Vec<CompanyBulletin> = bulletins
         .into_iter()
         .map(|b| {
-            let next_milestone = b.milestones.next_after(today).map(|(milestone, date)| {
-                super::NextMilestone {
-                    milestone,
-                    date: date.to_owned(),
-                }
-            });
+            let next_milestone = super::NextMilestone::after(&b.milestones, today);
             CompanyBulletin {
                 stage: b.milestones.stage_on(today),
                 next_milestone,

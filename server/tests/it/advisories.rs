@@ -6,7 +6,7 @@
 use app::{
     alerts::{AdvisoryState, LoadAdvisorySummary, SecurityAssessment, Severity},
     library::{DevicePage, LoadDeviceAdvisories},
-    registry::import::{ImportError, RegistryFile, RowError},
+    registry::import::{RegistryFile, RowError},
 };
 use axum::{
     body::Body,
@@ -15,7 +15,7 @@ use axum::{
 
 use crate::{
     support::library::page,
-    support::registry::{full_registry, import, row_error, source},
+    support::registry::{each_is_refused, full_registry, import, row_error, source},
     support::uploads::{contoso_uploads_its_own, demo_app, login, token_for, upload_csv},
     support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
@@ -171,23 +171,7 @@ async fn bad_advisories_are_refused_whole(backend: Backend) {
             row_error(AdvisoryReleases, 3, "affected_release", "duplicate affected release of this advisory and software type: already on line 2"),
         ),
     ];
-    for (files, expected) in cases {
-        let t = TestDb::fresh(backend).await;
-        import(&t.db, full_registry()).await.unwrap();
-        let texts: Vec<(RegistryFile, &str)> =
-            files.iter().map(|(f, text)| (*f, text.as_str())).collect();
-        match import(&t.db, source(&texts)).await {
-            Err(ImportError::Invalid(errors)) => {
-                assert_eq!(errors, std::slice::from_ref(&expected))
-            }
-            other => panic!("expected {expected:?}, got {other:?}"),
-        }
-        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM security_advisories")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(stored, 0, "nothing of a refused import lands: {expected:?}");
-    }
+    each_is_refused(backend, cases, "security_advisories").await;
 }
 
 /// The demo's registry and advisories, Northwind's inventory with its software (through a

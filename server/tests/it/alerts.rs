@@ -14,7 +14,7 @@ use axum::{
 
 use crate::{
     support::library::page,
-    support::registry::{full_registry, import, row_error, source},
+    support::registry::{each_is_refused, full_registry, import, row_error, source},
     support::uploads::{
         contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
     },
@@ -149,26 +149,7 @@ async fn bad_bulletins_are_refused_whole(backend: Backend) {
             row_error(EoxProducts, 3, "product_id", "duplicate product ID: already on line 2"),
         ),
     ];
-    for (files, expected) in cases {
-        let t = TestDb::fresh(backend).await;
-        import(&t.db, full_registry()).await.unwrap();
-        let texts: Vec<(RegistryFile, &str)> =
-            files.iter().map(|(f, text)| (*f, text.as_str())).collect();
-        match import(&t.db, source(&texts)).await {
-            Err(ImportError::Invalid(errors)) => {
-                assert_eq!(errors, std::slice::from_ref(&expected))
-            }
-            other => panic!("expected {expected:?}, got {other:?}"),
-        }
-        let bulletins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM eox_bulletins")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(
-            bulletins, 0,
-            "nothing of a refused import lands: {expected:?}"
-        );
-    }
+    each_is_refused(backend, cases, "eox_bulletins").await;
 }
 
 async fn northwind_with_devices(backend: Backend) -> TestApp {

@@ -6,7 +6,7 @@
 use app::{
     alerts::LoadNoticeSummary,
     library::{DevicePage, LoadDeviceNotices},
-    registry::import::{ImportError, RegistryFile, RowError},
+    registry::import::{RegistryFile, RowError},
 };
 use axum::{
     body::Body,
@@ -15,7 +15,7 @@ use axum::{
 
 use crate::{
     support::library::page,
-    support::registry::{full_registry, import, row_error, source},
+    support::registry::{each_is_refused, full_registry, import, row_error, source},
     support::uploads::{
         contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
     },
@@ -170,23 +170,7 @@ async fn bad_notices_are_refused_whole(backend: Backend) {
             row_error(FieldNoticeProducts, 3, "product_id", "duplicate product ID of this notice: already on line 2"),
         ),
     ];
-    for (files, expected) in cases {
-        let t = TestDb::fresh(backend).await;
-        import(&t.db, full_registry()).await.unwrap();
-        let texts: Vec<(RegistryFile, &str)> =
-            files.iter().map(|(f, text)| (*f, text.as_str())).collect();
-        match import(&t.db, source(&texts)).await {
-            Err(ImportError::Invalid(errors)) => {
-                assert_eq!(errors, std::slice::from_ref(&expected))
-            }
-            other => panic!("expected {expected:?}, got {other:?}"),
-        }
-        assert_eq!(
-            count(&t, "field_notices").await,
-            0,
-            "nothing of a refused import lands: {expected:?}"
-        );
-    }
+    each_is_refused(backend, cases, "field_notices").await;
 }
 
 async fn northwind_with_devices(backend: Backend) -> (TestApp, String) {

@@ -38,6 +38,32 @@ pub fn row_error(file: RegistryFile, line: u64, column: &str, reason: &str) -> R
     }
 }
 
+/// Each case's files, imported over [`full_registry`] into a fresh database, are refused with
+/// exactly its one error, and `table` stays empty: nothing of a refused import lands.
+pub async fn each_is_refused(
+    backend: super::Backend,
+    cases: Vec<(Vec<(RegistryFile, String)>, RowError)>,
+    table: &str,
+) {
+    for (files, expected) in cases {
+        let t = super::TestDb::fresh(backend).await;
+        import(&t.db, full_registry()).await.unwrap();
+        let texts: Vec<(RegistryFile, &str)> =
+            files.iter().map(|(f, text)| (*f, text.as_str())).collect();
+        match import(&t.db, source(&texts)).await {
+            Err(ImportError::Invalid(errors)) => {
+                assert_eq!(errors, std::slice::from_ref(&expected))
+            }
+            other => panic!("expected {expected:?}, got {other:?}"),
+        }
+        let stored: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(stored, 0, "nothing of a refused import lands: {expected:?}");
+    }
+}
+
 pub fn source(files: &[(RegistryFile, &str)]) -> ImportSource {
     let mut source = ImportSource::default();
     for (file, text) in files {
