@@ -1,6 +1,6 @@
 //! Product alerts at scale for benchmarks (`netcare demo --devices N` writes them to `DIR/alerts`):
 //! 20,000 end-of-life product IDs in 400 bulletins, release trains IOS XE 17.3–17.15, 5,000
-//! security advisories of ~50 affected releases each, and 2,000 field notices. The generated
+//! security advisories of 50 affected releases each (of 2,340), and 2,000 field notices. The generated
 //! inventory runs the 117 IOS XE releases 17.3.1–17.15.9 ([`release`]), so advisories, notices
 //! and trains meet its devices. Deterministic.
 
@@ -25,6 +25,9 @@ const EOX_PIDS: usize = 20_000;
 const PIDS_PER_BULLETIN: usize = 50;
 const ADVISORIES: usize = 5_000;
 const RELEASES_PER_ADVISORY: usize = 50;
+/// Patches per train advisories name (the inventory runs the first 9 of each).
+const PATCHES: usize = 180;
+const ADVISORY_RELEASES: usize = 13 * PATCHES;
 const NOTICES: usize = 2_000;
 
 const SEVERITIES: [&str; 5] = ["Critical", "High", "Medium", "Low", "Informational"];
@@ -103,17 +106,19 @@ pub fn write_alerts(dir: &Path) -> std::io::Result<Vec<(RegistryFile, usize)>> {
         )?;
     }
     out.flush()?;
-    // Each advisory affects ~50 of the 117 releases; the first fixed is the train's next one.
+    // Each advisory affects 50 of 2,340 releases (17.3.1 to 17.15.180; the inventory runs the 117
+    // with patch 1 to 9), so a release the inventory runs has ~100 advisories, as a popular
+    // release gathers over its life; the first fixed is the train's next release.
     let mut out = csv_file(dir, RegistryFile::AdvisoryReleases)?;
     let mut rows = 0;
     for a in 0..ADVISORIES {
-        let mut seen = [false; RELEASES];
+        let mut seen = vec![false; ADVISORY_RELEASES];
         for r in 0..RELEASES_PER_ADVISORY {
-            let n = (a * 7 + r * 11) % RELEASES;
-            if std::mem::replace(&mut seen[n], true) || n % 9 == 8 {
+            let n = (a * 7 + r * 47) % ADVISORY_RELEASES;
+            if std::mem::replace(&mut seen[n], true) {
                 continue;
             }
-            let (train, patch) = (3 + n / 9, 1 + n % 9);
+            let (train, patch) = (3 + n / PATCHES, 1 + n % PATCHES);
             writeln!(
                 out,
                 "GEN-SA-{a:05},IOS XE,17.{train}.{patch},17.{train}.{}",
