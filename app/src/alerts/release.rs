@@ -27,6 +27,12 @@ impl SoftwareType {
         SoftwareType::Asa,
     ];
 
+    /// Every type's name, for messages: `IOS, IOS XE, IOS XR, NX-OS, ASA`.
+    pub fn names() -> String {
+        let names: Vec<&str> = SoftwareType::ALL.iter().map(|s| s.label()).collect();
+        names.join(", ")
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SoftwareType::Ios => "IOS",

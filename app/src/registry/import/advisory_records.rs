@@ -139,12 +139,12 @@ impl AdvisoryReleaseRules {
     }
 }
 
-fn software_type(value: &str) -> Result<SoftwareType, String> {
+/// A software type as the registry's files give it, or why it is not one.
+pub(super) fn software_type(value: &str) -> Result<SoftwareType, String> {
     SoftwareType::parse(value).ok_or_else(|| {
-        let known: Vec<&str> = SoftwareType::ALL.iter().map(|s| s.label()).collect();
         format!(
             "`{value}` is not a software type NetCare reads ({})",
-            known.join(", ")
+            SoftwareType::names()
         )
     })
 }

@@ -104,13 +104,7 @@ pub struct SoftwareEoxRules {
 impl RowRules for SoftwareEoxRules {
     type Record = SoftwareEoxRecord;
     fn check(&mut self, row: &Row<'_>) -> Result<SoftwareEoxRecord, RowError> {
-        let software = field(row, "software_type", |v| {
-            SoftwareType::parse(v).ok_or_else(|| {
-                format!(
-                    "`{v}` is not a software type NetCare reads (IOS, IOS XE, IOS XR, NX-OS, ASA)"
-                )
-            })
-        })?;
+        let software = field(row, "software_type", super::advisory_records::software_type)?;
         let release_train = field(row, "release_train", |v| {
             let release = Release::parse(software, v).map_err(|problem| problem.to_string())?;
             // A train is a release with nothing after its train: `17.9`, not `17.9.4`.

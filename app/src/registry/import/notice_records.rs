@@ -135,15 +135,14 @@ impl RowRules for FieldNoticeProductRules {
             }
             (String::new(), Vec::new())
         } else {
-            let known = "IOS, IOS XE, IOS XR, NX-OS, ASA";
-            let software = SoftwareType::parse(&type_text).ok_or_else(|| {
-                let reason = if type_text.is_empty() {
-                    format!("the releases need their software type ({known})")
-                } else {
-                    format!("`{type_text}` is not a software type NetCare reads ({known})")
-                };
-                row.error("software_type", reason)
-            })?;
+            let software = if type_text.is_empty() {
+                let known = SoftwareType::names();
+                let reason = format!("the releases need their software type ({known})");
+                return Err(row.error("software_type", reason));
+            } else {
+                super::advisory_records::software_type(&type_text)
+                    .map_err(|reason| row.error("software_type", reason))?
+            };
             let mut keys = Vec::new();
             for text in software_versions
                 .split(';')
