@@ -206,6 +206,12 @@ test('a DA sees which devices security advisories affect, follows the critical o
   await expect(page.getByTestId('device-facts')).toContainText('IOS XE');
   // Its software's train has an end of life too (the demo's IOS XE 17.9 and 17.12 bulletins).
   await expect(page.getByTestId('device-software-end-of-life')).toContainText(/IOS XE 17\.(9|12) train|End of life announced/);
+  // Its alert history dates what concerns it, newest first.
+  const history = page.getByTestId('device-alert-history');
+  await expect(history).toContainText('Security advisory NC-SA-2026-0001 (Critical) published — it affects the release this device runs.');
+  const dates = await history.locator('.timeline-date').allTextContents();
+  expect(dates.length).toBeGreaterThan(2);
+  expect([...dates].sort().reverse()).toEqual(dates);
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expectNoSidewaysScroll(page, "a vulnerable device's page");
   await attachScreenshot(page, testInfo, 'device-page-advisories');
@@ -259,6 +265,22 @@ test('a DA sees the field notices affecting the company, follows one and reads w
   await expectNoSidewaysScroll(page, 'Library → Alerts');
   await attachScreenshot(page, testInfo, 'library-alerts');
   await expectAccessible(page, 'Library → Alerts');
+  // Software trains with an end of life, the furthest gone first.
+  const trains = page.getByTestId('alerts-software-trains');
+  await expect(trains.locator('tbody tr')).toHaveCount(3);
+  await expect(trains.locator('tbody tr').filter({ hasText: 'IOS XE 16.12' })).toContainText('End of security support');
+  // The whole list as a file, one row per alert and device it concerns.
+  const alertsFile = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'CSV', exact: true }).click();
+  const alertsCsv = readFileSync(await (await alertsFile).path(), 'utf8').trim().split('\n');
+  expect(alertsCsv[0]).toMatch(/^alert_type,alert_id,title,url,severity,/);
+  expect(alertsCsv.filter((line) => line.startsWith('field_notice,FN-74002,')).length).toBe(NOTICES.fn74002);
+  expect(alertsCsv.filter((line) => line.startsWith('software_end_of_life,')).length).toBeGreaterThan(100);
+  await trains.getByRole('link', { name: /devices? on IOS XE 16\.12$/ }).click();
+  await expect(page).toHaveURL(/bulletin=SW-EOL-2204/);
+  await expect(page.getByTestId('device-range')).toHaveText('Showing 1–50 of 106 devices.');
+  await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('C9800-40-K9');
+  await openApp(page, '/library/alerts');
   await page.getByTestId('alerts-notices').getByRole('link', { name: `${NOTICES.fn74002} devices affected by FN-74002` }).click();
   await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–50 of ${NOTICES.fn74002} devices.`);
   expect(errors).toEqual([]);

@@ -1,5 +1,6 @@
 //! The netcare server as a library, so integration tests drive the same router `main` serves.
 
+pub mod alerts_export;
 pub mod commands;
 pub mod config;
 pub mod connections;

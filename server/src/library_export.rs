@@ -11,10 +11,8 @@ use app::{
     platform::{sql::push_placeholders, AppState},
 };
 use axum::{
-    body::Bytes,
     extract::{Query, State},
-    http::{header, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
@@ -22,14 +20,14 @@ use tokio::sync::mpsc;
 use app::security_log::{self, EventKind, NewEvent};
 
 use crate::own_member::OwnMember;
-use crate::streaming::{channel_body, Chunk};
+use crate::streaming::{spawn_csv, xlsx_attachment, Chunk, CsvChunks};
 use crate::uploads::{
-    devices_export::{csv_row, write_csv_device, CSV_COLUMNS},
+    devices_export::{csv_row, CSV_COLUMNS},
     error_response,
 };
 
 /// Excel's last row, less the header.
-const XLSX_MAX_ROWS: u32 = 1_048_575;
+pub(crate) const XLSX_MAX_ROWS: u32 = 1_048_575;
 
 /// The filtered, ordered SELECT and its values (company first).
 fn export_query(
@@ -94,9 +92,14 @@ async fn log_export(state: &AppState, member: &OwnMember, form: &str, filter: &D
     } else {
         format!("devices where {}", narrowing.join(", "))
     };
+    record_export(state, member, format!("{form} of {selection}")).await;
+}
+
+/// Notes in the security log that `member` took `what` out of NetCare.
+pub(crate) async fn record_export(state: &AppState, member: &OwnMember, what: String) {
     let event = NewEvent::new(EventKind::Export, member.caller.username.as_str())
         .company(&member.membership.company_id)
-        .detail(format!("{form} of {selection}"))
+        .detail(what)
         .from(&member.client);
     security_log::record(state, event).await;
 }
@@ -111,27 +114,9 @@ pub async fn devices_csv(
     let Some(slot) = state.settings.work.export().await else {
         return crate::uploads::busy("exports");
     };
-    let (chunks_tx, chunks) = mpsc::channel::<Chunk>(4);
-    tokio::spawn(async move {
-        // The slot is held until the client has read the whole file (or gone).
-        let _slot = slot;
-        if let Err(err) = write_csv(&state, &company_id, &filter, &chunks_tx).await {
-            let error = app::platform::internal(err);
-            let _ = chunks_tx
-                .send(Err(std::io::Error::other(error.to_string())))
-                .await;
-        }
-    });
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-        .header(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"netcare-devices.csv\"",
-        )
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(channel_body(chunks))
-        .expect("static response parts are valid")
+    spawn_csv("netcare-devices.csv", slot, move |chunks| async move {
+        write_csv(&state, &company_id, &filter, &chunks).await
+    })
 }
 
 /// Writes the CSV in 64 KB pieces; stops quietly when the client goes away.
@@ -141,26 +126,14 @@ async fn write_csv(
     filter: &DeviceFilter,
     chunks: &mpsc::Sender<Chunk>,
 ) -> Result<(), sqlx::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::with_capacity(1 << 16));
-    let _ = writer.write_record(CSV_COLUMNS);
+    let mut csv = CsvChunks::new(chunks);
+    csv.write(CSV_COLUMNS).await;
     for_each_device!(state, company_id, filter, |device| {
-        write_csv_device(&mut writer, &device);
-        if writer.get_ref().len() >= 1 << 16 {
-            let full = std::mem::replace(
-                &mut writer,
-                csv::Writer::from_writer(Vec::with_capacity(1 << 16)),
-            );
-            if chunks
-                .send(Ok(Bytes::from(full.into_inner().unwrap_or_default())))
-                .await
-                .is_err()
-            {
-                return Ok(());
-            }
+        if !csv.write(csv_row(&device).iter()).await {
+            return Ok(());
         }
     });
-    let rest = writer.into_inner().unwrap_or_default();
-    let _ = chunks.send(Ok(Bytes::from(rest))).await;
+    csv.finish().await;
     Ok(())
 }
 
@@ -175,21 +148,7 @@ pub async fn devices_xlsx(
         return crate::uploads::busy("exports");
     };
     match build_xlsx(&state, &company_id, &filter).await {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"netcare-devices.xlsx\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => xlsx_attachment("netcare-devices.xlsx", bytes),
         Err(err) => error_response(&UploadError::App(app::platform::internal(err.to_string()))),
     }
 }
@@ -214,19 +173,32 @@ async fn build_xlsx(
             break;
         }
         row += 1;
-        for (column, cell) in csv_row(&device).iter().enumerate() {
-            if spreadsheet_safe(cell) != *cell {
-                sheet.write_string_with_format(row, column as u16, cell.as_ref(), &quoted)?;
-            } else {
-                sheet.write_string(row, column as u16, cell.as_ref())?;
-            }
-        }
+        write_safe_row(sheet, row, csv_row(&device).iter(), &quoted)?;
     });
     Ok(workbook.save_to_buffer()?)
 }
 
+/// Writes `cells` as row `row`; a cell a spreadsheet would run as a formula gets the
+/// quote-prefix flag (shown as written, never run).
+pub(crate) fn write_safe_row<C: AsRef<str>>(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = C>,
+    quoted: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (column, cell) in cells.into_iter().enumerate() {
+        let cell = cell.as_ref();
+        if spreadsheet_safe(cell) != cell {
+            sheet.write_string_with_format(row, column as u16, cell, quoted)?;
+        } else {
+            sheet.write_string(row, column as u16, cell)?;
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
-enum XlsxError {
+pub(crate) enum XlsxError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -67,6 +67,14 @@ pub fn router(state: AppState, site: SiteOptions) -> Router {
             "/api/library/devices.xlsx",
             get(library_export::devices_xlsx),
         )
+        .route(
+            "/api/library/alerts.csv",
+            get(crate::alerts_export::alerts_csv),
+        )
+        .route(
+            "/api/library/alerts.xlsx",
+            get(crate::alerts_export::alerts_xlsx),
+        )
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

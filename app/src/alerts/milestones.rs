@@ -91,7 +91,7 @@ impl MilestoneKind {
 
 /// The dates of a bulletin, in [`MilestoneKind::ALL`] order, each `YYYY-MM-DD` or [`TBA`]. Read
 /// from rows by its columns' names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Milestones {
     pub announcement_date: String,

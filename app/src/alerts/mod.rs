@@ -1,12 +1,14 @@
-//! Product alerts (issue 22): end-of-life milestones, field notices and security advisories per
-//! device. So far: hardware end of life (the bulletins of the registry, where each device stands,
-//! the dashboard's summary) and the release ordering every advisory decision will rest on.
+//! Product alerts: end-of-life milestones (hardware and software), field notices and security
+//! advisories per device, decided when a device is read from the registry's bulletins (nothing
+//! stored per device goes stale), and the company-wide summaries, Library → Alerts and its export.
 
 pub mod advisories;
+pub mod history;
 pub mod milestones;
 pub mod notices;
 pub mod release;
 server_only! {
+    pub mod export;
     pub mod queries;
 }
 
@@ -62,6 +64,17 @@ impl HardwareEndOfLife {
             milestones,
         }
     }
+}
+
+/// A device `d` runs a release of the train `se` (`software_eox`): same type, and its release is
+/// the train or starts with the train and a dot (`17.9.4` is of `17.9`, `17.10.1` is not).
+#[macro_export]
+macro_rules! train_match_sql {
+    () => {
+        "se.software_type = d.software_type AND d.release_key <> '' \
+     AND (d.release_key = se.release_train \
+          OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.')"
+    };
 }
 
 /// A device's software end of life: the milestones of its release train.
@@ -279,13 +292,26 @@ pub struct CompanyBulletin {
     pub devices: u64,
 }
 
-/// Everything that affects the company's devices: end-of-life bulletins (the furthest gone
-/// first), security advisories (the worst first) and field notices (the most recently updated
-/// first), each with its devices.
+/// A software release train some of the company's devices run, with its end-of-life bulletin
+/// (whose `devices` are those running a release of the train).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanySoftwareTrain {
+    pub software_type: String,
+    /// `17.3`, `15.2E`.
+    pub release_train: String,
+    #[serde(flatten)]
+    pub bulletin: CompanyBulletin,
+}
+
+/// Everything that affects the company's devices: end-of-life bulletins of hardware and of
+/// software trains (the furthest gone first), security advisories (the worst first) and field
+/// notices (the most recently updated first), each with its devices.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyAlerts {
     pub bulletins: Vec<CompanyBulletin>,
+    pub software_trains: Vec<CompanySoftwareTrain>,
     pub advisories: Vec<CompanyAdvisory>,
     pub notices: Vec<CompanyNotice>,
 }

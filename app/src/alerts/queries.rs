@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 use super::{
-    AdvisoryState, AdvisorySummary, CompanyAdvisory, CompanyAlerts, CompanyBulletin, DeviceAdvisory, EolStage, EolSummary,
+    AdvisoryState, AdvisorySummary, CompanyAdvisory, CompanyAlerts, CompanyBulletin, CompanySoftwareTrain, DeviceAdvisory, EolStage, EolSummary,
     MilestoneKind, Milestones, Severity, SeverityCount, UpcomingMilestone, ADVISORIES_SHOWN,
     UPCOMING_SHOWN,
 };
@@ -29,6 +29,21 @@ struct BulletinDevices {
     #[sqlx(flatten)]
     milestones: Milestones,
     devices: i64,
+}
+
+impl BulletinDevices {
+    /// Where the bulletin's devices stand on `today`.
+    fn on(self, today: &str) -> CompanyBulletin {
+        CompanyBulletin {
+            stage: self.milestones.stage_on(today),
+            next_milestone: super::NextMilestone::after(&self.milestones, today),
+            last_date_of_support: self.milestones.last_date_of_support.clone(),
+            bulletin_number: self.bulletin_number,
+            title: self.title,
+            url: self.url,
+            devices: self.devices as u64,
+        }
+    }
 }
 
 /// The bulletins listing the company's devices' products, with how many devices each lists.
@@ -259,7 +274,7 @@ struct DeviceAdvisoryRow {
     first_fixed: String,
 }
 
-fn listed(text: &str) -> Vec<String> {
+pub(super) fn listed(text: &str) -> Vec<String> {
     text.split(';')
         .filter(|part| !part.is_empty())
         .map(str::to_owned)
@@ -498,6 +513,60 @@ pub async fn device_notices(
     Ok(notices)
 }
 
+#[derive(sqlx::FromRow)]
+struct TrainDevices {
+    software_type: String,
+    release_train: String,
+    #[sqlx(flatten)]
+    bulletin: BulletinDevices,
+}
+
+/// The release trains with an end-of-life bulletin the company's devices run, the furthest gone
+/// first, then the most devices. Devices are grouped by release first (a company runs few).
+async fn software_trains(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    today: &str,
+) -> Result<Vec<CompanySoftwareTrain>, sqlx::Error> {
+    let columns = MILESTONE_COLUMNS.replace("eb.", "se.");
+    let rows: Vec<TrainDevices> = sqlx::query_as(&format!(
+        "SELECT se.software_type, se.release_train, se.bulletin_number, se.title, se.url,
+                {columns}, CAST(SUM(d.devices) AS BIGINT) AS devices
+         FROM (SELECT software_type, release_key, COUNT(*) AS devices FROM devices
+               WHERE company_id = $1 AND release_key <> ''
+               GROUP BY software_type, release_key) d
+         JOIN software_eox se ON {}
+         GROUP BY se.software_type, se.release_train, se.bulletin_number, se.title, se.url, {columns}",
+        crate::train_match_sql!()
+    ))
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    let mut trains: Vec<CompanySoftwareTrain> = rows
+        .into_iter()
+        .map(|t| CompanySoftwareTrain {
+            bulletin: t.bulletin.on(today),
+            software_type: t.software_type,
+            release_train: t.release_train,
+        })
+        .collect();
+    trains.sort_by(|a, b| {
+        let (x, y) = (&a.bulletin, &b.bulletin);
+        (furthest_gone(y.stage), y.devices, &a.software_type, &a.release_train).cmp(&(
+            furthest_gone(x.stage),
+            x.devices,
+            &b.software_type,
+            &b.release_train,
+        ))
+    });
+    Ok(trains)
+}
+
+/// A stage's place in [`EolStage::ORDER`] (later is further gone).
+fn furthest_gone(stage: EolStage) -> Option<usize> {
+    EolStage::ORDER.iter().position(|s| *s == stage)
+}
+
 /// Every bulletin, advisory and notice affecting the company's devices, on `today`.
 pub async fn company_alerts(
     conn: &mut AnyConnection,
@@ -507,29 +576,18 @@ pub async fn company_alerts(
     let bulletins = bulletins_listing(&mut *conn, company_id).await?;
     let mut bulletins: Vec<CompanyBulletin> = bulletins
         .into_iter()
-        .map(|b| {
-            let next_milestone = super::NextMilestone::after(&b.milestones, today);
-            CompanyBulletin {
-                stage: b.milestones.stage_on(today),
-                next_milestone,
-                last_date_of_support: b.milestones.last_date_of_support.clone(),
-                bulletin_number: b.bulletin_number,
-                title: b.title,
-                url: b.url,
-                devices: b.devices as u64,
-            }
-        })
+        .map(|b| b.on(today))
         .collect();
     // The furthest gone first, then the most devices.
     bulletins.sort_by(|a, b| {
-        let rank = |stage: EolStage| EolStage::ORDER.iter().position(|s| *s == stage);
-        (rank(b.stage), b.devices, &a.bulletin_number).cmp(&(
-            rank(a.stage),
+        (furthest_gone(b.stage), b.devices, &a.bulletin_number).cmp(&(
+            furthest_gone(a.stage),
             a.devices,
             &b.bulletin_number,
         ))
     });
     let advisories = company_advisories(&mut *conn, company_id, None).await?;
+    let software_trains = software_trains(&mut *conn, company_id, today).await?;
     let notices = notices_affecting(conn, company_id)
         .await?
         .into_iter()
@@ -537,9 +595,61 @@ pub async fn company_alerts(
         .collect();
     Ok(CompanyAlerts {
         bulletins,
+        software_trains,
         advisories,
         notices,
     })
+}
+
+/// The software the company's device `device_id` ran before, oldest first, each with when an
+/// upload replaced it and the advisories affecting that release (as published today).
+pub async fn earlier_software(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Vec<super::history::EarlierSoftware>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT h.software_type, h.software_version, h.release_key, u.created_at, h.ended_by_upload
+         FROM device_software_history h
+         JOIN uploads u ON u.id = h.ended_by_upload AND u.company_id = h.company_id
+         WHERE h.company_id = $1 AND h.device_id = $2
+         ORDER BY h.id",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut earlier = Vec::with_capacity(rows.len());
+    for (software_type, software_version, release_key, replaced_at, upload) in rows {
+        let advisories = release_advisories(&mut *conn, &software_type, &release_key).await?;
+        earlier.push(super::history::EarlierSoftware {
+            software_type,
+            software_version,
+            advisories,
+            replaced_at,
+            replaced_by_upload: upload,
+        });
+    }
+    Ok(earlier)
+}
+
+/// The advisories affecting a release (none for an empty key), by id.
+async fn release_advisories(
+    conn: &mut AnyConnection,
+    software_type: &str,
+    release_key: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    if release_key.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar(
+        "SELECT advisory_id FROM advisory_releases
+         WHERE software_type = $1 AND release_key = $2 ORDER BY advisory_id",
+    )
+    .bind(software_type)
+    .bind(release_key)
+    .fetch_all(conn)
+    .await
 }
 
 /// The same day a year after `today` (`YYYY-MM-DD`; 29 February goes to 28 February).

@@ -284,8 +284,14 @@ impl DeviceFilter {
             add(&products, today.to_owned(), &mut clause);
         }
         if !self.bulletin.trim().is_empty() {
+            // A hardware bulletin lists products; a software one, release trains.
             add(
-                " AND d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
+                concat!(
+                    " AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
+                    " OR EXISTS (SELECT 1 FROM software_eox se WHERE se.bulletin_number = ? AND ",
+                    crate::train_match_sql!(),
+                    "))"
+                ),
                 self.bulletin.trim().to_owned(),
                 &mut clause,
             );
@@ -311,12 +317,8 @@ impl DeviceFilter {
             // The trains in that stage today (each `?` is the same day), matched as device rows
             // match their train.
             let trains = format!(
-                " AND EXISTS (SELECT 1 FROM software_eox se \
-                 WHERE se.software_type = d.software_type AND d.release_key <> '' \
-                 AND (d.release_key = se.release_train \
-                      OR substr(d.release_key, 1, length(se.release_train) + 1) \
-                         = se.release_train || '.') \
-                 AND {})",
+                " AND EXISTS (SELECT 1 FROM software_eox se WHERE {} AND {})",
+                crate::train_match_sql!(),
                 stage.stage_sql_over("se", "?")
             );
             add(&trains, today.to_owned(), &mut clause);
@@ -475,9 +477,16 @@ mod tests {
             "d.company_id = $1 AND d.pid_key IN (SELECT ep.pid_key FROM eox_products ep \
              JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
              WHERE eb.end_of_security_support <= $2 AND NOT (eb.last_date_of_support <= $3)) \
-             AND d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $4)"
+             AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $4) \
+             OR EXISTS (SELECT 1 FROM software_eox se WHERE se.bulletin_number = $5 AND \
+             se.software_type = d.software_type AND d.release_key <> '' \
+             AND (d.release_key = se.release_train \
+             OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.')))"
         );
-        assert_eq!(sql.binds, vec!["C-1", "2026-12-01", "2026-12-01", "EOL-1"]);
+        assert_eq!(
+            sql.binds,
+            vec!["C-1", "2026-12-01", "2026-12-01", "EOL-1", "EOL-1"]
+        );
         let query = filter.to_query(0);
         assert_eq!(query, "end_of_life=end_of_security_support&bulletin=EOL-1");
         let decoded = |key: &str| match key {

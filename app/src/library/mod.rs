@@ -230,6 +230,49 @@ pub async fn load_device_notices(
     .await
 }
 
+/// What changed for one of the company's devices: its software replaced by uploads (and which
+/// advisories that ended or brought), its advisories and notices as published and updated, and
+/// the end-of-life milestones it has passed — newest first.
+#[server(endpoint = "library/device-alert-history")]
+pub async fn load_device_alert_history(
+    device_id: i64,
+) -> Result<Vec<crate::alerts::history::AlertEvent>, LibraryError> {
+    serve(async |state, caller| {
+        use crate::alerts::queries as alerts;
+        let company_id = &caller.company()?.company_id;
+        let mut conn = state.db.conn().await?;
+        let device = queries::device_by_id(&mut conn, company_id, device_id)
+            .await?
+            .ok_or(LibraryError::DeviceNotFound)?;
+        let advisories = alerts::device_advisories(&mut conn, company_id, device_id).await?;
+        let notices = alerts::device_notices(&mut conn, company_id, device_id).await?;
+        let earlier = alerts::earlier_software(&mut conn, company_id, device_id).await?;
+        let software = format!("{} {}", device.software_type, device.software_version);
+        let current: Vec<String> = advisories.iter().map(|a| a.advisory_id.clone()).collect();
+        let mut bulletins = Vec::new();
+        if let Some(eol) = &device.hardware_end_of_life {
+            bulletins.push((eol.bulletin_number.as_str(), "", &eol.milestones));
+        }
+        let train = device
+            .software_end_of_life
+            .as_ref()
+            .map(|s| (s, format!("{} {}", s.software_type, s.release_train)));
+        if let Some((s, name)) = &train {
+            bulletins.push((s.bulletin_number.as_str(), name.as_str(), &s.milestones));
+        }
+        let today = crate::platform::clock::date_today();
+        Ok(crate::alerts::history::alert_history(
+            (software.trim(), &current),
+            &earlier,
+            &advisories,
+            &notices,
+            &bulletins,
+            &today,
+        ))
+    })
+    .await
+}
+
 /// What the Library's site, product ID and contract filters offer to pick from: the values the
 /// company's devices have (at most [`queries::CHOICES`] of each, in order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -504,6 +504,10 @@ last_date_of_support\n";
     .await;
     assert_eq!(stages(&shown).len(), 1);
     assert_eq!(shown.devices[0].serial_number, "FOC1907X1Y1");
+    // Library → Alerts links a train's devices through its bulletin, as it does a product's.
+    let by_bulletin = page(&mut ben, |f| f.bulletin = "SW-EOL-2204".into()).await;
+    assert_eq!(stages(&by_bulletin).len(), 1);
+    assert_eq!(by_bulletin.devices[0].serial_number, "FOC1907X1Y1");
     let request = Request::get("/api/v1/devices?software_end_of_life=announced")
         .header("authorization", format!("Bearer {token}"))
         .body(Body::empty())

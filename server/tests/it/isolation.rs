@@ -103,6 +103,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (app::library::LoadDevice::PATH, CompanyId),
         (app::library::LoadDeviceAdvisories::PATH, CompanyId),
         (app::library::LoadDeviceNotices::PATH, CompanyId),
+        (app::library::LoadDeviceAlertHistory::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
         (ChangeMemberRole::PATH, CompanyId),
@@ -155,7 +156,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
 }
 
 /// Every HTTP route besides the server functions, with how the suite tries it.
-const HTTP_ROUTES: [(&str, &str); 20] = [
+const HTTP_ROUTES: [(&str, &str); 22] = [
     (
         "/api/access/security-log.csv",
         "session: the caller's company's security log (DAs only)",
@@ -175,6 +176,14 @@ const HTTP_ROUTES: [(&str, &str); 20] = [
     (
         "/api/library/devices.xlsx",
         "session: the caller's company's devices",
+    ),
+    (
+        "/api/library/alerts.csv",
+        "session: the alerts of the caller's company's devices",
+    ),
+    (
+        "/api/library/alerts.xlsx",
+        "session: the alerts of the caller's company's devices",
     ),
     ("/api/v1/devices", "token: the token's company's devices"),
     (
@@ -233,7 +242,8 @@ impl World {
             p if p == DeviceCoverageTimeline::PATH
                 || p == app::library::LoadDevice::PATH
                 || p == app::library::LoadDeviceAdvisories::PATH
-                || p == app::library::LoadDeviceNotices::PATH =>
+                || p == app::library::LoadDeviceNotices::PATH
+                || p == app::library::LoadDeviceAlertHistory::PATH =>
             {
                 self.a_device
             }
@@ -328,7 +338,8 @@ async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (Status
         p if p == DeviceCoverageTimeline::PATH
             || p == app::library::LoadDevice::PATH
             || p == app::library::LoadDeviceAdvisories::PATH
-            || p == app::library::LoadDeviceNotices::PATH =>
+            || p == app::library::LoadDeviceNotices::PATH
+            || p == app::library::LoadDeviceAlertHistory::PATH =>
         {
             vec![("device_id", &id)]
         }
@@ -664,6 +675,8 @@ async fn http_routes_serve_only_the_callers_company(backend: Backend) {
     for path in [
         "/api/library/devices.csv",
         "/api/library/devices.xlsx",
+        "/api/library/alerts.csv",
+        "/api/library/alerts.xlsx",
         "/api/access/security-log.csv",
     ] {
         let response = app.send(get(path, ("cookie", bob_cookie.clone()))).await;

@@ -589,15 +589,16 @@ macro_rules! device_columns {
 /// end-of-life bulletin listing its product).
 macro_rules! device_tables {
     () => {
-        "FROM devices d
+        concat!(
+            "FROM devices d
     LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
     LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
     LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
     LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
     LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number
-    LEFT JOIN software_eox se ON se.software_type = d.software_type AND d.release_key <> ''
-        AND (d.release_key = se.release_train
-             OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.')"
+    LEFT JOIN software_eox se ON ",
+            crate::train_match_sql!()
+        )
     };
 }
 

@@ -7,10 +7,10 @@ use leptos_router::components::A;
 use crate::{
     alerts::{
         load_company_alerts, milestones::date_label, CompanyAdvisory, CompanyBulletin,
-        CompanyNotice,
+        CompanyNotice, CompanySoftwareTrain, NextMilestone,
     },
     library::DeviceFilter,
-    ui::{data_table::DataTable, inventory::format::devices},
+    ui::{data_table::DataTable, inventory::format::devices, library::vendor_link::VendorLink},
 };
 
 /// The Library filtered as `choose` sets, as a link.
@@ -18,15 +18,6 @@ fn library_link(choose: impl FnOnce(&mut DeviceFilter)) -> String {
     let mut filter = DeviceFilter::default();
     choose(&mut filter);
     format!("/library?{}", filter.to_query(0))
-}
-
-/// The vendor's page for an alert, or its id alone when there is none.
-fn vendor_link(id: String, url: String) -> AnyView {
-    if url.is_empty() {
-        view! { <span>{id}</span> }.into_any()
-    } else {
-        view! { <a href=url rel="noopener noreferrer" target="_blank">{id}" (opens the vendor's page)"</a> }.into_any()
-    }
 }
 
 /// Library → Alerts: every security advisory, field notice and end-of-life bulletin affecting the
@@ -41,6 +32,12 @@ pub fn AlertsPage() -> impl IntoView {
             "The security advisories, field notices and end-of-life bulletins that concern your devices, each with the devices it concerns. "
             <A href="/library">"See all devices"</A> "."
         </p>
+        <p class="exports">
+            "Download every alert with the devices it concerns, one row each: "
+            <a href="/api/library/alerts.csv" download>"CSV"</a>
+            " · "
+            <a href="/api/library/alerts.xlsx" download>"Excel (XLSX)"</a>
+        </p>
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading alerts…"</p> }>
             {move || suspend(async move {
                 match alerts.await {
@@ -48,6 +45,7 @@ pub fn AlertsPage() -> impl IntoView {
                         <AdvisoriesSection list=alerts.advisories/>
                         <NoticesSection list=alerts.notices/>
                         <BulletinsSection list=alerts.bulletins/>
+                        <SoftwareTrainsSection list=alerts.software_trains/>
                     }.into_any(),
                     Err(err) => view! { <LoadError message=err.to_string() retry=move || alerts.refetch()/> }.into_any(),
                 }
@@ -70,7 +68,7 @@ fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
                     let configuration = a.configuration_dependent.then_some("Depends on configuration");
                     view! {
                         <tr>
-                            <td data-label="Advisory">{vendor_link(a.advisory_id.clone(), a.url)}<span class="cell-detail muted">{a.title}</span></td>
+                            <td data-label="Advisory"><VendorLink id=a.advisory_id.clone() url=a.url.clone()/><span class="cell-detail muted">{a.title}</span></td>
                             <td data-label="Severity">
                                 <span class=format!("severity severity-{}", a.severity.as_str())>{a.severity.label()}</span>
                                 <span class="cell-detail">{score}</span>
@@ -104,7 +102,7 @@ fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
                     let label = format!("{} affected by {}", devices(n.devices), n.notice_id);
                     view! {
                         <tr>
-                            <td data-label="Notice">{vendor_link(n.notice_id.clone(), n.url)}<span class="cell-detail muted">{n.title}</span></td>
+                            <td data-label="Notice"><VendorLink id=n.notice_id.clone() url=n.url.clone()/><span class="cell-detail muted">{n.title}</span></td>
                             <td data-label="Type">{n.notice_type.label()}</td>
                             <td data-label="Updated">{date_label(&n.last_updated)}</td>
                             <td data-label="Devices"><a href=link aria-label=label>{devices(n.devices)}</a></td>
@@ -132,13 +130,10 @@ fn BulletinsSection(list: Vec<CompanyBulletin>) -> impl IntoView {
                 {list.into_iter().map(|b| {
                     let link = library_link(|f| f.bulletin = b.bulletin_number.clone());
                     let label = format!("{} listed by {}", devices(b.devices), b.bulletin_number);
-                    let next = b.next_milestone.as_ref().map_or_else(
-                        || "None with a date".to_owned(),
-                        |n| format!("{} on {}", n.milestone.label(), date_label(&n.date)),
-                    );
+                    let next = next_label(b.next_milestone.as_ref());
                     view! {
                         <tr>
-                            <td data-label="Bulletin">{vendor_link(b.bulletin_number.clone(), b.url)}<span class="cell-detail muted">{b.title}</span></td>
+                            <td data-label="Bulletin"><VendorLink id=b.bulletin_number.clone() url=b.url.clone()/><span class="cell-detail muted">{b.title}</span></td>
                             <td data-label="Stage today"><span class=format!("eol eol-{}", b.stage.as_str())>{b.stage.label()}</span></td>
                             <td data-label="Next milestone">{next}</td>
                             <td data-label="Last date of support">{date_label(&b.last_date_of_support)}</td>
@@ -152,6 +147,48 @@ fn BulletinsSection(list: Vec<CompanyBulletin>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="alerts-bulletins-heading">
             <h2 id="alerts-bulletins-heading">"Hardware end of life"</h2>
+            {body}
+        </section>
+    }
+}
+
+fn next_label(next: Option<&NextMilestone>) -> String {
+    next.map_or_else(
+        || "None with a date".to_owned(),
+        |n| format!("{} on {}", n.milestone.label(), date_label(&n.date)),
+    )
+}
+
+#[component]
+fn SoftwareTrainsSection(list: Vec<CompanySoftwareTrain>) -> impl IntoView {
+    let body = if list.is_empty() {
+        view! { <p class="empty-state">"No end of life is announced for the software releases your devices run."</p> }.into_any()
+    } else {
+        view! {
+            <DataTable heads=&["Release train", "Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption="Software release trains your devices run with an end-of-life bulletin, furthest gone first" testid="alerts-software-trains">
+                {list.into_iter().map(|train| {
+                    let t = train.bulletin;
+                    let link = library_link(|f| f.bulletin = t.bulletin_number.clone());
+                    let train = format!("{} {}", train.software_type, train.release_train);
+                    let label = format!("{} on {train}", devices(t.devices));
+                    let next = next_label(t.next_milestone.as_ref());
+                    view! {
+                        <tr>
+                            <td data-label="Release train">{train}</td>
+                            <td data-label="Bulletin"><VendorLink id=t.bulletin_number.clone() url=t.url.clone()/><span class="cell-detail muted">{t.title}</span></td>
+                            <td data-label="Stage today"><span class=format!("eol eol-{}", t.stage.as_str())>{t.stage.label()}</span></td>
+                            <td data-label="Next milestone">{next}</td>
+                            <td data-label="Last date of support">{date_label(&t.last_date_of_support)}</td>
+                            <td data-label="Devices"><a href=link aria-label=label>{devices(t.devices)}</a></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+        }.into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="alerts-software-heading">
+            <h2 id="alerts-software-heading">"Software end of life"</h2>
             {body}
         </section>
     }

@@ -1,4 +1,5 @@
 use crate::ui::forms::LoadError;
+use crate::ui::library::vendor_link::VendorLink;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
@@ -83,11 +84,7 @@ fn AdvisoryTable(list: Vec<DeviceAdvisory>) -> impl IntoView {
     view! {
         <DataTable heads=&["Advisory", "Severity", "Exposure", "Affected release", "Fixed in", "Updated"] caption="Advisories affecting this device" testid="device-advisory-table">
             {list.into_iter().map(|advisory| {
-                let name = if advisory.url.is_empty() {
-                    view! { <span>{advisory.advisory_id.clone()}</span> }.into_any()
-                } else {
-                    view! { <a href=advisory.url.clone() rel="noopener noreferrer" target="_blank">{advisory.advisory_id.clone()}" (opens the vendor's page)"</a> }.into_any()
-                };
+                let name = view! { <VendorLink id=advisory.advisory_id.clone() url=advisory.url.clone()/> };
                 let score = (!advisory.cvss_base_score.is_empty()).then(|| format!("CVSS {}", advisory.cvss_base_score));
                 let cves = advisory.cve_ids.join(", ");
                 let fixed = if advisory.first_fixed.is_empty() {

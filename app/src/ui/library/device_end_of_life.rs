@@ -1,3 +1,4 @@
+use crate::ui::library::vendor_link::VendorLink;
 use leptos::prelude::*;
 
 use crate::{
@@ -21,11 +22,8 @@ pub fn DeviceEndOfLife(
         Some(eol) => {
             let stage = eol.stage;
             let next = eol.next_milestone.as_ref().map(|n| n.milestone);
-            let bulletin = if eol.url.is_empty() {
-                view! { <span>{eol.bulletin_number.clone()}</span> }.into_any()
-            } else {
-                view! { <a href=eol.url.clone() rel="noopener noreferrer" target="_blank">{eol.bulletin_number.clone()}" (opens the vendor's page)"</a> }.into_any()
-            };
+            let bulletin =
+                view! { <VendorLink id=eol.bulletin_number.clone() url=eol.url.clone()/> };
             let replacement = eol.replacement_product_id.clone().map(|pid| {
                 let note =
                     (!eol.migration_note.is_empty()).then(|| format!(" {}", eol.migration_note));

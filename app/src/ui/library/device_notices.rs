@@ -1,4 +1,5 @@
 use crate::ui::forms::LoadError;
+use crate::ui::library::vendor_link::VendorLink;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
@@ -40,11 +41,7 @@ pub fn DeviceNotices(device_id: i64, product_id: String) -> impl IntoView {
 
 #[component]
 fn NoticeItem(notice: DeviceNotice) -> impl IntoView {
-    let name = if notice.url.is_empty() {
-        view! { <span>{notice.notice_id.clone()}</span> }.into_any()
-    } else {
-        view! { <a href=notice.url.clone() rel="noopener noreferrer" target="_blank">{notice.notice_id.clone()}" (opens the vendor's page)"</a> }.into_any()
-    };
+    let name = view! { <VendorLink id=notice.notice_id.clone() url=notice.url.clone()/> };
     let (verdict, class) = if notice.affected {
         ("Affects this device", "notice-affected")
     } else {

@@ -5,9 +5,10 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    device_advisories::DeviceAdvisories, device_end_of_life::DeviceEndOfLife,
-    device_history::DeviceHistory, device_notices::DeviceNotices,
-    device_software_end_of_life::DeviceSoftwareEndOfLife, devices_table::explanation,
+    device_advisories::DeviceAdvisories, device_alert_history::DeviceAlertHistory,
+    device_end_of_life::DeviceEndOfLife, device_history::DeviceHistory,
+    device_notices::DeviceNotices, device_software_end_of_life::DeviceSoftwareEndOfLife,
+    devices_table::explanation,
 };
 use crate::{
     inventory::DeviceRecord,
@@ -106,5 +107,6 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
         {device.software_end_of_life.clone().map(|software| view! { <DeviceSoftwareEndOfLife software/> })}
         <DeviceNotices device_id=device.id product_id=device.product_id.clone()/>
         <DeviceEndOfLife product_id=device.product_id.clone() end_of_life=device.hardware_end_of_life.clone()/>
+        <DeviceAlertHistory device_id=device.id/>
     }
 }

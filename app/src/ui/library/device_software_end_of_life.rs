@@ -1,3 +1,4 @@
+use crate::ui::library::vendor_link::VendorLink;
 use leptos::prelude::*;
 
 use super::device_end_of_life::MilestonesTable;
@@ -26,11 +27,8 @@ pub fn DeviceSoftwareEndOfLife(software: SoftwareEndOfLife) -> impl IntoView {
         "{} {} train",
         software.software_type, software.release_train
     );
-    let bulletin = if software.url.is_empty() {
-        view! { <span>{software.bulletin_number.clone()}</span> }.into_any()
-    } else {
-        view! { <a href=software.url.clone() rel="noopener noreferrer" target="_blank">{software.bulletin_number.clone()}" (opens the vendor's page)"</a> }.into_any()
-    };
+    let bulletin =
+        view! { <VendorLink id=software.bulletin_number.clone() url=software.url.clone()/> };
     view! {
         <section class="card" aria-labelledby="software-eol-heading" data-testid="device-software-end-of-life">
             <h2 id="software-eol-heading">"Software end of life"</h2>

@@ -4,6 +4,7 @@ mod alerts_page;
 mod changes_panel;
 mod contracts_page;
 mod device_advisories;
+mod device_alert_history;
 mod device_end_of_life;
 mod device_filters;
 mod device_history;
@@ -12,6 +13,7 @@ mod device_page;
 mod device_software_end_of_life;
 mod devices_page;
 mod devices_table;
+mod vendor_link;
 
 pub use alerts_page::AlertsPage;
 pub use contracts_page::ContractsPage;
