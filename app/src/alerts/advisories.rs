@@ -128,22 +128,27 @@ impl AdvisoryState {
     /// software type no advisory lists, is not assessed. Each test is a row-value `IN`, so the
     /// `(company_id, software_type, release_key)` index serves it.
     pub fn state_sql(self) -> String {
-        let release = "(d.software_type, d.release_key)";
-        let covered = "d.release_key <> '' \
-             AND d.software_type IN (SELECT software_type FROM advisory_releases)";
+        self.state_sql_over("d")
+    }
+
+    /// [`Self::state_sql`] over the rows `table` (devices, or `device_groups`).
+    pub fn state_sql_over(self, table: &str) -> String {
+        let release = format!("({table}.software_type, {table}.release_key)");
+        // `release_exposure` has a row for each release an advisory lists (counted per release
+        // at import), so its types are the types advisory data covers.
+        let covered = format!(
+            "{table}.release_key <> '' \
+             AND {table}.software_type IN (SELECT software_type FROM release_exposure)"
+        );
+        let exposed = |condition: &str| {
+            format!("{release} IN (SELECT software_type, release_key FROM release_exposure WHERE {condition})")
+        };
         match self {
-            AdvisoryState::Vulnerable => format!(
-                "{release} IN ({})",
-                affected_releases("sa.configuration_dependent = FALSE")
-            ),
-            AdvisoryState::PotentiallyVulnerable => format!(
-                "{release} IN ({}) AND {release} NOT IN ({})",
-                affected_releases("sa.configuration_dependent = TRUE"),
-                affected_releases("sa.configuration_dependent = FALSE")
-            ),
+            AdvisoryState::Vulnerable => exposed("vulnerable > 0"),
+            AdvisoryState::PotentiallyVulnerable => exposed("vulnerable = 0 AND potentially > 0"),
             AdvisoryState::NotVulnerable => format!(
                 "{covered} AND {release} NOT IN \
-                 (SELECT software_type, release_key FROM advisory_releases)"
+                 (SELECT software_type, release_key FROM release_exposure)"
             ),
             AdvisoryState::NotAssessed => format!("NOT ({covered})"),
         }

@@ -153,6 +153,23 @@ macro_rules! notice_affected_sql {
     };
 }
 
+/// Rows of `table` (devices, or `device_groups`: a product and release) that some listing affects
+/// whatever their serial number: a listing of their product not narrowed to serials, and either
+/// not narrowed to releases or listing theirs. The rest of [`applies`] needs each device.
+pub fn affected_whatever_the_serial_sql(table: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM field_notice_products fp WHERE fp.pid_key = {table}.pid_key \
+         AND NOT EXISTS (SELECT 1 FROM field_notice_serials fs \
+             WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key) \
+         AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
+                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key) \
+              OR EXISTS (SELECT 1 FROM field_notice_releases fr \
+                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key \
+                 AND fr.software_type = {table}.software_type \
+                 AND fr.release_key = {table}.release_key)))"
+    )
+}
+
 /// [`notice_affected_sql!`] as a constant.
 pub const AFFECTED_SQL: &str = crate::notice_affected_sql!();
 

@@ -10,7 +10,7 @@ use super::{
     UPCOMING_SHOWN,
 };
 use super::{
-    notices::{applies, NoticeScope, SerialRange, AFFECTED_SQL},
+    notices::{affected_whatever_the_serial_sql, applies, NoticeScope, SerialRange, AFFECTED_SQL},
     CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
 };
 use crate::platform::db::DbBool;
@@ -53,9 +53,9 @@ async fn bulletins_listing(
 ) -> Result<Vec<BulletinDevices>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT eb.bulletin_number, eb.title, eb.url, {MILESTONE_COLUMNS}, n.devices
-         FROM (SELECT ep.bulletin_number, COUNT(*) AS devices
-               FROM devices d JOIN eox_products ep ON ep.pid_key = d.pid_key
-               WHERE d.company_id = $1 GROUP BY ep.bulletin_number) n
+         FROM (SELECT ep.bulletin_number, CAST(SUM(g.devices) AS BIGINT) AS devices
+               FROM device_groups g JOIN eox_products ep ON ep.pid_key = g.pid_key
+               WHERE g.company_id = $1 GROUP BY ep.bulletin_number) n
          JOIN eox_bulletins eb ON eb.bulletin_number = n.bulletin_number
          ORDER BY eb.bulletin_number"
     ))
@@ -73,10 +73,7 @@ pub async fn eol_summary(
     today: &str,
 ) -> Result<EolSummary, sqlx::Error> {
     let bulletins = bulletins_listing(&mut *conn, company_id).await?;
-    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
-        .bind(company_id)
-        .fetch_one(conn)
-        .await?;
+    let all = device_count(conn, company_id).await?;
     let a_year_on = a_year_after(today);
     let mut by_stage: Vec<(EolStage, u64)> =
         EolStage::ORDER.into_iter().rev().map(|s| (s, 0)).collect();
@@ -119,7 +116,8 @@ pub async fn eol_summary(
 
 /// The company's devices grouped by release (a company runs few releases, however many devices)
 /// joined to the advisories affecting each group: `g`, `ar` and `sa`, for `$1` the company.
-const EXPOSED_GROUPS: &str = "(SELECT software_type, release_key, COUNT(*) AS devices FROM devices
+const EXPOSED_GROUPS: &str = "(SELECT software_type, release_key,
+                 CAST(SUM(devices) AS BIGINT) AS devices FROM device_groups
                WHERE company_id = $1 AND release_key <> ''
                GROUP BY software_type, release_key) g
          JOIN advisory_releases ar
@@ -207,13 +205,11 @@ pub async fn advisory_summary(
     .bind(company_id)
     .fetch_all(&mut *conn)
     .await?;
-    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
-        .bind(company_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let devices = device_count(&mut *conn, company_id).await?;
     let not_assessed: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM devices d WHERE d.company_id = $1 AND {}",
-        AdvisoryState::NotAssessed.state_sql()
+        "SELECT CAST(COALESCE(SUM(g.devices), 0) AS BIGINT) FROM device_groups g
+         WHERE g.company_id = $1 AND {}",
+        AdvisoryState::NotAssessed.state_sql_over("g")
     ))
     .bind(company_id)
     .fetch_one(&mut *conn)
@@ -350,8 +346,8 @@ impl NoticeDevices {
 }
 
 /// The notices affecting the company's devices, the most recently updated first. A listing
-/// narrowed by nothing counts its product's devices per product (one index range); only narrowed
-/// listings look at each device.
+/// narrowed by nothing, or by releases alone, counts the company's (product, release) groups; only
+/// listings narrowed to serial numbers look at each device (of their products: an index range).
 async fn notices_affecting(
     conn: &mut AnyConnection,
     company_id: &str,
@@ -359,22 +355,24 @@ async fn notices_affecting(
     sqlx::query_as(&format!(
         "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
                 CAST(SUM(n.devices) AS BIGINT) AS devices
-         FROM (SELECT fp.notice_id, p.devices
-               FROM (SELECT pid_key, COUNT(*) AS devices FROM devices WHERE company_id = $1
-                     GROUP BY pid_key) p
-               JOIN field_notice_products fp ON fp.pid_key = p.pid_key
-               WHERE NOT EXISTS (SELECT 1 FROM field_notice_serials fs
+         FROM (SELECT fp.notice_id, g.devices
+               FROM device_groups g
+               JOIN field_notice_products fp ON fp.pid_key = g.pid_key
+               WHERE g.company_id = $1
+                 AND NOT EXISTS (SELECT 1 FROM field_notice_serials fs
                                  WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
-                 AND NOT EXISTS (SELECT 1 FROM field_notice_releases fr
-                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key)
+                 AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr
+                                  WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key)
+                      OR EXISTS (SELECT 1 FROM field_notice_releases fr
+                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key
+                                   AND fr.software_type = g.software_type
+                                   AND fr.release_key = g.release_key))
                UNION ALL
                SELECT fp.notice_id, COUNT(*) AS devices
                FROM field_notice_products fp
                JOIN devices d ON d.company_id = $1 AND d.pid_key = fp.pid_key
-               WHERE (EXISTS (SELECT 1 FROM field_notice_serials fs
-                              WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
-                      OR EXISTS (SELECT 1 FROM field_notice_releases fr
-                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key))
+               WHERE EXISTS (SELECT 1 FROM field_notice_serials fs
+                             WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
                  AND {AFFECTED_SQL}
                GROUP BY fp.notice_id) n
          JOIN field_notices fn ON fn.notice_id = n.notice_id
@@ -386,6 +384,16 @@ async fn notices_affecting(
     .await
 }
 
+/// How many devices the company has (from its groups: no walk over its devices).
+async fn device_count(conn: &mut AnyConnection, company_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(devices), 0) AS BIGINT) FROM device_groups WHERE company_id = $1",
+    )
+    .bind(company_id)
+    .fetch_one(conn)
+    .await
+}
+
 /// The notices affecting the company's devices, the most recently updated first, and how many
 /// devices at least one affects.
 pub async fn notice_summary(
@@ -393,16 +401,28 @@ pub async fn notice_summary(
     company_id: &str,
 ) -> Result<NoticeSummary, sqlx::Error> {
     let rows = notices_affecting(&mut *conn, company_id).await?;
-    let (devices, affected): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN d.pid_key IN (SELECT pid_key FROM field_notice_products)
-                    AND EXISTS (SELECT 1 FROM field_notice_products fp WHERE {AFFECTED_SQL})
-                    THEN 1 ELSE 0 END), 0)
-         FROM devices d WHERE d.company_id = $1"
+    let devices = device_count(&mut *conn, company_id).await?;
+    // Groups some listing affects whatever the serial, then the other devices of products a
+    // listing narrowed to serials names, one by one.
+    let whole: i64 = sqlx::query_scalar(&format!(
+        "SELECT CAST(COALESCE(SUM(g.devices), 0) AS BIGINT) FROM device_groups g
+         WHERE g.company_id = $1 AND {}",
+        affected_whatever_the_serial_sql("g")
+    ))
+    .bind(company_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let by_serial: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM devices d
+         WHERE d.company_id = $1 AND d.pid_key IN (SELECT pid_key FROM field_notice_serials)
+           AND NOT {}
+           AND EXISTS (SELECT 1 FROM field_notice_products fp WHERE {AFFECTED_SQL})",
+        affected_whatever_the_serial_sql("d")
     ))
     .bind(company_id)
     .fetch_one(conn)
     .await?;
+    let affected = whole + by_serial;
     let notices_total = rows.len() as u64;
     let notices = rows
         .into_iter()
@@ -532,8 +552,8 @@ async fn software_trains(
     let rows: Vec<TrainDevices> = sqlx::query_as(&format!(
         "SELECT se.software_type, se.release_train, se.bulletin_number, se.title, se.url,
                 {columns}, CAST(SUM(d.devices) AS BIGINT) AS devices
-         FROM (SELECT software_type, release_key, COUNT(*) AS devices FROM devices
-               WHERE company_id = $1 AND release_key <> ''
+         FROM (SELECT software_type, release_key, CAST(SUM(devices) AS BIGINT) AS devices
+               FROM device_groups WHERE company_id = $1 AND release_key <> ''
                GROUP BY software_type, release_key) d
          JOIN software_eox se ON {}
          GROUP BY se.software_type, se.release_train, se.bulletin_number, se.title, se.url, {columns}",
@@ -650,6 +670,26 @@ async fn release_advisories(
     .bind(release_key)
     .fetch_all(conn)
     .await
+}
+
+/// Counts again, per release, the advisories affecting it into `release_exposure` (which device
+/// rows and the Library's advisory filters read); run in the registry import that changed them.
+pub async fn refresh_release_exposure(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM release_exposure")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO release_exposure (software_type, release_key, vulnerable, potentially, worst_rank)
+         SELECT ar.software_type, ar.release_key,
+                SUM(CASE WHEN sa.configuration_dependent THEN 0 ELSE 1 END),
+                SUM(CASE WHEN sa.configuration_dependent THEN 1 ELSE 0 END),
+                MAX(sa.severity_rank)
+         FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+         GROUP BY ar.software_type, ar.release_key",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The same day a year after `today` (`YYYY-MM-DD`; 29 February goes to 28 February).

@@ -15,6 +15,16 @@ use crate::{
 pub const PAGE_SIZE: u64 = 50;
 
 /// What the person chose to see. `None` and empty strings mean "any".
+/// Devices `d` running a release of a train `se` of the company `?` — followed by `AND` a
+/// condition on `se` and `)`. The trains are matched over the company's (product, release)
+/// groups (inside, `d` is a group: few rows), and devices found by their release index.
+const COMPANY_TRAINS: &str = concat!(
+    "(d.software_type, d.release_key) IN (SELECT d.software_type, d.release_key \
+     FROM device_groups d JOIN software_eox se ON ",
+    crate::train_match_sql!(),
+    " WHERE d.company_id = ?"
+);
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceFilter {
     #[serde(default)]
@@ -274,27 +284,36 @@ impl DeviceFilter {
             add(" AND d.pid_key = ?", pid_key(&self.pid), &mut clause);
         }
         if let Some(stage) = self.end_of_life {
-            // The products in that stage today (each `?` is the same day): a few rows, each a
-            // range of the pid index.
-            let products = format!(
-                " AND d.pid_key IN (SELECT ep.pid_key FROM eox_products ep \
-                 JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number WHERE {})",
-                stage.stage_sql("?")
+            // The company's products in that stage today (each `?` after the company is the same
+            // day): a few rows, each a range of the pid index.
+            add(
+                " AND d.pid_key IN (SELECT g.pid_key FROM device_groups g \
+                 JOIN eox_products ep ON ep.pid_key = g.pid_key \
+                 JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
+                 WHERE g.company_id = ?",
+                company_id.to_owned(),
+                &mut clause,
             );
-            add(&products, today.to_owned(), &mut clause);
+            add(
+                &format!(" AND {})", stage.stage_sql("?")),
+                today.to_owned(),
+                &mut clause,
+            );
         }
         if !self.bulletin.trim().is_empty() {
             // A hardware bulletin lists products; a software one, release trains.
+            let bulletin = self.bulletin.trim().to_owned();
             add(
-                concat!(
-                    " AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
-                    " OR EXISTS (SELECT 1 FROM software_eox se WHERE se.bulletin_number = ? AND ",
-                    crate::train_match_sql!(),
-                    "))"
-                ),
-                self.bulletin.trim().to_owned(),
+                " AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
+                bulletin.clone(),
                 &mut clause,
             );
+            add(
+                &format!(" OR {}", COMPANY_TRAINS),
+                company_id.to_owned(),
+                &mut clause,
+            );
+            add(" AND se.bulletin_number = ?))", bulletin, &mut clause);
         }
         if let Some(state) = self.advisory_state {
             clause.push_str(&format!(" AND {}", state.state_sql()));
@@ -316,12 +335,16 @@ impl DeviceFilter {
         if let Some(stage) = self.software_end_of_life {
             // The trains in that stage today (each `?` is the same day), matched as device rows
             // match their train.
-            let trains = format!(
-                " AND EXISTS (SELECT 1 FROM software_eox se WHERE {} AND {})",
-                crate::train_match_sql!(),
-                stage.stage_sql_over("se", "?")
+            add(
+                &format!(" AND {}", COMPANY_TRAINS),
+                company_id.to_owned(),
+                &mut clause,
             );
-            add(&trains, today.to_owned(), &mut clause);
+            add(
+                &format!(" AND {})", stage.stage_sql_over("se", "?")),
+                today.to_owned(),
+                &mut clause,
+            );
         }
         let notice = self.field_notice.trim();
         if !notice.is_empty() {
@@ -474,18 +497,29 @@ mod tests {
         let sql = filter.to_sql("C-1", "2026-12-01", None, numbered);
         assert_eq!(
             sql.clause,
-            "d.company_id = $1 AND d.pid_key IN (SELECT ep.pid_key FROM eox_products ep \
+            "d.company_id = $1 AND d.pid_key IN (SELECT g.pid_key FROM device_groups g \
+             JOIN eox_products ep ON ep.pid_key = g.pid_key \
              JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
-             WHERE eb.end_of_security_support <= $2 AND NOT (eb.last_date_of_support <= $3)) \
-             AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $4) \
-             OR EXISTS (SELECT 1 FROM software_eox se WHERE se.bulletin_number = $5 AND \
-             se.software_type = d.software_type AND d.release_key <> '' \
-             AND (d.release_key = se.release_train \
-             OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.')))"
+             WHERE g.company_id = $2 AND eb.end_of_security_support <= $3 \
+             AND NOT (eb.last_date_of_support <= $4)) \
+             AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $5) \
+             OR (d.software_type, d.release_key) IN (SELECT d.software_type, d.release_key \
+             FROM device_groups d JOIN software_eox se ON se.software_type = d.software_type \
+             AND d.release_key <> '' AND (d.release_key = se.release_train \
+             OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.') \
+             WHERE d.company_id = $6 AND se.bulletin_number = $7))"
         );
         assert_eq!(
             sql.binds,
-            vec!["C-1", "2026-12-01", "2026-12-01", "EOL-1", "EOL-1"]
+            vec![
+                "C-1",
+                "C-1",
+                "2026-12-01",
+                "2026-12-01",
+                "EOL-1",
+                "C-1",
+                "EOL-1"
+            ]
         );
         let query = filter.to_query(0);
         assert_eq!(query, "end_of_life=end_of_security_support&bulletin=EOL-1");

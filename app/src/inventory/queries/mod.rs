@@ -521,16 +521,39 @@ pub async fn device_count(conn: &mut AnyConnection, company_id: &str) -> Result<
         .await
 }
 
+/// Counts the company's devices again per (product, software type, release) into
+/// `device_groups`, which the alert summaries read; run in the transaction that changed them.
+pub async fn refresh_device_groups(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM device_groups WHERE company_id = $1")
+        .bind(company_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO device_groups (company_id, pid_key, software_type, release_key, devices)
+         SELECT company_id, pid_key, software_type, release_key, COUNT(*) FROM devices
+         WHERE company_id = $1 GROUP BY company_id, pid_key, software_type, release_key",
+    )
+    .bind(company_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Removes the company's devices; its upload history stays.
 pub async fn delete_devices(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM devices WHERE company_id = $1")
+    let deleted = sqlx::query("DELETE FROM devices WHERE company_id = $1")
         .bind(company_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?
-        .rows_affected())
+        .rows_affected();
+    refresh_device_groups(conn, company_id).await?;
+    Ok(deleted)
 }
 
 /// The columns of a device with its coverage, over `devices d`. When it was first and last seen
@@ -563,18 +586,9 @@ macro_rules! device_columns {
         || se.end_of_software_maintenance || ' ' || se.end_of_security_support || ' '
         || se.end_of_routine_failure_analysis || ' ' || se.end_of_new_service_attachment || ' '
         || se.end_of_service_contract_renewal || ' ' || se.last_date_of_support AS sw_milestones,
-    (SELECT COUNT(*) FROM advisory_releases ar
-        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
-        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key
-        AND sa.configuration_dependent = FALSE) AS advisories_vulnerable,
-    (SELECT COUNT(*) FROM advisory_releases ar
-        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
-        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key
-        AND sa.configuration_dependent = TRUE) AS advisories_potentially_vulnerable,
-    (SELECT MAX(sa.severity_rank) FROM advisory_releases ar
-        JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
-        WHERE ar.software_type = d.software_type AND ar.release_key = d.release_key)
-        AS advisories_worst_rank,
+    COALESCE(rx.vulnerable, 0) AS advisories_vulnerable,
+    COALESCE(rx.potentially, 0) AS advisories_potentially_vulnerable,
+    rx.worst_rank AS advisories_worst_rank,
     CAST(CASE WHEN EXISTS (SELECT 1 FROM advisory_releases ac
         WHERE ac.software_type = d.software_type) THEN 1 ELSE 0 END AS BIGINT)
         AS advisory_type_covered,
@@ -596,6 +610,8 @@ macro_rules! device_tables {
     LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
     LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
     LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number
+    LEFT JOIN release_exposure rx
+        ON rx.software_type = d.software_type AND rx.release_key = d.release_key
     LEFT JOIN software_eox se ON ",
             crate::train_match_sql!()
         )

@@ -379,6 +379,15 @@ pub async fn import_registry(
         };
         summaries.push(summary);
     }
+    let advisories_changed = summaries.iter().any(|s| {
+        matches!(
+            s.file,
+            RegistryFile::SecurityAdvisories | RegistryFile::AdvisoryReleases
+        ) && s.changed > 0
+    });
+    if advisories_changed {
+        crate::alerts::queries::refresh_release_exposure(&mut tx).await?;
+    }
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
     queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
     tell_das_of_new_associations(&mut tx, &context.now).await?;
