@@ -34,8 +34,11 @@ run_database() { # label database-url
   "$netcare" --database-url "$url" serve --bind "127.0.0.1:$port" --site-dir "$work" --max-upload-mb 1024 &
   server_pid=$!
   wait_for_server "http://127.0.0.1:$port"
+  started=$(date +%s.%N)
   curl -sS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
     --data-binary "@$work/inventory.csv" "http://127.0.0.1:$port/api/v1/uploads"
+  printf '  upload of %s devices (coverage and the counts the summaries read included): %.2f s\n' \
+    "$devices" "$(echo "$(date +%s.%N) - $started" | bc -l)"
   kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=""
   "$bench" "$url" GEN-C00000
 }

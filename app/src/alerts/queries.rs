@@ -10,10 +10,13 @@ use super::{
     UPCOMING_SHOWN,
 };
 use super::{
-    notices::{affected_whatever_the_serial_sql, applies, NoticeScope, SerialRange, AFFECTED_SQL},
+    notices::{
+        affected_whatever_the_serial_sql, applies, serial_range_devices_sql, NoticeScope,
+        SerialRange,
+    },
     CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
 };
-use crate::platform::db::DbBool;
+use crate::platform::db::{Backend, DbBool};
 
 /// The milestone columns of a bulletin `eb`, in [`MilestoneKind::ALL`] order.
 pub const MILESTONE_COLUMNS: &str = "eb.announcement_date, eb.end_of_sale, eb.last_ship, \
@@ -352,6 +355,7 @@ async fn notices_affecting(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<NoticeDevices>, sqlx::Error> {
+    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
     sqlx::query_as(&format!(
         "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
                 CAST(SUM(n.devices) AS BIGINT) AS devices
@@ -368,13 +372,9 @@ async fn notices_affecting(
                                    AND fr.software_type = g.software_type
                                    AND fr.release_key = g.release_key))
                UNION ALL
-               SELECT fp.notice_id, COUNT(*) AS devices
-               FROM field_notice_products fp
-               JOIN devices d ON d.company_id = $1 AND d.pid_key = fp.pid_key
-               WHERE EXISTS (SELECT 1 FROM field_notice_serials fs
-                             WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
-                 AND {AFFECTED_SQL}
-               GROUP BY fp.notice_id) n
+               SELECT x.notice_id, COUNT(*) AS devices
+               FROM (SELECT DISTINCT fs.notice_id, d.id FROM {ranges}) x
+               GROUP BY x.notice_id) n
          JOIN field_notices fn ON fn.notice_id = n.notice_id
          GROUP BY fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated
          ORDER BY fn.last_updated DESC, fn.notice_id"
@@ -412,11 +412,9 @@ pub async fn notice_summary(
     .bind(company_id)
     .fetch_one(&mut *conn)
     .await?;
+    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
     let by_serial: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM devices d
-         WHERE d.company_id = $1 AND d.pid_key IN (SELECT pid_key FROM field_notice_serials)
-           AND NOT {}
-           AND EXISTS (SELECT 1 FROM field_notice_products fp WHERE {AFFECTED_SQL})",
+        "SELECT COUNT(DISTINCT d.id) FROM {ranges} WHERE NOT {}",
         affected_whatever_the_serial_sql("d")
     ))
     .bind(company_id)

@@ -20,6 +20,15 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend an open connection talks to.
+    pub fn of_connection(conn: &sqlx::AnyConnection) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     /// Which backend a database URL names. A bare path (`netcare.db`) means a SQLite file.
     pub fn of_url(url: &str) -> Result<Self, DbUrlError> {
         let scheme = url.split_once(':').map(|(scheme, _)| scheme);

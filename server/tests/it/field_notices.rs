@@ -27,6 +27,7 @@ both_databases!(
     bad_notices_are_refused_whole,
     each_device_is_decided_with_its_reason,
     a_narrower_listing_replaces_the_old_one,
+    the_summary_agrees_with_each_device,
 );
 
 const NOTICE_HEADER: &str =
@@ -344,4 +345,81 @@ async fn a_narrower_listing_replaces_the_old_one(backend: Backend) {
     assert_eq!(shown.total, 0);
     let core = page(&mut ben, |f| f.search = "FOC2101A0AA".into()).await;
     assert_eq!(notice_counts(&core), [("FOC2101A0AA".into(), 1)]);
+}
+
+/// The dashboard counts each notice's devices from product-and-release groups and serial ranges;
+/// each device's own decision is the reference. Listings of every shape, overlapping ranges, a
+/// device two notices affect, serials of another length, devices without software.
+async fn the_summary_agrees_with_each_device(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    let mut file = String::from("serial_number,product_id,software_type,software_version\n");
+    for n in 0..60 {
+        let (software, version) = match n % 3 {
+            0 => ("IOS XE", "17.9.4"),
+            1 => ("IOS XE", "17.12.3"),
+            _ => ("", ""),
+        };
+        let pid = if n % 2 == 0 { "C9300-48P" } else { "C9500-32C" };
+        file.push_str(&format!("FOC21{n:06},{pid},{software},{version}\n"));
+    }
+    file.push_str("FOC2100001,C9300-48P,IOS XE,17.9.4\n"); // one character short
+    assert_eq!(upload_csv(&app, &token, &file).await.0, StatusCode::CREATED);
+    let listed = notices(&[
+        "FN-A,Everything,,hardware,2026-01-01,2026-01-01,",
+        "FN-B,A release,,software,2026-01-02,2026-01-02,",
+        "FN-C,Two ranges,,hardware,2026-01-03,2026-01-03,",
+        "FN-D,Range and release,,hardware,2026-01-04,2026-01-04,",
+        "FN-E,Singles,,hardware,2026-01-05,2026-01-05,",
+    ]);
+    let listings = products(&[
+        "FN-A,C9500-32C,,,",
+        "FN-B,C9300-48P,,IOS XE,17.9.4",
+        "FN-B,C9500-32C,,IOS XE,17.12.3",
+        "FN-C,C9300-48P,FOC21000000-FOC21000020;FOC21000010..FOC21000039,,",
+        "FN-D,C9500-32C,FOC21000001-FOC21000050,IOS XE,17.12.3",
+        "FN-E,C9300-48P,FOC21000002;FOC21000058;FOC2100001,,",
+    ]);
+    import(
+        app.db(),
+        source(&[
+            (RegistryFile::FieldNotices, &listed),
+            (RegistryFile::FieldNoticeProducts, &listings),
+        ]),
+    )
+    .await
+    .unwrap();
+    let mut ben = login(&app, "ben.user").await;
+    let summary = ben.run(LoadNoticeSummary {}).await.unwrap();
+    let mut affected_somehow = 0;
+    let mut per_notice: std::collections::BTreeMap<String, u64> = Default::default();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM devices WHERE company_id = 'NW-1001'")
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 61);
+    for device_id in ids {
+        let decided = ben.run(LoadDeviceNotices { device_id }).await.unwrap();
+        let affecting: Vec<String> = decided
+            .into_iter()
+            .filter(|n| n.affected)
+            .map(|n| n.notice_id)
+            .collect();
+        if !affecting.is_empty() {
+            affected_somehow += 1;
+        }
+        for id in affecting {
+            *per_notice.entry(id).or_default() += 1;
+        }
+    }
+    let summarised: std::collections::BTreeMap<String, u64> = summary
+        .notices
+        .iter()
+        .map(|n| (n.notice_id.clone(), n.devices))
+        .collect();
+    assert_eq!(summarised, per_notice);
+    // The five, and the demo's FN-74002 (C9300s on 17.9.4).
+    assert_eq!(per_notice.len(), 6, "{per_notice:?}");
+    assert_eq!(summary.devices_affected, affected_somehow);
+    assert_eq!(summary.devices, 61);
 }
