@@ -35,3 +35,10 @@ SELECT ar.software_type, ar.release_key,
        MAX(sa.severity_rank)
 FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
 GROUP BY ar.software_type, ar.release_key;
+
+-- The advisories of a company's releases are read from the indexes alone: a release's advisory ids,
+-- then each advisory's rating.
+DROP INDEX advisory_releases_by_release;
+CREATE INDEX advisory_releases_by_release ON advisory_releases (software_type, release_key, advisory_id);
+CREATE INDEX security_advisories_rating
+    ON security_advisories (advisory_id, severity_rank, configuration_dependent);

@@ -172,17 +172,18 @@ pub fn affected_whatever_the_serial_sql(table: &str) -> String {
 
 /// Pairs of a serial range `fs` (`field_notice_serials`) and a device `d` of the company `$1`
 /// that it affects (its product, a serial of the range's length inside it, and a release the
-/// listing names if it names any): found range by range through the (company, product, identity)
-/// index, as an identity starts with `S|` and the serial. `collate_c` makes PostgreSQL compare
-/// the identities bytewise, as their column does (SQLite always does).
+/// listing names if it names any): found range by range in the (company, product, identity)
+/// index alone. An identity is `S|`, the serial key, `|` and the product key, so with the product
+/// fixed its length gives the serial's, and between `S|first` and `S|last}` (bytewise; `}` sorts
+/// after `|`) lie exactly the serials of that length from first to last. `collate_c` makes
+/// PostgreSQL compare the identities bytewise, as their column does (SQLite always does).
 pub fn serial_range_devices_sql(collate_c: bool) -> String {
     let c = if collate_c { " COLLATE \"C\"" } else { "" };
     format!(
         "field_notice_serials fs JOIN devices d ON d.company_id = $1 AND d.pid_key = fs.pid_key \
          AND d.identity_key >= ('S|' || fs.first_serial){c} \
          AND d.identity_key < ('S|' || fs.last_serial || '}}'){c} \
-         AND length(d.serial_key) = length(fs.first_serial) \
-         AND d.serial_key >= fs.first_serial AND d.serial_key <= fs.last_serial \
+         AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3 \
          AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
                  WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key) \
               OR EXISTS (SELECT 1 FROM field_notice_releases fr \

@@ -147,14 +147,16 @@ async fn company_advisories(
     limit: Option<usize>,
 ) -> Result<Vec<CompanyAdvisory>, sqlx::Error> {
     let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+    // Counted and ranked from the indexes; the details read for the advisories kept.
     let rows: Vec<AdvisoryDevices> = sqlx::query_as(&format!(
         "SELECT sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
-                sa.configuration_dependent, sa.last_updated,
-                CAST(SUM(g.devices) AS BIGINT) AS devices
-         FROM {EXPOSED_GROUPS}
-         GROUP BY sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
-                  sa.configuration_dependent, sa.last_updated
-         ORDER BY sa.severity_rank DESC, devices DESC, sa.advisory_id{limit}"
+                sa.configuration_dependent, sa.last_updated, n.devices
+         FROM (SELECT sa.advisory_id, sa.severity_rank, CAST(SUM(g.devices) AS BIGINT) AS devices
+               FROM {EXPOSED_GROUPS}
+               GROUP BY sa.advisory_id, sa.severity_rank
+               ORDER BY sa.severity_rank DESC, devices DESC, sa.advisory_id{limit}) n
+         JOIN security_advisories sa ON sa.advisory_id = n.advisory_id
+         ORDER BY n.severity_rank DESC, n.devices DESC, n.advisory_id"
     ))
     .bind(company_id)
     .fetch_all(conn)
@@ -413,9 +415,16 @@ pub async fn notice_summary(
     .fetch_one(&mut *conn)
     .await?;
     let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
+    // The groups already counted are decided once (a few rows, materialised), not for each
+    // device in a range.
     let by_serial: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(DISTINCT d.id) FROM {ranges} WHERE NOT {}",
-        affected_whatever_the_serial_sql("d")
+        "WITH whole AS MATERIALIZED (
+             SELECT g.pid_key, g.software_type, g.release_key FROM device_groups g
+             WHERE g.company_id = $1 AND {})
+         SELECT COUNT(DISTINCT d.id) FROM {ranges}
+         WHERE NOT EXISTS (SELECT 1 FROM whole w WHERE w.pid_key = d.pid_key
+                           AND w.software_type = d.software_type AND w.release_key = d.release_key)",
+        affected_whatever_the_serial_sql("g")
     ))
     .bind(company_id)
     .fetch_one(conn)
