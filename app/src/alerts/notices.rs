@@ -177,10 +177,14 @@ pub fn affected_whatever_the_serial_sql(table: &str) -> String {
 /// fixed its length gives the serial's, and between `S|first` and `S|last}` (bytewise; `}` sorts
 /// after `|`) lie exactly the serials of that length from first to last. `collate_c` makes
 /// PostgreSQL compare the identities bytewise, as their column does (SQLite always does).
+///
+/// A `FROM … WHERE …` fragment: more conditions follow with `AND`. `CROSS JOIN` makes SQLite
+/// walk the ranges and look devices up, never the reverse (PostgreSQL plans it as a join).
 pub fn serial_range_devices_sql(collate_c: bool) -> String {
     let c = if collate_c { " COLLATE \"C\"" } else { "" };
     format!(
-        "field_notice_serials fs JOIN devices d ON d.company_id = $1 AND d.pid_key = fs.pid_key \
+        "field_notice_serials fs CROSS JOIN devices d \
+         WHERE d.company_id = $1 AND d.pid_key = fs.pid_key \
          AND d.identity_key >= ('S|' || fs.first_serial){c} \
          AND d.identity_key < ('S|' || fs.last_serial || '}}'){c} \
          AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3 \

@@ -422,7 +422,7 @@ pub async fn notice_summary(
              SELECT g.pid_key, g.software_type, g.release_key FROM device_groups g
              WHERE g.company_id = $1 AND {})
          SELECT COUNT(DISTINCT d.id) FROM {ranges}
-         WHERE NOT EXISTS (SELECT 1 FROM whole w WHERE w.pid_key = d.pid_key
+           AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.pid_key = d.pid_key
                            AND w.software_type = d.software_type AND w.release_key = d.release_key)",
         affected_whatever_the_serial_sql("g")
     ))
