@@ -124,14 +124,10 @@ fn affected_releases(condition: &str) -> String {
 }
 
 impl AdvisoryState {
-    /// The SQL twin of [`assess`] over `devices d`: a device whose release key is empty, or whose
-    /// software type no advisory lists, is not assessed. Each test is a row-value `IN`, so the
-    /// `(company_id, software_type, release_key)` index serves it.
-    pub fn state_sql(self) -> String {
-        self.state_sql_over("d")
-    }
-
-    /// [`Self::state_sql`] over the rows `table` (devices, or `device_groups`).
+    /// The SQL twin of [`assess`] over rows `table` with a software type and release key
+    /// (`device_groups`, or devices): a release key that is empty, or a software type no advisory
+    /// lists, is not assessed. Decided over a company's groups, the matching releases then find
+    /// their devices by the `(company_id, software_type, release_key)` index.
     pub fn state_sql_over(self, table: &str) -> String {
         let release = format!("({table}.software_type, {table}.release_key)");
         // `release_exposure` has a row for each release an advisory lists (counted per release

@@ -316,7 +316,14 @@ impl DeviceFilter {
             add(" AND se.bulletin_number = ?))", bulletin, &mut clause);
         }
         if let Some(state) = self.advisory_state {
-            clause.push_str(&format!(" AND {}", state.state_sql()));
+            // The company's releases in that state (a few rows), then their devices by index.
+            add(
+                " AND (d.software_type, d.release_key) IN (SELECT g.software_type, g.release_key \
+                 FROM device_groups g WHERE g.company_id = ?",
+                company_id.to_owned(),
+                &mut clause,
+            );
+            clause.push_str(&format!(" AND {})", state.state_sql_over("g")));
         }
         if let Some(severity) = self.advisory_severity {
             add(
