@@ -158,15 +158,33 @@ macro_rules! notice_affected_sql {
 /// not narrowed to releases or listing theirs. The rest of [`applies`] needs each device.
 pub fn affected_whatever_the_serial_sql(table: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM field_notice_products fp WHERE fp.pid_key = {table}.pid_key \
-         AND NOT EXISTS (SELECT 1 FROM field_notice_serials fs \
-             WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key) \
-         AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
-                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key) \
-              OR EXISTS (SELECT 1 FROM field_notice_releases fr \
-                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key \
-                 AND fr.software_type = {table}.software_type \
-                 AND fr.release_key = {table}.release_key)))"
+        "EXISTS (SELECT 1 FROM field_notice_products fp WHERE fp.pid_key = {table}.pid_key AND {})",
+        listing_affects_whatever_the_serial_sql("fp", table)
+    )
+}
+
+/// The listing `listing` (a `field_notice_products` row of the product of `table`) affects the
+/// release of `table` whatever the serial: it is not narrowed to serials, and its releases allow
+/// it.
+pub fn listing_affects_whatever_the_serial_sql(listing: &str, table: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM field_notice_serials fs \
+             WHERE fs.notice_id = {listing}.notice_id AND fs.pid_key = {listing}.pid_key) \
+         AND {}",
+        releases_allow_sql(listing, table)
+    )
+}
+
+/// The listing `listing` (of `field_notice_products` or `field_notice_serials`: a notice and a
+/// product) names no releases, or names the release of `table`.
+fn releases_allow_sql(listing: &str, table: &str) -> String {
+    format!(
+        "(NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
+             WHERE fr.notice_id = {listing}.notice_id AND fr.pid_key = {listing}.pid_key) \
+          OR EXISTS (SELECT 1 FROM field_notice_releases fr \
+             WHERE fr.notice_id = {listing}.notice_id AND fr.pid_key = {listing}.pid_key \
+             AND fr.software_type = {table}.software_type \
+             AND fr.release_key = {table}.release_key))"
     )
 }
 
@@ -188,11 +206,8 @@ pub fn serial_range_devices_sql(collate_c: bool) -> String {
          AND d.identity_key >= ('S|' || fs.first_serial){c} \
          AND d.identity_key < ('S|' || fs.last_serial || '}}'){c} \
          AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3 \
-         AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
-                 WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key) \
-              OR EXISTS (SELECT 1 FROM field_notice_releases fr \
-                 WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key \
-                 AND fr.software_type = d.software_type AND fr.release_key = d.release_key))"
+         AND {}",
+        releases_allow_sql("fs", "d")
     )
 }
 

@@ -11,7 +11,8 @@ use super::{
 };
 use super::{
     notices::{
-        affected_whatever_the_serial_sql, applies, serial_range_devices_sql, NoticeScope,
+        affected_whatever_the_serial_sql, applies, listing_affects_whatever_the_serial_sql,
+        serial_range_devices_sql, NoticeScope,
         SerialRange,
     },
     CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
@@ -358,21 +359,14 @@ async fn notices_affecting(
     company_id: &str,
 ) -> Result<Vec<NoticeDevices>, sqlx::Error> {
     let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
+    let whole = listing_affects_whatever_the_serial_sql("fp", "g");
     sqlx::query_as(&format!(
         "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
                 CAST(SUM(n.devices) AS BIGINT) AS devices
          FROM (SELECT fp.notice_id, g.devices
                FROM device_groups g
                JOIN field_notice_products fp ON fp.pid_key = g.pid_key
-               WHERE g.company_id = $1
-                 AND NOT EXISTS (SELECT 1 FROM field_notice_serials fs
-                                 WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key)
-                 AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr
-                                  WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key)
-                      OR EXISTS (SELECT 1 FROM field_notice_releases fr
-                                 WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key
-                                   AND fr.software_type = g.software_type
-                                   AND fr.release_key = g.release_key))
+               WHERE g.company_id = $1 AND {whole}
                UNION ALL
                SELECT x.notice_id, COUNT(*) AS devices
                FROM (SELECT DISTINCT fs.notice_id, d.id FROM {ranges}) x
