@@ -350,15 +350,11 @@ impl RegistryRow for AssociationRecord {
 
 impl Upsert for AssociationRecord {}
 
-impl RegistryRow for EoxBulletinRecord {
-    const INTO: &'static str = "eox_bulletins (bulletin_number, title, url, announcement_date, \
-         end_of_sale, last_ship, end_of_software_maintenance, end_of_security_support, \
-         end_of_routine_failure_analysis, end_of_new_service_attachment, \
-         end_of_service_contract_renewal, last_date_of_support, change_id, created_at, updated_at)";
-    const COLUMNS: usize = 15;
-    const ON_CONFLICT: &'static str = "ON CONFLICT (bulletin_number) DO UPDATE SET \
-         title = excluded.title, url = excluded.url, \
-         announcement_date = excluded.announcement_date, end_of_sale = excluded.end_of_sale, \
+/// The nine milestones of an end-of-life bulletin (hardware or software), written by an upsert,
+/// with the change and its time…
+macro_rules! milestones_upsert {
+    () => {
+        "announcement_date = excluded.announcement_date, end_of_sale = excluded.end_of_sale, \
          last_ship = excluded.last_ship, \
          end_of_software_maintenance = excluded.end_of_software_maintenance, \
          end_of_security_support = excluded.end_of_security_support, \
@@ -366,17 +362,57 @@ impl RegistryRow for EoxBulletinRecord {
          end_of_new_service_attachment = excluded.end_of_new_service_attachment, \
          end_of_service_contract_renewal = excluded.end_of_service_contract_renewal, \
          last_date_of_support = excluded.last_date_of_support, change_id = excluded.change_id, \
-         updated_at = excluded.updated_at \
-         WHERE eox_bulletins.title <> excluded.title OR eox_bulletins.url <> excluded.url \
-         OR eox_bulletins.announcement_date <> excluded.announcement_date \
-         OR eox_bulletins.end_of_sale <> excluded.end_of_sale \
-         OR eox_bulletins.last_ship <> excluded.last_ship \
-         OR eox_bulletins.end_of_software_maintenance <> excluded.end_of_software_maintenance \
-         OR eox_bulletins.end_of_security_support <> excluded.end_of_security_support \
-         OR eox_bulletins.end_of_routine_failure_analysis <> excluded.end_of_routine_failure_analysis \
-         OR eox_bulletins.end_of_new_service_attachment <> excluded.end_of_new_service_attachment \
-         OR eox_bulletins.end_of_service_contract_renewal <> excluded.end_of_service_contract_renewal \
-         OR eox_bulletins.last_date_of_support <> excluded.last_date_of_support";
+         updated_at = excluded.updated_at"
+    };
+}
+
+/// …when one of them changed (`OR`-ed after the row's other comparisons).
+macro_rules! milestones_changed {
+    ($table:ident) => {
+        concat!(
+            " OR ",
+            stringify!($table),
+            ".announcement_date <> excluded.announcement_date",
+            " OR ",
+            stringify!($table),
+            ".end_of_sale <> excluded.end_of_sale",
+            " OR ",
+            stringify!($table),
+            ".last_ship <> excluded.last_ship",
+            " OR ",
+            stringify!($table),
+            ".end_of_software_maintenance <> excluded.end_of_software_maintenance",
+            " OR ",
+            stringify!($table),
+            ".end_of_security_support <> excluded.end_of_security_support",
+            " OR ",
+            stringify!($table),
+            ".end_of_routine_failure_analysis <> excluded.end_of_routine_failure_analysis",
+            " OR ",
+            stringify!($table),
+            ".end_of_new_service_attachment <> excluded.end_of_new_service_attachment",
+            " OR ",
+            stringify!($table),
+            ".end_of_service_contract_renewal <> excluded.end_of_service_contract_renewal",
+            " OR ",
+            stringify!($table),
+            ".last_date_of_support <> excluded.last_date_of_support"
+        )
+    };
+}
+
+impl RegistryRow for EoxBulletinRecord {
+    const INTO: &'static str = "eox_bulletins (bulletin_number, title, url, announcement_date, \
+         end_of_sale, last_ship, end_of_software_maintenance, end_of_security_support, \
+         end_of_routine_failure_analysis, end_of_new_service_attachment, \
+         end_of_service_contract_renewal, last_date_of_support, change_id, created_at, updated_at)";
+    const COLUMNS: usize = 15;
+    const ON_CONFLICT: &'static str = concat!(
+        "ON CONFLICT (bulletin_number) DO UPDATE SET title = excluded.title, url = excluded.url, ",
+        milestones_upsert!(),
+        " WHERE eox_bulletins.title <> excluded.title OR eox_bulletins.url <> excluded.url",
+        milestones_changed!(eox_bulletins)
+    );
     fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
         let mut query = query
             .bind(&self.bulletin_number)
@@ -427,28 +463,14 @@ impl RegistryRow for SoftwareEoxRecord {
          end_of_security_support, end_of_routine_failure_analysis, end_of_new_service_attachment, \
          end_of_service_contract_renewal, last_date_of_support, change_id, created_at, updated_at)";
     const COLUMNS: usize = 17;
-    const ON_CONFLICT: &'static str = "ON CONFLICT (software_type, release_train) DO UPDATE SET \
-         bulletin_number = excluded.bulletin_number, title = excluded.title, url = excluded.url, \
-         announcement_date = excluded.announcement_date, end_of_sale = excluded.end_of_sale, \
-         last_ship = excluded.last_ship, \
-         end_of_software_maintenance = excluded.end_of_software_maintenance, \
-         end_of_security_support = excluded.end_of_security_support, \
-         end_of_routine_failure_analysis = excluded.end_of_routine_failure_analysis, \
-         end_of_new_service_attachment = excluded.end_of_new_service_attachment, \
-         end_of_service_contract_renewal = excluded.end_of_service_contract_renewal, \
-         last_date_of_support = excluded.last_date_of_support, change_id = excluded.change_id, \
-         updated_at = excluded.updated_at \
-         WHERE software_eox.bulletin_number <> excluded.bulletin_number \
-         OR software_eox.title <> excluded.title OR software_eox.url <> excluded.url \
-         OR software_eox.announcement_date <> excluded.announcement_date \
-         OR software_eox.end_of_sale <> excluded.end_of_sale \
-         OR software_eox.last_ship <> excluded.last_ship \
-         OR software_eox.end_of_software_maintenance <> excluded.end_of_software_maintenance \
-         OR software_eox.end_of_security_support <> excluded.end_of_security_support \
-         OR software_eox.end_of_routine_failure_analysis <> excluded.end_of_routine_failure_analysis \
-         OR software_eox.end_of_new_service_attachment <> excluded.end_of_new_service_attachment \
-         OR software_eox.end_of_service_contract_renewal <> excluded.end_of_service_contract_renewal \
-         OR software_eox.last_date_of_support <> excluded.last_date_of_support";
+    const ON_CONFLICT: &'static str = concat!(
+        "ON CONFLICT (software_type, release_train) DO UPDATE SET \
+         bulletin_number = excluded.bulletin_number, title = excluded.title, url = excluded.url, ",
+        milestones_upsert!(),
+        " WHERE software_eox.bulletin_number <> excluded.bulletin_number \
+         OR software_eox.title <> excluded.title OR software_eox.url <> excluded.url",
+        milestones_changed!(software_eox)
+    );
     fn bind<'q>(&'q self, query: AnyQuery<'q>, context: &'q WriteContext) -> AnyQuery<'q> {
         let mut query = query
             .bind(&self.software_type)
