@@ -35,6 +35,12 @@ pub enum AppError {
     /// The person is signed in, but this needs a role they do not have.
     #[error("{}", .0.refusal())]
     NotAllowed(Needed),
+    /// The person must set up two-step sign-in (agents always; members when their company's
+    /// Delegated Administrator requires it) before anything else.
+    #[error(
+        "Set up two-step sign-in on your profile to continue: it is required for your account."
+    )]
+    SecondFactorSetupRequired,
 }
 
 /// Why a person's session was ended by someone else while their browser was open: said to them,
@@ -115,6 +121,7 @@ impl AppError {
             AppError::SessionEnded(_) => "session_ended",
             AppError::NoCompany => "no_company",
             AppError::NotAllowed(_) => "not_allowed",
+            AppError::SecondFactorSetupRequired => "second_factor_setup_required",
         }
     }
 }
@@ -197,7 +204,9 @@ impl StatusCoded for AppError {
             AppError::Unreachable => 503,
             AppError::BadRequest => 400,
             AppError::NotSignedIn | AppError::SessionEnded(_) => 401,
-            AppError::NoCompany | AppError::NotAllowed(_) => 403,
+            AppError::NoCompany | AppError::NotAllowed(_) | AppError::SecondFactorSetupRequired => {
+                403
+            }
         }
     }
 }

@@ -138,8 +138,9 @@ async fn warn_of_demo_accounts(db: app::platform::Database) {
     match crate::demo::accounts::with_published_password(&db).await {
         Ok(open) if !open.is_empty() => tracing::warn!(
             accounts = %open.join(", "),
-            "demo accounts with the published demo password exist: anyone can sign in as them; \
-             disable them (netcare account disable LOGIN) before others can reach this server"
+            "demo accounts with the published demo password exist: anyone can sign in as them \
+             (the demo agents' authenticator key is published too); disable them \
+             (netcare account disable LOGIN) before others can reach this server"
         ),
         Ok(_) => {}
         Err(err) => tracing::warn!(error = %err, "cannot check for demo accounts"),

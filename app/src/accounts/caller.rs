@@ -36,8 +36,29 @@ impl Caller {
         Caller::of_session(state, session).await
     }
 
-    /// The caller holding `session` (as the server's session layer resolved it for a request).
+    /// The caller holding `session` (as the server's session layer resolved it for a request);
+    /// refused while two-step sign-in is required of them and not set up.
     pub async fn of_session(state: &AppState, session: SessionInfo) -> Result<Caller, AppError> {
+        let caller = Caller::of_session_enrolling(state, session).await?;
+        let mut conn = state.db.conn().await?;
+        if crate::accounts::second_factor::service::setup_needed(
+            &mut conn,
+            caller.account_id,
+            caller.is_agent,
+        )
+        .await?
+        {
+            return Err(AppError::SecondFactorSetupRequired);
+        }
+        Ok(caller)
+    }
+
+    /// The caller holding `session`, whether or not they still have to set up two-step sign-in
+    /// (only that and signing out are served to them then).
+    pub async fn of_session_enrolling(
+        state: &AppState,
+        session: SessionInfo,
+    ) -> Result<Caller, AppError> {
         let mut conn = state.db.conn().await?;
         let account = crate::accounts::queries::find_by_id(&mut conn, session.account_id)
             .await?
@@ -118,6 +139,25 @@ where
     let result = async {
         let state = app_state()?;
         let caller = Caller::of_request(&state).await?;
+        work(&state, caller).await
+    }
+    .await;
+    answered(result)
+}
+
+/// Runs a server function that a signed-in caller who still has to set up two-step sign-in may
+/// call (setting it up, signing out everywhere).
+pub async fn serve_enrolling<T, E>(
+    work: impl AsyncFnOnce(&AppState, Caller) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<AppError> + StatusCoded,
+{
+    let result = async {
+        let state = app_state()?;
+        let session =
+            crate::accounts::session::current().ok_or_else(crate::accounts::session::missing)?;
+        let caller = Caller::of_session_enrolling(&state, session).await?;
         work(&state, caller).await
     }
     .await;

@@ -6,6 +6,7 @@
 pub mod free_mail;
 mod role;
 pub mod rules;
+pub mod second_factor;
 
 server_only! {
     pub mod caller;
@@ -19,7 +20,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::accounts::caller::{serve, serve_anyone};
+use crate::accounts::caller::{serve, serve_anyone, serve_enrolling};
 use crate::AppError;
 pub use role::Role;
 
@@ -35,6 +36,10 @@ pub struct CurrentUser {
     /// The company the person belongs to (or, for an agent, reads under support access), with
     /// their role there.
     pub membership: Option<Membership>,
+    /// Two-step sign-in is required of the person and not set up yet: until it is, only their
+    /// profile's two-step section answers them.
+    #[serde(default)]
+    pub second_factor_setup: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +81,8 @@ pub enum AccountError {
     LinkExpired,
     #[error("This link was already used.")]
     LinkUsed,
+    #[error("This sign-in took too long or was already completed. Enter your password again.")]
+    SignInExpired,
     #[error("{0}")]
     App(AppError),
 }
@@ -85,7 +92,7 @@ crate::area_error!(AccountError {
     | AccountError::LinkInvalid
     | AccountError::LinkExpired
     | AccountError::LinkUsed => 400,
-    AccountError::WrongCredentials => 401,
+    AccountError::WrongCredentials | AccountError::SignInExpired => 401,
     AccountError::Disabled => 403,
     AccountError::TooManyAttempts { .. } => 429,
 });
@@ -148,14 +155,22 @@ pub async fn register(
     .await
 }
 
+/// Signs in; an account with two-step sign-in is asked for its code next
+/// ([`second_factor::sign_in_second_step`]).
 #[server(endpoint = "accounts/login")]
-pub async fn login(login: String, password: String) -> Result<CurrentUser, AccountError> {
+pub async fn login(login: String, password: String) -> Result<second_factor::SignIn, AccountError> {
     serve_anyone(async |state| {
         let address = session::client_address();
         let presented = session::presented_token(&state.settings);
-        let (user, token) = service::login(state, &address, &login, &password, presented).await?;
-        session::set_cookie(&state.settings, &token);
-        Ok(user)
+        match service::login(state, &address, &login, &password, presented).await? {
+            service::SignInStep::Complete(user, token) => {
+                session::set_cookie(&state.settings, &token);
+                Ok(second_factor::SignIn::Complete(user))
+            }
+            service::SignInStep::SecondStep { challenge } => {
+                Ok(second_factor::SignIn::SecondStep { challenge })
+            }
+        }
     })
     .await
 }
@@ -174,7 +189,7 @@ pub async fn logout() -> Result<(), AccountError> {
 
 #[server(endpoint = "accounts/logout-everywhere")]
 pub async fn logout_everywhere() -> Result<(), AccountError> {
-    serve(async |state, caller| {
+    serve_enrolling(async |state, caller| {
         service::end_all_sessions(state, caller.account_id).await?;
         session::clear_cookie(&state.settings);
         Ok(())

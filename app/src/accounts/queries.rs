@@ -27,6 +27,7 @@ impl AccountRow {
             email_verified: self.email_verified_at.is_some(),
             is_agent: self.is_agent.0,
             membership: None,
+            second_factor_setup: false,
         }
     }
 }

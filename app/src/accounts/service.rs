@@ -5,7 +5,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{
-    passwords, queries,
+    passwords, queries, second_factor,
     rules::{
         check_business_email, check_email_shape, check_full_name, check_username, username_key,
     },
@@ -59,12 +59,15 @@ pub async fn load_signed_in(
         let mut conn = state.db.conn().await?;
         user.membership = queries::company_of_session(&mut conn, session).await?;
     }
+    let mut conn = state.db.conn().await?;
+    user.second_factor_setup =
+        second_factor::service::setup_needed(&mut conn, user.id, user.is_agent).await?;
     Ok(Some(user))
 }
 
 /// Counts a password attempt against each of `keys` before the password is verified, in one
 /// transaction: parallel guesses cannot all pass a check made before any of them is recorded.
-async fn take_attempts(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
+pub(crate) async fn take_attempts(state: &AppState, keys: &[(&str, &Throttle)]) -> Result<(), AccountError> {
     let mut tx = state.db.begin_write().await?;
     for (key, rule) in keys {
         if let Err(retry_after_seconds) = throttle::take_attempt(&mut tx, rule, key).await? {
@@ -261,14 +264,15 @@ async fn send_verification(
     Ok(())
 }
 
-/// Signs in by username or email. Returns the user and the new session's token (for the cookie).
+/// Signs in by username or email: the user and the new session's token (for the cookie), or, for
+/// an account with two-step sign-in, the challenge its code answers.
 pub async fn login(
     state: &AppState,
     client: &str,
     login: &str,
     password: &str,
     presented: Option<String>,
-) -> Result<(CurrentUser, String), AccountError> {
+) -> Result<SignInStep, AccountError> {
     let login = login.trim();
     let email_form = check_email_shape(login).unwrap_or_default();
     let user_key = username_key(login);
@@ -316,9 +320,40 @@ pub async fn login(
         security_log::record(state, event(EventKind::SignInFailed, "account disabled")).await;
         return Err(AccountError::Disabled);
     }
-    security_log::record(state, event(EventKind::SignedIn, "")).await;
+    let signed_in = event(EventKind::SignedIn, "");
     let account = account.expect("a verified password has an account");
+    let mut conn = state.db.conn().await?;
+    if second_factor::service::enabled(&mut conn, account.id).await? {
+        drop(conn);
+        // The password was right: its throttles forget this attempt; the code has its own.
+        let mut tx = state.db.begin_write().await?;
+        throttle::clear(&mut tx, &account_key).await?;
+        throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
+        tx.commit().await?;
+        let challenge = second_factor::service::open_challenge(state, account.id).await?;
+        return Ok(SignInStep::SecondStep { challenge });
+    }
+    drop(conn);
+    security_log::record(state, signed_in).await;
+    let (user, token) = open_session(state, &account, presented, (&account_key, &address_key)).await?;
+    Ok(SignInStep::Complete(user, token))
+}
 
+/// How a sign-in with the right password goes on, on the server (the token goes into the cookie).
+pub enum SignInStep {
+    Complete(CurrentUser, String),
+    SecondStep { challenge: String },
+}
+
+/// Opens a session for an account whose sign-in succeeded: ends whatever session id the browser
+/// presented, clears the sign-in throttles (`keys`: the account's and the address's) and returns
+/// the user with the new session's token.
+pub(crate) async fn open_session(
+    state: &AppState,
+    account: &queries::AccountRow,
+    presented: Option<String>,
+    (account_key, address_key): (&str, &str),
+) -> Result<(CurrentUser, String), AccountError> {
     let now = timestamp_now();
     let token = random_token();
     let mut tx = state.db.begin_write().await?;
@@ -336,13 +371,15 @@ pub async fn login(
     )
     .await?;
     queries::set_last_login(&mut tx, account.id, &now).await?;
-    throttle::clear(&mut tx, &account_key).await?;
-    throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
+    throttle::clear(&mut tx, account_key).await?;
+    throttle::refund(&mut tx, &throttle::PER_ADDRESS, address_key).await?;
     tx.commit().await?;
     // With the company and role, so the page can send the person to their home.
     let mut user = account.to_user();
     let mut conn = state.db.conn().await?;
     user.membership = queries::membership_of(&mut conn, account.id).await?;
+    user.second_factor_setup =
+        second_factor::service::setup_needed(&mut conn, account.id, user.is_agent).await?;
     Ok((user, token))
 }
 
@@ -591,7 +628,7 @@ pub async fn update_name(
 
 /// The caller's account once its current password is proven again (counted against the same
 /// throttles as signing in, before the password is checked).
-async fn reauthenticate(
+pub(crate) async fn reauthenticate(
     state: &AppState,
     client: &str,
     account_id: i64,

@@ -201,6 +201,21 @@ pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
     )
 }
 
+/// To the person: their two-step sign-in was turned on or off, or its recovery codes replaced.
+pub fn second_factor_changed(to: &str, name: &str, what: &str, reset_link: &str) -> Email {
+    let said = format!("Two-step sign-in of your NetCare account: {what}.");
+    compose(
+        to,
+        "Two-step sign-in of your NetCare account changed",
+        name,
+        &[
+            said.as_str(),
+            "If you did not make this change, reset your password at once and tell your company's Delegated Administrator.",
+        ],
+        Some(("Reset my password", reset_link)),
+    )
+}
+
 /// To a DA: the vendor associated email addresses with the company's contracts. An associated
 /// address proves the company's entitlement in onboarding, so the DA should know of each.
 pub fn associations_added(

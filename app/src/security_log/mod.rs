@@ -54,11 +54,13 @@ pub enum EventKind {
     UploadRefusedForAbuse,
     UnknownSerialsUploaded,
     RegistryImported,
+    SecondFactorChanged,
+    SecondFactorRuleChanged,
 }
 
 impl EventKind {
     /// Every kind, in the order the page's filter lists them.
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::SignedIn,
         EventKind::SignInFailed,
         EventKind::SignInThrottled,
@@ -78,6 +80,8 @@ impl EventKind {
         EventKind::UploadRefusedForAbuse,
         EventKind::UnknownSerialsUploaded,
         EventKind::RegistryImported,
+        EventKind::SecondFactorChanged,
+        EventKind::SecondFactorRuleChanged,
     ];
 
     /// As stored and exported.
@@ -102,6 +106,8 @@ impl EventKind {
             EventKind::UploadRefusedForAbuse => "upload_refused_for_abuse",
             EventKind::UnknownSerialsUploaded => "unknown_serials_uploaded",
             EventKind::RegistryImported => "registry_imported",
+            EventKind::SecondFactorChanged => "second_factor_changed",
+            EventKind::SecondFactorRuleChanged => "second_factor_rule_changed",
         }
     }
 
@@ -131,6 +137,8 @@ impl EventKind {
             EventKind::UploadRefusedForAbuse => "Upload refused for abuse",
             EventKind::UnknownSerialsUploaded => "Upload of mostly unknown serial numbers",
             EventKind::RegistryImported => "Registry imported",
+            EventKind::SecondFactorChanged => "Two-step sign-in changed",
+            EventKind::SecondFactorRuleChanged => "Two-step sign-in rule of the company changed",
         }
     }
 }

@@ -14,6 +14,11 @@ use super::walkthrough::NORTHWIND;
 
 pub const PASSWORD: &str = "copper kettle orbit lantern";
 
+/// The demo agents' authenticator key (agents must use two-step sign-in): published like the
+/// password, so add it to any authenticator app to sign in as them. A real deployment has no demo
+/// accounts (the server warns while they exist).
+pub const AGENT_TOTP_KEY: &str = "NETC AREA GENT DEMO KEYS ONLY TWOS TEPS";
+
 /// (username, full name, email, is agent, what it is for)
 pub const ACCOUNTS: &[(&str, &str, &str, bool, &str)] = &[
     (
@@ -105,11 +110,18 @@ pub async fn with_published_password(db: &Database) -> Result<Vec<&'static str>,
 pub async fn create(db: &Database) -> Result<usize, AccountError> {
     let mut created = 0;
     for (username, name, email, is_agent, _) in ACCOUNTS {
-        if create_verified_account(db, username, name, email, PASSWORD, *is_agent)
-            .await?
-            .is_some()
+        if let Some(account_id) =
+            create_verified_account(db, username, name, email, PASSWORD, *is_agent).await?
         {
             created += 1;
+            if *is_agent {
+                app::accounts::second_factor::service::enrol_with_key(
+                    db,
+                    account_id,
+                    AGENT_TOTP_KEY,
+                )
+                .await?;
+            }
         }
     }
     add_members(db)

@@ -80,6 +80,7 @@ async fn register_verify_and_sign_in(backend: Backend) {
         .call(Login::PATH, &[("login", "ann.lee"), ("password", PASSWORD)])
         .await;
     assert_eq!(status, StatusCode::OK, "{user}");
+    let user = &user["Complete"];
     assert_eq!(user["email"], "ann.lee@corp.example");
     assert_eq!(user["email_verified"], true);
     let (_, me) = browser.call(LoadCurrentUser::PATH, &[]).await;

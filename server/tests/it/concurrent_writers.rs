@@ -43,7 +43,7 @@ async fn simultaneous_writers_all_get_their_answer(backend: Backend) {
     let sign_ins = (0..15).map(|n| {
         let app = &app;
         async move {
-            let who = ["ben.user", "dana.admin", "agent"][n % 3];
+            let who = ["ben.user", "dana.admin", "olivia.ops"][n % 3];
             let mut browser = Browser::new(app);
             let (status, body) = browser
                 .call(

@@ -81,6 +81,8 @@ enum Reach {
 }
 
 /// Every server function, with how it reaches company data.
+use app::accounts::second_factor;
+
 fn server_functions() -> Vec<(&'static str, Reach)> {
     use Reach::*;
     vec![
@@ -116,6 +118,20 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (RefreshCoverage::PATH, CompanyWrite),
         (GrantSupportAccess::PATH, CompanyWrite),
         (EndSupportAccess::PATH, CompanyWrite),
+        (
+            second_factor::SetCompanySecondFactorRule::PATH,
+            CompanyWrite,
+        ),
+        (
+            second_factor::LoadCompanySecondFactorRule::PATH,
+            CompanyRead,
+        ),
+        (second_factor::LoadSecondFactor::PATH, Personal),
+        (second_factor::StartTotpEnrolment::PATH, Personal),
+        (second_factor::ConfirmTotpEnrolment::PATH, Personal),
+        (second_factor::ReplaceRecoveryCodes::PATH, Personal),
+        (second_factor::TurnOffSecondFactor::PATH, Personal),
+        (second_factor::SignInSecondStep::PATH, Personal),
         (AgentQueue::PATH, AgentOnly),
         (AgentDecide::PATH, AgentOnly),
         (ImportRegistryFiles::PATH, AgentOnly),
@@ -324,8 +340,9 @@ async fn request_access(app: &TestApp, username: &str, contract: &str, serial: &
 }
 
 /// Reads a User is refused (they are a DA's or an Admin's).
-const MANAGER_READS: [&str; 4] = [
+const MANAGER_READS: [&str; 5] = [
     ListCollectorTokens::PATH,
+    second_factor::LoadCompanySecondFactorRule::PATH,
     PendingAccessRequests::PATH,
     LoadAccess::PATH,
     LoadSecurityLog::PATH,
@@ -379,6 +396,9 @@ async fn call_plain(browser: &mut Browser<'_>, path: &str) -> (StatusCode, Value
         p if p == CreateCollectorToken::PATH => browser.call(p, &[("name", "probe")]).await,
         p if p == DeleteInventory::PATH => browser.call(p, &[("confirmation", "DELETE")]).await,
         p if p == GrantSupportAccess::PATH => browser.call(p, &[("hours", "4")]).await,
+        p if p == second_factor::SetCompanySecondFactorRule::PATH => {
+            browser.call(p, &[("required", "false")]).await
+        }
         p => browser.call(p, &[]).await,
     }
 }
@@ -595,6 +615,8 @@ async fn users_are_refused_every_manager_action(backend: Backend) {
         GrantSupportAccess::PATH,
         EndSupportAccess::PATH,
         PendingAccessRequests::PATH,
+        second_factor::SetCompanySecondFactorRule::PATH,
+        second_factor::LoadCompanySecondFactorRule::PATH,
     ];
     for path in manager_actions {
         let (status, body) = call_plain(&mut ben, path).await;

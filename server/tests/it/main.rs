@@ -27,6 +27,7 @@ mod registry_import;
 mod registry_stats;
 mod request_safety;
 mod scale_out;
+mod second_factor;
 mod security_log;
 mod slow_clients;
 mod static_site;

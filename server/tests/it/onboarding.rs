@@ -829,7 +829,7 @@ async fn an_approval_outside_the_proven_company_takes_two_agents(backend: Backen
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.to_string().contains("another agent"), "{body}");
 
-    app::accounts::service::create_verified_account(
+    let blair_id = app::accounts::service::create_verified_account(
         app.db(),
         "agent2",
         "Blair Agent",
@@ -838,11 +838,20 @@ async fn an_approval_outside_the_proven_company_takes_two_agents(backend: Backen
         true,
     )
     .await
+    .unwrap()
+    .unwrap();
+    app::accounts::second_factor::service::enrol_with_key(
+        app.db(),
+        blair_id,
+        netcare_server::demo::accounts::AGENT_TOTP_KEY,
+    )
+    .await
     .unwrap();
     let mut blair = Browser::new(&app);
-    let login = [("login", "agent2"), ("password", PASSWORD)];
     assert_eq!(
-        blair.call(app::accounts::Login::PATH, &login).await.0,
+        crate::support::people::sign_in(&mut blair, "agent2", PASSWORD)
+            .await
+            .0,
         StatusCode::OK
     );
     // Another entry from the second agent is a new proposal, not an approval…

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::{
     members_table::MembersTable, pending_panel::PendingPanel, role_history::RoleHistory,
-    support_panel::SupportPanel,
+    second_factor_panel::SecondFactorPanel, support_panel::SupportPanel,
 };
 use crate::access::{load_access, Role};
 
@@ -43,6 +43,7 @@ pub fn AccessPage() -> impl IntoView {
                             <PendingPanel pending=view.pending is_da/>
                             <MembersTable members=view.members editable=is_da on_change/>
                             <SupportPanel grant=view.support on_change/>
+                            <SecondFactorPanel is_da/>
                             <RoleHistory events=view.history/>
                         }.into_any()
                     }

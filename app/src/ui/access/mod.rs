@@ -6,6 +6,7 @@ mod member_actions;
 mod members_table;
 mod pending_panel;
 mod role_history;
+mod second_factor_panel;
 mod security_log_page;
 mod support_companies_panel;
 mod support_panel;

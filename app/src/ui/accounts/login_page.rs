@@ -5,9 +5,9 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-use super::{field_error, form_error};
+use super::{field_error, form_error, second_step_form::SecondStepForm};
 use crate::{
-    accounts::Login,
+    accounts::{second_factor::SignIn, CurrentUser, Login},
     contexts::session::use_session,
     ui::{
         forms::{FormError, TextField},
@@ -21,30 +21,37 @@ pub fn LoginPage() -> impl IntoView {
     let result = login.value();
     let session = use_session();
     let navigate = use_navigate();
+    // Who signed in, by the password alone or after the second step.
+    let signed_in = RwSignal::new(None::<CurrentUser>);
+    // The second step's challenge, once the password was right for an account that has one.
+    let challenge = Memo::new(move |_| match result.get() {
+        Some(Ok(SignIn::SecondStep { challenge })) => Some(challenge),
+        _ => None,
+    });
     // The page the person asked for before being sent here (see `SignInGate`).
     let next = use_query_map().read_untracked().get("next");
     let asked_for = next.is_some();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = result.get() {
+        if let Some(Ok(SignIn::Complete(user))) = result.get() {
+            signed_in.set(Some(user));
+        }
+    });
+    Effect::new(move |_| {
+        if signed_in.with(Option::is_some) {
             session.refresh();
         }
     });
     // Only once the session shows the person: a page that needs an account must not see the
     // visitor the session was a moment ago (see `SignInGate`).
     Effect::new(move |_| {
-        if let Some(Ok(user)) = result.get() {
+        if let Some(user) = signed_in.get() {
             if session.user().is_some_and(|shown| shown.id == user.id) {
                 navigate(&after_sign_in(next.as_deref(), &user), Default::default());
             }
         }
     });
-    view! {
-        <Title text="Sign in"/>
-        <section class="card narrow">
-            <h1>"Sign in to NetCare"</h1>
-            // Why the person is here again, when their session ended under an open page.
-            {move || session.ended().map(|why| view! { <p class="caution" role="alert" data-testid="session-ended">{why}</p> })}
-            {asked_for.then(|| view! { <p class="lead" role="status">"Sign in to open the page you asked for."</p> })}
+    let password_form = move || {
+        view! {
             <ActionForm action=login>
                 <FormError message=form_error(result)/>
                 <TextField name="login" label="Username or email" autocomplete="username" error=field_error(result, "login")/>
@@ -53,6 +60,19 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <p><A href="/forgot-password">"Forgot your password?"</A></p>
             <p>"New to NetCare? " <A href="/register">"Create an account"</A></p>
+        }
+    };
+    view! {
+        <Title text="Sign in"/>
+        <section class="card narrow">
+            <h1>"Sign in to NetCare"</h1>
+            // Why the person is here again, when their session ended under an open page.
+            {move || session.ended().map(|why| view! { <p class="caution" role="alert" data-testid="session-ended">{why}</p> })}
+            {asked_for.then(|| view! { <p class="lead" role="status">"Sign in to open the page you asked for."</p> })}
+            {move || match challenge.get() {
+                Some(challenge) => view! { <SecondStepForm challenge signed_in/> }.into_any(),
+                None => password_form().into_any(),
+            }}
         </section>
     }
 }

@@ -5,6 +5,8 @@ mod login_page;
 mod profile_page;
 mod register_page;
 mod reset_password_page;
+mod second_step_form;
+mod two_step_section;
 mod verify_email_page;
 
 pub use forgot_password_page::ForgotPasswordPage;

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_navigate};
 
-use super::{field_error, form_error};
+use super::{field_error, form_error, two_step_section::TwoStepSection};
 use crate::{
     accounts::{
         logout_everywhere, resend_verification, ChangeEmail, ChangePassword, CurrentUser,
@@ -84,6 +84,7 @@ fn Profile() -> impl IntoView {
                 })}
             })}
         </section>
+        <TwoStepSection/>
         <section class="card narrow" aria-labelledby="name-heading">
             <h2 id="name-heading">"Change your name"</h2>
             <ActionForm action=update_name>

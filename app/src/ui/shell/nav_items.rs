@@ -65,6 +65,7 @@ mod tests {
                 company_name: "Acme".into(),
                 role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
             }),
+            second_factor_setup: false,
         }
     }
 

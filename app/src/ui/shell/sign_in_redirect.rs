@@ -31,9 +31,15 @@ pub fn sign_in_url(target: &str) -> String {
     format!("/login?next={}", percent_encode(target))
 }
 
+/// Where someone who must set up two-step sign-in is sent, whatever they asked for.
+pub const SECOND_FACTOR_SETUP: &str = "/profile";
+
 /// Where to go after signing in: the page asked for when it is a page of this site, else the
 /// person's home (an agent's console, a member's dashboard, a newcomer's registration).
 pub fn after_sign_in(next: Option<&str>, user: &CurrentUser) -> String {
+    if user.second_factor_setup {
+        return SECOND_FACTOR_SETUP.to_owned();
+    }
     match next.filter(|next| is_local_path(next)) {
         Some(next) => next.to_owned(),
         None => home_of(user).to_owned(),
@@ -93,6 +99,7 @@ mod tests {
                 company_name: "Corp".into(),
                 role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
             }),
+            second_factor_setup: false,
         }
     }
 
@@ -157,5 +164,13 @@ mod tests {
         ] {
             assert_eq!(after_sign_in(Some(hostile), &da), "/", "{hostile:?}");
         }
+    }
+
+    #[test]
+    fn whoever_must_set_up_two_step_sign_in_goes_to_the_profile_first() {
+        let mut agent = person(true, None);
+        agent.second_factor_setup = true;
+        assert_eq!(after_sign_in(Some("/library"), &agent), "/profile");
+        assert_eq!(after_sign_in(None, &agent), "/profile");
     }
 }

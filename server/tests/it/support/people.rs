@@ -1,6 +1,6 @@
 //! People in tests: registering, reading the mailbox, signing in, and members of a company.
 
-use app::accounts::{Login, Register, VerifyEmail};
+use app::accounts::{second_factor::SignInSecondStep, Login, Register, VerifyEmail};
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
@@ -8,6 +8,62 @@ use serde_json::Value;
 use super::{Browser, TestApp, PUBLIC_URL};
 
 pub const PASSWORD: &str = "copper kettle orbit lantern";
+
+/// Signs `browser` in as `login`; an account with two-step sign-in answers the second step with
+/// the code its authenticator app would show now. Returns the last answer.
+pub async fn sign_in(
+    browser: &mut Browser<'_>,
+    login: &str,
+    password: &str,
+) -> (StatusCode, Value) {
+    let (status, body) = browser
+        .call(Login::PATH, &[("login", login), ("password", password)])
+        .await;
+    let Some(challenge) = body["SecondStep"]["challenge"].as_str() else {
+        return (status, body);
+    };
+    let code = authenticator_code(browser.app, login).await;
+    browser
+        .call(
+            SignInSecondStep::PATH,
+            &[("challenge", challenge), ("code", &code)],
+        )
+        .await
+}
+
+/// The code `login`'s authenticator app shows, for a time step no code was accepted for yet (an
+/// app shows the next one 30 seconds later; a test signing in often waits for it).
+pub async fn authenticator_code(app: &TestApp, login: &str) -> String {
+    use app::accounts::second_factor::{codes, queries};
+    let mut conn = app.db().conn().await.unwrap();
+    let account = app::accounts::queries::find_by_login(
+        &mut conn,
+        &app::accounts::rules::username_key(login),
+        login,
+    )
+    .await
+    .unwrap()
+    .expect("an account");
+    let factor = queries::factor_of(&mut conn, account.id)
+        .await
+        .unwrap()
+        .expect("an authenticator");
+    let secret = codes::secret_from_text(&factor.totp_secret).unwrap();
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let now_step = now / codes::STEP_SECONDS;
+        if let Some(step) =
+            (now_step - 1..=now_step + 1).find(|step| *step as i64 > factor.last_step)
+        {
+            return codes::code_at(&secret, step * codes::STEP_SECONDS);
+        }
+        let next = (now_step + 1) * codes::STEP_SECONDS;
+        tokio::time::sleep(std::time::Duration::from_secs(next - now)).await;
+    }
+}
 
 pub async fn register(
     browser: &mut Browser<'_>,
@@ -48,16 +104,16 @@ pub async fn signed_in<'a>(app: &'a TestApp, username: &str, email: &str) -> Bro
     assert_eq!(status, StatusCode::OK, "{body}");
     let token = token_mailed_to(app, email, "/verify-email").await;
     browser.call(VerifyEmail::PATH, &[("token", &token)]).await;
-    let (status, body) = browser
-        .call(Login::PATH, &[("login", username), ("password", PASSWORD)])
-        .await;
+    let (status, body) = sign_in(&mut browser, username, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     browser
 }
 
 /// A vendor agent, signed in.
 pub async fn signed_in_agent(app: &TestApp) -> Browser<'_> {
-    app::accounts::service::create_verified_account(
+    // Agents must use two-step sign-in: this one has the demo agents' app (as the demo's agent,
+    // if the app has the demo accounts).
+    if let Some(id) = app::accounts::service::create_verified_account(
         app.db(),
         "agent",
         "Avery Agent",
@@ -66,12 +122,19 @@ pub async fn signed_in_agent(app: &TestApp) -> Browser<'_> {
         true,
     )
     .await
-    .unwrap();
+    .unwrap()
+    {
+        app::accounts::second_factor::service::enrol_with_key(
+            app.db(),
+            id,
+            netcare_server::demo::accounts::AGENT_TOTP_KEY,
+        )
+        .await
+        .unwrap();
+    }
     let mut browser = Browser::new(app);
-    let (status, _) = browser
-        .call(Login::PATH, &[("login", "agent"), ("password", PASSWORD)])
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, body) = sign_in(&mut browser, "agent", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     browser
 }
 

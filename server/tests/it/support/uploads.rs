@@ -1,12 +1,10 @@
 //! Uploading inventories in tests: the demo company, a signed-in browser, the browser's upload
 //! endpoint, collector tokens and the collector API, and reading back what landed.
 
-use app::accounts::Login;
 use axum::{
     body::Body,
     http::{HeaderMap, Request, StatusCode},
 };
-use leptos::server_fn::ServerFn;
 use serde_json::Value;
 
 use super::{body_text, people::PASSWORD, Backend, Browser, TestApp, PUBLIC_URL};
@@ -43,9 +41,7 @@ pub async fn demo_app(
 
 pub async fn login<'a>(app: &'a TestApp, username: &str) -> Browser<'a> {
     let mut browser = Browser::new(app);
-    let (status, body) = browser
-        .call(Login::PATH, &[("login", username), ("password", PASSWORD)])
-        .await;
+    let (status, body) = super::people::sign_in(&mut browser, username, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     browser
 }

@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+
+use super::{field_error, form_error};
+use crate::{
+    accounts::{second_factor::SignInSecondStep, CurrentUser},
+    ui::forms::{FormError, TextField},
+};
+
+/// The second step of signing in: the authenticator app's code, or a recovery code.
+#[component]
+pub fn SecondStepForm(
+    challenge: String,
+    signed_in: RwSignal<Option<CurrentUser>>,
+) -> impl IntoView {
+    let step = ServerAction::<SignInSecondStep>::new();
+    let result = step.value();
+    Effect::new(move |_| {
+        if let Some(Ok(user)) = result.get() {
+            signed_in.set(Some(user));
+        }
+    });
+    view! {
+        <h2>"Two-step sign-in"</h2>
+        <p>"Enter the 6-digit code your authenticator app shows for NetCare. Lost your phone? Enter one of your recovery codes instead."</p>
+        <ActionForm action=step>
+            <FormError message=form_error(result)/>
+            <input type="hidden" name="challenge" value=challenge/>
+            <TextField name="code" label="Authentication code" autocomplete="one-time-code" hint="6 digits, or a recovery code like abcd-efgh-ijkl-mnop" error=field_error(result, "code")/>
+            <button type="submit" class="button" disabled=move || step.pending().get()>"Verify"</button>
+        </ActionForm>
+        <p><a href="/login">"Start again"</a></p>
+    }
+}
