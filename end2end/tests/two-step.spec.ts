@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { answerSecondStep, openApp, PASSWORD, registerAndSignIn, signOut, totp, watchForErrors } from './app';
 
-test('turn on two-step sign-in, then sign in with the app and with a recovery code', async ({ page }, testInfo) => {
+test('turn on two-step sign-in, then sign in with the app and with a recovery code', async ({ page, context }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const errors = watchForErrors(page);
   const id = `${testInfo.project.name}${Date.now()}`;
   const username = `tess-${id}`;
@@ -15,6 +16,9 @@ test('turn on two-step sign-in, then sign in with the app and with a recovery co
   await expect(section.getByRole('img', { name: 'QR code to add NetCare to an authenticator app' })).toBeVisible();
   const key = (await section.getByTestId('totp-secret').textContent()) ?? '';
   expect(key).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  await section.getByRole('button', { name: 'Copy the key' }).click();
+  await expect(section.getByText('Copied.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.replaceAll(' ', ''));
 
   // A wrong code is refused with the reason; the app's code turns it on.
   await section.getByLabel('Code from the app').fill('000000');
@@ -27,6 +31,9 @@ test('turn on two-step sign-in, then sign in with the app and with a recovery co
   const recovery = (await codes.nth(2).textContent()) ?? '';
   expect(recovery).toMatch(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
   await expect(section.getByRole('link', { name: 'Download the codes' })).toHaveAttribute('download', 'netcare-recovery-codes.txt');
+  await section.getByRole('button', { name: 'Copy the codes' }).click();
+  await expect(section.getByText('Copied.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(recovery);
   await section.getByRole('button', { name: 'I have kept them' }).click();
   await expect(section.getByTestId('two-step-on')).toContainText('10 recovery codes left');
 

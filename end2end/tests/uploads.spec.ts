@@ -92,7 +92,8 @@ test('a file that is not CSV is refused whole with the reason', async ({ page })
   await expect(page.getByRole('button', { name: /Upload photo\.csv/ })).toBeDisabled();
 });
 
-test('a DA creates a collector token, shown once, and revokes it', async ({ page }, testInfo) => {
+test('a DA creates a collector token, shown once, and revokes it', async ({ page, context }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signIn(page, 'dana.admin');
   await openApp(page, '/collectors');
   const name = `Collector ${testInfo.project.name}`;
@@ -100,6 +101,10 @@ test('a DA creates a collector token, shown once, and revokes it', async ({ page
   await page.getByRole('button', { name: 'Create token' }).click();
   const secret = await page.getByTestId('new-token').textContent();
   expect(secret).toMatch(/^nct_[A-Za-z0-9_-]{43}$/);
+  // One click puts it on the clipboard.
+  await page.getByRole('button', { name: 'Copy the token' }).click();
+  await expect(page.getByText('Copied.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   const response = await page.request.get('/api/v1/uploads', { headers: { Authorization: `Bearer ${secret}` } });
   expect(response.status()).toBe(200);
   await page.getByRole('button', { name: `Revoke ${name}` }).click();

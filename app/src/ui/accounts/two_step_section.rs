@@ -8,7 +8,7 @@ use crate::{
     },
     contexts::session::use_session,
     ui::{
-        forms::{FormError, LoadError, TextField},
+        forms::{CopyButton, FormError, LoadError, TextField},
         inventory::format::utc_minute,
         loading::{load, suspend},
     },
@@ -142,7 +142,7 @@ fn Enrolment(
                 view! {
                     <ol class="steps">
                         <li>"Scan this QR code with your authenticator app (any app that supports TOTP codes)."</li>
-                        <li>"Or type this key into the app: " <code data-testid="totp-secret" class="secret">{enrolment.secret.clone()}</code></li>
+                        <li>"Or type this key into the app: " <code data-testid="totp-secret" class="secret">{enrolment.secret.clone()}</code>" "<CopyButton text=enrolment.secret.replace(' ', "") label="Copy the key"/></li>
                         <li>"Enter the 6-digit code the app now shows for NetCare."</li>
                     </ol>
                     <img class="qr" src=qr width="200" height="200" alt="QR code to add NetCare to an authenticator app"/>
@@ -180,6 +180,8 @@ fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView {
         </ul>
         <p>
             <a class="button secondary" href=download download="netcare-recovery-codes.txt">"Download the codes"</a>
+            " "
+            <CopyButton text=text label="Copy the codes"/>
             " "
             <button type="button" class="button" on:click=move |_| on_done.run(())>"I have kept them"</button>
         </p>

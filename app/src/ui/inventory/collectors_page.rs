@@ -1,4 +1,4 @@
-use crate::ui::forms::LoadError;
+use crate::ui::forms::{CopyButton, LoadError};
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 
@@ -103,7 +103,11 @@ fn NewToken(created: CreatedToken) -> impl IntoView {
     view! {
         <div class="new-token" role="status">
             <p>{format!("Token “{}” created. Copy it now: it is not shown again.", created.token.name)}</p>
-            <p><code class="secret" data-testid="new-token">{created.secret}</code></p>
+            <p>
+                <code class="secret" data-testid="new-token">{created.secret.clone()}</code>
+                " "
+                <CopyButton text=created.secret label="Copy the token"/>
+            </p>
         </div>
     }
 }
