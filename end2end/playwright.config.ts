@@ -68,7 +68,7 @@ export default defineConfig({
     command:
       `"${netcareBin}" demo --if-empty && "${netcareBin}" registry import "${resolve(__dirname, 'fixtures', 'registry')}" && ` +
       `"${netcareBin}" registry import "${process.env.NETCARE_E2E_LARGE_REGISTRY}" && ` +
-      `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}" --dev-mailbox --public-url ${baseURL}`,
+      `"${netcareBin}" --bind 127.0.0.1:${process.env.NETCARE_E2E_PORT} --site-dir "${siteDir}" --dev-mailbox --trusted-proxy 127.0.0.1/32 --public-url ${baseURL}`,
     url: `${baseURL}/healthz`,
     env: {
       DATABASE_URL: process.env.NETCARE_E2E_DATABASE_URL,

@@ -11,6 +11,10 @@ need_apt=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 command -v curl >/dev/null || need_apt+=(curl)
+# Passkeys' checks (webauthn-rs) link OpenSSL.
+[ -f /usr/include/openssl/ssl.h ] || need_apt+=(libssl-dev)
+# The browser suite ages a session in the database (step-up) with the database's own client.
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"

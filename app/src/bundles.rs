@@ -42,6 +42,7 @@ impl Bundle {
                 "/forgot-password",
                 "/reset-password",
                 "/profile",
+                "/confirm-identity",
                 "/onboarding",
                 "/onboarding/verify",
             ],

@@ -41,6 +41,10 @@ pub enum AppError {
         "Set up two-step sign-in on your profile to continue: it is required for your account."
     )]
     SecondFactorSetupRequired,
+    /// The action is among the most sensitive: the person must prove who they are again (password,
+    /// and second factor if they use one) when they signed in more than ten minutes ago.
+    #[error("Confirm it is you: enter your password again. This is needed when you signed in more than 10 minutes ago.")]
+    ReauthenticationRequired,
 }
 
 /// Why a person's session was ended by someone else while their browser was open: said to them,
@@ -122,6 +126,7 @@ impl AppError {
             AppError::NoCompany => "no_company",
             AppError::NotAllowed(_) => "not_allowed",
             AppError::SecondFactorSetupRequired => "second_factor_setup_required",
+            AppError::ReauthenticationRequired => "reauthentication_required",
         }
     }
 }
@@ -204,9 +209,10 @@ impl StatusCoded for AppError {
             AppError::Unreachable => 503,
             AppError::BadRequest => 400,
             AppError::NotSignedIn | AppError::SessionEnded(_) => 401,
-            AppError::NoCompany | AppError::NotAllowed(_) | AppError::SecondFactorSetupRequired => {
-                403
-            }
+            AppError::NoCompany
+            | AppError::NotAllowed(_)
+            | AppError::SecondFactorSetupRequired
+            | AppError::ReauthenticationRequired => 403,
         }
     }
 }

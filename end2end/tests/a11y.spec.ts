@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { expectAccessible, openApp, severeViolations, signIn } from './app';
 
 // axe-core on every page of the app, as the person who would see it (demo accounts, read only),

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors, navLink } from './app';
 import { readFileSync } from 'node:fs';
 

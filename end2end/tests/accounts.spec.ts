@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { confirmEmail, followMailedLink, openApp, PASSWORD, watchForErrors, navLink, signOut } from './app';
 
 test('register, verify from the mailbox, sign in, change name, sign out', async ({ page }, testInfo) => {

@@ -1,8 +1,26 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { createHmac } from 'node:crypto';
+import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * The suite's `test`: each test's browser comes from its own client address (the server trusts
+ * the loopback proxy's `X-Forwarded-For`, see `playwright.config.ts`), as distinct people do, so
+ * the per-address sign-in throttle counts one test's deliberate mistakes, not the whole suite's.
+ */
+export const test = base.extend({
+  context: async ({ context }, use, testInfo) => {
+    const digest = createHash('sha256').update(`${testInfo.testId}:${testInfo.retry}`).digest();
+    const address = `10.${digest[0]}.${digest[1]}.${(digest[2] % 254) + 1}`;
+    // Not for the developer mailbox, which answers only requests straight from this machine.
+    await context.route(
+      (url) => url.pathname !== '/dev/mailbox',
+      (route) => route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': address } }),
+    );
+    await use(context);
+  },
+});
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { attachScreenshot, becomeDa, expectAccessible, navLink, openApp, signIn, watchForErrors } from './app';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-DSH).
@@ -49,7 +50,12 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';
   await agent.getByRole('button', { name: `Open its Library: ${companyName}` }).click();
   await expect(agent.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+  // Every page says whose data this is, read only, and until when.
+  const banner = agent.getByTestId('support-banner');
+  await expect(banner).toContainText(`Support access to ${companyName}: read only, until `);
+  await expect(banner.getByRole('link', { name: "Back to the agents' console" })).toHaveAttribute('href', '/agents');
   await (await navLink(agent, `Dashboard of ${companyName}`)).click();
+  await expect(banner).toBeVisible();
   await expect(agent.getByTestId('top-company')).toHaveText(companyName);
   await expect(agent.getByTestId('account-dashlet').locator('dd', { hasText: 'Vendor support (read only)' })).toBeVisible();
   await expect(agent.getByText(/^No devices yet\./)).toBeVisible();

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { attachScreenshot, expectAccessible, navLink, openApp, signIn, watchForErrors } from './app';
 
 // What each kind of person sees after signing in (demo accounts of Northwind, read only), on

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './app';
 import { openApp, watchForErrors } from './app';
 
 test('the landing page renders and shows live registry counts from the server', async ({ page }) => {

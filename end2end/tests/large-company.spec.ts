@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
 import { COUNTS, COVERED, DEVICES, NOTICES, SECURITY, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
 

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './app';
 import { openApp, signIn, watchForErrors, navLink } from './app';
 
 // Ben is a User of Northwind in the demo data. Each project uses its own devices and contract,

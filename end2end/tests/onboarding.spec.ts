@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './app';
 import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
 
 // Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './app';
 import { answerSecondStep, openApp, PASSWORD, registerAndSignIn, signOut, totp, watchForErrors } from './app';
 
 test('turn on two-step sign-in, then sign in with the app and with a recovery code', async ({ page, context }, testInfo) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './app';
 import { openApp, signIn, watchForErrors } from './app';
 
 // Dana is Northwind's DA in the demo data. Each project uploads its own serial numbers, so the

@@ -138,6 +138,11 @@ async fn load_demo(
         for (username, _, email, _, what) in demo::accounts::ACCOUNTS {
             println!("  {username:<12} {email:<32} {what}");
         }
+        println!(
+            "Agents must use two-step sign-in: add the demo agents' key \"{}\" to an \
+             authenticator app.",
+            demo::accounts::AGENT_TOTP_KEY
+        );
         return Ok(());
     };
     let temp;

@@ -166,6 +166,10 @@ pub async fn change_member_role(
     keep_tokens: bool,
 ) -> Result<(), AccessError> {
     serve(async |state, caller| {
+        // Whoever may do it proves who they are again first; others get the service's refusal.
+        if caller.delegated_admin().is_ok() {
+            caller.recently_authenticated()?;
+        }
         let role = Role::parse(&role).ok_or(AccessError::UnknownRole)?;
         service::change_role(state, &caller, account_id, role, keep_tokens).await
     })
@@ -175,6 +179,10 @@ pub async fn change_member_role(
 #[server(endpoint = "access/move-da")]
 pub async fn move_delegated_admin(account_id: i64, position: u32) -> Result<(), AccessError> {
     serve(async |state, caller| {
+        // Whoever may do it proves who they are again first; others get the service's refusal.
+        if caller.delegated_admin().is_ok() {
+            caller.recently_authenticated()?;
+        }
         service::move_da(state, &caller, account_id, position as usize).await
     })
     .await
@@ -187,8 +195,14 @@ pub async fn revoke_member(
     #[server(default)]
     keep_tokens: bool,
 ) -> Result<(), AccessError> {
-    serve(async |state, caller| service::revoke(state, &caller, account_id, keep_tokens).await)
-        .await
+    serve(async |state, caller| {
+        // Whoever may do it proves who they are again first; others get the service's refusal.
+        if caller.delegated_admin().is_ok() {
+            caller.recently_authenticated()?;
+        }
+        service::revoke(state, &caller, account_id, keep_tokens).await
+    })
+    .await
 }
 
 #[server(endpoint = "access/support/grant")]
@@ -196,6 +210,9 @@ pub async fn grant_support_access(hours: u32) -> Result<SupportGrant, AccessErro
     serve(async |state, caller| {
         if !SUPPORT_HOURS.contains(&hours) {
             return Err(AccessError::UnknownDuration);
+        }
+        if caller.manager().is_ok() {
+            caller.recently_authenticated()?;
         }
         service::grant_support(state, &caller, hours).await
     })

@@ -241,7 +241,7 @@ pub async fn supported_companies(
     let now = timestamp_now();
     let open = accounts_db::support_company_of_session(&mut conn, &caller.session.token_hash, &now)
         .await?
-        .map(|(id, _)| id);
+        .map(|(id, _, _)| id);
     Ok(queries::companies_granting(&mut conn, &now)
         .await?
         .into_iter()

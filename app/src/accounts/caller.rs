@@ -12,6 +12,9 @@ use crate::{
     AppError,
 };
 
+/// How recently a person must have proved who they are for the most sensitive actions.
+pub const REAUTHENTICATION_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// A signed-in person making a call.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -39,8 +42,9 @@ impl Caller {
     /// The caller holding `session` (as the server's session layer resolved it for a request);
     /// refused while two-step sign-in is required of them and not set up.
     pub async fn of_session(state: &AppState, session: SessionInfo) -> Result<Caller, AppError> {
-        let caller = Caller::of_session_enrolling(state, session).await?;
         let mut conn = state.db.conn().await?;
+        let caller = Caller::resolve(&mut conn, session).await?;
+        // Asked on every call: one indexed query on the connection already held.
         if crate::accounts::second_factor::service::setup_needed(
             &mut conn,
             caller.account_id,
@@ -60,11 +64,18 @@ impl Caller {
         session: SessionInfo,
     ) -> Result<Caller, AppError> {
         let mut conn = state.db.conn().await?;
-        let account = crate::accounts::queries::find_by_id(&mut conn, session.account_id)
+        Caller::resolve(&mut conn, session).await
+    }
+
+    async fn resolve(
+        conn: &mut sqlx::AnyConnection,
+        session: SessionInfo,
+    ) -> Result<Caller, AppError> {
+        let account = crate::accounts::queries::find_by_id(conn, session.account_id)
             .await?
             .filter(|account| account.disabled_at.is_none())
             .ok_or(AppError::NotSignedIn)?;
-        let membership = crate::accounts::queries::company_of_session(&mut conn, &session).await?;
+        let membership = crate::accounts::queries::company_of_session(conn, &session).await?;
         Ok(Caller {
             account_id: account.id,
             username: account.username,
@@ -118,6 +129,19 @@ impl Caller {
         crate::security_log::NewEvent::new(kind, self.username.as_str())
             .company(company_id)
             .from(&crate::accounts::session::client_address())
+    }
+
+    /// Refuses unless the caller proved who they are within the last ten minutes (signing in, or
+    /// `confirm_identity`): asked before the most sensitive actions, so an unattended or stolen
+    /// session cannot take them.
+    pub fn recently_authenticated(&self) -> Result<(), AppError> {
+        let since = crate::platform::clock::timestamp_text(
+            time::OffsetDateTime::now_utc() - REAUTHENTICATION_WINDOW,
+        );
+        match &self.session.authenticated_at {
+            Some(at) if *at >= since => Ok(()),
+            _ => Err(AppError::ReauthenticationRequired),
+        }
     }
 
     /// A vendor agent.

@@ -47,6 +47,9 @@ pub struct Membership {
     pub company_id: String,
     pub company_name: String,
     pub role: Role,
+    /// For [`Role::Support`]: when the company's grant of support access ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_until: Option<String>,
 }
 
 /// A problem with one form field, named as the form names it.
@@ -167,8 +170,8 @@ pub async fn login(login: String, password: String) -> Result<second_factor::Sig
                 session::set_cookie(&state.settings, &token);
                 Ok(second_factor::SignIn::Complete(user))
             }
-            service::SignInStep::SecondStep { challenge } => {
-                Ok(second_factor::SignIn::SecondStep { challenge })
+            service::SignInStep::SecondStep { challenge, methods } => {
+                Ok(second_factor::SignIn::SecondStep { challenge, methods })
             }
         }
     })

@@ -193,7 +193,7 @@ pub async fn insert_session(
     expires_at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, idle_expires_at, expires_at) VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, idle_expires_at, expires_at, authenticated_at) VALUES ($1, $2, $3, $3, $4, $5, $3)",
     )
     .bind(token_hash)
     .bind(account_id)
@@ -280,7 +280,7 @@ pub async fn live_session(
     now: &str,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.account_id, s.last_seen_at, s.ended_reason FROM sessions s
+        "SELECT s.account_id, s.last_seen_at, s.ended_reason, s.authenticated_at FROM sessions s
          JOIN accounts a ON a.id = s.account_id
          WHERE s.token_hash = $1 AND s.expires_at > $2
            AND (s.ended_reason IS NOT NULL OR (s.idle_expires_at > $2 AND a.disabled_at IS NULL))",
@@ -296,6 +296,21 @@ pub struct SessionRow {
     pub account_id: i64,
     pub last_seen_at: String,
     pub ended_reason: Option<String>,
+    pub authenticated_at: Option<String>,
+}
+
+/// The session's person proved who they are again, now.
+pub async fn mark_authenticated(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET authenticated_at = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Ends every live session of an account for `reason`: its browsers are refused from their next
@@ -428,6 +443,7 @@ pub async fn membership_of(
             company_name,
             // The schema allows only the roles a company gives.
             role: super::Role::parse(&role).unwrap_or(super::Role::User),
+            support_until: None,
         }),
     )
 }
@@ -448,27 +464,29 @@ pub async fn company_of_session(
     )
     .await?;
     Ok(
-        supported.map(|(company_id, company_name)| super::Membership {
+        supported.map(|(company_id, company_name, until)| super::Membership {
             company_id,
             company_name,
             role: super::Role::Support,
+            support_until: Some(until),
         }),
     )
 }
 
-/// The company an agent's session is open on under a live grant of support access: (id, name).
+/// The company an agent's session is open on under a live grant of support access: (id, name,
+/// when the grant ends).
 pub async fn support_company_of_session(
     conn: &mut AnyConnection,
     token_hash: &str,
     now: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.id, c.name FROM sessions s
+        "SELECT c.id, c.name, g.expires_at FROM sessions s
          JOIN accounts a ON a.id = s.account_id AND a.is_agent = TRUE
          JOIN companies c ON c.id = s.support_company_id
-         WHERE s.token_hash = $1 AND EXISTS (
-             SELECT 1 FROM support_grants g WHERE g.company_id = s.support_company_id
-             AND g.ended_at IS NULL AND g.expires_at > $2)",
+         JOIN support_grants g ON g.company_id = s.support_company_id
+         WHERE s.token_hash = $1 AND g.ended_at IS NULL AND g.expires_at > $2
+         ORDER BY g.expires_at DESC LIMIT 1",
     )
     .bind(token_hash)
     .bind(now)

@@ -323,7 +323,8 @@ pub async fn login(
     let signed_in = event(EventKind::SignedIn, "");
     let account = account.expect("a verified password has an account");
     let mut conn = state.db.conn().await?;
-    if second_factor::service::enabled(&mut conn, account.id).await? {
+    let methods = second_factor::service::second_step_methods(&mut conn, account.id).await?;
+    if methods.authenticator || methods.passkey {
         drop(conn);
         // The password was right: its throttles forget this attempt; the code has its own.
         let mut tx = state.db.begin_write().await?;
@@ -331,7 +332,7 @@ pub async fn login(
         throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
         tx.commit().await?;
         let challenge = second_factor::service::open_challenge(state, account.id).await?;
-        return Ok(SignInStep::SecondStep { challenge });
+        return Ok(SignInStep::SecondStep { challenge, methods });
     }
     drop(conn);
     security_log::record(state, signed_in).await;
@@ -342,7 +343,10 @@ pub async fn login(
 /// How a sign-in with the right password goes on, on the server (the token goes into the cookie).
 pub enum SignInStep {
     Complete(CurrentUser, String),
-    SecondStep { challenge: String },
+    SecondStep {
+        challenge: String,
+        methods: second_factor::SecondStepMethods,
+    },
 }
 
 /// Opens a session for an account whose sign-in succeeded: ends whatever session id the browser
@@ -410,6 +414,7 @@ pub async fn resolve_session(
     Ok(Some(Ok(SessionInfo {
         account_id: row.account_id,
         token_hash: hash,
+        authenticated_at: row.authenticated_at,
     })))
 }
 

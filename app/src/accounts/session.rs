@@ -29,6 +29,9 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 pub struct SessionInfo {
     pub account_id: i64,
     pub token_hash: String,
+    /// When the person last proved who they are in this session (see
+    /// `Caller::recently_authenticated`).
+    pub authenticated_at: Option<String>,
 }
 
 /// The client's address as the server saw it, for throttles.

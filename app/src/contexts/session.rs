@@ -16,6 +16,8 @@ pub struct Session {
     /// Why the session ended while a page was open, until the person signs in again. The
     /// person shown is then forgotten at once (no request, which would answer the same way).
     ended: RwSignal<Option<String>>,
+    /// An action was refused until the person proves who they are again (`StepUpDialog` asks).
+    step_up: RwSignal<bool>,
 }
 
 thread_local! {
@@ -29,6 +31,7 @@ impl Session {
         let session = Session {
             user: LocalResource::new(|| async { load_current_user().await.ok().flatten() }),
             ended: RwSignal::new(None),
+            step_up: RwSignal::new(false),
         };
         provide_context(session);
         CURRENT.with(|current| current.set(Some(session)));
@@ -54,6 +57,16 @@ impl Session {
         self.user.refetch();
     }
 
+    /// Whether an action waits for the person to confirm who they are.
+    pub fn step_up_asked(&self) -> bool {
+        self.step_up.get()
+    }
+
+    /// The person confirmed (or dismissed the question).
+    pub fn step_up_settled(&self) {
+        self.step_up.set(false);
+    }
+
     /// Why the last session ended under an open page, if it did.
     pub fn ended(&self) -> Option<String> {
         self.ended.get()
@@ -72,6 +85,21 @@ pub fn observe(err: &AppError) {
         return; // on the server, or before the app mounted
     };
     let why = match err {
+        // The most sensitive actions ask the person to confirm who they are, wherever they are.
+        AppError::ReauthenticationRequired => {
+            session.step_up.set(true);
+            return;
+        }
+        // Two-step sign-in became required under an open page: the session shows it, and
+        // `SignInGate` sends the person to set it up.
+        AppError::SecondFactorSetupRequired => {
+            // Once: further refusals while the session already shows it ask nothing again.
+            let shown = session.user.get_untracked().flatten();
+            if !shown.is_some_and(|user| user.second_factor_setup) {
+                session.user.refetch();
+            }
+            return;
+        }
         AppError::SessionEnded(end) => end.explain(),
         AppError::NotSignedIn => "Your session ended. Sign in again to continue.",
         _ => return,

@@ -266,6 +266,7 @@ pub async fn create_collector_token(
 ) -> Result<CreatedToken, UploadError> {
     serve(async |state, caller| {
         let membership = caller.manager()?;
+        caller.recently_authenticated()?;
         let account_id = caller.account_id;
         let (token, secret) = super::tokens::create(
             state,
@@ -315,6 +316,7 @@ pub async fn delete_inventory(confirmation: String) -> Result<u64, UploadError> 
         if confirmation.trim() != "DELETE" {
             return Err(UploadError::NotConfirmed);
         }
+        caller.recently_authenticated()?;
         let mut tx = state.db.begin_write().await?;
         let deleted = super::queries::delete_devices(&mut tx, &membership.company_id).await?;
         tx.commit().await?;

@@ -271,6 +271,12 @@ pub async fn decide_access_request(
                 )
             })?),
         };
+        if role.is_some() {
+            // Granting a role is among the most sensitive actions; denying is not.
+            if caller.delegated_admin().is_ok() {
+                caller.recently_authenticated()?;
+            }
+        }
         service::decide_for_da(state, caller.account_id, requester_id, role, Some(reason)).await?;
         let decision = match role {
             Some(role) => format!("granted as {}", role.label()),
@@ -313,6 +319,11 @@ pub async fn agent_decide(
                 ))
             }
         };
+        if let AgentDecision::Approve { .. } = decision {
+            if caller.agent().is_ok() {
+                caller.recently_authenticated()?;
+            }
+        }
         service::agent_decides(state, &caller, requester_id, decision).await
     })
     .await

@@ -8,14 +8,14 @@ use leptos_router::{
 use super::{
     access::{AccessPage, SecurityLogPage},
     accounts::{
-        ForgotPasswordPage, LoginPage, ProfilePage, RegisterPage, ResetPasswordPage,
-        VerifyEmailPage,
+        ConfirmIdentityPage, ForgotPasswordPage, LoginPage, ProfilePage, RegisterPage,
+        ResetPasswordPage, VerifyEmailPage,
     },
     home::LandingPage,
     inventory::{CollectorsPage, UploadsPage},
     library::{AlertsPage, ContractsPage, DevicePage, DevicesPage},
     onboarding::{AccessRequestsPage, AgentConsolePage, OnboardingLinkPage, WizardPage},
-    shell::{OtherAreaOrNotFound, SignInGate, TopBar},
+    shell::{OtherAreaOrNotFound, SignInGate, StepUpDialog, SupportBanner, TopBar},
 };
 use crate::{bundles::Bundle, contexts::session::Session};
 
@@ -26,12 +26,16 @@ fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
     provide_meta_context();
     provide_context(bundle);
     Session::provide();
+    // The colour theme this browser keeps, if the person chose one.
+    crate::ui::theme::show_theme(crate::ui::theme::saved_theme());
     view! {
         <Title formatter=|page: String| if page.is_empty() { "NetCare".to_owned() } else { format!("{page} · NetCare") }/>
         <Router>
             <TopBar/>
+            <SupportBanner/>
             <SignInGate/>
             <main id="main" class="page">{children()}</main>
+            <StepUpDialog/>
         </Router>
     }
 }
@@ -67,6 +71,7 @@ pub fn AccountsApp() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage/>
                 <Route path=path!("/profile") view=ProfilePage/>
+                <Route path=path!("/confirm-identity") view=ConfirmIdentityPage/>
                 <Route path=path!("/onboarding") view=WizardPage/>
                 <Route path=path!("/onboarding/verify") view=OnboardingLinkPage/>
             </Routes>

@@ -13,5 +13,6 @@ pub mod loading;
 pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;
+pub mod theme;
 
 pub use app::{AccountsApp, AdminApp, AgentsApp, PortalApp};

@@ -183,8 +183,14 @@ mod tests {
         assert_eq!(text.len(), 32 + 7, "{text}");
         assert_eq!(secret_from_text(&text.to_lowercase()), Some(secret.clone()));
         let link = enrolment_link(&secret, "dana.admin");
-        assert!(link.starts_with("otpauth://totp/NetCare:dana.admin?"), "{link}");
-        assert!(link.contains(&format!("secret={}", text.replace(' ', ""))), "{link}");
+        assert!(
+            link.starts_with("otpauth://totp/NetCare:dana.admin?"),
+            "{link}"
+        );
+        assert!(
+            link.contains(&format!("secret={}", text.replace(' ', ""))),
+            "{link}"
+        );
         assert!(link.contains("issuer=NetCare"), "{link}");
     }
 
@@ -198,9 +204,15 @@ mod tests {
             read_code("ABCD-efgh-2345-7wxy"),
             Ok(EnteredCode::Recovery("abcdefgh23457wxy".into()))
         );
-        assert_eq!(read_code("12345"), Err("An authenticator code has 6 digits."));
+        assert_eq!(
+            read_code("12345"),
+            Err("An authenticator code has 6 digits.")
+        );
         assert!(read_code("").is_err());
-        assert!(read_code("abcd-efgh-1111-0000").is_err(), "1 and 0 are not base32");
+        assert!(
+            read_code("abcd-efgh-1111-0000").is_err(),
+            "1 and 0 are not base32"
+        );
     }
 
     #[test]
@@ -214,7 +226,10 @@ mod tests {
             let EnteredCode::Recovery(compact) = read_code(code).unwrap() else {
                 panic!("{code} is a recovery code");
             };
-            assert_eq!(recovery_code_hash(&compact), recovery_code_hash(&code.to_uppercase()));
+            assert_eq!(
+                recovery_code_hash(&compact),
+                recovery_code_hash(&code.to_uppercase())
+            );
         }
     }
 }

@@ -81,15 +81,22 @@ pub async fn confirm_factor(
     Ok(())
 }
 
-pub async fn remove_factor(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
+/// Removes the account's authenticator app, and its recovery codes with it if `with_codes`.
+pub async fn remove_factor(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    with_codes: bool,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM second_factors WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
-        .bind(account_id)
-        .execute(conn)
-        .await?;
+    if with_codes {
+        sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+            .bind(account_id)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -104,11 +111,13 @@ pub async fn replace_recovery_codes(
         .execute(&mut *conn)
         .await?;
     for hash in hashes {
-        sqlx::query("INSERT INTO recovery_codes (account_id, code_hash, used_at) VALUES ($1, $2, NULL)")
-            .bind(account_id)
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO recovery_codes (account_id, code_hash, used_at) VALUES ($1, $2, NULL)",
+        )
+        .bind(account_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -196,8 +205,10 @@ pub async fn members_without_factor(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.username, a.full_name FROM company_members m JOIN accounts a ON a.id = m.account_id
-         WHERE m.company_id = $1 AND a.disabled_at IS NULL AND NOT EXISTS (
+         WHERE m.company_id = $1 AND a.disabled_at IS NULL
+           AND NOT EXISTS (
              SELECT 1 FROM second_factors f WHERE f.account_id = a.id AND f.confirmed_at IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.account_id = a.id)
          ORDER BY a.username",
     )
     .bind(company_id)
@@ -243,7 +254,10 @@ pub async fn challenge_account(
     .await
 }
 
-pub async fn delete_challenge(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_challenge(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
         .bind(token_hash)
         .execute(conn)

@@ -4,7 +4,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{
     codes::{self, EnteredCode},
-    queries, CompanySecondFactorRule, SecondFactorRequirement, SecondFactorStatus, TotpEnrolment,
+    passkey_queries, queries, CompanySecondFactorRule, SecondFactorRequirement, SecondFactorStatus,
+    SecondStepMethods, TotpEnrolment,
 };
 use crate::{
     accounts::{
@@ -57,10 +58,8 @@ pub async fn setup_needed(
     account_id: i64,
     is_agent: bool,
 ) -> Result<bool, sqlx::Error> {
-    let confirmed = queries::factor_of(conn, account_id)
-        .await?
-        .is_some_and(|factor| factor.confirmed_at.is_some());
-    Ok(!confirmed && requirement(conn, account_id, is_agent).await?.is_some())
+    let (factors, company_rules) = passkey_queries::factors_and_rules(conn, account_id).await?;
+    Ok(factors == 0 && (is_agent || company_rules > 0))
 }
 
 pub async fn status(
@@ -72,13 +71,16 @@ pub async fn status(
     let factor = queries::factor_of(&mut conn, account_id).await?;
     Ok(SecondFactorStatus {
         enabled_since: factor.and_then(|factor| factor.confirmed_at),
+        passkeys: passkey_queries::passkeys_of(&mut conn, account_id)
+            .await?
+            .len() as i64,
         recovery_codes_left: queries::recovery_codes_left(&mut conn, account_id).await?,
         required: requirement(&mut conn, account_id, is_agent).await?,
     })
 }
 
 /// Tells the person and the security log what changed of their second factor.
-async fn announce(
+pub(super) async fn announce(
     state: &AppState,
     tx: &mut sqlx::AnyConnection,
     account: &account_queries::AccountRow,
@@ -94,7 +96,12 @@ async fn announce(
     Ok(())
 }
 
-async fn log_change(state: &AppState, client: &str, account: &account_queries::AccountRow, what: &str) {
+pub(super) async fn log_change(
+    state: &AppState,
+    client: &str,
+    account: &account_queries::AccountRow,
+    what: &str,
+) {
     let event = NewEvent::new(EventKind::SecondFactorChanged, account.username.as_str())
         .detail(what)
         .from(client)
@@ -159,8 +166,33 @@ async fn use_authenticator_code(
     Ok(queries::use_step(tx, account_id, step as i64, confirm_at).await?)
 }
 
+/// Uses what the person typed at a second step, if it is good: an authenticator code (its step) or
+/// one of their unused recovery codes.
+async fn use_entered_code(
+    tx: &mut sqlx::AnyConnection,
+    account_id: i64,
+    factor: Option<&queries::FactorRow>,
+    entered: &EnteredCode,
+) -> Result<bool, AccountError> {
+    match entered {
+        // Without an authenticator app (passkeys only), no 6-digit code is good.
+        EnteredCode::Authenticator(code) => match factor {
+            Some(factor) => use_authenticator_code(tx, account_id, factor, code, false).await,
+            None => Ok(false),
+        },
+        EnteredCode::Recovery(code) => {
+            let hash = codes::recovery_code_hash(code);
+            Ok(queries::use_recovery_code(tx, account_id, &hash, &timestamp_now()).await?)
+        }
+    }
+}
+
 /// Counts a code attempt against the account and the address before the code is checked.
-async fn take_code_attempt(state: &AppState, client: &str, account_id: i64) -> Result<(String, String), AccountError> {
+pub(super) async fn take_code_attempt(
+    state: &AppState,
+    client: &str,
+    account_id: i64,
+) -> Result<(String, String), AccountError> {
     let account_key = format!("second_factor:account:{account_id}");
     let address_key = format!("login:address:{client}");
     take_attempts(
@@ -174,6 +206,20 @@ async fn take_code_attempt(state: &AppState, client: &str, account_id: i64) -> R
     Ok((account_key, address_key))
 }
 
+/// A fresh set of ten recovery codes in place of all earlier ones: returned once, stored hashed.
+pub(super) async fn issue_recovery_codes(
+    tx: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let recovery = codes::new_recovery_codes();
+    let hashes: Vec<String> = recovery
+        .iter()
+        .map(|c| codes::recovery_code_hash(c))
+        .collect();
+    queries::replace_recovery_codes(tx, account_id, &hashes).await?;
+    Ok(recovery)
+}
+
 pub async fn confirm_enrolment(
     state: &AppState,
     client: &str,
@@ -181,7 +227,9 @@ pub async fn confirm_enrolment(
     typed: &str,
 ) -> Result<Vec<String>, AccountError> {
     let EnteredCode::Authenticator(code) = codes::read_code(typed).map_err(code_error)? else {
-        return Err(code_error("Enter the 6-digit code your authenticator app shows now."));
+        return Err(code_error(
+            "Enter the 6-digit code your authenticator app shows now.",
+        ));
     };
     let (account_key, address_key) = take_code_attempt(state, client, account_id).await?;
     let mut tx = state.db.begin_write().await?;
@@ -198,10 +246,19 @@ pub async fn confirm_enrolment(
             "This code does not match. Check that the app shows NetCare's code and that your phone's clock is right.",
         ));
     }
-    let recovery = codes::new_recovery_codes();
-    let hashes: Vec<String> = recovery.iter().map(|c| codes::recovery_code_hash(c)).collect();
-    queries::replace_recovery_codes(&mut tx, account_id, &hashes).await?;
-    announce(state, &mut tx, &account, "turned on").await?;
+    // A passkey may have turned two-step sign-in on already, with its codes.
+    let recovery = if queries::recovery_codes_left(&mut tx, account_id).await? == 0 {
+        issue_recovery_codes(&mut tx, account_id).await?
+    } else {
+        Vec::new()
+    };
+    announce(
+        state,
+        &mut tx,
+        &account,
+        "an authenticator app was turned on",
+    )
+    .await?;
     throttle::clear(&mut tx, &account_key).await?;
     throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
     tx.commit().await?;
@@ -223,10 +280,14 @@ pub async fn replace_codes(
             "Turn two-step sign-in on first.",
         )]));
     }
-    let recovery = codes::new_recovery_codes();
-    let hashes: Vec<String> = recovery.iter().map(|c| codes::recovery_code_hash(c)).collect();
-    queries::replace_recovery_codes(&mut tx, account_id, &hashes).await?;
-    announce(state, &mut tx, &account, "new recovery codes replaced the earlier ones").await?;
+    let recovery = issue_recovery_codes(&mut tx, account_id).await?;
+    announce(
+        state,
+        &mut tx,
+        &account,
+        "new recovery codes replaced the earlier ones",
+    )
+    .await?;
     tx.commit().await?;
     log_change(state, client, &account, "recovery codes replaced").await;
     Ok(recovery)
@@ -240,16 +301,30 @@ pub async fn turn_off(
 ) -> Result<(), AccountError> {
     let account = reauthenticate(state, client, caller.account_id, current_password).await?;
     let mut tx = state.db.begin_write().await?;
-    if let Some(required) = requirement(&mut tx, account.id, caller.is_agent).await? {
-        return Err(AccountError::Invalid(vec![FieldError::new(
-            "current_password",
-            format!("Two-step sign-in cannot be turned off: {}", required.explain()),
-        )]));
+    let passkeys_left = !passkey_queries::passkeys_of(&mut tx, account.id)
+        .await?
+        .is_empty();
+    if !passkeys_left {
+        if let Some(required) = requirement(&mut tx, account.id, caller.is_agent).await? {
+            return Err(AccountError::Invalid(vec![FieldError::new(
+                "current_password",
+                format!(
+                    "Two-step sign-in cannot be turned off: {}",
+                    required.explain()
+                ),
+            )]));
+        }
     }
-    queries::remove_factor(&mut tx, account.id).await?;
-    announce(state, &mut tx, &account, "turned off").await?;
+    // The recovery codes stay while passkeys keep two-step sign-in on.
+    queries::remove_factor(&mut tx, account.id, !passkeys_left).await?;
+    let what = if passkeys_left {
+        "the authenticator app was removed (your passkeys remain)"
+    } else {
+        "turned off"
+    };
+    announce(state, &mut tx, &account, what).await?;
     tx.commit().await?;
-    log_change(state, client, &account, "turned off").await;
+    log_change(state, client, &account, what).await;
     Ok(())
 }
 
@@ -260,11 +335,14 @@ pub async fn enrol_with_key(
     account_id: i64,
     key: &str,
 ) -> Result<(), AccountError> {
-    let secret = codes::secret_from_text(key)
-        .ok_or_else(|| AppError::from(sqlx::Error::Protocol("not a base32 key of 128 bits or more".into())))?;
+    let secret = codes::secret_from_text(key).ok_or_else(|| {
+        AppError::from(sqlx::Error::Protocol(
+            "not a base32 key of 128 bits or more".into(),
+        ))
+    })?;
     let now = timestamp_now();
     let mut tx = db.begin_write().await?;
-    queries::remove_factor(&mut tx, account_id).await?;
+    queries::remove_factor(&mut tx, account_id, false).await?;
     queries::begin_enrolment(&mut tx, account_id, &codes::secret_text(&secret), &now).await?;
     queries::confirm_factor(&mut tx, account_id, &now).await?;
     Ok(tx.commit().await?)
@@ -288,11 +366,58 @@ pub async fn open_challenge(state: &AppState, account_id: i64) -> Result<String,
     Ok(token)
 }
 
+/// Step-up: the caller proves who they are again (password, and the second factor's code if they
+/// use one); the session counts as freshly signed in for the next ten minutes.
+pub async fn confirm_identity(
+    state: &AppState,
+    client: &str,
+    caller: &Caller,
+    current_password: &str,
+    typed_code: &str,
+) -> Result<(), AccountError> {
+    let account = reauthenticate(state, client, caller.account_id, current_password).await?;
+    let mut conn = state.db.conn().await?;
+    let factor = queries::factor_of(&mut conn, account.id)
+        .await?
+        .filter(|factor| factor.confirmed_at.is_some());
+    drop(conn);
+    let mut tx = state.db.begin_write().await?;
+    if let Some(factor) = factor {
+        let entered = codes::read_code(typed_code).map_err(code_error)?;
+        drop(tx);
+        let (account_key, address_key) = take_code_attempt(state, client, account.id).await?;
+        tx = state.db.begin_write().await?;
+        if !use_entered_code(&mut tx, account.id, Some(&factor), &entered).await? {
+            return Err(code_error(
+                "This code does not match, or was already used. Wait for the next code and try again.",
+            ));
+        }
+        throttle::clear(&mut tx, &account_key).await?;
+        throttle::refund(&mut tx, &throttle::PER_ADDRESS, &address_key).await?;
+    }
+    account_queries::mark_authenticated(&mut tx, &caller.session.token_hash, &timestamp_now())
+        .await?;
+    Ok(tx.commit().await?)
+}
+
 /// Whether the account has a confirmed second factor (sign-in then asks for it).
 pub async fn enabled(conn: &mut sqlx::AnyConnection, account_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(queries::factor_of(conn, account_id)
-        .await?
-        .is_some_and(|factor| factor.confirmed_at.is_some()))
+    passkey_queries::has_second_factor(conn, account_id).await
+}
+
+/// What the second step of the account's sign-in can take.
+pub async fn second_step_methods(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<SecondStepMethods, sqlx::Error> {
+    Ok(SecondStepMethods {
+        authenticator: queries::factor_of(conn, account_id)
+            .await?
+            .is_some_and(|factor| factor.confirmed_at.is_some()),
+        passkey: !passkey_queries::passkeys_of(conn, account_id)
+            .await?
+            .is_empty(),
+    })
 }
 
 /// The second step: the code (or a recovery code) for a live challenge opens the session.
@@ -318,19 +443,13 @@ pub async fn answer_challenge(
         .await?
         .filter(|account| account.disabled_at.is_none())
         .ok_or_else(expired)?;
+    if !enabled(&mut tx, account_id).await? {
+        return Err(expired());
+    }
     let factor = queries::factor_of(&mut tx, account_id)
         .await?
-        .filter(|factor| factor.confirmed_at.is_some())
-        .ok_or_else(expired)?;
-    let accepted = match &entered {
-        EnteredCode::Authenticator(code) => {
-            use_authenticator_code(&mut tx, account_id, &factor, code, false).await?
-        }
-        EnteredCode::Recovery(code) => {
-            let hash = codes::recovery_code_hash(code);
-            queries::use_recovery_code(&mut tx, account_id, &hash, &timestamp_now()).await?
-        }
-    };
+        .filter(|factor| factor.confirmed_at.is_some());
+    let accepted = use_entered_code(&mut tx, account_id, factor.as_ref(), &entered).await?;
     let event = NewEvent::new(EventKind::SignInFailed, account.username.as_str())
         .from(client)
         .about(account.id);
@@ -346,7 +465,13 @@ pub async fn answer_challenge(
     }
     queries::delete_challenge(&mut tx, &challenge_hash).await?;
     if let EnteredCode::Recovery(_) = entered {
-        announce(state, &mut tx, &account, "a recovery code was used to sign in").await?;
+        announce(
+            state,
+            &mut tx,
+            &account,
+            "a recovery code was used to sign in",
+        )
+        .await?;
     }
     tx.commit().await?;
     let detail = match entered {
@@ -380,6 +505,7 @@ pub async fn set_company_rule(
     required: bool,
 ) -> Result<CompanySecondFactorRule, AccountError> {
     let company = caller.delegated_admin()?;
+    caller.recently_authenticated()?;
     let mut tx = state.db.begin_write().await?;
     if required && !enabled(&mut tx, caller.account_id).await? {
         return Err(AccountError::Invalid(vec![FieldError::new(

@@ -5,7 +5,9 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-use super::{field_error, form_error, second_step_form::SecondStepForm};
+use super::{
+    field_error, form_error, passkey_sign_in::PasskeySignIn, second_step_form::SecondStepForm,
+};
 use crate::{
     accounts::{second_factor::SignIn, CurrentUser, Login},
     contexts::session::use_session,
@@ -25,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     let signed_in = RwSignal::new(None::<CurrentUser>);
     // The second step's challenge, once the password was right for an account that has one.
     let challenge = Memo::new(move |_| match result.get() {
-        Some(Ok(SignIn::SecondStep { challenge })) => Some(challenge),
+        Some(Ok(SignIn::SecondStep { challenge, methods })) => Some((challenge, methods)),
         _ => None,
     });
     // The page the person asked for before being sent here (see `SignInGate`).
@@ -58,6 +60,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField name="password" label="Password" kind="password" autocomplete="current-password" error=field_error(result, "password")/>
                 <button type="submit" class="button" disabled=move || login.pending().get()>"Sign in"</button>
             </ActionForm>
+            <PasskeySignIn signed_in/>
             <p><A href="/forgot-password">"Forgot your password?"</A></p>
             <p>"New to NetCare? " <A href="/register">"Create an account"</A></p>
         }
@@ -70,7 +73,7 @@ pub fn LoginPage() -> impl IntoView {
             {move || session.ended().map(|why| view! { <p class="caution" role="alert" data-testid="session-ended">{why}</p> })}
             {asked_for.then(|| view! { <p class="lead" role="status">"Sign in to open the page you asked for."</p> })}
             {move || match challenge.get() {
-                Some(challenge) => view! { <SecondStepForm challenge signed_in/> }.into_any(),
+                Some((challenge, methods)) => view! { <SecondStepForm challenge methods signed_in/> }.into_any(),
                 None => password_form().into_any(),
             }}
         </section>

@@ -1,7 +1,13 @@
 //! Pages of the accounts area: register, sign in, verify email, profile, password reset.
 
+mod appearance_section;
+mod confirm_identity_page;
 mod forgot_password_page;
 mod login_page;
+mod passkey_browser;
+mod passkey_sign_in;
+mod passkey_step_button;
+mod passkeys_section;
 mod profile_page;
 mod register_page;
 mod reset_password_page;
@@ -9,6 +15,7 @@ mod second_step_form;
 mod two_step_section;
 mod verify_email_page;
 
+pub use confirm_identity_page::ConfirmIdentityPage;
 pub use forgot_password_page::ForgotPasswordPage;
 pub use login_page::LoginPage;
 pub use profile_page::ProfilePage;

@@ -3,7 +3,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_navigate};
 
-use super::{field_error, form_error, two_step_section::TwoStepSection};
+use super::{
+    appearance_section::AppearanceSection, field_error, form_error,
+    passkeys_section::PasskeysSection, two_step_section::TwoStepSection,
+};
 use crate::{
     accounts::{
         logout_everywhere, resend_verification, ChangeEmail, ChangePassword, CurrentUser,
@@ -84,7 +87,15 @@ fn Profile() -> impl IntoView {
                 })}
             })}
         </section>
-        <TwoStepSection/>
+        {
+            // Either section's change may turn two-step sign-in on or off: both reload.
+            let factors_changed = RwSignal::new(0u32);
+            view! {
+                <TwoStepSection factors_changed/>
+                <PasskeysSection factors_changed/>
+            }
+        }
+        <AppearanceSection/>
         <section class="card narrow" aria-labelledby="name-heading">
             <h2 id="name-heading">"Change your name"</h2>
             <ActionForm action=update_name>

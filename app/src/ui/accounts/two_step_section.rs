@@ -17,9 +17,12 @@ use crate::{
 /// The profile's two-step sign-in: turn it on with an authenticator app (QR code or typed
 /// secret, then a first code), see and renew the recovery codes, turn it off unless required.
 #[component]
-pub fn TwoStepSection() -> impl IntoView {
+pub fn TwoStepSection(
+    /// Counts changes of the person's second factors (here or in the passkeys section).
+    factors_changed: RwSignal<u32>,
+) -> impl IntoView {
     let session = use_session();
-    let changed = RwSignal::new(0u32);
+    let changed = factors_changed;
     let status = load(move || {
         changed.track();
         load_second_factor()
@@ -59,49 +62,85 @@ fn TwoStepState(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let required = status.required.clone().map(|why| why.explain());
-    match status.enabled_since {
-        Some(since) => {
-            let replace = ServerAction::<ReplaceRecoveryCodes>::new();
-            let replace_result = replace.value();
-            Effect::new(move |_| {
-                if let Some(Ok(codes)) = replace_result.get() {
-                    fresh_codes.set(Some(codes));
-                }
-            });
-            let turn_off = ServerAction::<TurnOffSecondFactor>::new();
-            let off_result = turn_off.value();
-            Effect::new(move |_| {
-                if let Some(Ok(())) = off_result.get() {
-                    on_change.run(());
-                }
-            });
-            let left = status.recovery_codes_left;
-            view! {
-                <p role="status" data-testid="two-step-on">{format!(
-                    "On since {}: signing in asks for a code from your authenticator app. {} recovery code{} left.",
-                    utc_minute(&since), left, if left == 1 { "" } else { "s" }
-                )}</p>
-                {(left <= 3).then(|| view! { <p class="caution">"Few recovery codes are left: make new ones before you run out."</p> })}
-                {required.clone().map(|why| view! { <p>{why}</p> })}
-                <h3>"New recovery codes"</h3>
-                <ActionForm action=replace>
-                    <FormError message=form_error(replace_result)/>
-                    <TextField name="current_password" form="codes" label="Current password" kind="password" autocomplete="current-password" error=field_error(replace_result, "current_password")/>
-                    <button type="submit" class="button secondary" disabled=move || replace.pending().get()>"Make new recovery codes"</button>
-                </ActionForm>
-                {required.is_none().then(|| view! {
-                    <h3>"Turn off"</h3>
-                    <ActionForm action=turn_off>
-                        <FormError message=form_error(off_result)/>
-                        <TextField name="current_password" form="turn-off" label="Current password" kind="password" autocomplete="current-password" error=field_error(off_result, "current_password")/>
-                        <button type="submit" class="button secondary" disabled=move || turn_off.pending().get()>"Turn off two-step sign-in"</button>
-                    </ActionForm>
-                })}
-            }
-            .into_any()
+    let passkeys = status.passkeys;
+    let on = status.enabled_since.is_some() || passkeys > 0;
+    let left = status.recovery_codes_left;
+    let summary = match (&status.enabled_since, passkeys) {
+        (Some(since), 0) => format!(
+            "On since {}: signing in asks for a code from your authenticator app.",
+            utc_minute(since)
+        ),
+        (Some(since), _) => format!(
+            "On: signing in asks for one of your passkeys (below) or a code from your authenticator app (set up {}).",
+            utc_minute(since)
+        ),
+        (None, _) => "On: signing in asks for one of your passkeys (below).".to_owned(),
+    };
+    let can_remove = required.is_none() || passkeys > 0;
+    let app = match status.enabled_since {
+        Some(_) => view! { <AuthenticatorOn can_remove passkeys on_change/> }.into_any(),
+        None => view! {
+            <h3>"Authenticator app"</h3>
+            <Enrolment required=required.clone().filter(|_| passkeys == 0) fresh_codes on_change/>
         }
-        None => view! { <Enrolment required fresh_codes on_change/> }.into_any(),
+        .into_any(),
+    };
+    view! {
+        {on.then(|| view! {
+            <p role="status" data-testid="two-step-on">{format!(
+                "{summary} {left} recovery code{} left.", if left == 1 { "" } else { "s" }
+            )}</p>
+            {(left <= 3).then(|| view! { <p class="caution">"Few recovery codes are left: make new ones before you run out."</p> })}
+            {required.clone().map(|why| view! { <p>{why}</p> })}
+            <NewRecoveryCodes fresh_codes/>
+        })}
+        {app}
     }
+}
+
+/// New recovery codes in place of all earlier ones, after the current password.
+#[component]
+fn NewRecoveryCodes(fresh_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
+    let replace = ServerAction::<ReplaceRecoveryCodes>::new();
+    let replace_result = replace.value();
+    Effect::new(move |_| {
+        if let Some(Ok(codes)) = replace_result.get() {
+            fresh_codes.set(Some(codes));
+        }
+    });
+    view! {
+        <h3>"New recovery codes"</h3>
+        <ActionForm action=replace>
+            <FormError message=form_error(replace_result)/>
+            <TextField name="current_password" form="codes" label="Current password" kind="password" autocomplete="current-password" error=field_error(replace_result, "current_password")/>
+            <button type="submit" class="button secondary" disabled=move || replace.pending().get()>"Make new recovery codes"</button>
+        </ActionForm>
+    }
+}
+
+/// The authenticator app, set up: removable unless it is a required last second factor.
+#[component]
+fn AuthenticatorOn(can_remove: bool, passkeys: i64, on_change: Callback<()>) -> impl IntoView {
+    let turn_off = ServerAction::<TurnOffSecondFactor>::new();
+    let off_result = turn_off.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = off_result.get() {
+            on_change.run(());
+        }
+    });
+    let (heading, button) = if passkeys > 0 {
+        ("Authenticator app", "Remove the authenticator app")
+    } else {
+        ("Turn off", "Turn off two-step sign-in")
+    };
+    can_remove.then(|| view! {
+        <h3>{heading}</h3>
+        <ActionForm action=turn_off>
+            <FormError message=form_error(off_result)/>
+            <TextField name="current_password" form="turn-off" label="Current password" kind="password" autocomplete="current-password" error=field_error(off_result, "current_password")/>
+            <button type="submit" class="button secondary" disabled=move || turn_off.pending().get()>{button}</button>
+        </ActionForm>
+    })
 }
 
 #[component]
@@ -127,7 +166,7 @@ fn Enrolment(
     view! {
         {match required {
             Some(why) => view! { <p class="caution" role="alert" data-testid="two-step-required">{why}" Set it up now to go on."</p> }.into_any(),
-            None => view! { <p>"Off. With two-step sign-in, a stolen password is not enough to sign in as you: NetCare also asks for a code from an authenticator app on your phone."</p> }.into_any(),
+            None => view! { <p>"Off. With two-step sign-in, a stolen password is not enough to sign in as you: NetCare also asks for a code from an authenticator app on your phone, or for one of your passkeys."</p> }.into_any(),
         }}
         {move || match started.get() {
             None => view! {
@@ -159,7 +198,7 @@ fn Enrolment(
 
 /// Recovery codes, shown once: for signing in without the phone, each good once.
 #[component]
-fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView {
+pub(super) fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView {
     let text = format!(
         "NetCare recovery codes (each works once)\n\n{}\n",
         codes.join("\n")
@@ -174,7 +213,7 @@ fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView {
             .replace('\n', "%0A")
     );
     view! {
-        <p role="status">"Two-step sign-in is on. Keep these recovery codes somewhere safe, apart from your phone: each lets you sign in once if you lose it. They are shown only now."</p>
+        <p role="status">"Two-step sign-in is on. Keep these recovery codes somewhere safe, apart from your phone and your passkeys: each lets you sign in once if you lose them. They are shown only now."</p>
         <ul class="recovery-codes" data-testid="recovery-codes">
             {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
         </ul>

@@ -64,6 +64,7 @@ mod tests {
                 company_id: "c1".into(),
                 company_name: "Acme".into(),
                 role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
+                support_until: None,
             }),
             second_factor_setup: false,
         }

@@ -59,7 +59,7 @@ pub fn home_of(user: &CurrentUser) -> &'static str {
 
 /// A path on this site: starts with one `/` and cannot be read as another host (`//evil`,
 /// `/\evil`), nor carry a scheme or control characters.
-fn is_local_path(next: &str) -> bool {
+pub fn is_local_path(next: &str) -> bool {
     next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
@@ -68,7 +68,8 @@ fn is_local_path(next: &str) -> bool {
         && !next.starts_with("/login?")
 }
 
-fn percent_encode(text: &str) -> String {
+/// Percent-encodes a path for a query value.
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
@@ -98,6 +99,7 @@ mod tests {
                 company_id: "C".into(),
                 company_name: "Corp".into(),
                 role: crate::accounts::Role::parse(role).unwrap_or(crate::accounts::Role::Support),
+                support_until: None,
             }),
             second_factor_setup: false,
         }

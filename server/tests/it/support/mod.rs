@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod library;
+pub mod passkey_device;
 pub mod people;
 pub mod registry;
 pub mod uploads;
