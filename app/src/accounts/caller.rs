@@ -6,7 +6,7 @@
 //! every area's error converts from.
 
 use crate::{
-    accounts::{session::SessionInfo, Membership, Role},
+    accounts::{session::SessionInfo, CurrentUser, Membership, Role},
     error::{answered, Needed, StatusCoded},
     platform::{app_state, AppState},
     AppError,
@@ -186,6 +186,26 @@ where
     }
     .await;
     answered(result)
+}
+
+/// Runs a step that opens a session (a second step, a passkey): `open` gets the caller's address
+/// and the session id it presented (ended in favour of the new one) and answers the person with
+/// the new session's token, which becomes the cookie.
+pub async fn serve_sign_in<E>(
+    open: impl AsyncFnOnce(&AppState, &str, Option<String>) -> Result<(CurrentUser, String), E>,
+) -> Result<CurrentUser, E>
+where
+    E: From<AppError> + StatusCoded,
+{
+    use crate::accounts::session;
+    serve_anyone(async |state| {
+        let address = session::client_address();
+        let presented = session::presented_token(&state.settings);
+        let (user, token) = open(state, &address, presented).await?;
+        session::set_cookie(&state.settings, &token);
+        Ok(user)
+    })
+    .await
 }
 
 /// Runs a server function open to anyone (sign-in, registration, public counts).

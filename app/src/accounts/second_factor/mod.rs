@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::accounts::{
-    caller::{serve, serve_anyone, serve_enrolling},
+    caller::{serve, serve_anyone, serve_enrolling, serve_sign_in},
     session,
 };
 use crate::accounts::{AccountError, CurrentUser};
@@ -190,13 +190,8 @@ pub async fn sign_in_second_step(
     challenge: String,
     code: String,
 ) -> Result<CurrentUser, AccountError> {
-    serve_anyone(async |state| {
-        let address = session::client_address();
-        let presented = session::presented_token(&state.settings);
-        let (user, token) =
-            service::answer_challenge(state, &address, &challenge, &code, presented).await?;
-        session::set_cookie(&state.settings, &token);
-        Ok(user)
+    serve_sign_in(async |state, address, presented| {
+        service::answer_challenge(state, address, &challenge, &code, presented).await
     })
     .await
 }
@@ -278,20 +273,16 @@ pub async fn finish_passkey_second_step(
     ceremony: String,
     credential: String,
 ) -> Result<CurrentUser, AccountError> {
-    serve_anyone(async |state| {
-        let address = session::client_address();
-        let presented = session::presented_token(&state.settings);
-        let (user, token) = passkeys::finish_second_step(
+    serve_sign_in(async |state, address, presented| {
+        passkeys::finish_second_step(
             state,
-            &address,
+            address,
             &challenge,
             &ceremony,
             &credential,
             presented,
         )
-        .await?;
-        session::set_cookie(&state.settings, &token);
-        Ok(user)
+        .await
     })
     .await
 }
@@ -308,13 +299,8 @@ pub async fn finish_passkey_sign_in(
     ceremony: String,
     credential: String,
 ) -> Result<CurrentUser, AccountError> {
-    serve_anyone(async |state| {
-        let address = session::client_address();
-        let presented = session::presented_token(&state.settings);
-        let (user, token) =
-            passkeys::finish_sign_in(state, &address, &ceremony, &credential, presented).await?;
-        session::set_cookie(&state.settings, &token);
-        Ok(user)
+    serve_sign_in(async |state, address, presented| {
+        passkeys::finish_sign_in(state, address, &ceremony, &credential, presented).await
     })
     .await
 }

@@ -27,6 +27,14 @@ pub async fn passkeys_of(
     .await
 }
 
+/// How many passkeys the account has.
+pub async fn passkey_count(conn: &mut AnyConnection, account_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// The passkey with this credential id, if it belongs to the account.
 pub async fn passkey_by_credential(
     conn: &mut AnyConnection,

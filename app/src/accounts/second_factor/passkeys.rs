@@ -15,14 +15,17 @@ use webauthn_rs::prelude::{
 use super::{
     passkey_queries::{self as queries, NewCeremony, PasskeyRow},
     queries as factor_queries, relying_party,
-    service::{announce, issue_recovery_codes, log_change, requirement, take_code_attempt},
+    service::{
+        announce, challenge_holder, complete_sign_in, issue_recovery_codes, log_change,
+        requirement, take_code_attempt,
+    },
     PasskeyCeremony, PasskeySummary,
 };
 use crate::{
     accounts::{
         caller::Caller,
         queries as account_queries,
-        service::{open_session, reauthenticate, take_attempts},
+        service::{reauthenticate, take_attempts},
         session::{random_token, token_hash},
         AccountError, CurrentUser, FieldError,
     },
@@ -303,11 +306,8 @@ pub async fn start_second_step(
 ) -> Result<PasskeyCeremony, AccountError> {
     let webauthn = checks(state)?;
     let challenge_hash = token_hash(challenge.trim());
+    let account_id = challenge_holder(state, &challenge_hash).await?;
     let mut conn = state.db.conn().await?;
-    let account_id =
-        factor_queries::challenge_account(&mut conn, &challenge_hash, &timestamp_now())
-            .await?
-            .ok_or(AccountError::SignInExpired)?;
     let keys = credentials(&queries::passkeys_of(&mut conn, account_id).await?)?;
     drop(conn);
     if keys.is_empty() {
@@ -361,12 +361,7 @@ pub async fn finish_second_step(
     let webauthn = checks(state)?;
     let response: PublicKeyCredential = answer(credential)?;
     let challenge_hash = token_hash(challenge.trim());
-    let account_id = {
-        let mut conn = state.db.conn().await?;
-        factor_queries::challenge_account(&mut conn, &challenge_hash, &timestamp_now())
-            .await?
-            .ok_or(AccountError::SignInExpired)?
-    };
+    let account_id = challenge_holder(state, &challenge_hash).await?;
     let (account_key, address_key) = take_code_attempt(state, client, account_id).await?;
     let mut tx = state.db.begin_write().await?;
     let taken = take(&mut tx, ceremony, SECOND_STEP)
@@ -398,12 +393,15 @@ pub async fn finish_second_step(
     }
     factor_queries::delete_challenge(&mut tx, &challenge_hash).await?;
     tx.commit().await?;
-    let event = NewEvent::new(EventKind::SignedIn, account.username.as_str())
-        .detail("with a passkey as second step")
-        .from(client)
-        .about(account.id);
-    security_log::record(state, event).await;
-    open_session(state, &account, presented, (&account_key, &address_key)).await
+    complete_sign_in(
+        state,
+        client,
+        &account,
+        "with a passkey as second step",
+        presented,
+        (&account_key, &address_key),
+    )
+    .await
 }
 
 /// First call of a sign-in with a passkey alone: the browser offers the passkeys it holds for
@@ -478,13 +476,16 @@ pub async fn finish_sign_in(
         security_log::record(state, event).await;
         return Err(not_accepted());
     }
-    let event = NewEvent::new(EventKind::SignedIn, account.username.as_str())
-        .detail("with a passkey")
-        .from(client)
-        .about(account.id);
-    security_log::record(state, event).await;
     let account_key = format!("second_factor:account:{account_id}");
-    open_session(state, &account, presented, (&account_key, &address_key)).await
+    complete_sign_in(
+        state,
+        client,
+        &account,
+        "with a passkey",
+        presented,
+        (&account_key, &address_key),
+    )
+    .await
 }
 
 #[cfg(test)]

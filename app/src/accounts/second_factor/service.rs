@@ -71,9 +71,7 @@ pub async fn status(
     let factor = queries::factor_of(&mut conn, account_id).await?;
     Ok(SecondFactorStatus {
         enabled_since: factor.and_then(|factor| factor.confirmed_at),
-        passkeys: passkey_queries::passkeys_of(&mut conn, account_id)
-            .await?
-            .len() as i64,
+        passkeys: passkey_queries::passkey_count(&mut conn, account_id).await?,
         recovery_codes_left: queries::recovery_codes_left(&mut conn, account_id).await?,
         required: requirement(&mut conn, account_id, is_agent).await?,
     })
@@ -301,9 +299,7 @@ pub async fn turn_off(
 ) -> Result<(), AccountError> {
     let account = reauthenticate(state, client, caller.account_id, current_password).await?;
     let mut tx = state.db.begin_write().await?;
-    let passkeys_left = !passkey_queries::passkeys_of(&mut tx, account.id)
-        .await?
-        .is_empty();
+    let passkeys_left = passkey_queries::passkey_count(&mut tx, account.id).await? > 0;
     if !passkeys_left {
         if let Some(required) = requirement(&mut tx, account.id, caller.is_agent).await? {
             return Err(AccountError::Invalid(vec![FieldError::new(
@@ -414,9 +410,7 @@ pub async fn second_step_methods(
         authenticator: queries::factor_of(conn, account_id)
             .await?
             .is_some_and(|factor| factor.confirmed_at.is_some()),
-        passkey: !passkey_queries::passkeys_of(conn, account_id)
-            .await?
-            .is_empty(),
+        passkey: passkey_queries::passkey_count(conn, account_id).await? > 0,
     })
 }
 
@@ -430,12 +424,7 @@ pub async fn answer_challenge(
 ) -> Result<(CurrentUser, String), AccountError> {
     let expired = || AccountError::SignInExpired;
     let challenge_hash = token_hash(challenge.trim());
-    let account_id = {
-        let mut conn = state.db.conn().await?;
-        queries::challenge_account(&mut conn, &challenge_hash, &timestamp_now())
-            .await?
-            .ok_or_else(expired)?
-    };
+    let account_id = challenge_holder(state, &challenge_hash).await?;
     let entered = codes::read_code(typed).map_err(code_error)?;
     let (account_key, address_key) = take_code_attempt(state, client, account_id).await?;
     let mut tx = state.db.begin_write().await?;
@@ -478,12 +467,43 @@ pub async fn answer_challenge(
         EnteredCode::Authenticator(_) => "with an authenticator code",
         EnteredCode::Recovery(_) => "with a recovery code",
     };
+    complete_sign_in(
+        state,
+        client,
+        &account,
+        detail,
+        presented,
+        (&account_key, &address_key),
+    )
+    .await
+}
+
+/// The account a live sign-in challenge (what the password step answered) was issued to.
+pub(super) async fn challenge_holder(
+    state: &AppState,
+    challenge_hash: &str,
+) -> Result<i64, AccountError> {
+    let mut conn = state.db.conn().await?;
+    queries::challenge_account(&mut conn, challenge_hash, &timestamp_now())
+        .await?
+        .ok_or(AccountError::SignInExpired)
+}
+
+/// Logs a sign-in completed by a second factor (`how`) and opens its session.
+pub(super) async fn complete_sign_in(
+    state: &AppState,
+    client: &str,
+    account: &account_queries::AccountRow,
+    how: &str,
+    presented: Option<String>,
+    attempt_keys: (&str, &str),
+) -> Result<(CurrentUser, String), AccountError> {
     let signed_in = NewEvent::new(EventKind::SignedIn, account.username.as_str())
-        .detail(detail)
+        .detail(how)
         .from(client)
         .about(account.id);
     security_log::record(state, signed_in).await;
-    open_session(state, &account, presented, (&account_key, &address_key)).await
+    open_session(state, account, presented, attempt_keys).await
 }
 
 pub async fn company_rule(
