@@ -216,6 +216,12 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await page.getByRole('button', { name: 'Validate' }).click();
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
+  // The waiting page says why, after a reload too.
+  const why = page.getByTestId('assessment-reasons');
+  await expect(why).toContainText("the company's registrations are reviewed by an agent");
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
+  await expect(why).toContainText("the company's registrations are reviewed by an agent");
   await signOut(page);
 
   await agentAsksThenApproves(page, `assessed-${p}`, `Asa ${p}`, `${d.company}-S1`);

@@ -221,6 +221,13 @@ pub async fn answer_question(answer: String) -> Result<Stage, OnboardingError> {
         .await
 }
 
+/// Why the person's request waits for an agent's assessment, in words (empty when it does not).
+#[server(endpoint = "onboarding/assessment-reasons")]
+pub async fn load_assessment_reasons() -> Result<Vec<String>, OnboardingError> {
+    serve(async |state, caller| service::waiting_assessment_reasons(state, caller.account_id).await)
+        .await
+}
+
 /// What an onboarding link is for: the address it verifies and the company being registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnboardingLink {

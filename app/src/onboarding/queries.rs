@@ -383,6 +383,31 @@ pub async fn proven_company(
     }))
 }
 
+/// Why the request needs an agent's assessment, as stored with it when it was sent.
+pub async fn request_reasons(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let details: Option<Option<String>> =
+        sqlx::query_scalar("SELECT reasons FROM onboarding WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(details
+        .flatten()
+        .and_then(|details| serde_json::from_str::<serde_json::Value>(&details).ok())
+        .and_then(|details| {
+            let reasons = details.get("reasons")?.as_array()?;
+            Some(
+                reasons
+                    .iter()
+                    .filter_map(|reason| reason.as_str().map(str::to_owned))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default())
+}
+
 /// An agent's approval waiting for a second agent: the entry, its company, who proposed it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Proposal {

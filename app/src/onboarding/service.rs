@@ -8,7 +8,7 @@ use super::{
     assessment::assessment_reasons,
     entitlement::{check_entitlement, EntitlementProblem},
     queries,
-    wizard::{advance, Event, Proof, Stage, Standing},
+    wizard::{advance, AgentQueue, Event, Proof, Stage, Standing},
     AgentDecision, CheckedEntitlement, OnboardingError, OnboardingLink, WaitingRequest,
 };
 use crate::{
@@ -49,6 +49,22 @@ async fn account(tx: &mut Tx, account_id: i64) -> Result<accounts_db::AccountRow
 pub async fn status(state: &AppState, account_id: i64) -> Result<Stage, OnboardingError> {
     let mut conn = state.db.conn().await?;
     current_stage(&mut conn, account_id).await
+}
+
+/// Why the person's request waits for an agent's assessment, as the check that sent it there
+/// described it; empty when it does not wait for one.
+pub async fn waiting_assessment_reasons(
+    state: &AppState,
+    account_id: i64,
+) -> Result<Vec<String>, OnboardingError> {
+    let mut conn = state.db.conn().await?;
+    match current_stage(&mut conn, account_id).await? {
+        Stage::WaitingForAgent {
+            queue: AgentQueue::Assessment,
+            ..
+        } => Ok(queries::request_reasons(&mut conn, account_id).await?),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// The stored stage; without one, a member of a company (created by an operator) has finished and

@@ -35,8 +35,8 @@ use app::{
     onboarding::{
         AgentDecide, AgentQueue, AnswerQuestion, CheckEntitlement, ChooseOrganisation,
         ConfirmRequest, ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack,
-        LoadWizard, NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain,
-        VerifyEntitlement, WithdrawRequest,
+        LoadAssessmentReasons, LoadWizard, NoneOfTheAbove, OpenOnboardingLink,
+        PendingAccessRequests, StartAgain, VerifyEntitlement, WithdrawRequest,
     },
     registry::{ImportRegistryFiles, LoadRegistryStats},
 };
@@ -172,6 +172,7 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (NoneOfTheAbove::PATH, Personal),
         (ConfirmRequest::PATH, Personal),
         (AnswerQuestion::PATH, Personal),
+        (LoadAssessmentReasons::PATH, Personal),
         (OpenOnboardingLink::PATH, Personal),
         (app::onboarding::InspectOnboardingLink::PATH, Personal),
         (FinishRegistration::PATH, Personal),

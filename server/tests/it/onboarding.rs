@@ -3,9 +3,9 @@
 
 use app::onboarding::{
     AgentDecide, AgentQueue, AnswerQuestion, CheckEntitlement, ChooseOrganisation, ConfirmRequest,
-    ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadWizard,
-    NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain, VerifyEntitlement,
-    WithdrawRequest,
+    ContinueRegistration, DecideAccessRequest, FinishRegistration, GoBack, LoadAssessmentReasons,
+    LoadWizard, NoneOfTheAbove, OpenOnboardingLink, PendingAccessRequests, StartAgain,
+    VerifyEntitlement, WithdrawRequest,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
@@ -632,7 +632,16 @@ async fn assessment_is_required_and_an_agent_rejects(backend: Backend) {
         StatusCode::CONFLICT,
         "nothing waits any more"
     );
+    // Nothing waits: no reasons.
+    assert_eq!(
+        alex.call(LoadAssessmentReasons::PATH, &[]).await,
+        (StatusCode::OK, json!([]))
+    );
     verify(&mut alex, "93000001", "FOC2402H0H1").await;
+    // The waiting page reads why, as the check said it.
+    let (status, reasons) = alex.call(LoadAssessmentReasons::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{reasons}");
+    assert_eq!(reasons, json!([checked["assessment_reasons"][0]]));
     let (_, queue) = agent.call(AgentQueue::PATH, &[]).await;
     assert_eq!(queue[0]["assessment"], true);
     assert!(

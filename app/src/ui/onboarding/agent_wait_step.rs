@@ -1,8 +1,8 @@
-use crate::ui::loading::act;
+use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
 use super::{withdraw_button::WithdrawButton, StageSetter};
-use crate::onboarding::{answer_question, wizard::AgentQueue};
+use crate::onboarding::{answer_question, load_assessment_reasons, wizard::AgentQueue};
 
 /// Waiting for an agent: manual onboarding or an additional assessment, and the agent's question
 /// when there is one.
@@ -29,6 +29,8 @@ pub fn AgentWaitStep(
             }
         }
     });
+    // Why an assessment: as the check said before the person sent it, after a reload too.
+    let reasons = matches!(queue, AgentQueue::Assessment).then(|| load(load_assessment_reasons));
     let asked = question.is_some();
     let (title, text) = match queue {
         AgentQueue::Assessment => (
@@ -43,6 +45,14 @@ pub fn AgentWaitStep(
     view! {
         <h1>{title}</h1>
         <p role="status">{text}</p>
+        {reasons.map(|reasons| move || {
+            reasons.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+                <div data-testid="assessment-reasons">
+                    <p>"Why an agent checks it first:"</p>
+                    <ul>{list.into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}</ul>
+                </div>
+            })
+        })}
         {move || sent.get().filter(|_| !asked).map(|answer| view! {
             <p class="success" role="status" data-testid="answer-sent">
                 {format!("Your answer was sent to the agent: \u{201c}{answer}\u{201d}. They continue with your request, and you get an email when they decide.")}
