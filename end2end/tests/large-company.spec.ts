@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
-import { COUNTS, COVERED, DEVICES, NOTICES, SECURITY, SITES, coveredSerial, inventoryCsv, largeCompany } from '../fixtures/large-company';
+import { COUNTS, COVERED, DEVICES, NOTICES, SECURITY, SITES, coveredSerial, devices, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
 // every coverage state (fixtures/large-company.ts). Its first person registers it through the
@@ -84,6 +84,38 @@ test('the Library pages through hundreds of devices, forward and back', async ({
   expect(errors).toEqual([]);
 });
 
+test('the Library search finds a part of a hostname, a serial or a product ID', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const fixture = devices(testInfo.project.name);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/library');
+  const range = page.getByTestId('device-range');
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+  const search = page.getByLabel('Hostname, serial or product ID contains');
+  const matching = (term: string) =>
+    fixture.filter((d) => [d.hostname, d.serial, d.pid].some((v) => v.toLowerCase().includes(term.toLowerCase()))).length;
+  // A site code in the middle of the hostname (any case), a run of stack numbers, the middle of a
+  // serial number, a product family.
+  const serialPart = fixture[123].serial.slice(3, 8);
+  for (const term of ['ALTENWERDER', 'switch-stack-012', serialPart, '93180']) {
+    const n = matching(term);
+    expect(n, `the fixture has devices matching ${term}`).toBeGreaterThan(1);
+    await search.fill(term);
+    await page.getByRole('button', { name: 'Show devices' }).click();
+    await expect(range).toHaveText(`Showing 1–${Math.min(n, 50)} of ${n} devices.`);
+    await expect(page).toHaveURL(new RegExp(`search=${encodeURIComponent(term)}`));
+  }
+  const rows = page.getByTestId('devices-table').locator('tbody tr');
+  await expect(rows.first()).toContainText('N9K-C93180YC-FX');
+  // Wildcards are plain characters: nothing has a "%" in it.
+  await search.fill('stack%1');
+  await page.getByRole('button', { name: 'Show devices' }).click();
+  await expect(range).toHaveText('No devices match.');
+  await expect(rows).toHaveCount(0);
+  await attachScreenshot(page, testInfo, 'library-search-nothing');
+  expect(errors).toEqual([]);
+});
+
 test('every page of a company with hundreds of devices fits the screen', async ({ page }, testInfo) => {
   await signIn(page, largeCompany(testInfo.project.name).username);
   for (const [path, ready] of [
@@ -118,6 +150,53 @@ test('every page of a company with hundreds of devices fits the screen', async (
   await link.click();
   await expect(page.getByTestId('device-range')).toContainText(`of ${shown} devices.`);
   await expect(page.getByTestId('devices-table').locator('tbody tr').first()).toContainText('Expiring');
+});
+
+test('the Library shows the columns a person chooses, kept in this browser, and compact rows', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const device = devices(testInfo.project.name)[0];
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, `/library?search=${device.serial}`);
+  await expect(page.getByTestId('device-range')).toHaveText('Showing 1–1 of 1 device.');
+  const table = page.getByTestId('devices-table');
+  const cell = (label: string) => table.locator(`td[data-label="${label}"]`);
+  await expect(cell('Why')).toHaveCount(1);
+  await expect(cell('IP address')).toHaveCount(0);
+
+  await page.getByText('Columns and density').click();
+  await page.getByLabel('IP address column').check();
+  await page.getByLabel('Software column').check();
+  await page.getByLabel('Contract column').check();
+  await page.getByLabel('Coverage ends column').check();
+  await page.getByLabel('Why column').uncheck();
+  await expect(page.getByLabel('Serial number column')).toBeDisabled();
+  await expectAccessible(page, 'the Library with its column chooser open');
+  await expect(cell('IP address')).toHaveText(device.ip);
+  await expect(cell('Software')).toHaveText(`${device.softwareType} ${device.version}`);
+  // The first device is on the company's next-business-day contract (fixtures/large-company.ts).
+  await expect(cell('Contract')).toHaveText(String(Number(largeCompany(testInfo.project.name).contract) + 1));
+  // An expiring device: its end date and the days left.
+  await expect(cell('Coverage ends')).toContainText(/\d{4}-\d{2}-\d{2}/);
+  await expect(cell('Coverage ends')).toContainText(/\d+ days? left|ends today/);
+  await expect(cell('Why')).toHaveCount(0);
+  await page.getByLabel('Compact rows').check();
+  await expect(page.locator('.devices-results')).toHaveClass(/compact/);
+  await attachScreenshot(page, testInfo, 'library-chosen-columns');
+
+  // Kept across a reload, in the table's order.
+  await page.reload();
+  await expect(cell('IP address')).toHaveText(device.ip);
+  await expect(cell('Why')).toHaveCount(0);
+  await expect(page.locator('.devices-results')).toHaveClass(/compact/);
+  const labels = await table.locator('tbody tr').first().locator('td').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-label')));
+  expect(labels.slice(0, 6)).toEqual(['Serial number', 'Product ID', 'Hostname', 'IP address', 'Software', 'Site']);
+  await expectNoSidewaysScroll(page, 'the Library with more columns');
+
+  await page.getByText('Columns and density').click();
+  await page.getByRole('button', { name: 'Default columns' }).click();
+  await expect(cell('Why')).toHaveCount(1);
+  await expect(cell('IP address')).toHaveCount(0);
+  expect(errors).toEqual([]);
 });
 
 test('a DA sees where the hardware stands in its end of life and opens the devices past support', async ({ page }, testInfo) => {

@@ -49,7 +49,7 @@ test('a user finds a not-covered device and why, and sees the contract list fill
   await expect(page.getByTestId('devices-table')).toContainText(`Contract ${c.contract}`);
 
   await page.getByRole('button', { name: 'Clear' }).click();
-  await page.getByLabel('Status').selectOption('not_covered');
+  await page.getByLabel('Status', { exact: true }).selectOption('not_covered');
   await page.getByLabel('Why not covered').selectOption('pid_mismatch');
   await page.getByRole('button', { name: 'Show devices' }).click();
   await expect(page).toHaveURL(/status=not_covered&reason=pid_mismatch/);

@@ -154,6 +154,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ),
         (
+            "search inside values, none",
+            DeviceFilter {
+                search: "no-such-part".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "search inside serials, few",
+            DeviceFilter {
+                search: "0012345".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "search inside hostnames, many",
+            DeviceFilter {
+                search: "-12".into(),
+                ..Default::default()
+            },
+        ),
+        (
             "sort by hostname",
             DeviceFilter {
                 sort: "hostname".into(),

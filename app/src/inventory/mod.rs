@@ -314,6 +314,9 @@ pub struct DeviceCoverage {
     pub start_date: Option<String>,
     #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub end_date: Option<String>,
+    /// Whole days from today to `end_date`, for a covered or expiring device.
+    #[serde(default)]
+    pub days_left: Option<i64>,
     #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub computed_at: String,
 }

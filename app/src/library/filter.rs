@@ -38,7 +38,7 @@ pub struct DeviceFilter {
     pub site: String,
     #[serde(default)]
     pub pid: String,
-    /// The start of a serial number or hostname.
+    /// A part of a hostname, serial number, MAC address or product ID.
     #[serde(default)]
     pub search: String,
     /// Where the device stands in its hardware end of life.
@@ -180,21 +180,32 @@ pub struct FilterSql {
     pub binds: Vec<String>,
 }
 
-/// The first text past every text that starts with `prefix` (in code point order): a prefix
-/// search is the range `prefix <= x < prefix_end(prefix)`, which an index serves.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}{}", char::MAX)
+/// How a `LIKE` pattern marks its wildcards as plain characters (the same on both databases).
+const ESCAPE: &str = "ESCAPE '\\'";
+
+/// A `LIKE` pattern matching any text that contains `text`, whose own `%`, `_` and `\` are
+/// plain characters.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 impl DeviceFilter {
     /// The clause over `company_id`'s devices; `placeholder(n)` writes the n-th parameter.
     ///
-    /// A search is a serial number or the start of one (a range of the identity index), or the
-    /// start of a hostname in any ASCII case (SQLite's `lower` knows no other). `search_limit`
-    /// says how to ask: `None` when many devices match and a page is read in index order (the
-    /// ranges are an OR on each device); `Some(n)` to find the matches first, each range separately
-    /// and at most `n` from each (SQLite's planner does not see two ranges through an OR), which
-    /// is exact for counting up to `n` and for reading pages when fewer match.
+    /// A search finds devices whose hostname (in any ASCII case), serial number, MAC address or
+    /// product ID contains it. No index serves a text inside a value, so it is read from the
+    /// company's hostname index, which holds both texts. `search_limit` says how to ask: `None`
+    /// when many devices match and a page is read in the order's index (the search a condition on
+    /// each device); `Some(n)` to find at most `n` matches first, which is exact for counting up
+    /// to `n` and for reading pages when fewer match.
     ///
     /// `today` (`YYYY-MM-DD`) is the day end-of-life stages are decided on.
     pub fn to_sql(
@@ -218,43 +229,44 @@ impl DeviceFilter {
             }
         };
         let search = self.search.trim();
-        let serial = format!("S|{}", serial_key(search));
-        let hostname = search.to_ascii_lowercase();
+        // Inside a hostname (any ASCII case), or inside the identity: serial number or MAC
+        // address, then product ID (`S|serial|PID`, read past its kind).
+        let in_hostname = contains_pattern(&search.to_ascii_lowercase());
+        let in_identity = contains_pattern(&serial_key(search));
         match search_limit {
             Some(limit) if !search.is_empty() => {
                 // The company is inside: outside, it would lead SQLite to walk all its devices.
+                // Both texts are in the hostname index, so the search reads that index alone.
                 // The limit is ours, a number, written in.
                 let limit = limit.min(i64::MAX as u64);
                 add(
-                    "d.id IN (SELECT id FROM (SELECT id FROM devices WHERE company_id = ?",
+                    "d.id IN (SELECT id FROM devices WHERE company_id = ?",
                     company_id.to_owned(),
                     &mut clause,
                 );
-                add(" AND identity_key >= ?", serial.clone(), &mut clause);
-                add(" AND identity_key < ?", prefix_end(&serial), &mut clause);
-                clause.push_str(&format!(" LIMIT {limit}) s"));
                 add(
-                    " UNION ALL SELECT id FROM (SELECT id FROM devices WHERE company_id = ?",
-                    company_id.to_owned(),
+                    &format!(" AND (lower(hostname) LIKE ? {ESCAPE}"),
+                    in_hostname,
                     &mut clause,
                 );
-                add(" AND lower(hostname) >= ?", hostname.clone(), &mut clause);
                 add(
-                    " AND lower(hostname) < ?",
-                    prefix_end(&hostname),
+                    &format!(" OR substr(identity_key, 3) LIKE ? {ESCAPE})"),
+                    in_identity,
                     &mut clause,
                 );
-                clause.push_str(&format!(" LIMIT {limit}) h)"));
+                clause.push_str(&format!(" LIMIT {limit})"));
             }
             _ => {
                 add("d.company_id = ?", company_id.to_owned(), &mut clause);
                 if !search.is_empty() {
-                    add(" AND ((d.identity_key >= ?", serial.clone(), &mut clause);
-                    add(" AND d.identity_key < ?)", prefix_end(&serial), &mut clause);
-                    add(" OR (lower(d.hostname) >= ?", hostname.clone(), &mut clause);
                     add(
-                        " AND lower(d.hostname) < ?))",
-                        prefix_end(&hostname),
+                        &format!(" AND (lower(d.hostname) LIKE ? {ESCAPE}"),
+                        in_hostname,
+                        &mut clause,
+                    );
+                    add(
+                        &format!(" OR substr(d.identity_key, 3) LIKE ? {ESCAPE})"),
+                        in_identity,
                         &mut clause,
                     );
                 }
@@ -431,21 +443,18 @@ mod tests {
         let sql = filter.to_sql("C-1", "2026-12-01", Some(100), numbered);
         assert_eq!(
             sql.clause,
-            "d.id IN (SELECT id FROM (SELECT id FROM devices WHERE company_id = $1 \
-             AND identity_key >= $2 AND identity_key < $3 LIMIT 100) s UNION ALL SELECT id FROM \
-             (SELECT id FROM devices WHERE company_id = $4 AND lower(hostname) >= $5 \
-             AND lower(hostname) < $6 LIMIT 100) h) AND d.status = $7 AND d.reason = $8 \
-             AND d.contract_number = $9 AND d.site = $10 AND d.pid_key = $11"
+            "d.id IN (SELECT id FROM devices WHERE company_id = $1 \
+             AND (lower(hostname) LIKE $2 ESCAPE '\\' OR substr(identity_key, 3) LIKE $3 \
+             ESCAPE '\\') LIMIT 100) AND d.status = $4 AND d.reason = $5 \
+             AND d.contract_number = $6 AND d.site = $7 AND d.pid_key = $8"
         );
+        // The search's own wildcards are plain characters.
         assert_eq!(
             sql.binds,
             vec![
                 "C-1",
-                "S|FOC_1%",
-                "S|FOC_1%\u{10FFFF}",
-                "C-1",
-                "foc_1%",
-                "foc_1%\u{10FFFF}",
+                "%foc\\_1\\%%",
+                "%FOC\\_1\\%%",
                 "not_covered",
                 "pid_mismatch",
                 "91000001",
@@ -460,9 +469,9 @@ mod tests {
         // Many matches: the search is a condition on each device, read in an index's order.
         assert_eq!(
             filter.to_sql("C-1", "2026-12-01", None, numbered).clause,
-            "d.company_id = $1 AND ((d.identity_key >= $2 AND d.identity_key < $3) \
-             OR (lower(d.hostname) >= $4 AND lower(d.hostname) < $5)) AND d.status = $6 \
-             AND d.reason = $7 AND d.contract_number = $8 AND d.site = $9 AND d.pid_key = $10"
+            "d.company_id = $1 AND (lower(d.hostname) LIKE $2 ESCAPE '\\' \
+             OR substr(d.identity_key, 3) LIKE $3 ESCAPE '\\') AND d.status = $4 \
+             AND d.reason = $5 AND d.contract_number = $6 AND d.site = $7 AND d.pid_key = $8"
         );
         assert_eq!(
             filter.order_by(true),

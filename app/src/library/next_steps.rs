@@ -172,6 +172,7 @@ mod tests {
                 service_level: Some("SNTC".into()),
                 start_date: Some("2025-01-01".into()),
                 end_date: Some("2026-12-31".into()),
+                days_left: None,
                 computed_at: "2026-12-01T00:00:00.000000Z".into(),
             },
             hardware_end_of_life: None,

@@ -238,7 +238,7 @@ pub async fn company_contracts(
                 standing,
                 ContractStanding::Active | ContractStanding::Expiring
             )
-            .then(|| days_between(&clock.today, &row.end_date))
+            .then(|| crate::platform::clock::days_between(&clock.today, &row.end_date))
             .flatten();
             ContractSummary {
                 contract_number: row.contract_number,
@@ -264,14 +264,6 @@ struct ContractRow {
     devices: i64,
     added: i64,
     site: String,
-}
-
-/// Whole days from `from` to `to` (`YYYY-MM-DD`).
-fn days_between(from: &str, to: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let from = time::Date::parse(from, format).ok()?;
-    let to = time::Date::parse(to, format).ok()?;
-    Some((to - from).whole_days())
 }
 
 /// Whether the registry has this contract under this company.
@@ -327,19 +319,6 @@ pub async fn changes_since_last_upload(
     .bind(company_id)
     .fetch_all(conn)
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::days_between;
-
-    #[test]
-    fn days_between_dates() {
-        assert_eq!(days_between("2026-11-30", "2026-11-30"), Some(0));
-        assert_eq!(days_between("2026-11-30", "2028-05-19"), Some(536));
-        assert_eq!(days_between("2026-11-30", "2026-11-29"), Some(-1));
-        assert_eq!(days_between("2026-11-30", "not a date"), None);
-    }
 }
 
 /// What the API narrows the Library's filter by, and where its page starts: keyset paging in

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 /// phone the stylesheet lays each row out as a card labelled by its cells' `data-label`.
 #[component]
 pub fn DataTable(
-    heads: &'static [&'static str],
+    #[prop(into)] heads: Vec<&'static str>,
     #[prop(optional)] caption: Option<&'static str>,
     #[prop(optional)] caption_shown: bool,
     #[prop(optional)] testid: Option<&'static str>,
@@ -17,7 +17,7 @@ pub fn DataTable(
                 <caption class=(!caption_shown).then_some("visually-hidden")>{text}</caption>
             })}
             <thead><tr>
-                {heads.iter().map(|name| view! { <th scope="col">{*name}</th> }).collect_view()}
+                {heads.into_iter().map(|name| view! { <th scope="col">{name}</th> }).collect_view()}
             </tr></thead>
             <tbody>{children()}</tbody>
         </table>

@@ -8,6 +8,7 @@ pub mod data_table;
 pub mod forms;
 pub mod home;
 pub mod inventory;
+pub mod kept;
 pub mod library;
 pub mod loading;
 pub mod not_found_page;

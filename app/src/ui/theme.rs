@@ -1,6 +1,6 @@
 //! The colour theme: the system's (the default), light or dark, kept in this browser. The chosen
 //! one is set as `data-theme` on the document (`style/main.css` reads it); the system's leaves
-//! the attribute off, so the `prefers-color-scheme` media query decides.
+//! the attribute off, so the device's colour scheme decides (`light-dark()` in the sheet).
 
 const STORAGE_KEY: &str = "netcare-theme";
 
@@ -40,15 +40,9 @@ impl Theme {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// The theme saved in this browser (the system's when none is, or storage is off).
 pub fn saved_theme() -> Theme {
-    storage()
-        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
-        .map_or(Theme::System, |name| Theme::parse(&name))
+    super::kept::read(STORAGE_KEY).map_or(Theme::System, |name| Theme::parse(&name))
 }
 
 /// Shows the pages in `theme` (nothing else changes).
@@ -68,12 +62,10 @@ pub fn show_theme(theme: Theme) {
 /// Shows and keeps `theme` in this browser.
 pub fn choose_theme(theme: Theme) {
     show_theme(theme);
-    if let Some(storage) = storage() {
-        let _ = match theme {
-            Theme::System => storage.remove_item(STORAGE_KEY),
-            chosen => storage.set_item(STORAGE_KEY, chosen.name()),
-        };
-    }
+    super::kept::write(
+        STORAGE_KEY,
+        (theme != Theme::System).then_some(theme.name()),
+    );
 }
 
 #[cfg(test)]

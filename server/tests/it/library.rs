@@ -193,6 +193,25 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             ]
         )
     );
+    // A part of a value is found: inside a hostname (any case), a serial number, a product ID.
+    for (search, expected) in [
+        ("-CORE", vec!["OTHER0001".to_owned()]),
+        ("2101a0", vec!["FOC2101A0AA".into(), "FOC2101A0AB".into()]),
+        ("sx80", vec!["FTX2001T1P1".into()]),
+        (
+            "AGE011",
+            (110..120).map(|n| format!("PAGE{n:04}")).collect(),
+        ),
+        // `_` and `%` are plain characters (as wildcards, `foc_101` would find FOC2101…).
+        ("foc_101", vec![]),
+        ("age01%", vec![]),
+    ] {
+        assert_eq!(
+            serials(&page(&mut ben, |f| f.search = search.into(), 0).await),
+            expected,
+            "searching {search}"
+        );
+    }
     let first = page(&mut ben, |f| f.search = "PAGE".into(), 0).await;
     let third = page(&mut ben, |f| f.search = "PAGE".into(), 100).await;
     assert_eq!(

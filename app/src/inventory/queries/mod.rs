@@ -704,7 +704,15 @@ impl DeviceRow {
             potentially_vulnerable: self.advisories_potentially_vulnerable as u32,
             highest_severity: self.advisories_worst_rank.and_then(Severity::from_rank),
         });
+        let days_left = matches!(self.status, Status::Covered | Status::Expiring)
+            .then(|| {
+                self.coverage_end
+                    .as_deref()
+                    .and_then(|end| crate::platform::clock::days_between(today, end))
+            })
+            .flatten();
         let coverage = DeviceCoverage {
+            days_left,
             status: self.status,
             reason: self.reason,
             registry_product_id: self.registry_pid,

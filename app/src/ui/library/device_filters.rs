@@ -8,7 +8,7 @@ use crate::{
 };
 
 /// The Library's filter form: status, reason, contract, site, PID (each offering the company's
-/// own values to pick from), a serial or hostname search, and the order.
+/// own values to pick from), a search inside hostnames, serials and product IDs, and the order.
 #[component]
 pub fn DeviceFilters(
     #[prop(into)] current: Signal<DeviceFilter>,
@@ -48,7 +48,7 @@ pub fn DeviceFilters(
     view! {
         <form class="filters" role="search" aria-label="Filter devices"
             on:submit=move |ev| { ev.prevent_default(); on_apply.run(draft.get_untracked()); }>
-            {text_field("filter-search", "Serial number or hostname starts with", |f| f.search.clone(), |f, v| f.search = v, None)}
+            {text_field("filter-search", "Hostname, serial or product ID contains", |f| f.search.clone(), |f, v| f.search = v, None)}
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" prop:value=move || draft.get().status.map_or("", Status::as_str)

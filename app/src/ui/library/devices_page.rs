@@ -8,11 +8,15 @@ use leptos_router::{
 };
 
 use super::{
-    changes_panel::ChangesPanel, device_filters::DeviceFilters, devices_table::DevicesTable,
+    changes_panel::ChangesPanel,
+    column_chooser::ColumnChooser,
+    columns::{saved_columns, saved_compact},
+    device_filters::DeviceFilters,
+    devices_table::DevicesTable,
 };
 use crate::{
     library::{load_library_devices, DeviceFilter, PAGE_SIZE},
-    ui::inventory::format::count,
+    ui::inventory::format::{count, devices as devices_count},
 };
 
 /// Library → Devices: the inventory with each device's coverage and why, filtered, searched,
@@ -40,6 +44,8 @@ pub fn DevicesPage() -> impl IntoView {
         navigate(&path, Default::default());
     });
     let updating = RwSignal::new(false);
+    let columns = RwSignal::new(saved_columns());
+    let compact = RwSignal::new(saved_compact());
     view! {
         <Title text="Devices · Library"/>
         <h1>"Devices"</h1>
@@ -54,8 +60,9 @@ pub fn DevicesPage() -> impl IntoView {
             " · "
             <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
         </p>
+        <ColumnChooser columns compact/>
         // While another page or filter loads, the current rows stay and are marked as updating.
-        <div class="devices-results" aria-busy=move || updating.get().to_string()>
+        <div class="devices-results" class:compact=move || compact.get() aria-busy=move || updating.get().to_string()>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> } set_pending=updating>
                 {move || suspend(async move {
                     match devices.await {
@@ -68,12 +75,12 @@ pub fn DevicesPage() -> impl IntoView {
                             let range = if total == 0 {
                                 "No devices match.".to_owned()
                             } else {
-                                let of = if page.more { format!("more than {}", count(total)) } else { count(total) };
-                                format!("Showing {}–{} of {of} devices.", count(offset + 1), count(offset + shown))
+                                let of = if page.more { format!("more than {}", devices_count(total)) } else { devices_count(total) };
+                                format!("Showing {}–{} of {of}.", count(offset + 1), count(offset + shown))
                             };
                             view! {
                                 <p role="status" data-testid="device-range">{range}</p>
-                                <DevicesTable devices=page.devices/>
+                                <DevicesTable devices=page.devices columns/>
                                 <nav class="pager" aria-label="Pages">
                                     <button type="button" class="button secondary" disabled=first_page
                                         on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>

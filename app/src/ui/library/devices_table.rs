@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crate::ui::data_table::DataTable;
 
-use super::device_history::DeviceHistory;
+use super::{columns::Column, device_history::DeviceHistory};
 use crate::{
     alerts::{milestones::date_label, AdvisoryState},
     coverage::{ReasonCode, Status},
@@ -106,38 +106,100 @@ fn notices_cell(count: u32) -> impl IntoView {
     }
 }
 
+/// One page of devices, in the columns chosen (see [`Column`]).
 #[component]
-pub fn DevicesTable(devices: Vec<DeviceRecord>) -> impl IntoView {
-    view! {
-        <DataTable heads=&["Serial number", "Product ID", "Hostname", "Site", "Status", "Why", "Security", "Field notices", "End of life", "Computed", "History"] caption="Devices and their coverage" testid="devices-table">
-                {devices.into_iter().map(|device| {
-                    let why = explanation(&device);
-                    // A phone has no serial number: its MAC address names it.
-                    let identity = if device.serial_number.is_empty() {
-                        device.mac_address.clone()
-                    } else {
-                        device.serial_number.clone()
-                    };
-                    let status = device.coverage.status;
-                    let link_text = identity.clone();
-                    let gone = device.no_longer_seen_at.as_deref().map(|at| format!(" · no longer seen since {}", utc_minute(at)));
-                    view! {
-                        <tr>
-                            <td data-label="Serial number"><A href=format!("/library/devices/{}", device.id)>{link_text}</A></td>
-                            <td data-label="Product ID">{device.product_id.clone()}</td>
-                            <td data-label="Hostname">{device.hostname.clone()}</td>
-                            <td data-label="Site">{device.site.clone()}</td>
-                            <td data-label="Status"><span class=format!("status status-{status}")>{status.label()}</span></td>
-                            <td data-label="Why">{why}{gone}</td>
-                            <td data-label="Security">{security_cell(&device)}</td>
-                            <td data-label="Field notices">{notices_cell(device.field_notices)}</td>
-                            <td data-label="End of life">{end_of_life_cell(&device)}</td>
-                            <td data-label="Computed">{utc_minute(&device.coverage.computed_at)}</td>
-                            <td data-label="History"><HistoryToggle device_id=device.id device=identity.clone()/></td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </DataTable>
+pub fn DevicesTable(
+    devices: Vec<DeviceRecord>,
+    #[prop(into)] columns: Signal<Vec<Column>>,
+) -> impl IntoView {
+    move || {
+        let shown = columns.get();
+        let heads: Vec<&'static str> = shown.iter().map(|column| column.label()).collect();
+        let rows = devices
+            .iter()
+            .map(|device| {
+                let cells = shown
+                    .iter()
+                    .map(|column| view! { <td data-label=column.label()>{cell(*column, device)}</td> })
+                    .collect_view();
+                view! { <tr>{cells}</tr> }
+            })
+            .collect_view();
+        // On a wide screen the table scrolls inside its region (headings in view): as many
+        // columns as the person chose, words whole.
+        view! {
+            <div class="table-region" tabindex="0" role="region" aria-label="Devices table">
+                <DataTable heads caption="Devices and their coverage" testid="devices-table">{rows}</DataTable>
+            </div>
+        }
+    }
+}
+
+/// What one column says of one device.
+fn cell(column: Column, device: &DeviceRecord) -> AnyView {
+    let c = &device.coverage;
+    let or_none = |text: &str| {
+        if text.is_empty() {
+            view! { <span class="muted">"None"</span> }.into_any()
+        } else {
+            text.to_owned().into_any()
+        }
+    };
+    match column {
+        Column::Identity => {
+            // The link's text is drawn later: it owns what it shows.
+            let name = identity(device);
+            view! { <A href=format!("/library/devices/{}", device.id)>{name}</A> }.into_any()
+        }
+        Column::ProductId => device.product_id.clone().into_any(),
+        Column::Hostname => device.hostname.clone().into_any(),
+        Column::IpAddress => or_none(&device.ip_address),
+        Column::Software => {
+            or_none(format!("{} {}", device.software_type, device.software_version).trim())
+        }
+        Column::Site => device.site.clone().into_any(),
+        Column::Status => {
+            let status = c.status;
+            view! { <span class=format!("status status-{status}")>{status.label()}</span> }
+                .into_any()
+        }
+        Column::Why => {
+            let gone = device
+                .no_longer_seen_at
+                .as_deref()
+                .map(|at| format!(" · no longer seen since {}", utc_minute(at)));
+            view! { {explanation(device)}{gone} }.into_any()
+        }
+        Column::Contract => or_none(c.contract_number.as_deref().unwrap_or_default()),
+        Column::ServiceLevel => or_none(c.service_level.as_deref().unwrap_or_default()),
+        Column::CoverageEnd => {
+            let left = c.days_left.map(|days| match days {
+                0 => "ends today".to_owned(),
+                1 => "1 day left".to_owned(),
+                n => format!("{n} days left"),
+            });
+            view! {
+                {or_none(c.end_date.as_deref().unwrap_or_default())}
+                <span class="cell-detail muted">{left}</span>
+            }
+            .into_any()
+        }
+        Column::Security => security_cell(device).into_any(),
+        Column::FieldNotices => notices_cell(device.field_notices).into_any(),
+        Column::EndOfLife => end_of_life_cell(device).into_any(),
+        Column::Computed => utc_minute(&c.computed_at).into_any(),
+        Column::History => {
+            view! { <HistoryToggle device_id=device.id device=identity(device)/> }.into_any()
+        }
+    }
+}
+
+/// What names a device: its serial number, or for a phone (which has none) its MAC address.
+fn identity(device: &DeviceRecord) -> String {
+    if device.serial_number.is_empty() {
+        device.mac_address.clone()
+    } else {
+        device.serial_number.clone()
     }
 }
 

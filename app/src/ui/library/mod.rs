@@ -2,6 +2,8 @@
 
 mod alerts_page;
 mod changes_panel;
+mod column_chooser;
+mod columns;
 mod contracts_page;
 mod device_advisories;
 mod device_alert_history;
