@@ -40,17 +40,21 @@ pub fn TwoStepSection(
             {move || fresh_codes.get().map(|codes| view! {
                 <RecoveryCodes codes on_done=Callback::new(move |()| fresh_codes.set(None))/>
             })}
-            <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
-                {move || suspend(async move {
-                    match status.await {
-                        Ok(status) if fresh_codes.with(Option::is_none) => view! {
-                            <TwoStepState status fresh_codes on_change=Callback::new(move |()| on_change())/>
-                        }.into_any(),
-                        Ok(_) => ().into_any(),
-                        Err(err) => view! { <LoadError message=err.to_string() retry=move || status.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            // Hidden at once while new codes show: the status reloads meanwhile, and until it has,
+            // the transition would keep the set-up steps on screen beside the codes.
+            <div hidden=move || fresh_codes.with(Option::is_some)>
+                <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading…"</p> }>
+                    {move || suspend(async move {
+                        match status.await {
+                            Ok(status) if fresh_codes.with(Option::is_none) => view! {
+                                <TwoStepState status fresh_codes on_change=Callback::new(move |()| on_change())/>
+                            }.into_any(),
+                            Ok(_) => ().into_any(),
+                            Err(err) => view! { <LoadError message=err.to_string() retry=move || status.refetch()/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
         </section>
     }
 }
