@@ -188,7 +188,7 @@ test('the Library shows the columns a person chooses, kept in this browser, and 
   await expect(cell('IP address')).toHaveText(device.ip);
   await expect(cell('Why')).toHaveCount(0);
   await expect(page.locator('.devices-results')).toHaveClass(/compact/);
-  const labels = await table.locator('tbody tr').first().locator('td').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-label')));
+  const labels = await table.locator('tbody tr').first().locator('td[data-label]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-label')));
   expect(labels.slice(0, 6)).toEqual(['Serial number', 'Product ID', 'Hostname', 'IP address', 'Software', 'Site']);
   await expectNoSidewaysScroll(page, 'the Library with more columns');
 
@@ -196,6 +196,79 @@ test('the Library shows the columns a person chooses, kept in this browser, and 
   await page.getByRole('button', { name: 'Default columns' }).click();
   await expect(cell('Why')).toHaveCount(1);
   await expect(cell('IP address')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the Library sorts by its headings and downloads the devices selected across pages', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const phone = testInfo.project.name === 'phone';
+  const fixture = devices(testInfo.project.name);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/library');
+  const range = page.getByTestId('device-range');
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+  const table = page.getByTestId('devices-table');
+  const firstHostname = table.locator('tbody tr').first().locator('td[data-label="Hostname"]');
+  const hostnames = fixture.map((d) => d.hostname).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  if (!phone) {
+    // The serial number orders the view at first; a heading orders by its column, then the other way.
+    await expect(page.getByRole('columnheader', { name: 'Serial number' })).toHaveAttribute('aria-sort', 'ascending');
+    await page.getByRole('button', { name: 'Hostname', exact: true }).click();
+    await expect(page).toHaveURL(/sort=hostname/);
+    await expect(firstHostname).toHaveText(hostnames[0]);
+    await expect(page.getByRole('columnheader', { name: 'Hostname' })).toHaveAttribute('aria-sort', 'ascending');
+    await expect(page.getByRole('columnheader', { name: 'Serial number' })).not.toHaveAttribute('aria-sort', /./);
+    await page.getByRole('button', { name: 'Hostname', exact: true }).click();
+    await expect(page).toHaveURL(/descending=true/);
+    await expect(firstHostname).toHaveText(hostnames[hostnames.length - 1]);
+    await expect(page.getByRole('columnheader', { name: 'Hostname' })).toHaveAttribute('aria-sort', 'descending');
+    await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+    await attachScreenshot(page, testInfo, 'library-sorted-by-hostname');
+  } else {
+    // On a phone the order is chosen in the filter form.
+    await page.getByLabel('Order by').selectOption('hostname');
+    await page.getByRole('button', { name: 'Show devices' }).click();
+    await expect(firstHostname).toHaveText(hostnames[0]);
+  }
+
+  // One device on this page, the whole next page: 51, kept across pages.
+  const firstRow = table.locator('tbody tr').first();
+  const firstSerial = (await firstRow.locator('td[data-label="Serial number"]').textContent())!.trim();
+  await page.getByLabel(`Select ${firstSerial}`, { exact: true }).check();
+  const bar = page.getByTestId('selection-bar');
+  await expect(bar).toContainText('1 device selected.');
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(range).toHaveText(`Showing 51–100 of ${DEVICES} devices.`);
+  const secondPage = await table.locator('tbody tr td[data-label="Serial number"]').allTextContents();
+  await page.getByLabel('Select the 50 devices on this page').check();
+  await expect(bar).toContainText('51 devices selected.');
+  await expectAccessible(page, 'the Library with devices selected');
+  await attachScreenshot(page, testInfo, 'library-selection');
+  // Unticking one forgets just that one.
+  await page.getByLabel(`Select ${secondPage[0].trim()}`, { exact: true }).uncheck();
+  await expect(bar).toContainText('50 devices selected.');
+  await expect(page.getByLabel('Select the 50 devices on this page')).not.toBeChecked();
+  await page.getByLabel(`Select ${secondPage[0].trim()}`, { exact: true }).check();
+  await expect(page.getByLabel('Select the 50 devices on this page')).toBeChecked();
+
+  // The download holds exactly the selected devices, in the view's order.
+  const download = page.waitForEvent('download');
+  await bar.getByRole('link', { name: 'CSV' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toMatch(/^serial_number,product_id,hostname/);
+  const downloaded = csv.slice(1).map((line) => line.split(',')[0]);
+  expect(downloaded).toEqual([firstSerial, ...secondPage.map((s) => s.trim())]);
+
+  // Only the selection, then everything again.
+  await bar.getByRole('button', { name: 'Show only these' }).click();
+  await expect(range).toHaveText('Showing 1–50 of 51 devices.');
+  await expect(bar).toContainText('Showing only the selected devices.');
+  await bar.getByRole('button', { name: 'Show all devices' }).click();
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+  await bar.getByRole('button', { name: 'Clear selection' }).click();
+  await expect(bar.getByRole('link', { name: 'CSV' })).toHaveCount(0);
+  await expect(page.getByLabel(`Select ${firstSerial}`, { exact: true })).not.toBeChecked();
+  await expectNoSidewaysScroll(page, 'the Library with selection boxes');
   expect(errors).toEqual([]);
 });
 

@@ -62,6 +62,10 @@ pub struct DeviceFilter {
     /// Where the device's software release train stands in its end of life.
     #[serde(default)]
     pub software_end_of_life: Option<EolStage>,
+    /// Devices chosen one by one (their ids, comma-separated): empty is no choice, so every
+    /// device the other filters match; anything else matches only the devices it names.
+    #[serde(default)]
+    pub ids: String,
     /// `serial` (default), `hostname`, `status`, `end_date` or `site`.
     #[serde(default)]
     pub sort: String,
@@ -118,6 +122,7 @@ impl DeviceFilter {
                     .map(EolStage::as_str)
                     .unwrap_or_default(),
             ),
+            ("ids", self.ids.as_str()),
             ("sort", self.sort.as_str()),
         ]
         .into_iter()
@@ -154,10 +159,70 @@ impl DeviceFilter {
             advisory: text("advisory"),
             field_notice: text("field_notice"),
             software_end_of_life: EolStage::parse(&text("software_end_of_life")),
+            ids: text("ids"),
             sort: text("sort"),
             descending: text("descending") == "true",
         };
         (filter, text("offset").parse().unwrap_or(0))
+    }
+}
+
+/// At most this many devices are chosen one by one (their ids travel in the address).
+pub const MAX_SELECTED: usize = 500;
+
+impl DeviceFilter {
+    /// The devices chosen one by one, if any were: `None` when `ids` is empty. Words that are
+    /// not a device id choose nothing, so a mangled choice never widens to every device.
+    pub fn selected_ids(&self) -> Option<Vec<i64>> {
+        if self.ids.trim().is_empty() {
+            return None;
+        }
+        let mut ids: Vec<i64> = self
+            .ids
+            .split(',')
+            .filter_map(|word| word.trim().parse().ok())
+            .filter(|id| *id > 0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+
+    /// The filter that matches exactly `ids`, in this filter's order.
+    pub fn only(&self, ids: impl IntoIterator<Item = i64>) -> DeviceFilter {
+        DeviceFilter {
+            ids: ids
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            sort: self.sort.clone(),
+            descending: self.descending,
+            ..DeviceFilter::default()
+        }
+    }
+
+    /// The order in force: a key of [`SORTS`] (an unknown or empty one is the serial number).
+    pub fn sort_key(&self) -> &'static str {
+        SORTS
+            .iter()
+            .map(|(key, _)| *key)
+            .find(|key| *key == self.sort)
+            .unwrap_or("serial")
+    }
+
+    /// This filter ordered by `key`: the other way round if it is already, else ascending.
+    pub fn sorted_by(&self, key: &str) -> DeviceFilter {
+        let same = self.sort_key() == key;
+        DeviceFilter {
+            sort: if key == "serial" {
+                String::new()
+            } else {
+                key.to_owned()
+            },
+            descending: same && !self.descending,
+            ..self.clone()
+        }
     }
 }
 
@@ -270,6 +335,15 @@ impl DeviceFilter {
                         &mut clause,
                     );
                 }
+            }
+        }
+        if let Some(ids) = self.selected_ids() {
+            // Parsed numbers, written in (a list of parameters would outgrow SQLite's limit).
+            if ids.is_empty() {
+                clause.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                clause.push_str(&format!(" AND d.id IN ({})", list.join(", ")));
             }
         }
         if let Some(status) = self.status {
@@ -425,6 +499,65 @@ mod tests {
             DeviceFilter::default().order_by(false),
             "d.identity_key ASC"
         );
+    }
+
+    #[test]
+    fn devices_chosen_one_by_one_are_matched_by_id_and_nothing_else() {
+        let chosen = DeviceFilter {
+            ids: "12, 7,12,x".into(),
+            status: Some(Status::Covered),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(chosen.selected_ids(), Some(vec![7, 12]));
+        let sql = chosen.to_sql("C-1", "2026-12-01", None, numbered);
+        assert_eq!(
+            sql.clause,
+            "d.company_id = $1 AND d.id IN (7, 12) AND d.status = $2"
+        );
+        // A mangled choice matches nothing rather than every device.
+        let mangled = DeviceFilter {
+            ids: "'; DROP TABLE devices".into(),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(mangled.selected_ids(), Some(vec![]));
+        assert_eq!(
+            mangled.to_sql("C-1", "2026-12-01", None, numbered).clause,
+            "d.company_id = $1 AND 1 = 0"
+        );
+        assert_eq!(DeviceFilter::default().selected_ids(), None);
+        // The selection keeps the view's order and drops its other filters; it round-trips.
+        let view = DeviceFilter {
+            site: "HQ".into(),
+            sort: "site".into(),
+            descending: true,
+            ..DeviceFilter::default()
+        };
+        let only = view.only([3, 9]);
+        assert_eq!(only.to_query(0), "ids=3%2C9&sort=site&descending=true");
+        let (back, _) = DeviceFilter::from_query(|key| {
+            only.to_query(0).split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                (k == key).then(|| v.replace("%2C", ","))
+            })
+        });
+        assert_eq!(back, only);
+    }
+
+    #[test]
+    fn a_heading_orders_by_its_column_then_the_other_way_round() {
+        let view = DeviceFilter::default();
+        assert_eq!(view.sort_key(), "serial");
+        let by_serial = view.sorted_by("serial");
+        assert!(by_serial.descending, "already by serial: reversed");
+        assert_eq!(by_serial.sort, "");
+        let by_site = by_serial.sorted_by("site");
+        assert_eq!((by_site.sort.as_str(), by_site.descending), ("site", false));
+        assert!(by_site.sorted_by("site").descending);
+        let unknown = DeviceFilter {
+            sort: "password".into(),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(unknown.sort_key(), "serial");
     }
 
     #[test]

@@ -428,6 +428,58 @@ async fn exports_follow_the_view_and_neutralise_formulas(backend: Backend) {
         "exactly the formula-like cells carry the quote prefix"
     );
 
+    // Devices selected one by one: exactly those of the caller's company, in the view's order;
+    // another company's id is not found, a mangled selection selects nothing (never everything).
+    contoso_uploads_its_own(&app).await;
+    let id_of = |serial: &'static str| {
+        let sql = format!("SELECT id FROM devices WHERE identity_key LIKE 'S|{serial}|%'");
+        let pool = app.db().pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (form1, form2) = (id_of("FORM1").await, id_of("FORM2").await);
+    let foreign: i64 = sqlx::query_scalar(&format!(
+        "SELECT MIN(id) FROM devices WHERE company_id <> (SELECT company_id FROM devices WHERE id = {form1})"
+    ))
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    let selected = |query: String| {
+        let request = get(&format!("/api/library/devices.csv?{query}"));
+        let app = &app;
+        async move {
+            let response = app.send(request).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let csv = body_text(response).await;
+            csv.lines()
+                .skip(1)
+                .map(|line| line.split(',').next().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        selected(format!(
+            "ids={form2}%2C{foreign}%2C{form1}&sort=serial&descending=true"
+        ))
+        .await,
+        ["FORM2", "FORM1"]
+    );
+    assert_eq!(
+        selected(format!("ids={foreign}")).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        selected("ids=x%2C-3".to_owned()).await,
+        Vec::<String>::new()
+    );
+    let mut dana = dana;
+    let only = page(&mut dana, |f| f.ids = format!("{form1},{foreign}"), 0).await;
+    assert_eq!((only.total, serials(&only)), (1, vec!["FORM1".to_owned()]));
+
     // Without a session there is nothing to export.
     let anonymous = Request::get("/api/library/devices.csv")
         .body(Body::empty())

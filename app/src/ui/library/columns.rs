@@ -85,6 +85,18 @@ impl Column {
         }
     }
 
+    /// The Library order (a key of `filter::SORTS`) its heading chooses, for columns with one.
+    pub fn sort_key(self) -> Option<&'static str> {
+        match self {
+            Column::Identity => Some("serial"),
+            Column::Hostname => Some("hostname"),
+            Column::Site => Some("site"),
+            Column::Status => Some("status"),
+            Column::CoverageEnd => Some("end_date"),
+            _ => None,
+        }
+    }
+
     /// The column's heading (and the label of its cells on a phone).
     pub fn label(self) -> &'static str {
         match self {
@@ -184,6 +196,17 @@ mod tests {
         assert_eq!(parse_columns(None), Column::DEFAULT.to_vec());
         assert_eq!(parse_columns(Some("")), Column::DEFAULT.to_vec());
         assert_eq!(parse_columns(Some("purple,x")), Column::DEFAULT.to_vec());
+    }
+
+    #[test]
+    fn every_sortable_heading_is_an_order_the_server_knows() {
+        let known: Vec<&str> = crate::library::filter::SORTS
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        let sortable: Vec<&str> = Column::ALL.iter().filter_map(|c| c.sort_key()).collect();
+        assert_eq!(sortable.len(), known.len(), "each order has its heading");
+        assert!(sortable.iter().all(|key| known.contains(key)));
     }
 
     #[test]

@@ -13,6 +13,8 @@ use super::{
     columns::{saved_columns, saved_compact},
     device_filters::DeviceFilters,
     devices_table::DevicesTable,
+    selection::Selection,
+    selection_bar::SelectionBar,
 };
 use crate::{
     library::{load_library_devices, DeviceFilter, PAGE_SIZE},
@@ -46,6 +48,12 @@ pub fn DevicesPage() -> impl IntoView {
     let updating = RwSignal::new(false);
     let columns = RwSignal::new(saved_columns());
     let compact = RwSignal::new(saved_compact());
+    // Devices selected one by one; kept while the person pages, filters and sorts.
+    let selection = RwSignal::new(Selection::default());
+    let left_out = RwSignal::new(0usize);
+    let on_sort = Callback::new(move |key: &'static str| {
+        go.run((current.get_untracked().0.sorted_by(key), 0));
+    });
     view! {
         <Title text="Devices · Library"/>
         <h1>"Devices"</h1>
@@ -61,13 +69,15 @@ pub fn DevicesPage() -> impl IntoView {
             <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
         </p>
         <ColumnChooser columns compact/>
+        <SelectionBar selection left_out current=Signal::derive(move || current.get().0) go=move |filter| go.run((filter, 0))/>
         // While another page or filter loads, the current rows stay and are marked as updating.
         <div class="devices-results" class:compact=move || compact.get() aria-busy=move || updating.get().to_string()>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> } set_pending=updating>
                 {move || suspend(async move {
                     match devices.await {
                         Ok(page) => {
-                            let offset = current.get_untracked().1;
+                            let (view_filter, offset) = current.get_untracked();
+                            let sort = (view_filter.sort_key(), view_filter.descending);
                             let total = page.total;
                             let shown = page.devices.len() as u64;
                             let first_page = offset == 0;
@@ -80,7 +90,7 @@ pub fn DevicesPage() -> impl IntoView {
                             };
                             view! {
                                 <p role="status" data-testid="device-range">{range}</p>
-                                <DevicesTable devices=page.devices columns/>
+                                <DevicesTable devices=page.devices columns sort on_sort selection left_out/>
                                 <nav class="pager" aria-label="Pages">
                                     <button type="button" class="button secondary" disabled=first_page
                                         on:click=move |_| go.run((current.get_untracked().0, offset.saturating_sub(PAGE_SIZE)))>"Previous page"</button>

@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crate::ui::data_table::DataTable;
 
-use super::{columns::Column, device_history::DeviceHistory};
+use super::{columns::Column, device_history::DeviceHistory, selection::Selection};
 use crate::{
     alerts::{milestones::date_label, AdvisoryState},
     coverage::{ReasonCode, Status},
@@ -106,31 +106,111 @@ fn notices_cell(count: u32) -> impl IntoView {
     }
 }
 
-/// One page of devices, in the columns chosen (see [`Column`]).
+/// One page of devices, in the columns chosen (see [`Column`]), each with a box to select it;
+/// the headings of sortable columns order the view (`sort`: its order and whether descending).
 #[component]
 pub fn DevicesTable(
     devices: Vec<DeviceRecord>,
     #[prop(into)] columns: Signal<Vec<Column>>,
+    sort: (&'static str, bool),
+    #[prop(into)] on_sort: Callback<&'static str>,
+    selection: RwSignal<Selection>,
+    left_out: RwSignal<usize>,
 ) -> impl IntoView {
-    move || {
+    let page_ids: Vec<i64> = devices.iter().map(|device| device.id).collect();
+    let select = move |ids: &[i64], on: bool| {
+        let mut not_added = 0;
+        selection.update(|chosen| {
+            if on {
+                not_added = chosen.add(ids);
+            } else {
+                chosen.remove(ids);
+            }
+        });
+        left_out.set(not_added);
+    };
+    let on_page = match page_ids.len() {
+        1 => "Select the device on this page".to_owned(),
+        n => format!("Select the {n} devices on this page"),
+    };
+    let whole_page = page_ids.clone();
+    let select_page = view! {
+        <label class="check select-page">
+            <input type="checkbox" data-testid="select-page"
+                prop:checked=move || selection.with(|chosen| chosen.contains_all(&page_ids))
+                on:change=move |ev| select(&whole_page, event_target_checked(&ev))/>
+            {on_page}
+        </label>
+    };
+    let table = move || {
         let shown = columns.get();
-        let heads: Vec<&'static str> = shown.iter().map(|column| column.label()).collect();
+        let head_cells = {
+            let shown = shown.clone();
+            move || {
+                let heads = shown
+                    .iter()
+                    .map(|column| sortable_heading(*column, sort, on_sort))
+                    .collect_view();
+                view! { <th scope="col"><span class="visually-hidden">"Selected"</span></th> {heads} }
+            }
+        };
         let rows = devices
             .iter()
             .map(|device| {
+                let id = device.id;
                 let cells = shown
                     .iter()
                     .map(|column| view! { <td data-label=column.label()>{cell(*column, device)}</td> })
                     .collect_view();
-                view! { <tr>{cells}</tr> }
+                view! {
+                    <tr>
+                        <td class="select-cell">
+                            <input type="checkbox" aria-label=format!("Select {}", identity(device))
+                                prop:checked=move || selection.with(|chosen| chosen.contains(id))
+                                on:change=move |ev| select(&[id], event_target_checked(&ev))/>
+                        </td>
+                        {cells}
+                    </tr>
+                }
             })
             .collect_view();
         // On a wide screen the table scrolls inside its region (headings in view): as many
         // columns as the person chose, words whole.
         view! {
             <div class="table-region" tabindex="0" role="region" aria-label="Devices table">
-                <DataTable heads caption="Devices and their coverage" testid="devices-table">{rows}</DataTable>
+                <DataTable head_cells caption="Devices and their coverage" testid="devices-table">{rows}</DataTable>
             </div>
+        }
+    };
+    view! { {select_page} {table} }
+}
+
+/// A column's heading: for a sortable column, a button ordering the view by it (the other way
+/// round when it already is), saying which way it is ordered now.
+fn sortable_heading(
+    column: Column,
+    (current, descending): (&'static str, bool),
+    on_sort: Callback<&'static str>,
+) -> impl IntoView {
+    let label = column.label();
+    match column.sort_key() {
+        None => view! { <th scope="col">{label}</th> }.into_any(),
+        Some(key) => {
+            let ordered = (key == current).then_some(descending);
+            let aria_sort = ordered.map(|down| if down { "descending" } else { "ascending" });
+            let mark = match ordered {
+                Some(true) => "▼",
+                Some(false) => "▲",
+                None => "↕",
+            };
+            view! {
+                <th scope="col" aria-sort=aria_sort>
+                    <button type="button" class="sort-button" on:click=move |_| on_sort.run(key)>
+                        {label}<span class="sort-mark" aria-hidden="true">{mark}</span>
+                    </button>
+                </th>
+            }
+            .into_any()
         }
     }
 }

@@ -15,6 +15,8 @@ mod device_page;
 mod device_software_end_of_life;
 mod devices_page;
 mod devices_table;
+mod selection;
+mod selection_bar;
 mod vendor_link;
 
 pub use alerts_page::AlertsPage;
