@@ -30,6 +30,26 @@ test.beforeAll(async ({ browser }, testInfo) => {
   await context.close();
 });
 
+/** A CSV file's rows, each a list of its fields (quoted fields hold commas and doubled quotes). */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trim().split(/\r?\n/)) {
+    const fields: string[] = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted && ch === '"' && line[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = !quoted;
+      else if (ch === ',' && !quoted) { fields.push(field); field = ''; }
+      else field += ch;
+    }
+    fields.push(field);
+    rows.push(fields);
+  }
+  return rows;
+}
+
 /** The page is no wider than the screen: nothing to scroll sideways, nothing cut. */
 async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
   const widths = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, screen: window.innerWidth }));
@@ -269,6 +289,62 @@ test('the Library sorts by its headings and downloads the devices selected acros
   await expect(bar.getByRole('link', { name: 'CSV' })).toHaveCount(0);
   await expect(page.getByLabel(`Select ${firstSerial}`, { exact: true })).not.toBeChecked();
   await expectNoSidewaysScroll(page, 'the Library with selection boxes');
+  expect(errors).toEqual([]);
+});
+
+test('a saved view brings back its filter, order and columns in one click, until deleted', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signIn(page, largeCompany(testInfo.project.name).username);
+  await openApp(page, '/library?status=expired&sort=site');
+  const range = page.getByTestId('device-range');
+  await expect(range).toHaveText(`Showing 1–50 of ${COUNTS.expired} devices.`);
+  const panel = page.getByTestId('saved-views');
+  await expect(panel).toContainText('None yet');
+  await page.getByText('Columns and density').click();
+  await page.getByLabel('IP address column').check();
+  await page.getByText('Columns and density').click();
+
+  const name = 'Expired devices by site, with their IP addresses, for the renewal review';
+  await panel.getByText('Save this view').click();
+  await panel.getByLabel('Name of the view').fill(name);
+  await panel.getByLabel('Share with everyone in your company').check();
+  await panel.getByRole('button', { name: 'Save view' }).click();
+  await expect(panel.getByRole('status')).toHaveText(`Saved “${name}”: everyone in your company sees it.`);
+  const link = panel.getByRole('link', { name });
+  await expect(link).toHaveAttribute('aria-current', 'page');
+  await expect(panel).toContainText('yours, shared with your company');
+  // The same name again says it replaces the view.
+  await panel.getByLabel('Name of the view').fill(` ${name} `);
+  await expect(panel).toContainText(`You have a view named “${name}”: saving replaces it.`);
+  await expectAccessible(page, 'the Library with a saved view');
+  await attachScreenshot(page, testInfo, 'library-saved-view');
+
+  // Elsewhere with the default columns, the view comes back in one click, after a reload too.
+  await openApp(page, '/library');
+  await page.getByText('Columns and density').click();
+  await page.getByRole('button', { name: 'Default columns' }).click();
+  await expect(range).toHaveText(`Showing 1–50 of ${DEVICES} devices.`);
+  await expect(page.getByTestId('devices-table').locator('td[data-label="IP address"]')).toHaveCount(0);
+  await link.click();
+  await expect(range).toHaveText(`Showing 1–50 of ${COUNTS.expired} devices.`);
+  await expect(page).toHaveURL(/status=expired&sort=site/);
+  await expect(page.getByTestId('devices-table').locator('td[data-label="IP address"]')).toHaveCount(50);
+  await page.reload();
+  await expect(page.getByTestId('devices-table').locator('td[data-label="IP address"]')).toHaveCount(50);
+
+  // Deleting asks first, then the view is gone.
+  await panel.getByRole('button', { name: `Delete view ${name}` }).click();
+  await expect(panel).toContainText(`Delete “${name}” for everyone?`);
+  await panel.getByRole('button', { name: 'Keep it' }).click();
+  await expect(link).toBeVisible();
+  await panel.getByRole('button', { name: `Delete view ${name}` }).click();
+  await panel.getByRole('button', { name: 'Delete view', exact: true }).click();
+  await expect(panel.getByRole('status')).toHaveText('View deleted.');
+  await expect(link).toHaveCount(0);
+  await expect(panel).toContainText('None yet');
+  await page.getByText('Columns and density').click();
+  await page.getByRole('button', { name: 'Default columns' }).click();
+  await expectNoSidewaysScroll(page, 'the Library with its saved views');
   expect(errors).toEqual([]);
 });
 
@@ -655,4 +731,56 @@ test('contracts say where, at what level, how they stand and how long is left; o
   await page.getByRole('button', { name: 'Add contract' }).click();
   await expect(page.getByTestId('contract-added')).toContainText(`Contract ${base + 3} is already in the list above.`);
   await attachScreenshot(page, testInfo, 'contracts');
+});
+
+test('the renewal list gathers every expired or expiring device by contract, to see or download', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const c = largeCompany(testInfo.project.name);
+  await signIn(page, c.username);
+  const range = page.getByTestId('device-range');
+  const counted = async (path: string) => {
+    await openApp(page, path);
+    const text = (await range.textContent()) ?? '';
+    return Number(text.match(/of ([\d,]+) devices?\./)?.[1].replace(/,/g, ''));
+  };
+  await openApp(page, '/library?status=expired');
+  await expect(range).toContainText('devices.');
+  const expired = await counted('/library?status=expired');
+  const expiring = await counted('/library?status=expiring');
+  expect(expired).toBeGreaterThanOrEqual(COUNTS.expired);
+  expect(expiring).toBeGreaterThanOrEqual(COUNTS.expiring);
+
+  await openApp(page, '/library/contracts');
+  const renewal = page.getByTestId('renewal-list');
+  await renewal.getByRole('link', { name: 'devices to renew' }).click();
+  await expect(page).toHaveURL(/sort=contract&renewal=true/);
+  await expect(range).toHaveText(`Showing 1–50 of ${expired + expiring} devices.`);
+  await expect(page.getByLabel('To renew (expired or expiring)')).toBeChecked();
+  const statuses = await page.getByTestId('devices-table').locator('td[data-label="Status"]').allTextContents();
+  expect(statuses).toHaveLength(50);
+  for (const status of statuses) expect(['Expired', 'Expiring soon']).toContain(status.trim());
+
+  await openApp(page, '/library/contracts');
+  const download = page.waitForEvent('download');
+  await renewal.getByRole('link', { name: 'CSV' }).click();
+  const [header, ...rows] = csvRows(readFileSync(await (await download).path(), 'utf8'));
+  expect(rows).toHaveLength(expired + expiring);
+  const contracts = rows.map((r) => r[header.indexOf('contract_number')]);
+  expect(contracts).toEqual([...contracts].sort());
+  expect(new Set(rows.map((r) => r[header.indexOf('status')]))).toEqual(new Set(['expired', 'expiring']));
+
+  // An expiring device's page offers the list of its contract.
+  const device = devices(testInfo.project.name).find((d) => d.state === 'expiring')!;
+  await openApp(page, `/library?search=${device.serial}`);
+  await page.getByRole('link', { name: device.serial }).click();
+  const steps = page.getByTestId('next-steps');
+  await expect(steps).toContainText('Renew contract');
+  const ofContract = steps.getByTestId('renewal-list');
+  await expect(ofContract).toContainText(/Renewal list of contract \d+/);
+  await ofContract.getByRole('link', { name: 'devices to renew' }).click();
+  await expect(page).toHaveURL(/contract=\d+.*renewal=true/);
+  await expect(range).toContainText(/of \d+ devices?\./);
+  await expect(page.getByTestId('devices-table').locator('td[data-label="Status"]').first()).toHaveText(/Expired|Expiring soon/);
+  await attachScreenshot(page, testInfo, 'library-renewal-list');
+  expect(errors).toEqual([]);
 });

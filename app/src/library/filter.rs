@@ -62,6 +62,9 @@ pub struct DeviceFilter {
     /// Where the device's software release train stands in its end of life.
     #[serde(default)]
     pub software_end_of_life: Option<EolStage>,
+    /// Only devices to renew: those whose coverage expired or is expiring.
+    #[serde(default)]
+    pub renewal: bool,
     /// Devices chosen one by one (their ids, comma-separated): empty is no choice, so every
     /// device the other filters match; anything else matches only the devices it names.
     #[serde(default)]
@@ -73,12 +76,13 @@ pub struct DeviceFilter {
     pub descending: bool,
 }
 
-pub const SORTS: [(&str, &str); 5] = [
+pub const SORTS: [(&str, &str); 6] = [
     ("serial", "Serial number"),
     ("hostname", "Hostname"),
     ("status", "Status"),
     ("end_date", "Coverage end date"),
     ("site", "Site"),
+    ("contract", "Contract number"),
 ];
 
 impl DeviceFilter {
@@ -129,6 +133,9 @@ impl DeviceFilter {
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.to_owned()))
         .collect();
+        if self.renewal {
+            pairs.push(("renewal", "true".to_owned()));
+        }
         if self.descending {
             pairs.push(("descending", "true".to_owned()));
         }
@@ -159,6 +166,7 @@ impl DeviceFilter {
             advisory: text("advisory"),
             field_notice: text("field_notice"),
             software_end_of_life: EolStage::parse(&text("software_end_of_life")),
+            renewal: text("renewal") == "true",
             ids: text("ids"),
             sort: text("sort"),
             descending: text("descending") == "true",
@@ -346,6 +354,9 @@ impl DeviceFilter {
                 clause.push_str(&format!(" AND d.id IN ({})", list.join(", ")));
             }
         }
+        if self.renewal {
+            clause.push_str(" AND d.status IN ('expired', 'expiring')");
+        }
         if let Some(status) = self.status {
             add(" AND d.status = ?", status.as_str().to_owned(), &mut clause);
         }
@@ -470,6 +481,7 @@ impl DeviceFilter {
             "status" => "d.status",
             "end_date" => "d.coverage_end",
             "site" => "d.site",
+            "contract" => "d.contract_number",
             _ => "d.identity_key",
         };
         let direction = if self.descending { "DESC" } else { "ASC" };
@@ -541,6 +553,30 @@ mod tests {
             })
         });
         assert_eq!(back, only);
+    }
+
+    #[test]
+    fn the_renewal_list_is_every_expired_or_expiring_device_by_contract() {
+        let renewal = DeviceFilter {
+            renewal: true,
+            sort: "contract".into(),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(
+            renewal.to_sql("C-1", "2026-12-01", None, numbered).clause,
+            "d.company_id = $1 AND d.status IN ('expired', 'expiring')"
+        );
+        assert_eq!(
+            renewal.order_by(false),
+            "d.contract_number ASC, d.identity_key ASC"
+        );
+        assert_eq!(renewal.to_query(0), "sort=contract&renewal=true");
+        let (back, _) = DeviceFilter::from_query(|key| match key {
+            "sort" => Some("contract".into()),
+            "renewal" => Some("true".into()),
+            _ => None,
+        });
+        assert_eq!(back, renewal);
     }
 
     #[test]

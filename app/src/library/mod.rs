@@ -5,6 +5,9 @@ pub mod filter;
 pub mod next_steps;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+mod saved_view_queries;
+pub mod saved_views;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,6 +20,10 @@ use crate::{
     AppError,
 };
 pub use filter::{DeviceFilter, PAGE_SIZE};
+pub use saved_views::{
+    delete_library_view, load_saved_views, save_library_view, DeleteLibraryView, LoadSavedViews,
+    SaveLibraryView, SavedView, SavedViewOutcome,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum LibraryError {
@@ -24,6 +31,14 @@ pub enum LibraryError {
     ContractNotFound,
     #[error("No such device in your inventory.")]
     DeviceNotFound,
+    #[error("Give the view a name.")]
+    ViewNameMissing,
+    #[error("A view's name is at most 80 characters of text.")]
+    ViewNameInvalid,
+    #[error("You have 50 saved views, the most one person keeps: delete one first.")]
+    TooManyViews,
+    #[error("No such saved view of yours.")]
+    ViewNotFound,
     #[error("{0}")]
     App(AppError),
 }
@@ -31,6 +46,10 @@ pub enum LibraryError {
 crate::area_error!(LibraryError {
     LibraryError::ContractNotFound => 404,
     LibraryError::DeviceNotFound => 404,
+    LibraryError::ViewNameMissing => 422,
+    LibraryError::ViewNameInvalid => 422,
+    LibraryError::TooManyViews => 409,
+    LibraryError::ViewNotFound => 404,
 });
 
 /// How far past the current page matching devices are counted.

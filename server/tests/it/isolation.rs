@@ -101,6 +101,9 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (LoadAccess::PATH, CompanyRead),
         (LoadAccountInfo::PATH, CompanyRead),
         (LoadSecurityLog::PATH, CompanyRead),
+        (app::library::LoadSavedViews::PATH, CompanyRead),
+        (app::library::SaveLibraryView::PATH, CompanyWrite),
+        (app::library::DeleteLibraryView::PATH, CompanyId),
         (DeviceCoverageTimeline::PATH, CompanyId),
         (app::library::LoadDevice::PATH, CompanyId),
         (app::library::LoadDeviceAdvisories::PATH, CompanyId),
@@ -256,6 +259,8 @@ const HTTP_ROUTES: [(&str, &str); 22] = [
 struct World {
     a_device: i64,
     a_token: i64,
+    /// A view Northwind's DA saved and shared.
+    a_view: i64,
     a_people: [i64; 2],
     /// Someone waiting for A's DA to let them in.
     a_requester: i64,
@@ -274,6 +279,7 @@ impl World {
                 self.a_device
             }
             p if p == RevokeCollectorToken::PATH => self.a_token,
+            p if p == app::library::DeleteLibraryView::PATH => self.a_view,
             p if p == DecideAccessRequest::PATH => self.a_requester,
             _ => self.a_people[1],
         }
@@ -310,8 +316,15 @@ async fn world(app: &TestApp) -> World {
     // A request for access waits in each company: reads of B's must show B's, never A's.
     request_access(app, "uma.user", "91000001", "FOC2101A0AB").await;
     request_access(app, "carla.new", "92000001", "FCW2245L0A1").await;
-    // A's security log has A's events (Dana signing in).
-    login(app, "dana.admin").await;
+    // A's security log has A's events (Dana signing in); a view she shares.
+    let mut dana = login(app, "dana.admin").await;
+    let (status, saved) = dana
+        .call_json(
+            app::library::SaveLibraryView::PATH,
+            json!({"name": "Northwind not covered", "filter": {"status": "not_covered"}, "columns": "serial", "shared": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
     let pool = app.db().pool();
     let a_device = sqlx::query_scalar("SELECT MIN(id) FROM devices WHERE company_id = 'NW-1001'")
         .fetch_one(pool)
@@ -325,6 +338,7 @@ async fn world(app: &TestApp) -> World {
     World {
         a_device,
         a_token,
+        a_view: saved["view"]["id"].as_i64().unwrap(),
         a_people: [
             account_id(app, "dana.admin").await,
             account_id(app, "ben.user").await,
@@ -371,6 +385,7 @@ async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (Status
             vec![("device_id", &id)]
         }
         p if p == RevokeCollectorToken::PATH => vec![("token_id", &id)],
+        p if p == app::library::DeleteLibraryView::PATH => vec![("view_id", &id)],
         p if p == DecideAccessRequest::PATH => {
             vec![("requester_id", &id), ("role", "user"), ("reason", "")]
         }
@@ -393,6 +408,14 @@ async fn call_plain(browser: &mut Browser<'_>, path: &str) -> (StatusCode, Value
         p if p == LoadLibraryDevices::PATH => {
             browser
                 .call_json(p, json!({"filter": {}, "offset": 0}))
+                .await
+        }
+        p if p == app::library::SaveLibraryView::PATH => {
+            browser
+                .call_json(
+                    p,
+                    json!({"name": "Probe", "filter": {}, "columns": "", "shared": true}),
+                )
                 .await
         }
         p if p == AddCompanyContract::PATH => {
@@ -438,6 +461,7 @@ async fn a_snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM company_members WHERE company_id = 'NW-1001' AND role = 'da'",
         "SELECT COUNT(*) FROM company_contracts WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM support_grants WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM saved_views WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM role_events WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM coverage_refreshes WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM sessions s JOIN company_members m ON m.account_id = s.account_id WHERE m.company_id = 'NW-1001'",

@@ -146,6 +146,27 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
     )
     .await;
     assert_eq!(serials(&by_end), ["FOC2101A0AA"]);
+    // The renewal list: every expired or expiring device, by contract.
+    let expired = page(&mut ben, |f| f.status = Some(Status::Expired), 0).await;
+    let expiring = page(&mut ben, |f| f.status = Some(Status::Expiring), 0).await;
+    let renewal = page(
+        &mut ben,
+        |f| (f.renewal, f.sort) = (true, "contract".into()),
+        0,
+    )
+    .await;
+    assert!(expired.total + expiring.total > 1, "the fixture has both");
+    assert_eq!(renewal.total, expired.total + expiring.total);
+    let contracts: Vec<String> = renewal
+        .devices
+        .iter()
+        .map(|d| d.coverage.contract_number.clone().unwrap())
+        .collect();
+    assert!(contracts.is_sorted(), "{contracts:?}");
+    assert!(renewal
+        .devices
+        .iter()
+        .all(|d| matches!(d.coverage.status, Status::Expired | Status::Expiring)));
     // Hostile filter values are values, never SQL.
     let hostile = page(
         &mut ben,

@@ -27,6 +27,7 @@ mod passkeys;
 mod registry_import;
 mod registry_stats;
 mod request_safety;
+mod saved_views;
 mod scale_out;
 mod second_factor;
 mod security_log;

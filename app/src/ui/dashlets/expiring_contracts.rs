@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::data_table::DataTable;
+use crate::ui::{data_table::DataTable, library::RenewalLinks};
 
 use crate::library::{filter::percent_encode, ExpiringContract};
 
@@ -34,6 +34,7 @@ pub fn ExpiringContracts(expiring: Vec<ExpiringContract>, window_days: u32) -> i
                                 }
                             }).collect_view()}
                         </DataTable>
+                    <RenewalLinks/>
                 }.into_any()
             }}
         </section>

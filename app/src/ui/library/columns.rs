@@ -93,6 +93,7 @@ impl Column {
             Column::Site => Some("site"),
             Column::Status => Some("status"),
             Column::CoverageEnd => Some("end_date"),
+            Column::Contract => Some("contract"),
             _ => None,
         }
     }

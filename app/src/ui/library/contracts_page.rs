@@ -2,6 +2,7 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load, suspend};
 use leptos::prelude::*;
 
+use super::renewal_links::RenewalLinks;
 use crate::ui::data_table::DataTable;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -31,6 +32,7 @@ pub fn ContractsPage() -> impl IntoView {
             "The contracts that cover your devices, with their service level, dates and how many of your devices each covers. "
             <A href="/library">"See the devices"</A> "."
         </p>
+        <RenewalLinks/>
         <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading contracts…"</p> }>
             {move || suspend(async move {
                 match contracts.await {

@@ -114,6 +114,11 @@ pub fn DeviceFilters(
                 </select>
             </div>
             <div class="field checkbox">
+                <input id="filter-renewal" type="checkbox" prop:checked=move || draft.get().renewal
+                    on:change=move |ev| draft.update(|f| f.renewal = event_target_checked(&ev))/>
+                <label for="filter-renewal">"To renew (expired or expiring)"</label>
+            </div>
+            <div class="field checkbox">
                 <input id="filter-descending" type="checkbox" prop:checked=move || draft.get().descending
                     on:change=move |ev| draft.update(|f| f.descending = event_target_checked(&ev))/>
                 <label for="filter-descending">"Descending"</label>

@@ -8,9 +8,10 @@ use super::{
     device_advisories::DeviceAdvisories, device_alert_history::DeviceAlertHistory,
     device_end_of_life::DeviceEndOfLife, device_history::DeviceHistory,
     device_notices::DeviceNotices, device_software_end_of_life::DeviceSoftwareEndOfLife,
-    devices_table::explanation,
+    devices_table::explanation, renewal_links::RenewalLinks,
 };
 use crate::{
+    coverage::Status,
     inventory::DeviceRecord,
     library::{load_device, next_steps::next_steps},
     ui::inventory::format::utc_minute,
@@ -66,6 +67,11 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
     let steps = next_steps(&device);
     let why = explanation(&device);
     let status = device.coverage.status;
+    // Expired or expiring under a contract: the devices to renew with it, in one list.
+    let renewal = matches!(status, Status::Expired | Status::Expiring)
+        .then(|| device.coverage.contract_number.clone())
+        .flatten()
+        .map(|contract| view! { <RenewalLinks contract/> });
     let fact = |label: &'static str, value: String| {
         (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
     };
@@ -91,6 +97,7 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
         <section class="card" aria-labelledby="next-heading" data-testid="next-steps">
             <h2 id="next-heading">"What to do next"</h2>
             <ul>{steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}</ul>
+            {renewal}
         </section>
         <section class="card" aria-labelledby="facts-heading">
             <h2 id="facts-heading">"As uploaded"</h2>

@@ -13,6 +13,7 @@ use super::{
     columns::{saved_columns, saved_compact},
     device_filters::DeviceFilters,
     devices_table::DevicesTable,
+    saved_views_panel::SavedViewsPanel,
     selection::Selection,
     selection_bar::SelectionBar,
 };
@@ -61,6 +62,7 @@ pub fn DevicesPage() -> impl IntoView {
             "Every device of your inventory with its coverage: which contract covers it until when, or why it is not covered. "
             <A href="/library/contracts">"See the contracts"</A> "."
         </p>
+        <SavedViewsPanel current=Signal::derive(move || current.get().0) columns/>
         <DeviceFilters current=Signal::derive(move || current.get().0) on_apply=move |filter| go.run((filter, 0))/>
         <p class="exports">
             "Download this view: "
