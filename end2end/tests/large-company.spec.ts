@@ -784,3 +784,49 @@ test('the renewal list gathers every expired or expiring device by contract, to 
   await attachScreenshot(page, testInfo, 'library-renewal-list');
   expect(errors).toEqual([]);
 });
+
+test('the top bar finds devices, contracts and people from any page, "/" first', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const c = largeCompany(testInfo.project.name);
+  const fixture = devices(testInfo.project.name);
+  await signIn(page, c.username);
+  await openApp(page, '/');
+  await expect(page.getByTestId('coverage-chart')).toBeVisible();
+  const search = page.getByRole('searchbox', { name: 'Search devices, contracts and people' });
+  await page.keyboard.press('/');
+  await expect(search).toBeFocused();
+
+  // A part of hostnames: a few devices, and the count of all of them.
+  const term = 'opstower-fl07';
+  const matching = fixture.filter((d) => d.hostname.includes(term));
+  expect(matching.length).toBeGreaterThan(5);
+  await page.keyboard.type(term);
+  const results = page.getByTestId('search-results');
+  await expect(results.getByRole('heading', { name: 'Devices' })).toBeVisible();
+  await expect(results.getByRole('listitem')).toHaveCount(5);
+  await expectAccessible(page, 'the top bar search with results');
+  await attachScreenshot(page, testInfo, 'global-search');
+  await expectNoSidewaysScroll(page, 'the top bar search with its results open');
+  await results.getByRole('link', { name: `All ${matching.length} devices in the Library` }).click();
+  await expect(page.getByTestId('device-range')).toHaveText(`Showing 1–${Math.min(50, matching.length)} of ${matching.length} devices.`);
+  await expect(results).toHaveCount(0);
+
+  // A contract number, then the DA's own name among the company's people.
+  await search.fill(c.contract);
+  await expect(results.getByRole('heading', { name: 'Contracts' })).toBeVisible();
+  await results.getByRole('link', { name: c.contract, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`contract=${c.contract}`));
+  await search.fill('oosterhuis');
+  await expect(results.getByRole('heading', { name: 'People' })).toBeVisible();
+  await expect(results).toContainText(`${c.email} · Delegated Administrator`);
+  await search.press('Escape');
+  await expect(results).toHaveCount(0);
+  await search.fill('zz-nothing-like-this');
+  await expect(results).toHaveText('Nothing matches “zz-nothing-like-this”.');
+  // Enter searches the Library.
+  await search.fill(fixture[7].serial.slice(0, 8));
+  await search.press('Enter');
+  await expect(page).toHaveURL(/\/library\?search=/);
+  await expectNoSidewaysScroll(page, 'the Library after a top bar search');
+  expect(errors).toEqual([]);
+});

@@ -2,6 +2,7 @@
 //! server), the contracts that cover them, and what changed since the last upload.
 
 pub mod filter;
+pub mod global_search;
 pub mod next_steps;
 #[cfg(feature = "ssr")]
 pub mod queries;
@@ -20,6 +21,7 @@ use crate::{
     AppError,
 };
 pub use filter::{DeviceFilter, PAGE_SIZE};
+pub use global_search::{search_everything, SearchEverything, SearchResults};
 pub use saved_views::{
     delete_library_view, load_saved_views, save_library_view, DeleteLibraryView, LoadSavedViews,
     SaveLibraryView, SavedView, SavedViewOutcome,
@@ -39,6 +41,8 @@ pub enum LibraryError {
     TooManyViews,
     #[error("No such saved view of yours.")]
     ViewNotFound,
+    #[error("Search for at most 100 characters.")]
+    SearchTooLong,
     #[error("{0}")]
     App(AppError),
 }
@@ -50,6 +54,7 @@ crate::area_error!(LibraryError {
     LibraryError::ViewNameInvalid => 422,
     LibraryError::TooManyViews => 409,
     LibraryError::ViewNotFound => 404,
+    LibraryError::SearchTooLong => 422,
 });
 
 /// How far past the current page matching devices are counted.

@@ -17,6 +17,7 @@ mod database;
 mod dev_conveniences;
 mod disk_full;
 mod field_notices;
+mod global_search;
 mod health;
 mod import_faults;
 mod isolation;

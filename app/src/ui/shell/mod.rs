@@ -1,3 +1,4 @@
+mod global_search;
 mod nav_items;
 mod other_area_or_not_found;
 mod sign_in_gate;

@@ -4,7 +4,10 @@ use leptos_router::{
     hooks::{use_location, use_navigate},
 };
 
-use super::nav_items::nav_items;
+use super::{
+    global_search::{focus_search_on_slash, GlobalSearch},
+    nav_items::nav_items,
+};
 use crate::{accounts::logout, contexts::session::use_session, ui::loading::act};
 
 /// The bar at the top of every page: the product name, the company, the main navigation and the
@@ -15,6 +18,7 @@ pub fn TopBar() -> impl IntoView {
     let navigate = use_navigate();
     let sign_out = act(|_: &()| logout());
     let menu_open = RwSignal::new(false);
+    focus_search_on_slash();
     let location = use_location();
     // Following a link closes the menu.
     Effect::new(move |_| {
@@ -43,6 +47,9 @@ pub fn TopBar() -> impl IntoView {
                 </A>
                 {company}
             </div>
+            // Searching is for people who read a company's data (its members, or an agent under
+            // its support access).
+            {move || session.user().and_then(|user| user.membership).map(|_| view! { <GlobalSearch/> })}
             <nav aria-label="Main" class="main-nav" class:signed-in=move || session.user().is_some()
                 on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
                 <button type="button" class="menu-toggle" aria-controls="main-nav-list"
