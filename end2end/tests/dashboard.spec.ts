@@ -50,6 +50,8 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';
   await agent.getByRole('button', { name: `Open its Library: ${companyName}` }).click();
   await expect(agent.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+  // The texts name the company's data as the company's, not the agent's.
+  await expect(agent.locator('p.lead')).toContainText(`Every device of ${companyName}'s inventory`);
   // Every page says whose data this is, read only, and until when.
   const banner = agent.getByTestId('support-banner');
   await expect(banner).toContainText(`Support access to ${companyName}: read only, until `);
@@ -58,7 +60,14 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await expect(banner).toBeVisible();
   await expect(agent.getByTestId('top-company')).toHaveText(companyName);
   await expect(agent.getByTestId('account-dashlet').locator('dd', { hasText: 'Vendor support (read only)' })).toBeVisible();
-  await expect(agent.getByText(/^No devices yet\./)).toBeVisible();
+  const coverage = agent.getByRole('region', { name: 'Coverage', exact: true });
+  await expect(coverage.getByText('No devices uploaded yet.')).toBeVisible();
+  // No call to upload: the agent reads only.
+  await expect(agent.getByText(/upload your inventory/i).filter({ visible: true })).toHaveCount(0);
+  await openApp(agent, '/library/contracts');
+  await expect(agent.locator('p.lead')).toContainText(`The contracts that cover ${companyName}'s devices`);
+  await expect(agent.getByRole('heading', { name: 'Add a contract by number' })).toBeHidden();
+  await openApp(agent, '/');
   await expect(agent.locator('[aria-busy="true"]')).toHaveCount(0);
   await attachScreenshot(agent, testInfo, 'dashboard-agent-supporting');
   await expectAccessible(agent, "an agent's view of a supported company's dashboard");

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn DataTable(
     #[prop(optional, into)] heads: Vec<&'static str>,
     #[prop(optional, into)] head_cells: Option<ViewFn>,
-    #[prop(optional)] caption: Option<&'static str>,
+    #[prop(optional, into)] caption: Option<String>,
     #[prop(optional)] caption_shown: bool,
     #[prop(optional)] testid: Option<&'static str>,
     children: Children,

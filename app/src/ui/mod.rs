@@ -15,5 +15,6 @@ pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;
 pub mod theme;
+pub mod whose;
 
 pub use app::{AccountsApp, AdminApp, AgentsApp, PortalApp};

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::under_support;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -22,7 +23,8 @@ pub fn CoverageDashlets() -> impl IntoView {
                     Ok(summary) if summary.total() == 0 => view! {
                         <section class="card" aria-labelledby="coverage-heading">
                             <h2 id="coverage-heading">"Coverage"</h2>
-                            <p class="empty-state">
+                            {under_support().then(|| view! { <p class="empty-state">"No devices uploaded yet."</p> })}
+                            <p class="empty-state" hidden=under_support()>
                                 "No devices yet. Upload your inventory from the "
                                 <A href="/uploads">"Uploads page"</A>
                                 " (start from the "

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
 use crate::{
@@ -33,10 +34,18 @@ fn EndOfLifeSummary(summary: EolSummary) -> impl IntoView {
     let all = summary.devices();
     let listed = all - summary.not_announced;
     if all == 0 {
-        return view! { <p class="empty-state">"No devices yet: upload your inventory to see where each stands."</p> }.into_any();
+        let text = if under_support() {
+            "No devices uploaded yet."
+        } else {
+            "No devices yet: upload your inventory to see where each stands."
+        };
+        return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     if listed == 0 {
-        let text = format!("No end of life is announced for the products of your {all} devices.");
+        let text = format!(
+            "No end of life is announced for the products of {} {all} devices.",
+            whose()
+        );
         return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     let plural = |n: u64| {

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
 use crate::{
@@ -34,16 +35,26 @@ pub fn FieldNoticesDashlet() -> impl IntoView {
 #[component]
 fn NoticeSummaryView(summary: NoticeSummary) -> impl IntoView {
     if summary.devices == 0 {
-        return view! { <p class="empty-state">"No devices yet: upload your inventory to see which field notices apply."</p> }.into_any();
+        let text = if under_support() {
+            "No devices uploaded yet."
+        } else {
+            "No devices yet: upload your inventory to see which field notices apply."
+        };
+        return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     if summary.notices_total == 0 {
-        let text = format!("No field notice affects your {}.", devices(summary.devices));
+        let text = format!(
+            "No field notice affects {} {}.",
+            whose(),
+            devices(summary.devices)
+        );
         return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     let notices = counted(summary.notices_total, "field notice", "field notices");
     let lead = format!(
-        "{notices} affect {} of your {}.",
+        "{notices} affect {} of {} {}.",
         devices(summary.devices_affected),
+        whose(),
         devices(summary.devices)
     );
     let shown = summary.notices.len() as u64;
@@ -51,7 +62,7 @@ fn NoticeSummaryView(summary: NoticeSummary) -> impl IntoView {
         .then(|| format!("The {shown} most recently updated are listed."));
     view! {
         <p data-testid="notices-lead">{lead}</p>
-        <DataTable heads=&["Notice", "Type", "Updated", "Devices"] caption="Field notices affecting your devices, most recently updated first">
+        <DataTable heads=&["Notice", "Type", "Updated", "Devices"] caption=format!("Field notices affecting {} devices, most recently updated first", whose())>
             {summary.notices.into_iter().map(|notice| {
                 let link = format!("/library?field_notice={}", percent_encode(&notice.notice_id));
                 let label = format!("{} affected by {}", devices(notice.devices), notice.notice_id);

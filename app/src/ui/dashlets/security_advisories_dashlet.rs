@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
 use crate::{
@@ -35,7 +36,12 @@ pub fn SecurityAdvisoriesDashlet() -> impl IntoView {
 #[component]
 fn AdvisorySummaryView(summary: AdvisorySummary) -> impl IntoView {
     if summary.devices == 0 {
-        return view! { <p class="empty-state">"No devices yet: upload your inventory with each device's software type and version."</p> }.into_any();
+        let text = if under_support() {
+            "No devices uploaded yet."
+        } else {
+            "No devices yet: upload your inventory with each device's software type and version."
+        };
+        return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     let not_assessed = summary.not_assessed;
     let not_assessed_line = (not_assessed > 0).then(|| {
@@ -60,8 +66,9 @@ fn AdvisorySummaryView(summary: AdvisorySummary) -> impl IntoView {
     let shown = summary.advisories.len() as u64;
     let more = (summary.advisories_total > shown).then(|| {
         format!(
-            "The {shown} worst of {} advisories affecting your devices.",
-            summary.advisories_total
+            "The {shown} worst of {} advisories affecting {} devices.",
+            summary.advisories_total,
+            whose()
         )
     });
     view! {
@@ -86,7 +93,7 @@ fn AdvisorySummaryView(summary: AdvisorySummary) -> impl IntoView {
             }).collect_view()}
         </ul>
         {not_assessed_line}
-        <DataTable heads=&["Advisory", "Severity", "Devices"] caption="Advisories affecting your devices, worst first">
+        <DataTable heads=&["Advisory", "Severity", "Devices"] caption=format!("Advisories affecting {} devices, worst first", whose())>
             {summary.advisories.into_iter().map(|advisory| {
                 let link = format!("/library?advisory={}", percent_encode(&advisory.advisory_id));
                 let label = format!("{} affected by {}", devices(advisory.devices), advisory.advisory_id);

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::whose;
 use leptos::prelude::*;
 
 use crate::ui::data_table::DataTable;
@@ -50,7 +51,11 @@ fn OverviewBody(overview: UploadOverview) -> impl IntoView {
         quota.left(),
         utc_minute(&quota.resets_at)
     );
-    let devices = format!("{} devices in your inventory.", count(overview.devices));
+    let devices = format!(
+        "{} devices in {} inventory.",
+        count(overview.devices),
+        whose()
+    );
     let recent = overview.recent;
     view! {
         <p data-testid="quota">{quota_text}</p>

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::whose;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -29,7 +30,7 @@ pub fn AlertsPage() -> impl IntoView {
         <Title text="Alerts · Library"/>
         <h1>"Alerts"</h1>
         <p class="lead">
-            "The security advisories, field notices and end-of-life bulletins that concern your devices, each with the devices it concerns. "
+            {move || format!("The security advisories, field notices and end-of-life bulletins that concern {} devices, each with the devices it concerns. ", whose())}
             <A href="/library">"See all devices"</A> "."
         </p>
         <p class="exports">
@@ -56,11 +57,12 @@ pub fn AlertsPage() -> impl IntoView {
 
 #[component]
 fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
+    let yours = whose();
     let body = if list.is_empty() {
-        view! { <p class="empty-state">"No published security advisory affects your devices' releases."</p> }.into_any()
+        view! { <p class="empty-state">{format!("No published security advisory affects {yours} devices' releases.")}</p> }.into_any()
     } else {
         view! {
-            <DataTable heads=&["Advisory", "Severity", "Updated", "Devices"] caption="Security advisories affecting your devices, worst first" testid="alerts-advisories">
+            <DataTable heads=&["Advisory", "Severity", "Updated", "Devices"] caption=format!("Security advisories affecting {yours} devices, worst first") testid="alerts-advisories">
                 {list.into_iter().map(|a| {
                     let link = library_link(|f| f.advisory = a.advisory_id.clone());
                     let label = format!("{} affected by {}", devices(a.devices), a.advisory_id);
@@ -92,11 +94,13 @@ fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
 
 #[component]
 fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
+    let yours = whose();
     let body = if list.is_empty() {
-        view! { <p class="empty-state">"No field notice affects your devices."</p> }.into_any()
+        view! { <p class="empty-state">{format!("No field notice affects {yours} devices.")}</p> }
+            .into_any()
     } else {
         view! {
-            <DataTable heads=&["Notice", "Type", "Updated", "Devices"] caption="Field notices affecting your devices, most recently updated first" testid="alerts-notices">
+            <DataTable heads=&["Notice", "Type", "Updated", "Devices"] caption=format!("Field notices affecting {yours} devices, most recently updated first") testid="alerts-notices">
                 {list.into_iter().map(|n| {
                     let link = library_link(|f| f.field_notice = n.notice_id.clone());
                     let label = format!("{} affected by {}", devices(n.devices), n.notice_id);
@@ -122,11 +126,12 @@ fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
 
 #[component]
 fn BulletinsSection(list: Vec<CompanyBulletin>) -> impl IntoView {
+    let yours = whose();
     let body = if list.is_empty() {
-        view! { <p class="empty-state">"No end of life is announced for your devices' products."</p> }.into_any()
+        view! { <p class="empty-state">{format!("No end of life is announced for {yours} devices' products.")}</p> }.into_any()
     } else {
         view! {
-            <DataTable heads=&["Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption="End-of-life bulletins listing your devices' products, furthest gone first" testid="alerts-bulletins">
+            <DataTable heads=&["Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption=format!("End-of-life bulletins listing {yours} devices' products, furthest gone first") testid="alerts-bulletins">
                 {list.into_iter().map(|b| {
                     let link = library_link(|f| f.bulletin = b.bulletin_number.clone());
                     let label = format!("{} listed by {}", devices(b.devices), b.bulletin_number);
@@ -161,11 +166,12 @@ fn next_label(next: Option<&NextMilestone>) -> String {
 
 #[component]
 fn SoftwareTrainsSection(list: Vec<CompanySoftwareTrain>) -> impl IntoView {
+    let yours = whose();
     let body = if list.is_empty() {
-        view! { <p class="empty-state">"No end of life is announced for the software releases your devices run."</p> }.into_any()
+        view! { <p class="empty-state">{format!("No end of life is announced for the software releases {yours} devices run.")}</p> }.into_any()
     } else {
         view! {
-            <DataTable heads=&["Release train", "Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption="Software release trains your devices run with an end-of-life bulletin, furthest gone first" testid="alerts-software-trains">
+            <DataTable heads=&["Release train", "Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption=format!("Software release trains {yours} devices run with an end-of-life bulletin, furthest gone first") testid="alerts-software-trains">
                 {list.into_iter().map(|train| {
                     let t = train.bulletin;
                     let link = library_link(|f| f.bulletin = t.bulletin_number.clone());

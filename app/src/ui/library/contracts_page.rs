@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::renewal_links::RenewalLinks;
 use crate::ui::data_table::DataTable;
+use crate::ui::whose::{under_support, whose};
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -29,7 +30,7 @@ pub fn ContractsPage() -> impl IntoView {
         <Title text="Contracts · Library"/>
         <h1>"All contracts"</h1>
         <p class="lead">
-            "The contracts that cover your devices, with their service level, dates and how many of your devices each covers. "
+            {move || format!("The contracts that cover {yours} devices, with their service level, dates and how many of {yours} devices each covers. ", yours = whose())}
             <A href="/library">"See the devices"</A> "."
         </p>
         <RenewalLinks/>
@@ -70,7 +71,8 @@ pub fn ContractsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <section class="card" aria-labelledby="add-contract-heading">
+        // Support access reads only: no adding.
+        <section class="card" aria-labelledby="add-contract-heading" hidden=under_support>
             <h2 id="add-contract-heading">"Add a contract by number"</h2>
             <form on:submit=move |ev| { ev.prevent_default(); add.dispatch(()); }>
                 <div class="field">

@@ -1,5 +1,6 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
+use crate::ui::whose::whose;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -59,7 +60,8 @@ pub fn DevicesPage() -> impl IntoView {
         <Title text="Devices · Library"/>
         <h1>"Devices"</h1>
         <p class="lead">
-            "Every device of your inventory with its coverage: which contract covers it until when, or why it is not covered. "
+            // Reactive: opening a company under support access settles the session after this page starts.
+            {move || format!("Every device of {} inventory with its coverage: which contract covers it until when, or why it is not covered. ", whose())}
             <A href="/library/contracts">"See the contracts"</A> "."
         </p>
         <SavedViewsPanel current=Signal::derive(move || current.get().0) columns/>

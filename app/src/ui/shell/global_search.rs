@@ -11,6 +11,8 @@ use crate::{
 };
 
 const INPUT_ID: &str = "global-search";
+/// How long typing pauses before the text is searched.
+const PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// `/` anywhere but in a form field puts the cursor in the top bar's search.
 pub fn focus_search_on_slash() {
@@ -42,6 +44,8 @@ pub fn focus_search_on_slash() {
 #[component]
 pub fn GlobalSearch() -> impl IntoView {
     let term = RwSignal::new(String::new());
+    // What is searched: the text once typing pauses, so each keystroke is not a search.
+    let asked = RwSignal::new(String::new());
     let open = RwSignal::new(false);
     let navigate = use_navigate();
     let location = use_location();
@@ -51,7 +55,7 @@ pub fn GlobalSearch() -> impl IntoView {
         open.set(false);
     });
     let results = load(move || {
-        let text = term.get();
+        let text = asked.get();
         async move {
             if text.trim().chars().count() < SHORTEST {
                 None
@@ -76,7 +80,12 @@ pub fn GlobalSearch() -> impl IntoView {
             <label for=INPUT_ID class="visually-hidden">"Search devices, contracts and people"</label>
             <input id=INPUT_ID type="search" autocomplete="off" placeholder="Search (press /)"
                 prop:value=term
-                on:input=move |ev| { term.set(event_target_value(&ev)); open.set(true); }
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    term.set(text.clone());
+                    open.set(true);
+                    set_timeout(move || if term.get_untracked() == text { asked.set(text) }, PAUSE);
+                }
                 on:focus=move |_| open.set(true)/>
             {move || {
                 let shown = open.get() && term.get().trim().chars().count() >= SHORTEST;
@@ -84,9 +93,10 @@ pub fn GlobalSearch() -> impl IntoView {
                     <div id="global-search-results" class="search-results" data-testid="search-results"
                         role="region" aria-label="Search results" aria-live="polite">
                         {move || match results.get().flatten() {
+                            _ if asked.get() != term.get() => view! { <p class="muted">"Searching…"</p> }.into_any(),
                             None => view! { <p class="muted">"Searching…"</p> }.into_any(),
                             Some(Err(err)) => view! { <p class="form-error">{err.to_string()}</p> }.into_any(),
-                            Some(Ok(found)) => view! { <Found found term=term.get_untracked()/> }.into_any(),
+                            Some(Ok(found)) => view! { <Found found term=asked.get_untracked()/> }.into_any(),
                         }}
                     </div>
                 })
