@@ -300,6 +300,17 @@ pub struct DeviceRecord {
     pub software_end_of_life: Option<crate::alerts::SoftwareEndOfLife>,
 }
 
+impl DeviceRecord {
+    /// What names the device: its serial number, or for a phone (which has none) its MAC address.
+    pub fn name(&self) -> &str {
+        if self.serial_number.is_empty() {
+            &self.mac_address
+        } else {
+            &self.serial_number
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeviceCoverage {

@@ -83,11 +83,7 @@ pub async fn search_everything(term: String) -> Result<SearchResults, LibraryErr
             .take(SHOWN)
             .map(|device| FoundDevice {
                 id: device.id,
-                name: if device.serial_number.is_empty() {
-                    device.mac_address
-                } else {
-                    device.serial_number
-                },
+                name: device.name().to_owned(),
                 hostname: device.hostname,
                 product_id: device.product_id,
                 status: device.coverage.status,

@@ -58,11 +58,7 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
     } else {
         device.hostname.clone()
     };
-    let identity = if device.serial_number.is_empty() {
-        device.mac_address.clone()
-    } else {
-        device.serial_number.clone()
-    };
+    let identity = device.name().to_owned();
     let title = format!("{identity} · Library");
     let steps = next_steps(&device);
     let why = explanation(&device);

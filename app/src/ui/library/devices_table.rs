@@ -165,7 +165,7 @@ pub fn DevicesTable(
                 view! {
                     <tr>
                         <td class="select-cell">
-                            <input type="checkbox" aria-label=format!("Select {}", identity(device))
+                            <input type="checkbox" aria-label=format!("Select {}", device.name().to_owned())
                                 prop:checked=move || selection.with(|chosen| chosen.contains(id))
                                 on:change=move |ev| select(&[id], event_target_checked(&ev))/>
                         </td>
@@ -228,7 +228,7 @@ fn cell(column: Column, device: &DeviceRecord) -> AnyView {
     match column {
         Column::Identity => {
             // The link's text is drawn later: it owns what it shows.
-            let name = identity(device);
+            let name = device.name().to_owned();
             view! { <A href=format!("/library/devices/{}", device.id)>{name}</A> }.into_any()
         }
         Column::ProductId => device.product_id.clone().into_any(),
@@ -269,17 +269,9 @@ fn cell(column: Column, device: &DeviceRecord) -> AnyView {
         Column::EndOfLife => end_of_life_cell(device).into_any(),
         Column::Computed => utc_minute(&c.computed_at).into_any(),
         Column::History => {
-            view! { <HistoryToggle device_id=device.id device=identity(device)/> }.into_any()
+            view! { <HistoryToggle device_id=device.id device=device.name().to_owned()/> }
+                .into_any()
         }
-    }
-}
-
-/// What names a device: its serial number, or for a phone (which has none) its MAC address.
-fn identity(device: &DeviceRecord) -> String {
-    if device.serial_number.is_empty() {
-        device.mac_address.clone()
-    } else {
-        device.serial_number.clone()
     }
 }
 
