@@ -39,6 +39,10 @@ pub enum LibraryError {
     ViewNameInvalid,
     #[error("You have 50 saved views, the most one person keeps: delete one first.")]
     TooManyViews,
+    #[error(
+        "This view's filters are too long to save: shorten the search or select fewer devices."
+    )]
+    ViewTooLong,
     #[error("No such saved view of yours.")]
     ViewNotFound,
     #[error("Search for at most 100 characters.")]
@@ -53,6 +57,7 @@ crate::area_error!(LibraryError {
     LibraryError::ViewNameMissing => 422,
     LibraryError::ViewNameInvalid => 422,
     LibraryError::TooManyViews => 409,
+    LibraryError::ViewTooLong => 422,
     LibraryError::ViewNotFound => 404,
     LibraryError::SearchTooLong => 422,
 });

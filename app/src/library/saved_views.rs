@@ -15,6 +15,8 @@ use crate::accounts::caller::serve;
 pub const MAX_VIEW_NAME: usize = 80;
 /// How many views one person keeps in one company.
 pub const MAX_VIEWS_PER_PERSON: i64 = 50;
+/// The longest filter a view keeps, as its query string (500 selected devices fit).
+pub const MAX_VIEW_QUERY: usize = 8_000;
 
 /// A saved view as the Library lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,9 +92,13 @@ pub async fn save_library_view(
     serve(async |state, caller| {
         let company_id = caller.member()?.company_id.as_str();
         let name = view_name(&name)?;
+        let query = filter.to_query(0);
+        if query.len() > MAX_VIEW_QUERY {
+            return Err(LibraryError::ViewTooLong);
+        }
         let saved = queries::NewView {
             name: &name,
-            query: &filter.to_query(0),
+            query: &query,
             columns: &view_columns(&columns),
             shared,
         };

@@ -132,6 +132,15 @@ async fn views_are_personal_until_shared_and_only_their_owner_changes_them(backe
             (StatusCode::UNPROCESSABLE_ENTITY, error)
         );
     }
+    // A filter too long to keep is refused whole.
+    let long = DeviceFilter {
+        search: "x".repeat(9_000),
+        ..DeviceFilter::default()
+    };
+    assert_eq!(
+        ben.run(save("Long", long, "", false)).await.unwrap_err(),
+        (StatusCode::UNPROCESSABLE_ENTITY, LibraryError::ViewTooLong)
+    );
     // At most 50 per person; replacing one still works at the limit.
     for n in 0..48 {
         ben.run(save(
