@@ -782,6 +782,16 @@ test('the renewal list gathers every expired or expiring device by contract, to 
   await expect(range).toContainText(/of \d+ devices?\./);
   await expect(page.getByTestId('devices-table').locator('td[data-label="Status"]').first()).toHaveText(/Expired|Expiring soon/);
   await attachScreenshot(page, testInfo, 'library-renewal-list');
+
+  // A device known under another product ID leads to every such device, to correct in one go.
+  const mismatched = devices(testInfo.project.name).find((d) => d.state === 'pidMismatch')!;
+  const mismatches = await counted('/library?reason=pid_mismatch');
+  expect(mismatches).toBeGreaterThanOrEqual(COUNTS.pidMismatch);
+  await openApp(page, `/library?search=${mismatched.serial}`);
+  await page.getByRole('link', { name: mismatched.serial }).click();
+  await expect(page.getByTestId('next-steps')).toContainText('Check the product ID');
+  await page.getByTestId('pid-mismatches').getByRole('link', { name: 'see them' }).click();
+  await expect(range).toHaveText(`Showing 1–${Math.min(50, mismatches)} of ${mismatches} devices.`);
   expect(errors).toEqual([]);
 });
 

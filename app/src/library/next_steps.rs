@@ -23,11 +23,19 @@ pub fn next_steps(device: &DeviceRecord) -> Vec<String> {
             c.registry_product_id.as_deref().unwrap_or("another product")
         ))
         }
-        (_, Some(_)) => steps.push(
-            "Find the contract that covers it: check the serial number, then add the contract by \
-             number on Library → Contracts, or ask your partner or the vendor to cover it."
-                .to_owned(),
-        ),
+        (_, Some(_)) if device.serial_number.is_empty() => steps.push(format!(
+            "Add its serial number to your inventory: contracts cover serial numbers, and this \
+             device was uploaded with its MAC address {} alone (the serial is on its label, or in \
+             its settings).",
+            device.mac_address
+        )),
+        (_, Some(_)) => steps.push(format!(
+            "Find the contract that covers it: check serial {} against the device itself (`show \
+             inventory`, or the label on the chassis); a typo or a spreadsheet's rewrite is the \
+             usual cause. Then add the contract by number on Library → Contracts, or ask your \
+             partner or the vendor to cover it.",
+            device.serial_number
+        )),
         (Status::Expired, None) => steps.push(format!(
             "Renew contract {contract}: its coverage ended on {end}."
         )),
@@ -280,6 +288,15 @@ mod tests {
         assert!(mismatch[0].contains("as C9300-24T"), "{mismatch:?}");
         let unknown = next_steps(&device(Status::NotCovered, Some(ReasonCode::UnknownSerial)));
         assert!(unknown[0].starts_with("Find the contract"), "{unknown:?}");
+        assert!(unknown[0].contains("show inventory"), "{unknown:?}");
+        let mut phone = device(Status::NotCovered, Some(ReasonCode::UnknownSerial));
+        phone.serial_number.clear();
+        phone.mac_address = "00:1B:54:AA:BB:CC".into();
+        let phone = next_steps(&phone);
+        assert!(
+            phone[0].starts_with("Add its serial number") && phone[0].contains("00:1B:54:AA:BB:CC"),
+            "{phone:?}"
+        );
     }
 
     #[test]

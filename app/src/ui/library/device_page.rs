@@ -11,7 +11,7 @@ use super::{
     devices_table::explanation, renewal_links::RenewalLinks,
 };
 use crate::{
-    coverage::Status,
+    coverage::{ReasonCode, Status},
     inventory::DeviceRecord,
     library::{load_device, next_steps::next_steps},
     ui::inventory::format::utc_minute,
@@ -68,6 +68,18 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
         .then(|| device.coverage.contract_number.clone())
         .flatten()
         .map(|contract| view! { <RenewalLinks contract/> });
+    // Known under another product ID: every such device, to correct the inventory in one go.
+    let mismatch = (device.coverage.reason == Some(ReasonCode::PidMismatch)).then(|| {
+        view! {
+            <p class="exports" data-testid="pid-mismatches">
+                "Every device whose serial number the registry knows under another product ID: "
+                <A href="/library?reason=pid_mismatch">"see them"</A>
+                " · download "
+                <a href="/api/library/devices.csv?reason=pid_mismatch" download>"CSV"</a>
+                " (its registry_product_id column holds the product ID to correct to)."
+            </p>
+        }
+    });
     let fact = |label: &'static str, value: String| {
         (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
     };
@@ -94,6 +106,7 @@ fn DeviceDetails(device: DeviceRecord) -> impl IntoView {
             <h2 id="next-heading">"What to do next"</h2>
             <ul>{steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}</ul>
             {renewal}
+            {mismatch}
         </section>
         <section class="card" aria-labelledby="facts-heading">
             <h2 id="facts-heading">"As uploaded"</h2>
