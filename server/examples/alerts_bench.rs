@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use app::{
     alerts::{queries, AdvisoryState, EolStage, Severity},
-    library::{queries::device_page, DeviceFilter},
+    library::{queries::device_page, DeviceFilter, PAGE_SIZE},
     platform::{db::PoolSettings, Database},
     registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
 };
@@ -136,7 +136,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (label, filter) in views {
         let (took, said) = best_of_five(|| async {
             let mut conn = db.pool().acquire().await?;
-            let page = device_page(&mut conn, db.backend(), &company, &filter, 0).await?;
+            let page =
+                device_page(&mut conn, db.backend(), &company, &filter, 0, PAGE_SIZE).await?;
             Ok(format!(
                 "{}{} devices",
                 if page.more { "more than " } else { "" },
@@ -226,6 +227,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &company,
         &filter(|f| f.advisory = "BENCH-SA-1".into()),
         0,
+        PAGE_SIZE,
     )
     .await?;
     println!(

@@ -11,7 +11,7 @@ use app::{
         recompute::{recompute_change, recompute_company},
         Cause, ReasonCode, Status,
     },
-    library::{queries::device_page, DeviceFilter},
+    library::{queries::device_page, DeviceFilter, PAGE_SIZE},
     platform::{db::PoolSettings, Database},
     registry::import::{import_registry, ChangeOrigin, ImportSource, RegistryFile},
 };
@@ -213,7 +213,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for _ in 0..5 {
             let mut conn = db.pool().acquire().await?;
             let started = Instant::now();
-            let page = device_page(&mut conn, db.backend(), &company, &filter, 0).await?;
+            let page =
+                device_page(&mut conn, db.backend(), &company, &filter, 0, PAGE_SIZE).await?;
             best = best.min(started.elapsed());
             total = format!(
                 "{}{}",

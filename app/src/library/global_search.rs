@@ -74,13 +74,13 @@ pub async fn search_everything(term: String) -> Result<SearchResults, LibraryErr
             search: term.clone(),
             ..super::DeviceFilter::default()
         };
+        let backend = state.db.backend();
         let page =
-            super::queries::device_page(&mut conn, state.db.backend(), company_id, &filter, 0)
+            super::queries::device_page(&mut conn, backend, company_id, &filter, 0, SHOWN as u64)
                 .await?;
         let devices = page
             .devices
             .into_iter()
-            .take(SHOWN)
             .map(|device| FoundDevice {
                 id: device.id,
                 name: device.name().to_owned(),

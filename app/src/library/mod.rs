@@ -209,7 +209,10 @@ pub async fn load_library_devices(
         let company_id = &caller.company()?.company_id;
         let mut conn = state.db.conn().await?;
         let backend = state.db.backend();
-        Ok(queries::device_page(&mut conn, backend, company_id, &filter, offset).await?)
+        Ok(
+            queries::device_page(&mut conn, backend, company_id, &filter, offset, PAGE_SIZE)
+                .await?,
+        )
     })
     .await
 }

@@ -4,7 +4,7 @@ use sqlx::AnyConnection;
 
 use super::{
     filter::DeviceFilter, ContractStanding, ContractSummary, CoverageChange, CoverageSummary,
-    DevicePage, ExpiringContract, PAGE_SIZE,
+    DevicePage, ExpiringContract,
 };
 use crate::{
     coverage::{decision::Clock, ReasonCode, Status},
@@ -23,13 +23,15 @@ fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
     }
 }
 
-/// The devices matching `filter`, `PAGE_SIZE` from `offset`, and how many match in all.
+/// The devices matching `filter`, `limit` of them from `offset` (a Library page is
+/// `PAGE_SIZE`), and how many match in all.
 pub async fn device_page(
     conn: &mut AnyConnection,
     backend: Backend,
     company_id: &str,
     filter: &DeviceFilter,
     offset: u64,
+    limit: u64,
 ) -> Result<DevicePage, sqlx::Error> {
     // Counted up to a limit past this page: beyond it the person sees "more than".
     let cap = offset + super::COUNT_LIMIT + 1;
@@ -47,7 +49,7 @@ pub async fn device_page(
     let counted = count.bind(cap as i64).fetch_one(&mut *conn).await? as u64;
     let more = counted >= cap;
     let page = Page {
-        limit: PAGE_SIZE,
+        limit,
         offset,
         few_matches: (counted <= super::COUNT_LIMIT).then_some(cap),
     };

@@ -165,7 +165,7 @@ pub fn DevicesTable(
                 view! {
                     <tr>
                         <td class="select-cell">
-                            <input type="checkbox" aria-label=format!("Select {}", device.name().to_owned())
+                            <input type="checkbox" aria-label=format!("Select {}", device.name())
                                 prop:checked=move || selection.with(|chosen| chosen.contains(id))
                                 on:change=move |ev| select(&[id], event_target_checked(&ev))/>
                         </td>

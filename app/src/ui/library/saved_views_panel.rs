@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use super::columns::{columns_text, keep_columns, parse_columns, Column};
 use crate::{
     library::{
-        delete_library_view, load_saved_views, save_library_view, DeviceFilter, SavedView,
-        SavedViewOutcome,
+        delete_library_view, load_saved_views, save_library_view, saved_views::view_name,
+        DeviceFilter, SavedView, SavedViewOutcome,
     },
     ui::loading::{act, load},
 };
@@ -34,20 +34,18 @@ pub fn SavedViewsPanel(
     });
     let confirming = RwSignal::new(None::<i64>);
     let listed = move || views.get().and_then(Result::ok).unwrap_or_default();
-    // Saving under a name the person already used replaces that view: say so before.
+    // Saving under a name the person already used replaces that view: say so before (the name
+    // as the server keeps it).
     let replaces = move || {
-        let typed = name.get().split_whitespace().collect::<Vec<_>>().join(" ");
+        let typed = view_name(&name.get()).ok()?;
         listed()
             .into_iter()
-            .any(|view| view.yours && !typed.is_empty() && view.name == typed)
+            .any(|view| view.yours && view.name == typed)
             .then(|| format!("You have a view named “{typed}”: saving replaces it."))
     };
     let open = move |view: &SavedView| {
-        let chosen = if view.columns.is_empty() {
-            Column::DEFAULT.to_vec()
-        } else {
-            parse_columns(Some(&view.columns))
-        };
+        // No columns kept is the default set.
+        let chosen = parse_columns(Some(&view.columns));
         keep_columns(&chosen);
         columns.set(chosen);
     };
