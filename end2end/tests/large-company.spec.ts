@@ -795,6 +795,45 @@ test('the renewal list gathers every expired or expiring device by contract, to 
   expect(errors).toEqual([]);
 });
 
+test('a device the registry knows under another product ID is corrected in one click, and back', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const c = largeCompany(testInfo.project.name);
+  await signIn(page, c.username);
+  // The last of them: the other tests read the first ones.
+  const mismatched = devices(testInfo.project.name).filter((d) => d.state === 'pidMismatch').at(-1)!;
+  await openApp(page, `/library?search=${mismatched.serial}`);
+  await page.getByRole('link', { name: mismatched.serial }).click();
+  const steps = page.getByTestId('next-steps');
+  const facts = page.getByTestId('device-facts');
+  await expect(steps).toContainText(`knows serial ${mismatched.serial} as C9200L-24P-4G`);
+  await expect(facts).toContainText(mismatched.pid);
+  await expectAccessible(page, 'a device page with a product ID to correct');
+
+  await steps.getByRole('button', { name: 'Correct the product ID to C9200L-24P-4G' }).click();
+  await expect(steps.getByRole('status')).toHaveText(
+    `Product ID corrected to C9200L-24P-4G: coverage and alerts are decided with it, and uploads that report ${mismatched.pid} for this device are read as C9200L-24P-4G.`,
+  );
+  await expect(steps.getByRole('button', { name: /Correct the product ID/ })).toHaveCount(0);
+  await expect(facts.locator('dd').nth(1)).toHaveText('C9200L-24P-4G');
+  await expect(page.getByRole('heading', { name: 'Coverage', level: 2 }).locator('..').locator('.status')).toHaveText('Covered');
+  const note = page.getByTestId('pid-correction');
+  await expect(note).toContainText(`Product ID corrected from ${mismatched.pid} (as the inventory reports it) to C9200L-24P-4G by ${c.fullName} on`);
+  await expect(page.getByText(/when its product ID was corrected/)).toBeVisible();
+  await expectAccessible(page, 'a device page after a product ID correction');
+  await attachScreenshot(page, testInfo, 'device-page-pid-corrected');
+
+  // A reload shows the same: it is kept, not a state of the page.
+  await page.reload();
+  await expect(note).toContainText(`to C9200L-24P-4G by ${c.fullName}`);
+  await note.getByRole('button', { name: `Undo: back to ${mismatched.pid}` }).click();
+  await expect(steps.getByRole('status')).toHaveText(`Correction undone: the device is ${mismatched.pid} again, as the inventory reports it.`);
+  await expect(note).toHaveCount(0);
+  await expect(facts.locator('dd').nth(1)).toHaveText(mismatched.pid);
+  await expect(steps.getByRole('button', { name: 'Correct the product ID to C9200L-24P-4G' })).toBeVisible();
+  await expectNoSidewaysScroll(page, 'the device page');
+  expect(errors).toEqual([]);
+});
+
 test('the top bar finds devices, contracts and people from any page, "/" first', async ({ page }, testInfo) => {
   const errors = watchForErrors(page);
   const c = largeCompany(testInfo.project.name);

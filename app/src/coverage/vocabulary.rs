@@ -140,6 +140,8 @@ vocabulary!(
         Registry = "registry", "after a registry change";
         /// *Refresh coverage now*.
         Refresh = "refresh", "on a refresh";
+        /// The company corrected the device's product ID.
+        Correction = "correction", "when its product ID was corrected";
     }
 );
 

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::{
     columns::Field,
+    corrections::PidCorrections,
     json,
     queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts},
     reader::{InventoryReader, RowOutcome},
@@ -233,11 +234,16 @@ async fn ingest_file(
             return Err(UploadError::File(problem));
         }
     };
+    // Devices the company corrected the product ID of are read corrected (see `corrections`).
+    let corrections = {
+        let mut conn = state.db.conn().await?;
+        queries::pid_corrections(&mut conn, &request.company_id).await?
+    };
     let mut upload = match open_upload(state, &request).await? {
         Opened::New(upload) => upload,
         Opened::Replayed(summary) => return Ok(Ingested::Replayed(summary)),
     };
-    let tally = write_chunks(state, &mut upload, &request, pieces, progress).await?;
+    let tally = write_chunks(state, &mut upload, &request, pieces, corrections, progress).await?;
     finished(reader).await.map_err(UploadError::File)?;
     let summary = close_upload(state, upload, &request, columns, tally).await?;
     analyze_after_large_upload(state, &summary).await;
@@ -338,6 +344,7 @@ async fn write_chunks(
     upload: &mut OpenUpload,
     request: &UploadRequest,
     pieces: mpsc::Receiver<Piece>,
+    corrections: PidCorrections,
     progress: Option<watch::Sender<u64>>,
 ) -> Result<Tally, UploadError> {
     let (decided_tx, mut decided_chunks) = mpsc::channel::<Result<DecidedChunk, sqlx::Error>>(2);
@@ -345,6 +352,7 @@ async fn write_chunks(
         state.db.clone(),
         clock_now(state.settings.expiring_window_days),
         pieces,
+        corrections,
         decided_tx,
     ));
     let mut tally = Tally::default();
@@ -608,6 +616,7 @@ async fn decide_stage(
     db: crate::platform::Database,
     clock: Clock,
     mut pieces: mpsc::Receiver<Piece>,
+    corrections: PidCorrections,
     decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
 ) {
     let mut conn = match db.dedicated_connection().await {
@@ -619,7 +628,7 @@ async fn decide_stage(
     };
     while let Some(piece) = pieces.recv().await {
         let Piece::Rows(rows) = piece else { continue };
-        let chunk = decide_chunk(&mut conn, db.backend(), &clock, rows).await;
+        let chunk = decide_chunk(&mut conn, db.backend(), &clock, &corrections, rows).await;
         let failed = chunk.is_err();
         if decided.send(chunk).await.is_err() || failed {
             return; // the upload ended, or cannot go on
@@ -631,6 +640,7 @@ async fn decide_chunk(
     conn: &mut sqlx::AnyConnection,
     backend: crate::platform::Backend,
     clock: &Clock,
+    corrections: &PidCorrections,
     rows: Vec<RowOutcome>,
 ) -> Result<DecidedChunk, sqlx::Error> {
     let mut chunk = DecidedChunk {
@@ -645,13 +655,16 @@ async fn decide_chunk(
     for row in rows {
         match row {
             RowOutcome::Rejected(row) => chunk.rejected.push(row),
-            RowOutcome::Accepted { line, device } => match first_line.get(&device.identity_key) {
-                Some(first) => chunk.duplicates.push((line, device, *first)),
-                None => {
-                    first_line.insert(device.identity_key.clone(), line);
-                    unique.push((line, device));
+            RowOutcome::Accepted { line, device } => {
+                let device = corrections.apply(device);
+                match first_line.get(&device.identity_key) {
+                    Some(first) => chunk.duplicates.push((line, device, *first)),
+                    None => {
+                        first_line.insert(device.identity_key.clone(), line);
+                        unique.push((line, device));
+                    }
                 }
-            },
+            }
         }
     }
     if unique.is_empty() {

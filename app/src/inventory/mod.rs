@@ -2,6 +2,7 @@
 //! HTTP API), one pipeline and one daily quota for all of them, and what an upload answers.
 
 pub mod columns;
+pub mod corrections;
 pub mod rows;
 
 mod server_fns;

@@ -159,11 +159,7 @@ pub fn check_device(mut fields: DeviceFields) -> Result<CheckedDevice, String> {
         ));
         fields.ip_address.clear();
     }
-    let identity_key = if serial.is_empty() {
-        format!("M|{mac}|{pid}")
-    } else {
-        format!("S|{serial}|{pid}")
-    };
+    let identity_key = identity_key(&serial, &mac, &pid);
     let release_key = device_release_key(&fields.software_type, &fields.software_version);
     Ok(CheckedDevice {
         fields,
@@ -174,6 +170,16 @@ pub fn check_device(mut fields: DeviceFields) -> Result<CheckedDevice, String> {
         identity_key,
         warnings,
     })
+}
+
+/// One device per company and identity: its serial and product ID keys, or for a device without
+/// a serial number its MAC address and product ID keys.
+pub fn identity_key(serial_key: &str, mac_key: &str, pid_key: &str) -> String {
+    if serial_key.is_empty() {
+        format!("M|{mac_key}|{pid_key}")
+    } else {
+        format!("S|{serial_key}|{pid_key}")
+    }
 }
 
 /// The fields a device is matched on: a problem with one of them rejects the device. (The MAC

@@ -5,6 +5,9 @@ pub mod filter;
 pub mod global_search;
 pub mod next_steps;
 #[cfg(feature = "ssr")]
+mod pid_correction_queries;
+pub mod pid_corrections;
+#[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
 mod saved_view_queries;
@@ -22,6 +25,10 @@ use crate::{
 };
 pub use filter::{DeviceFilter, PAGE_SIZE};
 pub use global_search::{search_everything, SearchEverything, SearchResults};
+pub use pid_corrections::{
+    correct_product_id, load_pid_correction, undo_pid_correction, CorrectProductId,
+    LoadPidCorrection, PidCorrection, UndoPidCorrection,
+};
 pub use saved_views::{
     delete_library_view, load_saved_views, save_library_view, DeleteLibraryView, LoadSavedViews,
     SaveLibraryView, SavedView, SavedViewOutcome,
@@ -47,6 +54,20 @@ pub enum LibraryError {
     ViewNotFound,
     #[error("Search for at most 100 characters.")]
     SearchTooLong,
+    #[error(
+        "The registry does not know this device's serial number under another product ID: there is nothing to correct."
+    )]
+    NoPidMismatch,
+    #[error(
+        "The registry now knows this serial number as {0}: reload the page to see what to correct to."
+    )]
+    RegistryPidChanged(String),
+    #[error(
+        "Your inventory already has this serial number under product ID {0}: that line is the device, and this one a duplicate to remove from your inventory."
+    )]
+    AlreadyListedUnder(String),
+    #[error("This device's product ID was not corrected in NetCare: there is nothing to undo.")]
+    NoPidCorrection,
     #[error("{0}")]
     App(AppError),
 }
@@ -60,6 +81,10 @@ crate::area_error!(LibraryError {
     LibraryError::ViewTooLong => 422,
     LibraryError::ViewNotFound => 404,
     LibraryError::SearchTooLong => 422,
+    LibraryError::NoPidMismatch => 409,
+    LibraryError::RegistryPidChanged(_) => 409,
+    LibraryError::AlreadyListedUnder(_) => 409,
+    LibraryError::NoPidCorrection => 409,
 });
 
 /// How far past the current page matching devices are counted.

@@ -17,8 +17,9 @@ pub fn next_steps(device: &DeviceRecord) -> Vec<String> {
     match (c.status, c.reason) {
         (_, Some(ReasonCode::PidMismatch)) => {
             steps.push(format!(
-            "Check the product ID: the registry knows serial {} as {}. Correct your inventory, or \
-             ask whoever holds the contract to correct its line.",
+            "Check the product ID: the registry knows serial {} as {}. If that is what the device \
+             is, correct it here in one click (later uploads are read corrected) or in your \
+             inventory; if not, ask whoever holds the contract to correct its line.",
             device.serial_number,
             c.registry_product_id.as_deref().unwrap_or("another product")
         ))

@@ -110,6 +110,9 @@ fn server_functions() -> Vec<(&'static str, Reach)> {
         (app::library::LoadDeviceAdvisories::PATH, CompanyId),
         (app::library::LoadDeviceNotices::PATH, CompanyId),
         (app::library::LoadDeviceAlertHistory::PATH, CompanyId),
+        (app::library::LoadPidCorrection::PATH, CompanyId),
+        (app::library::CorrectProductId::PATH, CompanyId),
+        (app::library::UndoPidCorrection::PATH, CompanyId),
         (RevokeCollectorToken::PATH, CompanyId),
         (DecideAccessRequest::PATH, CompanyId),
         (ChangeMemberRole::PATH, CompanyId),
@@ -259,6 +262,8 @@ const HTTP_ROUTES: [(&str, &str); 22] = [
 /// The two companies, their people and A's ids.
 struct World {
     a_device: i64,
+    /// A's device known to the registry under another product ID (one to correct).
+    a_mismatch: i64,
     a_token: i64,
     /// A view Northwind's DA saved and shared.
     a_view: i64,
@@ -275,10 +280,13 @@ impl World {
                 || p == app::library::LoadDevice::PATH
                 || p == app::library::LoadDeviceAdvisories::PATH
                 || p == app::library::LoadDeviceNotices::PATH
-                || p == app::library::LoadDeviceAlertHistory::PATH =>
+                || p == app::library::LoadDeviceAlertHistory::PATH
+                || p == app::library::LoadPidCorrection::PATH
+                || p == app::library::UndoPidCorrection::PATH =>
             {
                 self.a_device
             }
+            p if p == app::library::CorrectProductId::PATH => self.a_mismatch,
             p if p == RevokeCollectorToken::PATH => self.a_token,
             p if p == app::library::DeleteLibraryView::PATH => self.a_view,
             p if p == DecideAccessRequest::PATH => self.a_requester,
@@ -331,6 +339,12 @@ async fn world(app: &TestApp) -> World {
         .fetch_one(pool)
         .await
         .unwrap();
+    let a_mismatch = sqlx::query_scalar(
+        "SELECT id FROM devices WHERE company_id = 'NW-1001' AND reason = 'pid_mismatch'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     let a_token =
         sqlx::query_scalar("SELECT id FROM collector_tokens WHERE company_id = 'NW-1001'")
             .fetch_one(pool)
@@ -338,6 +352,7 @@ async fn world(app: &TestApp) -> World {
             .unwrap();
     World {
         a_device,
+        a_mismatch,
         a_token,
         a_view: saved["view"]["id"].as_i64().unwrap(),
         a_people: [
@@ -381,9 +396,14 @@ async fn call_with_id(browser: &mut Browser<'_>, path: &str, id: i64) -> (Status
             || p == app::library::LoadDevice::PATH
             || p == app::library::LoadDeviceAdvisories::PATH
             || p == app::library::LoadDeviceNotices::PATH
-            || p == app::library::LoadDeviceAlertHistory::PATH =>
+            || p == app::library::LoadDeviceAlertHistory::PATH
+            || p == app::library::LoadPidCorrection::PATH
+            || p == app::library::UndoPidCorrection::PATH =>
         {
             vec![("device_id", &id)]
+        }
+        p if p == app::library::CorrectProductId::PATH => {
+            vec![("device_id", &id), ("product_id", "C9300-48P")]
         }
         p if p == RevokeCollectorToken::PATH => vec![("token_id", &id)],
         p if p == app::library::DeleteLibraryView::PATH => vec![("view_id", &id)],
@@ -465,6 +485,8 @@ async fn a_snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM company_contracts WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM support_grants WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM saved_views WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM pid_corrections WHERE company_id = 'NW-1001'",
+        "SELECT COUNT(*) FROM devices WHERE company_id = 'NW-1001' AND product_id = 'C9300-24T'",
         "SELECT COUNT(*) FROM role_events WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM coverage_refreshes WHERE company_id = 'NW-1001'",
         "SELECT COUNT(*) FROM sessions s JOIN company_members m ON m.account_id = s.account_id WHERE m.company_id = 'NW-1001'",

@@ -25,6 +25,7 @@ mod library;
 mod mail_delivery;
 mod onboarding;
 mod passkeys;
+mod pid_corrections;
 mod registry_import;
 mod registry_stats;
 mod request_safety;

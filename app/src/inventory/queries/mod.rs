@@ -764,6 +764,20 @@ pub async fn devices_after(
     Ok(rows.into_iter().map(|row| row.record(&today)).collect())
 }
 
+/// The company's product ID corrections, to read its uploads with.
+pub async fn pid_corrections(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<crate::inventory::corrections::PidCorrections, sqlx::Error> {
+    let pairs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT reported_identity, corrected_product_id FROM pid_corrections WHERE company_id = $1",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(crate::inventory::corrections::PidCorrections::new(pairs))
+}
+
 /// The company's remembered column choices: header signature → choice text
 /// (`inventory::columns::column_choice_text`).
 pub async fn column_choices(

@@ -1,0 +1,226 @@
+//! Correcting a device's product ID from its page: the registry's product ID in one click, kept
+//! with who and when, applied to every later upload that reports the device the old way, undone
+//! on request; refused with a reason when there is nothing to correct or it would make a
+//! duplicate; read-only under support access. (Another company's people find no such device: the
+//! isolation suite.)
+
+use app::{
+    access::{GrantSupportAccess, OpenSupport},
+    coverage::{Cause, ReasonCode, Status},
+    inventory::DeviceRecord,
+    library::{CorrectProductId, LibraryError, LoadDevice, LoadPidCorrection, UndoPidCorrection},
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+
+use crate::support::{
+    both_databases,
+    library::page,
+    uploads::{api_upload_with, count, demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
+    Backend, Browser,
+};
+
+both_databases!(
+    a_corrected_product_id_stays_corrected_in_later_uploads_until_undone,
+    a_correction_that_would_make_a_duplicate_is_refused,
+);
+
+const MISMATCHED: &str = "FOC2101A0AB";
+
+async fn device(browser: &mut Browser<'_>, serial: &str) -> DeviceRecord {
+    let shown = page(browser, |f| f.search = serial.into()).await;
+    let found = shown
+        .devices
+        .into_iter()
+        .filter(|d| d.serial_number == serial);
+    let found: Vec<DeviceRecord> = found.collect();
+    assert_eq!(found.len(), 1, "one device {serial}: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
+fn correct(device_id: i64, product_id: &str) -> CorrectProductId {
+    CorrectProductId {
+        device_id,
+        product_id: product_id.to_owned(),
+    }
+}
+
+async fn a_corrected_product_id_stays_corrected_in_later_uploads_until_undone(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    assert_eq!(
+        upload_csv(&app, &token, NORTHWIND_FILE).await.0,
+        StatusCode::CREATED
+    );
+    let mut ben = login(&app, "ben.user").await;
+    let before = device(&mut ben, MISMATCHED).await;
+    assert_eq!(before.product_id, "C9300-24T");
+    assert_eq!(before.coverage.reason, Some(ReasonCode::PidMismatch));
+    assert_eq!(
+        before.coverage.registry_product_id.as_deref(),
+        Some("C9300-48P")
+    );
+    let id = before.id;
+    assert_eq!(
+        ben.run(LoadPidCorrection { device_id: id }).await.unwrap(),
+        None
+    );
+
+    // What the page showed is checked: a product ID the registry does not have is refused.
+    assert_eq!(
+        ben.run(correct(id, "C9300-24P")).await.unwrap_err(),
+        (
+            StatusCode::CONFLICT,
+            LibraryError::RegistryPidChanged("C9300-48P".into())
+        )
+    );
+    let done = ben.run(correct(id, "C9300-48P")).await.unwrap();
+    assert_eq!(done.reported_product_id, "C9300-24T");
+    assert_eq!(done.corrected_product_id, "C9300-48P");
+    assert_eq!(done.corrected_by, "Ben User");
+    assert_eq!(
+        ben.run(LoadPidCorrection { device_id: id }).await.unwrap(),
+        Some(done.clone())
+    );
+    let after = ben.run(LoadDevice { device_id: id }).await.unwrap();
+    assert_eq!(after.product_id, "C9300-48P");
+    assert_eq!(after.coverage.reason, None, "{:?}", after.coverage);
+    assert!(
+        after.coverage.contract_number.is_some(),
+        "{:?}",
+        after.coverage
+    );
+    assert_ne!(after.coverage.status, Status::NotCovered);
+    // The coverage it had is history, and the new period says what started it.
+    let timeline = ben
+        .run(app::coverage::DeviceCoverageTimeline { device_id: id })
+        .await
+        .unwrap();
+    assert_eq!(timeline[0].cause, Cause::Correction);
+    assert_eq!(timeline[1].reason, Some(ReasonCode::PidMismatch));
+    // The alert summaries count it under its new product ID.
+    let groups_of = |pid: &str| {
+        format!(
+            "SELECT CAST(COALESCE(SUM(devices), 0) AS BIGINT) FROM device_groups \
+             WHERE company_id = 'NW-1001' AND pid_key = '{pid}'"
+        )
+    };
+    assert_eq!(count(&app, &groups_of("C9300-24T")).await, 0);
+    assert_eq!(count(&app, &groups_of("C9300-48P")).await, 3);
+    // Nothing to correct any more (nor on a covered device).
+    assert_eq!(
+        ben.run(correct(id, "C9300-48P")).await.unwrap_err(),
+        (StatusCode::CONFLICT, LibraryError::NoPidMismatch)
+    );
+    let covered = device(&mut ben, "FOC2101A0AA").await;
+    assert_eq!(
+        ben.run(correct(covered.id, "C9300-48P")).await.unwrap_err(),
+        (StatusCode::CONFLICT, LibraryError::NoPidMismatch)
+    );
+
+    // The collector reports the device as before (written its own way): the same device, read
+    // corrected; nothing retired, nothing added.
+    let again = NORTHWIND_FILE.replace("FOC2101A0AB,C9300-24T", "foc2101a0ab,c9300-24t=");
+    let (status, summary) = api_upload_with(&app, &token, "mode=replace", &again).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
+    assert_eq!(summary["added"], 0, "{summary}");
+    assert_eq!(summary["no_longer_seen"], 0, "{summary}");
+    let reread = ben.run(LoadDevice { device_id: id }).await.unwrap();
+    assert_eq!(reread.product_id, "C9300-48P");
+    assert_eq!(reread.serial_number, "foc2101a0ab", "the rest as uploaded");
+    assert_eq!(reread.coverage.reason, None);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM devices WHERE company_id = 'NW-1001'"
+        )
+        .await,
+        6
+    );
+
+    // Read-only under support access: the agent sees the correction, changes nothing.
+    let mut dana = login(&app, "dana.admin").await;
+    let (status, _) = dana
+        .call(GrantSupportAccess::PATH, &[("hours", "24")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut agent = login(&app, "agent").await;
+    let (status, _) = agent
+        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        agent
+            .run(LoadPidCorrection { device_id: id })
+            .await
+            .unwrap(),
+        Some(done)
+    );
+    assert_eq!(
+        agent
+            .run(UndoPidCorrection { device_id: id })
+            .await
+            .unwrap_err()
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Undone by someone else of the company: the inventory's product ID again, the mismatch
+    // again, and the next upload is read as it is.
+    assert_eq!(
+        dana.run(UndoPidCorrection { device_id: id }).await.unwrap(),
+        "C9300-24T"
+    );
+    let undone = dana.run(LoadDevice { device_id: id }).await.unwrap();
+    assert_eq!(undone.product_id, "C9300-24T");
+    assert_eq!(undone.coverage.reason, Some(ReasonCode::PidMismatch));
+    assert_eq!(
+        dana.run(LoadPidCorrection { device_id: id }).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        dana.run(UndoPidCorrection { device_id: id })
+            .await
+            .unwrap_err(),
+        (StatusCode::CONFLICT, LibraryError::NoPidCorrection)
+    );
+    let (status, summary) = upload_csv(&app, &token, NORTHWIND_FILE).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
+    assert_eq!(summary["added"], 0, "{summary}");
+    let last = dana.run(LoadDevice { device_id: id }).await.unwrap();
+    assert_eq!(last.product_id, "C9300-24T");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 0);
+}
+
+/// The inventory lists the serial under both product IDs: the wrong line is a duplicate to
+/// remove, not a device to rename onto the other (nothing changes).
+async fn a_correction_that_would_make_a_duplicate_is_refused(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    let both = format!("{NORTHWIND_FILE}FOC2101A0AB,C9300-48P,core-2b,,,,HQ,\n");
+    let (status, summary) = upload_csv(&app, &token, &both).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
+    assert_eq!(summary["accepted"], 7, "{summary}");
+    let mut ben = login(&app, "ben.user").await;
+    let shown = page(&mut ben, |f| f.search = MISMATCHED.into()).await;
+    let wrong = shown
+        .devices
+        .iter()
+        .find(|d| d.product_id == "C9300-24T")
+        .unwrap();
+    assert_eq!(
+        ben.run(correct(wrong.id, "C9300-48P")).await.unwrap_err(),
+        (
+            StatusCode::CONFLICT,
+            LibraryError::AlreadyListedUnder("C9300-48P".into())
+        )
+    );
+    let unchanged = ben
+        .run(LoadDevice {
+            device_id: wrong.id,
+        })
+        .await
+        .unwrap();
+    assert_eq!(unchanged.product_id, "C9300-24T");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 0);
+}
