@@ -196,6 +196,31 @@ impl DeviceFilter {
         Some(ids)
     }
 
+    /// This filter with its search replaced by the devices it found, `found` (all of them):
+    /// those of them the rest of the filter matches. A selection keeps only the found devices
+    /// it holds.
+    pub fn narrowed_to(&self, mut found: Vec<i64>) -> DeviceFilter {
+        if let Some(selected) = self.selected_ids() {
+            found.retain(|id| selected.binary_search(id).is_ok());
+        }
+        found.sort_unstable();
+        let ids = if found.is_empty() {
+            // Nothing found: a list of no valid id matches nothing.
+            "none".to_owned()
+        } else {
+            found
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        DeviceFilter {
+            search: String::new(),
+            ids,
+            ..self.clone()
+        }
+    }
+
     /// The filter that matches exactly `ids`, in this filter's order.
     pub fn only(&self, ids: impl IntoIterator<Item = i64>) -> DeviceFilter {
         DeviceFilter {
@@ -270,6 +295,39 @@ fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// What a search matches: inside a hostname (any ASCII case), or inside the identity: serial
+/// number or MAC address, then product ID (`S|serial|PID`, read past its kind).
+fn search_patterns(search: &str) -> (String, String) {
+    (
+        contains_pattern(&search.to_ascii_lowercase()),
+        contains_pattern(&serial_key(search)),
+    )
+}
+
+/// The ids of at most `limit` of `company_id`'s devices whose hostname, serial number, MAC address
+/// or product ID contains `search`. Both texts are in the company's hostname index, so this reads
+/// that index alone (the company is named inside: outside, it would lead SQLite to walk all its
+/// devices). The limit is ours, a number, written in.
+pub fn search_sql(
+    company_id: &str,
+    search: &str,
+    limit: u64,
+    placeholder: impl Fn(usize) -> String,
+) -> FilterSql {
+    let (in_hostname, in_identity) = search_patterns(search.trim());
+    FilterSql {
+        clause: format!(
+            "SELECT id FROM devices WHERE company_id = {} AND (lower(hostname) LIKE {} {ESCAPE} \
+             OR substr(identity_key, 3) LIKE {} {ESCAPE}) LIMIT {}",
+            placeholder(1),
+            placeholder(2),
+            placeholder(3),
+            limit.min(i64::MAX as u64),
+        ),
+        binds: vec![company_id.to_owned(), in_hostname, in_identity],
+    }
+}
+
 impl DeviceFilter {
     /// The clause over `company_id`'s devices; `placeholder(n)` writes the n-th parameter.
     ///
@@ -290,6 +348,13 @@ impl DeviceFilter {
     ) -> FilterSql {
         let mut clause = String::new();
         let mut binds = Vec::new();
+        let search = self.search.trim();
+        if let (Some(limit), false) = (search_limit, search.is_empty()) {
+            // First, so its parameters are the first ones.
+            let found = search_sql(company_id, search, limit, &placeholder);
+            clause.push_str(&format!("d.id IN ({})", found.clause));
+            binds.extend(found.binds);
+        }
         // Each `?` of `sql` becomes a parameter of its own holding `value` (SQLite's are not
         // numbered, so one is never used twice).
         let mut add = |sql: &str, value: String, clause: &mut String| {
@@ -301,48 +366,20 @@ impl DeviceFilter {
                 clause.push_str(part);
             }
         };
-        let search = self.search.trim();
-        // Inside a hostname (any ASCII case), or inside the identity: serial number or MAC
-        // address, then product ID (`S|serial|PID`, read past its kind).
-        let in_hostname = contains_pattern(&search.to_ascii_lowercase());
-        let in_identity = contains_pattern(&serial_key(search));
-        match search_limit {
-            Some(limit) if !search.is_empty() => {
-                // The company is inside: outside, it would lead SQLite to walk all its devices.
-                // Both texts are in the hostname index, so the search reads that index alone.
-                // The limit is ours, a number, written in.
-                let limit = limit.min(i64::MAX as u64);
+        if search_limit.is_none() || search.is_empty() {
+            add("d.company_id = ?", company_id.to_owned(), &mut clause);
+            if !search.is_empty() {
+                let (in_hostname, in_identity) = search_patterns(search);
                 add(
-                    "d.id IN (SELECT id FROM devices WHERE company_id = ?",
-                    company_id.to_owned(),
-                    &mut clause,
-                );
-                add(
-                    &format!(" AND (lower(hostname) LIKE ? {ESCAPE}"),
+                    &format!(" AND (lower(d.hostname) LIKE ? {ESCAPE}"),
                     in_hostname,
                     &mut clause,
                 );
                 add(
-                    &format!(" OR substr(identity_key, 3) LIKE ? {ESCAPE})"),
+                    &format!(" OR substr(d.identity_key, 3) LIKE ? {ESCAPE})"),
                     in_identity,
                     &mut clause,
                 );
-                clause.push_str(&format!(" LIMIT {limit})"));
-            }
-            _ => {
-                add("d.company_id = ?", company_id.to_owned(), &mut clause);
-                if !search.is_empty() {
-                    add(
-                        &format!(" AND (lower(d.hostname) LIKE ? {ESCAPE}"),
-                        in_hostname,
-                        &mut clause,
-                    );
-                    add(
-                        &format!(" OR substr(d.identity_key, 3) LIKE ? {ESCAPE})"),
-                        in_identity,
-                        &mut clause,
-                    );
-                }
             }
         }
         if let Some(ids) = self.selected_ids() {
@@ -511,6 +548,51 @@ mod tests {
             DeviceFilter::default().order_by(false),
             "d.identity_key ASC"
         );
+    }
+
+    #[test]
+    fn a_search_s_devices_once_found_replace_the_search_and_keep_the_rest_of_the_filter() {
+        let searched = DeviceFilter {
+            search: "core".into(),
+            status: Some(Status::Expired),
+            sort: "hostname".into(),
+            ..DeviceFilter::default()
+        };
+        let narrowed = searched.narrowed_to(vec![30, 4, 12]);
+        assert_eq!(narrowed.search, "");
+        assert_eq!(narrowed.selected_ids(), Some(vec![4, 12, 30]));
+        assert_eq!(
+            narrowed
+                .to_sql("C-1", "2026-12-01", Some(51), numbered)
+                .clause,
+            "d.company_id = $1 AND d.id IN (4, 12, 30) AND d.status = $2"
+        );
+        assert_eq!(narrowed.sort, "hostname");
+        // Within a selection: the found devices it holds; none found matches nothing.
+        let selected = DeviceFilter {
+            ids: "12,5".into(),
+            ..searched.clone()
+        };
+        assert_eq!(
+            selected.narrowed_to(vec![4, 12]).selected_ids(),
+            Some(vec![12])
+        );
+        assert_eq!(
+            selected
+                .narrowed_to(vec![4])
+                .to_sql("C-1", "", None, numbered)
+                .clause,
+            "d.company_id = $1 AND 1 = 0 AND d.status = $2"
+        );
+        assert_eq!(searched.narrowed_to(vec![]).selected_ids(), Some(vec![]));
+        // The search read alone, with the company inside.
+        let alone = search_sql("C-1", " Core ", 51, numbered);
+        assert_eq!(
+            alone.clause,
+            "SELECT id FROM devices WHERE company_id = $1 AND (lower(hostname) LIKE $2 ESCAPE '\\' \
+             OR substr(identity_key, 3) LIKE $3 ESCAPE '\\') LIMIT 51"
+        );
+        assert_eq!(alone.binds, ["C-1", "%core%", "%CORE%"]);
     }
 
     #[test]

@@ -35,6 +35,21 @@ pub async fn device_page(
 ) -> Result<DevicePage, sqlx::Error> {
     // Counted up to a limit past this page: beyond it the person sees "more than".
     let cap = offset + super::COUNT_LIMIT + 1;
+    // A search inside values reads the company's hostname index end to end when few devices
+    // match: once here, rather than once to count and again for the page. When all of them are
+    // found, they are the devices to filter, count and page; many take the usual way.
+    let narrowed;
+    let filter = if filter.search.trim().is_empty() {
+        filter
+    } else {
+        let found = search_ids(conn, backend, company_id, &filter.search, cap).await?;
+        if (found.len() as u64) < cap {
+            narrowed = filter.narrowed_to(found);
+            &narrowed
+        } else {
+            filter
+        }
+    };
     let today = crate::platform::clock::date_today();
     let sql = filter.to_sql(company_id, &today, Some(cap), placeholder(backend));
     let count_sql = format!(
@@ -60,6 +75,22 @@ pub async fn device_page(
         more,
         offset,
     })
+}
+
+/// The ids of at most `limit` of the company's devices a search finds.
+async fn search_ids(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    search: &str,
+    limit: u64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = super::filter::search_sql(company_id, search, limit, placeholder(backend));
+    let mut query = sqlx::query_scalar::<_, i64>(&sql.clause);
+    for value in &sql.binds {
+        query = query.bind(value);
+    }
+    query.fetch_all(conn).await
 }
 
 /// Which part of the matching devices to read.

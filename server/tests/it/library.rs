@@ -247,6 +247,48 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
             .map(|n| format!("PAGE{n:04}"))
             .collect::<Vec<_>>()
     );
+    // A search with other filters: the devices it finds that the rest of the filter matches
+    // (within a selection too), counted and paged the same.
+    let not_covered = page(
+        &mut ben,
+        |f| (f.search, f.status) = ("2101A0".into(), Some(Status::NotCovered)),
+        0,
+    )
+    .await;
+    assert_eq!(
+        (not_covered.total, serials(&not_covered)),
+        (1, vec!["FOC2101A0AB".to_owned()])
+    );
+    let ids: Vec<String> = third.devices[..3]
+        .iter()
+        .map(|d| d.id.to_string())
+        .collect();
+    let within = page(
+        &mut ben,
+        |f| {
+            (f.search, f.ids) = (
+                "PAGE01".into(),
+                format!("{},{}", ids.join(","), all.devices[0].id),
+            )
+        },
+        0,
+    )
+    .await;
+    assert_eq!(
+        (within.total, serials(&within)),
+        (
+            3,
+            vec!["PAGE0100".to_owned(), "PAGE0101".into(), "PAGE0102".into()]
+        )
+    );
+    let second_page = page(
+        &mut ben,
+        |f| (f.search, f.descending) = ("PAGE".into(), true),
+        50,
+    )
+    .await;
+    assert_eq!(serials(&second_page)[0], "PAGE0069");
+    assert_eq!(second_page.total, 120);
 
     // Counting stops 10,000 past the page: beyond, the answer is "more than".
     let mut big = String::from("serial_number,product_id\n");
