@@ -5,18 +5,19 @@
 //! isolation suite.)
 
 use app::{
-    access::{GrantSupportAccess, OpenSupport},
     coverage::{Cause, ReasonCode, Status},
     inventory::DeviceRecord,
     library::{CorrectProductId, LibraryError, LoadDevice, LoadPidCorrection, UndoPidCorrection},
 };
 use axum::http::StatusCode;
-use leptos::server_fn::ServerFn;
 
 use crate::support::{
     both_databases,
     library::page,
-    uploads::{api_upload_with, count, demo_app, login, token_for, upload_csv, NORTHWIND_FILE},
+    uploads::{
+        agent_on_northwind, api_upload_with, count, demo_app, login, token_for, upload_csv,
+        NORTHWIND_FILE,
+    },
     Backend, Browser,
 };
 
@@ -140,15 +141,7 @@ async fn a_corrected_product_id_stays_corrected_in_later_uploads_until_undone(ba
 
     // Read-only under support access: the agent sees the correction, changes nothing.
     let mut dana = login(&app, "dana.admin").await;
-    let (status, _) = dana
-        .call(GrantSupportAccess::PATH, &[("hours", "24")])
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut agent = login(&app, "agent").await;
-    let (status, _) = agent
-        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let mut agent = agent_on_northwind(&app, &mut dana).await;
     assert_eq!(
         agent
             .run(LoadPidCorrection { device_id: id })

@@ -2,7 +2,6 @@
 //! whoever saved them, checked names, a bound on how many, read-only under support access.
 
 use app::{
-    access::{GrantSupportAccess, OpenSupport},
     coverage::Status,
     library::{
         DeleteLibraryView, DeviceFilter, LibraryError, LoadSavedViews, SaveLibraryView, SavedView,
@@ -10,11 +9,10 @@ use app::{
     AppError,
 };
 use axum::http::StatusCode;
-use leptos::server_fn::ServerFn;
 
 use crate::support::{
     both_databases,
-    uploads::{demo_app, login},
+    uploads::{agent_on_northwind, demo_app, login},
     Backend, Browser,
 };
 
@@ -177,15 +175,7 @@ async fn views_are_personal_until_shared_and_only_their_owner_changes_them(backe
     dana.run(save("For support", DeviceFilter::default(), "", true))
         .await
         .unwrap();
-    let (status, _) = dana
-        .call(GrantSupportAccess::PATH, &[("hours", "24")])
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut agent = login(&app, "agent").await;
-    let (status, _) = agent
-        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let mut agent = agent_on_northwind(&app, &mut dana).await;
     let agent_sees = names(&mut agent).await;
     assert!(agent_sees.contains(&("For support".to_owned(), false)));
     assert!(agent_sees.contains(&("View 3".to_owned(), false)));

@@ -57,8 +57,7 @@ pub async fn authenticator_code(app: &TestApp, login: &str) -> String {
         let now_step = now / codes::STEP_SECONDS;
         // Not the step before this one: the server's clock may pass to the next step before it
         // checks the code, and a code two steps old is refused.
-        if let Some(step) = (now_step..=now_step + 1).find(|step| *step as i64 > factor.last_step)
-        {
+        if let Some(step) = (now_step..=now_step + 1).find(|step| *step as i64 > factor.last_step) {
             return codes::code_at(&secret, step * codes::STEP_SECONDS);
         }
         let next = (now_step + 1) * codes::STEP_SECONDS;

@@ -46,6 +46,23 @@ pub async fn login<'a>(app: &'a TestApp, username: &str) -> Browser<'a> {
     browser
 }
 
+/// The demo agent signed in and working on Northwind under the support access its DA `dana`
+/// grants first (for a day).
+pub async fn agent_on_northwind<'a>(app: &'a TestApp, dana: &mut Browser<'_>) -> Browser<'a> {
+    use app::access::{GrantSupportAccess, OpenSupport};
+    use leptos::server_fn::ServerFn;
+    let (status, body) = dana
+        .call(GrantSupportAccess::PATH, &[("hours", "24")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut agent = login(app, "agent").await;
+    let (status, body) = agent
+        .call(OpenSupport::PATH, &[("company_id", "NW-1001")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    agent
+}
+
 /// A browser CSV upload: the status and the NDJSON lines of the answer.
 pub async fn browser_upload(
     browser: &Browser<'_>,
