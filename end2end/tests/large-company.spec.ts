@@ -834,6 +834,49 @@ test('a device the registry knows under another product ID is corrected in one c
   expect(errors).toEqual([]);
 });
 
+test('the product IDs of selected devices are corrected at once, after asking; the others are left and said', async ({ page }, testInfo) => {
+  const errors = watchForErrors(page);
+  const c = largeCompany(testInfo.project.name);
+  await signIn(page, c.username);
+  const fixture = devices(testInfo.project.name);
+  // Two devices known under another product ID, and one covered (nothing to correct).
+  const [one, two] = fixture.filter((d) => d.state === 'pidMismatch').slice(-3, -1);
+  const covered = fixture.find((d) => d.state === 'covered')!;
+  const range = page.getByTestId('device-range');
+  const bar = page.getByTestId('selection-bar');
+  // Found one by one with the filter form (the selection lives in this page, not the address).
+  await openApp(page, '/library');
+  for (const d of [one, two, covered]) {
+    await page.getByLabel('Hostname, serial or product ID contains').fill(d.serial);
+    await page.getByRole('button', { name: 'Show devices' }).click();
+    await expect(page.getByTestId('devices-table').locator('td[data-label="Serial number"]')).toHaveText([d.serial]);
+    await page.getByLabel(`Select ${d.serial}`, { exact: true }).check();
+  }
+  await expect(bar).toContainText('3 devices selected.');
+  await bar.getByRole('button', { name: 'Correct product IDs…' }).click();
+  await expect(bar.getByTestId('correct-selected')).toContainText('Of the 3 devices selected, each one whose serial number the registry knows under another product ID takes the registry');
+  await expectAccessible(page, 'the selection bar asking before correcting product IDs');
+  await bar.getByRole('button', { name: 'Correct their product IDs' }).click();
+  const outcome = bar.getByTestId('correction-outcome');
+  await expect(outcome).toContainText('Product ID corrected on 2 devices.');
+  for (const d of [one, two]) await expect(outcome).toContainText(`${d.serial}: ${d.pid} → C9200L-24P-4G`);
+  await expect(outcome).toContainText(`${covered.serial}: The registry does not know this device's serial number under another product ID`);
+  await attachScreenshot(page, testInfo, 'library-selection-pids-corrected');
+  // The view is read again: the covered device shown now is as it was.
+  await expect(page.getByTestId('devices-table').locator('td[data-label="Serial number"]')).toHaveText([covered.serial]);
+
+  // Each is on its page with a way back (undone here: the other tests count these devices).
+  for (const d of [one, two]) {
+    await openApp(page, `/library?search=${d.serial}`);
+    await page.getByRole('link', { name: d.serial }).click();
+    const note = page.getByTestId('pid-correction');
+    await expect(note).toContainText(`Product ID corrected from ${d.pid}`);
+    await note.getByRole('button', { name: `Undo: back to ${d.pid}` }).click();
+    await expect(page.getByTestId('next-steps').getByRole('status')).toContainText('Correction undone');
+  }
+  expect(errors).toEqual([]);
+});
+
 test('the top bar finds devices, contracts and people from any page, "/" first', async ({ page }, testInfo) => {
   const errors = watchForErrors(page);
   const c = largeCompany(testInfo.project.name);

@@ -26,8 +26,9 @@ use crate::{
 pub use filter::{DeviceFilter, PAGE_SIZE};
 pub use global_search::{search_everything, SearchEverything, SearchResults};
 pub use pid_corrections::{
-    correct_product_id, load_pid_correction, undo_pid_correction, CorrectProductId,
-    LoadPidCorrection, PidCorrection, UndoPidCorrection,
+    correct_product_id, correct_product_ids, load_pid_correction, undo_pid_correction,
+    BulkCorrection, CorrectProductId, CorrectProductIds, LoadPidCorrection, PidCorrection,
+    UndoPidCorrection,
 };
 pub use saved_views::{
     delete_library_view, load_saved_views, save_library_view, DeleteLibraryView, LoadSavedViews,
@@ -68,6 +69,10 @@ pub enum LibraryError {
     AlreadyListedUnder(String),
     #[error("This device's product ID was not corrected in NetCare: there is nothing to undo.")]
     NoPidCorrection,
+    #[error("Select the devices to correct first.")]
+    NothingSelected,
+    #[error("Select at most 500 devices at once.")]
+    TooManySelected,
     #[error("{0}")]
     App(AppError),
 }
@@ -85,6 +90,8 @@ crate::area_error!(LibraryError {
     LibraryError::RegistryPidChanged(_) => 409,
     LibraryError::AlreadyListedUnder(_) => 409,
     LibraryError::NoPidCorrection => 409,
+    LibraryError::NothingSelected => 422,
+    LibraryError::TooManySelected => 422,
 });
 
 /// How far past the current page matching devices are counted.

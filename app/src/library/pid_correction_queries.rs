@@ -35,6 +35,22 @@ pub async fn device_keys(
     .await
 }
 
+/// What names device `device_id`: its serial number, or its MAC address without one.
+pub async fn device_name(
+    conn: &mut AnyConnection,
+    company_id: &str,
+    device_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CASE WHEN serial_number = '' THEN mac_address ELSE serial_number END
+         FROM devices WHERE company_id = $1 AND id = $2",
+    )
+    .bind(company_id)
+    .bind(device_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Another device of the company already known under `identity_key`: its id.
 pub async fn device_with_identity(
     conn: &mut AnyConnection,

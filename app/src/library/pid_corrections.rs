@@ -48,20 +48,55 @@ pub async fn correct_product_id(
 ) -> Result<PidCorrection, LibraryError> {
     serve(async |state, caller| {
         let company_id = caller.member()?.company_id.as_str();
-        let by = if caller.full_name.is_empty() {
-            caller.email.as_str()
-        } else {
-            caller.full_name.as_str()
-        };
-        server::correct(
-            state,
-            company_id,
-            device_id,
-            &product_id,
-            caller.account_id,
-            by,
-        )
-        .await
+        let by = server::Corrector::of(&caller);
+        server::correct(state, company_id, device_id, &product_id, &by).await
+    })
+    .await
+}
+
+/// What correcting the product IDs of selected devices did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkCorrection {
+    pub corrected: Vec<CorrectedDevice>,
+    /// Selected devices left as they were.
+    pub left: Vec<LeftDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectedDevice {
+    pub device_id: i64,
+    /// Its serial number (its MAC address without one).
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftDevice {
+    pub device_id: i64,
+    /// Empty when no such device is in the company's inventory.
+    pub name: String,
+    pub why: String,
+}
+
+/// Gives each of the selected devices whose serial number the registry knows under another
+/// product ID the registry's (at most [`MAX_SELECTED`](super::filter::MAX_SELECTED) at once);
+/// the others are left as they are, each with why. All or nothing: one transaction.
+#[server(endpoint = "library/devices/correct-pids", input = leptos::server_fn::codec::Json)]
+pub async fn correct_product_ids(device_ids: Vec<i64>) -> Result<BulkCorrection, LibraryError> {
+    serve(async |state, caller| {
+        let company_id = caller.member()?.company_id.as_str();
+        let mut ids = device_ids;
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(LibraryError::NothingSelected);
+        }
+        if ids.len() > super::filter::MAX_SELECTED {
+            return Err(LibraryError::TooManySelected);
+        }
+        let by = server::Corrector::of(&caller);
+        server::correct_many(state, company_id, &ids, &by).await
     })
     .await
 }
@@ -83,8 +118,11 @@ use super::pid_correction_queries as queries;
 mod server {
     use sqlx::AnyConnection;
 
-    use super::{queries, LibraryError, PidCorrection};
+    use super::{
+        queries, BulkCorrection, CorrectedDevice, LeftDevice, LibraryError, PidCorrection,
+    };
     use crate::{
+        accounts::caller::Caller,
         coverage::{
             decision::DeviceKeys as Keys,
             lines::{candidate_lines, clock_now},
@@ -107,54 +145,133 @@ mod server {
             .ok_or(LibraryError::DeviceNotFound)
     }
 
+    /// Who corrects, and when.
+    pub struct Corrector<'a> {
+        pub account_id: i64,
+        pub name: &'a str,
+        pub now: String,
+    }
+
+    impl<'a> Corrector<'a> {
+        /// The caller, named as people know them, now.
+        pub fn of(caller: &'a Caller) -> Self {
+            let name = if caller.full_name.is_empty() {
+                caller.email.as_str()
+            } else {
+                caller.full_name.as_str()
+            };
+            Corrector {
+                account_id: caller.account_id,
+                name,
+                now: timestamp_now(),
+            }
+        }
+    }
+
     pub async fn correct(
         state: &AppState,
         company_id: &str,
         device_id: i64,
         product_id: &str,
-        account_id: i64,
-        by: &str,
+        by: &Corrector<'_>,
     ) -> Result<PidCorrection, LibraryError> {
         let mut tx = state.db.begin_write().await?;
-        let device = device(&mut tx, company_id, device_id).await?;
-        let registry_pid = match (device.reason, device.registry_pid.as_deref()) {
+        let done = correct_in(state, &mut tx, company_id, device_id, Some(product_id), by).await?;
+        refresh_device_groups(&mut tx, company_id).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Each of `device_ids` the registry knows under another product ID takes the registry's, in
+    /// one transaction; the others are left as they are, with why.
+    pub async fn correct_many(
+        state: &AppState,
+        company_id: &str,
+        device_ids: &[i64],
+        by: &Corrector<'_>,
+    ) -> Result<BulkCorrection, LibraryError> {
+        let mut outcome = BulkCorrection::default();
+        let mut tx = state.db.begin_write().await?;
+        for &device_id in device_ids {
+            let name = queries::device_name(&mut tx, company_id, device_id).await?;
+            match correct_in(state, &mut tx, company_id, device_id, None, by).await {
+                Ok(done) => outcome.corrected.push(CorrectedDevice {
+                    device_id,
+                    name: name.unwrap_or_default(),
+                    from: done.reported_product_id,
+                    to: done.corrected_product_id,
+                }),
+                Err(
+                    why @ (LibraryError::DeviceNotFound
+                    | LibraryError::NoPidMismatch
+                    | LibraryError::AlreadyListedUnder(_)),
+                ) => outcome.left.push(LeftDevice {
+                    device_id,
+                    name: name.unwrap_or_default(),
+                    why: why.to_string(),
+                }),
+                Err(other) => return Err(other),
+            }
+        }
+        if !outcome.corrected.is_empty() {
+            refresh_device_groups(&mut tx, company_id).await?;
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Corrects device `device_id` to the registry's product ID, which must be `expected` when
+    /// given (what the person saw); the caller refreshes the groups and commits.
+    async fn correct_in(
+        state: &AppState,
+        tx: &mut AnyConnection,
+        company_id: &str,
+        device_id: i64,
+        expected: Option<&str>,
+        by: &Corrector<'_>,
+    ) -> Result<PidCorrection, LibraryError> {
+        let device = device(tx, company_id, device_id).await?;
+        let product_id = match (device.reason, device.registry_pid.as_deref()) {
             (Some(ReasonCode::PidMismatch), Some(pid)) => pid.to_owned(),
             _ => return Err(LibraryError::NoPidMismatch),
         };
-        if registry_pid != product_id {
-            return Err(LibraryError::RegistryPidChanged(registry_pid));
+        if expected.is_some_and(|expected| expected != product_id) {
+            return Err(LibraryError::RegistryPidChanged(product_id));
         }
         // Corrected before (the registry changed since): uploads still report the first one.
-        let earlier = queries::correction_of(&mut tx, company_id, &device.identity_key).await?;
+        let earlier = queries::correction_of(tx, company_id, &device.identity_key).await?;
         let (reported_identity, reported_product_id) = match &earlier {
             Some((identity, earlier)) => (identity.clone(), earlier.reported_product_id.clone()),
             None => (device.identity_key.clone(), device.product_id.clone()),
         };
-        let now = timestamp_now();
         let keys = rekey(
-            state, &mut tx, company_id, device_id, &device, product_id, &now,
+            state,
+            tx,
+            company_id,
+            device_id,
+            &device,
+            &product_id,
+            &by.now,
         )
         .await?;
-        queries::forget_correction(&mut tx, company_id, &device.identity_key).await?;
+        queries::forget_correction(tx, company_id, &device.identity_key).await?;
         if keys.identity_key != reported_identity {
             let new = queries::NewCorrection {
                 reported_identity: &reported_identity,
                 reported_product_id: &reported_product_id,
                 corrected: &keys,
-                corrected_product_id: product_id,
-                account_id,
-                corrected_by: by,
-                now: &now,
+                corrected_product_id: &product_id,
+                account_id: by.account_id,
+                corrected_by: by.name,
+                now: &by.now,
             };
-            queries::record_correction(&mut tx, company_id, &new).await?;
+            queries::record_correction(tx, company_id, &new).await?;
         }
-        refresh_device_groups(&mut tx, company_id).await?;
-        tx.commit().await?;
         Ok(PidCorrection {
             reported_product_id,
-            corrected_product_id: product_id.to_owned(),
-            corrected_by: by.to_owned(),
-            corrected_at: now,
+            corrected_product_id: product_id,
+            corrected_by: by.name.to_owned(),
+            corrected_at: by.now.clone(),
         })
     }
 

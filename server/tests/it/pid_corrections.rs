@@ -7,7 +7,10 @@
 use app::{
     coverage::{Cause, ReasonCode, Status},
     inventory::DeviceRecord,
-    library::{CorrectProductId, LibraryError, LoadDevice, LoadPidCorrection, UndoPidCorrection},
+    library::{
+        CorrectProductId, CorrectProductIds, LibraryError, LoadDevice, LoadPidCorrection,
+        UndoPidCorrection,
+    },
 };
 use axum::http::StatusCode;
 
@@ -24,6 +27,7 @@ use crate::support::{
 both_databases!(
     a_corrected_product_id_stays_corrected_in_later_uploads_until_undone,
     a_correction_that_would_make_a_duplicate_is_refused,
+    the_selected_devices_product_ids_are_corrected_at_once,
 );
 
 const MISMATCHED: &str = "FOC2101A0AB";
@@ -216,4 +220,109 @@ async fn a_correction_that_would_make_a_duplicate_is_refused(backend: Backend) {
         .unwrap();
     assert_eq!(unchanged.product_id, "C9300-24T");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 0);
+}
+
+/// The selection's product IDs corrected at once: the mismatched devices take the registry's
+/// product ID; the others are listed as left, each with why (another company's device reads as
+/// one that is not there); bounds on the selection; read-only under support access.
+async fn the_selected_devices_product_ids_are_corrected_at_once(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let token = token_for(&app, "NW-1001", "nw").await;
+    // Two devices under a product ID the registry does not have for their serial numbers.
+    let file = NORTHWIND_FILE.replace("FOC1907X1Y1,WS-C3850-24T", "FOC1907X1Y1,WS-C3850-48T");
+    assert_eq!(upload_csv(&app, &token, &file).await.0, StatusCode::CREATED);
+    let mut ben = login(&app, "ben.user").await;
+    let first = device(&mut ben, MISMATCHED).await;
+    let second = device(&mut ben, "FOC1907X1Y1").await;
+    assert_eq!(second.coverage.reason, Some(ReasonCode::PidMismatch));
+    let covered = device(&mut ben, "FOC2101A0AA").await;
+    let unknown = device(&mut ben, "NOPE0000001").await;
+    let selected = vec![
+        second.id,
+        covered.id,
+        first.id,
+        unknown.id,
+        987_654_321,
+        first.id,
+    ];
+    let done = ben
+        .run(CorrectProductIds {
+            device_ids: selected,
+        })
+        .await
+        .unwrap();
+    let corrected: Vec<(&str, &str, &str)> = done
+        .corrected
+        .iter()
+        .map(|d| (d.name.as_str(), d.from.as_str(), d.to.as_str()))
+        .collect();
+    let mut expected = vec![
+        (MISMATCHED, "C9300-24T", "C9300-48P"),
+        ("FOC1907X1Y1", "WS-C3850-48T", "WS-C3850-24T"),
+    ];
+    expected.sort_by_key(|(name, ..)| {
+        if *name == MISMATCHED {
+            first.id
+        } else {
+            second.id
+        }
+    });
+    assert_eq!(corrected, expected, "in id order, each once");
+    let left: Vec<(&str, &str)> = done
+        .left
+        .iter()
+        .map(|d| (d.name.as_str(), d.why.as_str()))
+        .collect();
+    let not_mismatched = LibraryError::NoPidMismatch.to_string();
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(left.contains(&("FOC2101A0AA", not_mismatched.as_str())));
+    assert!(left.contains(&("NOPE0000001", not_mismatched.as_str())));
+    assert!(left.contains(&("", "No such device in your inventory.")));
+    for id in [first.id, second.id] {
+        let now = ben.run(LoadDevice { device_id: id }).await.unwrap();
+        assert_ne!(
+            now.coverage.reason,
+            Some(ReasonCode::PidMismatch),
+            "{now:?}"
+        );
+        assert!(ben
+            .run(LoadPidCorrection { device_id: id })
+            .await
+            .unwrap()
+            .is_some());
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 2);
+
+    // Nothing to correct: nothing written, each one said.
+    let again = ben
+        .run(CorrectProductIds {
+            device_ids: vec![first.id],
+        })
+        .await
+        .unwrap();
+    assert!(again.corrected.is_empty());
+    assert_eq!(again.left[0].why, not_mismatched);
+    for (ids, error) in [
+        (vec![], LibraryError::NothingSelected),
+        ((1..=501).collect(), LibraryError::TooManySelected),
+    ] {
+        assert_eq!(
+            ben.run(CorrectProductIds { device_ids: ids })
+                .await
+                .unwrap_err(),
+            (StatusCode::UNPROCESSABLE_ENTITY, error)
+        );
+    }
+    let mut dana = login(&app, "dana.admin").await;
+    let mut agent = agent_on_northwind(&app, &mut dana).await;
+    assert_eq!(
+        agent
+            .run(CorrectProductIds {
+                device_ids: vec![first.id]
+            })
+            .await
+            .unwrap_err()
+            .0,
+        StatusCode::FORBIDDEN
+    );
 }

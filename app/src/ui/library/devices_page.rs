@@ -1,5 +1,5 @@
 use crate::ui::forms::LoadError;
-use crate::ui::loading::{load, suspend};
+use crate::ui::loading::{act, load, suspend};
 use crate::ui::whose::whose;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +19,7 @@ use super::{
     selection_bar::SelectionBar,
 };
 use crate::{
-    library::{load_library_devices, DeviceFilter, PAGE_SIZE},
+    library::{correct_product_ids, load_library_devices, DeviceFilter, PAGE_SIZE},
     ui::inventory::format::{count, devices as devices_count},
 };
 
@@ -33,7 +33,10 @@ pub fn DevicesPage() -> impl IntoView {
         let params = query.get();
         DeviceFilter::from_query(|key| params.get(key))
     });
+    let correct = act(move |ids: &Vec<i64>| correct_product_ids(ids.clone()));
     let devices = load(move || {
+        // Read again once product IDs were corrected.
+        correct.version().track();
         let (filter, offset) = current.get();
         load_library_devices(filter, offset)
     });
@@ -73,7 +76,7 @@ pub fn DevicesPage() -> impl IntoView {
             <a href=move || format!("/api/library/devices.xlsx?{}", current.get().0.to_query(0)) download>"Excel (XLSX)"</a>
         </p>
         <ColumnChooser columns compact/>
-        <SelectionBar selection left_out current=Signal::derive(move || current.get().0) go=move |filter| go.run((filter, 0))/>
+        <SelectionBar selection left_out current=Signal::derive(move || current.get().0) go=move |filter| go.run((filter, 0)) correct/>
         // While another page or filter loads, the current rows stay and are marked as updating.
         <div class="devices-results" class:compact=move || compact.get() aria-busy=move || updating.get().to_string()>
             <Transition fallback=|| view! { <p class="skeleton" aria-busy="true">"Loading devices…"</p> } set_pending=updating>

@@ -6,6 +6,7 @@ mod column_chooser;
 mod columns;
 mod contracts_page;
 mod correct_pid_button;
+mod correct_selected_pids;
 mod device_advisories;
 mod device_alert_history;
 mod device_end_of_life;

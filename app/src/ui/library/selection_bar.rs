@@ -1,9 +1,12 @@
 use leptos::prelude::*;
 
-use super::selection::Selection;
+use super::{correct_selected_pids::CorrectSelectedPids, selection::Selection};
 use crate::{
-    library::{filter::MAX_SELECTED, DeviceFilter},
-    ui::inventory::format::{count, devices},
+    library::{filter::MAX_SELECTED, BulkCorrection, DeviceFilter, LibraryError},
+    ui::{
+        inventory::format::{count, devices},
+        whose::under_support,
+    },
 };
 
 /// The devices selected one by one, and what can be done with them: download just those, show
@@ -15,6 +18,8 @@ pub fn SelectionBar(
     left_out: RwSignal<usize>,
     #[prop(into)] current: Signal<DeviceFilter>,
     #[prop(into)] go: Callback<DeviceFilter>,
+    /// Corrects the product IDs of the selected devices (the page reads them again after).
+    correct: Action<Vec<i64>, Result<BulkCorrection, LibraryError>>,
 ) -> impl IntoView {
     let chosen = move || current.get().only(selection.get().ids().iter().copied());
     let export =
@@ -62,6 +67,9 @@ pub fn SelectionBar(
                     " · "
                     <button type="button" class="link-button" on:click=clear>"Clear selection"</button>
                 </p>
+            })}
+            {move || (!selection.get().is_empty() && !under_support()).then(|| view! {
+                <CorrectSelectedPids ids=Signal::derive(move || selection.get().ids().to_vec()) correct/>
             })}
         </div>
     }
