@@ -396,6 +396,12 @@ impl DeviceFilter {
         }
         if let Some(status) = self.status {
             add(" AND d.status = ?", status.as_str().to_owned(), &mut clause);
+            if status == Status::Expired && !today.is_empty() {
+                // Always true of an expired device (its coverage ended before the day it was
+                // decided on): said, so the coverage-end index is read from the first expired
+                // date, not through every device without one (SQLite puts them first).
+                add(" AND d.coverage_end < ?", today.to_owned(), &mut clause);
+            }
         }
         if let Some(reason) = self.reason {
             // Only not-covered devices have a reason: saying so lets the status index serve.
@@ -540,6 +546,20 @@ mod tests {
     }
 
     #[test]
+    fn expired_devices_are_looked_for_among_coverage_that_ended() {
+        let expired = DeviceFilter {
+            status: Some(Status::Expired),
+            ..DeviceFilter::default()
+        };
+        let sql = expired.to_sql("C-1", "2026-12-02", None, numbered);
+        assert_eq!(
+            sql.clause,
+            "d.company_id = $1 AND d.status = $2 AND d.coverage_end < $3"
+        );
+        assert_eq!(sql.binds, ["C-1", "expired", "2026-12-02"]);
+    }
+
+    #[test]
     fn no_filter_is_the_whole_company() {
         let sql = DeviceFilter::default().to_sql("C-1", "2026-12-01", None, numbered);
         assert_eq!(sql.clause, "d.company_id = $1");
@@ -554,7 +574,7 @@ mod tests {
     fn a_search_s_devices_once_found_replace_the_search_and_keep_the_rest_of_the_filter() {
         let searched = DeviceFilter {
             search: "core".into(),
-            status: Some(Status::Expired),
+            status: Some(Status::Covered),
             sort: "hostname".into(),
             ..DeviceFilter::default()
         };
