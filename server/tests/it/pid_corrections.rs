@@ -13,6 +13,7 @@ use app::{
     },
 };
 use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
 
 use crate::support::{
     both_databases,
@@ -325,4 +326,13 @@ async fn the_selected_devices_product_ids_are_corrected_at_once(backend: Backend
             .0,
         StatusCode::FORBIDDEN
     );
+    // Deleting the inventory is a fresh start: the corrections go with the devices.
+    let (status, body) = dana
+        .call(
+            app::inventory::DeleteInventory::PATH,
+            &[("confirmation", "DELETE")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 0);
 }

@@ -542,7 +542,8 @@ pub async fn refresh_device_groups(
     Ok(())
 }
 
-/// Removes the company's devices; its upload history stays.
+/// Removes the company's devices and the product ID corrections made on them; its upload history
+/// stays.
 pub async fn delete_devices(
     conn: &mut AnyConnection,
     company_id: &str,
@@ -552,6 +553,11 @@ pub async fn delete_devices(
         .execute(&mut *conn)
         .await?
         .rows_affected();
+    // A fresh start: corrections made on those devices would otherwise rewrite the next upload.
+    sqlx::query("DELETE FROM pid_corrections WHERE company_id = $1")
+        .bind(company_id)
+        .execute(&mut *conn)
+        .await?;
     refresh_device_groups(conn, company_id).await?;
     Ok(deleted)
 }

@@ -18,7 +18,7 @@ pub fn DeleteInventoryPanel(#[prop(into)] on_deleted: Callback<()>) -> impl Into
     view! {
         <section class="card danger-zone" aria-labelledby="delete-heading">
             <h2 id="delete-heading">"Delete the inventory"</h2>
-            <p>"Removes every device of your company from NetCare, for example before uploading a fresh inventory. The upload history is kept."</p>
+            <p>"Removes every device of your company from NetCare, with the product IDs corrected on them, for example before uploading a fresh inventory. The upload history is kept."</p>
             <form on:submit=move |ev| { ev.prevent_default(); delete.dispatch(()); }>
                 <div class="field">
                     <label for="delete-confirmation">"Type DELETE to confirm"</label>
