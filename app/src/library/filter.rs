@@ -196,6 +196,15 @@ impl DeviceFilter {
         Some(ids)
     }
 
+    /// Whether the search is all this filter asks (its order aside).
+    pub fn only_searches(&self) -> bool {
+        let mut rest = self.clone();
+        rest.search.clear();
+        rest.sort.clear();
+        rest.descending = false;
+        rest == DeviceFilter::default()
+    }
+
     /// This filter with its search replaced by the devices it found, `found` (all of them):
     /// those of them the rest of the filter matches. A selection keeps only the found devices
     /// it holds.
@@ -605,6 +614,15 @@ mod tests {
             "d.company_id = $1 AND 1 = 0 AND d.status = $2"
         );
         assert_eq!(searched.narrowed_to(vec![]).selected_ids(), Some(vec![]));
+        // A search alone (in any order) counts what it finds; with another filter it does not.
+        assert!(!searched.only_searches());
+        let alone_sorted = DeviceFilter {
+            search: "core".into(),
+            sort: "site".into(),
+            descending: true,
+            ..DeviceFilter::default()
+        };
+        assert!(alone_sorted.only_searches());
         // The search read alone, with the company inside.
         let alone = search_sql("C-1", " Core ", 51, numbered);
         assert_eq!(

@@ -38,7 +38,9 @@ pub async fn device_page(
     // A search inside values reads the company's hostname index end to end when few devices
     // match: once here, rather than once to count and again for the page. When all of them are
     // found, they are the devices to filter, count and page; many take the usual way.
+    // Many found by a search alone: that is the count (no second read to count them again).
     let narrowed;
+    let mut counted_already = None;
     let filter = if filter.search.trim().is_empty() {
         filter
     } else {
@@ -47,21 +49,17 @@ pub async fn device_page(
             narrowed = filter.narrowed_to(found);
             &narrowed
         } else {
+            if filter.only_searches() {
+                counted_already = Some(cap);
+            }
             filter
         }
     };
     let today = crate::platform::clock::date_today();
-    let sql = filter.to_sql(company_id, &today, Some(cap), placeholder(backend));
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM devices d WHERE {} LIMIT {}) counted",
-        sql.clause,
-        placeholder(backend)(sql.binds.len() + 1)
-    );
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    for value in &sql.binds {
-        count = count.bind(value);
-    }
-    let counted = count.bind(cap as i64).fetch_one(&mut *conn).await? as u64;
+    let counted = match counted_already {
+        Some(counted) => counted,
+        None => count_matching_up_to(conn, backend, company_id, filter, &today, cap).await?,
+    };
     let more = counted >= cap;
     let page = Page {
         limit,
@@ -75,6 +73,28 @@ pub async fn device_page(
         more,
         offset,
     })
+}
+
+/// How many devices match `filter`, counted up to `cap`.
+async fn count_matching_up_to(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    today: &str,
+    cap: u64,
+) -> Result<u64, sqlx::Error> {
+    let sql = filter.to_sql(company_id, today, Some(cap), placeholder(backend));
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM devices d WHERE {} LIMIT {}) counted",
+        sql.clause,
+        placeholder(backend)(sql.binds.len() + 1)
+    );
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for value in &sql.binds {
+        count = count.bind(value);
+    }
+    Ok(count.bind(cap as i64).fetch_one(conn).await? as u64)
 }
 
 /// The ids of at most `limit` of the company's devices a search finds.

@@ -301,6 +301,14 @@ async fn devices_filter_search_sort_and_page(backend: Backend) {
         (Some(capped.total), Some(capped.more)),
         (Some(10_000), Some(true))
     );
+    // Many found by the search, none of them at that site: counted with the site, not the search.
+    let elsewhere = page(
+        &mut ben,
+        |f| (f.search, f.site) = ("CAP".into(), "DC".into()),
+        0,
+    )
+    .await;
+    assert_eq!((elsewhere.total, elsewhere.more), (0, false));
     // Read in the identity index's order when many match: the same order as a sorted few.
     assert_eq!(
         serials(&capped),
