@@ -12,6 +12,8 @@ use crate::{
 /// What a correction needs of a device.
 #[derive(FromRow)]
 pub struct DeviceKeys {
+    /// Its serial number, or its MAC address without one.
+    pub name: String,
     pub identity_key: String,
     pub serial_key: String,
     pub mac_key: String,
@@ -26,23 +28,8 @@ pub async fn device_keys(
     device_id: i64,
 ) -> Result<Option<DeviceKeys>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT identity_key, serial_key, mac_key, product_id, reason, registry_pid FROM devices
-         WHERE company_id = $1 AND id = $2",
-    )
-    .bind(company_id)
-    .bind(device_id)
-    .fetch_optional(conn)
-    .await
-}
-
-/// What names device `device_id`: its serial number, or its MAC address without one.
-pub async fn device_name(
-    conn: &mut AnyConnection,
-    company_id: &str,
-    device_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CASE WHEN serial_number = '' THEN mac_address ELSE serial_number END
+        "SELECT CASE WHEN serial_number = '' THEN mac_address ELSE serial_number END AS name,
+                identity_key, serial_key, mac_key, product_id, reason, registry_pid
          FROM devices WHERE company_id = $1 AND id = $2",
     )
     .bind(company_id)

@@ -176,7 +176,17 @@ mod server {
         by: &Corrector<'_>,
     ) -> Result<PidCorrection, LibraryError> {
         let mut tx = state.db.begin_write().await?;
-        let done = correct_in(state, &mut tx, company_id, device_id, Some(product_id), by).await?;
+        let device = device(&mut tx, company_id, device_id).await?;
+        let done = correct_in(
+            state,
+            &mut tx,
+            company_id,
+            device_id,
+            &device,
+            Some(product_id),
+            by,
+        )
+        .await?;
         refresh_device_groups(&mut tx, company_id).await?;
         tx.commit().await?;
         Ok(done)
@@ -193,11 +203,18 @@ mod server {
         let mut outcome = BulkCorrection::default();
         let mut tx = state.db.begin_write().await?;
         for &device_id in device_ids {
-            let name = queries::device_name(&mut tx, company_id, device_id).await?;
-            match correct_in(state, &mut tx, company_id, device_id, None, by).await {
+            let found = queries::device_keys(&mut tx, company_id, device_id).await?;
+            let name = found.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+            let done = match &found {
+                Some(device) => {
+                    correct_in(state, &mut tx, company_id, device_id, device, None, by).await
+                }
+                None => Err(LibraryError::DeviceNotFound),
+            };
+            match done {
                 Ok(done) => outcome.corrected.push(CorrectedDevice {
                     device_id,
-                    name: name.unwrap_or_default(),
+                    name,
                     from: done.reported_product_id,
                     to: done.corrected_product_id,
                 }),
@@ -207,7 +224,7 @@ mod server {
                     | LibraryError::AlreadyListedUnder(_)),
                 ) => outcome.left.push(LeftDevice {
                     device_id,
-                    name: name.unwrap_or_default(),
+                    name,
                     why: why.to_string(),
                 }),
                 Err(other) => return Err(other),
@@ -220,17 +237,18 @@ mod server {
         Ok(outcome)
     }
 
-    /// Corrects device `device_id` to the registry's product ID, which must be `expected` when
-    /// given (what the person saw); the caller refreshes the groups and commits.
+    /// Corrects device `device_id` (as the caller read it, in this transaction) to the registry's
+    /// product ID, which must be `expected` when given (what the person saw); the caller refreshes
+    /// the groups and commits.
     async fn correct_in(
         state: &AppState,
         tx: &mut AnyConnection,
         company_id: &str,
         device_id: i64,
+        device: &queries::DeviceKeys,
         expected: Option<&str>,
         by: &Corrector<'_>,
     ) -> Result<PidCorrection, LibraryError> {
-        let device = device(tx, company_id, device_id).await?;
         let product_id = match (device.reason, device.registry_pid.as_deref()) {
             (Some(ReasonCode::PidMismatch), Some(pid)) => pid.to_owned(),
             _ => return Err(LibraryError::NoPidMismatch),
@@ -249,7 +267,7 @@ mod server {
             tx,
             company_id,
             device_id,
-            &device,
+            device,
             &product_id,
             &by.now,
         )
