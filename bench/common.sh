@@ -36,7 +36,8 @@ bench_setup() {
 }
 
 # on_each_database NAME: calls `run_database BACKEND DATABASE-URL` for SQLite (a file in $work)
-# and for a fresh PostgreSQL database NAME, or for the ones BENCH_DATABASES lists.
+# and for a fresh PostgreSQL database NAME, or for the ones BENCH_DATABASES lists. The PostgreSQL
+# server's URL without its database stays in $pg_base.
 on_each_database() {
   local database pg_url
   for database in ${BENCH_DATABASES:-sqlite postgres}; do
@@ -46,8 +47,9 @@ on_each_database() {
     else
       say "PostgreSQL"
       pg_url=$(bash scripts/postgres.sh start "$pg_dir")
+      pg_base=${pg_url%/*}
       psql -q "$pg_url" -c "CREATE DATABASE $1"
-      run_database postgres "${pg_url%/*}/$1"
+      run_database postgres "$pg_base/$1"
     fi
   done
 }

@@ -11,6 +11,8 @@ server_only! {
     pub mod recompute;
     mod sqlite_read;
 }
+#[cfg(feature = "ssr")]
+pub use sqlite_read::UploadLines;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -38,21 +38,24 @@ pub async fn coverage_timeline(
     .await
 }
 
-/// The serial and MAC keys registry change `change_id` touched: its new or changed lines, and the
-/// lines of its changed contracts (empty keys included; the caller skips them).
+/// The serial and MAC keys registry change `$1` touched: its new or changed lines, and the lines
+/// of its changed contracts (empty keys included; the caller skips them).
+pub(super) const KEYS_TOUCHED_BY: &str =
+    "SELECT serial_key, mac_key FROM contract_lines WHERE change_id = $1
+     UNION
+     SELECT l.serial_key, l.mac_key FROM contract_lines l
+       JOIN contracts c ON c.contract_number = l.contract_number WHERE c.change_id = $1";
+
+/// [`KEYS_TOUCHED_BY`] through the pooled driver (PostgreSQL; SQLite reads them with
+/// `sqlite_read::keys_touched_by`).
 pub async fn keys_touched_by(
     conn: &mut AnyConnection,
     change_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT serial_key, mac_key FROM contract_lines WHERE change_id = $1
-         UNION
-         SELECT l.serial_key, l.mac_key FROM contract_lines l
-           JOIN contracts c ON c.contract_number = l.contract_number WHERE c.change_id = $1",
-    )
-    .bind(change_id)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(KEYS_TOUCHED_BY)
+        .bind(change_id)
+        .fetch_all(conn)
+        .await
 }
 
 const CURRENT_COLUMNS: &str =

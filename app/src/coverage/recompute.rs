@@ -13,7 +13,9 @@ use super::{
     lines::{candidate_lines, clock_now, CandidateLines},
     queries, sqlite_read, Cause, ReasonCode, Recomputed, Status,
 };
-use crate::platform::{clock::timestamp_now, retry::retry_conflicts, Database};
+use crate::platform::{
+    clock::timestamp_now, db::sqlite_read_failure, retry::retry_conflicts, Database,
+};
 
 const PAGE: usize = 2000;
 
@@ -94,7 +96,15 @@ pub async fn recompute_change(
     change_id: i64,
     window_days: u32,
 ) -> Result<Recomputed, sqlx::Error> {
-    let touched = queries::keys_touched_by(&mut *db.pool().acquire().await?, change_id).await?;
+    let touched = match db.sqlite_reader() {
+        Some(reader) => tokio::task::spawn_blocking(move || {
+            reader.and_then(|conn| sqlite_read::keys_touched_by(&conn, change_id))
+        })
+        .await
+        .map_err(sqlite_read_failure)?
+        .map_err(sqlite_read_failure)?,
+        None => queries::keys_touched_by(&mut *db.pool().acquire().await?, change_id).await?,
+    };
     let mut serials = HashSet::new();
     let mut macs = HashSet::new();
     for (serial, mac) in touched {
@@ -134,9 +144,7 @@ fn read_in_background(db: &Database, scope: Scope) -> mpsc::Receiver<Result<Batc
                     })
                 });
                 if let Err(error) = read {
-                    // Reading the database file failed: reported like the driver's I/O errors.
-                    let _ =
-                        sender.blocking_send(Err(sqlx::Error::Io(std::io::Error::other(error))));
+                    let _ = sender.blocking_send(Err(sqlite_read_failure(error)));
                 }
             });
         }

@@ -8,10 +8,10 @@ use rusqlite::{params_from_iter, Connection, Row};
 
 use super::{
     lines::{line_of, CandidateLines, LineRow, LINE_COLUMNS, MAC_MATCH, SERIAL_MATCH},
-    queries::devices_sql,
+    queries::{devices_sql, KEYS_TOUCHED_BY},
     recompute::{Batch, CurrentRow, Scope},
 };
-use crate::platform::Backend;
+use crate::platform::{Backend, Database};
 
 /// Reads the devices of `scope` and their candidate lines, handing them to `send` `batch_size`
 /// devices at a time; stops early when `send` answers `false` (nobody is listening any more).
@@ -72,7 +72,6 @@ fn candidate_lines(
     devices: &[CurrentRow],
     levels: &mut HashMap<String, String>,
 ) -> rusqlite::Result<CandidateLines> {
-    let mut lines = CandidateLines::default();
     let serials: HashSet<&str> = devices
         .iter()
         .filter(|d| !d.serial_key.is_empty())
@@ -83,7 +82,21 @@ fn candidate_lines(
         .filter(|d| d.serial_key.is_empty())
         .map(|d| d.mac_key.as_str())
         .collect();
-    let searches: [(&str, HashSet<&str>, AddLine); 2] = [
+    lines_of_keys(conn, serials, macs, levels)
+}
+
+/// Every line whose serial key is one of `serials` or whose MAC key is one of `macs` (each given
+/// once), by indexed point lookups, with its contract's service level.
+fn lines_of_keys<'k>(
+    conn: &Connection,
+    serials: impl IntoIterator<Item = &'k str>,
+    macs: impl IntoIterator<Item = &'k str>,
+    levels: &mut HashMap<String, String>,
+) -> rusqlite::Result<CandidateLines> {
+    let mut lines = CandidateLines::default();
+    let serials: Vec<&str> = serials.into_iter().collect();
+    let macs: Vec<&str> = macs.into_iter().collect();
+    let searches: [(&str, Vec<&str>, AddLine); 2] = [
         (SERIAL_MATCH, serials, CandidateLines::add_by_serial),
         (MAC_MATCH, macs, CandidateLines::add_by_mac),
     ];
@@ -99,6 +112,49 @@ fn candidate_lines(
         }
     }
     Ok(lines)
+}
+
+/// The serial and MAC keys a registry change touched (see `queries::KEYS_TOUCHED_BY`): a change
+/// of 1,000,000 lines names as many keys, which sqlx's driver would hand over one row at a time.
+pub(super) fn keys_touched_by(
+    conn: &Connection,
+    change_id: i64,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut statement = conn.prepare(KEYS_TOUCHED_BY)?;
+    let rows = statement.query_map([change_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// An upload's registry reads on SQLite: the lines of each chunk's serial numbers and MAC
+/// addresses through SQLite's own API (see `Database::sqlite_reader`), remembering contracts'
+/// service levels across chunks. Blocking.
+pub struct UploadLines {
+    conn: Connection,
+    levels: HashMap<String, String>,
+}
+
+impl UploadLines {
+    /// `None` on PostgreSQL.
+    pub fn open(db: &Database) -> Option<rusqlite::Result<Self>> {
+        Some(db.sqlite_reader()?.map(|conn| Self {
+            conn,
+            levels: HashMap::new(),
+        }))
+    }
+
+    /// The lines that can decide devices of these keys (each given once).
+    pub fn candidate_lines(
+        &mut self,
+        serials: &[&str],
+        macs: &[&str],
+    ) -> rusqlite::Result<CandidateLines> {
+        lines_of_keys(
+            &self.conn,
+            serials.iter().copied(),
+            macs.iter().copied(),
+            &mut self.levels,
+        )
+    }
 }
 
 type AddLine = fn(&mut CandidateLines, super::decision::Line);

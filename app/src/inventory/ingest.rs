@@ -26,9 +26,10 @@ use super::{
 use crate::{
     coverage::{
         decision::{Clock, DeviceKeys, Reason, Status},
-        lines::{candidate_lines, clock_now},
+        lines::{candidate_lines, clock_now, CandidateLines},
+        UploadLines,
     },
-    platform::{clock::timestamp_text, internal, AppState},
+    platform::{clock::timestamp_text, db::sqlite_read_failure, internal, AppState},
     security_log::{self, EventKind, NewEvent},
 };
 
@@ -348,13 +349,13 @@ async fn write_chunks(
     progress: Option<watch::Sender<u64>>,
 ) -> Result<Tally, UploadError> {
     let (decided_tx, mut decided_chunks) = mpsc::channel::<Result<DecidedChunk, sqlx::Error>>(2);
-    tokio::spawn(decide_stage(
+    spawn_decide_stage(
         state.db.clone(),
         clock_now(state.settings.expiring_window_days),
         pieces,
         corrections,
         decided_tx,
-    ));
+    );
     let mut tally = Tally::default();
     let write = device_write(state, request, upload.upload_id, &upload.now);
     while let Some(chunk) = decided_chunks.recv().await {
@@ -611,7 +612,61 @@ struct DecidedChunk {
 }
 
 /// The middle stage: takes the reader's chunks, decides each accepted device's coverage from the
-/// registry (read on a dedicated connection), and hands the chunks on in order.
+/// registry (read on a connection of its own), and hands the chunks on in order. On SQLite the
+/// registry is read through SQLite's own API on a blocking thread: sqlx's driver hands every line
+/// to the async side through a channel, a thread wake-up per row.
+fn spawn_decide_stage(
+    db: crate::platform::Database,
+    clock: Clock,
+    pieces: mpsc::Receiver<Piece>,
+    corrections: PidCorrections,
+    decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
+) {
+    match UploadLines::open(&db) {
+        Some(lines) => {
+            tokio::task::spawn_blocking(move || {
+                decide_on_sqlite(lines, clock, pieces, corrections, decided)
+            });
+        }
+        None => {
+            tokio::spawn(decide_stage(db, clock, pieces, corrections, decided));
+        }
+    }
+}
+
+fn decide_on_sqlite(
+    lines: rusqlite::Result<UploadLines>,
+    clock: Clock,
+    mut pieces: mpsc::Receiver<Piece>,
+    corrections: PidCorrections,
+    decided: mpsc::Sender<Result<DecidedChunk, sqlx::Error>>,
+) {
+    let mut lines = match lines {
+        Ok(lines) => lines,
+        Err(err) => {
+            let _ = decided.blocking_send(Err(sqlite_read_failure(err)));
+            return;
+        }
+    };
+    while let Some(piece) = pieces.blocking_recv() {
+        let Piece::Rows(rows) = piece else { continue };
+        let (mut chunk, unique) = deduplicate(rows, &corrections);
+        let keys = ChunkKeys::of(&unique);
+        let chunk = match lines.candidate_lines(&keys.serials, &keys.macs) {
+            Ok(found) => {
+                chunk.decided = decide_each(unique, &found, &clock);
+                Ok(chunk)
+            }
+            Err(err) => Err(sqlite_read_failure(err)),
+        };
+        let failed = chunk.is_err();
+        if decided.blocking_send(chunk).is_err() || failed {
+            return; // the upload ended, or cannot go on
+        }
+    }
+}
+
+/// The pooled-driver stage (PostgreSQL).
 async fn decide_stage(
     db: crate::platform::Database,
     clock: Clock,
@@ -643,13 +698,28 @@ async fn decide_chunk(
     corrections: &PidCorrections,
     rows: Vec<RowOutcome>,
 ) -> Result<DecidedChunk, sqlx::Error> {
+    let (mut chunk, unique) = deduplicate(rows, corrections);
+    if unique.is_empty() {
+        return Ok(chunk);
+    }
+    let keys = ChunkKeys::of(&unique);
+    let lines = candidate_lines(conn, backend, &keys.serials, &keys.macs).await?;
+    chunk.decided = decide_each(unique, &lines, clock);
+    Ok(chunk)
+}
+
+/// Sorts a chunk's rows into rejected ones, repeats inside the chunk (the first one is kept) and
+/// the unique devices to decide, each read as the company corrected it.
+fn deduplicate(
+    rows: Vec<RowOutcome>,
+    corrections: &PidCorrections,
+) -> (DecidedChunk, Vec<(u64, CheckedDevice)>) {
     let mut chunk = DecidedChunk {
         rows: rows.len() as u64,
         rejected: Vec::new(),
         duplicates: Vec::new(),
-        decided: Vec::with_capacity(rows.len()),
+        decided: Vec::new(),
     };
-    // Duplicates inside the chunk: the first one is kept.
     let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows.len());
     let mut unique = Vec::with_capacity(rows.len());
     for row in rows {
@@ -667,23 +737,40 @@ async fn decide_chunk(
             }
         }
     }
-    if unique.is_empty() {
-        return Ok(chunk);
+    (chunk, unique)
+}
+
+/// The distinct serial keys of a chunk's devices, and the MAC keys of those without a serial.
+struct ChunkKeys<'a> {
+    serials: Vec<&'a str>,
+    macs: Vec<&'a str>,
+}
+
+impl<'a> ChunkKeys<'a> {
+    fn of(unique: &'a [(u64, CheckedDevice)]) -> Self {
+        let serials: HashSet<&str> = unique
+            .iter()
+            .filter(|(_, d)| !d.serial_key.is_empty())
+            .map(|(_, d)| d.serial_key.as_str())
+            .collect();
+        let macs: HashSet<&str> = unique
+            .iter()
+            .filter(|(_, d)| d.serial_key.is_empty())
+            .map(|(_, d)| d.mac_key.as_str())
+            .collect();
+        Self {
+            serials: serials.into_iter().collect(),
+            macs: macs.into_iter().collect(),
+        }
     }
-    let serials: HashSet<&str> = unique
-        .iter()
-        .filter(|(_, d)| !d.serial_key.is_empty())
-        .map(|(_, d)| d.serial_key.as_str())
-        .collect();
-    let macs: HashSet<&str> = unique
-        .iter()
-        .filter(|(_, d)| d.serial_key.is_empty())
-        .map(|(_, d)| d.mac_key.as_str())
-        .collect();
-    let serials: Vec<&str> = serials.into_iter().collect();
-    let macs: Vec<&str> = macs.into_iter().collect();
-    let lines = candidate_lines(conn, backend, &serials, &macs).await?;
-    chunk.decided = unique
+}
+
+fn decide_each(
+    unique: Vec<(u64, CheckedDevice)>,
+    lines: &CandidateLines,
+    clock: &Clock,
+) -> Vec<DecidedDevice> {
+    unique
         .into_iter()
         .map(|(line, device)| {
             let keys = DeviceKeys {
@@ -698,8 +785,7 @@ async fn decide_chunk(
                 decision,
             }
         })
-        .collect();
-    Ok(chunk)
+        .collect()
 }
 
 /// Writes one decided chunk; a device an earlier chunk of this upload already wrote (the same

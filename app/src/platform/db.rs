@@ -212,6 +212,12 @@ impl Database {
     }
 }
 
+/// A failure reading the SQLite file through [`Database::sqlite_reader`] (or of the blocking
+/// thread doing it), reported like the pooled driver's I/O errors.
+pub fn sqlite_read_failure(err: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(err))
+}
+
 /// What every connection is set up with. SQLite: WAL with checkpoints off the commit path (see
 /// `checkpoint`), a generous busy timeout for writers queued behind a large upload, a bounded log
 /// file. PostgreSQL: a statement timeout, so a runaway query cannot hold a connection forever.

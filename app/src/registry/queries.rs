@@ -127,6 +127,15 @@ pub async fn notice_ids(conn: &mut AnyConnection) -> Result<HashSet<String>, sql
     Ok(ids.into_iter().collect())
 }
 
+/// Refreshes the planner's statistics of registry tables (PostgreSQL; names come from
+/// `RegistryFile::table`, never from input).
+pub async fn analyze_tables(conn: &mut AnyConnection, tables: &[&str]) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// What every write of one registry change shares.
 pub struct WriteContext {
     pub backend: Backend,

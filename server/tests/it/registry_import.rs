@@ -10,7 +10,7 @@ use app::{
 };
 
 use crate::support::registry::*;
-use crate::support::{both_databases, Backend, TestDb};
+use crate::support::{both_databases, postgres_only, Backend, TestDb};
 
 async fn stats(db: &Database) -> RegistryStats {
     registry_stats(db.pool()).await.unwrap()
@@ -44,6 +44,53 @@ both_databases!(
     import_from_a_directory,
     new_associations_are_told_to_the_companys_das,
 );
+
+postgres_only!(a_large_import_refreshes_the_planners_statistics);
+
+/// PostgreSQL: a file that changed many rows has its table analysed once the change lands, so
+/// the next upload's serial lookups use the index instead of scanning every line.
+async fn a_large_import_refreshes_the_planners_statistics(backend: Backend) {
+    let t = TestDb::fresh(backend).await;
+    import(&t.db, full_registry())
+        .await
+        .expect("a small import");
+    let analysed = |table: &'static str| {
+        let pool = t.db.pool().clone();
+        async move {
+            // ANALYZE sets the row estimate at once (never analysed: -1).
+            let rows: f64 =
+                sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE relname = $1")
+                    .bind(table)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            rows
+        }
+    };
+    assert_eq!(
+        analysed("contract_lines").await,
+        -1.0,
+        "a small change is left to autovacuum"
+    );
+
+    let mut lines =
+        String::from("contract_number,serial_number,product_id,mac_address,start_date,end_date\n");
+    for n in 0..10_000 {
+        lines.push_str(&format!(
+            "100,BULK{n:07},C9300-48P,,2026-01-01,2027-01-01\n"
+        ));
+    }
+    let report = import(&t.db, source(&[(RegistryFile::ContractLines, &lines)]))
+        .await
+        .expect("a large import");
+    assert_eq!(report.files[0].changed, 10_000);
+    assert_eq!(analysed("contract_lines").await, 10_003.0);
+    assert_eq!(
+        analysed("contracts").await,
+        -1.0,
+        "only the tables that changed much"
+    );
+}
 
 async fn imports_every_file(backend: Backend) {
     let t = TestDb::fresh(backend).await;

@@ -101,6 +101,11 @@ impl RegistryFile {
         }
     }
 
+    /// The table the file's rows are kept in (named like the file).
+    pub fn table(self) -> &'static str {
+        self.file_name().trim_end_matches(".csv")
+    }
+
     pub fn from_file_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|file| file.file_name() == name)
     }
@@ -391,6 +396,7 @@ pub async fn import_registry(
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
     queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
     tell_das_of_new_associations(&mut tx, &context.now).await?;
+    analyze_after_large_change(&mut tx, db.backend(), &summaries).await?;
     tx.commit().await?;
     let files: Vec<String> = summaries
         .iter()
@@ -408,6 +414,31 @@ pub async fn import_registry(
         change_id,
         files: summaries,
     })
+}
+
+/// A file that changed at least this many rows has its table's statistics refreshed.
+const LARGE_CHANGE_ROWS: u64 = 10_000;
+
+/// PostgreSQL plans from table statistics, which a bulk load leaves stale until autovacuum comes
+/// by: right after importing 1,000,000 contract lines into an empty registry, an upload's lookup
+/// of 1,500 serial numbers was planned as a scan of every line (120 ms per chunk instead of 2 ms,
+/// a 100,000-device upload 9.7 s instead of 4.7 s). Analysed in the change's transaction (which
+/// samples its own rows), the statistics land with it, before anything recomputes from it. SQLite
+/// needs no such step.
+async fn analyze_after_large_change(
+    tx: &mut AnyConnection,
+    backend: crate::platform::Backend,
+    summaries: &[FileSummary],
+) -> Result<(), sqlx::Error> {
+    let tables: Vec<&str> = summaries
+        .iter()
+        .filter(|summary| summary.changed >= LARGE_CHANGE_ROWS)
+        .map(|summary| summary.file.table())
+        .collect();
+    if backend != crate::platform::Backend::Postgres || tables.is_empty() {
+        return Ok(());
+    }
+    queries::analyze_tables(tx, &tables).await
 }
 
 /// Mails every DA of each company the change associated new email addresses with (one message
