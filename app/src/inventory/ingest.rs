@@ -17,7 +17,7 @@ use super::{
     columns::Field,
     corrections::PidCorrections,
     json,
-    queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts},
+    queries::{self, DecidedDevice, DeviceWrite, NewUpload, UploadCounts, Written},
     reader::{InventoryReader, RowOutcome},
     rows::CheckedDevice,
     CoverageCounts, FileProblem, QuotaStatus, RejectedRow, RowWarning, UploadError, UploadMethod,
@@ -29,7 +29,7 @@ use crate::{
         lines::{candidate_lines, clock_now, CandidateLines},
         UploadLines,
     },
-    platform::{clock::timestamp_text, db::sqlite_read_failure, internal, AppState},
+    platform::{clock::timestamp_text, db::sqlite_read_failure, internal, AppState, Backend},
     security_log::{self, EventKind, NewEvent},
 };
 
@@ -257,6 +257,8 @@ struct OpenUpload {
     upload_id: i64,
     /// Uploads of the day before this one.
     used: i64,
+    /// On SQLite, the company's device rows before this upload (see [`Written::Count`]).
+    devices_before: Option<u64>,
     limit: u32,
     day: String,
     resets_at: String,
@@ -327,10 +329,15 @@ async fn open_upload(state: &AppState, request: &UploadRequest) -> Result<Opened
     )
     .await?;
     queries::consume_quota(&mut tx, company_id, &day).await?;
+    let devices_before = match state.db.backend() {
+        Backend::Sqlite => Some(queries::device_rows(&mut tx, company_id).await?),
+        Backend::Postgres => None,
+    };
     Ok(Opened::New(OpenUpload {
         tx,
         upload_id,
         used,
+        devices_before,
         limit,
         day,
         resets_at,
@@ -374,7 +381,7 @@ async fn close_upload(
     mut upload: OpenUpload,
     request: &UploadRequest,
     columns: Vec<String>,
-    tally: Tally,
+    mut tally: Tally,
 ) -> Result<UploadSummary, UploadError> {
     if tally.rows == 0 {
         return Err(UploadError::File(FileProblem::NoRows));
@@ -387,6 +394,10 @@ async fn close_upload(
         });
     }
     let company_id = request.company_id.as_str();
+    if let Some(before) = upload.devices_before {
+        let after = queries::device_rows(&mut upload.tx, company_id).await?;
+        tally.added = after.saturating_sub(before);
+    }
     let (no_longer_seen, retirement_held_back) = match request.mode {
         UploadMode::Replace => retire_missing(state, &mut upload, request, &tally).await?,
         UploadMode::Merge => (0, false),
@@ -523,7 +534,7 @@ async fn retire_missing(
 /// PostgreSQL plans the Library's queries from table statistics, which a bulk load leaves stale
 /// until autovacuum comes by; they are refreshed after a large upload (SQLite needs no such step).
 async fn analyze_after_large_upload(state: &AppState, summary: &UploadSummary) {
-    if state.db.backend() == crate::platform::Backend::Postgres && summary.added >= 10_000 {
+    if state.db.backend() == Backend::Postgres && summary.added >= 10_000 {
         if let Err(err) = queries::analyze_devices(state.db.pool()).await {
             tracing::warn!(error = %err, "ANALYZE devices after a large upload failed");
         }
@@ -801,41 +812,25 @@ async fn write_chunk(
     let mut rejected = chunk.rejected;
     let decided = chunk.decided;
     let written = if decided.is_empty() {
-        Vec::new()
+        Written::Each(Vec::new())
     } else {
         queries::upsert_devices(conn, write, &decided).await?
     };
-    let written_keys: HashMap<&str, bool> = written
-        .iter()
-        .map(|(identity, added)| (identity.as_str(), *added))
-        .collect();
-    let earlier: HashSet<&str> = decided
-        .iter()
-        .map(|d| d.device.identity_key.as_str())
-        .filter(|identity| !written_keys.contains_key(identity))
-        .collect();
-    let earlier_lines = if earlier.is_empty() {
-        HashMap::new()
-    } else {
-        queries::upload_lines(conn, write, &earlier).await?
-    };
+    let (added, earlier) = written_earlier(conn, write, &decided, written).await?;
     for decided in &decided {
-        match written_keys.get(decided.device.identity_key.as_str()) {
-            Some(added) => {
+        let identity = decided.device.identity_key.as_str();
+        match earlier.get(identity) {
+            Some(first) => duplicates.push((decided.line, decided.device.clone(), *first as u64)),
+            None => {
                 tally.accepted += 1;
-                tally.added += u64::from(*added);
+                if let Some(added) = &added {
+                    tally.added += u64::from(added.get(identity).copied().unwrap_or(false));
+                }
                 tally.count_status(decided.decision.status);
                 if matches!(decided.decision.reason, Some(Reason::UnknownSerial)) {
                     tally.unknown_serials += 1;
                 }
                 tally.warn(decided.line, &decided.device.warnings);
-            }
-            None => {
-                let first = earlier_lines
-                    .get(&decided.device.identity_key)
-                    .copied()
-                    .unwrap_or_default();
-                duplicates.push((decided.line, decided.device.clone(), first as u64));
             }
         }
     }
@@ -862,6 +857,52 @@ async fn write_chunk(
         tally.reject(row);
     }
     Ok(())
+}
+
+/// Whether this upload added each written device (`None` where the upload counts that as a whole,
+/// see [`Written::Count`]), and the devices of the chunk an earlier line of the upload had already
+/// written, each with that line.
+async fn written_earlier(
+    conn: &mut sqlx::AnyConnection,
+    write: &DeviceWrite<'_>,
+    decided: &[DecidedDevice],
+    written: Written,
+) -> Result<(Option<HashMap<String, bool>>, HashMap<String, i64>), sqlx::Error> {
+    match written {
+        Written::Each(rows) => {
+            let added: HashMap<String, bool> = rows.into_iter().collect();
+            let missing: HashSet<&str> = decided
+                .iter()
+                .map(|d| d.device.identity_key.as_str())
+                .filter(|identity| !added.contains_key(*identity))
+                .collect();
+            let lines = if missing.is_empty() {
+                HashMap::new()
+            } else {
+                queries::upload_lines(conn, write, &missing).await?
+            };
+            let earlier = missing
+                .into_iter()
+                .map(|identity| {
+                    let line = lines.get(identity).copied().unwrap_or_default();
+                    (identity.to_owned(), line)
+                })
+                .collect();
+            Ok((Some(added), earlier))
+        }
+        Written::Count(count) if count == decided.len() as u64 => Ok((None, HashMap::new())),
+        Written::Count(_) => {
+            // Some were written before: each device's row names the line it was written from.
+            let own_lines: HashMap<&str, i64> = decided
+                .iter()
+                .map(|d| (d.device.identity_key.as_str(), d.line as i64))
+                .collect();
+            let identities: HashSet<&str> = own_lines.keys().copied().collect();
+            let mut stored = queries::upload_lines(conn, write, &identities).await?;
+            stored.retain(|identity, line| own_lines.get(identity.as_str()) != Some(line));
+            Ok((None, stored))
+        }
+    }
 }
 
 async fn finished(

@@ -6,7 +6,7 @@ pub mod tokens;
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::{rows::CheckedDevice, DeviceCoverage, DeviceRecord, UploadItem, UploadMethod};
 use crate::{
@@ -290,11 +290,22 @@ pub struct DecidedDevice {
 /// Adds or updates a chunk of devices (identities distinct within the chunk). Returns, for each
 /// device written, its identity and whether it is new. A device this upload already wrote (the
 /// same device twice in one file) is not written again and not returned.
+/// What writing a chunk of devices wrote. A device the upload already wrote from an earlier line
+/// (the same identity twice in one file) is not written again.
+pub enum Written {
+    /// Each device written, and whether this upload added it (PostgreSQL).
+    Each(Vec<(String, bool)>),
+    /// How many were written (SQLite: sqlx's driver hands each returned row to the async side
+    /// with a thread wake-up, 7 µs a row; the upload counts what it added from the company's
+    /// devices before and after instead, exact since its transaction is the only writer).
+    Count(u64),
+}
+
 pub async fn upsert_devices(
     conn: &mut AnyConnection,
     write: &DeviceWrite<'_>,
     chunk: &[DecidedDevice],
-) -> Result<Vec<(String, bool)>, sqlx::Error> {
+) -> Result<Written, sqlx::Error> {
     // What every row shares is bound once per statement (7 parameters); each row binds 21.
     let mut sql = String::from(
         "INSERT INTO devices (company_id, coverage_computed_at, coverage_since, coverage_cause, \
@@ -331,10 +342,12 @@ pub async fn upsert_devices(
          coverage_cause = CASE WHEN devices.status = excluded.status \
              AND devices.contract_number IS NOT DISTINCT FROM excluded.contract_number \
              THEN devices.coverage_cause ELSE excluded.coverage_cause END \
-         WHERE devices.last_upload_id <> excluded.last_upload_id \
-         RETURNING identity_key, first_upload_id",
+         WHERE devices.last_upload_id <> excluded.last_upload_id",
     );
-    let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
+    if write.backend == Backend::Postgres {
+        sql.push_str(" RETURNING identity_key, first_upload_id");
+    }
+    let mut query = sqlx::query(&sql)
         .bind(write.company_id)
         .bind(write.now)
         .bind(write.now)
@@ -362,11 +375,25 @@ pub async fn upsert_devices(
             .bind(decided.line as i64);
         query = bind_decision(query, &decided.decision);
     }
-    let written = query.fetch_all(conn).await?;
-    Ok(written
-        .into_iter()
-        .map(|(identity, first_upload)| (identity, first_upload == write.upload_id))
-        .collect())
+    if write.backend == Backend::Sqlite {
+        return Ok(Written::Count(query.execute(conn).await?.rows_affected()));
+    }
+    let mut written = Vec::with_capacity(chunk.len());
+    for row in query.fetch_all(conn).await? {
+        let (identity, first_upload): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+        written.push((identity, first_upload == write.upload_id));
+    }
+    Ok(Written::Each(written))
+}
+
+/// All the company's device rows, seen or not (what an upload on SQLite added is the difference
+/// before and after it; see [`Written::Count`]).
+pub async fn device_rows(conn: &mut AnyConnection, company_id: &str) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(count as u64)
 }
 
 /// The lines this upload wrote some devices from (to name a duplicate's first occurrence).
@@ -375,9 +402,13 @@ pub async fn upload_lines(
     write: &DeviceWrite<'_>,
     identities: &HashSet<&str>,
 ) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let mut sql = String::from(
-        "SELECT identity_key, upload_line FROM devices WHERE company_id = $1 AND last_upload_id = $2 AND identity_key IN (",
-    );
+    // Every placeholder from the builder: on SQLite sqlx numbers plain `?` from the first argument
+    // whatever `$N` precede them, so `$1 … IN (?, …)` bound the company id as an identity.
+    let mut sql = String::from("SELECT identity_key, upload_line FROM devices WHERE company_id = ");
+    push_placeholders(&mut sql, write.backend, 1, 1);
+    sql.push_str(" AND last_upload_id = ");
+    push_placeholders(&mut sql, write.backend, 2, 1);
+    sql.push_str(" AND identity_key IN (");
     push_placeholders(&mut sql, write.backend, 3, identities.len());
     sql.push(')');
     let mut query = sqlx::query_as::<_, (String, i64)>(&sql)

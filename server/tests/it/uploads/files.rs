@@ -11,7 +11,71 @@ both_databases!(
     columns_chosen_in_the_preview_are_used_and_remembered,
     excel_workbooks_upload_as_their_first_sheet,
     files_refused_whole_change_nothing,
+    repeats_far_apart_in_a_large_file_are_duplicates,
 );
+
+/// The same device twice, further apart than the rows written at once (1,500), is refused as a
+/// duplicate of the first line like a repeat on the next line; what was added and updated counts
+/// each device once, on a first upload and on the same file again.
+async fn repeats_far_apart_in_a_large_file_are_duplicates(backend: Backend) {
+    let app = demo_app(backend, |_| {}).await;
+    let dana = login(&app, "dana.admin").await;
+    let device = |n: usize| format!("LARGE{n:06},C9300-24T,host-{n}");
+    let mut rows: Vec<String> = (0..1698).map(device).collect(); // lines 2 to 1699
+    rows.push(device(8)); // line 1700 repeats line 10
+    rows.extend((1698..3000).map(device)); // lines 1701 to 3002
+    rows.push(device(0)); // line 3003 repeats line 2
+    let file = format!("serial_number,product_id,hostname\n{}\n", rows.join("\n"));
+    for (upload, added) in [("first", 3000), ("again", 0)] {
+        let (status, lines) = browser_upload(&dana, "large.csv", file.as_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "{upload}");
+        let summary = &lines.last().unwrap()["summary"];
+        assert_eq!(
+            (
+                summary["rows"].as_u64(),
+                summary["accepted"].as_u64(),
+                summary["added"].as_u64(),
+                summary["updated"].as_u64(),
+                summary["rejected"].as_u64()
+            ),
+            (
+                Some(3002),
+                Some(3000),
+                Some(added),
+                Some(3000 - added),
+                Some(2)
+            ),
+            "{upload}"
+        );
+        let rejected: Vec<(u64, &str)> = summary["rejected_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["line"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                (
+                    1700,
+                    "duplicate: the same serial number and product ID as line 10"
+                ),
+                (
+                    3003,
+                    "duplicate: the same serial number and product ID as line 2"
+                )
+            ],
+            "{upload}"
+        );
+    }
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE company_id = 'NW-1001' AND serial_number LIKE 'LARGE%'",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(rows, 3000);
+}
 
 async fn a_csv_upload_lands_with_coverage(backend: Backend) {
     let app = demo_app(backend, |_| {}).await;
