@@ -1,6 +1,6 @@
 //! A recompute's reads on SQLite, through SQLite's own API (see `Database::sqlite_reader` for
 //! why): the devices in scope in one statement, cut into batches, and for each batch the registry
-//! lines of its distinct serial numbers (or MAC addresses) by indexed point lookups. Blocking.
+//! lines of its distinct serial numbers (or MAC addresses) by indexed lookups. Blocking.
 
 use std::collections::{HashMap, HashSet};
 
@@ -86,7 +86,8 @@ fn candidate_lines(
 }
 
 /// Every line whose serial key is one of `serials` or whose MAC key is one of `macs` (each given
-/// once), by indexed point lookups, with its contract's service level.
+/// once), with its contract's service level: one statement per kind of key, the keys bound as one
+/// JSON array (a statement per key cost more than SQLite's lookups themselves).
 fn lines_of_keys<'k>(
     conn: &Connection,
     serials: impl IntoIterator<Item = &'k str>,
@@ -101,14 +102,18 @@ fn lines_of_keys<'k>(
         (MAC_MATCH, macs, CandidateLines::add_by_mac),
     ];
     for (condition, keys, add) in searches {
-        let mut lookup = conn.prepare_cached(&format!("{LINE_COLUMNS} {condition} = ?1"))?;
-        for key in keys {
-            let mut rows = lookup.query([key])?;
-            while let Some(row) = rows.next()? {
-                let mut line = line_of(line_row(row)?);
-                line.service_level = service_level(conn, levels, &line.contract_number)?;
-                add(&mut lines, line);
-            }
+        if keys.is_empty() {
+            continue;
+        }
+        let mut lookup = conn.prepare_cached(&format!(
+            "{LINE_COLUMNS} {condition} IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let keys = serde_json::to_string(&keys).expect("a list of strings serialises");
+        let mut rows = lookup.query([keys])?;
+        while let Some(row) = rows.next()? {
+            let mut line = line_of(line_row(row)?);
+            line.service_level = service_level(conn, levels, &line.contract_number)?;
+            add(&mut lines, line);
         }
     }
     Ok(lines)
