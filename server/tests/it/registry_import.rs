@@ -47,7 +47,7 @@ both_databases!(
 
 postgres_only!(a_large_import_refreshes_the_planners_statistics);
 
-/// PostgreSQL: a file that changed many rows has its table analysed once the change lands, so
+/// PostgreSQL: a file that changed many rows has its table analysed with the change, so
 /// the next upload's serial lookups use the index instead of scanning every line.
 async fn a_large_import_refreshes_the_planners_statistics(backend: Backend) {
     let t = TestDb::fresh(backend).await;

@@ -287,9 +287,6 @@ pub struct DecidedDevice {
     pub decision: Decision,
 }
 
-/// Adds or updates a chunk of devices (identities distinct within the chunk). Returns, for each
-/// device written, its identity and whether it is new. A device this upload already wrote (the
-/// same device twice in one file) is not written again and not returned.
 /// What writing a chunk of devices wrote. A device the upload already wrote from an earlier line
 /// (the same identity twice in one file) is not written again.
 pub enum Written {
@@ -301,6 +298,8 @@ pub enum Written {
     Count(u64),
 }
 
+/// Adds or updates a chunk of devices (identities distinct within the chunk): on PostgreSQL each
+/// device written with whether it is new, on SQLite how many were written.
 pub async fn upsert_devices(
     conn: &mut AnyConnection,
     write: &DeviceWrite<'_>,
