@@ -148,25 +148,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("    {label:<48} {:>10} ({said})", ms(took));
     }
 
-    // Every device's alerts decided, as an export reads them: each row with its advisory state,
-    // counts and worst severity, field notices, hardware and software end of life.
+    // Every device's alerts decided, as an export reads them: each device's facts and its serial
+    // ranges' notices, with what its product and release share read once per group.
     let started = Instant::now();
     let mut states = std::collections::BTreeMap::<&str, u64>::new();
     let mut with_notices = 0u64;
     {
-        use futures_util::TryStreamExt;
-        let mut conn = db.dedicated_connection().await?;
+        use app::inventory::queries::bulk_read::{self, GroupedRecords};
+        let mut records = GroupedRecords::of_company(&db, &company).await?;
         let sql = format!(
             "SELECT {} WHERE d.company_id = $1",
-            app::inventory::queries::DEVICE_COLUMNS
+            bulk_read::device_columns()
         );
-        let mut rows = sqlx::query_as::<_, app::inventory::queries::DeviceRow>(&sql)
-            .bind(&company)
-            .fetch(&mut conn);
-        while let Some(row) = rows.try_next().await? {
-            let device = row.record(&today);
-            *states.entry(device.security.state.as_str()).or_default() += 1;
-            with_notices += u64::from(device.field_notices > 0);
+        let mut batches = bulk_read::read(&db, sql, vec![company.clone()]);
+        while let Some(batch) = batches.recv().await {
+            for row in batch? {
+                let device = records.record(&db, row).await?;
+                *states.entry(device.security.state.as_str()).or_default() += 1;
+                with_notices += u64::from(device.field_notices > 0);
+            }
         }
     }
     println!(

@@ -4,7 +4,7 @@
 
 use app::{
     inventory::{
-        queries::{DeviceRow, DEVICE_COLUMNS},
+        queries::bulk_read::{self, GroupedRecords},
         spreadsheet_safe, UploadError,
     },
     library::DeviceFilter,
@@ -14,7 +14,6 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
-use futures_util::TryStreamExt;
 use tokio::sync::mpsc;
 
 use app::security_log::{self, EventKind, NewEvent};
@@ -44,7 +43,8 @@ fn export_query(
     });
     (
         format!(
-            "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {}",
+            "SELECT {} WHERE {} ORDER BY {}",
+            bulk_read::device_columns(),
             sql.clause,
             // Everything that matches, streamed: in the order's index, never sorted in memory.
             filter.order_by(false)
@@ -57,16 +57,13 @@ fn export_query(
 macro_rules! for_each_device {
     ($state:expr, $company_id:expr, $filter:expr, |$device:ident| $body:block) => {{
         let (sql, binds) = export_query($state, $company_id, $filter);
-        let today = app::platform::clock::date_today();
-        let mut conn = $state.db.dedicated_connection().await?;
-        let mut query = sqlx::query_as::<_, DeviceRow>(&sql);
-        for value in &binds {
-            query = query.bind(value);
-        }
-        let mut rows = query.fetch(&mut conn);
-        while let Some(row) = rows.try_next().await? {
-            let $device = row.record(&today);
-            $body
+        let mut records = GroupedRecords::of_company(&$state.db, $company_id).await?;
+        let mut batches = bulk_read::read(&$state.db, sql, binds);
+        while let Some(batch) = batches.recv().await {
+            for row in batch? {
+                let $device = records.record(&$state.db, row).await?;
+                $body
+            }
         }
     }};
 }

@@ -138,19 +138,48 @@ pub fn applies(
 #[macro_export]
 macro_rules! notice_affected_sql {
     () => {
-        "fp.pid_key = d.pid_key \
+        concat!(
+            "fp.pid_key = d.pid_key \
      AND (NOT EXISTS (SELECT 1 FROM field_notice_serials fs \
              WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key) \
           OR EXISTS (SELECT 1 FROM field_notice_serials fs \
              WHERE fs.notice_id = fp.notice_id AND fs.pid_key = fp.pid_key \
-             AND length(fs.first_serial) = length(d.serial_key) \
-             AND d.serial_key >= fs.first_serial AND d.serial_key <= fs.last_serial)) \
+             AND ",
+            $crate::serial_in_range_sql!(),
+            ")) \
      AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr \
              WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key) \
           OR EXISTS (SELECT 1 FROM field_notice_releases fr \
              WHERE fr.notice_id = fp.notice_id AND fr.pid_key = fp.pid_key \
              AND fr.software_type = d.software_type AND fr.release_key = d.release_key))"
+        )
     };
+}
+
+/// The serial range `fs` (`field_notice_serials`) holds the serial of a device `d`: a serial of
+/// the range's length between its first and last.
+#[macro_export]
+macro_rules! serial_in_range_sql {
+    () => {
+        "length(fs.first_serial) = length(d.serial_key) \
+         AND d.serial_key >= fs.first_serial AND d.serial_key <= fs.last_serial"
+    };
+}
+
+/// How many listings narrowed to serial numbers affect a device `d` (`SELECT`-able): those of its
+/// product with a range holding its serial and releases allowing its own. With the listings that
+/// affect its product and release whatever the serial
+/// ([`listing_affects_whatever_the_serial_sql`]), these are all the notices [`applies`] to it.
+/// Most products have no such listing: they are told apart first by one set of product keys,
+/// read once per statement, so their devices skip the ranges.
+pub fn serial_narrowed_notices_sql() -> String {
+    format!(
+        "CASE WHEN d.pid_key IN (SELECT pid_key FROM field_notice_serials) \
+         THEN (SELECT COUNT(DISTINCT fs.notice_id) FROM field_notice_serials fs \
+          WHERE fs.pid_key = d.pid_key AND {} AND {}) ELSE 0 END",
+        crate::serial_in_range_sql!(),
+        releases_allow_sql("fs", "d")
+    )
 }
 
 /// Rows of `table` (devices, or `device_groups`: a product and release) that some listing affects

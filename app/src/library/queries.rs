@@ -9,10 +9,13 @@ use super::{
 use crate::{
     coverage::{decision::Clock, ReasonCode, Status},
     inventory::{
-        queries::{DeviceRow, DEVICE_COLUMNS, DEVICE_COLUMNS_WITHOUT_FROM, DEVICE_TABLES},
+        queries::{
+            bulk_read::{self, GroupedRecords},
+            DeviceRow, DEVICE_COLUMNS, DEVICE_COLUMNS_WITHOUT_FROM, DEVICE_TABLES,
+        },
         DeviceRecord,
     },
-    platform::{sql::push_placeholders, Backend},
+    platform::{sql::push_placeholders, Backend, Database},
 };
 
 fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
@@ -425,6 +428,24 @@ struct KeyedDeviceRow {
     identity_key: String,
 }
 
+/// The SELECT of `columns` (ending with their `FROM …`) for the devices matching `filter` and
+/// `page`, in identity order, and its values (all text: the page's size is written in).
+fn identity_order_sql(
+    backend: Backend,
+    company_id: &str,
+    filter: &DeviceFilter,
+    page: &IdentityPage,
+    columns: &str,
+) -> (String, Vec<String>) {
+    let today = crate::platform::clock::date_today();
+    let (clause, binds) = identity_clause(backend, company_id, filter, page, true, &today);
+    let sql = format!(
+        "SELECT {columns} WHERE {clause} ORDER BY d.identity_key LIMIT {}",
+        page.limit
+    );
+    (sql, binds)
+}
+
 /// One page of the devices matching `filter` and `page`, in identity order, each with its identity
 /// key (the next page starts after the last one's).
 pub async fn devices_in_identity_order(
@@ -435,21 +456,39 @@ pub async fn devices_in_identity_order(
     page: &IdentityPage,
 ) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
     let today = crate::platform::clock::date_today();
-    let (clause, binds) = identity_clause(backend, company_id, filter, page, true, &today);
-    let sql = format!(
-        "SELECT {DEVICE_COLUMNS_WITHOUT_FROM}, d.identity_key {DEVICE_TABLES} WHERE {clause} \
-         ORDER BY d.identity_key LIMIT {}",
-        placeholder(backend)(binds.len() + 1)
-    );
+    let columns = format!("{DEVICE_COLUMNS_WITHOUT_FROM}, d.identity_key {DEVICE_TABLES}");
+    let (sql, binds) = identity_order_sql(backend, company_id, filter, page, &columns);
     let mut query = sqlx::query_as::<_, KeyedDeviceRow>(&sql);
     for value in &binds {
         query = query.bind(value);
     }
-    let rows = query.bind(page.limit as i64).fetch_all(conn).await?;
+    let rows = query.fetch_all(conn).await?;
     Ok(rows
         .into_iter()
         .map(|row| (row.identity_key, row.device.record(&today)))
         .collect())
+}
+
+/// [`devices_in_identity_order`] for one of many pages read in turn: each product and release's
+/// alerts come from `records`.
+pub async fn grouped_devices_in_identity_order(
+    db: &Database,
+    records: &mut GroupedRecords,
+    company_id: &str,
+    filter: &DeviceFilter,
+    page: &IdentityPage,
+) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
+    let columns = bulk_read::device_columns();
+    let (sql, binds) = identity_order_sql(db.backend(), company_id, filter, page, &columns);
+    let mut batches = bulk_read::read(db, sql, binds);
+    let mut devices = Vec::with_capacity(page.limit as usize);
+    while let Some(batch) = batches.recv().await {
+        for row in batch? {
+            let key = row.identity_key.clone();
+            devices.push((key, records.record(db, row).await?));
+        }
+    }
+    Ok(devices)
 }
 
 /// How many devices match `filter` and `page`'s narrowing, on every page together.

@@ -7,7 +7,10 @@ use app::{
     accounts::session::ClientAddress,
     alerts::{AdvisoryState, Severity},
     coverage::{ReasonCode, Status},
-    inventory::{queries, spreadsheet_safe, DeviceRecord, UploadError},
+    inventory::{
+        queries::bulk_read::{self, GroupedRecords},
+        spreadsheet_safe, DeviceRecord, UploadError,
+    },
     library::{
         queries::{self as library_queries, IdentityPage},
         DeviceFilter,
@@ -574,8 +577,9 @@ async fn write_pages(
     if chunks.send(Ok(Bytes::from(opening))).await.is_err() {
         return;
     }
+    let mut records = None;
     loop {
-        let page = next_page(&state, &company_id, &mut source, &mut after).await;
+        let page = next_page(&state, &company_id, &mut source, &mut after, &mut records).await;
         let page = match page {
             Ok(page) => page,
             Err(err) => {
@@ -619,17 +623,23 @@ async fn write_pages(
     }
 }
 
-/// The next page of `source`, moving its position on.
+/// The next page of `source`, moving its position on. The alerts of the company's products and
+/// releases are read with the first page into `records`, and serve every page.
 async fn next_page(
     state: &AppState,
     company_id: &str,
     source: &mut Source,
     after_id: &mut i64,
+    records: &mut Option<GroupedRecords>,
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
+    let db = &state.db;
+    if records.is_none() {
+        *records = Some(GroupedRecords::of_company(db, company_id).await?);
+    }
+    let records = records.as_mut().expect("read just above");
     match source {
         Source::ById => {
-            let page = queries::devices_after(&mut conn, company_id, *after_id, PAGE).await?;
+            let page = bulk_read::devices_after(db, records, company_id, *after_id, PAGE).await?;
             if let Some(last) = page.last() {
                 *after_id = last.id;
             }
@@ -637,10 +647,9 @@ async fn next_page(
         }
         Source::ByIdentity(asked) => {
             asked.narrowing.limit = PAGE as u64;
-            let backend = state.db.backend();
-            let page = library_queries::devices_in_identity_order(
-                &mut conn,
-                backend,
+            let page = library_queries::grouped_devices_in_identity_order(
+                db,
+                records,
                 company_id,
                 &asked.filter,
                 &asked.narrowing,

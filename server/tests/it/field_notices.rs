@@ -422,4 +422,57 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
     assert_eq!(per_notice.len(), 6, "{per_notice:?}");
     assert_eq!(summary.devices_affected, affected_somehow);
     assert_eq!(summary.devices, 61);
+
+    // A page reads each device with its alerts; a whole inventory streamed reads each product and
+    // release's alerts once and each device's serial ranges: the same devices, field for field.
+    let paged = api_devices(&app, &token, "?limit=1000").await;
+    assert_eq!(paged.len(), 61);
+    let affected = paged.values().filter(|d| d["field_notices"] != 0).count();
+    assert_eq!(affected as u64, affected_somehow);
+    assert_eq!(api_devices(&app, &token, "").await, paged, "streamed by id");
+    let mut filtered = api_devices(&app, &token, "?pid=C9300-48P").await;
+    filtered.extend(api_devices(&app, &token, "?pid=C9500-32C").await);
+    assert_eq!(filtered, paged, "streamed with a filter, in identity order");
+    let request = Request::get("/api/library/devices.csv")
+        .header("cookie", ben.cookie.clone().unwrap())
+        .body(Body::empty())
+        .unwrap();
+    let csv = body_text(app.send(request).await).await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|c| c == name).unwrap();
+    let (serial, notices) = (at("serial_number"), at("field_notices"));
+    let exported: std::collections::BTreeMap<String, String> = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            (record[serial].to_owned(), record[notices].to_owned())
+        })
+        .collect();
+    let expected: std::collections::BTreeMap<String, String> = paged
+        .iter()
+        .map(|(serial, d)| (serial.clone(), d["field_notices"].to_string()))
+        .collect();
+    assert_eq!(exported, expected, "the Library's CSV export");
+}
+
+/// `GET /api/v1/devices{query}`'s devices, by serial number.
+async fn api_devices(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let request = Request::get(format!("/api/v1/devices{query}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    body["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["serial_number"].as_str().unwrap().to_owned(), d.clone()))
+        .collect()
 }

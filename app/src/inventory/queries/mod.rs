@@ -1,6 +1,7 @@
 //! The inventory's SQL. Every function takes the company id and reads or writes only that
 //! company's rows.
 
+pub mod bulk_read;
 pub mod rejections;
 pub mod tokens;
 
@@ -595,17 +596,34 @@ pub async fn delete_devices(
 /// The columns of a device with its coverage, over `devices d`. When it was first and last seen
 /// come from its uploads; it was last computed at its own time or the company's last refresh,
 /// whichever is later (a refresh rewrites only the devices whose coverage changed).
-/// What a device row shows ([`DeviceRow`])…
-macro_rules! device_columns {
+/// What is the device's own ([`DeviceFacts`])…
+macro_rules! device_fact_columns {
     () => {
-        concat!(
-            "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
+        "d.id, d.serial_number, d.product_id, d.hostname, d.ip_address, d.mac_address,
     d.software_type, d.software_version, d.site, COALESCE(f.created_at, '') AS first_seen_at,
     COALESCE(l.created_at, '') AS last_seen_at, d.no_longer_seen_at, d.status, d.reason,
     d.registry_pid, d.contract_number, d.service_level, d.coverage_start, d.coverage_end,
     CASE WHEN r.computed_at > d.coverage_computed_at THEN r.computed_at ELSE d.coverage_computed_at END
-        AS coverage_computed_at,
-    eb.bulletin_number AS eox_bulletin, COALESCE(eb.title, '') AS eox_title,
+        AS coverage_computed_at"
+    };
+}
+
+/// …and the tables they come from: `devices d`, when it was first and last uploaded, the
+/// company's last refresh.
+macro_rules! device_fact_tables {
+    () => {
+        "FROM devices d
+    LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
+    LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
+    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id"
+    };
+}
+
+/// What every device of a product and release shares ([`GroupAlerts`]), over a row `d` with
+/// `pid_key`, `software_type` and `release_key` (a device, or a `device_groups` row)…
+macro_rules! group_alert_columns {
+    () => {
+        "eb.bulletin_number AS eox_bulletin, COALESCE(eb.title, '') AS eox_title,
     COALESCE(eb.url, '') AS eox_url, COALESCE(ep.replacement_pid, '') AS eox_replacement,
     COALESCE(ep.migration_note, '') AS eox_migration_note,
     COALESCE(eb.announcement_date, '') AS announcement_date,
@@ -627,24 +645,16 @@ macro_rules! device_columns {
     rx.worst_rank AS advisories_worst_rank,
     CAST(CASE WHEN EXISTS (SELECT 1 FROM advisory_releases ac
         WHERE ac.software_type = d.software_type) THEN 1 ELSE 0 END AS BIGINT)
-        AS advisory_type_covered,
-    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
-            crate::notice_affected_sql!(),
-            ") AS field_notices"
-        )
+        AS advisory_type_covered"
     };
 }
 
-/// …and the tables it is read from (`devices d`, when it was first and last uploaded, and the
-/// end-of-life bulletin listing its product).
-macro_rules! device_tables {
+/// …joined from the end-of-life bulletin listing its product, its release's exposure to
+/// advisories and its release train's end of life.
+macro_rules! group_alert_tables {
     () => {
         concat!(
-            "FROM devices d
-    LEFT JOIN uploads f ON f.id = d.first_upload_id AND f.company_id = d.company_id
-    LEFT JOIN uploads l ON l.id = d.last_upload_id AND l.company_id = d.company_id
-    LEFT JOIN coverage_refreshes r ON r.company_id = d.company_id
-    LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
+            "LEFT JOIN eox_products ep ON ep.pid_key = d.pid_key
     LEFT JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number
     LEFT JOIN release_exposure rx
         ON rx.software_type = d.software_type AND rx.release_key = d.release_key
@@ -654,14 +664,40 @@ macro_rules! device_tables {
     };
 }
 
-/// `SELECT {DEVICE_COLUMNS} WHERE …` reads [`DeviceRow`]s.
-pub const DEVICE_COLUMNS: &str = concat!(device_columns!(), "\n    ", device_tables!());
-/// The columns alone, to add others before [`DEVICE_TABLES`].
-pub const DEVICE_COLUMNS_WITHOUT_FROM: &str = device_columns!();
-pub const DEVICE_TABLES: &str = device_tables!();
+/// `SELECT {DEVICE_COLUMNS} WHERE …` reads [`DeviceRow`]s: a device's facts, its group's alerts
+/// and the field notices affecting it, evaluated listing by listing (for a page of devices; a
+/// whole inventory is read through [`bulk_read`]).
+pub const DEVICE_COLUMNS: &str = concat!(
+    device_fact_columns!(),
+    ",\n    ",
+    group_alert_columns!(),
+    ",\n    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
+    crate::notice_affected_sql!(),
+    ") AS field_notices\n    ",
+    device_fact_tables!(),
+    "\n    ",
+    group_alert_tables!()
+);
+/// The columns of [`DEVICE_COLUMNS`] alone, to add others before [`DEVICE_TABLES`].
+pub const DEVICE_COLUMNS_WITHOUT_FROM: &str = concat!(
+    device_fact_columns!(),
+    ",\n    ",
+    group_alert_columns!(),
+    ",\n    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
+    crate::notice_affected_sql!(),
+    ") AS field_notices"
+);
+pub const DEVICE_TABLES: &str = concat!(device_fact_tables!(), "\n    ", group_alert_tables!());
+/// [`DeviceFacts`] columns and their tables, for [`bulk_read`].
+pub(crate) const DEVICE_FACT_COLUMNS: &str = device_fact_columns!();
+pub(crate) const DEVICE_FACT_TABLES: &str = device_fact_tables!();
+/// [`GroupAlerts`] columns and their tables over a row `d`, for [`bulk_read`].
+pub(crate) const GROUP_ALERT_COLUMNS: &str = group_alert_columns!();
+pub(crate) const GROUP_ALERT_TABLES: &str = group_alert_tables!();
 
+/// A device as its own row says.
 #[derive(sqlx::FromRow)]
-pub struct DeviceRow {
+pub struct DeviceFacts {
     id: i64,
     serial_number: String,
     product_id: String,
@@ -682,6 +718,12 @@ pub struct DeviceRow {
     coverage_start: Option<String>,
     coverage_end: Option<String>,
     coverage_computed_at: String,
+}
+
+/// What every device of one product and release shares: the end-of-life bulletins of its product
+/// and release train, and its release's exposure to advisories.
+#[derive(sqlx::FromRow, Clone)]
+pub struct GroupAlerts {
     /// The bulletin listing the device's product; the fields below are empty without one.
     eox_bulletin: Option<String>,
     eox_title: String,
@@ -694,7 +736,6 @@ pub struct DeviceRow {
     advisories_potentially_vulnerable: i64,
     advisories_worst_rank: Option<i64>,
     advisory_type_covered: i64,
-    field_notices: i64,
     /// The release train's end of life; the fields below are empty without one.
     sw_train: Option<String>,
     sw_bulletin: Option<String>,
@@ -703,102 +744,97 @@ pub struct DeviceRow {
     sw_milestones: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+pub struct DeviceRow {
+    #[sqlx(flatten)]
+    pub(crate) facts: DeviceFacts,
+    #[sqlx(flatten)]
+    pub(crate) alerts: GroupAlerts,
+    pub(crate) field_notices: i64,
+}
+
 impl DeviceRow {
     /// The device as shown on `today` (`YYYY-MM-DD`: where it stands in its end of life).
     pub fn record(self, today: &str) -> DeviceRecord {
-        let hardware_end_of_life = self.eox_bulletin.map(|bulletin| {
+        let DeviceRow {
+            facts: f,
+            alerts: a,
+            field_notices,
+        } = self;
+        let hardware_end_of_life = a.eox_bulletin.map(|bulletin| {
             HardwareEndOfLife::on(
                 today,
                 bulletin,
-                self.eox_title,
-                self.eox_url,
-                self.eox_milestones,
-                self.eox_replacement,
-                self.eox_migration_note,
+                a.eox_title,
+                a.eox_url,
+                a.eox_milestones,
+                a.eox_replacement,
+                a.eox_migration_note,
             )
         });
-        let software_end_of_life = match (self.sw_train, self.sw_bulletin, &self.sw_milestones) {
+        let software_end_of_life = match (a.sw_train, a.sw_bulletin, &a.sw_milestones) {
             (Some(train), Some(bulletin), Some(joined)) => Milestones::from_joined(joined)
                 .map(|milestones| {
                     SoftwareEndOfLife::on(
                         today,
-                        self.software_type.clone(),
+                        f.software_type.clone(),
                         train,
                         bulletin,
-                        self.sw_title,
-                        self.sw_url,
+                        a.sw_title,
+                        a.sw_url,
                         milestones,
                     )
                 }),
             _ => None,
         };
         let security = assess(&AdvisoryMatches {
-            software_type: &self.software_type,
-            software_version: &self.software_version,
-            type_covered: self.advisory_type_covered > 0,
-            vulnerable: self.advisories_vulnerable as u32,
-            potentially_vulnerable: self.advisories_potentially_vulnerable as u32,
-            highest_severity: self.advisories_worst_rank.and_then(Severity::from_rank),
+            software_type: &f.software_type,
+            software_version: &f.software_version,
+            type_covered: a.advisory_type_covered > 0,
+            vulnerable: a.advisories_vulnerable as u32,
+            potentially_vulnerable: a.advisories_potentially_vulnerable as u32,
+            highest_severity: a.advisories_worst_rank.and_then(Severity::from_rank),
         });
-        let days_left = matches!(self.status, Status::Covered | Status::Expiring)
+        let days_left = matches!(f.status, Status::Covered | Status::Expiring)
             .then(|| {
-                self.coverage_end
+                f.coverage_end
                     .as_deref()
                     .and_then(|end| crate::platform::clock::days_between(today, end))
             })
             .flatten();
         let coverage = DeviceCoverage {
             days_left,
-            status: self.status,
-            reason: self.reason,
-            registry_product_id: self.registry_pid,
-            contract_number: self.contract_number,
-            service_level: self.service_level,
-            start_date: self.coverage_start,
-            end_date: self.coverage_end,
-            computed_at: self.coverage_computed_at,
+            status: f.status,
+            reason: f.reason,
+            registry_product_id: f.registry_pid,
+            contract_number: f.contract_number,
+            service_level: f.service_level,
+            start_date: f.coverage_start,
+            end_date: f.coverage_end,
+            computed_at: f.coverage_computed_at,
         };
         DeviceRecord {
-            id: self.id,
-            serial_number: self.serial_number,
-            product_id: self.product_id,
-            hostname: self.hostname,
-            ip_address: self.ip_address,
-            mac_address: self.mac_address,
-            software_type: self.software_type,
-            software_version: self.software_version,
-            site: self.site,
-            first_seen_at: self.first_seen_at,
-            last_seen_at: self.last_seen_at,
-            no_longer_seen_at: self.no_longer_seen_at,
+            id: f.id,
+            serial_number: f.serial_number,
+            product_id: f.product_id,
+            hostname: f.hostname,
+            ip_address: f.ip_address,
+            mac_address: f.mac_address,
+            software_type: f.software_type,
+            software_version: f.software_version,
+            site: f.site,
+            first_seen_at: f.first_seen_at,
+            last_seen_at: f.last_seen_at,
+            no_longer_seen_at: f.no_longer_seen_at,
             coverage,
             hardware_end_of_life,
             security,
-            field_notices: self.field_notices as u32,
+            field_notices: field_notices as u32,
             software_end_of_life,
         }
     }
 }
 
-/// The company's devices after id `after`, in id order, at most `limit` (keyset pages, so a
-/// million devices stream without a long-held read).
-pub async fn devices_after(
-    conn: &mut AnyConnection,
-    company_id: &str,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<DeviceRecord>, sqlx::Error> {
-    let rows: Vec<DeviceRow> = sqlx::query_as(&format!(
-        "SELECT {DEVICE_COLUMNS} WHERE d.company_id = $1 AND d.id > $2 ORDER BY d.id LIMIT $3"
-    ))
-    .bind(company_id)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    let today = crate::platform::clock::date_today();
-    Ok(rows.into_iter().map(|row| row.record(&today)).collect())
-}
 
 /// The company's product ID corrections, to read its uploads with.
 pub async fn pid_corrections(
