@@ -664,29 +664,32 @@ macro_rules! group_alert_tables {
     };
 }
 
-/// `SELECT {DEVICE_COLUMNS} WHERE …` reads [`DeviceRow`]s: a device's facts, its group's alerts
-/// and the field notices affecting it, evaluated listing by listing (for a page of devices; a
-/// whole inventory is read through [`bulk_read`]).
+/// A device's facts, its group's alerts and the field notices affecting it, evaluated listing by
+/// listing…
+macro_rules! device_columns {
+    () => {
+        concat!(
+            device_fact_columns!(),
+            ",\n    ",
+            group_alert_columns!(),
+            ",\n    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
+            crate::notice_affected_sql!(),
+            ") AS field_notices"
+        )
+    };
+}
+
+/// `SELECT {DEVICE_COLUMNS} WHERE …` reads [`DeviceRow`]s (for a page of devices; a whole
+/// inventory is read through [`bulk_read`]).
 pub const DEVICE_COLUMNS: &str = concat!(
-    device_fact_columns!(),
-    ",\n    ",
-    group_alert_columns!(),
-    ",\n    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
-    crate::notice_affected_sql!(),
-    ") AS field_notices\n    ",
+    device_columns!(),
+    "\n    ",
     device_fact_tables!(),
     "\n    ",
     group_alert_tables!()
 );
 /// The columns of [`DEVICE_COLUMNS`] alone, to add others before [`DEVICE_TABLES`].
-pub const DEVICE_COLUMNS_WITHOUT_FROM: &str = concat!(
-    device_fact_columns!(),
-    ",\n    ",
-    group_alert_columns!(),
-    ",\n    (SELECT COUNT(*) FROM field_notice_products fp WHERE ",
-    crate::notice_affected_sql!(),
-    ") AS field_notices"
-);
+pub const DEVICE_COLUMNS_WITHOUT_FROM: &str = device_columns!();
 pub const DEVICE_TABLES: &str = concat!(device_fact_tables!(), "\n    ", group_alert_tables!());
 /// [`DeviceFacts`] columns and their tables, for [`bulk_read`].
 pub(crate) const DEVICE_FACT_COLUMNS: &str = device_fact_columns!();
