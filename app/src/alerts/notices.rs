@@ -217,27 +217,41 @@ fn releases_allow_sql(listing: &str, table: &str) -> String {
     )
 }
 
-/// Pairs of a serial range `fs` (`field_notice_serials`) and a device `d` of the company `$1`
-/// that it affects (its product, a serial of the range's length inside it, and a release the
-/// listing names if it names any): found range by range in the (company, product, identity)
-/// index alone. An identity is `S|`, the serial key, `|` and the product key, so with the product
-/// fixed its length gives the serial's, and between `S|first` and `S|last}` (bytewise; `}` sorts
-/// after `|`) lie exactly the serials of that length from first to last. `collate_c` makes
-/// PostgreSQL compare the identities bytewise, as their column does (SQLite always does).
+/// Pairs of a serial range `fs` (`field_notice_serials`) and a device `d` of the company
+/// `company` (a parameter's placeholder) that it affects (its product, a serial of the range's
+/// length inside it, and a release the listing names if it names any): found range by range in
+/// the (company, product, identity) index. An identity is `S|`, the serial key, `|` and the
+/// product key, so with the product fixed its length gives the serial's, and between `S|first`
+/// and `S|last}` (bytewise; `}` sorts after `|`) lie exactly the serials of that length from
+/// first to last.
 ///
-/// A `FROM … WHERE …` fragment: more conditions follow with `AND`. `CROSS JOIN` makes SQLite
-/// walk the ranges and look devices up, never the reverse (PostgreSQL plans it as a join).
-pub fn serial_range_devices_sql(collate_c: bool) -> String {
-    let c = if collate_c { " COLLATE \"C\"" } else { "" };
-    format!(
-        "field_notice_serials fs CROSS JOIN devices d \
-         WHERE d.company_id = $1 AND d.pid_key = fs.pid_key \
-         AND d.identity_key >= ('S|' || fs.first_serial){c} \
-         AND d.identity_key < ('S|' || fs.last_serial || '}}'){c} \
-         AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3 \
-         AND {}",
-        releases_allow_sql("fs", "d")
-    )
+/// A `FROM … WHERE …` fragment: more conditions follow with `AND`. The ranges are walked and
+/// their devices looked up, never the reverse: SQLite is told so by `CROSS JOIN`; PostgreSQL,
+/// which would rather read every device of the company and join them to the ranges by hash
+/// (1.2 s at a million devices against 0.03-0.4 s), by a `LATERAL` subquery it cannot flatten
+/// (`OFFSET 0`). It also compares identities bytewise only when told to (`COLLATE "C"`).
+pub fn serial_range_devices_sql(postgres: bool, company: &str) -> String {
+    let in_range = |c: &str| {
+        format!(
+            "d.company_id = {company} AND d.pid_key = fs.pid_key \
+             AND d.identity_key >= ('S|' || fs.first_serial){c} \
+             AND d.identity_key < ('S|' || fs.last_serial || '}}'){c} \
+             AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3"
+        )
+    };
+    let releases = releases_allow_sql("fs", "d");
+    if postgres {
+        format!(
+            "field_notice_serials fs CROSS JOIN LATERAL \
+             (SELECT d.* FROM devices d WHERE {} OFFSET 0) d WHERE {releases}",
+            in_range(" COLLATE \"C\"")
+        )
+    } else {
+        format!(
+            "field_notice_serials fs CROSS JOIN devices d WHERE {} AND {releases}",
+            in_range("")
+        )
+    }
 }
 
 /// [`notice_affected_sql!`] as a constant.

@@ -358,7 +358,7 @@ async fn notices_affecting(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<NoticeDevices>, sqlx::Error> {
-    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
+    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres, "$1");
     let whole = listing_affects_whatever_the_serial_sql("fp", "g");
     sqlx::query_as(&format!(
         "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
@@ -408,7 +408,7 @@ pub async fn notice_summary(
     .bind(company_id)
     .fetch_one(&mut *conn)
     .await?;
-    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres);
+    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres, "$1");
     // The groups already counted are decided once (a few rows, materialised), not for each
     // device in a range.
     let by_serial: i64 = sqlx::query_scalar(&format!(

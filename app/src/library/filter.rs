@@ -4,7 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    alerts::{advisories::exposed_sql, notices::AFFECTED_SQL, AdvisoryState, EolStage, Severity},
+    alerts::{
+        advisories::exposed_sql,
+        notices::{listing_affects_whatever_the_serial_sql, serial_range_devices_sql},
+        AdvisoryState, EolStage, Severity,
+    },
     coverage::{
         normalise::{pid_key, serial_key},
         ReasonCode, Status,
@@ -345,7 +349,8 @@ impl DeviceFilter {
     /// company's hostname index, which holds both texts. `search_limit` says how to ask: `None`
     /// when many devices match and a page is read in the order's index (the search a condition on
     /// each device); `Some(n)` to find at most `n` matches first, which is exact for counting up
-    /// to `n` and for reading pages when fewer match.
+    /// to `n` and for reading pages when fewer match. The filters on sets of the company's
+    /// products or releases follow the same choice (see `set_open`).
     ///
     /// `today` (`YYYY-MM-DD`) is the day end-of-life stages are decided on.
     pub fn to_sql(
@@ -419,6 +424,17 @@ impl DeviceFilter {
             }
             add(" AND d.reason = ?", reason.as_str().to_owned(), &mut clause);
         }
+        // When many devices match, a page is read in its order's index and each device checked
+        // against the filters' sets of the company's products or releases. Written as a test
+        // (`IS TRUE`) PostgreSQL keeps such a set as a hashed lookup; left bare, it joins the set
+        // to the devices, and when it misjudges how many that finds (a release-train match is
+        // an `OR` it cannot estimate) it reads and sorts every match: 0.9 s for 230,000 devices
+        // against 1 ms. When few match, the bare set is what finds them.
+        let (set_open, set_close) = if search_limit.is_none() {
+            ("(", ") IS TRUE")
+        } else {
+            ("", "")
+        };
         if !self.contract.trim().is_empty() {
             add(
                 " AND d.contract_number = ?",
@@ -436,15 +452,17 @@ impl DeviceFilter {
             // The company's products in that stage today (each `?` after the company is the same
             // day): a few rows, each a range of the pid index.
             add(
-                " AND d.pid_key IN (SELECT g.pid_key FROM device_groups g \
-                 JOIN eox_products ep ON ep.pid_key = g.pid_key \
-                 JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
-                 WHERE g.company_id = ?",
+                &format!(
+                    " AND {set_open}d.pid_key IN (SELECT g.pid_key FROM device_groups g \
+                     JOIN eox_products ep ON ep.pid_key = g.pid_key \
+                     JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
+                     WHERE g.company_id = ?"
+                ),
                 company_id.to_owned(),
                 &mut clause,
             );
             add(
-                &format!(" AND {})", stage.stage_sql("?")),
+                &format!(" AND {}){set_close}", stage.stage_sql("?")),
                 today.to_owned(),
                 &mut clause,
             );
@@ -453,7 +471,10 @@ impl DeviceFilter {
             // A hardware bulletin lists products; a software one, release trains.
             let bulletin = self.bulletin.trim().to_owned();
             add(
-                " AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)",
+                &format!(
+                    " AND {set_open}(d.pid_key IN \
+                     (SELECT pid_key FROM eox_products WHERE bulletin_number = ?)"
+                ),
                 bulletin.clone(),
                 &mut clause,
             );
@@ -462,28 +483,41 @@ impl DeviceFilter {
                 company_id.to_owned(),
                 &mut clause,
             );
-            add(" AND se.bulletin_number = ?))", bulletin, &mut clause);
+            add(
+                &format!(" AND se.bulletin_number = ?)){set_close}"),
+                bulletin,
+                &mut clause,
+            );
         }
         if let Some(state) = self.advisory_state {
             // The company's releases in that state (a few rows), then their devices by index.
             add(
-                " AND (d.software_type, d.release_key) IN (SELECT g.software_type, g.release_key \
-                 FROM device_groups g WHERE g.company_id = ?",
+                &format!(
+                    " AND {set_open}(d.software_type, d.release_key) IN \
+                     (SELECT g.software_type, g.release_key \
+                     FROM device_groups g WHERE g.company_id = ?"
+                ),
                 company_id.to_owned(),
                 &mut clause,
             );
-            clause.push_str(&format!(" AND {})", state.state_sql_over("g")));
+            clause.push_str(&format!(" AND {}){set_close}", state.state_sql_over("g")));
         }
         if let Some(severity) = self.advisory_severity {
             add(
-                &format!(" AND {}", exposed_sql("sa.severity = ?")),
+                &format!(
+                    " AND {set_open}{}{set_close}",
+                    exposed_sql("sa.severity = ?")
+                ),
                 severity.as_str().to_owned(),
                 &mut clause,
             );
         }
         if !self.advisory.trim().is_empty() {
             add(
-                &format!(" AND {}", exposed_sql("sa.advisory_id = ?")),
+                &format!(
+                    " AND {set_open}{}{set_close}",
+                    exposed_sql("sa.advisory_id = ?")
+                ),
                 self.advisory.trim().to_owned(),
                 &mut clause,
             );
@@ -492,29 +526,64 @@ impl DeviceFilter {
             // The trains in that stage today (each `?` is the same day), matched as device rows
             // match their train.
             add(
-                &format!(" AND {}", COMPANY_TRAINS),
+                &format!(" AND {set_open}{}", COMPANY_TRAINS),
                 company_id.to_owned(),
                 &mut clause,
             );
             add(
-                &format!(" AND {})", stage.stage_sql_over("se", "?")),
+                &format!(" AND {}){set_close}", stage.stage_sql_over("se", "?")),
                 today.to_owned(),
                 &mut clause,
             );
         }
         let notice = self.field_notice.trim();
         if !notice.is_empty() {
-            // The notice's products first (an index range each), then its narrowing.
+            // The company's (product, release) groups the notice affects whatever the serial (a
+            // few rows) and its devices in the notice's serial ranges (index ranges). Devices are
+            // looked for among the products of both, an index range each (none when the notice
+            // affects nothing), then looked up in the two sets: no device is decided on its own.
+            let groups_from = "device_groups g JOIN field_notice_products fp \
+                               ON fp.pid_key = g.pid_key WHERE g.company_id = ?";
+            let whole = listing_affects_whatever_the_serial_sql("fp", "g");
             add(
-                " AND d.pid_key IN (SELECT pid_key FROM field_notice_products WHERE notice_id = ?)",
+                &format!(" AND {set_open}d.pid_key IN (SELECT g.pid_key FROM {groups_from}"),
+                company_id.to_owned(),
+                &mut clause,
+            );
+            add(
+                &format!(
+                    " AND fp.notice_id = ? AND {whole} \
+                     UNION SELECT fs.pid_key FROM field_notice_serials fs WHERE fs.notice_id = ?){set_close}"
+                ),
                 notice.to_owned(),
                 &mut clause,
             );
             add(
                 &format!(
-                    " AND EXISTS (SELECT 1 FROM field_notice_products fp \
-                     WHERE fp.notice_id = ? AND {AFFECTED_SQL})"
+                    " AND {set_open}((d.pid_key, d.software_type, d.release_key) IN \
+                     (SELECT g.pid_key, g.software_type, g.release_key FROM {groups_from}"
                 ),
+                company_id.to_owned(),
+                &mut clause,
+            );
+            add(
+                &format!(" AND fp.notice_id = ? AND {whole})"),
+                notice.to_owned(),
+                &mut clause,
+            );
+            // PostgreSQL numbers its parameters (`$1`); it also compares identities bytewise
+            // only when told to.
+            let postgres = placeholder(1).starts_with('$');
+            add(
+                &format!(
+                    " OR d.id IN (SELECT d.id FROM {}",
+                    serial_range_devices_sql(postgres, "?")
+                ),
+                company_id.to_owned(),
+                &mut clause,
+            );
+            add(
+                &format!(" AND fs.notice_id = ?)){set_close}"),
                 notice.to_owned(),
                 &mut clause,
             );
@@ -802,18 +871,24 @@ mod tests {
         let sql = filter.to_sql("C-1", "2026-12-01", None, numbered);
         assert_eq!(
             sql.clause,
-            "d.company_id = $1 AND d.pid_key IN (SELECT g.pid_key FROM device_groups g \
+            "d.company_id = $1 AND (d.pid_key IN (SELECT g.pid_key FROM device_groups g \
              JOIN eox_products ep ON ep.pid_key = g.pid_key \
              JOIN eox_bulletins eb ON eb.bulletin_number = ep.bulletin_number \
              WHERE g.company_id = $2 AND eb.end_of_security_support <= $3 \
-             AND NOT (eb.last_date_of_support <= $4)) \
-             AND (d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $5) \
+             AND NOT (eb.last_date_of_support <= $4))) IS TRUE \
+             AND ((d.pid_key IN (SELECT pid_key FROM eox_products WHERE bulletin_number = $5) \
              OR (d.software_type, d.release_key) IN (SELECT d.software_type, d.release_key \
              FROM device_groups d JOIN software_eox se ON se.software_type = d.software_type \
              AND d.release_key <> '' AND (d.release_key = se.release_train \
              OR substr(d.release_key, 1, length(se.release_train) + 1) = se.release_train || '.') \
-             WHERE d.company_id = $6 AND se.bulletin_number = $7))"
+             WHERE d.company_id = $6 AND se.bulletin_number = $7))) IS TRUE"
         );
+        // When few match, the sets are bare: they find the devices.
+        let few = filter
+            .to_sql("C-1", "2026-12-01", Some(51), numbered)
+            .clause;
+        assert!(few.starts_with("d.company_id = $1 AND d.pid_key IN (SELECT g.pid_key"));
+        assert!(!few.contains("IS TRUE"));
         assert_eq!(
             sql.binds,
             vec![

@@ -401,7 +401,10 @@ fn identity_clause(
     with_after: bool,
     today: &str,
 ) -> (String, Vec<String>) {
-    let sql = filter.to_sql(company_id, today, None, placeholder(backend));
+    // A page is read in identity order, each device checked against the filter; a count finds
+    // every match first (a search's, and the sets of products or releases, by their indexes).
+    let search_limit = (!with_after).then_some(u64::MAX);
+    let sql = filter.to_sql(company_id, today, search_limit, placeholder(backend));
     let (mut clause, mut binds) = (sql.clause, sql.binds);
     let mut add = |condition: &str, value: String| {
         binds.push(value);

@@ -231,8 +231,10 @@ fn session_settings(backend: Backend, statement_timeout: Duration) -> String {
                             PRAGMA journal_size_limit = 67108864; \
                             PRAGMA foreign_keys = ON;"
             .to_owned(),
+        // No JIT: it compiles any statement estimated costly, and ours are short reads whose
+        // estimates can be far off (a walk over serial ranges paid 30-100 ms compiling).
         Backend::Postgres => format!(
-            "SET statement_timeout = {}",
+            "SET statement_timeout = {}; SET jit = off",
             statement_timeout.as_millis().max(1)
         ),
     }

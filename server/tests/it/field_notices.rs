@@ -393,12 +393,15 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
     let summary = ben.run(LoadNoticeSummary {}).await.unwrap();
     let mut affected_somehow = 0;
     let mut per_notice: std::collections::BTreeMap<String, u64> = Default::default();
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM devices WHERE company_id = 'NW-1001'")
-        .fetch_all(app.db().pool())
-        .await
-        .unwrap();
+    let mut serials_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let ids: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, serial_number FROM devices WHERE company_id = 'NW-1001' ORDER BY serial_number",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
     assert_eq!(ids.len(), 61);
-    for device_id in ids {
+    for (device_id, serial) in ids {
         let decided = ben.run(LoadDeviceNotices { device_id }).await.unwrap();
         let affecting: Vec<String> = decided
             .into_iter()
@@ -409,7 +412,8 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
             affected_somehow += 1;
         }
         for id in affecting {
-            *per_notice.entry(id).or_default() += 1;
+            *per_notice.entry(id.clone()).or_default() += 1;
+            serials_of.entry(id).or_default().push(serial.clone());
         }
     }
     let summarised: std::collections::BTreeMap<String, u64> = summary
@@ -422,6 +426,42 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
     assert_eq!(per_notice.len(), 6, "{per_notice:?}");
     assert_eq!(summary.devices_affected, affected_somehow);
     assert_eq!(summary.devices, 61);
+
+    // Filtered by a notice, the Library lists exactly the devices it affects: a page when few
+    // match (the sets find the devices), the CSV export (each device checked, as a page is when
+    // many match), the API's pages and their total.
+    for (notice, expected) in &serials_of {
+        let shown = page(&mut ben, |f| f.field_notice = notice.clone()).await;
+        let mut listed = serials(&shown);
+        listed.sort();
+        assert_eq!(&listed, expected, "{notice}: the Library's page");
+        assert_eq!(shown.total, expected.len() as u64, "{notice}");
+        let request = Request::get(format!("/api/library/devices.csv?field_notice={notice}"))
+            .header("cookie", ben.cookie.clone().unwrap())
+            .body(Body::empty())
+            .unwrap();
+        let csv = body_text(app.send(request).await).await;
+        let mut exported: Vec<String> = csv
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').next().unwrap().to_owned())
+            .collect();
+        exported.sort();
+        assert_eq!(&exported, expected, "{notice}: the CSV export");
+        let query = format!("?field_notice={notice}&limit=7");
+        let request = Request::get(format!("/api/v1/devices{query}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(&body_text(app.send(request).await).await).unwrap();
+        assert_eq!(body["count"], expected.len(), "{notice}: {body}");
+        let streamed: Vec<String> = api_devices(&app, &token, &format!("?field_notice={notice}"))
+            .await
+            .into_keys()
+            .collect();
+        assert_eq!(&streamed, expected, "{notice}: the API");
+    }
 
     // A page reads each device with its alerts; a whole inventory streamed reads each product and
     // release's alerts once and each device's serial ranges: the same devices, field for field.
