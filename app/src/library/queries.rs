@@ -138,9 +138,18 @@ pub async fn devices_matching(
 ) -> Result<Vec<DeviceRecord>, sqlx::Error> {
     let sql = filter.to_sql(company_id, today, page.few_matches, placeholder(backend));
     let next = sql.binds.len() + 1;
+    let clause = match page.few_matches {
+        // Found as the count found them, the database told how few there are at most:
+        // PostgreSQL otherwise judges a set of a few releases to hold most of the company and
+        // reads every device to sort them (2.6 s for 3,845 of a million devices, 0.4 s told).
+        Some(at_most) => format!(
+            "d.id IN (SELECT d.id FROM devices d WHERE {} LIMIT {at_most})",
+            sql.clause
+        ),
+        None => sql.clause,
+    };
     let query_sql = format!(
-        "SELECT {DEVICE_COLUMNS} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
-        sql.clause,
+        "SELECT {DEVICE_COLUMNS} WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
         filter.order_by(page.few_matches.is_some()),
         placeholder(backend)(next),
         placeholder(backend)(next + 1),
