@@ -1,8 +1,8 @@
 //! The alerts' SQL; every function takes the company id.
 
-use sqlx::AnyConnection;
-
 use std::collections::HashMap;
+
+use sqlx::AnyConnection;
 
 use super::{
     AdvisoryState, AdvisorySummary, CompanyAdvisory, CompanyAlerts, CompanyBulletin, CompanySoftwareTrain, DeviceAdvisory, EolStage, EolSummary,
@@ -17,7 +17,10 @@ use super::{
     },
     CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
 };
-use crate::platform::db::{Backend, DbBool};
+use crate::platform::{
+    db::{Backend, DbBool},
+    sql::push_placeholders,
+};
 
 /// The milestone columns of a bulletin `eb`, in [`MilestoneKind::ALL`] order.
 pub const MILESTONE_COLUMNS: &str = "eb.announcement_date, eb.end_of_sale, eb.last_ship, \
@@ -140,52 +143,106 @@ struct AdvisoryDevices {
     devices: i64,
 }
 
-/// The advisories affecting the company's devices, the worst first, then the most devices (at
-/// most `limit`), summed per advisory in SQL.
+/// The advisories affecting the company's devices, the worst first, then the most devices,
+/// summed per advisory in SQL.
 async fn company_advisories(
     conn: &mut AnyConnection,
     company_id: &str,
-    limit: Option<usize>,
 ) -> Result<Vec<CompanyAdvisory>, sqlx::Error> {
-    let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
-    // Counted and ranked from the indexes; the details read for the advisories kept.
+    // Counted and ranked from the indexes, then each advisory's details.
     let rows: Vec<AdvisoryDevices> = sqlx::query_as(&format!(
         "SELECT sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
                 sa.configuration_dependent, sa.last_updated, n.devices
          FROM (SELECT sa.advisory_id, sa.severity_rank, CAST(SUM(g.devices) AS BIGINT) AS devices
                FROM {EXPOSED_GROUPS}
-               GROUP BY sa.advisory_id, sa.severity_rank
-               ORDER BY sa.severity_rank DESC, devices DESC, sa.advisory_id{limit}) n
+               GROUP BY sa.advisory_id, sa.severity_rank) n
          JOIN security_advisories sa ON sa.advisory_id = n.advisory_id
          ORDER BY n.severity_rank DESC, n.devices DESC, n.advisory_id"
     ))
     .bind(company_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    Ok(rows.into_iter().filter_map(AdvisoryDevices::advisory).collect())
+}
+
+impl AdvisoryDevices {
+    fn advisory(self) -> Option<CompanyAdvisory> {
+        Some(CompanyAdvisory {
+            severity: Severity::from_rank(self.severity_rank)?,
+            advisory_id: self.advisory_id,
+            title: self.title,
+            url: self.url,
+            cvss_base_score: self.cvss_base_score,
+            configuration_dependent: self.configuration_dependent.0,
+            last_updated: self.last_updated,
+            devices: self.devices as u64,
+        })
+    }
+}
+
+/// An advisory affecting the company's devices: its id, severity rank and how many devices.
+type RankedAdvisory = (String, i64, i64);
+
+/// Each advisory affecting the company's devices, the worst first, then the most devices: one
+/// pass over the company's releases and their advisories, for the counts per severity and the
+/// advisories shown.
+async fn advisories_ranked(
+    conn: &mut AnyConnection,
+    company_id: &str,
+) -> Result<Vec<RankedAdvisory>, sqlx::Error> {
+    let mut ranked: Vec<RankedAdvisory> = sqlx::query_as(&format!(
+        "SELECT sa.advisory_id, sa.severity_rank, CAST(SUM(g.devices) AS BIGINT) AS devices
+         FROM {EXPOSED_GROUPS} GROUP BY sa.advisory_id, sa.severity_rank"
+    ))
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    ranked.sort_by(|a, b| (b.1, b.2, &a.0).cmp(&(a.1, a.2, &b.0)));
+    Ok(ranked)
+}
+
+/// The advisories `ranked`, with their details, in that order.
+async fn advisory_details(
+    conn: &mut AnyConnection,
+    ranked: &[RankedAdvisory],
+) -> Result<Vec<CompanyAdvisory>, sqlx::Error> {
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from(
+        "SELECT advisory_id, title, url, severity_rank, cvss_base_score, configuration_dependent,
+                last_updated, CAST(0 AS BIGINT) AS devices
+         FROM security_advisories WHERE advisory_id IN (",
+    );
+    push_placeholders(&mut sql, Backend::of_connection(conn), 1, ranked.len());
+    sql.push(')');
+    let mut query = sqlx::query_as::<_, AdvisoryDevices>(&sql);
+    for (advisory_id, _, _) in ranked {
+        query = query.bind(advisory_id);
+    }
+    let mut details: HashMap<String, AdvisoryDevices> = query
+        .fetch_all(conn)
+        .await?
         .into_iter()
-        .filter_map(|row| {
-            Some(CompanyAdvisory {
-                severity: Severity::from_rank(row.severity_rank)?,
-                advisory_id: row.advisory_id,
-                title: row.title,
-                url: row.url,
-                cvss_base_score: row.cvss_base_score,
-                configuration_dependent: row.configuration_dependent.0,
-                last_updated: row.last_updated,
-                devices: row.devices as u64,
-            })
+        .map(|row| (row.advisory_id.clone(), row))
+        .collect();
+    Ok(ranked
+        .iter()
+        .filter_map(|(advisory_id, _, devices)| {
+            let mut row = details.remove(advisory_id)?;
+            row.devices = *devices;
+            row.advisory()
         })
         .collect())
 }
 
-/// One release group an advisory of a severity affects, with or without configuration.
+/// One release the company runs that advisories of a severity affect: how many regardless of
+/// configuration and depending on it, and the company's devices running it.
 #[derive(sqlx::FromRow)]
-struct SeverityGroup {
+struct SeverityRelease {
     severity_rank: i64,
-    configuration_dependent: DbBool,
-    software_type: String,
-    release_key: String,
+    vulnerable: i64,
+    potentially: i64,
     devices: i64,
 }
 
@@ -195,22 +252,20 @@ pub async fn advisory_summary(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<AdvisorySummary, sqlx::Error> {
-    let groups: Vec<SeverityGroup> = sqlx::query_as(&format!(
-        "SELECT sa.severity_rank, sa.configuration_dependent, g.software_type, g.release_key,
-                MAX(g.devices) AS devices
-         FROM {EXPOSED_GROUPS}
-         GROUP BY sa.severity_rank, sa.configuration_dependent, g.software_type, g.release_key"
-    ))
+    // The company's releases (a few rows) joined to their exposure per severity, counted at
+    // import: a few rows each, not one per advisory.
+    let releases: Vec<SeverityRelease> = sqlx::query_as(
+        "SELECT e.severity_rank, e.vulnerable, e.potentially, g.devices
+         FROM (SELECT software_type, release_key, CAST(SUM(devices) AS BIGINT) AS devices
+               FROM device_groups WHERE company_id = $1 AND release_key <> ''
+               GROUP BY software_type, release_key) g
+         JOIN release_severity_exposure e
+           ON e.software_type = g.software_type AND e.release_key = g.release_key",
+    )
     .bind(company_id)
     .fetch_all(&mut *conn)
     .await?;
-    let advisories_by_rank: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT sa.severity_rank, COUNT(DISTINCT sa.advisory_id)
-         FROM {EXPOSED_GROUPS} GROUP BY sa.severity_rank"
-    ))
-    .bind(company_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let ranked = advisories_ranked(&mut *conn, company_id).await?;
     let devices = device_count(&mut *conn, company_id).await?;
     let not_assessed: i64 = sqlx::query_scalar(&format!(
         "SELECT CAST(COALESCE(SUM(g.devices), 0) AS BIGINT) FROM device_groups g
@@ -224,29 +279,23 @@ pub async fn advisory_summary(
     let by_severity = Severity::WORST_FIRST
         .into_iter()
         .map(|severity| {
-            let of = |dependent: bool| -> HashMap<(&str, &str), i64> {
-                groups
-                    .iter()
-                    .filter(|g| {
-                        g.severity_rank == severity.rank() && g.configuration_dependent.0 == dependent
-                    })
-                    .map(|g| ((g.software_type.as_str(), g.release_key.as_str()), g.devices))
-                    .collect()
-            };
-            let (sure, maybe) = (of(false), of(true));
-            // A group also affected regardless of configuration is counted as vulnerable only.
-            let potentially: i64 = maybe
-                .iter()
-                .filter(|(group, _)| !sure.contains_key(*group))
-                .map(|(_, n)| n)
+            let of_severity = || releases.iter().filter(|r| r.severity_rank == severity.rank());
+            // A release also affected regardless of configuration is counted as vulnerable only.
+            let vulnerable: i64 = of_severity()
+                .filter(|r| r.vulnerable > 0)
+                .map(|r| r.devices)
+                .sum();
+            let potentially: i64 = of_severity()
+                .filter(|r| r.vulnerable == 0 && r.potentially > 0)
+                .map(|r| r.devices)
                 .sum();
             SeverityCount {
                 severity,
-                advisories: advisories_by_rank
+                advisories: ranked
                     .iter()
-                    .find(|(rank, _)| *rank == severity.rank())
-                    .map_or(0, |(_, n)| *n as u64),
-                vulnerable_devices: sure.values().sum::<i64>() as u64,
+                    .filter(|(_, rank, _)| *rank == severity.rank())
+                    .count() as u64,
+                vulnerable_devices: vulnerable as u64,
                 potentially_vulnerable_devices: potentially as u64,
             }
         })
@@ -254,7 +303,8 @@ pub async fn advisory_summary(
     let advisories_total = by_severity.iter().map(|c| c.advisories).sum();
     Ok(AdvisorySummary {
         by_severity,
-        advisories: company_advisories(conn, company_id, Some(ADVISORIES_SHOWN)).await?,
+        advisories: advisory_details(conn, &ranked[..ranked.len().min(ADVISORIES_SHOWN)])
+            .await?,
         advisories_total,
         not_assessed: not_assessed as u64,
         devices: devices as u64,
@@ -607,7 +657,7 @@ pub async fn company_alerts(
             &b.bulletin_number,
         ))
     });
-    let advisories = company_advisories(&mut *conn, company_id, None).await?;
+    let advisories = company_advisories(&mut *conn, company_id).await?;
     let software_trains = software_trains(&mut *conn, company_id, today).await?;
     let notices = notices_affecting(conn, company_id)
         .await?
@@ -674,7 +724,9 @@ async fn release_advisories(
 }
 
 /// Counts again, per release, the advisories affecting it into `release_exposure` (which device
-/// rows and the Library's advisory filters read); run in the registry import that changed them.
+/// rows and the Library's advisory filters read), and per release and severity into
+/// `release_severity_exposure` (the Security advisories dashlet); run in the registry import that
+/// changed them.
 pub async fn refresh_release_exposure(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM release_exposure")
         .execute(&mut *conn)
@@ -687,6 +739,20 @@ pub async fn refresh_release_exposure(conn: &mut AnyConnection) -> Result<(), sq
                 MAX(sa.severity_rank)
          FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
          GROUP BY ar.software_type, ar.release_key",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM release_severity_exposure")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO release_severity_exposure
+             (software_type, release_key, severity_rank, vulnerable, potentially)
+         SELECT ar.software_type, ar.release_key, sa.severity_rank,
+                SUM(CASE WHEN sa.configuration_dependent THEN 0 ELSE 1 END),
+                SUM(CASE WHEN sa.configuration_dependent THEN 1 ELSE 0 END)
+         FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
+         GROUP BY ar.software_type, ar.release_key, sa.severity_rank",
     )
     .execute(conn)
     .await?;

@@ -465,4 +465,37 @@ async fn the_summary_counts_devices_once_per_severity(backend: Backend) {
         (3, 2, 6),
         "Northwind's alone"
     );
+
+    // A High advisory regardless of configuration for core-1's 17.9.4: core-1 is vulnerable to a
+    // High one now, and no longer counted among the potentially vulnerable.
+    import(
+        app.db(),
+        source(&[
+            (
+                RegistryFile::SecurityAdvisories,
+                &advisories(&["SA-SURE,Sure,,High,8.1,,2026-11-30,2026-11-30,false"]),
+            ),
+            (
+                RegistryFile::AdvisoryReleases,
+                &releases(&["SA-SURE,IOS XE,17.9.4,17.9.5"]),
+            ),
+        ]),
+    )
+    .await
+    .unwrap();
+    let summary = ben.run(LoadAdvisorySummary {}).await.unwrap();
+    let high = summary
+        .by_severity
+        .iter()
+        .find(|c| c.severity == Severity::High)
+        .unwrap();
+    assert_eq!(
+        (
+            high.advisories,
+            high.vulnerable_devices,
+            high.potentially_vulnerable_devices
+        ),
+        (2, 1, 2)
+    );
+    assert_eq!(summary.advisories_total, 4);
 }
