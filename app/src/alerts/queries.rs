@@ -723,25 +723,11 @@ async fn release_advisories(
     .await
 }
 
-/// Counts again, per release, the advisories affecting it into `release_exposure` (which device
-/// rows and the Library's advisory filters read), and per release and severity into
-/// `release_severity_exposure` (the Security advisories dashlet); run in the registry import that
-/// changed them.
+/// Counts again, per release and severity, the advisories affecting it into
+/// `release_severity_exposure` (the Security advisories dashlet), and from those per release into
+/// `release_exposure` (which device rows and the Library's advisory filters read): one pass over
+/// the advisories' releases. Run in the registry import that changed them.
 pub async fn refresh_release_exposure(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM release_exposure")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO release_exposure (software_type, release_key, vulnerable, potentially, worst_rank)
-         SELECT ar.software_type, ar.release_key,
-                SUM(CASE WHEN sa.configuration_dependent THEN 0 ELSE 1 END),
-                SUM(CASE WHEN sa.configuration_dependent THEN 1 ELSE 0 END),
-                MAX(sa.severity_rank)
-         FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
-         GROUP BY ar.software_type, ar.release_key",
-    )
-    .execute(&mut *conn)
-    .await?;
     sqlx::query("DELETE FROM release_severity_exposure")
         .execute(&mut *conn)
         .await?;
@@ -753,6 +739,17 @@ pub async fn refresh_release_exposure(conn: &mut AnyConnection) -> Result<(), sq
                 SUM(CASE WHEN sa.configuration_dependent THEN 1 ELSE 0 END)
          FROM advisory_releases ar JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id
          GROUP BY ar.software_type, ar.release_key, sa.severity_rank",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM release_exposure")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO release_exposure (software_type, release_key, vulnerable, potentially, worst_rank)
+         SELECT software_type, release_key, CAST(SUM(vulnerable) AS BIGINT),
+                CAST(SUM(potentially) AS BIGINT), MAX(severity_rank)
+         FROM release_severity_exposure GROUP BY software_type, release_key",
     )
     .execute(conn)
     .await?;
