@@ -16,7 +16,9 @@ use axum::{
 use crate::{
     support::library::page,
     support::registry::{each_is_refused, full_registry, import, row_error, source},
-    support::uploads::{contoso_uploads_its_own, demo_app, login, token_for, upload_csv},
+    support::uploads::{
+        api_get_json, contoso_uploads_its_own, demo_app, login, token_for, upload_csv,
+    },
     support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
 
@@ -306,13 +308,7 @@ async fn each_device_is_assessed_with_its_reason(backend: Backend) {
         "Upgrade IOS XE 17.9.4 to 17.9.5 or later: it fixes all 2 advisories affecting this device."
     );
     // An integration reads the same through the API, filters included.
-    let request = Request::get("/api/v1/devices?advisory_severity=critical")
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    let body = api_get_json(&app, &token, "/api/v1/devices?advisory_severity=critical").await;
     let devices = body["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 1, "{body}");
     assert_eq!(devices[0]["software_type"], "IOS XE");
@@ -327,15 +323,7 @@ async fn each_device_is_assessed_with_its_reason(backend: Backend) {
     // What affects the company, for an integration: Northwind's advisories, worst first.
     let alerts = |token: String| {
         let app = &app;
-        async move {
-            let request = Request::get("/api/v1/alerts")
-                .header("authorization", format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap();
-            let response = app.send(request).await;
-            assert_eq!(response.status(), StatusCode::OK);
-            serde_json::from_str::<serde_json::Value>(&body_text(response).await).unwrap()
-        }
+        async move { api_get_json(app, &token, "/api/v1/alerts").await }
     };
     let northwind = alerts(token.clone()).await;
     let listed: Vec<(String, u64)> = northwind["advisories"]

@@ -16,7 +16,8 @@ use crate::{
     support::library::page,
     support::registry::{each_is_refused, full_registry, import, row_error, source},
     support::uploads::{
-        contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
+        api_get_json, contoso_uploads_its_own, demo_app, login, token_for, upload_csv,
+        NORTHWIND_FILE,
     },
     support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
@@ -238,13 +239,12 @@ async fn each_device_shows_where_it_stands(backend: Backend) {
     assert_eq!(by_bulletin.total, 2, "the two C9300-48P, not Contoso's");
 
     // An integration reads the same through the API, filter included.
-    let request = Request::get("/api/v1/devices?end_of_life=past_last_date_of_support")
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    let body = api_get_json(
+        &app,
+        &token,
+        "/api/v1/devices?end_of_life=past_last_date_of_support",
+    )
+    .await;
     let devices = body["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 1, "{body}");
     let eol = &devices[0]["hardware_end_of_life"];
@@ -508,12 +508,12 @@ last_date_of_support\n";
     let by_bulletin = page(&mut ben, |f| f.bulletin = "SW-EOL-2204".into()).await;
     assert_eq!(stages(&by_bulletin).len(), 1);
     assert_eq!(by_bulletin.devices[0].serial_number, "FOC1907X1Y1");
-    let request = Request::get("/api/v1/devices?software_end_of_life=announced")
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let body: serde_json::Value =
-        serde_json::from_str(&body_text(app.send(request).await).await).unwrap();
+    let body = api_get_json(
+        &app,
+        &token,
+        "/api/v1/devices?software_end_of_life=announced",
+    )
+    .await;
     let devices = body["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 1, "{body}");
     assert_eq!(

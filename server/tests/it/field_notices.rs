@@ -17,7 +17,8 @@ use crate::{
     support::library::page,
     support::registry::{each_is_refused, full_registry, import, row_error, source},
     support::uploads::{
-        contoso_uploads_its_own, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
+        api_get_json, contoso_uploads_its_own, demo_app, login, token_for, upload_csv,
+        NORTHWIND_FILE,
     },
     support::{body_text, both_databases, Backend, TestApp, TestDb},
 };
@@ -306,13 +307,7 @@ async fn each_device_is_decided_with_its_reason(backend: Backend) {
     );
 
     // The API filters the same; the export carries the count.
-    let request = Request::get("/api/v1/devices?field_notice=FN-74004")
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    let body = api_get_json(&app, &token, "/api/v1/devices?field_notice=FN-74004").await;
     let devices = body["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 1, "{body}");
     assert_eq!(devices[0]["field_notices"], 2);
@@ -448,13 +443,8 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
             .collect();
         exported.sort();
         assert_eq!(&exported, expected, "{notice}: the CSV export");
-        let query = format!("?field_notice={notice}&limit=7");
-        let request = Request::get(format!("/api/v1/devices{query}"))
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
-        let body: serde_json::Value =
-            serde_json::from_str(&body_text(app.send(request).await).await).unwrap();
+        let path = format!("/api/v1/devices?field_notice={notice}&limit=7");
+        let body = api_get_json(&app, &token, &path).await;
         assert_eq!(body["count"], expected.len(), "{notice}: {body}");
         let streamed: Vec<String> = api_devices(&app, &token, &format!("?field_notice={notice}"))
             .await
@@ -509,13 +499,7 @@ async fn api_devices(
     token: &str,
     query: &str,
 ) -> std::collections::BTreeMap<String, serde_json::Value> {
-    let request = Request::get(format!("/api/v1/devices{query}"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    let body = api_get_json(app, token, &format!("/api/v1/devices{query}")).await;
     body["devices"]
         .as_array()
         .unwrap()

@@ -118,6 +118,13 @@ pub async fn token_for(app: &TestApp, company: &str, name: &str) -> String {
         .1
 }
 
+/// `GET path` with a collector token: its JSON body, once it answered 200.
+pub async fn api_get_json(app: &TestApp, token: &str, path: &str) -> Value {
+    let (status, _, body) = api(app, "GET", path, token, &[], Vec::new()).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
 pub async fn api(
     app: &TestApp,
     method: &str,
