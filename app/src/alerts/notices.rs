@@ -254,6 +254,24 @@ pub fn serial_range_devices_sql(postgres: bool, company: &str) -> String {
     }
 }
 
+/// Triples of a company and product `c`, a serial range `fs` of that product and a device `d` of
+/// the company it affects ([`serial_range_devices_sql`]), for the company `$1` or, when
+/// `one_company` is false, every company: `c` is read from `device_groups`, so only the products
+/// a company runs are walked. A `FROM … WHERE …` fragment.
+pub fn company_serial_range_devices_sql(postgres: bool, one_company: bool) -> String {
+    let company = if one_company {
+        "company_id = $1 AND "
+    } else {
+        ""
+    };
+    format!(
+        "(SELECT DISTINCT company_id, pid_key FROM device_groups \
+          WHERE {company}pid_key IN (SELECT pid_key FROM field_notice_serials)) c \
+         CROSS JOIN {} AND fs.pid_key = c.pid_key",
+        serial_range_devices_sql(postgres, "c.company_id")
+    )
+}
+
 /// [`notice_affected_sql!`] as a constant.
 pub const AFFECTED_SQL: &str = crate::notice_affected_sql!();
 

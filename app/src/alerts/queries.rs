@@ -12,7 +12,7 @@ use super::{
 use super::{
     notices::{
         affected_whatever_the_serial_sql, applies, listing_affects_whatever_the_serial_sql,
-        serial_range_devices_sql, NoticeScope,
+        company_serial_range_devices_sql, NoticeScope,
         SerialRange,
     },
     CompanyNotice, DeviceNotice, NoticeSummary, NoticeType, NOTICES_SHOWN,
@@ -402,13 +402,13 @@ impl NoticeDevices {
 }
 
 /// The notices affecting the company's devices, the most recently updated first. A listing
-/// narrowed by nothing, or by releases alone, counts the company's (product, release) groups; only
-/// listings narrowed to serial numbers look at each device (of their products: an index range).
+/// narrowed by nothing, or by releases alone, counts the company's (product, release) groups;
+/// listings narrowed to serial numbers were counted for each notice when the devices or the
+/// notices last changed (`notice_serial_devices`).
 async fn notices_affecting(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<NoticeDevices>, sqlx::Error> {
-    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres, "$1");
     let whole = listing_affects_whatever_the_serial_sql("fp", "g");
     sqlx::query_as(&format!(
         "SELECT fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated,
@@ -418,9 +418,7 @@ async fn notices_affecting(
                JOIN field_notice_products fp ON fp.pid_key = g.pid_key
                WHERE g.company_id = $1 AND {whole}
                UNION ALL
-               SELECT x.notice_id, COUNT(*) AS devices
-               FROM (SELECT DISTINCT fs.notice_id, d.id FROM {ranges}) x
-               GROUP BY x.notice_id) n
+               SELECT notice_id, devices FROM notice_serial_devices WHERE company_id = $1) n
          JOIN field_notices fn ON fn.notice_id = n.notice_id
          GROUP BY fn.notice_id, fn.title, fn.url, fn.notice_type, fn.last_updated
          ORDER BY fn.last_updated DESC, fn.notice_id"
@@ -428,6 +426,54 @@ async fn notices_affecting(
     .bind(company_id)
     .fetch_all(conn)
     .await
+}
+
+/// Counts again, for the company `company_id` or every company (`None`), the devices listings
+/// narrowed to serial numbers affect: per notice (`notice_serial_devices`) and per (product,
+/// release) group (`notice_serial_groups`), walking each range through the company's devices of
+/// its product. Run in the transaction that changed the devices (after `device_groups`, which
+/// names the products walked) or the notices.
+pub async fn refresh_notice_serial_matches(
+    conn: &mut AnyConnection,
+    company_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let postgres = Backend::of_connection(conn) == Backend::Postgres;
+    if postgres {
+        // An upload and a notice import may run at once, each reading what the other has not
+        // committed yet: whichever counts second waits here for the first to commit, and then
+        // (each statement reading what is committed when it starts) counts with its changes.
+        sqlx::query("LOCK TABLE notice_serial_devices IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+    }
+    let walk = company_serial_range_devices_sql(postgres, company_id.is_some());
+    let scope = if company_id.is_some() { " WHERE company_id = $1" } else { "" };
+    let statements = [
+        format!("DELETE FROM notice_serial_devices{scope}"),
+        format!("DELETE FROM notice_serial_groups{scope}"),
+        format!(
+            "INSERT INTO notice_serial_devices (company_id, notice_id, devices)
+             SELECT company_id, notice_id, COUNT(*)
+             FROM (SELECT DISTINCT c.company_id, fs.notice_id, d.id FROM {walk}) x
+             GROUP BY company_id, notice_id"
+        ),
+        format!(
+            "INSERT INTO notice_serial_groups
+                 (company_id, pid_key, software_type, release_key, devices)
+             SELECT company_id, pid_key, software_type, release_key, COUNT(*)
+             FROM (SELECT DISTINCT c.company_id, d.id, d.pid_key, d.software_type, d.release_key
+                   FROM {walk}) x
+             GROUP BY company_id, pid_key, software_type, release_key"
+        ),
+    ];
+    for statement in &statements {
+        let mut query = sqlx::query(statement);
+        if let Some(company_id) = company_id {
+            query = query.bind(company_id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// How many devices the company has (from its groups: no walk over its devices).
@@ -448,8 +494,7 @@ pub async fn notice_summary(
 ) -> Result<NoticeSummary, sqlx::Error> {
     let rows = notices_affecting(&mut *conn, company_id).await?;
     let devices = device_count(&mut *conn, company_id).await?;
-    // Groups some listing affects whatever the serial, then the other devices of products a
-    // listing narrowed to serials names, one by one.
+    // Groups some listing affects whatever the serial.
     let whole: i64 = sqlx::query_scalar(&format!(
         "SELECT CAST(COALESCE(SUM(g.devices), 0) AS BIGINT) FROM device_groups g
          WHERE g.company_id = $1 AND {}",
@@ -458,17 +503,11 @@ pub async fn notice_summary(
     .bind(company_id)
     .fetch_one(&mut *conn)
     .await?;
-    let ranges = serial_range_devices_sql(Backend::of_connection(conn) == Backend::Postgres, "$1");
-    // The groups already counted are decided once (a few rows, materialised), not for each
-    // device in a range.
+    // Then the devices of the other groups that listings narrowed to serial numbers affect.
     let by_serial: i64 = sqlx::query_scalar(&format!(
-        "WITH whole AS MATERIALIZED (
-             SELECT g.pid_key, g.software_type, g.release_key FROM device_groups g
-             WHERE g.company_id = $1 AND {})
-         SELECT COUNT(DISTINCT d.id) FROM {ranges}
-           AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.pid_key = d.pid_key
-                           AND w.software_type = d.software_type AND w.release_key = d.release_key)",
-        affected_whatever_the_serial_sql("g")
+        "SELECT CAST(COALESCE(SUM(s.devices), 0) AS BIGINT) FROM notice_serial_groups s
+         WHERE s.company_id = $1 AND NOT {}",
+        affected_whatever_the_serial_sql("s")
     ))
     .bind(company_id)
     .fetch_one(conn)

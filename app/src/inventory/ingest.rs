@@ -466,7 +466,7 @@ async fn close_upload(
         // the quota slot included.
         upload.tx.rollback().await?;
     } else {
-        queries::refresh_device_groups(&mut upload.tx, company_id).await?;
+        queries::refresh_device_summaries(&mut upload.tx, company_id).await?;
         upload.tx.commit().await?;
     }
     if probing {

@@ -130,7 +130,7 @@ mod server {
         },
         inventory::{
             corrections::{rekeyed, Rekeyed},
-            queries::refresh_device_groups,
+            queries::refresh_device_summaries,
         },
         platform::{clock::timestamp_now, AppState},
     };
@@ -187,7 +187,7 @@ mod server {
             by,
         )
         .await?;
-        refresh_device_groups(&mut tx, company_id).await?;
+        refresh_device_summaries(&mut tx, company_id).await?;
         tx.commit().await?;
         Ok(done)
     }
@@ -231,7 +231,7 @@ mod server {
             }
         }
         if !outcome.corrected.is_empty() {
-            refresh_device_groups(&mut tx, company_id).await?;
+            refresh_device_summaries(&mut tx, company_id).await?;
             tx.commit().await?;
         }
         Ok(outcome)
@@ -313,7 +313,7 @@ mod server {
         )
         .await?;
         queries::forget_correction(&mut tx, company_id, &device.identity_key).await?;
-        refresh_device_groups(&mut tx, company_id).await?;
+        refresh_device_summaries(&mut tx, company_id).await?;
         tx.commit().await?;
         Ok(reported)
     }

@@ -385,42 +385,9 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
     .await
     .unwrap();
     let mut ben = login(&app, "ben.user").await;
-    let summary = ben.run(LoadNoticeSummary {}).await.unwrap();
-    let mut affected_somehow = 0;
-    let mut per_notice: std::collections::BTreeMap<String, u64> = Default::default();
-    let mut serials_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let ids: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, serial_number FROM devices WHERE company_id = 'NW-1001' ORDER BY serial_number",
-    )
-    .fetch_all(app.db().pool())
-    .await
-    .unwrap();
-    assert_eq!(ids.len(), 61);
-    for (device_id, serial) in ids {
-        let decided = ben.run(LoadDeviceNotices { device_id }).await.unwrap();
-        let affecting: Vec<String> = decided
-            .into_iter()
-            .filter(|n| n.affected)
-            .map(|n| n.notice_id)
-            .collect();
-        if !affecting.is_empty() {
-            affected_somehow += 1;
-        }
-        for id in affecting {
-            *per_notice.entry(id.clone()).or_default() += 1;
-            serials_of.entry(id).or_default().push(serial.clone());
-        }
-    }
-    let summarised: std::collections::BTreeMap<String, u64> = summary
-        .notices
-        .iter()
-        .map(|n| (n.notice_id.clone(), n.devices))
-        .collect();
-    assert_eq!(summarised, per_notice);
+    let (serials_of, affected_somehow) = summary_against_each_device(&app, &mut ben, 61).await;
     // The five, and the demo's FN-74002 (C9300s on 17.9.4).
-    assert_eq!(per_notice.len(), 6, "{per_notice:?}");
-    assert_eq!(summary.devices_affected, affected_somehow);
-    assert_eq!(summary.devices, 61);
+    assert_eq!(serials_of.len(), 6, "{serials_of:?}");
 
     // Filtered by a notice, the Library lists exactly the devices it affects: a page when few
     // match (the sets find the devices), the CSV export (each device checked, as a page is when
@@ -491,6 +458,85 @@ async fn the_summary_agrees_with_each_device(backend: Backend) {
         .map(|(serial, d)| (serial.clone(), d["field_notices"].to_string()))
         .collect();
     assert_eq!(exported, expected, "the Library's CSV export");
+
+    // The counts follow what changes after them: an upload moving devices to another release
+    // (into FN-D's, out of FN-B's) and adding some, then an import moving FN-C's ranges.
+    let mut moved = String::from("serial_number,product_id,software_type,software_version\n");
+    for n in [0, 1, 2, 3, 45, 46] {
+        let pid = if n % 2 == 0 { "C9300-48P" } else { "C9500-32C" };
+        moved.push_str(&format!("FOC21{n:06},{pid},IOS XE,17.12.3\n"));
+    }
+    for n in 200..204 {
+        moved.push_str(&format!("FOC21{n:06},C9300-48P,,\n"));
+    }
+    assert_eq!(
+        upload_csv(&app, &token, &moved).await.0,
+        StatusCode::CREATED
+    );
+    let (after_upload, _) = summary_against_each_device(&app, &mut ben, 65).await;
+    assert_ne!(
+        after_upload["FN-D"], serials_of["FN-D"],
+        "FOC21000045 joins FN-D"
+    );
+    let moved_ranges = products(&["FN-C,C9300-48P,FOC21000030-FOC21000201,,"]);
+    import(
+        app.db(),
+        source(&[(RegistryFile::FieldNoticeProducts, &moved_ranges)]),
+    )
+    .await
+    .unwrap();
+    let (after_import, _) = summary_against_each_device(&app, &mut ben, 65).await;
+    assert!(
+        after_import["FN-C"].contains(&"FOC21000200".to_owned())
+            && !after_import["FN-C"].contains(&"FOC21000000".to_owned()),
+        "{after_import:?}"
+    );
+}
+
+/// The dashboard's notice summary checked against each device's own decisions (the company
+/// NW-1001 has `devices`): returns the serial numbers each notice affects and how many devices
+/// at least one affects.
+async fn summary_against_each_device(
+    app: &TestApp,
+    ben: &mut crate::support::Browser<'_>,
+    devices: u64,
+) -> (std::collections::BTreeMap<String, Vec<String>>, u64) {
+    let summary = ben.run(LoadNoticeSummary {}).await.unwrap();
+    let mut affected_somehow = 0;
+    let mut per_notice: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut serials_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let ids: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, serial_number FROM devices WHERE company_id = 'NW-1001' ORDER BY serial_number",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(ids.len() as u64, devices);
+    for (device_id, serial) in ids {
+        let decided = ben.run(LoadDeviceNotices { device_id }).await.unwrap();
+        let affecting: Vec<String> = decided
+            .into_iter()
+            .filter(|n| n.affected)
+            .map(|n| n.notice_id)
+            .collect();
+        if !affecting.is_empty() {
+            affected_somehow += 1;
+        }
+        for id in affecting {
+            *per_notice.entry(id.clone()).or_default() += 1;
+            serials_of.entry(id).or_default().push(serial.clone());
+        }
+    }
+    let summarised: std::collections::BTreeMap<String, u64> = summary
+        .notices
+        .iter()
+        .map(|n| (n.notice_id.clone(), n.devices))
+        .collect();
+    assert_eq!(summarised, per_notice);
+    assert_eq!(summary.notices_total, per_notice.len() as u64);
+    assert_eq!(summary.devices_affected, affected_somehow);
+    assert_eq!(summary.devices, devices);
+    (serials_of, affected_somehow)
 }
 
 /// `GET /api/v1/devices{query}`'s devices, by serial number.

@@ -552,9 +552,10 @@ pub async fn device_count(conn: &mut AnyConnection, company_id: &str) -> Result<
         .await
 }
 
-/// Counts the company's devices again per (product, software type, release) into
-/// `device_groups`, which the alert summaries read; run in the transaction that changed them.
-pub async fn refresh_device_groups(
+/// Counts the company's devices again for what the alert summaries read instead of them: per
+/// (product, software type, release) into `device_groups`, then those field notices narrowed to
+/// serial numbers affect; run in the transaction that changed them.
+pub async fn refresh_device_summaries(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<(), sqlx::Error> {
@@ -568,9 +569,9 @@ pub async fn refresh_device_groups(
          WHERE company_id = $1 GROUP BY company_id, pid_key, software_type, release_key",
     )
     .bind(company_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::alerts::queries::refresh_notice_serial_matches(conn, Some(company_id)).await
 }
 
 /// Removes the company's devices and the product ID corrections made on them; its upload history
@@ -589,7 +590,7 @@ pub async fn delete_devices(
         .bind(company_id)
         .execute(&mut *conn)
         .await?;
-    refresh_device_groups(conn, company_id).await?;
+    refresh_device_summaries(conn, company_id).await?;
     Ok(deleted)
 }
 

@@ -393,6 +393,15 @@ pub async fn import_registry(
     if advisories_changed {
         crate::alerts::queries::refresh_release_exposure(&mut tx).await?;
     }
+    let notices_changed = summaries.iter().any(|s| {
+        matches!(
+            s.file,
+            RegistryFile::FieldNotices | RegistryFile::FieldNoticeProducts
+        ) && s.changed > 0
+    });
+    if notices_changed {
+        crate::alerts::queries::refresh_notice_serial_matches(&mut tx, None).await?;
+    }
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
     queries::set_change_summary(&mut tx, change_id, &summary_json).await?;
     tell_das_of_new_associations(&mut tx, &context.now).await?;
