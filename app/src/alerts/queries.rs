@@ -1,6 +1,6 @@
 //! The alerts' SQL; every function takes the company id.
 
-use std::collections::HashMap;
+use std::{cmp::Reverse, collections::HashMap};
 
 use sqlx::AnyConnection;
 
@@ -121,15 +121,26 @@ pub async fn eol_summary(
     })
 }
 
-/// The company's devices grouped by release (a company runs few releases, however many devices)
-/// joined to the advisories affecting each group: `g`, `ar` and `sa`, for `$1` the company.
-const EXPOSED_GROUPS: &str = "(SELECT software_type, release_key,
+/// The company's devices grouped by release (a company runs few releases, however many
+/// devices): `g`, for `$1` the company.
+macro_rules! company_releases {
+    () => {
+        "(SELECT software_type, release_key,
                  CAST(SUM(devices) AS BIGINT) AS devices FROM device_groups
                WHERE company_id = $1 AND release_key <> ''
-               GROUP BY software_type, release_key) g
+               GROUP BY software_type, release_key) g"
+    };
+}
+const COMPANY_RELEASES: &str = company_releases!();
+
+/// [`COMPANY_RELEASES`] joined to the advisories affecting each: `g`, `ar` and `sa`.
+const EXPOSED_GROUPS: &str = concat!(
+    company_releases!(),
+    "
          JOIN advisory_releases ar
            ON ar.software_type = g.software_type AND ar.release_key = g.release_key
-         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id";
+         JOIN security_advisories sa ON sa.advisory_id = ar.advisory_id"
+);
 
 #[derive(sqlx::FromRow)]
 struct AdvisoryDevices {
@@ -143,26 +154,36 @@ struct AdvisoryDevices {
     devices: i64,
 }
 
-/// The advisories affecting the company's devices, the worst first, then the most devices,
-/// summed per advisory in SQL.
+/// The advisories affecting the company's devices, the worst first, then the most devices:
+/// summed per advisory over the company's releases in SQL, ranked here (PostgreSQL sorting
+/// thousands of ids by its collation took longer than the rest of the query).
 async fn company_advisories(
     conn: &mut AnyConnection,
     company_id: &str,
 ) -> Result<Vec<CompanyAdvisory>, sqlx::Error> {
-    // Counted and ranked from the indexes, then each advisory's details.
     let rows: Vec<AdvisoryDevices> = sqlx::query_as(&format!(
         "SELECT sa.advisory_id, sa.title, sa.url, sa.severity_rank, sa.cvss_base_score,
                 sa.configuration_dependent, sa.last_updated, n.devices
-         FROM (SELECT sa.advisory_id, sa.severity_rank, CAST(SUM(g.devices) AS BIGINT) AS devices
-               FROM {EXPOSED_GROUPS}
-               GROUP BY sa.advisory_id, sa.severity_rank) n
-         JOIN security_advisories sa ON sa.advisory_id = n.advisory_id
-         ORDER BY n.severity_rank DESC, n.devices DESC, n.advisory_id"
+         FROM (SELECT ar.advisory_id, CAST(SUM(g.devices) AS BIGINT) AS devices
+               FROM {COMPANY_RELEASES}
+               JOIN advisory_releases ar
+                 ON ar.software_type = g.software_type AND ar.release_key = g.release_key
+               GROUP BY ar.advisory_id) n
+         JOIN security_advisories sa ON sa.advisory_id = n.advisory_id"
     ))
     .bind(company_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().filter_map(AdvisoryDevices::advisory).collect())
+    let mut advisories: Vec<CompanyAdvisory> =
+        rows.into_iter().filter_map(AdvisoryDevices::advisory).collect();
+    advisories.sort_by(|a, b| {
+        worst_first(a.severity.rank(), a.devices, &a.advisory_id).cmp(&worst_first(
+            b.severity.rank(),
+            b.devices,
+            &b.advisory_id,
+        ))
+    });
+    Ok(advisories)
 }
 
 impl AdvisoryDevices {
@@ -197,8 +218,16 @@ async fn advisories_ranked(
     .bind(company_id)
     .fetch_all(conn)
     .await?;
-    ranked.sort_by(|a, b| (b.1, b.2, &a.0).cmp(&(a.1, a.2, &b.0)));
+    ranked.sort_by(|a, b| {
+        worst_first(a.1, a.2 as u64, &a.0).cmp(&worst_first(b.1, b.2 as u64, &b.0))
+    });
     Ok(ranked)
+}
+
+/// How advisories affecting a company are listed: the worst first, then those affecting the
+/// most devices, then by id (bytewise, the same on both databases).
+fn worst_first(severity_rank: i64, devices: u64, advisory_id: &str) -> (Reverse<i64>, Reverse<u64>, &str) {
+    (Reverse(severity_rank), Reverse(devices), advisory_id)
 }
 
 /// The advisories `ranked`, with their details, in that order.
@@ -812,5 +841,19 @@ mod tests {
     fn a_year_on_is_the_same_day() {
         assert_eq!(super::a_year_after("2026-12-01"), "2027-12-01");
         assert_eq!(super::a_year_after("2028-02-29"), "2029-02-28");
+    }
+
+    #[test]
+    fn advisories_are_listed_worst_first_then_by_devices_then_id() {
+        let mut listed = [
+            (3, 5, "SA-B"),
+            (4, 1, "SA-Z"),
+            (3, 9, "SA-C"),
+            (3, 5, "SA-A"),
+            (1, 900, "SA-0"),
+        ];
+        listed.sort_by(|a, b| super::worst_first(a.0, a.1, a.2).cmp(&super::worst_first(b.0, b.1, b.2)));
+        let ids: Vec<&str> = listed.iter().map(|a| a.2).collect();
+        assert_eq!(ids, ["SA-Z", "SA-C", "SA-A", "SA-B", "SA-0"]);
     }
 }

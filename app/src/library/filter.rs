@@ -503,12 +503,19 @@ impl DeviceFilter {
             clause.push_str(&format!(" AND {}){set_close}", state.state_sql_over("g")));
         }
         if let Some(severity) = self.advisory_severity {
+            // The company's releases an advisory of that severity affects (counted per release
+            // and severity at each advisory import): a few rows, not every release such
+            // advisories list. The rank is the enum's own number, written as is.
             add(
                 &format!(
-                    " AND {set_open}{}{set_close}",
-                    exposed_sql("sa.severity = ?")
+                    " AND {set_open}(d.software_type, d.release_key) IN \
+                     (SELECT g.software_type, g.release_key FROM device_groups g \
+                     JOIN release_severity_exposure rs ON rs.software_type = g.software_type \
+                     AND rs.release_key = g.release_key \
+                     WHERE g.company_id = ? AND rs.severity_rank = {}){set_close}",
+                    severity.rank()
                 ),
-                severity.as_str().to_owned(),
+                company_id.to_owned(),
                 &mut clause,
             );
         }
