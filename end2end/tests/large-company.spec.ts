@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
 import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
-import { COUNTS, COVERED, DEVICES, NOTICES, SECURITY, SITES, coveredSerial, devices, inventoryCsv, largeCompany } from '../fixtures/large-company';
+import { COUNTS, COVERED, DEVICES, EXTRA_ADVISORIES, NOTICES, SECURITY, SITES, coveredSerial, devices, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
 // every coverage state (fixtures/large-company.ts). Its first person registers it through the
@@ -487,13 +487,22 @@ test('a DA sees the field notices affecting the company, follows one and reads w
 
   // Library → Alerts lists everything that concerns the company, each with its devices.
   await openApp(page, '/library/alerts');
-  await expect(page.getByTestId('alerts-advisories').locator('tbody tr')).toHaveCount(4);
-  await expect(page.getByTestId('alerts-advisories').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
+  // The demo's four and the fixture's informational ones: the first hundred, then more on demand.
+  const advisoryRows = page.getByTestId('alerts-advisories').locator('tbody tr');
+  const allAdvisories = 4 + EXTRA_ADVISORIES;
+  await expect(advisoryRows).toHaveCount(100);
+  await expect(advisoryRows.first()).toContainText('NC-SA-2026-0001');
+  const moreAdvisories = page.getByTestId('alerts-advisories-more');
+  await expect(moreAdvisories).toContainText(`Showing the first 100 of ${allAdvisories} advisories.`);
   await expect(page.getByTestId('alerts-notices').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('alerts-bulletins').locator('tbody tr').first()).toContainText('Past last date of support');
   await expectNoSidewaysScroll(page, 'Library → Alerts');
   await attachScreenshot(page, testInfo, 'library-alerts');
   await expectAccessible(page, 'Library → Alerts');
+  await moreAdvisories.getByRole('button', { name: `Show ${allAdvisories - 100} more advisories` }).click();
+  await expect(advisoryRows).toHaveCount(allAdvisories);
+  await expect(advisoryRows.last()).toContainText(`NC-SA-E2E-0${EXTRA_ADVISORIES}`);
+  await expect(moreAdvisories).toHaveCount(0);
   // Software trains with an end of life, the furthest gone first.
   const trains = page.getByTestId('alerts-software-trains');
   await expect(trains.locator('tbody tr')).toHaveCount(3);

@@ -14,6 +14,7 @@ pub mod loading;
 pub mod not_found_page;
 pub mod onboarding;
 pub mod shell;
+pub mod show_more;
 pub mod theme;
 pub mod whose;
 

@@ -11,7 +11,12 @@ use crate::{
         CompanyNotice, CompanySoftwareTrain, NextMilestone,
     },
     library::DeviceFilter,
-    ui::{data_table::DataTable, inventory::format::devices, library::vendor_link::VendorLink},
+    ui::{
+        data_table::DataTable,
+        inventory::format::devices,
+        library::vendor_link::VendorLink,
+        show_more::{ShowMore, ROWS_AT_ONCE},
+    },
 };
 
 /// The Library filtered as `choose` sets, as a link.
@@ -58,12 +63,15 @@ pub fn AlertsPage() -> impl IntoView {
 #[component]
 fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
     let yours = whose();
-    let body = if list.is_empty() {
+    let total = list.len();
+    let shown = RwSignal::new(ROWS_AT_ONCE);
+    let list = StoredValue::new(list);
+    let body = if total == 0 {
         view! { <p class="empty-state">{format!("No published security advisory affects {yours} devices' releases.")}</p> }.into_any()
     } else {
         view! {
             <DataTable heads=&["Advisory", "Severity", "Updated", "Devices"] caption=format!("Security advisories affecting {yours} devices, worst first") testid="alerts-advisories">
-                {list.into_iter().map(|a| {
+                {move || list.with_value(|list| list.iter().take(shown.get()).cloned().map(|a| {
                     let link = library_link(|f| f.advisory = a.advisory_id.clone());
                     let label = format!("{} affected by {}", devices(a.devices), a.advisory_id);
                     let score = (!a.cvss_base_score.is_empty()).then(|| format!("CVSS {}", a.cvss_base_score));
@@ -80,8 +88,9 @@ fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
                             <td data-label="Devices"><a href=link aria-label=label>{devices(a.devices)}</a></td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect_view())}
             </DataTable>
+            <ShowMore shown total noun="advisories" testid="alerts-advisories-more"/>
         }.into_any()
     };
     view! {
@@ -95,13 +104,16 @@ fn AdvisoriesSection(list: Vec<CompanyAdvisory>) -> impl IntoView {
 #[component]
 fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
     let yours = whose();
-    let body = if list.is_empty() {
+    let total = list.len();
+    let shown = RwSignal::new(ROWS_AT_ONCE);
+    let list = StoredValue::new(list);
+    let body = if total == 0 {
         view! { <p class="empty-state">{format!("No field notice affects {yours} devices.")}</p> }
             .into_any()
     } else {
         view! {
             <DataTable heads=&["Notice", "Type", "Updated", "Devices"] caption=format!("Field notices affecting {yours} devices, most recently updated first") testid="alerts-notices">
-                {list.into_iter().map(|n| {
+                {move || list.with_value(|list| list.iter().take(shown.get()).cloned().map(|n| {
                     let link = library_link(|f| f.field_notice = n.notice_id.clone());
                     let label = format!("{} affected by {}", devices(n.devices), n.notice_id);
                     view! {
@@ -112,8 +124,9 @@ fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
                             <td data-label="Devices"><a href=link aria-label=label>{devices(n.devices)}</a></td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect_view())}
             </DataTable>
+            <ShowMore shown total noun="notices" testid="alerts-notices-more"/>
         }.into_any()
     };
     view! {
@@ -127,12 +140,15 @@ fn NoticesSection(list: Vec<CompanyNotice>) -> impl IntoView {
 #[component]
 fn BulletinsSection(list: Vec<CompanyBulletin>) -> impl IntoView {
     let yours = whose();
-    let body = if list.is_empty() {
+    let total = list.len();
+    let shown = RwSignal::new(ROWS_AT_ONCE);
+    let list = StoredValue::new(list);
+    let body = if total == 0 {
         view! { <p class="empty-state">{format!("No end of life is announced for {yours} devices' products.")}</p> }.into_any()
     } else {
         view! {
             <DataTable heads=&["Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption=format!("End-of-life bulletins listing {yours} devices' products, furthest gone first") testid="alerts-bulletins">
-                {list.into_iter().map(|b| {
+                {move || list.with_value(|list| list.iter().take(shown.get()).cloned().map(|b| {
                     let link = library_link(|f| f.bulletin = b.bulletin_number.clone());
                     let label = format!("{} listed by {}", devices(b.devices), b.bulletin_number);
                     let next = next_label(b.next_milestone.as_ref());
@@ -145,8 +161,9 @@ fn BulletinsSection(list: Vec<CompanyBulletin>) -> impl IntoView {
                             <td data-label="Devices"><a href=link aria-label=label>{devices(b.devices)}</a></td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect_view())}
             </DataTable>
+            <ShowMore shown total noun="bulletins" testid="alerts-bulletins-more"/>
         }.into_any()
     };
     view! {
@@ -167,12 +184,15 @@ fn next_label(next: Option<&NextMilestone>) -> String {
 #[component]
 fn SoftwareTrainsSection(list: Vec<CompanySoftwareTrain>) -> impl IntoView {
     let yours = whose();
-    let body = if list.is_empty() {
+    let total = list.len();
+    let shown = RwSignal::new(ROWS_AT_ONCE);
+    let list = StoredValue::new(list);
+    let body = if total == 0 {
         view! { <p class="empty-state">{format!("No end of life is announced for the software releases {yours} devices run.")}</p> }.into_any()
     } else {
         view! {
             <DataTable heads=&["Release train", "Bulletin", "Stage today", "Next milestone", "Last date of support", "Devices"] caption=format!("Software release trains {yours} devices run with an end-of-life bulletin, furthest gone first") testid="alerts-software-trains">
-                {list.into_iter().map(|train| {
+                {move || list.with_value(|list| list.iter().take(shown.get()).cloned().map(|train| {
                     let t = train.bulletin;
                     let link = library_link(|f| f.bulletin = t.bulletin_number.clone());
                     let train = format!("{} {}", train.software_type, train.release_train);
@@ -188,8 +208,9 @@ fn SoftwareTrainsSection(list: Vec<CompanySoftwareTrain>) -> impl IntoView {
                             <td data-label="Devices"><a href=link aria-label=label>{devices(t.devices)}</a></td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect_view())}
             </DataTable>
+            <ShowMore shown total noun="release trains" testid="alerts-software-trains-more"/>
         }.into_any()
     };
     view! {
