@@ -26,9 +26,10 @@ CREATE TABLE notice_serial_groups (
     PRIMARY KEY (company_id, pid_key, software_type, release_key)
 );
 
-INSERT INTO notice_serial_devices (company_id, notice_id, devices)
-SELECT company_id, notice_id, COUNT(*) FROM (
-SELECT DISTINCT c.company_id, fs.notice_id, d.id FROM (SELECT DISTINCT company_id, pid_key FROM device_groups
+-- Each (company, notice, device) a serial range affects, walked once.
+CREATE TEMPORARY TABLE serial_matches AS
+SELECT DISTINCT c.company_id, fs.notice_id, d.id, d.pid_key, d.software_type, d.release_key
+FROM (SELECT DISTINCT company_id, pid_key FROM device_groups
        WHERE pid_key IN (SELECT pid_key FROM field_notice_serials)) c
 CROSS JOIN field_notice_serials fs
 CROSS JOIN LATERAL (SELECT d.* FROM devices d WHERE d.company_id = c.company_id AND d.pid_key = fs.pid_key
@@ -40,22 +41,13 @@ WHERE fs.pid_key = c.pid_key
                   WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key)
       OR EXISTS (SELECT 1 FROM field_notice_releases fr
                   WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key
-                  AND fr.software_type = d.software_type AND fr.release_key = d.release_key))) x
-GROUP BY company_id, notice_id;
+                  AND fr.software_type = d.software_type AND fr.release_key = d.release_key));
+
+INSERT INTO notice_serial_devices (company_id, notice_id, devices)
+SELECT company_id, notice_id, COUNT(*) FROM serial_matches GROUP BY company_id, notice_id;
 
 INSERT INTO notice_serial_groups (company_id, pid_key, software_type, release_key, devices)
-SELECT company_id, pid_key, software_type, release_key, COUNT(*) FROM (
-SELECT DISTINCT c.company_id, d.id, d.pid_key, d.software_type, d.release_key FROM (SELECT DISTINCT company_id, pid_key FROM device_groups
-       WHERE pid_key IN (SELECT pid_key FROM field_notice_serials)) c
-CROSS JOIN field_notice_serials fs
-CROSS JOIN LATERAL (SELECT d.* FROM devices d WHERE d.company_id = c.company_id AND d.pid_key = fs.pid_key
-        AND d.identity_key >= ('S|' || fs.first_serial) COLLATE "C"
-        AND d.identity_key < ('S|' || fs.last_serial || '}') COLLATE "C"
-        AND length(d.identity_key) = length(fs.first_serial) + length(fs.pid_key) + 3 OFFSET 0) d
-WHERE fs.pid_key = c.pid_key
-  AND (NOT EXISTS (SELECT 1 FROM field_notice_releases fr
-                  WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key)
-      OR EXISTS (SELECT 1 FROM field_notice_releases fr
-                  WHERE fr.notice_id = fs.notice_id AND fr.pid_key = fs.pid_key
-                  AND fr.software_type = d.software_type AND fr.release_key = d.release_key))) x
+SELECT company_id, pid_key, software_type, release_key, COUNT(DISTINCT id) FROM serial_matches
 GROUP BY company_id, pid_key, software_type, release_key;
+
+DROP TABLE serial_matches;

@@ -384,22 +384,21 @@ pub async fn import_registry(
         };
         summaries.push(summary);
     }
-    let advisories_changed = summaries.iter().any(|s| {
-        matches!(
-            s.file,
-            RegistryFile::SecurityAdvisories | RegistryFile::AdvisoryReleases
-        ) && s.changed > 0
-    });
-    if advisories_changed {
+    let changed = |files: [RegistryFile; 2]| {
+        summaries
+            .iter()
+            .any(|s| files.contains(&s.file) && s.changed > 0)
+    };
+    if changed([
+        RegistryFile::SecurityAdvisories,
+        RegistryFile::AdvisoryReleases,
+    ]) {
         crate::alerts::queries::refresh_release_exposure(&mut tx).await?;
     }
-    let notices_changed = summaries.iter().any(|s| {
-        matches!(
-            s.file,
-            RegistryFile::FieldNotices | RegistryFile::FieldNoticeProducts
-        ) && s.changed > 0
-    });
-    if notices_changed {
+    if changed([
+        RegistryFile::FieldNotices,
+        RegistryFile::FieldNoticeProducts,
+    ]) {
         crate::alerts::queries::refresh_notice_serial_matches(&mut tx, None).await?;
     }
     let summary_json = serde_json::to_string(&summaries).expect("summaries serialise");
