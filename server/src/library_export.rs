@@ -8,7 +8,7 @@ use app::{
         spreadsheet_safe, UploadError,
     },
     library::DeviceFilter,
-    platform::{sql::push_placeholders, AppState},
+    platform::{sql::placeholder, AppState},
 };
 use axum::{
     extract::{Query, State},
@@ -36,11 +36,7 @@ fn export_query(
 ) -> (String, Vec<String>) {
     let backend = state.db.backend();
     let today = app::platform::clock::date_today();
-    let sql = filter.to_sql(company_id, &today, None, |n| {
-        let mut text = String::new();
-        push_placeholders(&mut text, backend, n, 1);
-        text
-    });
+    let sql = filter.to_sql(company_id, &today, None, |n| placeholder(backend, n));
     (
         format!(
             "SELECT {} WHERE {} ORDER BY {}",

@@ -15,15 +15,11 @@ use crate::{
         },
         DeviceRecord,
     },
-    platform::{sql::push_placeholders, Backend, Database},
+    platform::{sql, Backend, Database},
 };
 
 fn placeholder(backend: Backend) -> impl Fn(usize) -> String {
-    move |n| {
-        let mut text = String::new();
-        push_placeholders(&mut text, backend, n, 1);
-        text
-    }
+    move |n| sql::placeholder(backend, n)
 }
 
 /// The devices matching `filter`, `limit` of them from `offset` (a Library page is
@@ -492,15 +488,7 @@ pub async fn grouped_devices_in_identity_order(
 ) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
     let columns = bulk_read::device_columns();
     let (sql, binds) = identity_order_sql(db.backend(), company_id, filter, page, &columns);
-    let mut batches = bulk_read::read(db, sql, binds);
-    let mut devices = Vec::with_capacity(page.limit as usize);
-    while let Some(batch) = batches.recv().await {
-        for row in batch? {
-            let key = row.identity_key.clone();
-            devices.push((key, records.record(db, row).await?));
-        }
-    }
-    Ok(devices)
+    records.read_all(db, sql, binds, page.limit as usize).await
 }
 
 /// How many devices match `filter` and `page`'s narrowing, on every page together.

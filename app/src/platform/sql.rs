@@ -42,6 +42,13 @@ pub fn push_value_rows(
     }
 }
 
+/// The placeholder of value `number` (from 1): `$N` on PostgreSQL, `?` on SQLite.
+pub fn placeholder(backend: Backend, number: usize) -> String {
+    let mut text = String::new();
+    push_placeholder(&mut text, backend, number);
+    text
+}
+
 pub fn push_placeholder(sql: &mut String, backend: Backend, number: usize) {
     match backend {
         Backend::Sqlite => sql.push('?'),

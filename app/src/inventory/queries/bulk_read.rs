@@ -244,6 +244,26 @@ impl GroupedRecords {
         }
         .record(&self.today))
     }
+
+    /// Every device `sql` (with `binds`, read by [`read`]) finds, in its order, each with its
+    /// identity key.
+    pub async fn read_all(
+        &mut self,
+        db: &Database,
+        sql: String,
+        binds: Vec<String>,
+        capacity: usize,
+    ) -> Result<Vec<(String, DeviceRecord)>, sqlx::Error> {
+        let mut batches = read(db, sql, binds);
+        let mut devices = Vec::with_capacity(capacity);
+        while let Some(batch) = batches.recv().await {
+            for mut row in batch? {
+                let key = std::mem::take(&mut row.identity_key);
+                devices.push((key, self.record(db, row).await?));
+            }
+        }
+        Ok(devices)
+    }
 }
 
 /// The company's devices after id `after`, in id order, at most `limit`: one of many pages read in
@@ -260,21 +280,12 @@ pub async fn devices_after(
     let sql = format!(
         "SELECT {} WHERE d.company_id = {} AND d.id > {after} ORDER BY d.id LIMIT {limit}",
         device_columns(),
-        placeholder_one(db)
+        crate::platform::sql::placeholder(db.backend(), 1)
     );
-    let mut batches = read(db, sql, vec![company_id.to_owned()]);
-    let mut devices = Vec::with_capacity(limit.max(0) as usize);
-    while let Some(batch) = batches.recv().await {
-        for row in batch? {
-            devices.push(records.record(db, row).await?);
-        }
-    }
-    Ok(devices)
+    let binds = vec![company_id.to_owned()];
+    let devices = records
+        .read_all(db, sql, binds, limit.max(0) as usize)
+        .await?;
+    Ok(devices.into_iter().map(|(_, device)| device).collect())
 }
 
-/// The first placeholder of a statement on `db`'s database.
-fn placeholder_one(db: &Database) -> String {
-    let mut text = String::new();
-    crate::platform::sql::push_placeholder(&mut text, db.backend(), 1);
-    text
-}
