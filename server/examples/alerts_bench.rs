@@ -131,6 +131,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "one field notice",
             filter(|f| f.field_notice = "GEN-FN-00001".into()),
         ),
+        // Searches inside values (issue 17): few devices, none, many, and a text shorter than a
+        // trigram (which reads the company's hostname index end to end).
+        (
+            "search: inside a serial number (1 device)",
+            filter(|f| f.search = "000523417".into()),
+        ),
+        (
+            "search: inside hostnames ('v-52341')",
+            filter(|f| f.search = "v-52341".into()),
+        ),
+        (
+            "search: nothing found ('zz-none')",
+            filter(|f| f.search = "zz-none".into()),
+        ),
+        (
+            "search: many found ('dev-1')",
+            filter(|f| f.search = "dev-1".into()),
+        ),
+        (
+            "search: two characters, nothing found ('q9')",
+            filter(|f| f.search = "q9".into()),
+        ),
     ];
     println!("  Library, first page of 50 with its count (best of 5):");
     for (label, filter) in views {

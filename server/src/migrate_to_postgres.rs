@@ -86,11 +86,13 @@ pub async fn run(from: &str, to: &str) -> Result<Report, MigrateError> {
     })
 }
 
-/// The application's tables, each after the tables its foreign keys point to.
+/// The application's tables, each after the tables its foreign keys point to. SQLite's own
+/// search index (`device_search`, a virtual table, and its shadow tables) stays behind: on
+/// PostgreSQL the same search is served by indexes of `devices`, built as its rows arrive.
 fn tables_in_dependency_order(conn: &rusqlite::Connection) -> Result<Vec<String>, MigrateError> {
     let names: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table'
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
              AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
         )?
         .query_map([], |row| row.get(0))?

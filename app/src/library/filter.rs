@@ -310,17 +310,57 @@ fn contains_pattern(text: &str) -> String {
 
 /// What a search matches: inside a hostname (any ASCII case), or inside the identity: serial
 /// number or MAC address, then product ID (`S|serial|PID`, read past its kind).
+fn search_texts(search: &str) -> (String, String) {
+    (search.to_ascii_lowercase(), serial_key(search))
+}
+
 fn search_patterns(search: &str) -> (String, String) {
+    let (in_hostname, in_identity) = search_texts(search);
     (
-        contains_pattern(&search.to_ascii_lowercase()),
-        contains_pattern(&serial_key(search)),
+        contains_pattern(&in_hostname),
+        contains_pattern(&in_identity),
     )
 }
 
+/// The most trigrams a search looks up: enough to make any real search narrow, few enough that
+/// a pasted paragraph stays one small query (every match is checked against the whole text).
+const MOST_TRIGRAMS: usize = 24;
+
+/// The SQLite full-text query (`device_search`, trigrams without positions) for the devices that
+/// may contain `search`: every trigram of the hostname's text, or every trigram of the identity's.
+/// `None` when either text is shorter than a trigram: the index cannot find it.
+pub fn trigram_query(search: &str) -> Option<String> {
+    let (in_hostname, in_identity) = search_texts(search.trim());
+    let all_of = |text: &str| -> Option<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut trigrams: Vec<String> = Vec::new();
+        for window in chars.windows(3) {
+            let trigram: String = window.iter().collect();
+            if !trigrams.contains(&trigram) && trigrams.len() < MOST_TRIGRAMS {
+                trigrams.push(trigram);
+            }
+        }
+        let quoted: Vec<String> = trigrams
+            .iter()
+            .map(|trigram| format!("\"{}\"", trigram.replace('"', "\"\"")))
+            .collect();
+        (!quoted.is_empty()).then(|| format!("({})", quoted.join(" AND ")))
+    };
+    Some(format!(
+        "{} OR {}",
+        all_of(&in_hostname)?,
+        all_of(&in_identity)?
+    ))
+}
+
 /// The ids of at most `limit` of `company_id`'s devices whose hostname, serial number, MAC address
-/// or product ID contains `search`. Both texts are in the company's hostname index, so this reads
-/// that index alone (the company is named inside: outside, it would lead SQLite to walk all its
-/// devices). The limit is ours, a number, written in.
+/// or product ID contains `search`; `placeholder(n)` writes the n-th parameter, and numbered ones
+/// (`$1`) mean PostgreSQL. The limit is ours, a number, written in.
+///
+/// Few devices contain a text of three characters or more: their trigrams find them (SQLite's
+/// `device_search`; PostgreSQL's trigram indexes serve the same `LIKE`), and each is checked
+/// against the text. A shorter text reads the company's hostname index, which holds both texts
+/// (the company named inside: outside, it would lead SQLite to walk all its devices).
 pub fn search_sql(
     company_id: &str,
     search: &str,
@@ -328,16 +368,33 @@ pub fn search_sql(
     placeholder: impl Fn(usize) -> String,
 ) -> FilterSql {
     let (in_hostname, in_identity) = search_patterns(search.trim());
-    FilterSql {
-        clause: format!(
-            "SELECT id FROM devices WHERE company_id = {} AND (lower(hostname) LIKE {} {ESCAPE} \
-             OR substr(identity_key, 3) LIKE {} {ESCAPE}) LIMIT {}",
-            placeholder(1),
-            placeholder(2),
-            placeholder(3),
-            limit.min(i64::MAX as u64),
-        ),
-        binds: vec![company_id.to_owned(), in_hostname, in_identity],
+    let limit = limit.min(i64::MAX as u64);
+    let postgres = placeholder(1).starts_with('$');
+    match trigram_query(search).filter(|_| !postgres) {
+        // The index first (CROSS JOIN keeps SQLite from walking the company's devices instead).
+        Some(trigrams) => FilterSql {
+            clause: format!(
+                "SELECT found.id FROM device_search CROSS JOIN devices found \
+                 ON found.id = device_search.rowid WHERE device_search MATCH {} \
+                 AND found.company_id = {} AND (lower(found.hostname) LIKE {} {ESCAPE} \
+                 OR substr(found.identity_key, 3) LIKE {} {ESCAPE}) LIMIT {limit}",
+                placeholder(1),
+                placeholder(2),
+                placeholder(3),
+                placeholder(4),
+            ),
+            binds: vec![trigrams, company_id.to_owned(), in_hostname, in_identity],
+        },
+        None => FilterSql {
+            clause: format!(
+                "SELECT id FROM devices WHERE company_id = {} AND (lower(hostname) LIKE {} {ESCAPE} \
+                 OR substr(identity_key, 3) LIKE {} {ESCAPE}) LIMIT {limit}",
+                placeholder(1),
+                placeholder(2),
+                placeholder(3),
+            ),
+            binds: vec![company_id.to_owned(), in_hostname, in_identity],
+        },
     }
 }
 
@@ -707,6 +764,55 @@ mod tests {
              OR substr(identity_key, 3) LIKE $3 ESCAPE '\\') LIMIT 51"
         );
         assert_eq!(alone.binds, ["C-1", "%core%", "%CORE%"]);
+    }
+
+    #[test]
+    fn a_search_of_three_characters_or_more_looks_its_trigrams_up_on_sqlite() {
+        let unnumbered = |_| "?".to_owned();
+        let found = search_sql("C-1", " Core ", 51, unnumbered);
+        assert!(
+            found
+                .clause
+                .starts_with("SELECT found.id FROM device_search CROSS JOIN devices found"),
+            "{}",
+            found.clause
+        );
+        // Each device the index proposes is checked against the whole text.
+        assert!(found.clause.contains("lower(found.hostname) LIKE ?"));
+        assert_eq!(
+            found.binds,
+            [
+                "(\"cor\" AND \"ore\") OR (\"COR\" AND \"ORE\")",
+                "C-1",
+                "%core%",
+                "%CORE%"
+            ]
+        );
+        // Shorter than a trigram on either side: the company's devices are read as before.
+        let short = search_sql("C-1", "c9", 51, unnumbered);
+        assert!(short
+            .clause
+            .starts_with("SELECT id FROM devices WHERE company_id = ?"));
+        assert_eq!(short.binds, ["C-1", "%c9%", "%C9%"]);
+    }
+
+    #[test]
+    fn trigram_queries_quote_each_trigram_once_and_stay_small() {
+        // Repeated trigrams once; a quote inside is doubled, as full-text strings want.
+        assert_eq!(
+            trigram_query("aaaa\"b").as_deref(),
+            Some("(\"aaa\" AND \"aa\"\"\" AND \"a\"\"b\") OR (\"AAA\" AND \"AA\"\"\" AND \"A\"\"B\")")
+        );
+        // Characters, not bytes: three letters outside ASCII are one trigram.
+        assert_eq!(
+            trigram_query("élan").as_deref(),
+            Some("(\"éla\" AND \"lan\") OR (\"ÉLA\" AND \"LAN\")")
+        );
+        assert_eq!(trigram_query("ab"), None);
+        assert_eq!(trigram_query("   "), None);
+        let pasted = "abcdefghijklmnopqrstuvwxyz0123456789".repeat(3);
+        let query = trigram_query(&pasted).expect("long text");
+        assert_eq!(query.matches(" AND ").count(), 2 * (MOST_TRIGRAMS - 1));
     }
 
     #[test]
