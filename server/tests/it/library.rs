@@ -19,7 +19,8 @@ use serde_json::json;
 use crate::{
     support::library::page_of as page,
     support::uploads::{
-        contoso_uploads_its_own, count, demo_app, login, token_for, upload_csv, NORTHWIND_FILE,
+        contoso_uploads_its_own, count, delete_inventory, demo_app, login, token_for, upload_csv,
+        NORTHWIND_FILE,
     },
     support::{body_bytes, body_text, both_databases, Backend, Browser, TestApp},
 };
@@ -114,13 +115,7 @@ async fn the_search_finds_devices_as_they_are_now(backend: Backend) {
     // Deleted and uploaded again: new devices (their ids may be the old ones' on SQLite), found
     // by their own texts; nothing of the deleted ones.
     let mut dana = login(&app, "dana.admin").await;
-    let (status, body) = dana
-        .call(
-            app::inventory::DeleteInventory::PATH,
-            &[("confirmation", "DELETE")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    delete_inventory(&mut dana).await;
     upload_csv(
         &app,
         &token,

@@ -13,14 +13,13 @@ use app::{
     },
 };
 use axum::http::StatusCode;
-use leptos::server_fn::ServerFn;
 
 use crate::support::{
     both_databases,
     library::page,
     uploads::{
-        agent_on_northwind, api_upload_with, count, demo_app, login, token_for, upload_csv,
-        NORTHWIND_FILE,
+        agent_on_northwind, api_upload_with, count, delete_inventory, demo_app, login, token_for,
+        upload_csv, NORTHWIND_FILE,
     },
     Backend, Browser,
 };
@@ -327,12 +326,6 @@ async fn the_selected_devices_product_ids_are_corrected_at_once(backend: Backend
         StatusCode::FORBIDDEN
     );
     // Deleting the inventory is a fresh start: the corrections go with the devices.
-    let (status, body) = dana
-        .call(
-            app::inventory::DeleteInventory::PATH,
-            &[("confirmation", "DELETE")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    delete_inventory(&mut dana).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM pid_corrections").await, 0);
 }

@@ -246,3 +246,15 @@ pub async fn contoso_uploads_its_own(app: &TestApp) -> String {
     assert_eq!(upload_csv(app, &contoso, csv).await.0, StatusCode::CREATED);
     contoso
 }
+
+/// Deletes the whole inventory of `da`'s company (confirmed as the page asks) and checks it went.
+pub async fn delete_inventory(da: &mut Browser<'_>) {
+    use leptos::server_fn::ServerFn;
+    let (status, body) = da
+        .call(
+            app::inventory::DeleteInventory::PATH,
+            &[("confirmation", "DELETE")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
