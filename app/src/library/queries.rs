@@ -135,6 +135,10 @@ pub async fn devices_matching(
     let sql = filter.to_sql(company_id, today, page.few_matches, placeholder(backend));
     let next = sql.binds.len() + 1;
     let clause = match page.few_matches {
+        // Devices chosen by id (a selection, or what a search found) are looked up by id: told
+        // "at most N" around them, PostgreSQL hash-joined every device of the company to them
+        // (5.6 s for the 11 a search found among a million; 2.4 ms bare).
+        Some(_) if filter.selected_ids().is_some() => sql.clause,
         // Found as the count found them, the database told how few there are at most:
         // PostgreSQL otherwise judges a set of a few releases to hold most of the company and
         // reads every device to sort them (2.6 s for 3,845 of a million devices, 0.4 s told).
