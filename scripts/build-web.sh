@@ -10,6 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
+compile_web_bundles
 stage="$NETCARE_ROOT/target-web"
 rm -rf "$stage" && mkdir -p "$stage"
 for bundle in portal accounts admin agents; do

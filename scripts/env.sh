@@ -14,4 +14,15 @@ export PATH="$NETCARE_TOOLS/bin:$NETCARE_TOOLS/node_modules/.bin:$HOME/.cargo/bi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+# Every step's line says how long the command has run so far (one clock across nested scripts).
+export NETCARE_STARTED="${NETCARE_STARTED:-$(date +%s)}"
+elapsed() { local t=$(( $(date +%s) - NETCARE_STARTED )); printf '%d:%02d' $((t / 60)) $((t % 60)); }
+say() { printf '\033[1;34m==>\033[0m [%s] %s\n' "$(elapsed)" "$*" >&2; }
+
+# The browser app's bundles (app/src/bundles.rs), compiled in one cargo run so that their
+# single-threaded link-time optimisations run side by side; Trunk then finds them built.
+compile_web_bundles() {
+  say "cargo build: the browser app's bundles (wasm32, size-optimised)"
+  cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
+    --manifest-path "$NETCARE_ROOT/frontend/Cargo.toml" --bins
+}

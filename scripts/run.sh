@@ -9,7 +9,7 @@ bash scripts/build.sh
 export DATABASE_URL="${DATABASE_URL:-$NETCARE_ROOT/netcare.db}"
 # A new user can click through every flow at once: demo data on an empty database.
 NETCARE_LOG=warn "$CARGO_TARGET_DIR/release/netcare" demo --if-empty
-say "starting NetCare (database: $DATABASE_URL)"
+say "starting NetCare (database: $DATABASE_URL), built and loaded in $(elapsed)"
 # --dev-mailbox: without an SMTP server, verification and reset emails are read at /dev/mailbox.
 # It shows live reset links, so it is served to this machine only, and the server refuses it with
 # a network address: it is left out when the arguments bind to one or name a public URL.

@@ -5,40 +5,38 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
-started=$(date +%s)
-step() { say "$* (+$(( $(date +%s) - started ))s)"; }
 
 bash scripts/setup-tools.sh
 
-step "cargo fmt --check"
+say "cargo fmt --check"
 cargo fmt --all --check
 
-step "clippy: server build (ssr) and browser build (csr, wasm32)"
+say "clippy: server build (ssr) and browser build (csr, wasm32)"
 cargo clippy --locked -p app -p server --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-pg.XXXXXX")
 trap 'bash "$NETCARE_ROOT/scripts/postgres.sh" stop "$pg_dir"' EXIT
-step "starting PostgreSQL"
+say "starting PostgreSQL"
 pg_url=$(bash scripts/postgres.sh start "$pg_dir")
 export NETCARE_TEST_POSTGRES_URL="$pg_url"
 
-step "unit and integration tests (SQLite and PostgreSQL)"
+say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p app -p server
 
-step "browser app (release) and server (debug) for the browser suite"
+say "browser app (release) and server (debug) for the browser suite"
 bash scripts/build-web.sh
 cargo build --locked -p server
 
-step "API fuzzing: schemathesis, every check, against the real server"
+say "API fuzzing: schemathesis, every check, against the real server"
 bash scripts/api-fuzz.sh
 
-step "browser suite"
+say "browser suite"
 (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 e2e_db="netcare_e2e_$$"
 psql "$pg_url" -qc "CREATE DATABASE $e2e_db"
 for database in sqlite postgres; do
-  step "browser suite on $database (desktop and phone)"
+  say "browser suite on $database (desktop and phone)"
   if [ "$database" = postgres ]; then
     db_url="${pg_url%/*}/$e2e_db"
   else
@@ -46,4 +44,4 @@ for database in sqlite postgres; do
   fi
   (cd end2end && NETCARE_E2E_DATABASE_URL="$db_url" npx playwright test --output "test-results/$database")
 done
-step "all tests passed"
+say "all tests passed"
