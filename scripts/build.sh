@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds NetCare for running: tools (once), the optimised browser app into dist/, the release
-# server binary at $CARGO_TARGET_DIR/release/netcare, and prints the browser download size.
+# Builds NetCare for running on this machine: tools (once), the optimised browser app into dist/,
+# the server binary at $CARGO_TARGET_DIR/local/netcare (Cargo.toml's `local` profile: quick to
+# build, fast enough to use; benchmarks build `release`), and prints the browser download size.
 #
 # On a fresh machine most of the time is compiling, on every core. Trunk and wasm-bindgen compile
 # in the background while cargo compiles the app (they need nothing from each other), so that
@@ -16,8 +17,8 @@ mkdir -p "$NETCARE_CACHE"
 bash scripts/setup-tools.sh compiled >"$tools_log" 2>&1 &
 tools=$!
 compile_web_bundles
-say "cargo build --release -p server"
-cargo build --release --locked -p server
+say "cargo build --profile local -p server"
+cargo build --profile local --locked -p server
 if kill -0 "$tools" 2>/dev/null; then
   say "waiting for Trunk and wasm-bindgen to finish compiling (log: $tools_log)"
 fi

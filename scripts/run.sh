@@ -8,7 +8,7 @@ cd "$NETCARE_ROOT"
 bash scripts/build.sh
 export DATABASE_URL="${DATABASE_URL:-$NETCARE_ROOT/netcare.db}"
 # A new user can click through every flow at once: demo data on an empty database.
-NETCARE_LOG=warn "$CARGO_TARGET_DIR/release/netcare" demo --if-empty
+NETCARE_LOG=warn "$CARGO_TARGET_DIR/local/netcare" demo --if-empty
 say "starting NetCare (database: $DATABASE_URL), built and loaded in $(elapsed)"
 # --dev-mailbox: without an SMTP server, verification and reset emails are read at /dev/mailbox.
 # It shows live reset links, so it is served to this machine only, and the server refuses it with
@@ -28,4 +28,4 @@ done
 if [ ${#mailbox[@]} -eq 0 ]; then
   say "reachable from the network: no developer mailbox; configure --smtp-url for emails"
 fi
-exec "$CARGO_TARGET_DIR/release/netcare" --site-dir "$NETCARE_ROOT/dist" "${mailbox[@]}" "$@"
+exec "$CARGO_TARGET_DIR/local/netcare" --site-dir "$NETCARE_ROOT/dist" "${mailbox[@]}" "$@"

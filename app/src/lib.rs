@@ -25,6 +25,9 @@ pub mod library;
 pub mod onboarding;
 pub mod registry;
 pub mod security_log;
+// The views run in the browser only: the server serves the built app and never renders them.
+// Left out of the server's build, which they made minutes slower; its unit tests still see them.
+#[cfg(any(not(feature = "ssr"), test))]
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -33,4 +36,5 @@ pub mod mail;
 pub mod platform;
 
 pub use error::AppError;
+#[cfg(any(not(feature = "ssr"), test))]
 pub use ui::{AccountsApp, AdminApp, AgentsApp, PortalApp};
