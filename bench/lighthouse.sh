@@ -60,13 +60,23 @@ audit() {
   [ -n "$cookie" ] && headers=(--extra-headers "{\"Cookie\": \"$cookie\"}")
   say "lighthouse: $name ($path), $runs runs"
   for i in $(seq 1 "$runs"); do
-    "$lighthouse_dir/node_modules/.bin/lighthouse" "$base$path" --quiet \
-      --only-categories=performance,accessibility,best-practices \
-      --chrome-flags="$chrome_flags" "${headers[@]}" \
-      --output=json --output-path="$work/$name-$i.json" >/dev/null 2>"$work/$name-$i.log" ||
-      { cat "$work/$name-$i.log" >&2; return 1; }
+    # A run Lighthouse itself gives up on ("Please run Lighthouse again") is tried up to 3 times.
+    local attempt
+    for attempt in 1 2 3; do
+      "$lighthouse_dir/node_modules/.bin/lighthouse" "$base$path" --quiet \
+        --only-categories=performance,accessibility,best-practices \
+        --chrome-flags="$chrome_flags" "${headers[@]}" \
+        --output=json --output-path="$work/$name-$i.json" >/dev/null 2>"$work/$name-$i.log" &&
+        break
+      rm -f "$work/$name-$i.json"
+      say "lighthouse: $name run $i failed (attempt $attempt): $(grep -m1 -i error "$work/$name-$i.log")"
+    done
   done
-  node bench/lighthouse/summary.cjs "$name" "$work/$name"-*.json
+  if compgen -G "$work/$name-*.json" >/dev/null; then
+    node bench/lighthouse/summary.cjs "$name" "$work/$name"-*.json
+  else
+    echo "$name: no run completed"
+  fi
 }
 
 echo "== Lighthouse $(node -p "require('$lighthouse_dir/node_modules/lighthouse/package.json').version"), mobile emulation, median of $runs runs by performance"

@@ -24,7 +24,15 @@ for (const category of ['accessibility', 'best-practices']) {
     const audit = median.audits[ref.id];
     if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
       console.log(`           ${category}: ${audit.id}: ${audit.title}`);
+      for (const item of (audit.details?.items ?? []).slice(0, 5)) {
+        const node = item.node ?? item;
+        console.log(`             ${node.selector ?? ''} ${(node.snippet ?? '').slice(0, 120)}`);
+      }
     }
   }
+}
+// What moved the layout (cumulative layout shift), when it did.
+for (const item of (median.audits['layout-shifts']?.details?.items ?? []).slice(0, 3)) {
+  console.log(`           layout shift ${item.score?.toFixed(3)}: ${item.node?.selector ?? ''} ${(item.node?.snippet ?? '').slice(0, 100)}`);
 }
 if (median.runtimeError) console.log(`           runtime error: ${median.runtimeError.message}`);

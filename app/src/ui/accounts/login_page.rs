@@ -61,7 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || login.pending().get()>"Sign in"</button>
             </ActionForm>
             <PasskeySignIn signed_in/>
-            <p><A href="/forgot-password">"Forgot your password?"</A></p>
+            <p class="standalone-link"><A href="/forgot-password">"Forgot your password?"</A></p>
             <p>"New to NetCare? " <A href="/register">"Create an account"</A></p>
         }
     };

@@ -36,7 +36,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         <button type="submit" class="button" disabled=move || reset.pending().get()>"Change my password"</button>
                     </ActionForm>
                     <Show when=link_problem>
-                        <p><A href="/forgot-password">"Ask for a new link"</A></p>
+                        <p class="standalone-link"><A href="/forgot-password">"Ask for a new link"</A></p>
                     </Show>
                 }
             >
