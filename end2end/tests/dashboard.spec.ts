@@ -7,6 +7,20 @@ async function order(page: Page): Promise<(string | null)[]> {
   return page.locator('[data-dashlet]').evaluateAll((frames) => frames.map((f) => f.getAttribute('data-dashlet')));
 }
 
+// The page's cumulative layout shift so far (Chromium's layout-shift entries, as Lighthouse adds them).
+async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) total += (entry as unknown as { value: number }).value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }),
+  );
+}
+
 test('a person arranges, hides and restores dashlets, remembered after a reload; an agent given support sees it', async ({ page, browser }, testInfo) => {
   const p = testInfo.project.name;
   const digit = p === 'desktop' ? '1' : '2';
@@ -18,9 +32,37 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await expect(page.getByTestId('account-dashlet')).toContainText('Dee Dash');
   await expect.poll(() => order(page)).toEqual(['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
 
+  // The dashlets appear together once each has its answer: none grows under the reader and pushes
+  // the others down. Here the account's answer is held back while the others arrive.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/access/account', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const uploadsAnswered = page.waitForResponse((r) => r.url().endsWith('/api/inventory/overview'));
+  await page.reload();
+  await uploadsAnswered;
+  await expect(page.getByText('Loading your dashboard…')).toBeVisible();
+  await expect(page.getByTestId('uploads-dashlet')).toBeHidden();
+  release();
+  await expect(page.getByTestId('account-dashlet')).toContainText('Dee Dash');
+  await expect(page.getByTestId('uploads-dashlet')).toBeVisible();
+  await expect(page.getByText('Loading your dashboard…')).toBeHidden();
+  expect(await layoutShift(page)).toBeLessThan(0.05);
+  await page.unroute('**/api/access/account');
+
+  // Arranging moves the dashlets as they are: none loads its data again.
+  let reloaded = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/inventory/overview')) reloaded += 1;
+  });
   await page.getByRole('button', { name: 'Hide Your account' }).click();
   await page.getByRole('button', { name: 'Move Uploads up' }).click();
   await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
+  await expect(page.getByRole('button', { name: 'Move Uploads up' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Move Coverage up' })).toBeEnabled();
+  expect(reloaded).toBe(0);
   await page.waitForLoadState('networkidle'); // the layout is saved
   await page.reload();
   await expect(page.getByRole('button', { name: 'Show Your account' })).toBeVisible();

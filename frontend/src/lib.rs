@@ -3,11 +3,9 @@
 
 use leptos::prelude::IntoView;
 
-/// Starts a bundle: panics go to the console, the page's static placeholder gives way to the app.
+/// Starts a bundle: panics go to the console; the page's static placeholder stays until the app
+/// knows who is signed in (`app::ui` removes it then).
 pub fn start<V: IntoView + 'static>(root: fn() -> V) {
     console_error_panic_hook::set_once();
-    if let Some(placeholder) = leptos::prelude::document().get_element_by_id("boot") {
-        placeholder.remove();
-    }
     leptos::mount::mount_to_body(root);
 }

@@ -25,7 +25,18 @@ use crate::{bundles::Bundle, contexts::session::Session};
 fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
     provide_meta_context();
     provide_context(bundle);
-    Session::provide();
+    let session = Session::provide();
+    // The page appears once it is known who is signed in. Drawn before, it changed from the
+    // signed-out top bar to the member's, which pushed the whole page down under the reader
+    // (a layout shift). Until then the page's static "Loading NetCare…" stays, and the style
+    // sheet keeps the app out of sight while it is there.
+    Effect::new(move |_| {
+        if session.loaded() {
+            if let Some(placeholder) = document().get_element_by_id("boot") {
+                placeholder.remove();
+            }
+        }
+    });
     // The colour theme this browser keeps, if the person chose one.
     crate::ui::theme::show_theme(crate::ui::theme::saved_theme());
     view! {

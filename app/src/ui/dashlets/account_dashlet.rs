@@ -2,6 +2,8 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
 
+use super::dashlet_readiness::report_first_answer;
+
 use crate::ui::data_table::DataTable;
 
 use crate::access::load_account_info;
@@ -11,6 +13,7 @@ use crate::access::load_account_info;
 #[component]
 pub fn AccountDashlet() -> impl IntoView {
     let info = load(load_account_info);
+    report_first_answer(info);
     view! {
         <section class="card" aria-labelledby="account-heading" data-testid="account-dashlet">
             <h2 id="account-heading">"Your account"</h2>

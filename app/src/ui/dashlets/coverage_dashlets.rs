@@ -2,6 +2,8 @@ use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use crate::ui::whose::under_support;
 use leptos::prelude::*;
+
+use super::dashlet_readiness::report_first_answer;
 use leptos_router::components::A;
 
 use super::{
@@ -16,6 +18,7 @@ use crate::library::load_coverage_summary;
 #[component]
 pub fn CoverageDashlets() -> impl IntoView {
     let summary = load(load_coverage_summary);
+    report_first_answer(summary);
     view! {
         <Transition fallback=|| view! { <section class="card skeleton" aria-busy="true"><h2>"Coverage"</h2><p>"Loading…"</p></section> }>
             {move || suspend(async move {

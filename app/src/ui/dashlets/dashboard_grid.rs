@@ -1,9 +1,10 @@
+use crate::ui::forms::LoadError;
 use crate::ui::loading::{act, load};
 use leptos::prelude::*;
 
 use super::{
-    AccountDashlet, CoverageDashlets, EndOfLifeDashlet, FieldNoticesDashlet,
-    PendingRequestsDashlet, SecurityAdvisoriesDashlet, UploadsDashlet,
+    dashlet_frame::{DashletFrame, LayoutChange},
+    dashlet_readiness::DashletReadiness,
 };
 use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layout};
 
@@ -37,7 +38,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
             }
         }
     });
-    let change = move |update: Box<dyn FnOnce(Layout) -> Layout>| {
+    let change = Callback::new(move |update: LayoutChange| {
         if let Some(current) = layout.get_untracked() {
             layout.set(Some(update(current)));
             if save.pending().get_untracked() {
@@ -46,59 +47,58 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
                 save.dispatch(());
             }
         }
-    };
+    });
     let shown = move |id: &String| is_da || id != "requests";
+    let visible = Memo::new(move |_| {
+        layout.with(|current| {
+            current.as_ref().map_or_else(Vec::new, |current| {
+                current
+                    .visible()
+                    .into_iter()
+                    .filter(shown)
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let hidden = Memo::new(move |_| {
+        layout.with(|current| {
+            current.as_ref().map_or_else(Vec::new, |current| {
+                current
+                    .hidden
+                    .iter()
+                    .filter(|id| shown(id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let readiness = DashletReadiness::provide(Signal::derive(move || layout.with(Option::is_some)));
     view! {
-        {move || layout.get().map(|current| {
-            let visible: Vec<String> = current.visible().into_iter().filter(shown).collect();
-            let hidden: Vec<String> = current.hidden.iter().filter(|id| shown(id)).cloned().collect();
-            let last = visible.len().saturating_sub(1);
-            view! {
-                <div class="dashboard">
-                    {visible.into_iter().enumerate().map(|(place, id)| {
-                        let name = title(&id);
-                        let (up, down, hide) = (id.clone(), id.clone(), id.clone());
-                        view! {
-                            <div class="dashlet-frame" data-dashlet=id.clone()>
-                                <div class="dashlet-controls" role="group" aria-label=format!("Arrange {name}")>
-                                    <button type="button" class="link-button" disabled={place == 0}
-                                        aria-label=format!("Move {name} up")
-                                        on:click=move |_| change(Box::new({ let id = up.clone(); move |l: Layout| l.moved(&id, true) }))>"↑"</button>
-                                    <button type="button" class="link-button" disabled={place == last}
-                                        aria-label=format!("Move {name} down")
-                                        on:click=move |_| change(Box::new({ let id = down.clone(); move |l: Layout| l.moved(&id, false) }))>"↓"</button>
-                                    <button type="button" class="link-button"
-                                        aria-label=format!("Hide {name}")
-                                        on:click=move |_| change(Box::new({ let id = hide.clone(); move |l: Layout| l.with_hidden(&id, true) }))>"Hide"</button>
-                                </div>
-                                {match id.as_str() {
-                                    "coverage" => view! { <CoverageDashlets/> }.into_any(),
-                                    "account" => view! { <AccountDashlet/> }.into_any(),
-                                    "uploads" => view! { <UploadsDashlet/> }.into_any(),
-                                    "end_of_life" => view! { <EndOfLifeDashlet/> }.into_any(),
-                                    "security_advisories" => view! { <SecurityAdvisoriesDashlet/> }.into_any(),
-                                    "field_notices" => view! { <FieldNoticesDashlet/> }.into_any(),
-                                    _ => view! { <PendingRequestsDashlet/> }.into_any(),
-                                }}
-                            </div>
-                        }
-                    }).collect_view()}
-                    {(!hidden.is_empty()).then(|| view! {
-                        <p class="hidden-dashlets">
-                            "Hidden: "
-                            {hidden.into_iter().map(|id| {
-                                let name = title(&id);
-                                view! {
-                                    <button type="button" class="button secondary" aria-label=format!("Show {name}")
-                                        on:click=move |_| change(Box::new({ let id = id.clone(); move |l: Layout| l.with_hidden(&id, false) }))>{name}</button>
-                                    " "
-                                }
-                            }).collect_view()}
-                        </p>
-                    })}
-                    {move || error.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
-                </div>
-            }
-        })}
+        {move || match stored.get() {
+            Some(Err(err)) => view! { <LoadError message=err.to_string() retry=move || stored.refetch()/> }.into_any(),
+            _ => (!readiness.shown()).then(|| view! { <p class="skeleton" aria-busy="true">"Loading your dashboard…"</p> }).into_any(),
+        }}
+        <div class="dashboard" hidden=move || !readiness.shown()>
+            <For each=move || visible.get() key=|id| id.clone() let(id)>
+                <DashletFrame id visible change/>
+            </For>
+            {move || {
+                let hidden = hidden.get();
+                (!hidden.is_empty()).then(|| view! {
+                    <p class="hidden-dashlets">
+                        "Hidden: "
+                        {hidden.into_iter().map(|id| {
+                            let name = title(&id);
+                            view! {
+                                <button type="button" class="button secondary" aria-label=format!("Show {name}")
+                                    on:click=move |_| change.run(Box::new({ let id = id.clone(); move |l: Layout| l.with_hidden(&id, false) }))>{name}</button>
+                                " "
+                            }
+                        }).collect_view()}
+                    </p>
+                })
+            }}
+            {move || error.get().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
+        </div>
     }
 }

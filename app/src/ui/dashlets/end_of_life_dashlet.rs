@@ -3,6 +3,8 @@ use crate::ui::loading::{load, suspend};
 use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
+use super::dashlet_readiness::report_first_answer;
+
 use crate::{
     alerts::{load_eol_summary, milestones::date_label, EolSummary},
     library::filter::percent_encode,
@@ -14,6 +16,7 @@ use crate::{
 #[component]
 pub fn EndOfLifeDashlet() -> impl IntoView {
     let summary = load(load_eol_summary);
+    report_first_answer(summary);
     view! {
         <section class="card" aria-labelledby="eol-heading" data-testid="eol-dashlet">
             <h2 id="eol-heading">"Hardware end of life"</h2>

@@ -3,6 +3,8 @@ use crate::ui::loading::{load, suspend};
 use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
+use super::dashlet_readiness::report_first_answer;
+
 use crate::{
     alerts::{load_notice_summary, milestones::date_label, NoticeSummary},
     library::filter::percent_encode,
@@ -17,6 +19,7 @@ use crate::{
 #[component]
 pub fn FieldNoticesDashlet() -> impl IntoView {
     let summary = load(load_notice_summary);
+    report_first_answer(summary);
     view! {
         <section class="card" aria-labelledby="notices-heading" data-testid="notices-dashlet">
             <h2 id="notices-heading">"Field notices"</h2>

@@ -3,6 +3,8 @@
 mod account_dashlet;
 mod coverage_dashlets;
 mod dashboard_grid;
+mod dashlet_frame;
+mod dashlet_readiness;
 mod end_of_life_dashlet;
 mod expiring_contracts;
 mod field_notices_dashlet;

@@ -1,6 +1,8 @@
 use crate::ui::forms::LoadError;
 use crate::ui::loading::{load, suspend};
 use leptos::prelude::*;
+
+use super::dashlet_readiness::report_first_answer;
 use leptos_router::components::A;
 
 use crate::onboarding::pending_access_requests;
@@ -9,6 +11,7 @@ use crate::onboarding::pending_access_requests;
 #[component]
 pub fn PendingRequestsDashlet() -> impl IntoView {
     let requests = load(pending_access_requests);
+    report_first_answer(requests);
     view! {
         <section class="card" aria-labelledby="pending-heading">
             <div class="card-header">

@@ -3,6 +3,8 @@ use crate::ui::loading::{load, suspend};
 use crate::ui::whose::{under_support, whose};
 use leptos::prelude::*;
 
+use super::dashlet_readiness::report_first_answer;
+
 use crate::{
     alerts::{load_advisory_summary, AdvisorySummary},
     library::filter::percent_encode,
@@ -18,6 +20,7 @@ use crate::{
 #[component]
 pub fn SecurityAdvisoriesDashlet() -> impl IntoView {
     let summary = load(load_advisory_summary);
+    report_first_answer(summary);
     view! {
         <section class="card" aria-labelledby="advisories-heading" data-testid="advisories-dashlet">
             <h2 id="advisories-heading">"Security advisories"</h2>

@@ -3,6 +3,8 @@ use crate::ui::loading::{load, suspend};
 use crate::ui::whose::whose;
 use leptos::prelude::*;
 
+use super::dashlet_readiness::report_first_answer;
+
 use crate::ui::data_table::DataTable;
 use leptos_router::components::A;
 
@@ -21,6 +23,7 @@ pub fn UploadsDashlet(#[prop(optional, into)] refresh: Option<Signal<u32>>) -> i
         }
         load_upload_overview()
     });
+    report_first_answer(overview);
     view! {
         <section class="card" aria-labelledby="uploads-heading" data-testid="uploads-dashlet">
             <div class="card-header">
