@@ -33,8 +33,13 @@ impl DashletReadiness {
                 return timer_set;
             }
             if readiness.waiting.get() == 0 {
-                // One frame later: the last dashlet's content is drawn by then.
-                request_animation_frame(move || readiness.shown.set(true));
+                // One frame later, when the last dashlet's content is drawn, unless dashlets placed
+                // meanwhile wait for theirs (this runs again when they have it).
+                request_animation_frame(move || {
+                    if readiness.waiting.get_untracked() == 0 {
+                        readiness.shown.set(true);
+                    }
+                });
             }
             if !timer_set {
                 set_timeout(move || readiness.shown.set(true), LONGEST_WAIT);
