@@ -26,3 +26,24 @@ compile_web_bundles() {
   cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
     --manifest-path "$NETCARE_ROOT/frontend/Cargo.toml" --bins
 }
+
+# Trunk and wasm-bindgen compile in the background (log: $NETCARE_CACHE/tools-install.log) while
+# cargo compiles the app: they need nothing from each other, and where one build runs on a single
+# core (linking, link-time optimisation) the other keeps the second core busy. Only Trunk's step
+# waits for them (`wait_for_compiled_tools`).
+start_compiled_tools() {
+  mkdir -p "$NETCARE_CACHE"
+  COMPILED_TOOLS_LOG="$NETCARE_CACHE/tools-install.log"
+  bash "$NETCARE_ROOT/scripts/setup-tools.sh" compiled >"$COMPILED_TOOLS_LOG" 2>&1 &
+  COMPILED_TOOLS_PID=$!
+}
+wait_for_compiled_tools() {
+  if kill -0 "$COMPILED_TOOLS_PID" 2>/dev/null; then
+    say "waiting for Trunk and wasm-bindgen to finish compiling (log: $COMPILED_TOOLS_LOG)"
+  fi
+  wait "$COMPILED_TOOLS_PID" || {
+    cat "$COMPILED_TOOLS_LOG" >&2
+    echo "installing Trunk or wasm-bindgen failed (above)" >&2
+    exit 1
+  }
+}

@@ -6,7 +6,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
 
-bash scripts/setup-tools.sh
+bash scripts/setup-tools.sh system
+# Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests; the
+# browser build waits for them.
+start_compiled_tools
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -25,6 +28,7 @@ say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p app -p server
 
 say "browser app (release) and server (debug) for the browser suite"
+wait_for_compiled_tools
 bash scripts/build-web.sh
 cargo build --locked -p server
 
