@@ -33,21 +33,17 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await expect.poll(() => order(page)).toEqual(['coverage', 'account', 'uploads', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
 
   // The dashlets appear together once each has its answer: none grows under the reader and pushes
-  // the others down. Here the account's answer is held back while the others arrive.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
+  // the others down. Here the account's answer comes a second after the others: the moment the
+  // uploads dashlet shows, the account dashlet already has its content.
   await page.route('**/api/access/account', async (route) => {
-    await held;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await route.continue();
   });
   const uploadsAnswered = page.waitForResponse((r) => r.url().endsWith('/api/inventory/overview'));
   await page.reload();
   await uploadsAnswered;
-  await expect(page.getByText('Loading your dashboard…')).toBeVisible();
-  await expect(page.getByTestId('uploads-dashlet')).toBeHidden();
-  release();
-  await expect(page.getByTestId('account-dashlet')).toContainText('Dee Dash');
   await expect(page.getByTestId('uploads-dashlet')).toBeVisible();
+  expect(await page.getByTestId('account-dashlet').textContent()).toContain('Dee Dash');
   await expect(page.getByText('Loading your dashboard…')).toBeHidden();
   expect(await layoutShift(page)).toBeLessThan(0.05);
   await page.unroute('**/api/access/account');
@@ -57,13 +53,19 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   page.on('request', (r) => {
     if (r.url().endsWith('/api/inventory/overview')) reloaded += 1;
   });
+  // Reload only once both changes are saved (a save answered with this layout).
+  const bothSaved = page.waitForResponse((r) => {
+    if (!r.url().endsWith('/api/dashboard/layout/save') || !r.ok()) return false;
+    const layout = (r.request().postDataJSON() as { layout: { order: string[]; hidden: string[] } }).layout;
+    return layout.order[0] === 'uploads' && layout.hidden.includes('account');
+  });
   await page.getByRole('button', { name: 'Hide Your account' }).click();
   await page.getByRole('button', { name: 'Move Uploads up' }).click();
   await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
   await expect(page.getByRole('button', { name: 'Move Uploads up' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Move Coverage up' })).toBeEnabled();
   expect(reloaded).toBe(0);
-  await page.waitForLoadState('networkidle'); // the layout is saved
+  await bothSaved;
   await page.reload();
   await expect(page.getByRole('button', { name: 'Show Your account' })).toBeVisible();
   await expect.poll(() => order(page)).toEqual(['uploads', 'coverage', 'requests', 'end_of_life', 'security_advisories', 'field_notices']);
