@@ -13,11 +13,15 @@ use crate::dashboard::{load_dashboard_layout, save_dashboard_layout, title, Layo
 #[component]
 pub fn DashboardGrid(is_da: bool) -> impl IntoView {
     let stored = load(load_dashboard_layout);
-    let layout = RwSignal::new(None::<Layout>);
+    // The dashlets are placed in the default layout at once, out of sight, so their data is asked
+    // for beside the saved layout instead of after it (a round trip less before the dashboard
+    // shows); the saved layout then moves or removes them as they are (keyed, no reload).
+    let layout = RwSignal::new(Layout::default().normalised());
+    let layout_known = Signal::derive(move || stored.with(|answer| matches!(answer, Some(Ok(_)))));
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(loaded)) = stored.get() {
-            layout.set(Some(loaded));
+            layout.set(loaded);
         }
     });
     // One save at a time, always of the latest layout: two quick clicks must not race, or the
@@ -26,10 +30,7 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
     let save = act(move |_: &()| async move {
         loop {
             dirty.set(false);
-            let Some(current) = layout.get_untracked() else {
-                return;
-            };
-            if let Err(err) = save_dashboard_layout(current).await {
+            if let Err(err) = save_dashboard_layout(layout.get_untracked()).await {
                 error.set(Some(err.to_string()));
                 return;
             }
@@ -39,40 +40,34 @@ pub fn DashboardGrid(is_da: bool) -> impl IntoView {
         }
     });
     let change = Callback::new(move |update: LayoutChange| {
-        if let Some(current) = layout.get_untracked() {
-            layout.set(Some(update(current)));
-            if save.pending().get_untracked() {
-                dirty.set(true);
-            } else {
-                save.dispatch(());
-            }
+        layout.set(update(layout.get_untracked()));
+        if save.pending().get_untracked() {
+            dirty.set(true);
+        } else {
+            save.dispatch(());
         }
     });
     let shown = move |id: &String| is_da || id != "requests";
     let visible = Memo::new(move |_| {
         layout.with(|current| {
-            current.as_ref().map_or_else(Vec::new, |current| {
-                current
-                    .visible()
-                    .into_iter()
-                    .filter(shown)
-                    .collect::<Vec<_>>()
-            })
+            current
+                .visible()
+                .into_iter()
+                .filter(shown)
+                .collect::<Vec<_>>()
         })
     });
     let hidden = Memo::new(move |_| {
         layout.with(|current| {
-            current.as_ref().map_or_else(Vec::new, |current| {
-                current
-                    .hidden
-                    .iter()
-                    .filter(|id| shown(id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
+            current
+                .hidden
+                .iter()
+                .filter(|id| shown(id))
+                .cloned()
+                .collect::<Vec<_>>()
         })
     });
-    let readiness = DashletReadiness::provide(Signal::derive(move || layout.with(Option::is_some)));
+    let readiness = DashletReadiness::provide(layout_known);
     view! {
         {move || match stored.get() {
             Some(Err(err)) => view! { <LoadError message=err.to_string() retry=move || stored.refetch()/> }.into_any(),
