@@ -13,10 +13,10 @@ cd "$NETCARE_ROOT"
 compile_web_bundles
 stage="$NETCARE_ROOT/target-web"
 rm -rf "$stage" && mkdir -p "$stage"
-# The four Trunk builds run side by side (wasm-bindgen and wasm-opt: 47 s instead of 71 on 2 cores;
-# the same files either way), each with its own log, shown if it fails.
-say "trunk build --release: the pages of portal, accounts, admin and agents, side by side"
-bundles=(portal accounts admin agents)
+# The Trunk builds run side by side (wasm-bindgen and wasm-opt: 47 s instead of 71 for four on 2
+# cores; the same files either way), each with its own log, shown if it fails.
+bundles=(home portal accounts admin agents)
+say "trunk build --release: the pages of ${bundles[*]}, side by side"
 pids=()
 for bundle in "${bundles[@]}"; do
   if [ "$bundle" = portal ]; then
@@ -37,14 +37,14 @@ for i in "${!bundles[@]}"; do
   fi
 done
 [ -z "$failed" ] || { echo "trunk build failed for:$failed (logs above)" >&2; exit 1; }
-for bundle in accounts admin agents; do mv "$stage/$bundle/index.html" "$stage/$bundle/$bundle.html"; done
+for bundle in home accounts admin agents; do mv "$stage/$bundle/index.html" "$stage/$bundle/$bundle.html"; done
 rm -rf dist.new && mkdir dist.new
 for bundle in "${bundles[@]}"; do cp -r "$stage/$bundle/." dist.new/; done
 rm -rf dist "$stage" && mv dist.new dist
 # The server sends these .br (brotli, smaller) or .gz files to browsers that accept them, instead
 # of compressing per request. Brotli comes from Node's zlib (Node is here for wasm-opt already).
 compressible=$(find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \))
-# Two files at a time: the four wasm files are most of the work.
+# Two files at a time: the wasm files are most of the work.
 echo "$compressible" | xargs -P 2 -n 4 gzip -9 --keep --force --no-name
 echo "$compressible" | xargs -P 2 -n 4 node -e '
   const zlib = require("zlib"), fs = require("fs");

@@ -37,4 +37,4 @@ pub mod platform;
 
 pub use error::AppError;
 #[cfg(any(not(feature = "ssr"), test))]
-pub use ui::{AccountsApp, AdminApp, AgentsApp, PortalApp};
+pub use ui::{AccountsApp, AdminApp, AgentsApp, HomeApp, PortalApp};

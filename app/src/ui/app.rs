@@ -53,13 +53,24 @@ fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
 
 // One root per bundle (see `crate::bundles`); their paths must match `Bundle::paths`.
 
-/// The dashboard, the Library and uploads.
+/// The home page: the landing page, or a member's dashboard.
+#[component]
+pub fn HomeApp() -> impl IntoView {
+    view! {
+        <Shell bundle=Bundle::Home>
+            <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/") view=LandingPage/>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The Library and uploads.
 #[component]
 pub fn PortalApp() -> impl IntoView {
     view! {
         <Shell bundle=Bundle::Portal>
             <Routes fallback=OtherAreaOrNotFound>
-                <Route path=path!("/") view=LandingPage/>
                 <Route path=path!("/library") view=DevicesPage/>
                 <Route path=path!("/library/contracts") view=ContractsPage/>
                 <Route path=path!("/library/alerts") view=AlertsPage/>

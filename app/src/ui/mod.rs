@@ -18,4 +18,4 @@ pub mod show_more;
 pub mod theme;
 pub mod whose;
 
-pub use app::{AccountsApp, AdminApp, AgentsApp, PortalApp};
+pub use app::{AccountsApp, AdminApp, AgentsApp, HomeApp, PortalApp};

@@ -1,3 +1,4 @@
+use app::bundles::Bundle;
 use axum::http::StatusCode;
 
 use crate::support::{body_text, no_database, Backend, TestApp};
@@ -14,11 +15,13 @@ no_database!(
 async fn client_routes_get_the_app_shell(backend: Backend) {
     let app = TestApp::new(backend).await;
     // The shell's Content-Security-Policy allows its inline start-up script by hash, nothing else.
-    std::fs::write(
-        app.site_dir.join("index.html"),
-        "<!DOCTYPE html><title>NetCare test shell</title><script type=\"module\">start()</script>",
-    )
-    .unwrap();
+    for bundle in Bundle::ALL {
+        std::fs::write(
+            app.site_dir.join(bundle.page()),
+            "<!DOCTYPE html><title>NetCare test shell</title><script type=\"module\">start()</script>",
+        )
+        .unwrap();
+    }
     let response = app.get("/").await;
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -50,6 +53,7 @@ async fn client_routes_get_the_app_shell(backend: Backend) {
 async fn each_area_is_served_its_own_page(backend: Backend) {
     let app = TestApp::new(backend).await;
     for (page, marker) in [
+        ("home.html", "home shell"),
         ("index.html", "portal shell"),
         ("accounts.html", "accounts shell"),
         ("admin.html", "admin shell"),
@@ -64,8 +68,10 @@ async fn each_area_is_served_its_own_page(backend: Backend) {
         .unwrap();
     }
     for (path, marker) in [
-        ("/", "portal shell"),
+        ("/", "home shell"),
+        ("/?from=email", "home shell"),
         ("/library?status=expired", "portal shell"),
+        ("/library/devices/42", "portal shell"),
         ("/uploads", "portal shell"),
         ("/login", "accounts shell"),
         ("/onboarding/verify?token=x", "accounts shell"),
@@ -115,7 +121,9 @@ async fn missing_files_are_not_found(backend: Backend) {
 
 async fn missing_build_is_explained(backend: Backend) {
     let app = TestApp::new(backend).await;
-    std::fs::remove_file(app.site_dir.join("index.html")).unwrap();
+    for bundle in Bundle::ALL {
+        std::fs::remove_file(app.site_dir.join(bundle.page())).unwrap();
+    }
     let response = app.get("/").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(body_text(response).await.contains("not built"));

@@ -151,11 +151,13 @@ impl TestApp {
         let test_db = TestDb::fresh(backend).await;
         let site_dir = test_db.dir().join("site");
         std::fs::create_dir_all(&site_dir).unwrap();
-        std::fs::write(
-            site_dir.join("index.html"),
-            "<!DOCTYPE html><title>NetCare test shell</title>",
-        )
-        .unwrap();
+        for bundle in app::bundles::Bundle::ALL {
+            std::fs::write(
+                site_dir.join(bundle.page()),
+                "<!DOCTYPE html><title>NetCare test shell</title>",
+            )
+            .unwrap();
+        }
         let mut settings = Settings::new(PUBLIC_URL);
         configure(&mut settings);
         let state = AppState {

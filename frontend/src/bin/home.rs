@@ -1,0 +1,3 @@
+fn main() {
+    frontend::start(app::HomeApp);
+}
