@@ -26,7 +26,7 @@ for bundle in "${bundles[@]}"; do
     sed 's/data-bin="portal"/data-bin="'"$bundle"'"/' frontend/index.html > "$source_page"
     grep -q "data-bin=\"$bundle\"" "$source_page" || { echo "frontend/index.html names no data-bin=\"portal\"" >&2; exit 1; }
   fi
-  trunk build --release --locked=true --dist "$stage/$bundle" "$source_page" > "$stage/$bundle.log" 2>&1 &
+  CARGO_TARGET_DIR="$NETCARE_WEB_TARGET_DIR" trunk build --release --locked=true --dist "$stage/$bundle" "$source_page" > "$stage/$bundle.log" 2>&1 &
   pids+=($!)
 done
 failed=""

@@ -7,23 +7,29 @@ source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
 
 bash scripts/setup-tools.sh system
-# Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests; the
-# browser build waits for them.
+# Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests, and the
+# browser app's bundles beside clippy and the tests' compilation (they are waited for before the
+# tests run, whose timings they would disturb); the browser build waits for both.
+trap stop_background_builds EXIT
 start_compiled_tools
 
 say "cargo fmt --check"
 cargo fmt --all --check
+start_web_bundles
 
 say "clippy: server build (ssr) and browser build (csr, wasm32)"
 cargo clippy --locked -p app -p server --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-pg.XXXXXX")
-trap 'bash "$NETCARE_ROOT/scripts/postgres.sh" stop "$pg_dir"' EXIT
+trap 'stop_background_builds; bash "$NETCARE_ROOT/scripts/postgres.sh" stop "$pg_dir"' EXIT
 say "starting PostgreSQL"
 pg_url=$(bash scripts/postgres.sh start "$pg_dir")
 export NETCARE_TEST_POSTGRES_URL="$pg_url"
 
+say "unit and integration tests: compiling"
+cargo test --locked -p app -p server --no-run
+wait_for_web_bundles
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p app -p server
 
