@@ -111,7 +111,7 @@ pub fn quota_day(now: OffsetDateTime, offset: UtcOffset) -> (String, String) {
 }
 
 /// Today's quota for a company, read without locking.
-pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaStatus, UploadError> {
+pub async fn quota_status(state: &AppState, company_id: &str) -> Result<QuotaStatus, sqlx::Error> {
     let (day, resets_at) = quota_day(OffsetDateTime::now_utc(), state.settings.quota_day_offset);
     let mut conn = state.db.conn().await?;
     let used = queries::quota_used(&mut conn, company_id, &day).await?;

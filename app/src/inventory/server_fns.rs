@@ -87,8 +87,10 @@ pub const PREVIEW_ROWS: usize = 10;
 pub const PREVIEW_BYTES: usize = 64 * 1024;
 
 /// Today's quota, recent uploads and the inventory's size, for the Uploads dashlet and page.
+/// Its errors are the app's own (not an upload's): the dashboard's bundle then carries no
+/// decoder for upload errors (16 KB of wasm).
 #[server(endpoint = "inventory/overview")]
-pub async fn load_upload_overview() -> Result<UploadOverview, UploadError> {
+pub async fn load_upload_overview() -> Result<UploadOverview, crate::AppError> {
     serve(async |state, caller| {
         let membership = caller.company()?;
         let company_id = membership.company_id.as_str();

@@ -33,7 +33,7 @@ const LAST_LINE: u64 = 1_000_000_000_000;
 pub async fn list_uploads(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Response {
     let quota = match ingest::quota_status(&state, &holder.company_id).await {
         Ok(quota) => quota,
-        Err(err) => return error_response(&err),
+        Err(err) => return error_response(&UploadError::from(err)),
     };
     let recent = async {
         let mut conn = state.db.conn().await?;

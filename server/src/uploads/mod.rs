@@ -63,7 +63,7 @@ pub async fn receive_body(
             }))
         }
         Ok(_) => {}
-        Err(err) => return Err(error_response(&err)),
+        Err(err) => return Err(error_response(&UploadError::from(err))),
     }
     receive_file(state, headers, body).await
 }

@@ -190,6 +190,6 @@ pub async fn me(State(state): State<AppState>, ApiToken(holder): ApiToken) -> Re
             quota,
         })
         .into_response(),
-        Err(err) => error_response(&err),
+        Err(err) => error_response(&UploadError::from(err)),
     }
 }

@@ -248,11 +248,15 @@ async fn revoking_signs_the_person_out_at_once(backend: Backend) {
     // Both of Ben's open sessions are refused on their next request, and told why (not a bare
     // "sign in"), the question of who is signed in too.
     assert_eq!(library_status(&mut ben).await, StatusCode::UNAUTHORIZED);
-    let removed = json!({ "App": { "SessionEnded": "AccessRemoved" } });
+    // An area's error wraps the app's own (`App`); the uploads overview answers the app's own.
+    let removed = json!({ "SessionEnded": "AccessRemoved" });
     let (status, body) = ben_phone.call(LoadUploadOverview::PATH, &[]).await;
     assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &removed));
     let (status, body) = ben_phone.call(LoadCurrentUser::PATH, &[]).await;
-    assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &removed));
+    assert_eq!(
+        (status, &body),
+        (StatusCode::UNAUTHORIZED, &json!({ "App": removed }))
+    );
     // Signing in again works, but he belongs to no company until a DA lets him in again.
     let mut again = login(&app, "ben.user").await;
     let (_, me) = again.call(LoadCurrentUser::PATH, &[]).await;
@@ -408,7 +412,7 @@ async fn a_disabled_account_is_refused_at_once(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&disabled.stderr)
     );
-    let disabled = json!({ "App": { "SessionEnded": "AccountDisabled" } });
+    let disabled = json!({ "SessionEnded": "AccountDisabled" });
     assert_eq!(
         ben.call(LoadUploadOverview::PATH, &[]).await,
         (StatusCode::UNAUTHORIZED, disabled.clone())
