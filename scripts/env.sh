@@ -56,9 +56,10 @@ wait_for_background() {
 }
 
 # The bundles compile in the background (log: $NETCARE_CACHE/web-bundles.log) beside the server's
-# build: from nothing on 2 cores both were done in 9:15 together, where one after the other took
-# ~13 minutes (the bundles ~7, the server 5:42): each leaves a core idle for long stretches (the
-# bundles in their single-threaded links, the server in its last crates).
+# build, which leaves a core idle in its last crates as the bundles do in their single-threaded
+# links. From nothing on 2 cores, the two alone: 9:15 together, ~13 min one after the other. In
+# command 1 from empty caches, with Trunk and wasm-bindgen compiling too, the cores are nearly full
+# anyway: 15:33 to the first page, 15:58 before (with one bundle fewer).
 start_web_bundles() {
   WEB_BUNDLES_LOG="$NETCARE_CACHE/web-bundles.log"
   say "cargo build: the browser app's bundles, in the background (log: $WEB_BUNDLES_LOG)"
