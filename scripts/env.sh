@@ -22,7 +22,7 @@ say() { printf '\033[1;34m==>\033[0m [%s] %s\n' "$(elapsed)" "$*" >&2; }
 # The browser app's bundles (app/src/bundles.rs), compiled in one cargo run so that their
 # single-threaded link-time optimisations run side by side; Trunk then finds them built. They have
 # their own target folder: cargo locks a target folder for a whole run, and this lets the bundles
-# compile while another cargo run builds the server (`start_web_bundles`).
+# compile while another cargo run builds the server (`start_browser_app`).
 export NETCARE_WEB_TARGET_DIR="${NETCARE_WEB_TARGET_DIR:-$CARGO_TARGET_DIR/web}"
 compile_web_bundles() {
   say "cargo build: the browser app's bundles (wasm32, size-optimised)"
@@ -55,36 +55,32 @@ wait_for_background() {
   }
 }
 
-# The bundles compile in the background (log: $NETCARE_CACHE/web-bundles.log) beside the server's
-# build, which leaves a core idle in its last crates as the bundles do in their single-threaded
-# links. From nothing on 2 cores, the two alone: 9:15 together, ~13 min one after the other. In
-# command 1 from empty caches, with Trunk and wasm-bindgen compiling too, the cores are nearly full
-# anyway: 15:33 to the first page, 15:58 before (with one bundle fewer).
-start_web_bundles() {
-  WEB_BUNDLES_LOG="$NETCARE_CACHE/web-bundles.log"
-  say "cargo build: the browser app's bundles, in the background (log: $WEB_BUNDLES_LOG)"
-  start_in_background "$WEB_BUNDLES_LOG" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && compile_web_bundles"
-  WEB_BUNDLES_PID=$BACKGROUND_PID
+# The browser app builds in the background (log: $NETCARE_CACHE/browser-app.log) while the
+# command compiles the server: Trunk and wasm-bindgen (compiled from crates.io, once) and the
+# bundles compile side by side, then Trunk writes the pages into dist/ (`build_browser_app`). They
+# need nothing from the server's build, and where one build runs on a single core (linking,
+# link-time optimisation) the other keeps the second core busy. From nothing on 2 cores, the
+# bundles and the server alone: 9:15 together, ~13 min one after the other; Trunk's pages then
+# take a minute more, which runs beside the server's last crates instead of after them.
+build_browser_app() {
+  bash "$NETCARE_ROOT/scripts/setup-tools.sh" compiled &
+  local tools=$!
+  compile_web_bundles || return 1
+  wait "$tools" || { echo "installing Trunk or wasm-bindgen failed" >&2; return 1; }
+  bash "$NETCARE_ROOT/scripts/build-web.sh"
 }
-wait_for_web_bundles() {
-  if kill -0 "$WEB_BUNDLES_PID" 2>/dev/null; then
-    say "waiting for the browser app's bundles to finish compiling (log: $WEB_BUNDLES_LOG)"
+start_browser_app() {
+  BROWSER_APP_LOG="$NETCARE_CACHE/browser-app.log"
+  say "building the browser app in the background: Trunk and wasm-bindgen (once), the bundles, the pages (log: $BROWSER_APP_LOG)"
+  start_in_background "$BROWSER_APP_LOG" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && build_browser_app"
+  BROWSER_APP_PID=$BACKGROUND_PID
+}
+# Waits for the browser app, then prints what a browser downloads (the end of build-web.sh's log).
+wait_for_browser_app() {
+  if kill -0 "$BROWSER_APP_PID" 2>/dev/null; then
+    say "waiting for the browser app to finish building (log: $BROWSER_APP_LOG)"
   fi
-  wait_for_background "$WEB_BUNDLES_PID" "$WEB_BUNDLES_LOG" "compiling the browser app's bundles"
-}
-
-# Trunk and wasm-bindgen compile in the background (log: $NETCARE_CACHE/tools-install.log) while
-# cargo compiles the app: they need nothing from each other, and where one build runs on a single
-# core (linking, link-time optimisation) the other keeps the second core busy. Only Trunk's step
-# waits for them (`wait_for_compiled_tools`).
-start_compiled_tools() {
-  COMPILED_TOOLS_LOG="$NETCARE_CACHE/tools-install.log"
-  start_in_background "$COMPILED_TOOLS_LOG" bash "$NETCARE_ROOT/scripts/setup-tools.sh" compiled
-  COMPILED_TOOLS_PID=$BACKGROUND_PID
-}
-wait_for_compiled_tools() {
-  if kill -0 "$COMPILED_TOOLS_PID" 2>/dev/null; then
-    say "waiting for Trunk and wasm-bindgen to finish compiling (log: $COMPILED_TOOLS_LOG)"
-  fi
-  wait_for_background "$COMPILED_TOOLS_PID" "$COMPILED_TOOLS_LOG" "installing Trunk or wasm-bindgen"
+  wait_for_background "$BROWSER_APP_PID" "$BROWSER_APP_LOG" "building the browser app"
+  sed -n '/^largest initial download/p' "$BROWSER_APP_LOG" >&2
+  say "browser app built into dist/"
 }

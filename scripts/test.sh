@@ -7,15 +7,14 @@ source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
 
 bash scripts/setup-tools.sh system
-# Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests, and the
-# browser app's bundles beside clippy and the tests' compilation (they are waited for before the
-# tests run, whose timings they would disturb); the browser build waits for both.
+# The browser app (Trunk and wasm-bindgen, minutes on a fresh machine; the bundles; the pages)
+# builds beside clippy and the tests' compilation, and is waited for before the tests run, whose
+# timings it would disturb.
 trap stop_background_builds EXIT
-start_compiled_tools
 
 say "cargo fmt --check"
 cargo fmt --all --check
-start_web_bundles
+start_browser_app
 
 say "clippy: server build (ssr) and browser build (csr, wasm32)"
 cargo clippy --locked -p app -p server --all-targets -- -D warnings
@@ -29,13 +28,11 @@ export NETCARE_TEST_POSTGRES_URL="$pg_url"
 
 say "unit and integration tests: compiling"
 cargo test --locked -p app -p server --no-run
-wait_for_web_bundles
+wait_for_browser_app
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p app -p server
 
-say "browser app (release) and server (debug) for the browser suite"
-wait_for_compiled_tools
-bash scripts/build-web.sh
+say "server (debug) for the browser suite"
 cargo build --locked -p server
 
 say "API fuzzing: schemathesis, every check, against the real server"
