@@ -11,7 +11,9 @@ bash scripts/setup-tools.sh system
 
 trap stop_background_builds EXIT
 start_browser_app
+# The server's build at a lower priority: the browser app has the longer chain (Trunk, then its
+# pages), and the server's build fills whatever the cores leave.
 say "cargo build --profile local -p server"
-cargo build --profile local --locked -p server
+nice -n 10 cargo build --profile local --locked -p server
 wait_for_browser_app
 say "built"

@@ -69,10 +69,12 @@ build_browser_app() {
   wait "$tools" || { echo "installing Trunk or wasm-bindgen failed" >&2; return 1; }
   bash "$NETCARE_ROOT/scripts/build-web.sh"
 }
+# start_browser_app [NICENESS]: a niceness above 0 lets the command's own work go first (the test
+# command's checks and tests; command 1 instead lowers the server's build, which can wait longest).
 start_browser_app() {
   BROWSER_APP_LOG="$NETCARE_CACHE/browser-app.log"
   say "building the browser app in the background: Trunk and wasm-bindgen (once), the bundles, the pages (log: $BROWSER_APP_LOG)"
-  start_in_background "$BROWSER_APP_LOG" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && build_browser_app"
+  start_in_background "$BROWSER_APP_LOG" nice -n "${1:-0}" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && build_browser_app"
   BROWSER_APP_PID=$BACKGROUND_PID
 }
 # Waits for the browser app, then prints what a browser downloads (the end of build-web.sh's log).

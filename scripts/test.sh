@@ -14,7 +14,7 @@ trap stop_background_builds EXIT
 
 say "cargo fmt --check"
 cargo fmt --all --check
-start_browser_app
+start_browser_app 10
 
 say "clippy: server build (ssr) and browser build (csr, wasm32)"
 cargo clippy --locked -p app -p server --all-targets -- -D warnings
