@@ -22,7 +22,7 @@ say() { printf '\033[1;34m==>\033[0m [%s] %s\n' "$(elapsed)" "$*" >&2; }
 # The browser app's bundles (app/src/bundles.rs), compiled in one cargo run so that their
 # single-threaded link-time optimisations run side by side; Trunk then finds them built. They have
 # their own target folder: cargo locks a target folder for a whole run, and this lets the bundles
-# compile while another cargo run builds the server (`start_browser_app`).
+# compile while another cargo run builds the server (`start_web_bundles`).
 export NETCARE_WEB_TARGET_DIR="${NETCARE_WEB_TARGET_DIR:-$CARGO_TARGET_DIR/web}"
 compile_web_bundles() {
   say "cargo build: the browser app's bundles (wasm32, size-optimised)"
@@ -33,12 +33,18 @@ compile_web_bundles() {
 # Builds that run in the background while the command goes on, each in its own process group
 # with its log: a command that stops early (a failed check, Ctrl-C) stops them with it
 # (`trap stop_background_builds EXIT`) instead of leaving cargo compiling.
+#
+# Each also runs in its own session, which Linux schedules as one group (autogroup): the cores are
+# shared between the command and each background build, however many processes each runs. With
+# BACKGROUND_NICENESS above 0 a build yields to the others (the test command's checks and tests
+# first, the browser app in the gaps they leave); `nice` alone would not reach across sessions.
 BACKGROUND_PIDS=()
 start_in_background() { # LOG COMMAND...: the command's pid in BACKGROUND_PID
   local log=$1
   shift
   mkdir -p "$(dirname "$log")"
-  setsid --wait "$@" >"$log" 2>&1 &
+  setsid --wait bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' \
+    "${BACKGROUND_NICENESS:-0}" "$@" >"$log" 2>&1 &
   BACKGROUND_PID=$!
   BACKGROUND_PIDS+=("$BACKGROUND_PID")
 }
@@ -46,43 +52,40 @@ stop_background_builds() {
   local pid
   for pid in "${BACKGROUND_PIDS[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
 }
-# wait_for_background PID LOG WHAT: waits for a background build; shows its log if it failed.
+# wait_for_background PID LOG WHAT: says what it waits for while that still runs; shows the log
+# and stops the command if it failed.
 wait_for_background() {
+  if kill -0 "$1" 2>/dev/null; then
+    say "waiting for $3 (log: $2)"
+  fi
   wait "$1" || {
     cat "$2" >&2
-    echo "$3 failed (above)" >&2
+    echo "a background build failed, its log is above (waiting for $3)" >&2
     exit 1
   }
 }
 
-# The browser app builds in the background (log: $NETCARE_CACHE/browser-app.log) while the
-# command compiles the server: Trunk and wasm-bindgen (compiled from crates.io, once) and the
-# bundles compile side by side, then Trunk writes the pages into dist/ (`build_browser_app`). They
-# need nothing from the server's build, and where one build runs on a single core (linking,
-# link-time optimisation) the other keeps the second core busy. From nothing on 2 cores, the
-# bundles and the server alone: 9:15 together, ~13 min one after the other; Trunk's pages then
-# take a minute more, which runs beside the server's last crates instead of after them.
-build_browser_app() {
-  bash "$NETCARE_ROOT/scripts/setup-tools.sh" compiled &
-  local tools=$!
-  compile_web_bundles || return 1
-  wait "$tools" || { echo "installing Trunk or wasm-bindgen failed" >&2; return 1; }
-  bash "$NETCARE_ROOT/scripts/build-web.sh"
+# The bundles compile in the background (log: $NETCARE_CACHE/web-bundles.log) beside the server's
+# build (command 1) or the checks (command 2); both leave a core idle in their last crates, as the
+# bundles do in their single-threaded links.
+start_web_bundles() {
+  WEB_BUNDLES_LOG="$NETCARE_CACHE/web-bundles.log"
+  say "cargo build: the browser app's bundles, in the background (log: $WEB_BUNDLES_LOG)"
+  start_in_background "$WEB_BUNDLES_LOG" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && compile_web_bundles"
+  WEB_BUNDLES_PID=$BACKGROUND_PID
 }
-# start_browser_app [NICENESS]: a niceness above 0 lets the command's own work go first (the test
-# command's checks and tests; command 1 instead lowers the server's build, which can wait longest).
-start_browser_app() {
-  BROWSER_APP_LOG="$NETCARE_CACHE/browser-app.log"
-  say "building the browser app in the background: Trunk and wasm-bindgen (once), the bundles, the pages (log: $BROWSER_APP_LOG)"
-  start_in_background "$BROWSER_APP_LOG" nice -n "${1:-0}" bash -c "source '$NETCARE_ROOT/scripts/env.sh' && build_browser_app"
-  BROWSER_APP_PID=$BACKGROUND_PID
+wait_for_web_bundles() {
+  wait_for_background "$WEB_BUNDLES_PID" "$WEB_BUNDLES_LOG" "the browser app's bundles to compile"
 }
-# Waits for the browser app, then prints what a browser downloads (the end of build-web.sh's log).
-wait_for_browser_app() {
-  if kill -0 "$BROWSER_APP_PID" 2>/dev/null; then
-    say "waiting for the browser app to finish building (log: $BROWSER_APP_LOG)"
-  fi
-  wait_for_background "$BROWSER_APP_PID" "$BROWSER_APP_LOG" "building the browser app"
-  sed -n '/^largest initial download/p' "$BROWSER_APP_LOG" >&2
-  say "browser app built into dist/"
+
+# Trunk and wasm-bindgen compile in the background (log: $NETCARE_CACHE/tools-install.log) while
+# cargo compiles the app; only Trunk's step waits for them (`wait_for_compiled_tools`).
+start_compiled_tools() {
+  COMPILED_TOOLS_LOG="$NETCARE_CACHE/tools-install.log"
+  say "cargo install: Trunk and wasm-bindgen when missing, in the background (log: $COMPILED_TOOLS_LOG)"
+  start_in_background "$COMPILED_TOOLS_LOG" bash "$NETCARE_ROOT/scripts/setup-tools.sh" compiled
+  COMPILED_TOOLS_PID=$BACKGROUND_PID
+}
+wait_for_compiled_tools() {
+  wait_for_background "$COMPILED_TOOLS_PID" "$COMPILED_TOOLS_LOG" "Trunk and wasm-bindgen to install"
 }

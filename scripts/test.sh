@@ -7,14 +7,16 @@ source "$(dirname "$0")/env.sh"
 cd "$NETCARE_ROOT"
 
 bash scripts/setup-tools.sh system
-# The browser app (Trunk and wasm-bindgen, minutes on a fresh machine; the bundles; the pages)
-# builds beside clippy and the tests' compilation, and is waited for before the tests run, whose
-# timings it would disturb.
+# Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests, and the
+# browser app's bundles beside clippy and the tests' compilation, both yielding to them (the bundles
+# are waited for before the tests run, whose timings they would disturb).
 trap stop_background_builds EXIT
+export BACKGROUND_NICENESS=10
+start_compiled_tools
 
 say "cargo fmt --check"
 cargo fmt --all --check
-start_browser_app 10
+start_web_bundles
 
 say "clippy: server build (ssr) and browser build (csr, wasm32)"
 cargo clippy --locked -p app -p server --all-targets -- -D warnings
@@ -28,11 +30,13 @@ export NETCARE_TEST_POSTGRES_URL="$pg_url"
 
 say "unit and integration tests: compiling"
 cargo test --locked -p app -p server --no-run
-wait_for_browser_app
+wait_for_web_bundles
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p app -p server
 
-say "server (debug) for the browser suite"
+say "browser app (release) and server (debug) for the browser suite"
+wait_for_compiled_tools
+bash scripts/build-web.sh
 cargo build --locked -p server
 
 say "API fuzzing: schemathesis, every check, against the real server"
