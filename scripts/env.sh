@@ -66,8 +66,7 @@ wait_for_background() {
 }
 
 # The bundles compile in the background (log: $NETCARE_CACHE/web-bundles.log) beside the server's
-# build (command 1) or the checks (command 2); both leave a core idle in their last crates, as the
-# bundles do in their single-threaded links.
+# build (command 1) or the checks (command 2).
 start_web_bundles() {
   WEB_BUNDLES_LOG="$NETCARE_CACHE/web-bundles.log"
   say "cargo build: the browser app's bundles, in the background (log: $WEB_BUNDLES_LOG)"

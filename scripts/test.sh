@@ -11,7 +11,7 @@ bash scripts/setup-tools.sh system
 # browser app's bundles beside clippy and the tests' compilation, both yielding to them (the bundles
 # are waited for before the tests run, whose timings they would disturb).
 trap stop_background_builds EXIT
-export BACKGROUND_NICENESS=10
+BACKGROUND_NICENESS=10
 start_compiled_tools
 
 say "cargo fmt --check"
