@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
+import { becomeDa, openApp, openMailbox, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
 
 // Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.
 function data(project: string, kind: 'NEW' | 'OLD' | 'MAN' | 'ASM') {
@@ -52,10 +52,10 @@ test('new company: validation errors, back, then the first person becomes DA', a
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Upload your inventory' })).toBeVisible();
   await expect(await navLink(page, 'Access')).toBeVisible();
-  await page.goto('/dev/mailbox');
-  await expect(page.getByRole('article', { name: 'Verify your email to finish registering with NetCare' })).toHaveCount(0);
-  await expect(page.getByRole('article', { name: 'Welcome to NetCare' }).filter({ hasText: `To ${email}` })).toBeVisible();
-  await expect(page.getByRole('article', { name: 'Granted access to NetCare as an Administrator' }).filter({ hasText: `To ${email}` })).toBeVisible();
+  const mailbox = await openMailbox(page);
+  await expect(mailbox.getByRole('article', { name: 'Verify your email to finish registering with NetCare' })).toHaveCount(0);
+  await expect(mailbox.getByRole('article', { name: 'Welcome to NetCare' }).filter({ hasText: `To ${email}` })).toBeVisible();
+  await expect(mailbox.getByRole('article', { name: 'Granted access to NetCare as an Administrator' }).filter({ hasText: `To ${email}` })).toBeVisible();
 });
 
 test('existing company: the request goes to the DA, who grants one and denies another', async ({ page }, testInfo) => {
