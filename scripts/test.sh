@@ -8,19 +8,24 @@ cd "$NETCARE_ROOT"
 
 bash scripts/setup-tools.sh system
 # Trunk and wasm-bindgen (minutes on a fresh machine) compile beside the checks and tests, and the
-# browser app's bundles beside clippy and the tests' compilation, both yielding to them (the bundles
-# are waited for before the tests run, whose timings they would disturb).
+# browser app's bundles beside the tests' compilation, both yielding to them (the bundles are
+# waited for before the tests run, whose timings they would disturb).
 trap stop_background_builds EXIT
 BACKGROUND_NICENESS=10
 start_compiled_tools
 
+# Clippy's lints run inside the builds the command makes anyway, the tests' and the bundles':
+# cargo runs clippy-driver (the compiler with clippy's lints, warnings denied) for the workspace's
+# own crates, as `cargo clippy` does, and the dependencies compile once. `cargo clippy` would
+# first type-check every dependency, for the server and for wasm32, then the builds compile them
+# all again. These builds are kept apart from plain cargo's (their own hashes), so a developer's
+# `cargo test` after this command recompiles only the workspace's crates.
+export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver)
+
 say "cargo fmt --check"
 cargo fmt --all --check
 start_web_bundles
-
-say "clippy: server build (ssr) and browser build (csr, wasm32)"
-cargo clippy --locked -p app -p server --all-targets -- -D warnings
-cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/netcare-pg.XXXXXX")
 trap 'stop_background_builds; bash "$NETCARE_ROOT/scripts/postgres.sh" stop "$pg_dir"' EXIT
@@ -28,7 +33,7 @@ say "starting PostgreSQL"
 pg_url=$(bash scripts/postgres.sh start "$pg_dir")
 export NETCARE_TEST_POSTGRES_URL="$pg_url"
 
-say "unit and integration tests: compiling"
+say "clippy and the unit and integration tests: compiling (server build; the browser build's in the background)"
 cargo test --locked -p app -p server --no-run
 wait_for_web_bundles
 say "unit and integration tests (SQLite and PostgreSQL)"
