@@ -90,8 +90,9 @@ pub fn request_client(state: &AppState, extensions: &Extensions, headers: &Heade
     )
 }
 
-/// The Content-Security-Policy for the app shell: scripts only from this site plus the one inline
-/// module Trunk writes to start the wasm (allowed by its hash), no framing, no plugins.
+/// The Content-Security-Policy for the app shell: scripts only from this site plus the page's
+/// inline ones (allowed by their hashes: the module Trunk writes to start the wasm, and the page's
+/// early request for the signed-in person), no framing, no plugins.
 pub fn app_shell_csp(index_html: &str) -> String {
     let mut script_hashes = String::new();
     let mut rest = index_html;

@@ -29,7 +29,12 @@ impl Session {
     /// Creates the session context for the app.
     pub fn provide() -> Self {
         let session = Session {
-            user: LocalResource::new(|| async { load_current_user().await.ok().flatten() }),
+            user: LocalResource::new(|| async {
+                match answer_asked_by_page().await {
+                    Some(user) => user,
+                    None => load_current_user().await.ok().flatten(),
+                }
+            }),
             ended: RwSignal::new(None),
             step_up: RwSignal::new(false),
         };
@@ -71,6 +76,34 @@ impl Session {
     pub fn ended(&self) -> Option<String> {
         self.ended.get()
     }
+}
+
+/// The name under which the page's own script (`frontend/index.html`) keeps its request for the
+/// signed-in person, sent while the app downloads.
+const ASKED_BY_PAGE: &str = "netcareSession";
+
+/// The answer to the request the page sent before the app ran, taken once (a refresh asks the
+/// server again). The page asks while the wasm downloads and compiles, so the first screen does
+/// not wait for one more round trip after it. `None` when there is no answer to take or it was
+/// not a plain one (an error, a network failure): the app then asks itself, and an error reaches
+/// `observe` as every answer does.
+async fn answer_asked_by_page() -> Option<Option<CurrentUser>> {
+    use web_sys::{
+        js_sys::{Promise, Reflect},
+        wasm_bindgen::{JsCast, JsValue},
+    };
+    let window = web_sys::window()?;
+    let key = JsValue::from_str(ASKED_BY_PAGE);
+    let asked = Reflect::get(&window, &key)
+        .ok()?
+        .dyn_into::<Promise>()
+        .ok()?;
+    let _ = Reflect::delete_property(&window, &key);
+    let body = wasm_bindgen_futures::JsFuture::from(asked)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&body).ok()
 }
 
 pub fn use_session() -> Session {
