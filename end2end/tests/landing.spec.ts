@@ -1,6 +1,39 @@
 import { expect } from '@playwright/test';
 import { test } from './app';
-import { openApp, watchForErrors } from './app';
+import type { Page, Request } from '@playwright/test';
+import { openApp, signIn, watchForErrors } from './app';
+
+/** The requests for the signed-in person while `path` opens. */
+async function whoAmIRequests(page: Page, path: string): Promise<Request[]> {
+  const asked: Request[] = [];
+  const listener = (request: Request) => {
+    if (new URL(request.url()).pathname === '/api/accounts/me') asked.push(request);
+  };
+  page.on('request', listener);
+  await openApp(page, path);
+  page.off('request', listener);
+  return asked;
+}
+
+test('the page asks who is signed in while the app downloads, and the app asks no more', async ({ page }) => {
+  const errors = watchForErrors(page);
+  // A visitor: one request, and the landing page.
+  let asked = await whoAmIRequests(page, '/');
+  expect(asked).toHaveLength(1);
+  // The page's own request carries no body; the app's server-function call would send a form.
+  expect(await asked[0].headerValue('content-type')).toBeNull();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('covered');
+
+  // A member, on two areas' pages: each asked once, and shows the member.
+  await signIn(page, 'ben.user');
+  for (const [path, heading] of [['/', 'Dashboard'], ['/library', 'Devices']]) {
+    asked = await whoAmIRequests(page, path);
+    expect(asked, path).toHaveLength(1);
+    expect(await asked[0].headerValue('content-type'), path).toBeNull();
+    await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+  }
+  expect(errors).toEqual([]);
+});
 
 test('the landing page renders and shows live registry counts from the server', async ({ page }) => {
   const errors = watchForErrors(page);
