@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { test } from './app';
 import { becomeDa, openApp, openMailbox, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
 
@@ -120,8 +120,18 @@ async function agentCreatesCompany(page: Page, company: string, site: string) {
   await expect(page.getByText('unknown company `NO-SUCH`')).toBeVisible();
 }
 
-/** The agent asks a question in the console, the person answers in the wizard, the agent approves. */
-async function agentAsksThenApproves(page: Page, person: string, name: string, company: string, createFirst?: string) {
+/** A page of the vendor's agent, in a browser of its own (the person keeps theirs). */
+async function agentsBrowser(browser: Browser, testInfo: TestInfo): Promise<Page> {
+  const context = await browser.newContext({ ...testInfo.project.use });
+  return context.newPage();
+}
+
+/**
+ * The agent asks a question in the console, the person (signed in on `person`) answers in the
+ * wizard, the agent sees the answer and approves. Each stays signed in in their own browser, as
+ * two people would.
+ */
+async function agentAsksThenApproves(person: Page, page: Page, name: string, company: string, createFirst?: string) {
   await signIn(page, 'agent');
   await (await navLink(page, "Agents' console")).click();
   const item = page.getByRole('listitem', { name: `Registration of ${name}` });
@@ -135,20 +145,16 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   // The company the request proved, and who already runs it.
   await expect(item.getByLabel('The proven company')).toContainText('Its DAs');
   await expectAccessible(page, "the agents' console with a request");
-  await signOut(page);
 
-  await signIn(page, person);
-  await openApp(page, '/onboarding');
-  await expect(page.getByText('Which team do you work in?')).toBeVisible();
-  await expectAccessible(page, 'the wizard: the agent asks');
-  await page.getByLabel('Your answer').fill('Network operations');
-  await page.getByRole('button', { name: 'Send answer' }).click();
-  await expect(page.getByText('The agent asks')).toHaveCount(0);
-  await expect(page.getByTestId('answer-sent')).toContainText('Your answer was sent');
-  await signOut(page);
+  await person.reload();
+  await expect(person.getByText('Which team do you work in?')).toBeVisible();
+  await expectAccessible(person, 'the wizard: the agent asks');
+  await person.getByLabel('Your answer').fill('Network operations');
+  await person.getByRole('button', { name: 'Send answer' }).click();
+  await expect(person.getByText('The agent asks')).toHaveCount(0);
+  await expect(person.getByTestId('answer-sent')).toContainText('Your answer was sent');
 
-  await signIn(page, 'agent');
-  await (await navLink(page, "Agents' console")).click();
+  await page.reload();
   await expect(item.getByText('Answer: Network operations')).toBeVisible();
   if (createFirst) await agentCreatesCompany(page, createFirst, company);
   // An entry of the proven company is picked; another company's is typed.
@@ -170,10 +176,10 @@ async function agentAsksThenApproves(page: Page, person: string, name: string, c
   }
   await expect(item).toHaveCount(0);
   await expect(page.getByTestId('agent-outcome')).toContainText(`Approved: ${name} becomes a Delegated Administrator of`);
-  await signOut(page);
+  await page.context().close();
 }
 
-test('none of the above: an agent asks, the person answers, the agent creates the company and approves', async ({ page }, testInfo) => {
+test('none of the above: an agent asks, the person answers, the agent creates the company and approves', async ({ page, browser }, testInfo) => {
   const p = testInfo.project.name;
   const d = data(p, 'MAN');
   const email = `manual@${d.domain}`;
@@ -183,16 +189,15 @@ test('none of the above: an agent asks, the person answers, the agent creates th
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByRole('heading', { name: 'Request sent to an agent' })).toBeVisible();
   await expectAccessible(page, 'the wizard: request sent to an agent');
-  await signOut(page);
 
   // The agent finds no fitting company, so creates one with its first site, and approves into it.
-  await agentAsksThenApproves(page, `manual-${p}`, `Manny ${p}`, `AGENT-${p.toUpperCase()}-S1`, `AGENT-${p.toUpperCase()}`);
-  await signIn(page, `manual-${p}`);
-  await openApp(page, '/onboarding');
+  const agent = await agentsBrowser(browser, testInfo);
+  await agentAsksThenApproves(page, agent, `Manny ${p}`, `AGENT-${p.toUpperCase()}-S1`, `AGENT-${p.toUpperCase()}`);
+  await page.reload();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
 });
 
-test('assessment required: the agent asks, the person answers, the agent approves', async ({ page }, testInfo) => {
+test('assessment required: the agent asks, the person answers, the agent approves', async ({ page, browser }, testInfo) => {
   const p = testInfo.project.name;
   const d = data(p, 'ASM');
   const email = `assessed@${d.domain}`;
@@ -222,10 +227,9 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await expect(why).toContainText("the company's registrations are reviewed by an agent");
-  await signOut(page);
 
-  await agentAsksThenApproves(page, `assessed-${p}`, `Asa ${p}`, `${d.company}-S1`);
-  await signIn(page, `assessed-${p}`);
-  await openApp(page, '/onboarding');
+  const agent = await agentsBrowser(browser, testInfo);
+  await agentAsksThenApproves(page, agent, `Asa ${p}`, `${d.company}-S1`);
+  await page.reload();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
 });
