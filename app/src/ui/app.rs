@@ -65,7 +65,7 @@ pub fn HomeApp() -> impl IntoView {
     }
 }
 
-/// The Library and uploads.
+/// The Library: devices, contracts, alerts.
 #[component]
 pub fn PortalApp() -> impl IntoView {
     view! {
@@ -75,7 +75,6 @@ pub fn PortalApp() -> impl IntoView {
                 <Route path=path!("/library/contracts") view=ContractsPage/>
                 <Route path=path!("/library/alerts") view=AlertsPage/>
                 <Route path=path!("/library/devices/:id") view=DevicePage/>
-                <Route path=path!("/uploads") view=UploadsPage/>
             </Routes>
         </Shell>
     }
@@ -101,12 +100,14 @@ pub fn AccountsApp() -> impl IntoView {
     }
 }
 
-/// Access and collectors, for a company's DAs and Administrators.
+/// What a company's people send and manage: uploads (every member), collectors and access (DAs
+/// and Administrators).
 #[component]
 pub fn AdminApp() -> impl IntoView {
     view! {
         <Shell bundle=Bundle::Admin>
             <Routes fallback=OtherAreaOrNotFound>
+                <Route path=path!("/uploads") view=UploadsPage/>
                 <Route path=path!("/access") view=AccessPage/>
                 <Route path=path!("/access/requests") view=AccessRequestsPage/>
                 <Route path=path!("/access/security-log") view=SecurityLogPage/>

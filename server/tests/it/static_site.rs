@@ -72,7 +72,7 @@ async fn each_area_is_served_its_own_page(backend: Backend) {
         ("/?from=email", "home shell"),
         ("/library?status=expired", "portal shell"),
         ("/library/devices/42", "portal shell"),
-        ("/uploads", "portal shell"),
+        ("/uploads", "admin shell"),
         ("/login", "accounts shell"),
         ("/onboarding/verify?token=x", "accounts shell"),
         ("/profile", "accounts shell"),
