@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors, navLink } from './app';
+import { anotherBrowser, becomeDa, openApp, registerAndSignIn, signIn, signOut, startWizard, watchForErrors, navLink } from './app';
 import { readFileSync } from 'node:fs';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-ACC).
@@ -42,8 +42,7 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await grant(page, 'Dev Deputy', 'da');
 
   // Uri works in another browser, which stays open.
-  const uriContext = await browser.newContext({ ...testInfo.project.use });
-  const uriPage = await uriContext.newPage();
+  const uriPage = await anotherBrowser(browser, testInfo);
   await signIn(uriPage, `acc-user-${p}`);
   await openApp(uriPage, '/library');
   await expect(uriPage.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
@@ -92,7 +91,7 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   // Reloaded, the page still says why (the session is ended, not unknown).
   await uriPage.reload();
   await expect(uriPage.getByTestId('session-ended')).toHaveText(/removed your access to its data/);
-  await uriContext.close();
+  await uriPage.context().close();
   expect(errors).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, test as base, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,16 @@ export const test = base.extend({
     await use(page);
   },
 });
+
+/**
+ * A page in a browser of its own (a new context with the project's screen): another person at
+ * another machine, who stays signed in while the test's own person goes on. Close its context
+ * when done.
+ */
+export async function anotherBrowser(browser: Browser, testInfo: TestInfo): Promise<Page> {
+  const context = await browser.newContext({ ...testInfo.project.use });
+  return context.newPage();
+}
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {

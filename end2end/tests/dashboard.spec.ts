@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { attachScreenshot, becomeDa, expectAccessible, navLink, openApp, signIn, watchForErrors } from './app';
+import { anotherBrowser, attachScreenshot, becomeDa, expectAccessible, navLink, openApp, signIn, watchForErrors } from './app';
 
 // Each project has its own company for this (end2end/fixtures/registry: E2E-*-DSH).
 async function order(page: Page): Promise<(string | null)[]> {
@@ -109,8 +109,7 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await openApp(page, '/access');
   await page.getByRole('button', { name: 'Grant support access' }).click();
   await expect(page.getByRole('button', { name: 'End support access now' })).toBeVisible();
-  const agentContext = await browser.newContext({ ...testInfo.project.use });
-  const agent = await agentContext.newPage();
+  const agent = await anotherBrowser(browser, testInfo);
   await signIn(agent, 'agent');
   await openApp(agent, '/agents');
   const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';
@@ -137,5 +136,5 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await expect(agent.locator('[aria-busy="true"]')).toHaveCount(0);
   await attachScreenshot(agent, testInfo, 'dashboard-agent-supporting');
   await expectAccessible(agent, "an agent's view of a supported company's dashboard");
-  await agentContext.close();
+  await agent.context().close();
 });

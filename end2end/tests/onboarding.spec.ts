@@ -1,6 +1,6 @@
-import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { becomeDa, openApp, openMailbox, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
+import { anotherBrowser, becomeDa, openApp, openMailbox, registerAndSignIn, signIn, signOut, startWizard, navLink, expectAccessible } from './app';
 
 // Each project (desktop, phone) has its own companies and contracts: end2end/fixtures/registry.
 function data(project: string, kind: 'NEW' | 'OLD' | 'MAN' | 'ASM') {
@@ -120,31 +120,25 @@ async function agentCreatesCompany(page: Page, company: string, site: string) {
   await expect(page.getByText('unknown company `NO-SUCH`')).toBeVisible();
 }
 
-/** A page of the vendor's agent, in a browser of its own (the person keeps theirs). */
-async function agentsBrowser(browser: Browser, testInfo: TestInfo): Promise<Page> {
-  const context = await browser.newContext({ ...testInfo.project.use });
-  return context.newPage();
-}
-
 /**
  * The agent asks a question in the console, the person (signed in on `person`) answers in the
  * wizard, the agent sees the answer and approves. Each stays signed in in their own browser, as
  * two people would.
  */
-async function agentAsksThenApproves(person: Page, page: Page, name: string, company: string, createFirst?: string) {
-  await signIn(page, 'agent');
-  await (await navLink(page, "Agents' console")).click();
-  const item = page.getByRole('listitem', { name: `Registration of ${name}` });
+async function agentAsksThenApproves(person: Page, agent: Page, name: string, company: string, createFirst?: string) {
+  await signIn(agent, 'agent');
+  await (await navLink(agent, "Agents' console")).click();
+  const item = agent.getByRole('listitem', { name: `Registration of ${name}` });
   // Each decision has its own field; an empty one is refused with what to write.
   await item.getByRole('button', { name: 'Reject' }).click();
   await expect(item.getByRole('alert')).toHaveText('Write the reason for rejecting: the person receives it by email.');
   await item.getByLabel(/Question for the person/).fill('Which team do you work in?');
   await item.getByRole('button', { name: 'Ask for information' }).click();
-  await expect(page.getByTestId('agent-outcome')).toContainText(`Question sent: ${name} was emailed it.`);
+  await expect(agent.getByTestId('agent-outcome')).toContainText(`Question sent: ${name} was emailed it.`);
   await expect(item.getByText('Asked: Which team do you work in?')).toBeVisible();
   // The company the request proved, and who already runs it.
   await expect(item.getByLabel('The proven company')).toContainText('Its DAs');
-  await expectAccessible(page, "the agents' console with a request");
+  await expectAccessible(agent, "the agents' console with a request");
 
   await person.reload();
   await expect(person.getByText('Which team do you work in?')).toBeVisible();
@@ -154,9 +148,9 @@ async function agentAsksThenApproves(person: Page, page: Page, name: string, com
   await expect(person.getByText('The agent asks')).toHaveCount(0);
   await expect(person.getByTestId('answer-sent')).toContainText('Your answer was sent');
 
-  await page.reload();
+  await agent.reload();
   await expect(item.getByText('Answer: Network operations')).toBeVisible();
-  if (createFirst) await agentCreatesCompany(page, createFirst, company);
+  if (createFirst) await agentCreatesCompany(agent, createFirst, company);
   // An entry of the proven company is picked; another company's is typed.
   const choose = async () => {
     if (createFirst) await item.getByLabel('Id of another company or site').fill(company);
@@ -166,17 +160,16 @@ async function agentAsksThenApproves(person: Page, page: Page, name: string, com
   await item.getByRole('button', { name: 'Approve' }).click();
   if (createFirst) {
     // The request proved another company: this approval is a proposal a second agent completes.
-    await expect(page.getByTestId('agent-outcome')).toContainText('a second agent must approve the same entry');
+    await expect(agent.getByTestId('agent-outcome')).toContainText('a second agent must approve the same entry');
     await expect(item.getByText(`Avery Agent proposed approving ${company}`)).toBeVisible();
-    await signOut(page);
-    await signIn(page, 'agent2');
-    await (await navLink(page, "Agents' console")).click();
+    await signOut(agent);
+    await signIn(agent, 'agent2');
+    await (await navLink(agent, "Agents' console")).click();
     await choose();
     await item.getByRole('button', { name: 'Approve' }).click();
   }
   await expect(item).toHaveCount(0);
-  await expect(page.getByTestId('agent-outcome')).toContainText(`Approved: ${name} becomes a Delegated Administrator of`);
-  await page.context().close();
+  await expect(agent.getByTestId('agent-outcome')).toContainText(`Approved: ${name} becomes a Delegated Administrator of`);
 }
 
 test('none of the above: an agent asks, the person answers, the agent creates the company and approves', async ({ page, browser }, testInfo) => {
@@ -191,8 +184,9 @@ test('none of the above: an agent asks, the person answers, the agent creates th
   await expectAccessible(page, 'the wizard: request sent to an agent');
 
   // The agent finds no fitting company, so creates one with its first site, and approves into it.
-  const agent = await agentsBrowser(browser, testInfo);
+  const agent = await anotherBrowser(browser, testInfo);
   await agentAsksThenApproves(page, agent, `Manny ${p}`, `AGENT-${p.toUpperCase()}-S1`, `AGENT-${p.toUpperCase()}`);
+  await agent.context().close();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
 });
@@ -228,8 +222,9 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await expect(why).toContainText("the company's registrations are reviewed by an agent");
 
-  const agent = await agentsBrowser(browser, testInfo);
+  const agent = await anotherBrowser(browser, testInfo);
   await agentAsksThenApproves(page, agent, `Asa ${p}`, `${d.company}-S1`);
+  await agent.context().close();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
 });
