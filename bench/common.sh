@@ -53,3 +53,24 @@ on_each_database() {
     fi
   done
 }
+
+# company_for_dana NETCARE DATABASE-URL DEVICES: the demo data, then a generated registry and a
+# company of DEVICES devices (GEN-C00000; every coverage status but "expiring") whose inventory is
+# written to $work/inventory.csv, and the demo's DA (dana.admin) moved into that company so a
+# known person opens its pages (bench set-up only: people join a company through onboarding).
+# Sets $token, a collector token of the company, for upload_inventory once a server runs.
+company_for_dana() {
+  local netcare=$1 db=$2 devices=$3
+  "$netcare" --database-url "$db" demo >/dev/null
+  "$netcare" --database-url "$db" demo --devices "$devices" --out "$work/registry" \
+    --inventory "$work/inventory.csv" >/dev/null
+  sqlite3 "$db" "UPDATE company_members SET company_id = 'GEN-C00000', org_entry = 'GEN-C00000', da_position = 1
+    WHERE account_id = (SELECT id FROM accounts WHERE username = 'dana.admin')"
+  token=$("$netcare" --database-url "$db" token create --company GEN-C00000 --name bench 2>/dev/null)
+}
+
+# upload_inventory BASE-URL: uploads $work/inventory.csv with $token (company_for_dana).
+upload_inventory() {
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
+    --data-binary "@$work/inventory.csv" "$1/api/v1/uploads"
+}

@@ -22,20 +22,12 @@ export NETCARE_LOG=warn
 db="$work/dash.db"
 
 say "a registry of $devices contract lines and a company of $devices devices"
-"$netcare" --database-url "$db" demo >/dev/null
-"$netcare" --database-url "$db" demo --devices "$devices" --out "$work/registry" \
-  --inventory "$work/inventory.csv" >/dev/null
-# The demo's DA (dana.admin) is moved into the generated company, so a known person opens its
-# dashboard (bench set-up only: there is no command for this, people join through onboarding).
-sqlite3 "$db" "UPDATE company_members SET company_id = 'GEN-C00000', org_entry = 'GEN-C00000', da_position = 1
-  WHERE account_id = (SELECT id FROM accounts WHERE username = 'dana.admin')"
-token=$("$netcare" --database-url "$db" token create --company GEN-C00000 --name bench 2>/dev/null)
+company_for_dana "$netcare" "$db" "$devices"
 port=$(free_port)
 base="http://127.0.0.1:$port"
 "$netcare" --database-url "$db" serve --bind "127.0.0.1:$port" --site-dir dist --max-upload-mb 1024 &
 server_pid=$!
 wait_for_server "$base"
-curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
-  --data-binary "@$work/inventory.csv" "$base/api/v1/uploads"
+upload_inventory "$base"
 echo "== dashboard of a $devices-device company, CPU slowed 4x, $runs runs each"
 NODE_PATH="$NETCARE_ROOT/end2end/node_modules" node bench/dashboard.cjs "$base" "$runs"
