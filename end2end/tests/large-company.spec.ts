@@ -379,8 +379,11 @@ test('a DA sees where the hardware stands in its end of life and opens the devic
 
   // The device's own page: what to do, as uploaded, coverage with its history, every milestone.
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  // The row's link opens the device in place: the running app stays (this mark with it).
+  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
   await first.getByRole('link', { name: serial }).click();
   await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
   await expect(page).toHaveTitle(`${serial} · Library · NetCare`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('access-switch-stack');
   await expect(page.getByTestId('next-steps')).toContainText('Replace it with C9300-24T: its last date of support was');
@@ -426,8 +429,11 @@ test('a DA sees which devices security advisories affect, follows the critical o
 
   // The device's page names the advisories, their fixes and the release to upgrade to.
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  // The row's link opens the device in place: the running app stays (this mark with it).
+  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
   await first.getByRole('link', { name: serial }).click();
   await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
   await expect(page.getByTestId('next-steps')).toContainText('Upgrade its software:');
   const advisories = page.getByTestId('device-advisories');
   await expect(advisories.getByTestId('device-advisory-table').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
@@ -473,8 +479,11 @@ test('a DA sees the field notices affecting the company, follows one and reads w
   await expect(first).toContainText('ISR4451-X/K9');
   await expect(first).toContainText('1 notice');
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
+  // The row's link opens the device in place: the running app stays (this mark with it).
+  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
   await first.getByRole('link', { name: serial }).click();
   await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
   await expect(page.getByTestId('next-steps')).toContainText('Apply the solution of the field notice that affects it');
   const notices = page.getByTestId('device-notices');
   await expect(notices.locator('li[data-affected="true"]')).toHaveCount(1);

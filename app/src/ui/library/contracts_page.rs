@@ -61,7 +61,7 @@ pub fn ContractsPage() -> impl IntoView {
                                             <td data-label="Status"><span class=class>{standing}</span></td>
                                             <td data-label="Starts">{c.start_date}</td>
                                             <td data-label="Ends">{c.end_date}</td>
-                                            <td data-label="Devices"><A href=link>{counted(c.devices, "device", "devices")}</A></td>
+                                            <td data-label="Devices"><a href=link>{counted(c.devices, "device", "devices")}</a></td>
                                         </tr>
                                     }
                                 }).collect_view()}

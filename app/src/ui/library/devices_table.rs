@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::ui::data_table::DataTable;
 
@@ -227,9 +226,10 @@ fn cell(column: Column, device: &DeviceRecord) -> AnyView {
     };
     match column {
         Column::Identity => {
-            // The link's text is drawn later: it owns what it shows.
+            // A plain link (the router still opens it in place): `<A>` would watch the address
+            // for `aria-current`, three reactive nodes in each of the page's rows for nothing.
             let name = device.name().to_owned();
-            view! { <A href=format!("/library/devices/{}", device.id)>{name}</A> }.into_any()
+            view! { <a href=format!("/library/devices/{}", device.id)>{name}</a> }.into_any()
         }
         Column::ProductId => device.product_id.clone().into_any(),
         Column::Hostname => device.hostname.clone().into_any(),
