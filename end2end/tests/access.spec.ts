@@ -42,7 +42,7 @@ test('a DA promotes a User, reorders the DAs and revokes a user whose open brows
   await grant(page, 'Dev Deputy', 'da');
 
   // Uri works in another browser, which stays open.
-  const uriPage = await anotherBrowser(browser, testInfo);
+  const uriPage = await anotherBrowser(browser, testInfo, 'uri');
   await signIn(uriPage, `acc-user-${p}`);
   await openApp(uriPage, '/library');
   await expect(uriPage.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();

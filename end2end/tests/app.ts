@@ -15,21 +15,27 @@ import { join } from 'node:path';
  */
 export const test = base.extend({
   page: async ({ page }, use, testInfo) => {
-    const digest = createHash('sha256').update(`${testInfo.testId}:${testInfo.retry}`).digest();
-    const address = `10.${digest[0]}.${digest[1]}.${(digest[2] % 254) + 1}`;
-    await page.setExtraHTTPHeaders({ 'x-forwarded-for': address });
+    await page.setExtraHTTPHeaders({ 'x-forwarded-for': clientAddress(testInfo) });
     await use(page);
   },
 });
 
+/** The client address of a test's person (`who` empty) or of another person in the same test. */
+function clientAddress(testInfo: TestInfo, who = ''): string {
+  const digest = createHash('sha256').update(`${testInfo.testId}:${testInfo.retry}:${who}`).digest();
+  return `10.${digest[0]}.${digest[1]}.${(digest[2] % 254) + 1}`;
+}
+
 /**
  * A page in a browser of its own (a new context with the project's screen): another person at
- * another machine, who stays signed in while the test's own person goes on. Close its context
- * when done.
+ * another machine (`who`, with a client address of their own), who stays signed in while the
+ * test's own person goes on. Close its context when done.
  */
-export async function anotherBrowser(browser: Browser, testInfo: TestInfo): Promise<Page> {
+export async function anotherBrowser(browser: Browser, testInfo: TestInfo, who: string): Promise<Page> {
   const context = await browser.newContext({ ...testInfo.project.use });
-  return context.newPage();
+  const page = await context.newPage();
+  await page.setExtraHTTPHeaders({ 'x-forwarded-for': clientAddress(testInfo, who) });
+  return page;
 }
 
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */

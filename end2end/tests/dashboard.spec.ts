@@ -109,7 +109,7 @@ test('a person arranges, hides and restores dashlets, remembered after a reload;
   await openApp(page, '/access');
   await page.getByRole('button', { name: 'Grant support access' }).click();
   await expect(page.getByRole('button', { name: 'End support access now' })).toBeVisible();
-  const agent = await anotherBrowser(browser, testInfo);
+  const agent = await anotherBrowser(browser, testInfo, 'agent');
   await signIn(agent, 'agent');
   await openApp(agent, '/agents');
   const companyName = p === 'desktop' ? 'Dashboard Desktop Corp' : 'Dashboard Phone Corp';

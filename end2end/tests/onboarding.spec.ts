@@ -58,24 +58,25 @@ test('new company: validation errors, back, then the first person becomes DA', a
   await expect(mailbox.getByRole('article', { name: 'Granted access to NetCare as an Administrator' }).filter({ hasText: `To ${email}` })).toBeVisible();
 });
 
-test('existing company: the request goes to the DA, who grants one and denies another', async ({ page }, testInfo) => {
+test('existing company: the request goes to the DA, who grants one and denies another', async ({ page, browser }, testInfo) => {
   const p = testInfo.project.name;
   const d = data(p, 'OLD');
   await becomeDa(page, `da-${p}`, `da@${d.domain}`, 'Dee Admin', d.contract, d.serial(1), /whole organisation/);
-  await signOut(page);
 
+  // Two people ask to join, each in their own browser, and stay signed in there.
+  const asking: Record<string, Page> = {};
   for (const person of ['joiner', 'denied']) {
-    await registerAndSignIn(page, `${person}-${p}`, `${person}@${d.domain}`, person === 'joiner' ? 'Jo Joiner' : 'Den Nied');
-    await startWizard(page, d.contract, d.serial(2));
-    await expect(page.getByRole('heading', { name: 'Confirm your request' })).toBeVisible();
-    await expect(page.getByText('Dee Admin')).toBeVisible();
-    await expectAccessible(page, 'the wizard: confirm your request');
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect(page.getByRole('heading', { name: 'Request submitted' })).toBeVisible();
-    await signOut(page);
+    const them = await anotherBrowser(browser, testInfo, person);
+    asking[person] = them;
+    await registerAndSignIn(them, `${person}-${p}`, `${person}@${d.domain}`, person === 'joiner' ? 'Jo Joiner' : 'Den Nied');
+    await startWizard(them, d.contract, d.serial(2));
+    await expect(them.getByRole('heading', { name: 'Confirm your request' })).toBeVisible();
+    await expect(them.getByText('Dee Admin')).toBeVisible();
+    await expectAccessible(them, 'the wizard: confirm your request');
+    await them.getByRole('button', { name: 'Confirm' }).click();
+    await expect(them.getByRole('heading', { name: 'Request submitted' })).toBeVisible();
   }
 
-  await signIn(page, `da-${p}`);
   // The home page's dashlet shows what waits for the DA.
   await openApp(page, '/');
   await expect(page.getByText('2 waiting for your decision')).toBeVisible();
@@ -90,17 +91,15 @@ test('existing company: the request goes to the DA, who grants one and denies an
   await denied.getByRole('button', { name: 'Deny' }).click();
   await expect(page.getByText('No requests are waiting for you.')).toBeVisible();
   await expect(page.getByTestId('decision-outcome')).toHaveText("You denied Den Nied's request. They were emailed your reason.");
-  await signOut(page);
 
-  await signIn(page, `joiner-${p}`);
-  await openApp(page, '/onboarding');
-  await expect(page.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
-  await expect(page.getByText('as an Administrator')).toBeVisible();
-  await signOut(page);
-  await signIn(page, `denied-${p}`);
-  await openApp(page, '/onboarding');
-  await expect(page.getByRole('heading', { name: 'Your request was declined' })).toBeVisible();
-  await expect(page.getByText('Please use the team account')).toBeVisible();
+  // Each learns the outcome on their next page, still signed in.
+  await openApp(asking.joiner, '/onboarding');
+  await expect(asking.joiner.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+  await expect(asking.joiner.getByText('as an Administrator')).toBeVisible();
+  await openApp(asking.denied, '/onboarding');
+  await expect(asking.denied.getByRole('heading', { name: 'Your request was declined' })).toBeVisible();
+  await expect(asking.denied.getByText('Please use the team account')).toBeVisible();
+  for (const them of Object.values(asking)) await them.context().close();
 });
 
 /** In the agents' console, imports a company and its first site from registry CSV files. */
@@ -184,7 +183,7 @@ test('none of the above: an agent asks, the person answers, the agent creates th
   await expectAccessible(page, 'the wizard: request sent to an agent');
 
   // The agent finds no fitting company, so creates one with its first site, and approves into it.
-  const agent = await anotherBrowser(browser, testInfo);
+  const agent = await anotherBrowser(browser, testInfo, 'agent');
   await agentAsksThenApproves(page, agent, `Manny ${p}`, `AGENT-${p.toUpperCase()}-S1`, `AGENT-${p.toUpperCase()}`);
   await agent.context().close();
   await page.reload();
@@ -222,7 +221,7 @@ test('assessment required: the agent asks, the person answers, the agent approve
   await expect(page.getByRole('heading', { name: 'Additional assessment required' })).toBeVisible();
   await expect(why).toContainText("the company's registrations are reviewed by an agent");
 
-  const agent = await anotherBrowser(browser, testInfo);
+  const agent = await anotherBrowser(browser, testInfo, 'agent');
   await agentAsksThenApproves(page, agent, `Asa ${p}`, `${d.company}-S1`);
   await agent.context().close();
   await page.reload();
