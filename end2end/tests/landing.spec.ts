@@ -35,6 +35,29 @@ test('the page asks who is signed in while the app downloads, and the app asks n
   expect(errors).toEqual([]);
 });
 
+test('while the app downloads, the page shows the brand and says it is loading, then the app replaces it', async ({ page }) => {
+  // The app held back: what a slow network shows first.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/library');
+  const shell = page.locator('#boot');
+  await expect(shell.getByRole('banner')).toHaveText('◆ NetCare');
+  await expect(shell.getByRole('status')).toHaveText('Loading NetCare…');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  // The brand stands where the app's top bar draws it, so nothing jumps when the app appears.
+  const before = await shell.locator('.brand').boundingBox();
+  release();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(shell).toHaveCount(0);
+  const after = await page.getByRole('banner').locator('.brand').boundingBox();
+  expect(after?.x).toBeCloseTo(before?.x ?? -1, 0);
+  expect(after?.height).toBeCloseTo(before?.height ?? -1, 0);
+});
+
 test('the landing page renders and shows live registry counts from the server', async ({ page }) => {
   const errors = watchForErrors(page);
   const statsResponse = page.waitForResponse(

@@ -28,8 +28,8 @@ fn Shell(bundle: Bundle, children: Children) -> impl IntoView {
     let session = Session::provide();
     // The page appears once it is known who is signed in. Drawn before, it changed from the
     // signed-out top bar to the member's, which pushed the whole page down under the reader
-    // (a layout shift). Until then the page's static "Loading NetCare…" stays, and the style
-    // sheet keeps the app out of sight while it is there.
+    // (a layout shift). Until then the page's static shell (the brand, "Loading NetCare…") stays,
+    // and the style sheet keeps the app out of sight while it is there.
     Effect::new(move |_| {
         if session.loaded() {
             if let Some(placeholder) = document().get_element_by_id("boot") {
