@@ -2,9 +2,10 @@
 # Lighthouse scores of the pages a new user meets first (issue 23): the landing page and sign-in
 # (signed out), the dashboard and the Library of a company of DEVICES devices (default 5,000, every
 # coverage status but "expiring"; its DA is the demo's dana.admin), and the onboarding wizard
-# (carla.new, an account without a company), on the demo data, served as scripts/run.sh serves it. Lighthouse's mobile emulation: a mid-range phone on slow 4G,
-# CPU slowed 4x (simulated). Prints each page's median run by performance score, with its
-# metrics and every accessibility or best-practices audit that is not passed.
+# (carla.new, an account without a company), on the demo data, served as scripts/run.sh serves it.
+# Lighthouse's mobile emulation: a mid-range phone on slow 4G, CPU slowed 4x (simulated). Prints
+# each page's median run by performance score, with its metrics and every accessibility or
+# best-practices audit that is not passed.
 #   bench/lighthouse.sh [RUNS] [DEVICES]  (default 3 runs per page, 5,000 devices)
 #   LIGHTHOUSE_PAGES="library dashboard" bench/lighthouse.sh   (only those pages)
 # Informational: it never fails on a score. Goals: performance >= 95, accessibility 100, best
@@ -86,7 +87,7 @@ audit() {
 echo "== Lighthouse $(node -p "require('$lighthouse_dir/node_modules/lighthouse/package.json').version"), mobile emulation, median of $runs runs by performance; the dashboard and Library of a $devices-device company"
 audit landing /
 audit sign-in /login
-audit dashboard / "$da_cookie"        # of the $devices-device company
+audit dashboard / "$da_cookie"
 audit library /library "$da_cookie"
 audit wizard /onboarding "$new_cookie"
 echo "goals: performance >= 95, accessibility 100, best practices 100"
