@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { expectAccessible, openApp, severeViolations, signIn } from './app';
+import { expectAccessible, expectNoSidewaysScroll, openApp, severeViolations, signIn } from './app';
 
 // axe-core on every page of the app, as the person who would see it (demo accounts, read only),
 // and no page wider than the screen.
@@ -14,8 +14,7 @@ async function check(page: Page, path: string, ready: RegExp | string) {
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expectAccessible(page, path);
   // Nothing needs sideways scrolling, on a phone as on a desktop.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, path);
 }
 
 test('pages for visitors have no serious accessibility violations', async ({ page }) => {

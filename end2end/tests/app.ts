@@ -38,6 +38,12 @@ export async function anotherBrowser(browser: Browser, testInfo: TestInfo, who: 
   return page;
 }
 
+/** The page is no wider than the screen: nothing to scroll sideways, nothing cut. */
+export async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const widths = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.content, `${what}: ${widths.content}px of content on a ${widths.screen}px screen`).toBeLessThanOrEqual(widths.screen);
+}
+
 /** Opens a page and waits until the wasm app is running (its navigation is rendered by Rust). */
 export async function openApp(page: Page, path = '/'): Promise<void> {
   await page.goto(path);

@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { test } from './app';
 import type { Page, Request } from '@playwright/test';
-import { openApp, signIn, watchForErrors } from './app';
+import { expectNoSidewaysScroll, openApp, signIn, watchForErrors } from './app';
 
 /** The requests for the signed-in person while `path` opens. */
 async function whoAmIRequests(page: Page, path: string): Promise<Request[]> {
@@ -47,7 +47,7 @@ test('while the app downloads, the page shows the brand and says it is loading, 
   const shell = page.locator('#boot');
   await expect(shell.getByRole('banner')).toHaveText('◆ NetCare');
   await expect(shell.getByRole('status')).toHaveText('Loading NetCare…');
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await expectNoSidewaysScroll(page, 'the page while the app downloads');
   // The brand stands where the app's top bar draws it, so nothing jumps when the app appears.
   const before = await shell.locator('.brand').boundingBox();
   release();

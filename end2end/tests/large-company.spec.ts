@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { test } from './app';
-import { attachScreenshot, becomeDa, expectAccessible, openApp, PASSWORD, signIn, watchForErrors } from './app';
+import { attachScreenshot, becomeDa, expectAccessible, expectNoSidewaysScroll, openApp, PASSWORD, signIn, watchForErrors } from './app';
 import { COUNTS, COVERED, DEVICES, EXTRA_ADVISORIES, NOTICES, SECURITY, SITES, coveredSerial, devices, inventoryCsv, largeCompany } from '../fixtures/large-company';
 
 // A company as a real network team has it: 640 devices with long hostnames and site names, in
@@ -48,12 +48,6 @@ function csvRows(text: string): string[][] {
     rows.push(fields);
   }
   return rows;
-}
-
-/** The page is no wider than the screen: nothing to scroll sideways, nothing cut. */
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, screen: window.innerWidth }));
-  expect(widths.content, `${what}: ${widths.content}px of content on a ${widths.screen}px screen`).toBeLessThanOrEqual(widths.screen);
 }
 
 test('the Library pages through hundreds of devices, forward and back', async ({ page }, testInfo) => {
