@@ -208,24 +208,26 @@ struct ExpiringRow {
 }
 
 /// Devices by status and reason, and the contracts expiring soonest (from the status index).
+/// A company's devices by status, and its devices not covered by reason: both read the status
+/// index alone (its last column is the reason), not each device (migration 34).
+pub const STATUS_COUNTS: &str =
+    "SELECT status, COUNT(*) FROM devices WHERE company_id = $1 GROUP BY status";
+pub const REASON_COUNTS: &str = "SELECT reason, COUNT(*) FROM devices
+     WHERE company_id = $1 AND status = 'not_covered' GROUP BY reason";
+
 pub async fn coverage_summary(
     conn: &mut AnyConnection,
     company_id: &str,
     expiring_window_days: u32,
 ) -> Result<CoverageSummary, sqlx::Error> {
-    let statuses: Vec<(Status, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM devices WHERE company_id = $1 GROUP BY status",
-    )
-    .bind(company_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let reasons: Vec<(Option<ReasonCode>, i64)> = sqlx::query_as(
-        "SELECT reason, COUNT(*) FROM devices WHERE company_id = $1 AND status = 'not_covered'
-         GROUP BY reason",
-    )
-    .bind(company_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let statuses: Vec<(Status, i64)> = sqlx::query_as(STATUS_COUNTS)
+        .bind(company_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let reasons: Vec<(Option<ReasonCode>, i64)> = sqlx::query_as(REASON_COUNTS)
+        .bind(company_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let expiring: Vec<ExpiringRow> = sqlx::query_as(
         "SELECT d.contract_number, COALESCE(d.service_level, '') AS service_level,
                 MIN(d.coverage_end) AS end_date, COUNT(*) AS devices, MAX(c.end_date) AS contract_end

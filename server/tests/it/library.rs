@@ -4,6 +4,7 @@
 use app::{
     coverage::{ReasonCode, Status},
     library::{
+        queries::{REASON_COUNTS, STATUS_COUNTS},
         AddCompanyContract, CorrectProductId, DevicePage, LibraryError, LoadCompanyContracts,
         LoadCoverageSummary, LoadFilterChoices, LoadLibraryDevices,
     },
@@ -662,6 +663,25 @@ async fn the_coverage_summary_counts_the_company(backend: Backend) {
     // Another company's dashboard counts only its own devices.
     contoso_uploads_its_own(&app).await;
     assert_eq!(ben.run(LoadCoverageSummary {}).await.unwrap(), summary);
+    if matches!(backend, Backend::Sqlite) {
+        // Both counts read the status index alone, not each device: at 100,000 devices the
+        // reasons' count otherwise looked up every device not covered in the table.
+        for counts in [STATUS_COUNTS, REASON_COUNTS] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {counts}"))
+                    .bind("NW-1001")
+                    .fetch_all(&mut *app.db().conn().await.unwrap())
+                    .await
+                    .unwrap();
+            let steps: Vec<&str> = plan.iter().map(|step| step.3.as_str()).collect();
+            assert!(
+                steps
+                    .iter()
+                    .any(|step| step.contains("COVERING INDEX devices_library_status")),
+                "{counts}: {steps:?}"
+            );
+        }
+    }
     let refused = Browser::new(&app)
         .run(LoadCoverageSummary {})
         .await
