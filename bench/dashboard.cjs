@@ -63,5 +63,5 @@ function median(values) {
     if (shared) await shared.close();
   }
   await browser.close();
-  console.log('goal: interactive within 1500 ms');
+  console.log('goal: interactive within 1000 ms');
 })().catch((error) => { console.error(error); process.exit(1); });
