@@ -207,7 +207,6 @@ struct ExpiringRow {
     contract_end: Option<String>,
 }
 
-/// Devices by status and reason, and the contracts expiring soonest (from the status index).
 /// A company's devices by status, and its devices not covered by reason: both read the status
 /// index alone (its last column is the reason), not each device (migration 34).
 pub const STATUS_COUNTS: &str =
@@ -215,6 +214,7 @@ pub const STATUS_COUNTS: &str =
 pub const REASON_COUNTS: &str = "SELECT reason, COUNT(*) FROM devices
      WHERE company_id = $1 AND status = 'not_covered' GROUP BY reason";
 
+/// Devices by status and reason, and the contracts expiring soonest (from the status index).
 pub async fn coverage_summary(
     conn: &mut AnyConnection,
     company_id: &str,
