@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { test } from './app';
 import { attachScreenshot, becomeDa, expectAccessible, expectNoSidewaysScroll, openApp, PASSWORD, signIn, watchForErrors } from './app';
 import { COUNTS, COVERED, DEVICES, EXTRA_ADVISORIES, NOTICES, SECURITY, SITES, coveredSerial, devices, inventoryCsv, largeCompany } from '../fixtures/large-company';
@@ -48,6 +48,15 @@ function csvRows(text: string): string[][] {
     rows.push(fields);
   }
   return rows;
+}
+
+/** Follows a device's link in a table: its page opens in the running app, not by a new load. */
+async function openDeviceInPlace(page: Page, link: Locator): Promise<void> {
+  // A mark on the running page: a full load would clear it.
+  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
+  await link.click();
+  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
+  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp), 'the app stayed').toBe(true);
 }
 
 test('the Library pages through hundreds of devices, forward and back', async ({ page }, testInfo) => {
@@ -373,11 +382,7 @@ test('a DA sees where the hardware stands in its end of life and opens the devic
 
   // The device's own page: what to do, as uploaded, coverage with its history, every milestone.
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
-  // The row's link opens the device in place: the running app stays (this mark with it).
-  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
-  await first.getByRole('link', { name: serial }).click();
-  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
-  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
+  await openDeviceInPlace(page, first.getByRole('link', { name: serial }));
   await expect(page).toHaveTitle(`${serial} · Library · NetCare`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('access-switch-stack');
   await expect(page.getByTestId('next-steps')).toContainText('Replace it with C9300-24T: its last date of support was');
@@ -423,11 +428,7 @@ test('a DA sees which devices security advisories affect, follows the critical o
 
   // The device's page names the advisories, their fixes and the release to upgrade to.
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
-  // The row's link opens the device in place: the running app stays (this mark with it).
-  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
-  await first.getByRole('link', { name: serial }).click();
-  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
-  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
+  await openDeviceInPlace(page, first.getByRole('link', { name: serial }));
   await expect(page.getByTestId('next-steps')).toContainText('Upgrade its software:');
   const advisories = page.getByTestId('device-advisories');
   await expect(advisories.getByTestId('device-advisory-table').locator('tbody tr').first()).toContainText('NC-SA-2026-0001');
@@ -473,11 +474,7 @@ test('a DA sees the field notices affecting the company, follows one and reads w
   await expect(first).toContainText('ISR4451-X/K9');
   await expect(first).toContainText('1 notice');
   const serial = (await first.getByRole('link').first().textContent()) ?? '';
-  // The row's link opens the device in place: the running app stays (this mark with it).
-  await page.evaluate(() => ((window as unknown as { sameApp: boolean }).sameApp = true));
-  await first.getByRole('link', { name: serial }).click();
-  await expect(page).toHaveURL(/\/library\/devices\/\d+$/);
-  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp)).toBe(true);
+  await openDeviceInPlace(page, first.getByRole('link', { name: serial }));
   await expect(page.getByTestId('next-steps')).toContainText('Apply the solution of the field notice that affects it');
   const notices = page.getByTestId('device-notices');
   await expect(notices.locator('li[data-affected="true"]')).toHaveCount(1);
